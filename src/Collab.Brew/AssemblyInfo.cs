@@ -1,0 +1,1 @@
+// Collab.Brew: the pure domain library of collaboration brews (no I/O).

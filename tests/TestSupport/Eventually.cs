@@ -1,0 +1,30 @@
+namespace FrigoCoop.TestSupport;
+
+/// <summary>Waits for a condition instead of sleeping a guessed time.</summary>
+public static class Eventually
+{
+    public static async Task<T> Returns<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        T last = default!;
+        Exception? lastError = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                last = await probe();
+                if (done(last)) return last;
+                lastError = null;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                lastError = e;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0.#}s waiting for {what}; last value: {last}", lastError);
+    }
+
+    public static Task Holds(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        Returns(condition, ok => ok, timeout, what);
+}

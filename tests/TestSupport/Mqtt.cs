@@ -1,0 +1,44 @@
+using MQTTnet;
+using MQTTnet.Formatter;
+
+namespace FrigoCoop.TestSupport;
+
+/// <summary>MQTT 5 clients against the local Mosquitto, with the credentials the services script made.</summary>
+public static class Mqtt
+{
+    public static Task<IMqttClient> ConnectAsGatewayAsync(string? clientId = null) =>
+        ConnectAsync(LocalServices.Current.GatewayMqttUser, LocalServices.Current.GatewayMqttPassword, clientId);
+
+    public static Task<IMqttClient> ConnectAsSimulatorAsync(string? clientId = null) =>
+        ConnectAsync(LocalServices.Current.SimulatorMqttUser, LocalServices.Current.SimulatorMqttPassword, clientId);
+
+    public static Task<IMqttClient> ConnectAsDeviceAsync(string deviceId) =>
+        ConnectAsync(deviceId, LocalServices.Current.DevicePassword(deviceId), deviceId);
+
+    public static async Task<IMqttClient> ConnectAsync(string username, string password, string? clientId = null)
+    {
+        var services = LocalServices.Current;
+        var client = new MqttClientFactory().CreateMqttClient();
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer(services.MqttHost, services.MqttPort)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(clientId ?? $"test-{Guid.NewGuid():N}")
+            .WithCredentials(username, password)
+            .WithCleanStart(true)
+            .WithTimeout(TimeSpan.FromSeconds(5))
+            .Build();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var result = await client.ConnectAsync(options, timeout.Token);
+            if (result.ResultCode != MqttClientConnectResultCode.Success)
+                throw new InvalidOperationException($"MQTT connect as {username} refused: {result.ResultCode} {result.ReasonString}");
+        }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
+        {
+            client.Dispose();
+            throw LocalServices.NotRunning("Mosquitto", e);
+        }
+        return client;
+    }
+}
