@@ -1,4 +1,10 @@
+using FridgeGateway;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddGatewayOptions();
+builder.AddGatewayServices();
+
 var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
+app.MapGatewayEndpoints();
 app.Run();

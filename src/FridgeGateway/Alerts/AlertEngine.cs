@@ -1,0 +1,145 @@
+using FridgeGateway.Contract;
+
+namespace FridgeGateway.Alerts;
+
+/// <summary>
+/// The alert state machines of every device: pure code, ordered by the device's <c>ts</c>, not by
+/// arrival. Each observation returns the transitions it caused (raise or clear).
+/// </summary>
+public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
+{
+    private readonly Dictionary<string, DeviceAlertState> _devices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DeviceKind> _kinds = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, DeviceAlertState> Devices => _devices;
+
+    /// <summary>Replaces the state with a saved one (at start).</summary>
+    public void Restore(IReadOnlyDictionary<string, DeviceAlertState> saved, IReadOnlyDictionary<string, DeviceKind> kinds)
+    {
+        _devices.Clear();
+        foreach (var (device, state) in saved) _devices[device] = state;
+        foreach (var (device, kind) in kinds) _kinds[device] = kind;
+    }
+
+    public IReadOnlyDictionary<string, DeviceKind> Kinds => _kinds;
+
+    public IReadOnlyList<AlertTransition> Observe(DeviceMessage message)
+    {
+        var state = StateOf(message.DeviceId);
+        _kinds[message.DeviceId] = message.Kind;
+        var limits = thresholdsFor(message.Kind);
+        var ts = message.Timestamp;
+        var transitions = new List<AlertTransition>();
+        if (ts > state.LastSeen) state.LastSeen = ts;
+
+        // Any message from the device means it is back.
+        Clear(message.DeviceId, state.Slot(AlertType.Offline), AlertType.Offline, ts, null, "device reporting again", transitions, ordered: false);
+
+        switch (message)
+        {
+            case Reading r:
+                Sustained(r.DeviceId, state.Slot(AlertType.TemperatureHigh), AlertType.TemperatureHigh, ts,
+                    active: r.TempC > limits.HighC, cleared: r.TempC < limits.HighClearC, limits.HighFor, r.TempC,
+                    $"above {limits.HighC} °C", transitions);
+                Sustained(r.DeviceId, state.Slot(AlertType.TemperatureLow), AlertType.TemperatureLow, ts,
+                    active: r.TempC < limits.LowC, cleared: r.TempC > limits.LowClearC, limits.LowFor, r.TempC,
+                    $"below {limits.LowC} °C (freezing)", transitions);
+                if (r.DoorOpen is { } open) Door(r.DeviceId, state, ts, open, limits, transitions);
+                if (r.OnBattery is { } onBattery) Power(r.DeviceId, state, ts, lost: onBattery, transitions);
+                break;
+            case DeviceEvent { Type: "door_opened" } e: Door(e.DeviceId, state, ts, open: true, limits, transitions); break;
+            case DeviceEvent { Type: "door_closed" } e: Door(e.DeviceId, state, ts, open: false, limits, transitions); break;
+            case DeviceEvent { Type: "power_lost" } e: Power(e.DeviceId, state, ts, lost: true, transitions); break;
+            case DeviceEvent { Type: "power_restored" } e: Power(e.DeviceId, state, ts, lost: false, transitions); break;
+        }
+        return transitions;
+    }
+
+    public IReadOnlyList<AlertTransition> Observe(DeviceStatus status)
+    {
+        var state = StateOf(status.DeviceId);
+        var slot = state.Slot(AlertType.Offline);
+        var transitions = new List<AlertTransition>();
+        if (status.Online)
+            Clear(status.DeviceId, slot, AlertType.Offline, status.ReceivedAt, null, "device online", transitions, ordered: false);
+        else
+            Raise(status.DeviceId, slot, AlertType.Offline, status.ReceivedAt, status.ReceivedAt, null, "device reported offline (MQTT will)", transitions);
+        return transitions;
+    }
+
+    /// <summary>Raises <c>offline</c> for devices silent for longer than their kind allows.</summary>
+    public IReadOnlyList<AlertTransition> Tick(DateTimeOffset now)
+    {
+        var transitions = new List<AlertTransition>();
+        foreach (var (device, state) in _devices)
+        {
+            if (state.LastSeen == default) continue;
+            var limit = thresholdsFor(_kinds.GetValueOrDefault(device, DeviceKind.Fridge)).SilenceLimit;
+            var silent = now - state.LastSeen;
+            if (silent > limit)
+                Raise(device, state.Slot(AlertType.Offline), AlertType.Offline, now, state.LastSeen, silent.TotalMinutes,
+                    $"silent for {silent.TotalMinutes:0} min (limit {limit.TotalMinutes:0} min)", transitions);
+        }
+        return transitions;
+    }
+
+    private DeviceAlertState StateOf(string device) =>
+        _devices.TryGetValue(device, out var state) ? state : _devices[device] = new DeviceAlertState();
+
+    /// <summary>A condition that must hold for a while before it raises (temperature, door).</summary>
+    private static void Sustained(string device, AlertSlot slot, AlertType type, DateTimeOffset ts, bool active, bool cleared,
+        TimeSpan holdFor, double value, string detail, List<AlertTransition> transitions)
+    {
+        if (ts < slot.LastInput) return; // older than what this machine already used: out of order
+        slot.LastInput = ts;
+        if (!slot.Raised)
+        {
+            if (!active) { slot.ConditionSince = null; return; }
+            slot.ConditionSince ??= ts;
+            if (ts - slot.ConditionSince.Value >= holdFor)
+                Raise(device, slot, type, ts, slot.ConditionSince.Value, value, detail, transitions);
+        }
+        else if (cleared)
+        {
+            Clear(device, slot, type, ts, value, "back within limits", transitions, ordered: true);
+        }
+    }
+
+    private static void Door(string device, DeviceAlertState state, DateTimeOffset ts, bool open, AlertThresholds limits, List<AlertTransition> transitions)
+    {
+        var slot = state.Slot(AlertType.DoorOpenTooLong);
+        var openFor = open && slot.ConditionSince is { } since ? (ts - since).TotalMinutes : 0;
+        Sustained(device, slot, AlertType.DoorOpenTooLong, ts, active: open, cleared: !open, limits.DoorOpenFor, openFor,
+            $"door open longer than {limits.DoorOpenFor.TotalMinutes:0} min", transitions);
+    }
+
+    private static void Power(string device, DeviceAlertState state, DateTimeOffset ts, bool lost, List<AlertTransition> transitions)
+    {
+        var slot = state.Slot(AlertType.PowerLost);
+        if (ts < slot.LastInput) return;
+        slot.LastInput = ts;
+        if (lost) Raise(device, slot, AlertType.PowerLost, ts, ts, null, "on battery / power lost", transitions);
+        else Clear(device, slot, AlertType.PowerLost, ts, null, "power restored", transitions, ordered: true);
+    }
+
+    private static void Raise(string device, AlertSlot slot, AlertType type, DateTimeOffset at, DateTimeOffset since, double? value,
+        string detail, List<AlertTransition> transitions)
+    {
+        if (slot.Raised) return;
+        slot.Raised = true;
+        slot.ConditionSince = since;
+        if (at > slot.LastInput) slot.LastInput = at;
+        transitions.Add(new AlertTransition(device, type, true, at, since, value, detail));
+    }
+
+    private static void Clear(string device, AlertSlot slot, AlertType type, DateTimeOffset at, double? value, string detail,
+        List<AlertTransition> transitions, bool ordered)
+    {
+        if (!slot.Raised) { if (!ordered) slot.ConditionSince = null; return; }
+        if (ordered && at < slot.LastInput) return;
+        slot.Raised = false;
+        slot.ConditionSince = null;
+        if (at > slot.LastInput) slot.LastInput = at;
+        transitions.Add(new AlertTransition(device, type, false, at, at, value, detail));
+    }
+}

@@ -1,0 +1,23 @@
+namespace FridgeGateway.Alerts;
+
+/// <summary>The alert types the gateway raises and clears (contract: coop/v1/alerts/{deviceId}/{alertType}).</summary>
+public enum AlertType { TemperatureHigh = 1, TemperatureLow = 2, DoorOpenTooLong = 3, PowerLost = 4, Offline = 5 }
+
+public static class AlertTypeNames
+{
+    public static string WireName(this AlertType type) => type switch
+    {
+        AlertType.TemperatureHigh => "temperature_high",
+        AlertType.TemperatureLow => "temperature_low",
+        AlertType.DoorOpenTooLong => "door_open_too_long",
+        AlertType.PowerLost => "power_lost",
+        AlertType.Offline => "offline",
+        _ => throw new ArgumentOutOfRangeException(nameof(type)),
+    };
+}
+
+/// <summary>An alert raised or cleared: what the gateway publishes retained and writes to InfluxDB.</summary>
+/// <param name="At">When the transition happened, in the device's time (<c>ts</c>).</param>
+/// <param name="Since">When the condition began (raised) or ended (cleared).</param>
+public sealed record AlertTransition(
+    string DeviceId, AlertType Type, bool Raised, DateTimeOffset At, DateTimeOffset Since, double? Value, string Detail);

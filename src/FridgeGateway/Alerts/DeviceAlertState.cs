@@ -1,0 +1,24 @@
+namespace FridgeGateway.Alerts;
+
+/// <summary>
+/// The alert state of one device, serializable so that it survives a restart. Each alert type keeps
+/// the device time (<c>ts</c>) of the last input it used: an older input arriving later (several
+/// gateways, a device's offline buffer) cannot move the state backwards (DESIGN rule 6).
+/// </summary>
+public sealed class DeviceAlertState
+{
+    public Dictionary<AlertType, AlertSlot> Slots { get; set; } = [];
+    /// <summary>The newest device time seen from this device, for the silence check.</summary>
+    public DateTimeOffset LastSeen { get; set; }
+
+    public AlertSlot Slot(AlertType type) =>
+        Slots.TryGetValue(type, out var slot) ? slot : Slots[type] = new AlertSlot();
+}
+
+public sealed class AlertSlot
+{
+    public bool Raised { get; set; }
+    /// <summary>When the condition started, while it lasts (raised or still pending).</summary>
+    public DateTimeOffset? ConditionSince { get; set; }
+    public DateTimeOffset LastInput { get; set; } = DateTimeOffset.MinValue;
+}

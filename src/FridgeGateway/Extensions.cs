@@ -1,0 +1,123 @@
+using FridgeGateway.Alerts;
+using FridgeGateway.Contract;
+using FridgeGateway.Influx;
+using FridgeGateway.Ingestion;
+using FridgeGateway.Inventory;
+using FridgeGateway.Mqtt;
+using FridgeGateway.Observability;
+using FridgeGateway.Sinks;
+using FridgeGateway.Spool;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
+namespace FridgeGateway;
+
+public static class Extensions
+{
+    /// <summary>Every setting bound and validated at start: a wrong one stops the process naming the key.</summary>
+    public static IHostApplicationBuilder AddGatewayOptions(this IHostApplicationBuilder builder)
+    {
+        Bind<MqttOptions, MqttOptionsValidator>(builder, MqttOptions.Section);
+        Bind<InfluxOptions, InfluxOptionsValidator>(builder, InfluxOptions.Section);
+        Bind<SpoolOptions, SpoolOptionsValidator>(builder, SpoolOptions.Section);
+        Bind<InventoryOptions, InventoryOptionsValidator>(builder, InventoryOptions.Section);
+        Bind<BatchOptions, BatchOptionsValidator>(builder, BatchOptions.Section);
+        Bind<AlertOptions, AlertOptionsValidator>(builder, AlertOptions.Section);
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<GatewayMetrics>();
+        services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(GatewayMetrics.MeterName).AddPrometheusExporter());
+
+        services.AddSingleton<GatewayMqttClient>();
+        services.AddSingleton<IGatewayPublisher, MqttGatewayPublisher>();
+        services.AddSingleton(sp =>
+        {
+            var batch = sp.GetRequiredService<IOptions<BatchOptions>>().Value;
+            return new MessageParser(new TimestampPolicy(batch.FutureTolerance, batch.MaxAge));
+        });
+        services.AddSingleton(sp =>
+        {
+            var alerts = sp.GetRequiredService<IOptions<AlertOptions>>().Value;
+            return new AlertEngine(kind => kind == DeviceKind.Kiosk ? alerts.Kiosk : alerts.Fridge);
+        });
+        services.AddSingleton(sp =>
+        {
+            var store = new AlertStateStore(Path.Combine(sp.GetRequiredService<IOptions<SpoolOptions>>().Value.Directory!, "alert-state.json"));
+            store.Load(sp.GetRequiredService<AlertEngine>());
+            return store;
+        });
+
+        services.AddHttpClient("influx", (sp, http) =>
+        {
+            http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<InfluxOptions>>().Value.Url!.TrimEnd('/') + "/");
+            http.Timeout = Timeout.InfiniteTimeSpan; // the Polly pipeline owns timeouts
+        });
+        services.AddHttpClient("inventory", (sp, http) =>
+        {
+            var url = sp.GetRequiredService<IOptions<InventoryOptions>>().Value.BaseUrl;
+            if (url is not null) http.BaseAddress = new Uri(url.TrimEnd('/') + "/");
+            http.Timeout = Timeout.InfiniteTimeSpan;
+        });
+        services.AddSingleton(sp =>
+        {
+            var spool = sp.GetRequiredService<IOptions<SpoolOptions>>().Value;
+            var influx = sp.GetRequiredService<IOptions<InfluxOptions>>().Value;
+            var inventory = sp.GetRequiredService<IOptions<InventoryOptions>>().Value;
+            var http = sp.GetRequiredService<IHttpClientFactory>();
+            ISinkWriter influxWriter = influx.UsesV2 ? new InfluxV2Writer(influx) : new InfluxV1Writer(http.CreateClient("influx"), influx);
+            var influxSink = Sink(sp, influxWriter, spool);
+            var inventorySink = inventory.Enabled ? Sink(sp, new InventoryWriter(http.CreateClient("inventory"), inventory), spool) : null;
+            return new GatewaySinks(influxSink, inventorySink);
+        });
+        services.AddSingleton(sp => new IngestionProcessor(
+            sp.GetRequiredService<MessageParser>(),
+            sp.GetRequiredService<AlertEngine>(),
+            sp.GetRequiredService<AlertStateStore>(),
+            sp.GetRequiredService<GatewaySinks>(),
+            sp.GetRequiredService<IGatewayPublisher>(),
+            sp.GetRequiredService<GatewayMetrics>(),
+            sp.GetRequiredService<IOptions<BatchOptions>>().Value,
+            sp.GetRequiredService<IOptions<AlertOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<IngestionProcessor>>()));
+        services.AddHostedService<GatewayWorker>();
+        return builder;
+    }
+
+    public static WebApplication MapGatewayEndpoints(this WebApplication app)
+    {
+        app.MapGet("/healthz", () => TypedResults.Ok("alive"));
+        app.MapGet("/readyz", IResult (GatewayMqttClient mqtt, GatewaySinks sinks, IOptions<SpoolOptions> spool) =>
+        {
+            // Ready = connected and subscribed, and able to accept work: a sink that is down while its
+            // spool has room still accepts (rule 3).
+            var full = sinks.All.Where(s => s.Spool.PendingBytes >= spool.Value.MaxBytes).Select(s => s.Name).ToList();
+            if (!mqtt.IsReady) return TypedResults.Problem("not connected and subscribed to the MQTT broker", statusCode: 503);
+            if (full.Count > 0) return TypedResults.Problem($"spool full: {string.Join(", ", full)}", statusCode: 503);
+            return TypedResults.Ok(new { ready = true, spooled = sinks.All.ToDictionary(s => s.Name, s => s.Spool.PendingBytes) });
+        });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+
+    private static DurableSink Sink(IServiceProvider sp, ISinkWriter writer, SpoolOptions spool)
+    {
+        var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger($"FridgeGateway.Sinks.{writer.Name}");
+        var disk = new DurableSpool(Path.Combine(spool.Directory!, writer.Name), spool.MaxBytes, warning => logger.LogWarning("{Warning}", warning));
+        return new DurableSink(writer, disk, sp.GetRequiredService<IGatewayPublisher>(), sp.GetRequiredService<GatewayMetrics>(), logger,
+            sp.GetRequiredService<IConfiguration>().GetSection("Resilience").Get<SinkResilienceOptions>() ?? new SinkResilienceOptions());
+    }
+
+    private static void Bind<TOptions, TValidator>(IHostApplicationBuilder builder, string section)
+        where TOptions : class where TValidator : class, IValidateOptions<TOptions>
+    {
+        builder.Services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+
+namespace FridgeGateway.Ingestion;
+
+/// <summary>How received messages are grouped before they are written and acknowledged.</summary>
+public sealed class BatchOptions
+{
+    public const string Section = "Batch";
+    public int MaxMessages { get; set; } = 1000;
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>How many (device, seq) keys are remembered to recognise redelivered messages.</summary>
+    public int RememberedMessages { get; set; } = 500_000;
+    /// <summary>Future tolerance of a device's <c>ts</c>; later ones are replaced by the receive time.</summary>
+    public TimeSpan FutureTolerance { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>A <c>ts</c> older than this is implausible (an unset clock) and replaced by the receive time.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(30);
+}
+
+public sealed class BatchOptionsValidator : IValidateOptions<BatchOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BatchOptions o)
+    {
+        var errors = new List<string>();
+        if (o.MaxMessages is < 1 or > 50_000) errors.Add("Batch__MaxMessages must be within 1..50000");
+        if (o.MaxDelay < TimeSpan.Zero || o.MaxDelay > TimeSpan.FromSeconds(10)) errors.Add("Batch__MaxDelay must be within 0..10 s");
+        if (o.RememberedMessages < 1000) errors.Add("Batch__RememberedMessages must be >= 1000");
+        if (o.FutureTolerance < TimeSpan.Zero) errors.Add("Batch__FutureTolerance must not be negative");
+        if (o.MaxAge <= TimeSpan.FromHours(1)) errors.Add("Batch__MaxAge must be more than an hour: devices send hours-late buffers");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text;
+using System.Text.Json;
+using FridgeGateway.Contract;
+using FridgeGateway.Sinks;
+
+namespace FridgeGateway.Inventory;
+
+/// <summary>The device reports of the inventory API: the contract payload plus <c>deviceId</c>.</summary>
+public static class InventoryReports
+{
+    public const string SalesPath = "api/v1/device-reports/sales";
+    public const string StockCountsPath = "api/v1/device-reports/stock-counts";
+
+    /// <summary>The report for a message, or null when the inventory does not need it.</summary>
+    public static SinkItem? For(string topic, DeviceMessage message) => message switch
+    {
+        KioskSale sale => new SinkItem(topic, sale.IdempotencyKey, Json(w =>
+        {
+            Common(w, sale);
+            w.WriteString("saleId", sale.SaleId);
+            if (sale.Payment is not null) w.WriteString("payment", sale.Payment);
+            w.WriteStartArray("lines");
+            foreach (var line in sale.Lines)
+            {
+                w.WriteStartObject();
+                w.WriteString("sku", line.Sku);
+                w.WriteNumber("units", line.Units);
+                w.WriteNumber("unitPriceCents", line.UnitPriceCents);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        })),
+        StockCount count => new SinkItem(topic, count.IdempotencyKey, Json(w =>
+        {
+            Common(w, count);
+            w.WriteStartArray("items");
+            foreach (var item in count.Items)
+            {
+                w.WriteStartObject();
+                w.WriteString("sku", item.Sku);
+                w.WriteNumber("units", item.Units);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        })),
+        _ => null,
+    };
+
+    public static string PathFor(SinkItem item) =>
+        item.Topic.EndsWith("/sales", StringComparison.Ordinal) ? SalesPath : StockCountsPath;
+
+    private static void Common(Utf8JsonWriter w, DeviceMessage m)
+    {
+        w.WriteString("deviceId", m.DeviceId);
+        w.WriteNumber("seq", m.Seq);
+        w.WriteString("ts", m.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        if (m.TimestampSubstituted) w.WriteBoolean("tsSubstituted", true);
+    }
+
+    private static string Json(Action<Utf8JsonWriter> body)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

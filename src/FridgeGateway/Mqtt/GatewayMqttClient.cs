@@ -1,0 +1,112 @@
+using System.Threading.Channels;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+using Microsoft.Extensions.Options;
+
+namespace FridgeGateway.Mqtt;
+
+/// <summary>
+/// The gateway's one MQTT 5 connection: a persistent session (clean start false, session expiry set,
+/// stable client id), shared subscriptions, manual acknowledgement, and a reconnect loop with capped
+/// backoff that runs forever (MQTTnet 5 ships no managed client).
+/// </summary>
+public sealed class GatewayMqttClient(IOptions<MqttOptions> options, ILogger<GatewayMqttClient> logger) : IDisposable
+{
+    private readonly MqttOptions _options = options.Value;
+    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+    private volatile bool _subscribed;
+
+    /// <summary>Connected and subscribed: ready for traffic.</summary>
+    public bool IsReady => _client.IsConnected && _subscribed;
+
+    public async Task RunAsync(ChannelWriter<InboundMessage> inbound, CancellationToken stoppingToken)
+    {
+        _client.ApplicationMessageReceivedAsync += async e =>
+        {
+            // Only enqueue: MQTTnet awaits this handler before it hands over the next message, and the
+            // PUBACK waits until the batch writer has made the message durable (rule 1).
+            e.AutoAcknowledge = false;
+            var message = e.ApplicationMessage;
+            await inbound.WriteAsync(new InboundMessage(message.Topic, System.Buffers.BuffersExtensions.ToArray(message.Payload), DateTimeOffset.UtcNow,
+                ct => e.AcknowledgeAsync(ct)), stoppingToken);
+        };
+        var disconnected = new SemaphoreSlim(0);
+        _client.DisconnectedAsync += _ => { _subscribed = false; disconnected.Release(); return Task.CompletedTask; };
+
+        var delay = TimeSpan.FromMilliseconds(500);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var result = await _client.ConnectAsync(BuildOptions(), stoppingToken);
+                if (result.ResultCode != MqttClientConnectResultCode.Success)
+                    throw new InvalidOperationException($"broker refused the connection: {result.ResultCode} {result.ReasonString}");
+                // The broker keeps subscriptions in a present session; subscribing again is harmless either way.
+                await SubscribeAsync(stoppingToken);
+                logger.LogInformation("Connected to MQTT {Host}:{Port} as {ClientId} (session present: {SessionPresent})",
+                    _options.Host, _options.Port, _options.ClientId, result.IsSessionPresent);
+                delay = TimeSpan.FromMilliseconds(500);
+                while (disconnected.CurrentCount > 0) await disconnected.WaitAsync(stoppingToken);
+                if (_client.IsConnected) await disconnected.WaitAsync(stoppingToken);
+                logger.LogWarning("Disconnected from MQTT {Host}:{Port}; reconnecting", _options.Host, _options.Port);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("MQTT connection to {Host}:{Port} failed: {Error}; retrying in {Delay}", _options.Host, _options.Port, e.Message, delay);
+            }
+            await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, _options.MaxReconnectDelaySeconds * 1000));
+        }
+        if (_client.IsConnected)
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build());
+    }
+
+    /// <summary>Publishes at QoS 1 and waits for the broker's PUBACK; throws when not connected or refused.</summary>
+    public async Task PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
+    {
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithRetainFlag(retain)
+            .WithContentType("application/json")
+            .Build();
+        var result = await _client.PublishAsync(message, cancellationToken);
+        if (result.ReasonCode is not (MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers))
+            throw new InvalidOperationException($"broker refused publish to {topic}: {result.ReasonCode}");
+    }
+
+    private async Task SubscribeAsync(CancellationToken cancellationToken)
+    {
+        var subscribe = new MqttClientSubscribeOptionsBuilder();
+        foreach (var filter in _options.TopicFilters)
+            subscribe.WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+        var result = await _client.SubscribeAsync(subscribe.Build(), cancellationToken);
+        foreach (var item in result.Items)
+            if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2)
+                throw new InvalidOperationException($"subscription to {item.TopicFilter.Topic} refused: {item.ResultCode}");
+        _subscribed = true;
+    }
+
+    private MqttClientOptions BuildOptions()
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(_options.Host, _options.Port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(_options.ClientId)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval(_options.SessionExpirySeconds)
+            .WithReceiveMaximum(_options.ReceiveMaximum)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(_options.KeepAliveSeconds))
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        if (!string.IsNullOrEmpty(_options.Username)) builder.WithCredentials(_options.Username, _options.Password);
+        return builder.Build();
+    }
+
+    public void Dispose() => _client.Dispose();
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Options;
+
+namespace FridgeGateway.Mqtt;
+
+public sealed class MqttOptions
+{
+    public const string Section = "Mqtt";
+    public string? Host { get; set; }
+    public int Port { get; set; } = 1883;
+    public string? Username { get; set; }
+    public string? Password { get; set; }
+    /// <summary>Stable per replica: the broker keeps this client's session (and its queued messages) under it.</summary>
+    public string ClientId { get; set; } = "fridge-gateway-1";
+    public uint SessionExpirySeconds { get; set; } = 7 * 24 * 3600;
+    /// <summary>Unacknowledged messages the broker may send at once: the gateway's bound on in-flight work.</summary>
+    public ushort ReceiveMaximum { get; set; } = 2000;
+    /// <summary>MQTT 5 shared subscription group; empty subscribes without sharing.</summary>
+    public string SharedGroup { get; set; } = "fridge-gateway";
+    public int KeepAliveSeconds { get; set; } = 30;
+    public int MaxReconnectDelaySeconds { get; set; } = 30;
+
+    public IReadOnlyList<string> TopicFilters
+    {
+        get
+        {
+            string[] topics = ["coop/v1/fridges/#", "coop/v1/kiosks/#", "coop/v1/devices/+/status"];
+            return string.IsNullOrEmpty(SharedGroup) ? topics : topics.Select(t => $"$share/{SharedGroup}/{t}").ToArray();
+        }
+    }
+}
+
+public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MqttOptions o)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(o.Host)) errors.Add("Mqtt__Host is required");
+        if (o.Port is < 1 or > 65535) errors.Add("Mqtt__Port must be within 1..65535");
+        if (string.IsNullOrWhiteSpace(o.ClientId)) errors.Add("Mqtt__ClientId is required (stable per gateway replica)");
+        if (string.IsNullOrEmpty(o.Username) != string.IsNullOrEmpty(o.Password)) errors.Add("Mqtt__Username and Mqtt__Password go together");
+        if (o.SessionExpirySeconds == 0) errors.Add("Mqtt__SessionExpirySeconds must be > 0: a persistent session keeps what is not acknowledged");
+        if (o.ReceiveMaximum < 1) errors.Add("Mqtt__ReceiveMaximum must be >= 1");
+        if (o.SharedGroup.IndexOfAny(['/', '+', '#']) >= 0) errors.Add("Mqtt__SharedGroup may not contain / + or #");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

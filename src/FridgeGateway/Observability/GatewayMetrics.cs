@@ -1,0 +1,49 @@
+using System.Diagnostics.Metrics;
+
+namespace FridgeGateway.Observability;
+
+/// <summary>The gateway's OpenTelemetry meter: what operators watch (DESIGN: Conventions).</summary>
+public sealed class GatewayMetrics
+{
+    public const string MeterName = "FrigoCoop.FridgeGateway";
+
+    private readonly Counter<long> _received;
+    private readonly Counter<long> _written;
+    private readonly Counter<long> _duplicates;
+    private readonly Counter<long> _deadLettered;
+    private readonly Counter<long> _spooled;
+    private readonly Counter<long> _replayed;
+    private readonly Histogram<double> _writeLatency;
+    private readonly List<Func<Measurement<long>>> _spoolBytes = [];
+
+    public GatewayMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        _received = meter.CreateCounter<long>("gateway.messages.received", "{message}", "MQTT messages received");
+        _written = meter.CreateCounter<long>("gateway.items.written", "{item}", "items written to a sink");
+        _duplicates = meter.CreateCounter<long>("gateway.messages.duplicates", "{message}", "redelivered messages counted once");
+        _deadLettered = meter.CreateCounter<long>("gateway.messages.dead_lettered", "{message}", "messages rejected as bad input");
+        _spooled = meter.CreateCounter<long>("gateway.items.spooled", "{item}", "items appended to a sink's spool");
+        _replayed = meter.CreateCounter<long>("gateway.items.replayed", "{item}", "spooled items delivered to their sink");
+        _writeLatency = meter.CreateHistogram<double>("gateway.write.duration", "ms", "time to write a batch to a sink");
+        meter.CreateObservableGauge("gateway.spool.bytes", () => _spoolBytes.Select(f => f()), "By", "bytes waiting in the spools");
+    }
+
+    public long Received { get; private set; }
+    public long DeadLettered { get; private set; }
+    public long Duplicates { get; private set; }
+
+    public void MessageReceived() { _received.Add(1); Received++; }
+    public void Duplicate() { _duplicates.Add(1); Duplicates++; }
+    public void DeadLetter(string reasonClass) { _deadLettered.Add(1, new KeyValuePair<string, object?>("reason", reasonClass)); DeadLettered++; }
+    public void Written(string sink, int items, double milliseconds)
+    {
+        _written.Add(items, new KeyValuePair<string, object?>("sink", sink));
+        _writeLatency.Record(milliseconds, new KeyValuePair<string, object?>("sink", sink));
+    }
+    public void Spooled(string sink, int items) => _spooled.Add(items, new KeyValuePair<string, object?>("sink", sink));
+    public void Replayed(string sink, int items) => _replayed.Add(items, new KeyValuePair<string, object?>("sink", sink));
+
+    public void ObserveSpool(string sink, Func<long> bytes) =>
+        _spoolBytes.Add(() => new Measurement<long>(bytes(), new KeyValuePair<string, object?>("sink", sink)));
+}

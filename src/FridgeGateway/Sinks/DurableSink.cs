@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using FridgeGateway.Observability;
+using FridgeGateway.Spool;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace FridgeGateway.Sinks;
+
+/// <summary>
+/// One destination behind its own Polly pipeline (timeout, jittered retry, circuit breaker) and its
+/// own spool. A batch is durable once written or spooled; while the spool holds anything, new
+/// batches join it, so replay keeps their order. One sink's outage never blocks another sink.
+/// </summary>
+public sealed class DurableSink : IDisposable
+{
+    private readonly ISinkWriter _writer;
+    private readonly DurableSpool _spool;
+    private readonly IDeadLetters _deadLetters;
+    private readonly GatewayMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline _pipeline;
+    private readonly SemaphoreSlim _replaySignal = new(0);
+
+    public DurableSink(ISinkWriter writer, DurableSpool spool, IDeadLetters deadLetters, GatewayMetrics metrics, ILogger logger,
+        SinkResilienceOptions resilience)
+    {
+        _writer = writer;
+        _spool = spool;
+        _deadLetters = deadLetters;
+        _metrics = metrics;
+        _logger = logger;
+        _pipeline = BuildPipeline(resilience);
+        metrics.ObserveSpool(writer.Name, () => _spool.PendingBytes);
+    }
+
+    public string Name => _writer.Name;
+    public DurableSpool Spool => _spool;
+
+    /// <summary>True when the items are durable (written or spooled); false when the spool is full.</summary>
+    public async Task<bool> AcceptAsync(IReadOnlyList<SinkItem> items, CancellationToken cancellationToken)
+    {
+        if (items.Count == 0) return true;
+        if (_spool.IsEmpty)
+        {
+            try
+            {
+                await WriteAsync(items, cancellationToken);
+                return true;
+            }
+            catch (Exception e) when (IsOutage(e, cancellationToken))
+            {
+                _logger.LogWarning("Sink {Sink} unavailable ({Error}); spooling {Items} items", Name, e.Message, items.Count);
+            }
+        }
+        if (!_spool.TryAppend(SinkBatchCodec.Encode(items))) return false;
+        _metrics.Spooled(Name, items.Count);
+        _replaySignal.Release();
+        return true;
+    }
+
+    /// <summary>Replays the spool in order whenever it holds something and the sink takes it.</summary>
+    public async Task ReplayAsync(CancellationToken stoppingToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(250);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var record = _spool.Peek();
+            if (record is null)
+            {
+                await _replaySignal.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
+                continue;
+            }
+            var items = SinkBatchCodec.Decode(record);
+            try
+            {
+                await WriteAsync(items, stoppingToken);
+                _spool.Commit(record);
+                _metrics.Replayed(Name, items.Count);
+                backoff = TimeSpan.FromMilliseconds(250);
+                if (_spool.IsEmpty) _logger.LogInformation("Sink {Sink} spool fully replayed", Name);
+            }
+            catch (Exception e) when (IsOutage(e, stoppingToken))
+            {
+                _logger.LogDebug("Replay to {Sink} failed ({Error}); next try in {Delay}", Name, e.Message, backoff);
+                await Task.Delay(backoff, stoppingToken);
+                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 10_000));
+            }
+        }
+    }
+
+    private async Task WriteAsync(IReadOnlyList<SinkItem> items, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var rejected = await _pipeline.ExecuteAsync(
+            static async (state, ct) => await state._writer.WriteAsync(state.items, ct), (_writer, items), cancellationToken);
+        _metrics.Written(Name, items.Count - rejected.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        foreach (var reject in rejected)
+        {
+            _logger.LogWarning("Sink {Sink} refused {Key} from {Topic}: {Reason}", Name, reject.Item.Key, reject.Item.Topic, reject.Reason);
+            _metrics.DeadLetter("sink_refused");
+            await _deadLetters.PublishAsync(reject.Item.Topic, $"{Name} refused: {reject.Reason}",
+                System.Text.Encoding.UTF8.GetBytes(reject.Item.Body), DateTimeOffset.UtcNow, cancellationToken);
+        }
+    }
+
+    private static bool IsOutage(Exception e, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested && IsTransient(e) || e is BrokenCircuitException;
+
+    private static bool IsTransient(Exception e) =>
+        e is TransientSinkException or HttpRequestException or TimeoutRejectedException or TaskCanceledException or IOException;
+
+    private static ResiliencePipeline BuildPipeline(SinkResilienceOptions options)
+    {
+        var transient = new PredicateBuilder().Handle<Exception>(IsTransient);
+        return new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = transient,
+                MaxRetryAttempts = options.RetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryBaseDelay,
+                MaxDelay = TimeSpan.FromSeconds(5),
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = transient,
+                FailureRatio = 0.5,
+                MinimumThroughput = 3,
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                BreakDuration = options.BreakDuration,
+            })
+            .AddTimeout(options.AttemptTimeout)
+            .Build();
+    }
+
+    public void Dispose()
+    {
+        _spool.Dispose();
+        _replaySignal.Dispose();
+    }
+}
+
+/// <summary>How hard a sink tries before its batches go to the spool.</summary>
+public sealed record SinkResilienceOptions
+{
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public int RetryAttempts { get; init; } = 2;
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(5);
+}

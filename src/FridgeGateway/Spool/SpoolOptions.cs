@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Options;
+
+namespace FridgeGateway.Spool;
+
+public sealed class SpoolOptions
+{
+    public const string Section = "Spool";
+    /// <summary>Where the spools (one per sink) and the alert state live. Must survive a restart.</summary>
+    public string? Directory { get; set; }
+    /// <summary>Per sink. Past it the gateway stops acknowledging and the broker keeps the rest.</summary>
+    public long MaxBytes { get; set; } = 1L << 30;
+}
+
+public sealed class SpoolOptionsValidator : IValidateOptions<SpoolOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SpoolOptions o)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(o.Directory) || !Path.IsPathFullyQualified(o.Directory))
+            errors.Add("Spool__Directory is required and must be an absolute path");
+        if (o.MaxBytes < 1024 * 1024) errors.Add("Spool__MaxBytes must be at least 1048576 (1 MiB)");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
