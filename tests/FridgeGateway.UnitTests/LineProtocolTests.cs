@@ -1,0 +1,61 @@
+using FridgeGateway.Contract;
+using FridgeGateway.Influx;
+
+namespace FridgeGateway.UnitTests;
+
+public sealed class LineProtocolTests
+{
+    private static readonly DateTimeOffset Ts = new(2026, 7, 14, 18, 3, 12, 250, TimeSpan.Zero);
+
+    [Fact]
+    public void Special_characters_are_escaped_in_tags_and_strings()
+    {
+        var line = new LineProtocolBuilder().Measurement("device_event").Tag("device", "a b,c=d")
+            .Field("detail", "said \"hi\" \\ bye\nnext").Timestamp(1).ToString();
+        Assert.Equal("device_event,device=a\\ b\\,c\\=d detail=\"said \\\"hi\\\" \\\\ bye next\" 1", line);
+    }
+
+    [Fact]
+    public void Absent_fields_are_left_out_and_types_are_marked()
+    {
+        var line = new LineProtocolBuilder().Measurement("m").Field("a", (double?)null).Field("b", 2.5).Field("c", 3L).Field("d", true).Timestamp(5).ToString();
+        Assert.Equal("m b=2.5,c=3i,d=true 5", line);
+    }
+
+    [Fact]
+    public void A_point_without_fields_is_refused()
+    {
+        Assert.Throws<InvalidOperationException>(() => new LineProtocolBuilder().Measurement("m").Tag("t", "v").Timestamp(1));
+    }
+
+    [Fact]
+    public void Seq_goes_into_the_sub_millisecond_digits_of_the_point_time()
+    {
+        Assert.Equal(1784052192250_000_042L, InfluxSchema.PointTime(Ts, 42));
+        Assert.Equal(1784052192250_000_000L + 234_567, InfluxSchema.PointTime(Ts, 1_234_567));
+        Assert.NotEqual(InfluxSchema.PointTime(Ts, 1), InfluxSchema.PointTime(Ts, 2));
+    }
+
+    [Fact]
+    public void A_reading_becomes_one_fridge_reading_point_and_the_same_message_gives_the_same_line()
+    {
+        var reading = new Reading(DeviceKind.Kiosk, "kiosk-fest-07", 9, Ts, false, 3.5, null, true, null, null, false, null, -70, 46.3, -72.5);
+        var line = InfluxSchema.ToLines(reading);
+        Assert.Equal("fridge_reading,device=kiosk-fest-07,kind=kiosk temp_c=3.5,door_open=true,on_battery=false,rssi=-70,lat=46.3,lon=-72.5,seq=9i,ts_substituted=false 1784052192250000009", line);
+        Assert.Equal(line, InfluxSchema.ToLines(reading with { }));
+    }
+
+    [Fact]
+    public void A_sale_gives_one_point_per_line_and_a_stock_count_one_per_sku()
+    {
+        var sale = new KioskSale(DeviceKind.Kiosk, "kiosk-fest-07", 77, Ts, false, "s-77",
+            [new SaleLine("STFUT-EPAULE-473", 2, 900), new SaleLine("AUBE-IPA-355", 1, 700)], "card");
+        var lines = InfluxSchema.ToLines(sale).Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("kiosk_sale,device=kiosk-fest-07,sku=STFUT-EPAULE-473 units=2i,unit_price_cents=900i,sale_id=\"s-77\",payment=\"card\",seq=77i", lines[0]);
+
+        var count = new StockCount(DeviceKind.Fridge, "fridge-stfut-01", 5, Ts, true, [new StockItem("STFUT-EPAULE-473", 11), new StockItem("AUBE-IPA-355", 0)]);
+        var countLines = InfluxSchema.ToLines(count).Split('\n');
+        Assert.Equal("stock_count,device=fridge-stfut-01,kind=fridge,sku=AUBE-IPA-355 units=0i,seq=5i,ts_substituted=true 1784052192250000005", countLines[1]);
+    }
+}
