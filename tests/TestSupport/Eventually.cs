@@ -1,5 +1,8 @@
 namespace FrigoCoop.TestSupport;
 
+/// <summary>Thrown by a probe when waiting longer cannot help (the process under test has exited).</summary>
+public sealed class GiveUpException(string message) : Exception(message);
+
 /// <summary>Waits for a condition instead of sleeping a guessed time.</summary>
 public static class Eventually
 {
@@ -16,7 +19,7 @@ public static class Eventually
                 if (done(last)) return last;
                 lastError = null;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is not OperationCanceledException and not GiveUpException)
             {
                 lastError = e;
             }

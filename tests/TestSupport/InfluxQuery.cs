@@ -46,6 +46,16 @@ public sealed class InfluxQuery(Uri baseUrl, string database) : IDisposable
         return rows.Count == 0 ? 0 : rows[0]["count"].GetInt64();
     }
 
+    /// <summary>A statement that changes something (CREATE/DROP DATABASE), sent as POST.</summary>
+    public async Task ExecuteAsync(string influxQl)
+    {
+        using var content = new FormUrlEncodedContent([new("q", influxQl)]);
+        HttpResponseMessage response;
+        try { response = await _http.PostAsync("/query", content); }
+        catch (HttpRequestException e) { throw LocalServices.NotRunning("InfluxDB", e); }
+        response.EnsureSuccessStatusCode();
+    }
+
     public async Task WriteAsync(string lineProtocol)
     {
         using var content = new StringContent(lineProtocol);
