@@ -1,0 +1,6 @@
+namespace Inventory.Api.Admin;
+
+public static class DemoData
+{
+    public static Task LoadAsync(IServiceProvider services) => Task.CompletedTask;
+}

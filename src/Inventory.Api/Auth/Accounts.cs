@@ -1,0 +1,90 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Npgsql;
+
+namespace Inventory.Api.Auth;
+
+/// <summary>People's accounts: passwords hashed with ASP.NET Core Identity's PBKDF2 hasher.</summary>
+public sealed class Accounts(NpgsqlDataSource db)
+{
+    private static readonly PasswordHasher<string> Hasher = new();
+
+    public async Task<long> CreateUserAsync(string username, string displayName, string password, string role, string? brewerySlug, CancellationToken ct = default)
+    {
+        if (!Roles.People.Contains(role)) throw new ArgumentException($"role must be one of {string.Join(", ", Roles.People)}", nameof(role));
+        if (password.Length < 10) throw new ArgumentException("password must have at least 10 characters", nameof(password));
+        var breweryId = await BreweryIdAsync(brewerySlug, role, ct);
+        await using var command = db.CreateCommand("""
+            INSERT INTO users (username, display_name, password_hash, role, brewery_id) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name, password_hash = EXCLUDED.password_hash,
+                role = EXCLUDED.role, brewery_id = EXCLUDED.brewery_id
+            RETURNING id
+            """);
+        command.Parameters.Add(new() { Value = username });
+        command.Parameters.Add(new() { Value = displayName });
+        command.Parameters.Add(new() { Value = Hasher.HashPassword(username, password) });
+        command.Parameters.Add(new() { Value = role });
+        command.Parameters.Add(new() { Value = (object?)breweryId ?? DBNull.Value });
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    public async Task<string> CreateApiKeyAsync(string name, string role, string? brewerySlug, CancellationToken ct = default)
+    {
+        if (!Roles.All.Contains(role)) throw new ArgumentException($"role must be one of {string.Join(", ", Roles.All)}", nameof(role));
+        var breweryId = await BreweryIdAsync(brewerySlug, role, ct);
+        var (key, prefix, hash) = ApiKeys.Create();
+        await using var command = db.CreateCommand("INSERT INTO api_keys (name, key_prefix, key_hash, role, brewery_id) VALUES ($1, $2, $3, $4, $5)");
+        command.Parameters.Add(new() { Value = name });
+        command.Parameters.Add(new() { Value = prefix });
+        command.Parameters.Add(new() { Value = hash });
+        command.Parameters.Add(new() { Value = role });
+        command.Parameters.Add(new() { Value = (object?)breweryId ?? DBNull.Value });
+        await command.ExecuteNonQueryAsync(ct);
+        return key;
+    }
+
+    /// <summary>The principal of a person whose password checks out, or null.</summary>
+    public async Task<ClaimsPrincipal?> SignInAsync(string username, string password, string scheme, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT u.id, u.display_name, u.password_hash, u.role, u.brewery_id, b.slug
+            FROM users u LEFT JOIN breweries b ON b.id = u.brewery_id WHERE u.username = $1
+            """);
+        command.Parameters.Add(new() { Value = username });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            Hasher.VerifyHashedPassword(username, DummyHash, password); // same time whether the user exists or not
+            return null;
+        }
+        if (Hasher.VerifyHashedPassword(username, reader.GetString(2), password) == PasswordVerificationResult.Failed) return null;
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, $"user:{reader.GetInt64(0)}"),
+            new(ClaimTypes.Name, username),
+            new("display_name", reader.GetString(1)),
+            new(ClaimTypes.Role, reader.GetString(3)),
+        };
+        if (!reader.IsDBNull(4))
+        {
+            claims.Add(new(Roles.BreweryIdClaim, reader.GetInt64(4).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            claims.Add(new(Roles.BrewerySlugClaim, reader.GetString(5)));
+        }
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
+    }
+
+    private static readonly string DummyHash = Hasher.HashPassword("nobody", Guid.NewGuid().ToString());
+
+    private async Task<long?> BreweryIdAsync(string? slug, string role, CancellationToken ct)
+    {
+        if (role != Roles.Brewer)
+        {
+            if (slug is not null) throw new ArgumentException("only the brewer role is bound to a brewery", "brewery");
+            return null;
+        }
+        if (slug is null) throw new ArgumentException("the brewer role needs --brewery <slug>", "brewery");
+        await using var command = db.CreateCommand("SELECT id FROM breweries WHERE slug = $1");
+        command.Parameters.Add(new() { Value = slug });
+        return await command.ExecuteScalarAsync(ct) as long? ?? throw new ArgumentException($"no brewery with slug '{slug}'", "brewery");
+    }
+}

@@ -1,0 +1,43 @@
+using System.Security.Claims;
+
+namespace Inventory.Api.Auth;
+
+/// <summary>
+/// The roles of the platform: <c>lead</c> (everything), <c>brewer</c> (bound to one brewery: reads the
+/// shared places, moves only its own beers), <c>gateway</c> (device reports only).
+/// </summary>
+public static class Roles
+{
+    public const string Lead = "lead";
+    public const string Brewer = "brewer";
+    public const string Gateway = "gateway";
+
+    public static readonly string[] All = [Lead, Brewer, Gateway];
+    public static readonly string[] People = [Lead, Brewer];
+
+    public const string BreweryIdClaim = "frigo:brewery_id";
+    public const string BrewerySlugClaim = "frigo:brewery_slug";
+}
+
+/// <summary>Policy names used by the endpoint groups.</summary>
+public static class Policies
+{
+    public const string Lead = "lead";
+    public const string People = "people";
+    public const string Gateway = "gateway";
+}
+
+/// <summary>Who is calling, as the endpoints need it.</summary>
+public sealed record Caller(string Id, string Name, string Role, long? BreweryId)
+{
+    public bool IsLead => Role == Roles.Lead;
+
+    public static Caller From(ClaimsPrincipal user) => new(
+        user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous",
+        user.Identity?.Name ?? "anonymous",
+        user.FindFirstValue(ClaimTypes.Role) ?? "",
+        long.TryParse(user.FindFirstValue(Roles.BreweryIdClaim), out var brewery) ? brewery : null);
+
+    /// <summary>A brewer may move only its own brewery's beers; the lead moves any.</summary>
+    public bool MayMoveBeerOf(long? beerBreweryId) => IsLead || (Role == Roles.Brewer && BreweryId is not null && BreweryId == beerBreweryId);
+}

@@ -1,0 +1,136 @@
+using System.Threading.RateLimiting;
+using Inventory.Api.Auth;
+using Inventory.Api.Catalogue;
+using Inventory.Api.Database;
+using Inventory.Api.DeviceReports;
+using Inventory.Api.Stock;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Inventory.Api;
+
+/// <summary>Settings of the database, validated at start.</summary>
+public sealed class DatabaseOptions
+{
+    public string? ConnectionString { get; set; }
+}
+
+public sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DatabaseOptions o)
+    {
+        if (string.IsNullOrWhiteSpace(o.ConnectionString)) return ValidateOptionsResult.Fail("ConnectionStrings__Inventory is required (a PostgreSQL connection string)");
+        try { _ = new NpgsqlConnectionStringBuilder(o.ConnectionString); }
+        catch (ArgumentException e) { return ValidateOptionsResult.Fail($"ConnectionStrings__Inventory is not a valid connection string: {e.Message}"); }
+        return ValidateOptionsResult.Success;
+    }
+}
+
+public static class Extensions
+{
+    /// <summary>PostgreSQL (one NpgsqlDataSource), migrations and accounts: what the API and the admin commands share.</summary>
+    public static IHostApplicationBuilder AddInventoryData(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DatabaseOptions>()
+            .Configure<IConfiguration>((o, config) => o.ConnectionString = config.GetConnectionString("Inventory"))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+        builder.Services.AddSingleton(sp => new NpgsqlDataSourceBuilder(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString).Build());
+        builder.Services.AddSingleton<Migrator>();
+        builder.Services.AddSingleton<Accounts>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddInventoryServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddInventoryData();
+        var services = builder.Services;
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
+
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = "api-key-or-cookie";
+                o.DefaultChallengeScheme = "api-key-or-cookie";
+            })
+            // A request with X-Api-Key is a machine's; anything else is a person's cookie.
+            .AddPolicyScheme("api-key-or-cookie", "API key or cookie", o => o.ForwardDefaultSelector = http =>
+                http.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.Header) ? ApiKeyAuthenticationHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "frigo.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.SlidingExpiration = true;
+                o.ExpireTimeSpan = TimeSpan.FromDays(7);
+                o.LoginPath = "/connexion";
+                // The API answers 401/403; only pages redirect a person to the sign-in page.
+                o.Events.OnRedirectToLogin = ctx => ApiOrRedirect(ctx, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = ctx => ApiOrRedirect(ctx, StatusCodes.Status403Forbidden);
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Lead, p => p.RequireRole(Roles.Lead))
+            .AddPolicy(Policies.People, p => p.RequireRole(Roles.People))
+            .AddPolicy(Policies.Gateway, p => p.RequireRole(Roles.Gateway, Roles.Lead));
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(RateLimits.SignIn, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1) }));
+        });
+        return builder;
+    }
+
+    public static async Task MigrateDatabaseAsync(this WebApplication app) =>
+        await app.Services.GetRequiredService<Migrator>().MigrateAsync();
+
+    public static WebApplication MapInventoryApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapGet("/healthz", () => TypedResults.Ok("alive")).ExcludeFromDescription();
+        app.MapGet("/readyz", async (NpgsqlDataSource db, CancellationToken ct) =>
+        {
+            try
+            {
+                await using var command = db.CreateCommand("SELECT 1");
+                await command.ExecuteScalarAsync(ct);
+                return Results.Ok(new { ready = true });
+            }
+            catch (NpgsqlException e)
+            {
+                return Results.Problem(title: "PostgreSQL unreachable", detail: e.Message, statusCode: 503);
+            }
+        }).ExcludeFromDescription();
+
+        // Every /api/v1 route needs a signed-in person or an API key; groups narrow it to roles.
+        var api = app.MapGroup("/api/v1").RequireAuthorization();
+        api.MapAuthApi();
+        api.MapCatalogueApi();
+        api.MapStockApi();
+        api.MapDeviceReportsApi();
+        return app;
+    }
+
+    private static Task ApiOrRedirect(RedirectContext<CookieAuthenticationOptions> ctx, int status)
+    {
+        if (ctx.Request.Path.StartsWithSegments("/api"))
+        {
+            ctx.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        ctx.Response.Redirect(ctx.RedirectUri);
+        return Task.CompletedTask;
+    }
+}
