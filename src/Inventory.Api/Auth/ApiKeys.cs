@@ -20,7 +20,7 @@ public static class ApiKeys
     public static bool TryParsePrefix(string key, out string prefix)
     {
         prefix = "";
-        var parts = key.Split('_');
+        var parts = key.Split('_', 3); // the secret is base64url: it may hold '_' itself
         if (parts.Length != 3 || parts[0] != "frigo" || parts[1].Length != 12) return false;
         prefix = parts[1];
         return true;

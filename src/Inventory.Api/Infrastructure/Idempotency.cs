@@ -58,7 +58,7 @@ public static class Idempotency
         var json = JsonSerializer.Serialize(body, body.GetType(), Json.Options);
         if (key is not null)
         {
-            await using var store = new NpgsqlCommand("UPDATE idempotency_keys SET status_code = $3, response = $4::jsonb WHERE scope = $1 AND key = $2", connection, transaction);
+            await using var store = new NpgsqlCommand("UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE scope = $1 AND key = $2", connection, transaction);
             store.Parameters.Add(new() { Value = scope });
             store.Parameters.Add(new() { Value = key });
             store.Parameters.Add(new() { Value = status });
@@ -71,7 +71,7 @@ public static class Idempotency
 
     private static async Task<IResult> ReplayAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string scope, string key, byte[] requestHash, CancellationToken ct)
     {
-        await using var select = new NpgsqlCommand("SELECT request_hash, status_code, response::text FROM idempotency_keys WHERE scope = $1 AND key = $2", connection, transaction);
+        await using var select = new NpgsqlCommand("SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2", connection, transaction);
         select.Parameters.Add(new() { Value = scope });
         select.Parameters.Add(new() { Value = key });
         await using var reader = await select.ExecuteReaderAsync(ct);

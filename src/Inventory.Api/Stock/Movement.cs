@@ -12,14 +12,17 @@ public static class MovementKinds
 
     public static readonly string[] All = [Production, Transfer, Sale, Loss, CountAdjustment, Return];
 
-    /// <summary>Null when the ends are right for the kind, else what is wrong.</summary>
-    public static string? CheckEnds(string kind, bool hasFrom, bool hasTo) => kind switch
+    /// <summary>Null when the ends are right for the kind, else the field that is wrong and why.</summary>
+    public static (string Field, string Message)? CheckEnds(string kind, bool hasFrom, bool hasTo) => kind switch
     {
-        Production when hasFrom || !hasTo => "a production has a 'to' location and no 'from'",
-        Transfer or Return when !hasFrom || !hasTo => $"a {kind} has both 'from' and 'to' locations",
-        Sale or Loss when !hasFrom || hasTo => $"a {kind} has a 'from' location and no 'to'",
-        CountAdjustment when hasFrom == hasTo => "a count_adjustment has either 'from' (fewer) or 'to' (more)",
-        _ when !All.Contains(kind) => $"kind must be one of {string.Join(", ", All)}",
+        Production when hasFrom => ("from", "a production has no 'from' location"),
+        Production when !hasTo => ("to", "a production needs a 'to' location"),
+        Transfer or Return when !hasFrom => ("from", $"a {kind} needs a 'from' location"),
+        Transfer or Return when !hasTo => ("to", $"a {kind} needs a 'to' location"),
+        Sale or Loss when !hasFrom => ("from", $"a {kind} needs a 'from' location"),
+        Sale or Loss when hasTo => ("to", $"a {kind} has no 'to' location"),
+        CountAdjustment when hasFrom == hasTo => (hasFrom ? "to" : "from", "a count_adjustment has either 'from' (fewer) or 'to' (more)"),
+        _ when !All.Contains(kind) => ("kind", $"must be one of {string.Join(", ", All)}"),
         _ => null,
     };
 }

@@ -48,7 +48,7 @@ public static class StockApi
             .Require(body.Reason is null || body.Reason.Length <= 500, "reason", "must be at most 500 characters")
             .Require(body.OccurredAt is null || body.OccurredAt <= time.GetUtcNow().AddMinutes(5), "occurredAt", "must not be in the future");
         if (!v.IsValid) return v.Problem();
-        if (MovementKinds.CheckEnds(body.Kind!, body.From is not null, body.To is not null) is { } ends) return Problems.Invalid(body.From is null ? "from" : "to", ends);
+        if (MovementKinds.CheckEnds(body.Kind!, body.From is not null, body.To is not null) is { } ends) return Problems.Invalid(ends.Field, ends.Message);
 
         var beer = await BeerAsync(db, body.Sku!, ct);
         if (beer is null) return Problems.NotFound("sku", $"beer {body.Sku}");

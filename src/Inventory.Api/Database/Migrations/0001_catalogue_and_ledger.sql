@@ -102,7 +102,7 @@ CREATE TABLE idempotency_keys (
     key           text NOT NULL CHECK (length(key) BETWEEN 1 AND 200),
     request_hash  bytea NOT NULL,
     status_code   int NOT NULL,
-    response      jsonb,
+    response      text,   -- the exact bytes of the first answer
     created_at    timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (scope, key)
 );

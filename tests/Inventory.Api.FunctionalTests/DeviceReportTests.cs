@@ -1,0 +1,119 @@
+namespace Inventory.Api.FunctionalTests;
+
+public sealed class DeviceReportTests(InventoryApi api) : IClassFixture<InventoryApi>
+{
+    private async Task<(string Device, string Location)> PlacedKioskAsync(int stock)
+    {
+        var location = $"kiosk-{Guid.NewGuid():N}"[..20];
+        var device = $"kiosk-{Guid.NewGuid():N}"[..20];
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/locations", new { code = location, name = location, kind = "festival_kiosk", region = "Québec" }));
+        Assert.Equal(HttpStatusCode.OK, (await api.Lead.PutAsJsonAsync($"/api/v1/devices/{device}", new { kind = "kiosk", location })).StatusCode);
+        if (stock > 0)
+            await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = "STFUT-EPAULE-473", units = stock, to = location, occurredAt = DateTimeOffset.UtcNow.AddHours(-5) }));
+        return (device, location);
+    }
+
+    private static object Sale(string device, long seq, int units, string sku = "STFUT-EPAULE-473") => new
+    {
+        deviceId = device, seq, ts = DateTimeOffset.UtcNow.AddMinutes(-1), saleId = $"{device}-{seq}", payment = "card",
+        lines = new[] { new { sku, units, unitPriceCents = 900 } },
+    };
+
+    private Task<HttpResponseMessage> ReportAsync(string path, object body, string key, HttpClient? client = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/device-reports/{path}") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        return (client ?? api.Gateway).SendAsync(request);
+    }
+
+    private async Task<int> UnitsAsync(string location) =>
+        (await api.Lead.GetFromJsonAsync<JsonElement[]>($"/api/v1/stock?location={location}"))!.Sum(r => r.GetProperty("units").GetInt32());
+
+    [Fact]
+    public async Task A_kiosk_sale_is_recorded_once_however_often_it_is_redelivered()
+    {
+        var (device, location) = await PlacedKioskAsync(stock: 20);
+
+        var sale = Sale(device, 7, 2);
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.Created, (await ReportAsync("sales", sale, $"{device}:7")).StatusCode);
+        var redelivered = Sale(device, 8, 3);
+        var concurrent = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => ReportAsync("sales", redelivered, $"{device}:8")));
+
+        Assert.All(concurrent, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        Assert.Equal(15, await UnitsAsync(location));
+        var sales = await api.Lead.GetFromJsonAsync<JsonElement>($"/api/v1/movements?location={location}&kind=sale");
+        Assert.Equal(2, sales.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_sale_beyond_the_ledger_is_recorded_and_its_shortfall_flagged()
+    {
+        var (device, location) = await PlacedKioskAsync(stock: 2);
+
+        var response = await InventoryApi.Created(ReportAsync("sales", Sale(device, 1, 5), $"{device}:1"));
+
+        Assert.Equal(3, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("shortfall").GetInt32());
+        Assert.Equal(-3, await UnitsAsync(location));
+    }
+
+    [Fact]
+    public async Task An_unknown_device_is_a_404_and_writes_nothing()
+    {
+        var response = await ReportAsync("sales", Sale("kiosk-nobody-99", 1, 1), "kiosk-nobody-99:1");
+        await ProblemAssert.HasStatusAsync(response, HttpStatusCode.NotFound, "deviceId");
+    }
+
+    [Fact]
+    public async Task An_unknown_sku_is_a_422_and_the_whole_sale_is_rolled_back()
+    {
+        var (device, location) = await PlacedKioskAsync(stock: 10);
+        var body = new
+        {
+            deviceId = device, seq = 3L, ts = DateTimeOffset.UtcNow, saleId = "s3",
+            lines = new[] { new { sku = "STFUT-EPAULE-473", units = 1, unitPriceCents = 900 }, new { sku = "UNKNOWN-SKU-1", units = 1, unitPriceCents = 900 } },
+        };
+        await ProblemAssert.HasStatusAsync(await ReportAsync("sales", body, $"{device}:3"), (HttpStatusCode)422, "lines[1].sku");
+        Assert.Equal(10, await UnitsAsync(location));
+    }
+
+    [Fact]
+    public async Task The_idempotency_key_must_be_the_device_id_and_seq()
+    {
+        var (device, _) = await PlacedKioskAsync(stock: 1);
+        await ProblemAssert.HasStatusAsync(await ReportAsync("sales", Sale(device, 4, 1), $"{device}:5"), HttpStatusCode.BadRequest, "Idempotency-Key");
+    }
+
+    [Fact]
+    public async Task A_stock_count_reconciles_the_ledger_and_records_the_discrepancies()
+    {
+        var (device, location) = await PlacedKioskAsync(stock: 20);
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = "STFUT-BLONDE-355", units = 6, to = location, occurredAt = DateTimeOffset.UtcNow.AddHours(-5) }));
+
+        // The shelf holds 17 Épaule and 9 IPA; the Blonde is gone (not listed = 0 units).
+        var count = new { deviceId = device, seq = 10L, ts = DateTimeOffset.UtcNow.AddMinutes(-2), items = new[] { new { sku = "STFUT-EPAULE-473", units = 17 }, new { sku = "AUBE-IPA-473", units = 9 } } };
+        var response = await InventoryApi.Created(ReportAsync("stock-counts", count, $"{device}:10"));
+
+        var lines = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("lines").EnumerateArray()
+            .ToDictionary(l => l.GetProperty("sku").GetString()!, l => l.GetProperty("adjustment").GetInt32());
+        Assert.Equal(new Dictionary<string, int> { ["AUBE-IPA-473"] = 9, ["STFUT-BLONDE-355"] = -6, ["STFUT-EPAULE-473"] = -3 }, lines);
+        Assert.Equal(26, await UnitsAsync(location));
+        var discrepancies = await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/stock/discrepancies?unreviewed=true");
+        Assert.Equal(3, discrepancies!.Count(d => d.GetProperty("deviceId").GetString() == device));
+    }
+
+    [Fact]
+    public async Task A_late_count_is_compared_with_the_ledger_as_it_stood_when_counted()
+    {
+        var (device, location) = await PlacedKioskAsync(stock: 20);
+        var countedAt = DateTimeOffset.UtcNow.AddHours(-2);
+        // Two sales after the count reach the API before the count does (the device was offline).
+        await InventoryApi.Created(ReportAsync("sales", Sale(device, 21, 4), $"{device}:21"));
+        var late = new { deviceId = device, seq = 20L, ts = countedAt, items = new[] { new { sku = "STFUT-EPAULE-473", units = 20 } } };
+
+        var response = await InventoryApi.Created(ReportAsync("stock-counts", late, $"{device}:20"));
+
+        Assert.Equal(0, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("lines")[0].GetProperty("adjustment").GetInt32());
+        Assert.Equal(16, await UnitsAsync(location));
+    }
+}

@@ -1,0 +1,111 @@
+using Inventory.Api.Auth;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Inventory.Api.FunctionalTests;
+
+/// <summary>
+/// The API in-process against a PostgreSQL database of its own (real PostgreSQL, from the project's
+/// scripts), with a lead, two brewers, a gateway key and a small catalogue.
+/// </summary>
+public sealed class InventoryApi : IAsyncLifetime
+{
+    private TestDatabase _database = null!;
+    private WebApplicationFactory<Program> _factory = null!;
+
+    public const string Password = "correct horse battery";
+
+    public HttpClient Anonymous { get; private set; } = null!;
+    public HttpClient Lead { get; private set; } = null!;
+    public HttpClient StFut { get; private set; } = null!;
+    public HttpClient Aube { get; private set; } = null!;
+    public HttpClient Gateway { get; private set; } = null!;
+    public string GatewayKey { get; private set; } = "";
+    public string BrewerKey { get; private set; } = "";
+    public string ConnectionString => _database.ConnectionString;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync("inventory");
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Testing");
+            web.UseSetting("ConnectionStrings:Inventory", _database.ConnectionString);
+        });
+        Anonymous = _factory.CreateClient();
+        var accounts = _factory.Services.GetRequiredService<Accounts>();
+
+        await accounts.CreateUserAsync("lea", "Léa (project lead)", Password, Roles.Lead, null);
+        Lead = await SignedInAsync("lea");
+        await Created(Lead.PostAsJsonAsync("/api/v1/breweries", new { slug = "saint-fut", name = "Microbrasserie Saint-Fût", region = "Montérégie" }));
+        await Created(Lead.PostAsJsonAsync("/api/v1/breweries", new { slug = "aube", name = "Brasserie de l'Aube", region = "Mauricie" }));
+        await accounts.CreateUserAsync("felix", "Félix (Saint-Fût)", Password, Roles.Brewer, "saint-fut");
+        await accounts.CreateUserAsync("marie", "Marie (Aube)", Password, Roles.Brewer, "aube");
+        StFut = await SignedInAsync("felix");
+        Aube = await SignedInAsync("marie");
+        GatewayKey = await accounts.CreateApiKeyAsync("gateway", Roles.Gateway, null);
+        BrewerKey = await accounts.CreateApiKeyAsync("stfut-script", Roles.Brewer, "saint-fut");
+        Gateway = _factory.CreateClient();
+        Gateway.DefaultRequestHeaders.Add("X-Api-Key", GatewayKey);
+
+        await Created(Lead.PostAsJsonAsync("/api/v1/beers", new { sku = "STFUT-EPAULE-473", brewery = "saint-fut", name = "L'épaule à la roue", style = "Saison aux petits fruits", abv = 5.5, format = "can_473", unitsPerCase = 24 }));
+        await Created(Lead.PostAsJsonAsync("/api/v1/beers", new { sku = "STFUT-BLONDE-355", brewery = "saint-fut", name = "Blonde du Fût", abv = 4.8, format = "can_355", unitsPerCase = 12 }));
+        await Created(Lead.PostAsJsonAsync("/api/v1/beers", new { sku = "AUBE-IPA-473", brewery = "aube", name = "IPA de l'Aube", abv = 6.2, format = "can_473", unitsPerCase = 24 }));
+        await Created(Lead.PostAsJsonAsync("/api/v1/locations", new { code = "stfut-brasserie", name = "Saint-Fût, la brasserie", kind = "brewery", region = "Montérégie", brewery = "saint-fut" }));
+        await Created(Lead.PostAsJsonAsync("/api/v1/locations", new { code = "aube-brasserie", name = "Aube, la brasserie", kind = "brewery", region = "Mauricie", brewery = "aube" }));
+        await Created(Lead.PostAsJsonAsync("/api/v1/locations", new { code = "frigo-coop-01", name = "Frigo COOP — Café du Quai", kind = "coop_fridge", region = "Montérégie" }));
+        await Created(Lead.PostAsJsonAsync("/api/v1/locations", new { code = "frigo-coop-02", name = "Frigo COOP — Épicerie Solidaire", kind = "coop_fridge", region = "Mauricie" }));
+    }
+
+    public HttpClient NewClient() => _factory.CreateClient();
+
+    public HttpClient WithApiKey(string key)
+    {
+        var client = _factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
+    }
+
+    public async Task<HttpClient> SignedInAsync(string username)
+    {
+        var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
+        var response = await client.PostAsJsonAsync("/api/v1/auth/sign-in", new { username, password = Password });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return client;
+    }
+
+    public static async Task<HttpResponseMessage> Created(Task<HttpResponseMessage> call)
+    {
+        var response = await call;
+        if (response.StatusCode != HttpStatusCode.Created)
+            Assert.Fail($"expected 201, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return response;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+}
+
+/// <summary>Reads problem details and asserts the field they name.</summary>
+public static class ProblemAssert
+{
+    public static async Task<JsonElement> HasStatusAsync(HttpResponseMessage response, HttpStatusCode status, string? field = null)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
+        if (text.Length == 0) return default;
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonSerializer.Deserialize<JsonElement>(text);
+        if (field is not null)
+        {
+            var named = problem.TryGetProperty("errors", out var errors) && errors.TryGetProperty(field, out _)
+                || problem.TryGetProperty("field", out var f) && f.GetString() == field;
+            Assert.True(named, $"problem does not name {field}: {text}");
+        }
+        return problem;
+    }
+}
