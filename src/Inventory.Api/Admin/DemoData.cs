@@ -1,6 +1,125 @@
+using Inventory.Api.Stock;
+using Npgsql;
+
 namespace Inventory.Api.Admin;
 
+/// <summary>
+/// The Table's world for a demo: nine member breweries (Saint-Fût from CONTEXT.md, the others
+/// fictional), their beers, COOP fridges, festival kiosks and two pilot grocery stores, the devices of
+/// the simulator's demo fleet, and opening stock. Idempotent: running it again adds nothing.
+/// </summary>
 public static class DemoData
 {
-    public static Task LoadAsync(IServiceProvider services) => Task.CompletedTask;
+    private static readonly (string Slug, string Name, string Region, string Prefix)[] Breweries =
+    [
+        ("saint-fut", "Microbrasserie Saint-Fût", "Montérégie", "STFUT"),
+        ("du-quai", "Brasserie coopérative du Quai", "Capitale-Nationale", "QUAI"),
+        ("coulee-douce", "La Coulée Douce", "Bas-Saint-Laurent", "COULEE"),
+        ("trois-rangs", "Microbrasserie des Trois-Rangs", "Centre-du-Québec", "3RANGS"),
+        ("bocal", "Le Bocal coopératif", "Estrie", "BOCAL"),
+        ("brasse-camarade", "Brasse-Camarade", "Saguenay–Lac-Saint-Jean", "CAMARADE"),
+        ("fabrique-commune", "La Fabrique commune", "Montréal", "FABRIQUE"),
+        ("houblon-solidaire", "Houblon solidaire", "Outaouais", "SOLIDAIRE"),
+        ("fjord", "Coop brassicole du Fjord", "Côte-Nord", "FJORD"),
+    ];
+
+    private static readonly (string Suffix, string Name, string Style, decimal Abv, string Format, int PerCase)[] Beers =
+    [
+        ("BLONDE-473", "Blonde de la coop", "Blonde", 4.8m, "can_473", 24),
+        ("IPA-355", "IPA des membres", "IPA", 6.2m, "can_355", 24),
+    ];
+
+    private static readonly (string Code, string Name, string Kind, string Region)[] SharedPlaces =
+    [
+        ("frigo-stfut-degustation", "Frigo COOP — Saint-Fût, salle de dégustation", "coop_fridge", "Montérégie"),
+        ("frigo-stfut-marche", "Frigo COOP — Marché public de Saint-Fût", "coop_fridge", "Montérégie"),
+        ("frigo-epicerie-limoilou", "Frigo COOP — Épicerie coop Limoilou", "coop_fridge", "Capitale-Nationale"),
+        ("frigo-epicerie-sherbrooke", "Frigo COOP — Épicerie solidaire Sherbrooke", "coop_fridge", "Estrie"),
+        ("frigo-bar-plateau", "Frigo COOP — Bar coop du Plateau", "coop_fridge", "Montréal"),
+        ("kiosque-festif-1", "Kiosque COOP 1 — Festif de la Mauricie", "festival_kiosk", "Mauricie"),
+        ("kiosque-festif-2", "Kiosque COOP 2 — Festif de la Mauricie", "festival_kiosk", "Mauricie"),
+        ("kiosque-festif-3", "Kiosque COOP 3 — Festif de la Mauricie", "festival_kiosk", "Mauricie"),
+        ("kiosque-festif-4", "Kiosque COOP 4 — Festif de la Mauricie", "festival_kiosk", "Mauricie"),
+        ("kiosque-festif-5", "Kiosque COOP 5 — Festif de la Mauricie", "festival_kiosk", "Mauricie"),
+        ("kiosque-festif-6", "Kiosque COOP 6 — Festif de la Mauricie", "festival_kiosk", "Mauricie"),
+        ("epicerie-coop-rimouski", "Épicerie coop de Rimouski (pilote FCAQ)", "grocery_store", "Bas-Saint-Laurent"),
+        ("epicerie-coop-victoriaville", "Épicerie coop de Victoriaville (pilote FCAQ)", "grocery_store", "Centre-du-Québec"),
+    ];
+
+    /// <summary>The simulator's demo fleet (deploy/mosquitto/devices) and where each device stands.</summary>
+    private static readonly (string Device, string Kind, string Location)[] Devices =
+    [
+        ("fridge-stfut-01", "fridge", "frigo-stfut-degustation"),
+        ("fridge-stfut-02", "fridge", "frigo-stfut-marche"),
+        ("fridge-epicerie-01", "fridge", "frigo-epicerie-limoilou"),
+        ("fridge-epicerie-02", "fridge", "frigo-epicerie-sherbrooke"),
+        ("fridge-bar-01", "fridge", "frigo-bar-plateau"),
+        ("kiosk-fest-01", "kiosk", "kiosque-festif-1"),
+        ("kiosk-fest-02", "kiosk", "kiosque-festif-2"),
+        ("kiosk-fest-03", "kiosk", "kiosque-festif-3"),
+        ("kiosk-fest-04", "kiosk", "kiosque-festif-4"),
+        ("kiosk-fest-05", "kiosk", "kiosque-festif-5"),
+        ("kiosk-fest-06", "kiosk", "kiosque-festif-6"),
+    ];
+
+    public static IEnumerable<string> Skus => Breweries.SelectMany(b => Beers.Select(beer => $"{b.Prefix}-{beer.Suffix}"));
+
+    public static async Task LoadAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        var db = services.GetRequiredService<NpgsqlDataSource>();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+
+        foreach (var (slug, name, region, prefix) in Breweries)
+        {
+            await Exec(connection, transaction, "INSERT INTO breweries (slug, name, region) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING", ct, slug, name, region);
+            await Exec(connection, transaction, """
+                INSERT INTO locations (code, name, kind, region, brewery_id) SELECT $1, $2, 'brewery', $3, id FROM breweries WHERE slug = $4
+                ON CONFLICT (code) DO NOTHING
+                """, ct, $"{slug}-brasserie", $"{name} — la brasserie", region, slug);
+            foreach (var beer in Beers)
+                await Exec(connection, transaction, """
+                    INSERT INTO beers (sku, brewery_id, name, style, abv, format, units_per_case)
+                    SELECT $1, id, $2, $3, $4, $5, $6 FROM breweries WHERE slug = $7 ON CONFLICT (sku) DO NOTHING
+                    """, ct, $"{prefix}-{beer.Suffix}", $"{beer.Name} ({name})", beer.Style, beer.Abv, beer.Format, beer.PerCase, slug);
+        }
+        foreach (var (code, name, kind, region) in SharedPlaces)
+            await Exec(connection, transaction, "INSERT INTO locations (code, name, kind, region) VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO NOTHING", ct, code, name, kind, region);
+        foreach (var (device, kind, location) in Devices)
+            await Exec(connection, transaction, """
+                INSERT INTO devices (device_id, kind, location_id) SELECT $1, $2, id FROM locations WHERE code = $3 ON CONFLICT (device_id) DO NOTHING
+                """, ct, device, kind, location);
+
+        await using (var any = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM movements)", connection, transaction))
+            if ((bool)(await any.ExecuteScalarAsync(ct))!) { await transaction.CommitAsync(ct); return; }
+
+        // Opening stock: each brewery brews 20 cases of each beer, then fills the shared places.
+        var opening = DateTimeOffset.UtcNow.AddDays(-7);
+        foreach (var (slug, _, _, prefix) in Breweries)
+            foreach (var beer in Beers)
+            {
+                var sku = $"{prefix}-{beer.Suffix}";
+                var brewery = await Id(connection, transaction, $"{slug}-brasserie", ct);
+                await Ledger.PostAsync(connection, transaction, new MovementToPost(MovementKinds.Production, sku, "2026-W27", 20 * beer.PerCase,
+                    null, brewery, opening, "demo-data", "opening stock"), allowShortfall: false, ct);
+                foreach (var (code, _, _, _) in SharedPlaces)
+                    await Ledger.PostAsync(connection, transaction, new MovementToPost(MovementKinds.Transfer, sku, null, 12, brewery,
+                        await Id(connection, transaction, code, ct), opening.AddDays(1), "demo-data", "opening delivery"), allowShortfall: false, ct);
+            }
+        await transaction.CommitAsync(ct);
+    }
+
+    private static async Task<long> Id(NpgsqlConnection c, NpgsqlTransaction tx, string code, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT id FROM locations WHERE code = $1", c, tx);
+        command.Parameters.Add(new() { Value = code });
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private static async Task Exec(NpgsqlConnection c, NpgsqlTransaction tx, string sql, CancellationToken ct, params object[] values)
+    {
+        await using var command = new NpgsqlCommand(sql, c, tx);
+        foreach (var value in values) command.Parameters.Add(new() { Value = value });
+        await command.ExecuteNonQueryAsync(ct);
+    }
 }
