@@ -15,26 +15,28 @@ var startOption = new Option<DateTimeOffset?>("--start") { Description = "Simula
 var nowOption = new Option<bool>("--now") { Description = "Replay the scenario's day at its time of day, ending before now, so that every ts is in the recent past (what a gateway accepts)" };
 var stateOption = new Option<DirectoryInfo?>("--state") { Description = "Folder keeping each device's seq across restarts (default: .local/simulator)" };
 var seedOption = new Option<int>("--seed") { Description = "Random seed: the same seed gives the same day", DefaultValueFactory = _ => 2026 };
-var loopOption = new Option<bool>("--loop") { Description = "Run the scenario again and again until stopped (demo mode)" };
+var loopOption = new Option<bool>("--loop") { Description = "Run the scenario again and again until stopped" };
+var liveOption = new Option<bool>("--live") { Description = "Live demo: start now at real speed (--speed 1), again and again until stopped" };
 var summaryOption = new Option<FileInfo?>("--summary") { Description = "Write the run's summary as JSON to this file" };
 
 var run = new Command("run", "Run a scenario: devices, faults and the day's traffic, in accelerated time")
 {
-    scenarioArgument, speedOption, startOption, nowOption, stateOption, seedOption, loopOption, summaryOption,
+    scenarioArgument, speedOption, startOption, nowOption, liveOption, stateOption, seedOption, loopOption, summaryOption,
 };
 run.SetAction(Guarded(async (parse, ct) =>
 {
     var scenario = Scenario.Load(parse.GetValue(scenarioArgument)!.FullName);
     var state = parse.GetValue(stateOption)?.FullName ?? Path.Combine(Environment.GetEnvironmentVariable("FRIGO_DATA_DIR") ?? ".local", "simulator");
-    var runner = new FleetRunner(scenario, BrokerSettings.FromEnvironment(sharedAccount: false), parse.GetValue(speedOption), state, parse.GetValue(seedOption), Progress.Line);
+    var live = parse.GetValue(liveOption);
+    var runner = new FleetRunner(scenario, BrokerSettings.FromEnvironment(sharedAccount: false), live ? 1 : parse.GetValue(speedOption), state, parse.GetValue(seedOption), Progress.Line);
     do
     {
-        var start = parse.GetValue(nowOption) ? scenario.RecentStart(DateTimeOffset.UtcNow) : parse.GetValue(startOption);
+        var start = live ? DateTimeOffset.UtcNow : parse.GetValue(nowOption) ? scenario.RecentStart(DateTimeOffset.UtcNow) : parse.GetValue(startOption);
         var summary = await runner.RunAsync(start, ct);
         Progress.Done($"{summary.Scenario}: {summary.Devices} devices, {summary.Published} published, {summary.Refused} refused by the broker, " +
                       $"{summary.UnitsSold} units sold, {summary.Simulated.TotalHours:0.#} h simulated in {summary.Real.TotalSeconds:0.#} s");
         if (parse.GetValue(summaryOption) is { } file) await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(summary), ct);
-    } while (parse.GetValue(loopOption) && !ct.IsCancellationRequested);
+    } while ((live || parse.GetValue(loopOption)) && !ct.IsCancellationRequested);
     return 0;
 }));
 

@@ -1,7 +1,10 @@
 using Inventory.Api;
 using Inventory.Api.Admin;
+using Inventory.Api.Infrastructure;
 
 if (args is ["admin", ..]) return await AdminCommands.RunAsync(args[1..]);
+// `Inventory.Api healthcheck [url]`: the container's HEALTHCHECK (the runtime image has no curl).
+if (args is ["healthcheck", ..]) return await HealthCheck.RunAsync(args.Length > 1 ? args[1] : "http://127.0.0.1:8080/healthz");
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddInventoryServices();
