@@ -1,1 +1,0 @@
-// Collab.Brew: the pure domain library of collaboration brews (no I/O).
