@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Inventory.Api.Auth;
 using Inventory.Api.Catalogue;
+using Inventory.Api.Collab;
 using Inventory.Api.Database;
 using Inventory.Api.DeviceReports;
 using Inventory.Api.Stock;
@@ -120,6 +121,7 @@ public static class Extensions
         api.MapCatalogueApi();
         api.MapStockApi();
         api.MapDeviceReportsApi();
+        api.MapCollabApi();
         return app;
     }
 

@@ -1,0 +1,128 @@
+namespace Inventory.Api.FunctionalTests;
+
+public sealed class CollabBrewTests(InventoryApi api) : IClassFixture<InventoryApi>
+{
+    private async Task CreateAsync(string code, bool withAube = true)
+    {
+        var partners = new List<object>
+        {
+            new { key = "saint-fut", name = "Saint-Fût", role = "co_brewer", brewery = "saint-fut", takes = "beer", location = "stfut-brasserie" },
+            new { key = "atab", name = "ATAB", role = "ingredient_supplier", takes = "beer", location = "frigo-coop-01" },
+            new { key = "coup-dgriffe", name = "Coup d'griffe", role = "designer", takes = "cash" },
+        };
+        if (withAube) partners.Add(new { key = "aube", name = "Aube", role = "co_brewer", brewery = "aube", takes = "beer", location = "aube-brasserie" });
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/collab-brews", new
+        {
+            code, name = "L'épaule à la roue", hostBrewery = "saint-fut", hostLocation = "stfut-brasserie", brewDate = "2026-07-02",
+            plannedVolumeLitres = 1000, agreement = "proportional", partners,
+            recipe = new[] { new { kind = "fruit", name = "camerises", quantity = 40, unit = "kg", suppliedBy = "atab" } },
+        }));
+        async Task Contribute(object body) => await InventoryApi.Created(api.Lead.PostAsJsonAsync($"/api/v1/collab-brews/{code}/contributions", body));
+        await Contribute(new { partner = "saint-fut", kind = "host_fee", description = "brasserie et cuves", cents = 120_000 });
+        await Contribute(new { partner = "saint-fut", kind = "ingredient", description = "malt pâle", quantity = 180, unit = "kg", unitCostCents = 185 });
+        await Contribute(new { partner = "atab", kind = "ingredient", description = "camerises", quantity = 40, unit = "kg", unitCostCents = 1_450 });
+        await Contribute(new { partner = "coup-dgriffe", kind = "design", description = "étiquette", cents = 80_000 });
+        if (withAube) await Contribute(new { partner = "aube", kind = "labour", description = "brassage", hours = 6, rateCents = 3_200 });
+    }
+
+    private async Task MoveAsync(string code, params string[] statuses)
+    {
+        foreach (var status in statuses)
+            Assert.Equal(HttpStatusCode.OK, (await api.Lead.PostAsJsonAsync($"/api/v1/collab-brews/{code}/status", new { status })).StatusCode);
+    }
+
+    /// <summary>A packaging run whose SKUs belong to this brew alone (the tests of this class share a database).</summary>
+    private static object Run(string code, decimal canLitres = 600) => new
+    {
+        brewedLitres = 980,
+        lines = new[] { new { sku = Can(code), format = "can_473", litres = canLitres }, new { sku = Keg(code), format = "keg_30l", litres = 330m } },
+    };
+
+    private static string Can(string code) => code.ToUpperInvariant() + "-473";
+    private static string Keg(string code) => code.ToUpperInvariant() + "-KEG30";
+
+    private async Task<int> UnitsAsync(string sku, string location) =>
+        (await api.Lead.GetFromJsonAsync<JsonElement[]>($"/api/v1/stock?sku={sku}&location={location}"))!.Sum(r => r.GetProperty("units").GetInt32());
+
+    [Fact]
+    public async Task Packaging_posts_the_output_into_the_ledger_once_split_among_the_beer_takers()
+    {
+        await CreateAsync("epaule-2026");
+        await MoveAsync("epaule-2026", "brewed", "fermenting");
+
+        var posted = await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/collab-brews/epaule-2026/packaging", Run("epaule-2026")));
+        var body = await posted.Content.ReadFromJsonAsync<JsonElement>();
+        var split = body.GetProperty("split").EnumerateArray().ToList();
+
+        int Share(string partner, string sku) => split.Where(a => a.GetProperty("partnerKey").GetString() == partner && a.GetProperty("sku").GetString() == sku).Sum(a => a.GetProperty("units").GetInt32());
+        Assert.Equal(1268, new[] { "saint-fut", "atab", "aube" }.Sum(p => Share(p, Can("epaule-2026"))));
+        Assert.Equal(Share("saint-fut", Can("epaule-2026")), await UnitsAsync(Can("epaule-2026"), "stfut-brasserie"));
+        Assert.Equal(Share("atab", Can("epaule-2026")), await UnitsAsync(Can("epaule-2026"), "frigo-coop-01"));
+        Assert.Equal(Share("aube", Keg("epaule-2026")), await UnitsAsync(Keg("epaule-2026"), "aube-brasserie"));
+
+        // The same run again changes nothing and answers the same; another run is refused.
+        var replay = await api.Lead.PostAsJsonAsync("/api/v1/collab-brews/epaule-2026/packaging", Run("epaule-2026"));
+        Assert.Equal(HttpStatusCode.Created, replay.StatusCode);
+        Assert.Equal(await posted.Content.ReadAsStringAsync(), await replay.Content.ReadAsStringAsync());
+        Assert.Equal(Share("atab", Can("epaule-2026")), await UnitsAsync(Can("epaule-2026"), "frigo-coop-01"));
+        await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/collab-brews/epaule-2026/packaging", Run("epaule-2026", 500)), (HttpStatusCode)422);
+
+        var brew = await api.Lead.GetFromJsonAsync<JsonElement>("/api/v1/collab-brews/epaule-2026");
+        Assert.Equal("packaged", brew.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task The_settlement_balances_and_reimburses_the_designer_in_cash()
+    {
+        await CreateAsync("epaule-settle");
+        await MoveAsync("epaule-settle", "brewed", "fermenting");
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/collab-brews/epaule-settle/packaging", Run("epaule-settle")));
+
+        var settlement = (await api.StFut.GetFromJsonAsync<JsonElement>("/api/v1/collab-brews/epaule-settle/settlement")).GetProperty("settlement");
+
+        var accounts = settlement.GetProperty("accounts").EnumerateArray().ToList();
+        Assert.Equal(0, accounts.Sum(a => a.GetProperty("balanceCents").GetInt64()));
+        Assert.Equal(120_000 + 33_300 + 58_000 + 80_000 + 19_200, settlement.GetProperty("totalCostCents").GetInt64());
+        Assert.Equal(80_000, settlement.GetProperty("transfers").EnumerateArray().Where(t => t.GetProperty("to").GetString() == "coup-dgriffe").Sum(t => t.GetProperty("cents").GetInt64()));
+    }
+
+    [Fact]
+    public async Task The_lifecycle_refuses_a_skipped_step_and_packaging_before_fermentation()
+    {
+        await CreateAsync("epaule-steps");
+        var skip = await api.Lead.PostAsJsonAsync("/api/v1/collab-brews/epaule-steps/status", new { status = "released" });
+        var problem = await ProblemAssert.HasStatusAsync(skip, HttpStatusCode.Conflict, "status");
+        Assert.Contains("the next step is brewed", problem.GetProperty("detail").GetString());
+        await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/collab-brews/epaule-steps/packaging", Run("epaule-steps")), HttpStatusCode.Conflict);
+        await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/collab-brews/epaule-steps/status", new { status = "bottled" }), HttpStatusCode.BadRequest, "status");
+    }
+
+    [Fact]
+    public async Task Bad_brews_and_contributions_are_400s_naming_the_field()
+    {
+        var noPartners = await api.Lead.PostAsJsonAsync("/api/v1/collab-brews", new { code = "x-1", name = "X", hostBrewery = "saint-fut", hostLocation = "stfut-brasserie", brewDate = "2026-07-01", plannedVolumeLitres = 100, agreement = "equal", partners = Array.Empty<object>() });
+        await ProblemAssert.HasStatusAsync(noPartners, HttpStatusCode.BadRequest, "partners");
+        var badShares = await api.Lead.PostAsJsonAsync("/api/v1/collab-brews", new
+        {
+            code = "x-2", name = "X", hostBrewery = "saint-fut", hostLocation = "stfut-brasserie", brewDate = "2026-07-01", plannedVolumeLitres = 100, agreement = "fixed",
+            fixedSharesBasisPoints = new Dictionary<string, int> { ["aa"] = 6_000 },
+            partners = new[] { new { key = "aa", name = "A", role = "co_brewer", takes = "beer", location = "stfut-brasserie" } },
+        });
+        await ProblemAssert.HasStatusAsync(badShares, HttpStatusCode.BadRequest, "fixedSharesBasisPoints");
+        await CreateAsync("epaule-bad");
+        var stranger = await api.Lead.PostAsJsonAsync("/api/v1/collab-brews/epaule-bad/contributions", new { partner = "nobody", kind = "cash", description = "x", cents = 5 });
+        await ProblemAssert.HasStatusAsync(stranger, HttpStatusCode.BadRequest, "partner");
+        var noRate = await api.Lead.PostAsJsonAsync("/api/v1/collab-brews/epaule-bad/contributions", new { partner = "atab", kind = "labour", description = "x", hours = 3 });
+        await ProblemAssert.HasStatusAsync(noRate, HttpStatusCode.BadRequest, "rateCents");
+    }
+
+    [Fact]
+    public async Task Brewers_read_the_brews_of_their_brewery_only_and_cannot_run_them()
+    {
+        await CreateAsync("epaule-private", withAube: false);
+        Assert.Equal(HttpStatusCode.OK, (await api.StFut.GetAsync("/api/v1/collab-brews/epaule-private")).StatusCode);
+        await ProblemAssert.HasStatusAsync(await api.Aube.GetAsync("/api/v1/collab-brews/epaule-private"), HttpStatusCode.NotFound);
+        Assert.DoesNotContain((await api.Aube.GetFromJsonAsync<JsonElement[]>("/api/v1/collab-brews"))!, b => b.GetProperty("code").GetString() == "epaule-private");
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.StFut.PostAsJsonAsync("/api/v1/collab-brews/epaule-private/status", new { status = "brewed" })).StatusCode);
+    }
+}
