@@ -4,6 +4,7 @@ using Inventory.Api.Catalogue;
 using Inventory.Api.Collab;
 using Inventory.Api.Database;
 using Inventory.Api.DeviceReports;
+using Inventory.Api.FridgeStatus;
 using Inventory.Api.Stock;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -49,6 +50,9 @@ public static class Extensions
     {
         builder.AddInventoryData();
         var services = builder.Services;
+        services.AddOptions<InfluxOptions>().BindConfiguration("Influx").ValidateOnStart();
+        services.AddSingleton<IValidateOptions<InfluxOptions>, InfluxOptionsValidator>();
+        services.AddHttpClient<InfluxReader>(http => http.Timeout = TimeSpan.FromSeconds(10));
         services.AddProblemDetails();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
@@ -122,6 +126,7 @@ public static class Extensions
         api.MapStockApi();
         api.MapDeviceReportsApi();
         api.MapCollabApi();
+        api.MapFridgeStatusApi();
         return app;
     }
 

@@ -24,14 +24,21 @@ public sealed class InventoryApi : IAsyncLifetime
     public string GatewayKey { get; private set; } = "";
     public string BrewerKey { get; private set; } = "";
     public string ConnectionString => _database.ConnectionString;
+    /// <summary>An InfluxDB database of this fixture's own, in the real InfluxDB.</summary>
+    public InfluxQuery Influx { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync("inventory");
+        var influxDatabase = $"api_{Guid.NewGuid():N}"[..16];
+        Influx = new InfluxQuery(LocalServices.Current.InfluxUrl, influxDatabase);
+        await Influx.ExecuteAsync($"CREATE DATABASE {influxDatabase}");
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Testing");
             web.UseSetting("ConnectionStrings:Inventory", _database.ConnectionString);
+            web.UseSetting("Influx:Url", LocalServices.Current.InfluxUrl.ToString());
+            web.UseSetting("Influx:Database", influxDatabase);
         });
         Anonymous = _factory.CreateClient();
         var accounts = _factory.Services.GetRequiredService<Accounts>();
@@ -85,6 +92,8 @@ public sealed class InventoryApi : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await Influx.ExecuteAsync($"DROP DATABASE {Influx.Database}");
+        Influx.Dispose();
         await _factory.DisposeAsync();
         await _database.DisposeAsync();
     }

@@ -8,6 +8,8 @@ public sealed class InfluxQuery(Uri baseUrl, string database) : IDisposable
 {
     private readonly HttpClient _http = new() { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(10) };
 
+    public string Database => database;
+
     public static InfluxQuery ForLocalServices() => new(LocalServices.Current.InfluxUrl, LocalServices.Current.InfluxDatabase);
 
     /// <summary>The rows of the first series, each a column-name → value map.</summary>
