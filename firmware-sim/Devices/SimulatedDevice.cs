@@ -42,6 +42,8 @@ public sealed class SimulatedDevice
     public IReadOnlyDictionary<string, int> Stock => _stock;
     public int UnitsSold { get; private set; }
     public double AirC => _air.AirC;
+    /// <summary>The temperature of the last reading sent, as sent (rounded to 0.01 °C).</summary>
+    public double? LastReportedTempC { get; private set; }
 
     /// <summary>Whether the device's network is down at this moment of the scenario.</summary>
     public bool Offline(TimeSpan elapsed) => _happenings.Any(h => h.Type == "wifi_outage" && h.Covers(_spec.Id, elapsed));
@@ -94,6 +96,7 @@ public sealed class SimulatedDevice
         {
             _sinceReading = TimeSpan.Zero;
             var position = _spec.Lat is { } lat && _spec.Lon is { } lon ? (lat, lon) : ((double, double)?)null;
+            LastReportedTempC = Math.Round(_air.AirC, 2);
             output.Add(new Outgoing(_spec.Topic("telemetry"), ContractMessages.Telemetry(_seq.Next(), now, _air.AirC, ambient, _doorOpen,
                 _air.CompressorOn, _air.PowerW(powered), !powered, _batteryPct, -55 - _random.Next(30), position)));
         }

@@ -5,7 +5,8 @@ using FirmwareSim.Scenarios;
 namespace FirmwareSim.Running;
 
 /// <summary>What a run did, for the closing line and for the end-to-end tests.</summary>
-public sealed record RunSummary(string Scenario, int Devices, long Published, long Refused, long DroppedFromBuffers, int UnitsSold, TimeSpan Simulated, TimeSpan Real);
+public sealed record RunSummary(string Scenario, int Devices, long Published, long Refused, long DroppedFromBuffers, int UnitsSold, TimeSpan Simulated, TimeSpan Real,
+    IReadOnlyDictionary<string, double?> LastTempC, IReadOnlyDictionary<string, int> UnitsSoldByDevice);
 
 /// <summary>
 /// Runs a scenario's devices through simulated time, accelerated: each 10-second step of every
@@ -43,7 +44,8 @@ public sealed class FleetRunner(Scenario scenario, BrokerSettings broker, double
             foreach (var link in links) await link.ConnectAsync(ct);
             await Task.WhenAll(links.Select(l => l.SendAsync([], networkUp: true, ct)));
             return new RunSummary(scenario.Name, devices.Count, links.Sum(l => l.Published), links.Sum(l => l.Refused),
-                links.Sum(l => l.DroppedFromBuffer), devices.Sum(d => d.UnitsSold), duration, clock.Elapsed);
+                links.Sum(l => l.DroppedFromBuffer), devices.Sum(d => d.UnitsSold), duration, clock.Elapsed,
+                devices.ToDictionary(d => d.Spec.Id, d => d.LastReportedTempC), devices.ToDictionary(d => d.Spec.Id, d => d.UnitsSold));
         }
         finally
         {
