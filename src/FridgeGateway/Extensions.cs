@@ -32,7 +32,9 @@ public static class Extensions
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<GatewayMetrics>();
-        services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(GatewayMetrics.MeterName).AddPrometheusExporter());
+        services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(GatewayMetrics.MeterName)
+            .AddView(GatewayMetrics.IngestDelayName, new ExplicitBucketHistogramConfiguration { Boundaries = GatewayMetrics.DelayBuckets })
+            .AddPrometheusExporter());
 
         services.AddSingleton<GatewayMqttClient>();
         services.AddSingleton<IGatewayPublisher, MqttGatewayPublisher>();

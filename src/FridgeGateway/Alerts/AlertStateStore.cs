@@ -17,14 +17,33 @@ public sealed class AlertStateStore(string path)
         if (saved is not null) engine.Restore(saved.Devices, saved.Kinds);
     }
 
-    public void Save(AlertEngine engine)
+    /// <summary>The state at one moment, numbered so that a newer copy is never overwritten by an older one.</summary>
+    public sealed record AlertSnapshot(long Version, byte[] Json);
+
+    private readonly Lock _gate = new();
+    private long _taken;
+    private long _written;
+
+    public void Save(AlertEngine engine) => Write(Snapshot(engine));
+
+    /// <summary>A copy of the state, taken where the engine is used (it is not thread-safe).</summary>
+    public AlertSnapshot Snapshot(AlertEngine engine) =>
+        new(Interlocked.Increment(ref _taken), JsonSerializer.SerializeToUtf8Bytes(new Saved(new(engine.Devices), new(engine.Kinds)), Json));
+
+    /// <summary>Writes a copy (fsync, then rename over the old file) unless a newer one is on disk already.</summary>
+    public void Write(AlertSnapshot snapshot)
     {
-        var temp = path + ".tmp";
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write))
+        lock (_gate)
         {
-            JsonSerializer.Serialize(file, new Saved(new(engine.Devices), new(engine.Kinds)), Json);
-            file.Flush(flushToDisk: true);
+            if (snapshot.Version <= _written) return;
+            var temp = path + ".tmp";
+            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write))
+            {
+                file.Write(snapshot.Json);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+            _written = snapshot.Version;
         }
-        File.Move(temp, path, overwrite: true);
     }
 }

@@ -8,6 +8,8 @@ public sealed class BatchOptions
     public const string Section = "Batch";
     public int MaxMessages { get; set; } = 1000;
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>Batches being written at once (each acknowledged after the one before it).</summary>
+    public int MaxInFlightBatches { get; set; } = 4;
     /// <summary>How many (device, seq) keys are remembered to recognise redelivered messages.</summary>
     public int RememberedMessages { get; set; } = 500_000;
     /// <summary>Future tolerance of a device's <c>ts</c>; later ones are replaced by the receive time.</summary>
@@ -23,6 +25,7 @@ public sealed class BatchOptionsValidator : IValidateOptions<BatchOptions>
         var errors = new List<string>();
         if (o.MaxMessages is < 1 or > 50_000) errors.Add("Batch__MaxMessages must be within 1..50000");
         if (o.MaxDelay < TimeSpan.Zero || o.MaxDelay > TimeSpan.FromSeconds(10)) errors.Add("Batch__MaxDelay must be within 0..10 s");
+        if (o.MaxInFlightBatches is < 1 or > 64) errors.Add("Batch__MaxInFlightBatches must be within 1..64");
         if (o.RememberedMessages < 1000) errors.Add("Batch__RememberedMessages must be >= 1000");
         if (o.FutureTolerance < TimeSpan.Zero) errors.Add("Batch__FutureTolerance must not be negative");
         if (o.MaxAge <= TimeSpan.FromHours(1)) errors.Add("Batch__MaxAge must be more than an hour: devices send hours-late buffers");

@@ -35,12 +35,15 @@ public sealed class IngestionProcessor(
 {
     private readonly IReadOnlyList<DurableSink> sinks = gatewaySinks.All;
     private readonly RecentMessages _recent = new(batchOptions.RememberedMessages);
-    private DateTimeOffset _lastSave = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastSnapshot = DateTimeOffset.MinValue;
 
     public async Task RunAsync(ChannelReader<InboundMessage> reader, CancellationToken stoppingToken)
     {
-        var batch = new List<InboundMessage>(batchOptions.MaxMessages);
         var nextCheck = time.GetUtcNow() + alertOptions.CheckEvery;
+        // Batches overlap: while one is being written, the next is parsed and sent. Each acknowledges
+        // only after the one before it has, so PUBACKs still go out in receive order.
+        var inFlight = new Queue<Task>();
+        var previous = Task.CompletedTask;
         Task<bool>? waiting = null;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -50,16 +53,21 @@ public sealed class IngestionProcessor(
             {
                 if (!await waiting) break;
                 waiting = null;
+                var batch = new List<InboundMessage>(batchOptions.MaxMessages);
                 await CollectAsync(reader, batch, stoppingToken);
-                await ProcessAsync(batch, stoppingToken);
-                batch.Clear();
+                previous = FinishAsync(Prepare(batch), batch, previous, stoppingToken);
+                inFlight.Enqueue(previous);
             }
             if (time.GetUtcNow() >= nextCheck)
             {
-                await CheckSilenceAsync(stoppingToken);
+                var work = PrepareSilenceCheck();
+                if (work is not null) { previous = FinishAsync(work, [], previous, stoppingToken); inFlight.Enqueue(previous); }
                 nextCheck = time.GetUtcNow() + alertOptions.CheckEvery;
             }
+            while (inFlight.Count > 0 && (inFlight.Peek().IsCompleted || inFlight.Count >= batchOptions.MaxInFlightBatches))
+                await inFlight.Dequeue();
         }
+        while (inFlight.Count > 0) await inFlight.Dequeue();
     }
 
     /// <summary>Takes what is ready, and waits a short window for more, up to the batch size.</summary>
@@ -79,11 +87,17 @@ public sealed class IngestionProcessor(
     }
 
     /// <summary>Processes one batch to the end: durable in every sink, published, acknowledged.</summary>
-    public async Task ProcessAsync(IReadOnlyList<InboundMessage> batch, CancellationToken ct)
+    public Task ProcessAsync(IReadOnlyList<InboundMessage> batch, CancellationToken ct) =>
+        FinishAsync(Prepare(batch), batch, Task.CompletedTask, ct);
+
+    /// <summary>
+    /// Phase 1, once and in receive order: what every message means. The alert machines move exactly
+    /// once per message, and a message's key is remembered at once: its batch will be durable before
+    /// any later batch is acknowledged, so a redelivery in a later batch can be acknowledged unwritten.
+    /// </summary>
+    private BatchWork Prepare(IReadOnlyList<InboundMessage> batch)
     {
-        // Phase 1, once: decide what every message means. The alert machines move exactly once per message.
         var work = new BatchWork(sinks.Count);
-        var keysInBatch = new HashSet<string>(StringComparer.Ordinal);
         foreach (var message in batch)
         {
             metrics.MessageReceived();
@@ -99,23 +113,48 @@ public sealed class IngestionProcessor(
                 continue;
             }
             var parsed = result.Message!;
-            if (_recent.Contains(parsed.IdempotencyKey) || !keysInBatch.Add(parsed.IdempotencyKey))
+            if (_recent.Contains(parsed.IdempotencyKey))
             {
                 metrics.Duplicate();
                 continue;
             }
-            work.Keys.Add(parsed.IdempotencyKey);
+            _recent.Add(parsed.IdempotencyKey);
+            work.Timestamps.Add(parsed.Timestamp);
             work.ItemsFor(GatewaySinks.InfluxIndex).Add(new SinkItem(message.Topic, parsed.IdempotencyKey, InfluxSchema.ToLines(parsed)));
             if (gatewaySinks.Inventory is not null && InventoryReports.For(message.Topic, parsed) is { } report)
                 work.ItemsFor(GatewaySinks.InventoryIndex).Add(report);
             work.Transitions.AddRange(alerts.Observe(parsed));
         }
         AddAlertPoints(work);
+        SnapshotAlertsIfDue(work);
+        return work;
+    }
 
-        // Phase 2, until done: durable everywhere, then say so. Retried as a whole only in the parts not yet done.
+    private BatchWork? PrepareSilenceCheck()
+    {
+        var work = new BatchWork(sinks.Count);
+        work.Transitions.AddRange(alerts.Tick(time.GetUtcNow()));
+        if (work.Transitions.Count == 0) return null;
+        AddAlertPoints(work);
+        SnapshotAlertsIfDue(work);
+        return work;
+    }
+
+    /// <summary>The alert state is saved with every transition (and now and then): a copy taken in order, written before the ack.</summary>
+    private void SnapshotAlertsIfDue(BatchWork work)
+    {
+        if (work.Transitions.Count == 0 && time.GetUtcNow() - _lastSnapshot <= alertOptions.SaveEvery) return;
+        work.AlertSnapshot = alertStore.Snapshot(alerts);
+        _lastSnapshot = time.GetUtcNow();
+    }
+
+    /// <summary>Phase 2: durable everywhere, then (after the batch before it) acknowledged in receive order.</summary>
+    private async Task FinishAsync(BatchWork work, IReadOnlyList<InboundMessage> batch, Task previous, CancellationToken ct)
+    {
         await CompleteAsync(work, ct);
-        foreach (var key in work.Keys) _recent.Add(key);
-
+        var durable = time.GetUtcNow();
+        foreach (var ts in work.Timestamps) metrics.Ingested(durable - ts);
+        await previous;
         foreach (var message in batch)
         {
             try { await message.AcknowledgeAsync(ct); }
@@ -125,15 +164,6 @@ public sealed class IngestionProcessor(
                 logger.LogDebug("PUBACK for {Topic} not sent: {Error}", message.Topic, e.Message);
             }
         }
-    }
-
-    private async Task CheckSilenceAsync(CancellationToken ct)
-    {
-        var work = new BatchWork(sinks.Count);
-        work.Transitions.AddRange(alerts.Tick(time.GetUtcNow()));
-        if (work.Transitions.Count == 0) return;
-        AddAlertPoints(work);
-        await CompleteAsync(work, ct);
     }
 
     private void AddAlertPoints(BatchWork work)
@@ -169,13 +199,11 @@ public sealed class IngestionProcessor(
                 {
                     await publisher.PublishAlertAsync(work.Transitions[0], ct);
                     work.Transitions.RemoveAt(0);
-                    work.AlertsChanged = true;
                 }
-                if (work.AlertsChanged || time.GetUtcNow() - _lastSave > alertOptions.SaveEvery)
+                if (work.AlertSnapshot is { } snapshot)
                 {
-                    alertStore.Save(alerts);
-                    _lastSave = time.GetUtcNow();
-                    work.AlertsChanged = false;
+                    alertStore.Write(snapshot);
+                    work.AlertSnapshot = null;
                 }
                 if (work.Accepted.All(a => a)) return;
                 logger.LogWarning("A spool is full ({Sinks}): holding the batch unacknowledged until it drains",
@@ -194,10 +222,10 @@ public sealed class IngestionProcessor(
     {
         private readonly List<SinkItem>[] _items = Enumerable.Range(0, sinkCount).Select(_ => new List<SinkItem>()).ToArray();
         public bool[] Accepted { get; } = new bool[sinkCount];
-        public List<string> Keys { get; } = [];
+        public List<DateTimeOffset> Timestamps { get; } = [];
         public List<(InboundMessage Message, string Reason)> DeadLetters { get; } = [];
         public List<AlertTransition> Transitions { get; } = [];
-        public bool AlertsChanged { get; set; }
+        public AlertStateStore.AlertSnapshot? AlertSnapshot { get; set; }
         public List<SinkItem> ItemsFor(int sink) => _items[sink];
     }
 }

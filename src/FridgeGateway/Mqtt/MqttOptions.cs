@@ -13,7 +13,7 @@ public sealed class MqttOptions
     public string ClientId { get; set; } = "fridge-gateway-1";
     public uint SessionExpirySeconds { get; set; } = 7 * 24 * 3600;
     /// <summary>Unacknowledged messages the broker may send at once: the gateway's bound on in-flight work.</summary>
-    public ushort ReceiveMaximum { get; set; } = 2000;
+    public ushort ReceiveMaximum { get; set; } = 10_000;
     /// <summary>MQTT 5 shared subscription group; empty subscribes without sharing.</summary>
     public string SharedGroup { get; set; } = "fridge-gateway";
     public int KeepAliveSeconds { get; set; } = 30;

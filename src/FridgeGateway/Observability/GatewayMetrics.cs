@@ -6,6 +6,10 @@ namespace FridgeGateway.Observability;
 public sealed class GatewayMetrics
 {
     public const string MeterName = "FrigoCoop.FridgeGateway";
+    public const string IngestDelayName = "gateway.ingest.delay";
+
+    /// <summary>Buckets fine enough to read p50 and p99 of the ingest delay from /metrics.</summary>
+    public static readonly double[] DelayBuckets = [1, 2, 5, 10, 20, 35, 50, 75, 100, 150, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000, 30000, 60000];
 
     private readonly Counter<long> _received;
     private readonly Counter<long> _written;
@@ -14,6 +18,7 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _spooled;
     private readonly Counter<long> _replayed;
     private readonly Histogram<double> _writeLatency;
+    private readonly Histogram<double> _ingestDelay;
     private readonly List<Func<Measurement<long>>> _spoolBytes = [];
 
     public GatewayMetrics(IMeterFactory meters)
@@ -26,6 +31,7 @@ public sealed class GatewayMetrics
         _spooled = meter.CreateCounter<long>("gateway.items.spooled", "{item}", "items appended to a sink's spool");
         _replayed = meter.CreateCounter<long>("gateway.items.replayed", "{item}", "spooled items delivered to their sink");
         _writeLatency = meter.CreateHistogram<double>("gateway.write.duration", "ms", "time to write a batch to a sink");
+        _ingestDelay = meter.CreateHistogram<double>(IngestDelayName, "ms", "from the device's ts to durable in every sink (late buffers included)");
         meter.CreateObservableGauge("gateway.spool.bytes", () => _spoolBytes.Select(f => f()), "By", "bytes waiting in the spools");
     }
 
@@ -41,6 +47,7 @@ public sealed class GatewayMetrics
         _written.Add(items, new KeyValuePair<string, object?>("sink", sink));
         _writeLatency.Record(milliseconds, new KeyValuePair<string, object?>("sink", sink));
     }
+    public void Ingested(TimeSpan delay) => _ingestDelay.Record(Math.Max(0, delay.TotalMilliseconds));
     public void Spooled(string sink, int items) => _spooled.Add(items, new KeyValuePair<string, object?>("sink", sink));
     public void Replayed(string sink, int items) => _replayed.Add(items, new KeyValuePair<string, object?>("sink", sink));
 

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Gateway ingestion benchmark (issue: FridgeGateway). Drives the gateway through the real Mosquitto into
+# the real InfluxDB with the simulator's load mode, and measures in the same run the two references:
+# the broker's own QoS 1 pass-through to a plain mosquitto_sub, and InfluxDB's raw ingest of the same
+# line protocol posted in batches. Prints a Markdown table for docs/benchmarks.md.
+#
+#   bench/gateway.sh                     N=200000 messages, 1,000 and 10,000 devices
+#   N=500000 DEVICES="10000" bench/gateway.sh
+#   SOAK=600 bench/gateway.sh            adds a 10-minute run at a steady rate, sampling the gateway's RSS
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+N=${N:-200000}
+DEVICES=${DEVICES:-"1000 10000"}
+SOAK=${SOAK:-0}
+SOAK_RATE=${SOAK_RATE:-2000}
+OUT="$ROOT/.local/bench"
+mkdir -p "$OUT"
+
+scripts/services up >/dev/null
+eval "$(scripts/services env)"
+dotnet build FrigoCoop.slnx -c Release -v quiet -nologo -clp:ErrorsOnly >/dev/null
+SIM="$ROOT/firmware-sim/bin/Release/net10.0/firmware-sim.dll"
+GW="$ROOT/src/FridgeGateway/bin/Release/net10.0/FridgeGateway.dll"
+INFLUX="$Influx__Url"
+
+now() { date +%s.%N; }
+influx_q() { curl -sf -G "$INFLUX/query" --data-urlencode "db=$1" --data-urlencode "q=$2"; }
+influx_count() { influx_q "$1" "SELECT count(temp_c) FROM fridge_reading" | sed -nE 's/.*"values":\[\["[^"]*",([0-9]+)\]\].*/\1/p'; }
+load() { # load PREFIX DEVICES COUNT [extra args]: the simulator's load mode, as fast as the broker takes it
+  local prefix=$1 devices=$2 count=$3; shift 3
+  dotnet "$SIM" load --prefix "$prefix" --devices "$devices" --rate 100000 --count "$count" --connections 50 --window 20 --summary "$OUT/load-$prefix.json" "$@" > "$OUT/load-$prefix.log"
+}
+cpu_seconds() { awk '{ print ($14 + $15) / 100 }' "/proc/$1/stat"; }
+
+results=()
+for devices in $DEVICES; do
+  tag="d$devices-$(date +%s)"
+
+  # Reference 1: the broker's own QoS 1 pass-through to a plain mosquitto_sub.
+  mosquitto_sub -h "$Mqtt__Host" -p "$Mqtt__Port" -u "$Mqtt__Username" -P "$Mqtt__Password" -q 1 -V mqttv5 \
+    -t "\$share/bref-$tag/coop/v1/fridges/#" -C "$N" > /dev/null &
+  sub=$!
+  sleep 1
+  start=$(now); load "bref-$tag" "$devices" "$N"; wait "$sub"; end=$(now)
+  broker_rate=$(echo "$N / ($end - $start)" | bc -l)
+
+  # Reference 2: InfluxDB's raw ingest of the same line protocol, 5,000 lines a POST.
+  db="bench_raw_$devices"
+  influx_q "" "DROP DATABASE $db" >/dev/null 2>&1 || true
+  curl -sf -XPOST "$INFLUX/query" --data-urlencode "q=CREATE DATABASE $db" > /dev/null
+  awk -v n="$N" -v d="$devices" -v t0="$(date +%s%3N)" 'BEGIN { for (i = 0; i < n; i++) printf "fridge_reading,device=fridge-raw-%05d,kind=fridge temp_c=3.5,ambient_c=21,door_open=false,compressor_on=true,power_w=90,on_battery=false,battery_pct=100,rssi=-60,seq=%di,ts_substituted=false %d\n", i % d, i, (t0 + int(i / d)) * 1000000 + i % 1000000 }' > "$OUT/raw.lp"
+  split -l 5000 "$OUT/raw.lp" "$OUT/raw-part-"
+  start=$(now)
+  ls "$OUT"/raw-part-* | xargs -P 2 -I{} curl -sf -XPOST "$INFLUX/write?db=$db&precision=ns" --data-binary @{} 
+  end=$(now)
+  rm -f "$OUT"/raw-part-* "$OUT/raw.lp"
+  influx_rate=$(echo "$N / ($end - $start)" | bc -l)
+
+  # The gateway: fresh database and spool, its own client id and shared group.
+  db="bench_gw_$devices"
+  influx_q "" "DROP DATABASE $db" >/dev/null 2>&1 || true
+  curl -sf -XPOST "$INFLUX/query" --data-urlencode "q=CREATE DATABASE $db" > /dev/null
+  spool="$OUT/spool-$tag"; rm -rf "$spool"
+  port=5091
+  ASPNETCORE_CONTENTROOT="$(dirname "$GW")" Urls="http://127.0.0.1:$port" Influx__Database="$db" Spool__Directory="$spool" \
+    Mqtt__ClientId="gw-bench-$tag" Mqtt__SharedGroup="bench-$tag" Mqtt__SessionExpirySeconds=300 Inventory__BaseUrl= \
+    Logging__LogLevel__Default=Warning dotnet "$GW" > "$OUT/gateway-$tag.log" 2>&1 &
+  gw=$!
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
+  cpu0=$(cpu_seconds "$gw")
+  start=$(now)
+  load "bgw-$tag" "$devices" "$N"
+  published=$(now)
+  while [ "$(influx_count "$db")" != "$N" ]; do sleep 0.1; done
+  end=$(now)
+  cpu1=$(cpu_seconds "$gw")
+  rss_peak_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$gw/status")
+  curl -sf "http://127.0.0.1:$port/metrics" > "$OUT/metrics-$tag.txt"
+  kill "$gw"; wait "$gw" 2>/dev/null || true
+  gw_rate=$(echo "$N / ($end - $start)" | bc -l)
+  # p50 / p99 of "device ts -> durable in InfluxDB" from the gateway's histogram (upper bucket bounds).
+  read -r p50 p99 < <(awk -v n="$N" '/^gateway_ingest_delay_milliseconds_bucket/ {
+      match($0, /le="[^"]+"/); le = substr($0, RSTART + 4, RLENGTH - 5); c = $NF
+      if (!p50 && c >= n * 0.50) p50 = le; if (!p99 && c >= n * 0.99) p99 = le }
+      END { print p50, p99 }' "$OUT/metrics-$tag.txt")
+  lower=$(echo "if ($broker_rate < $influx_rate) $broker_rate else $influx_rate" | bc -l)
+  results+=("$(printf '| %s | %s | %.0f | %.0f | %.0f | %.0f %% | ≤ %s ms | ≤ %s ms | %.1f | %.0f MiB |' \
+    "$devices" "$N" "$broker_rate" "$influx_rate" "$gw_rate" "$(echo "100 * $gw_rate / $lower" | bc -l)" "$p50" "$p99" \
+    "$(echo "($cpu1 - $cpu0) * 1000000 / $N" | bc -l)" "$(echo "$rss_peak_kb / 1024" | bc -l)")")
+  echo "devices=$devices broker=$broker_rate influx=$influx_rate gateway=$gw_rate published_after=$(echo "$published - $start" | bc -l)s" >&2
+done
+
+echo
+echo "| devices | messages | broker QoS 1 pass-through (msg/s) | InfluxDB raw ingest (points/s) | gateway, acked after durable write (msg/s) | gateway ÷ lower reference | p50 ts→durable | p99 ts→durable | gateway CPU-s per million | gateway peak RSS |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+printf '%s\n' "${results[@]}"
+
+if [ "$SOAK" -gt 0 ]; then
+  db="bench_soak"; tag="soak-$(date +%s)"; port=5092
+  influx_q "" "DROP DATABASE $db" >/dev/null 2>&1 || true
+  curl -sf -XPOST "$INFLUX/query" --data-urlencode "q=CREATE DATABASE $db" > /dev/null
+  ASPNETCORE_CONTENTROOT="$(dirname "$GW")" Urls="http://127.0.0.1:$port" Influx__Database="$db" Spool__Directory="$OUT/spool-$tag" \
+    Mqtt__ClientId="gw-$tag" Mqtt__SharedGroup="$tag" Mqtt__SessionExpirySeconds=300 Inventory__BaseUrl= Logging__LogLevel__Default=Warning \
+    dotnet "$GW" > "$OUT/gateway-$tag.log" 2>&1 &
+  gw=$!
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
+  dotnet "$SIM" load --prefix "bsoak" --devices 10000 --rate "$(echo "$SOAK_RATE / 10000" | bc -l)" --duration "$(date -u -d @"$SOAK" +%H:%M:%S)" \
+    --connections 50 --window 20 > "$OUT/load-soak.log" &
+  sim=$!
+  : > "$OUT/soak-rss.txt"
+  while kill -0 "$sim" 2>/dev/null; do awk -v t="$(date +%s)" '/VmRSS/ { print t, $2 }' "/proc/$gw/status" >> "$OUT/soak-rss.txt"; sleep 10; done
+  kill "$gw"; wait "$gw" 2>/dev/null || true
+  echo
+  echo "Soak: $SOAK s at $SOAK_RATE msg/s from 10,000 devices; gateway RSS (MiB) every 10 s, first minute left out:"
+  awk 'NR > 6 { v = $2 / 1024; if (min == "" || v < min) min = v; if (v > max) max = v; sum += v; n++ } END { printf "min %.0f, mean %.0f, max %.0f MiB over %d samples\n", min, sum / n, max, n }' "$OUT/soak-rss.txt"
+fi
