@@ -32,6 +32,10 @@ load() { # load PREFIX DEVICES COUNT [extra args]: the simulator's load mode, as
   dotnet "$SIM" load --prefix "$prefix" --devices "$devices" --rate 100000 --count "$count" --connections 50 --window 20 --summary "$OUT/load-$prefix.json" "$@" > "$OUT/load-$prefix.log"
 }
 cpu_seconds() { awk '{ print ($14 + $15) / 100 }' "/proc/$1/stat"; }
+MOSQ_PID=$(cat "$FRIGO_DATA_DIR/mosquitto/mosquitto.pid")
+INFLUX_PID=$(cat "$FRIGO_DATA_DIR/influxdb/influxd.pid")
+# CPU-seconds of the broker and InfluxDB over a phase: on a small machine they share the cores with the gateway.
+phase_cpu() { echo "$(cpu_seconds "$MOSQ_PID") $(cpu_seconds "$INFLUX_PID")"; }
 
 results=()
 for devices in $DEVICES; do
@@ -42,8 +46,11 @@ for devices in $DEVICES; do
     -t "\$share/bref-$tag/coop/v1/fridges/#" -C "$N" > /dev/null &
   sub=$!
   sleep 1
+  read -r m0 i0 < <(phase_cpu)
   start=$(now); load "bref-$tag" "$devices" "$N"; wait "$sub"; end=$(now)
+  read -r m1 i1 < <(phase_cpu)
   broker_rate=$(echo "$N / ($end - $start)" | bc -l)
+  echo "reference pass-through: mosquitto $(echo "$m1 - $m0" | bc) CPU-s over $(echo "$end - $start" | bc) s" >&2
 
   # Reference 2: InfluxDB's raw ingest of the same line protocol, 5,000 lines a POST.
   db="bench_raw_$devices"
@@ -69,12 +76,15 @@ for devices in $DEVICES; do
   gw=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
   cpu0=$(cpu_seconds "$gw")
+  read -r m0 i0 < <(phase_cpu)
   start=$(now)
   load "bgw-$tag" "$devices" "$N"
   published=$(now)
   while [ "$(influx_count "$db")" != "$N" ]; do sleep 0.1; done
   end=$(now)
   cpu1=$(cpu_seconds "$gw")
+  read -r m1 i1 < <(phase_cpu)
+  echo "gateway run: gateway $(echo "$cpu1 - $cpu0" | bc) CPU-s, mosquitto $(echo "$m1 - $m0" | bc), influxd $(echo "$i1 - $i0" | bc) over $(echo "$end - $start" | bc) s" >&2
   rss_peak_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$gw/status")
   curl -sf "http://127.0.0.1:$port/metrics" > "$OUT/metrics-$tag.txt"
   kill "$gw"; wait "$gw" 2>/dev/null || true

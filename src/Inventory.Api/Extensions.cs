@@ -4,6 +4,7 @@ using Inventory.Api.Catalogue;
 using Inventory.Api.Collab;
 using Inventory.Api.Database;
 using Inventory.Api.DeviceReports;
+using Inventory.Api.Festivals;
 using Inventory.Api.FridgeStatus;
 using Inventory.Api.Stock;
 using Microsoft.AspNetCore.Authentication;
@@ -127,6 +128,7 @@ public static class Extensions
         api.MapDeviceReportsApi();
         api.MapCollabApi();
         api.MapFridgeStatusApi();
+        api.MapFestivalsApi();
         return app;
     }
 

@@ -1,0 +1,318 @@
+using Inventory.Api.Auth;
+using Inventory.Api.Infrastructure;
+using Inventory.Api.Stock;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace Inventory.Api.Festivals;
+
+public sealed record NewFestival(string? Code, string? Name, string? Site, string? Region, DateOnly? StartsOn, DateOnly? EndsOn, int? ExpectedAttendance, List<string>? Breweries);
+public sealed record NewKiosk(string? Code, string? Name);
+public sealed record DeviceToKiosk(string? DeviceId);
+public sealed record ParLine(string? Kiosk, string? Sku, int? ParUnits);
+public sealed record ReturnLine(string? Kiosk, string? Sku, int? Units, string? To);
+public sealed record Reconciliation(List<ReturnLine?>? Returns);
+
+public sealed record KioskView(string Code, string Name, string Location, IReadOnlyList<string> Devices);
+public sealed record FestivalView(string Code, string Name, string Site, string Region, DateOnly StartsOn, DateOnly EndsOn, int ExpectedAttendance,
+    IReadOnlyList<string> Breweries, IReadOnlyList<KioskView> Kiosks, IReadOnlyList<AllocationLine> Allocation);
+public sealed record AllocationLine(string Kiosk, string Sku, string Brewery, int ParUnits, int Cases, int LooseUnits);
+public sealed record PickLine(string Kiosk, string Location, string Sku, string BeerName, int Units, int Cases, int LooseUnits);
+public sealed record PickList(string Brewery, string DeliverBy, IReadOnlyList<PickLine> Lines);
+public sealed record ReconciledLine(string Kiosk, string Sku, int Sent, int Sold, int Returned, int Loss);
+
+/// <summary>
+/// Festival kiosks: the festival and its participating breweries, kiosks (each a ledger location),
+/// devices placed on kiosks without double-booking, the allocation plan with suggested par levels,
+/// pick lists per brewery, and the reconciliation after the event (sent − sold − returned = loss).
+/// </summary>
+public static class FestivalsApi
+{
+    public static RouteGroupBuilder MapFestivalsApi(this RouteGroupBuilder api)
+    {
+        var festivals = api.MapGroup("festivals").WithTags("Festivals").RequireAuthorization(Policies.People);
+        festivals.MapGet("", ListAsync).WithName("ListFestivals");
+        festivals.MapGet("{code}", GetAsync).WithName("GetFestival");
+        festivals.MapGet("{code}/allocation/suggested", SuggestAsync).WithName("SuggestAllocation").WithSummary("Par levels per kiosk × SKU from past sales per attendee, else an even split");
+        festivals.MapGet("{code}/pick-lists", PickListsAsync).WithName("GetPickLists").WithSummary("What each brewery delivers to which kiosk, by when (a brewer sees its own)");
+        festivals.MapPost("", CreateAsync).WithName("CreateFestival").RequireAuthorization(Policies.Lead);
+        festivals.MapPost("{code}/kiosks", AddKioskAsync).WithName("AddKiosk").RequireAuthorization(Policies.Lead);
+        festivals.MapPost("{code}/kiosks/{kiosk}/devices", AssignDeviceAsync).WithName("AssignDevice")
+            .WithSummary("Place a device on a kiosk for the festival's dates (409 if it stands elsewhere then)").RequireAuthorization(Policies.Lead);
+        festivals.MapPut("{code}/allocation", SaveAllocationAsync).WithName("SaveAllocation").RequireAuthorization(Policies.Lead);
+        festivals.MapPost("{code}/reconciliation", ReconcileAsync).WithName("ReconcileFestival")
+            .WithSummary("After the event: returns posted, the rest of each kiosk's stock posted as loss; once").RequireAuthorization(Policies.Lead);
+        return api;
+    }
+
+    private static async Task<IResult> CreateAsync(NewFestival body, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var v = new Validator()
+            .Require(body.Code is not null && Patterns.Slug().IsMatch(body.Code), "code", "must match ^[a-z0-9][a-z0-9-]{1,62}$")
+            .Require(!string.IsNullOrWhiteSpace(body.Name), "name", "is required")
+            .Require(!string.IsNullOrWhiteSpace(body.Site), "site", "is required")
+            .Require(!string.IsNullOrWhiteSpace(body.Region), "region", "is required")
+            .Require(body.StartsOn is not null, "startsOn", "is required")
+            .Require(body.EndsOn is not null && body.EndsOn >= body.StartsOn, "endsOn", "is required, on or after startsOn")
+            .Require(body.ExpectedAttendance is >= 0 and <= 2_000_000, "expectedAttendance", "must be within 0..2000000")
+            .Require(body.Breweries is { Count: > 0 }, "breweries", "must list the participating breweries");
+        if (!v.IsValid) return v.Problem();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var insert = new NpgsqlCommand("""
+            INSERT INTO festivals (code, name, site, region, starts_on, ends_on, expected_attendance) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (code) DO NOTHING RETURNING id
+            """, connection, tx);
+        foreach (var value in new object[] { body.Code!, body.Name!.Trim(), body.Site!.Trim(), body.Region!.Trim(), body.StartsOn!.Value, body.EndsOn!.Value, body.ExpectedAttendance!.Value })
+            insert.Parameters.Add(new() { Value = value });
+        if (await insert.ExecuteScalarAsync(ct) is not long id) return Problems.Conflict("Festival exists", $"code '{body.Code}' is taken");
+        for (var i = 0; i < body.Breweries!.Count; i++)
+        {
+            await using var brewery = new NpgsqlCommand("INSERT INTO festival_breweries (festival_id, brewery_id) SELECT $1, id FROM breweries WHERE slug = $2 ON CONFLICT DO NOTHING", connection, tx);
+            brewery.Parameters.Add(new() { Value = id });
+            brewery.Parameters.Add(new() { Value = body.Breweries[i] });
+            if (await brewery.ExecuteNonQueryAsync(ct) == 0 && await Lookup.BreweryIdAsync(db, body.Breweries[i], ct) is null)
+                return Problems.NotFound($"breweries[{i}]", $"brewery {body.Breweries[i]}");
+        }
+        await tx.CommitAsync(ct);
+        return TypedResults.Created($"/api/v1/festivals/{body.Code}", await LoadAsync(db, body.Code!, ct));
+    }
+
+    private static async Task<Ok<List<FestivalView>>> ListAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT code FROM festivals ORDER BY starts_on DESC, code");
+        var views = new List<FestivalView>();
+        foreach (var code in await command.ListAsync(r => r.GetString(0), ct)) views.Add((await LoadAsync(db, code, ct))!);
+        return TypedResults.Ok(views);
+    }
+
+    private static async Task<Results<Ok<FestivalView>, ProblemHttpResult>> GetAsync(string code, NpgsqlDataSource db, CancellationToken ct) =>
+        await LoadAsync(db, code, ct) is { } festival ? TypedResults.Ok(festival) : Problems.NotFound("code", $"festival {code}");
+
+    private static async Task<IResult> AddKioskAsync(string code, NewKiosk body, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var v = new Validator()
+            .Require(body.Code is not null && System.Text.RegularExpressions.Regex.IsMatch(body.Code, "^[a-z0-9][a-z0-9-]{0,30}$"), "code", "must match ^[a-z0-9][a-z0-9-]{0,30}$")
+            .Require(!string.IsNullOrWhiteSpace(body.Name), "name", "is required");
+        if (!v.IsValid) return v.Problem();
+        var festival = await FestivalRowAsync(db, code, ct);
+        if (festival is null) return Problems.NotFound("code", $"festival {code}");
+        // Each kiosk is a place of the ledger: what is sent there, sold there and left there is counted there.
+        await using var command = db.CreateCommand("""
+            WITH place AS (
+                INSERT INTO locations (code, name, kind, region) VALUES ($2, $3, 'festival_kiosk', $4) ON CONFLICT (code) DO NOTHING RETURNING id)
+            INSERT INTO kiosks (festival_id, code, name, location_id) SELECT $1, $5, $6, id FROM place RETURNING id
+            """);
+        foreach (var value in new object[] { festival.Value.Id, $"{code}-{body.Code}", $"{body.Name!.Trim()} — {festival.Value.Name}", festival.Value.Region, body.Code!, body.Name.Trim() })
+            command.Parameters.Add(new() { Value = value });
+        if (await command.ExecuteScalarAsync(ct) is null) return Problems.Conflict("Kiosk exists", $"kiosk '{body.Code}' exists at {code}");
+        return TypedResults.Created($"/api/v1/festivals/{code}", (await LoadAsync(db, code, ct))!.Kiosks.Single(k => k.Code == body.Code));
+    }
+
+    private static async Task<IResult> AssignDeviceAsync(string code, string kiosk, DeviceToKiosk body, NpgsqlDataSource db, CancellationToken ct)
+    {
+        if (body.DeviceId is null || !Patterns.DeviceId().IsMatch(body.DeviceId)) return Problems.Invalid("deviceId", "must match ^[a-z0-9][a-z0-9-]{2,63}$");
+        await using var command = db.CreateCommand("""
+            INSERT INTO device_assignments (device_id, kiosk_id, during)
+            SELECT $3, k.id, daterange(f.starts_on, f.ends_on, '[]') FROM kiosks k JOIN festivals f ON f.id = k.festival_id WHERE f.code = $1 AND k.code = $2
+            """);
+        command.Parameters.Add(new() { Value = code });
+        command.Parameters.Add(new() { Value = kiosk });
+        command.Parameters.Add(new() { Value = body.DeviceId });
+        try
+        {
+            if (await command.ExecuteNonQueryAsync(ct) == 0) return Problems.NotFound("kiosk", $"kiosk {kiosk} at festival {code}");
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ExclusionViolation)
+        {
+            return Problems.Conflict("Device already placed", $"{body.DeviceId} stands elsewhere on some of these dates: {await WhereElseAsync(db, body.DeviceId, code, ct)}",
+                new Dictionary<string, object?> { ["field"] = "deviceId" });
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            return Problems.NotFound("deviceId", $"device {body.DeviceId}");
+        }
+        return TypedResults.Created($"/api/v1/festivals/{code}", (await LoadAsync(db, code, ct))!.Kiosks.Single(k => k.Code == kiosk));
+    }
+
+    private static async Task<IResult> SuggestAsync(string code, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var festival = await LoadAsync(db, code, ct);
+        if (festival is null) return Problems.NotFound("code", $"festival {code}");
+        if (festival.Kiosks.Count == 0) return Problems.Conflict("No kiosk", $"{code} has no kiosk yet: add kiosks first");
+        await using var skus = db.CreateCommand("""
+            SELECT br.slug, b.sku FROM festival_breweries fb JOIN festivals f ON f.id = fb.festival_id JOIN breweries br ON br.id = fb.brewery_id
+            JOIN beers b ON b.brewery_id = br.id WHERE f.code = $1 AND b.collab_brew_id IS NULL
+            """);
+        skus.Parameters.Add(new() { Value = code });
+        var byBrewery = (await skus.ListAsync(r => (Brewery: r.GetString(0), Sku: r.GetString(1)), ct))
+            .GroupBy(x => x.Brewery).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(x => x.Sku).ToList());
+        foreach (var slug in festival.Breweries) byBrewery.TryAdd(slug, []);
+        // Sales at the kiosks of earlier festivals, per SKU and festival, with their attendance.
+        await using var past = db.CreateCommand("""
+            SELECT m.sku, sum(m.units)::bigint, f.expected_attendance FROM movements m
+            JOIN kiosks k ON k.location_id = m.from_location_id JOIN festivals f ON f.id = k.festival_id
+            WHERE m.kind = 'sale' AND f.code <> $1 AND f.ends_on < $2
+            GROUP BY m.sku, f.id, f.expected_attendance
+            """);
+        past.Parameters.Add(new() { Value = code });
+        past.Parameters.Add(new() { Value = festival.StartsOn });
+        var history = await past.ListAsync(r => new PastSales(r.GetString(0), r.GetInt64(1), r.GetInt32(2)), ct);
+        try
+        {
+            return TypedResults.Ok(AllocationPlanner.Suggest(festival.Kiosks.Select(k => k.Code).ToList(), byBrewery, festival.ExpectedAttendance, history));
+        }
+        catch (ArgumentException e)
+        {
+            return Problems.Conflict("Nothing to allocate", e.Message);
+        }
+    }
+
+    private static async Task<IResult> SaveAllocationAsync(string code, List<ParLine?> lines, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var v = new Validator();
+        for (var i = 0; i < lines.Count; i++)
+            v.Require(lines[i]?.Kiosk is not null, $"[{i}].kiosk", "is required")
+             .Require(lines[i]?.Sku is not null, $"[{i}].sku", "is required")
+             .Require(lines[i]?.ParUnits is >= 0 and <= 100_000, $"[{i}].parUnits", "must be within 0..100000");
+        if (!v.IsValid) return v.Problem();
+        if (await FestivalRowAsync(db, code, ct) is null) return Problems.NotFound("code", $"festival {code}");
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i]!;
+            await using var upsert = new NpgsqlCommand("""
+                INSERT INTO kiosk_allocations (kiosk_id, sku, par_units)
+                SELECT k.id, b.sku, $4 FROM kiosks k JOIN festivals f ON f.id = k.festival_id JOIN beers b ON b.sku = $3
+                WHERE f.code = $1 AND k.code = $2
+                ON CONFLICT (kiosk_id, sku) DO UPDATE SET par_units = EXCLUDED.par_units
+                """, connection, tx);
+            foreach (var value in new object[] { code, line.Kiosk!, line.Sku!, line.ParUnits!.Value }) upsert.Parameters.Add(new() { Value = value });
+            if (await upsert.ExecuteNonQueryAsync(ct) == 0) return Problems.NotFound($"[{i}]", $"kiosk {line.Kiosk} or beer {line.Sku}");
+        }
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok((await LoadAsync(db, code, ct))!.Allocation);
+    }
+
+    private static async Task<IResult> PickListsAsync(string code, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var festival = await LoadAsync(db, code, ct);
+        if (festival is null) return Problems.NotFound("code", $"festival {code}");
+        var caller = Caller.From(http.User);
+        var mine = http.User.FindFirst(Roles.BrewerySlugClaim)?.Value;
+        await using var names = db.CreateCommand("SELECT sku, name FROM beers");
+        var beerNames = (await names.ListAsync(r => (r.GetString(0), r.GetString(1)), ct)).ToDictionary(x => x.Item1, x => x.Item2);
+        var lists = festival.Allocation.Where(a => a.ParUnits > 0 && (caller.IsLead || a.Brewery == mine))
+            .GroupBy(a => a.Brewery)
+            .Select(g => new PickList(g.Key, festival.StartsOn.AddDays(-1).ToString("yyyy-MM-dd"), g
+                .Select(a => new PickLine(a.Kiosk, festival.Kiosks.Single(k => k.Code == a.Kiosk).Location, a.Sku, beerNames[a.Sku], a.ParUnits, a.Cases, a.LooseUnits))
+                .OrderBy(l => l.Kiosk).ThenBy(l => l.Sku).ToList()))
+            .OrderBy(l => l.Brewery).ToList();
+        return TypedResults.Ok(lists);
+    }
+
+    private static async Task<IResult> ReconcileAsync(string code, Reconciliation body, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    {
+        var returns = body.Returns ?? [];
+        var v = new Validator();
+        for (var i = 0; i < returns.Count; i++)
+            v.Require(returns[i]?.Kiosk is not null, $"returns[{i}].kiosk", "is required")
+             .Require(returns[i]?.Sku is not null, $"returns[{i}].sku", "is required")
+             .Require(returns[i]?.Units is > 0, $"returns[{i}].units", "must be more than 0")
+             .Require(returns[i]?.To is not null, $"returns[{i}].to", "is required (the location the beer goes back to)");
+        if (!v.IsValid) return v.Problem();
+        var festival = await LoadAsync(db, code, ct);
+        if (festival is null) return Problems.NotFound("code", $"festival {code}");
+
+        return await Idempotency.RunAsync(db, "festival-reconciliation", code, body, async (c, tx, token) =>
+        {
+            var at = time.GetUtcNow();
+            for (var i = 0; i < returns.Count; i++)
+            {
+                var r = returns[i]!;
+                var kiosk = festival.Kiosks.SingleOrDefault(k => k.Code == r.Kiosk) ?? throw new DomainProblem(Problems.NotFound($"returns[{i}].kiosk", $"kiosk {r.Kiosk}"));
+                var from = await Lookup.LocationIdAsync(db, kiosk.Location, token);
+                var to = await Lookup.LocationIdAsync(db, r.To!, token) ?? throw new DomainProblem(Problems.NotFound($"returns[{i}].to", $"location {r.To}"));
+                await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Return, r.Sku!, null, r.Units!.Value, from, to, at, "festival-reconciliation", $"return after {festival.Name}"), allowShortfall: false, token);
+            }
+            var lines = new List<ReconciledLine>();
+            foreach (var kiosk in festival.Kiosks)
+            {
+                await using var flows = new NpgsqlCommand("""
+                    SELECT m.sku,
+                           coalesce(sum(m.units) FILTER (WHERE m.to_location_id = l.id AND m.kind IN ('transfer', 'production', 'count_adjustment')), 0)::int AS sent,
+                           coalesce(sum(m.units) FILTER (WHERE m.from_location_id = l.id AND m.kind = 'sale'), 0)::int AS sold,
+                           coalesce(sum(m.units) FILTER (WHERE m.from_location_id = l.id AND m.kind = 'return'), 0)::int AS returned,
+                           coalesce(sum(m.units) FILTER (WHERE m.from_location_id = l.id AND m.kind = 'count_adjustment'), 0)::int AS counted_out
+                    FROM movements m JOIN locations l ON l.code = $1 AND (m.to_location_id = l.id OR m.from_location_id = l.id)
+                    GROUP BY m.sku ORDER BY m.sku
+                    """, c, tx);
+                flows.Parameters.Add(new() { Value = kiosk.Location });
+                var kioskId = await Lookup.LocationIdAsync(db, kiosk.Location, token);
+                foreach (var (sku, sent, sold, returned, countedOut) in await flows.ListAsync(r => (r.GetString(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4)), token))
+                {
+                    // What is neither sold nor sent back was lost (drunk by volunteers, broken, warm): posted as loss.
+                    var loss = sent - sold - returned - countedOut;
+                    if (loss > 0)
+                        await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Loss, sku, null, loss, kioskId, null, at, "festival-reconciliation",
+                            $"left at {kiosk.Code} after {festival.Name}"), allowShortfall: true, token);
+                    lines.Add(new ReconciledLine(kiosk.Code, sku, sent, sold, returned, Math.Max(0, loss)));
+                }
+            }
+            return (StatusCodes.Status201Created, lines);
+        }, ct);
+    }
+
+    private static async Task<(long Id, string Name, string Region)?> FestivalRowAsync(NpgsqlDataSource db, string code, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT id, name, region FROM festivals WHERE code = $1");
+        command.Parameters.Add(new() { Value = code });
+        var rows = await command.ListAsync(r => (r.GetInt64(0), r.GetString(1), r.GetString(2)), ct);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    private static async Task<string> WhereElseAsync(NpgsqlDataSource db, string device, string code, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT string_agg(f.code || '/' || k.code || ' ' || lower(a.during)::text || '..' || (upper(a.during) - 1)::text, ', ')
+            FROM device_assignments a JOIN kiosks k ON k.id = a.kiosk_id JOIN festivals f ON f.id = k.festival_id
+            WHERE a.device_id = $1 AND a.during && (SELECT daterange(starts_on, ends_on, '[]') FROM festivals WHERE code = $2)
+            """);
+        command.Parameters.Add(new() { Value = device });
+        command.Parameters.Add(new() { Value = code });
+        return (await command.ExecuteScalarAsync(ct)) as string ?? "another festival";
+    }
+
+    internal static async Task<FestivalView?> LoadAsync(NpgsqlDataSource db, string code, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var festival = new NpgsqlCommand("SELECT id, code, name, site, region, starts_on, ends_on, expected_attendance FROM festivals WHERE code = $1", connection);
+        festival.Parameters.Add(new() { Value = code });
+        var rows = await festival.ListAsync(r => (Id: r.GetInt64(0), Code: r.GetString(1), Name: r.GetString(2), Site: r.GetString(3), Region: r.GetString(4),
+            Starts: r.GetFieldValue<DateOnly>(5), Ends: r.GetFieldValue<DateOnly>(6), Attendance: r.GetInt32(7)), ct);
+        if (rows.Count == 0) return null;
+        var f = rows[0];
+        await using var breweries = new NpgsqlCommand("SELECT b.slug FROM festival_breweries fb JOIN breweries b ON b.id = fb.brewery_id WHERE fb.festival_id = $1 ORDER BY b.slug", connection);
+        breweries.Parameters.Add(new() { Value = f.Id });
+        await using var kiosks = new NpgsqlCommand("""
+            SELECT k.code, k.name, l.code, coalesce(array_agg(a.device_id ORDER BY a.device_id) FILTER (WHERE a.device_id IS NOT NULL), '{}')
+            FROM kiosks k JOIN locations l ON l.id = k.location_id LEFT JOIN device_assignments a ON a.kiosk_id = k.id
+            WHERE k.festival_id = $1 GROUP BY k.code, k.name, l.code ORDER BY k.code
+            """, connection);
+        kiosks.Parameters.Add(new() { Value = f.Id });
+        await using var allocation = new NpgsqlCommand("""
+            SELECT k.code, a.sku, br.slug, a.par_units, b.units_per_case FROM kiosk_allocations a JOIN kiosks k ON k.id = a.kiosk_id
+            JOIN beers b ON b.sku = a.sku JOIN breweries br ON br.id = b.brewery_id WHERE k.festival_id = $1 ORDER BY k.code, a.sku
+            """, connection);
+        allocation.Parameters.Add(new() { Value = f.Id });
+        return new FestivalView(f.Code, f.Name, f.Site, f.Region, f.Starts, f.Ends, f.Attendance,
+            await breweries.ListAsync(r => r.GetString(0), ct),
+            await kiosks.ListAsync(r => new KioskView(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<string[]>(3)), ct),
+            await allocation.ListAsync(r =>
+            {
+                var split = CasesAndUnits.Of(r.GetInt32(3), r.GetInt32(4));
+                return new AllocationLine(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), split.Cases, split.Units);
+            }, ct));
+    }
+}

@@ -1,0 +1,104 @@
+namespace Inventory.Api.FunctionalTests;
+
+public sealed class FestivalTests(InventoryApi api) : IClassFixture<InventoryApi>
+{
+    private async Task CreateFestivalAsync(string code, string startsOn, string endsOn, int attendance = 2000, params string[] kiosks)
+    {
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals", new
+        {
+            code, name = $"Festif {code}", site = "Parc portuaire", region = "Mauricie", startsOn, endsOn, expectedAttendance = attendance,
+            breweries = new[] { "saint-fut", "aube" },
+        }));
+        foreach (var kiosk in kiosks)
+            await InventoryApi.Created(api.Lead.PostAsJsonAsync($"/api/v1/festivals/{code}/kiosks", new { code = kiosk, name = $"Kiosque {kiosk}" }));
+    }
+
+    private async Task<HttpResponseMessage> SaleAsync(string device, long seq, string sku, int units)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/device-reports/sales")
+        {
+            Content = JsonContent.Create(new { deviceId = device, seq, ts = DateTimeOffset.UtcNow.AddMinutes(-1), saleId = $"{device}-{seq}", lines = new[] { new { sku, units, unitPriceCents = 900 } } }),
+        };
+        request.Headers.Add("Idempotency-Key", $"{device}:{seq}");
+        return await api.Gateway.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task A_festival_is_planned_stocked_sold_and_reconciled_end_to_end()
+    {
+        await CreateFestivalAsync("festif-2026", "2026-08-07", "2026-08-09", 2000, "k1", "k2");
+        await api.Lead.PutAsJsonAsync("/api/v1/devices/kiosk-fest-e2e-1", new { kind = "kiosk" });
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/festif-2026/kiosks/k1/devices", new { deviceId = "kiosk-fest-e2e-1" }));
+
+        // No history: the baseline (0.6 units per attendee = 1,200) split evenly, 600 per brewery, then per SKU, then per kiosk.
+        var suggested = (await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/festivals/festif-2026/allocation/suggested"))!;
+        Assert.Equal(1200, suggested.Sum(s => s.GetProperty("parUnits").GetInt32()));
+        Assert.Equal(600, suggested.Where(s => s.GetProperty("sku").GetString()!.StartsWith("AUBE", StringComparison.Ordinal)).Sum(s => s.GetProperty("parUnits").GetInt32()));
+        Assert.All(suggested, s => Assert.StartsWith("no history", s.GetProperty("basis").GetString()));
+
+        // The lead keeps a smaller plan; each brewery gets its pick list and delivers it.
+        var plan = new[] { new { kiosk = "k1", sku = "STFUT-EPAULE-473", parUnits = 48 }, new { kiosk = "k2", sku = "STFUT-EPAULE-473", parUnits = 24 }, new { kiosk = "k1", sku = "AUBE-IPA-473", parUnits = 24 } };
+        Assert.Equal(HttpStatusCode.OK, (await api.Lead.PutAsJsonAsync("/api/v1/festivals/festif-2026/allocation", plan)).StatusCode);
+        var stfutLists = (await api.StFut.GetFromJsonAsync<JsonElement[]>("/api/v1/festivals/festif-2026/pick-lists"))!;
+        var mine = Assert.Single(stfutLists);
+        Assert.Equal(("saint-fut", "2026-08-06"), (mine.GetProperty("brewery").GetString(), mine.GetProperty("deliverBy").GetString()));
+        Assert.Equal([("k1", 48, 2), ("k2", 24, 1)], mine.GetProperty("lines").EnumerateArray().Select(l => (l.GetProperty("kiosk").GetString(), l.GetProperty("units").GetInt32(), l.GetProperty("cases").GetInt32())));
+        await InventoryApi.Created(api.StFut.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = "STFUT-EPAULE-473", units = 200, to = "stfut-brasserie" }));
+        foreach (var line in mine.GetProperty("lines").EnumerateArray())
+            await InventoryApi.Created(api.StFut.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = "STFUT-EPAULE-473", units = line.GetProperty("units").GetInt32(), from = "stfut-brasserie", to = line.GetProperty("location").GetString() }));
+
+        // The event: kiosk 1's device sells 30 cans (reported through the gateway's endpoint).
+        Assert.Equal(HttpStatusCode.OK, (await api.Lead.PutAsJsonAsync("/api/v1/devices/kiosk-fest-e2e-1", new { kind = "kiosk", location = "festif-2026-k1" })).StatusCode);
+        for (var seq = 1; seq <= 10; seq++) Assert.Equal(HttpStatusCode.Created, (await SaleAsync("kiosk-fest-e2e-1", seq, "STFUT-EPAULE-473", 3)).StatusCode);
+
+        // After: 12 cans go back from kiosk 1, 20 from kiosk 2; what is left is loss.
+        var reconciliation = new { returns = new[] { new { kiosk = "k1", sku = "STFUT-EPAULE-473", units = 12, to = "stfut-brasserie" }, new { kiosk = "k2", sku = "STFUT-EPAULE-473", units = 20, to = "stfut-brasserie" } } };
+        var result = await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/festif-2026/reconciliation", reconciliation));
+        var lines = (await result.Content.ReadFromJsonAsync<JsonElement[]>())!.ToDictionary(l => l.GetProperty("kiosk").GetString()!, l => l);
+        Assert.Equal((48, 30, 12, 6), Numbers(lines["k1"]));
+        Assert.Equal((24, 0, 20, 4), Numbers(lines["k2"]));
+        var left = await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/stock?sku=STFUT-EPAULE-473&location=festif-2026-k1");
+        Assert.Empty(left!);
+
+        // Reconciling twice changes nothing.
+        var again = await api.Lead.PostAsJsonAsync("/api/v1/festivals/festif-2026/reconciliation", reconciliation);
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(6, (await api.Lead.GetFromJsonAsync<JsonElement>("/api/v1/movements?location=festif-2026-k1&kind=loss")).GetProperty("items")[0].GetProperty("units").GetInt32());
+
+        // The next festival's suggestion learns from this one: 30 cans for 2,000 attendees at kiosk 1.
+        await CreateFestivalAsync("festif-2027", "2027-08-06", "2027-08-08", 4000, "k1");
+        var learned = await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/festivals/festif-2027/allocation/suggested");
+        var epaule = learned!.Single(s => s.GetProperty("sku").GetString() == "STFUT-EPAULE-473");
+        Assert.Equal(72, epaule.GetProperty("parUnits").GetInt32()); // 30 / 2000 × 4000 × 1.2
+        Assert.StartsWith("history", epaule.GetProperty("basis").GetString());
+    }
+
+    private static (int, int, int, int) Numbers(JsonElement line) =>
+        (line.GetProperty("sent").GetInt32(), line.GetProperty("sold").GetInt32(), line.GetProperty("returned").GetInt32(), line.GetProperty("loss").GetInt32());
+
+    [Fact]
+    public async Task A_device_cannot_stand_at_two_kiosks_over_overlapping_dates()
+    {
+        await CreateFestivalAsync("fest-a", "2026-06-20", "2026-06-22", 500, "k1");
+        await CreateFestivalAsync("fest-b", "2026-06-22", "2026-06-24", 500, "k1");
+        await CreateFestivalAsync("fest-c", "2026-06-25", "2026-06-26", 500, "k1");
+        await api.Lead.PutAsJsonAsync("/api/v1/devices/kiosk-overlap-1", new { kind = "kiosk" });
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/fest-a/kiosks/k1/devices", new { deviceId = "kiosk-overlap-1" }));
+
+        var clash = await api.Lead.PostAsJsonAsync("/api/v1/festivals/fest-b/kiosks/k1/devices", new { deviceId = "kiosk-overlap-1" });
+        var problem = await ProblemAssert.HasStatusAsync(clash, HttpStatusCode.Conflict, "deviceId");
+        Assert.Contains("fest-a/k1", problem.GetProperty("detail").GetString());
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/fest-c/kiosks/k1/devices", new { deviceId = "kiosk-overlap-1" }));
+        await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/festivals/fest-c/kiosks/k1/devices", new { deviceId = "kiosk-nobody-9" }), HttpStatusCode.NotFound, "deviceId");
+    }
+
+    [Fact]
+    public async Task Festivals_with_bad_dates_or_unknown_breweries_are_refused_and_brewers_cannot_plan()
+    {
+        var backwards = await api.Lead.PostAsJsonAsync("/api/v1/festivals", new { code = "fest-x", name = "X", site = "S", region = "R", startsOn = "2026-07-10", endsOn = "2026-07-09", expectedAttendance = 10, breweries = new[] { "aube" } });
+        await ProblemAssert.HasStatusAsync(backwards, HttpStatusCode.BadRequest, "endsOn");
+        var stranger = await api.Lead.PostAsJsonAsync("/api/v1/festivals", new { code = "fest-y", name = "Y", site = "S", region = "R", startsOn = "2026-07-10", endsOn = "2026-07-10", expectedAttendance = 10, breweries = new[] { "nope" } });
+        await ProblemAssert.HasStatusAsync(stranger, HttpStatusCode.NotFound, "breweries[0]");
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.Aube.PostAsJsonAsync("/api/v1/festivals", new { code = "fest-z" })).StatusCode);
+    }
+}
