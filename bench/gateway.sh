@@ -11,7 +11,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 N=${N:-200000}
-DEVICES=${DEVICES:-"1000 10000"}
+DEVICES=${DEVICES-"1000 10000"}  # DEVICES="" with SOAK=600 runs the soak alone
 SOAK=${SOAK:-0}
 SOAK_RATE=${SOAK_RATE:-2000}
 OUT="$ROOT/.local/bench"

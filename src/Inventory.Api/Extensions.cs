@@ -6,6 +6,7 @@ using Inventory.Api.Database;
 using Inventory.Api.DeviceReports;
 using Inventory.Api.Festivals;
 using Inventory.Api.FridgeStatus;
+using Inventory.Api.Grocery;
 using Inventory.Api.Stock;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -129,6 +130,7 @@ public static class Extensions
         api.MapCollabApi();
         api.MapFridgeStatusApi();
         api.MapFestivalsApi();
+        api.MapGroceryApi();
         return app;
     }
 
