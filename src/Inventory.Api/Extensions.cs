@@ -55,6 +55,7 @@ public static class Extensions
         services.AddOptions<InfluxOptions>().BindConfiguration("Influx").ValidateOnStart();
         services.AddSingleton<IValidateOptions<InfluxOptions>, InfluxOptionsValidator>();
         services.AddHttpClient<InfluxReader>(http => http.Timeout = TimeSpan.FromSeconds(10));
+        services.AddMemoryCache();
         services.AddProblemDetails();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Inventory API benchmark (issue: Inventory.Api). wrk against "my stock everywhere" (a brewer's GET
+# /api/v1/stock?brewery=…) and against a movement POST at 16, 64 and 256 connections; in the same run,
+# pgbench running the same SQL straight on PostgreSQL (the database's own ceiling). Afterwards the
+# ledger is checked: levels equal the sum of movements, and no unit was created or lost.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+DURATION=${DURATION:-15}
+CONNECTIONS=${CONNECTIONS:-"16 64 256"}
+OUT="$ROOT/.local/bench"; mkdir -p "$OUT"
+command -v wrk >/dev/null || { [ "$(id -u)" -eq 0 ] && apt-get install -y -qq wrk >/dev/null; }
+
+scripts/services up >/dev/null
+eval "$(scripts/services env)"
+dotnet build FrigoCoop.slnx -c Release -v quiet -nologo -clp:ErrorsOnly >/dev/null
+API="$ROOT/src/Inventory.Api/bin/Release/net10.0/Inventory.Api.dll"
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+PGPASSWORD=$(cat "$FRIGO_DATA_DIR/secrets/postgres-app"); export PGPASSWORD
+psql_() { "$PGBIN/psql" -h 127.0.0.1 -p 55432 -U frigo -qAt "$@"; }
+psql_ -d postgres -c "DROP DATABASE IF EXISTS bench_api WITH (FORCE)" -c "CREATE DATABASE bench_api"
+export ConnectionStrings__Inventory="Host=127.0.0.1;Port=55432;Database=bench_api;Username=frigo;Password=$PGPASSWORD"
+dotnet "$API" admin demo-data >/dev/null
+KEY=$(dotnet "$API" admin create-key --role brewer --brewery saint-fut --name bench | tail -n 1)
+PREFIX=$(cut -d_ -f2 <<<"$KEY")
+# Plenty of stock to move: every write below is a 1-unit transfer from the brewery to a COOP fridge.
+psql_ -d bench_api -c "INSERT INTO movements (kind, sku, lot_code, units, to_location_id, occurred_at, actor) SELECT 'production', 'STFUT-BLONDE-473', 'BENCH', 10000000, id, now(), 'bench' FROM locations WHERE code = 'saint-fut-brasserie'" \
+  -c "INSERT INTO stock_levels (sku, location_id, lot_code, units) SELECT 'STFUT-BLONDE-473', id, 'BENCH', 10000000 FROM locations WHERE code = 'saint-fut-brasserie'"
+
+port=5095
+ASPNETCORE_CONTENTROOT="$(dirname "$API")" Urls="http://127.0.0.1:$port" Logging__LogLevel__Default=Warning dotnet "$API" > "$OUT/api.log" 2>&1 &
+api=$!
+trap 'kill $api 2>/dev/null || true' EXIT
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
+READ_URL="http://127.0.0.1:$port/api/v1/stock?brewery=saint-fut"
+curl -sf -H "X-Api-Key: $KEY" "$READ_URL" > /dev/null || { echo "the read endpoint does not answer" >&2; exit 1; }
+
+cat > "$OUT/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-Api-Key"] = "$KEY"
+wrk.body = '{"kind":"transfer","sku":"STFUT-BLONDE-473","units":1,"lot":"BENCH","from":"saint-fut-brasserie","to":"frigo-stfut-degustation"}'
+LUA
+# The SQL the read endpoint runs, for pgbench: the stock query (the API key lookup is cached by the API).
+cat > "$OUT/read.sql" <<SQL
+SELECT s.sku, b.name, br.slug, b.format, l.code, l.name, l.kind, l.region, s.lot_code, s.units, b.units_per_case
+FROM (SELECT sku, location_id, lot_code, units FROM stock_levels) s JOIN beers b ON b.sku = s.sku LEFT JOIN breweries br ON br.id = b.brewery_id
+JOIN locations l ON l.id = s.location_id
+WHERE s.units <> 0 AND br.slug = 'saint-fut' AND (b.brewery_id = (SELECT id FROM breweries WHERE slug = 'saint-fut') OR l.kind IN ('coop_fridge', 'festival_kiosk', 'grocery_store'))
+ORDER BY s.sku, l.code, s.lot_code;
+SQL
+
+wrk_run() { # wrk_run CONNECTIONS ARGS… → "rps p99ms"
+  local c=$1; shift
+  wrk -t2 -c"$c" -d"${DURATION}s" --latency "$@" > "$OUT/wrk.txt" 2>&1
+  awk '/Requests\/sec/ { rps = $2 } /^ +99%/ { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v *= 1000 } p99 = v }
+       /Non-2xx/ { bad = $NF } END { printf "%.0f %.1f %s\n", rps, p99, bad + 0 }' "$OUT/wrk.txt"
+}
+pg_run() { # pg_run CONNECTIONS → tps. At most 64 clients: the server allows 300 connections, the API holds up to
+  # 100 of its own, and on two cores PostgreSQL's ceiling is reached long before 64 anyway.
+  local c=$(( $1 < 64 ? $1 : 64 ))
+  "$PGBIN/pgbench" -h 127.0.0.1 -p 55432 -U frigo -n -c "$c" -j 2 -T "$DURATION" -f "$OUT/read.sql" bench_api 2>"$OUT/pgbench.err" | awk '/^tps/ { printf "%.0f\n", $3 }'
+}
+
+echo "| connections | GET my stock (rps) | p99 | pgbench same SQL (tps) | API ÷ pgbench | POST transfer (rps) | p99 | non-2xx |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+for c in $CONNECTIONS; do
+  read -r read_rps read_p99 read_bad < <(wrk_run "$c" -H "X-Api-Key: $KEY" "$READ_URL")
+  pg_tps=$(pg_run "$c")
+  read -r post_rps post_p99 post_bad < <(wrk_run "$c" -s "$OUT/post.lua" "http://127.0.0.1:$port/api/v1/movements")
+  printf '| %s | %s | %s ms | %s | %.0f %% | %s | %s ms | %s |\n' "$c" "$read_rps" "$read_p99" "$pg_tps" "$(echo "100 * $read_rps / $pg_tps" | bc -l)" "$post_rps" "$post_p99" "$((read_bad + post_bad))"
+done
+
+# Exactness: levels equal the ledger, and the units that left the brewery arrived at the fridge.
+drift=$(psql_ -d bench_api -c "SELECT count(*) FROM (SELECT sku, location_id, lot_code, sum(d)::int AS units FROM (
+    SELECT sku, to_location_id AS location_id, lot_code, units AS d FROM movements WHERE to_location_id IS NOT NULL
+    UNION ALL SELECT sku, from_location_id, lot_code, -units FROM movements WHERE from_location_id IS NOT NULL) x GROUP BY 1, 2, 3) ledger
+  FULL JOIN stock_levels s USING (sku, location_id, lot_code) WHERE coalesce(ledger.units, 0) <> coalesce(s.units, 0)")
+total=$(psql_ -d bench_api -c "SELECT sum(units) FROM stock_levels WHERE sku = 'STFUT-BLONDE-473' AND lot_code = 'BENCH'")
+moved=$(psql_ -d bench_api -c "SELECT count(*) FROM movements WHERE kind = 'transfer' AND lot_code = 'BENCH'")
+echo
+echo "Ledger after the run: $moved transfers posted; rows where a level differs from its movements: $drift; BENCH lot total: $total (10000000 expected)."
