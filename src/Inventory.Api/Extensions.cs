@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Inventory.Api.Auth;
 using Inventory.Api.Catalogue;
+using Inventory.Api.Dashboard;
 using Inventory.Api.Collab;
 using Inventory.Api.Database;
 using Inventory.Api.DeviceReports;
@@ -55,7 +56,16 @@ public static class Extensions
         services.AddOptions<InfluxOptions>().BindConfiguration("Influx").ValidateOnStart();
         services.AddSingleton<IValidateOptions<InfluxOptions>, InfluxOptionsValidator>();
         services.AddHttpClient<InfluxReader>(http => http.Timeout = TimeSpan.FromSeconds(10));
+        services.AddScoped<FleetReader>();
         services.AddMemoryCache();
+        services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Dashboard";
+            o.Conventions.AuthorizeFolder("/", Policies.People);
+            o.Conventions.AuthorizePage("/Festivals", Policies.Lead);
+            o.Conventions.AllowAnonymousToPage("/Connexion");
+            o.Conventions.AllowAnonymousToPage("/Interdit");
+        });
         services.AddProblemDetails();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
@@ -77,6 +87,7 @@ public static class Extensions
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromDays(7);
                 o.LoginPath = "/connexion";
+                o.AccessDeniedPath = "/interdit";
                 // The API answers 401/403; only pages redirect a person to the sign-in page.
                 o.Events.OnRedirectToLogin = ctx => ApiOrRedirect(ctx, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = ctx => ApiOrRedirect(ctx, StatusCodes.Status403Forbidden);
@@ -132,6 +143,7 @@ public static class Extensions
         api.MapFridgeStatusApi();
         api.MapFestivalsApi();
         api.MapGroceryApi();
+        app.MapDashboard();
         return app;
     }
 

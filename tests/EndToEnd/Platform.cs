@@ -34,6 +34,8 @@ public sealed class Platform : IAsyncDisposable
     public HttpClient Lead { get; private set; } = null!;
     public ConcurrentQueue<JsonElement> DeadLetters { get; } = new();
     public string PostgresConnectionString => _postgres.ConnectionString;
+    public string LeadPassword { get; private set; } = "";
+    public string BrewerPassword { get; } = Guid.NewGuid().ToString("N");
 
     public static async Task<Platform> StartAsync()
     {
@@ -58,8 +60,9 @@ public sealed class Platform : IAsyncDisposable
         };
         await RunToEndAsync("src/Inventory.Api", "Inventory.Api", apiEnvironment, "admin", "demo-data");
         var gatewayKey = (await RunToEndAsync("src/Inventory.Api", "Inventory.Api", apiEnvironment, "admin", "create-key", "--role", "gateway", "--name", "e2e")).Trim().Split('\n')[^1];
-        var leadPassword = Guid.NewGuid().ToString("N");
+        var leadPassword = LeadPassword = Guid.NewGuid().ToString("N");
         await RunToEndAsync("src/Inventory.Api", "Inventory.Api", apiEnvironment, "admin", "create-user", "--username", "lea", "--name", "Léa", "--role", "lead", "--password", leadPassword);
+        await RunToEndAsync("src/Inventory.Api", "Inventory.Api", apiEnvironment, "admin", "create-user", "--username", "felix", "--name", "Félix", "--role", "brewer", "--brewery", "saint-fut", "--password", BrewerPassword);
 
         Api = AppProcess.Start("src/Inventory.Api", "Inventory.Api", apiEnvironment);
         await WaitReadyAsync(Api, $"{ApiUrl}/readyz");

@@ -1,0 +1,30 @@
+using System.Globalization;
+using System.Text;
+using Inventory.Api.Auth;
+using Inventory.Api.FridgeStatus;
+using Inventory.Api.Infrastructure;
+
+namespace Inventory.Api.Dashboard;
+
+/// <summary>The dashboard's pages (Razor Pages under Dashboard/) and its downloads.</summary>
+public static class DashboardEndpoints
+{
+    public static WebApplication MapDashboard(this WebApplication app)
+    {
+        app.MapRazorPages();
+        // The temperature log a food-safety inspector asks for: every reading of the period, UTC, one per line.
+        app.MapGet("/frigos/{deviceId}/journal.csv", async (string deviceId, string? periode, FleetReader fleet, TimeProvider time, CancellationToken ct) =>
+        {
+            if (!Patterns.DeviceId().IsMatch(deviceId)) return Results.NotFound();
+            var to = time.GetUtcNow();
+            var readings = await fleet.ReadingsAsync(deviceId, to - FrigoModel.Span(periode), to, ct);
+            var csv = new StringBuilder("horodatage_utc,temperature_c,porte_ouverte,sur_batterie\n");
+            foreach (var (at, temp, door, battery) in readings)
+                csv.Append(CultureInfo.InvariantCulture, $"{at:yyyy-MM-dd'T'HH:mm:ss'Z'},{temp:0.00},{Bool(door)},{Bool(battery)}\n");
+            return Results.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"journal-{deviceId}-{to:yyyyMMdd}.csv");
+        }).RequireAuthorization(Policies.People).ExcludeFromDescription();
+        return app;
+    }
+
+    private static string Bool(bool? value) => value switch { true => "oui", false => "non", _ => "" };
+}

@@ -1,0 +1,52 @@
+using Inventory.Api.FridgeStatus;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Inventory.Api.Dashboard;
+
+/// <summary>Every fridge and kiosk: temperature, door, power, last seen and active alerts, colour-coded and labelled.</summary>
+public sealed class FlotteModel(FleetReader fleet, TimeProvider time) : PageModel
+{
+    public IReadOnlyList<FridgeStatusView> Devices { get; private set; } = [];
+    public IReadOnlyList<string> Regions { get; private set; } = [];
+    public string? Region { get; private set; }
+    public string? Kind { get; private set; }
+    public string? Unavailable { get; private set; }
+    public DateTimeOffset Now { get; private set; }
+
+    public async Task OnGetAsync(string? region, string? kind, CancellationToken ct)
+    {
+        Now = time.GetUtcNow();
+        (Region, Kind) = (string.IsNullOrEmpty(region) ? null : region, string.IsNullOrEmpty(kind) ? null : kind);
+        List<FridgeStatusView> all;
+        try { all = await fleet.ReadAsync(ct); }
+        catch (TelemetryUnavailableException e) { Unavailable = e.Message; return; }
+        Regions = all.Select(d => d.Region).OfType<string>().Distinct().Order().ToList();
+        Devices = all.Where(d => (Region is null || d.Region == Region) && (Kind is null || d.Kind == Kind))
+            .OrderByDescending(d => d.ActiveAlerts.Count).ThenBy(d => d.DeviceId).ToList();
+    }
+
+    /// <summary>The colour and the words for a device's state (never colour alone).</summary>
+    public static (string Css, string Label) Status(FridgeStatusView d, DateTimeOffset now) => d switch
+    {
+        { ActiveAlerts.Count: > 0 } => ("alert", "alerte"),
+        { LastSeen: null } => ("stale", "silencieux"),
+        _ when now - d.LastSeen!.Value > TimeSpan.FromSeconds(d.ReportingIntervalSeconds * 5) => ("stale", "silencieux"),
+        { Latest.TempC: > 8 } or { Latest.TempC: < 0 } => ("warn", "à surveiller"),
+        _ => ("ok", "normal"),
+    };
+
+    public static string AlertName(string type) => type switch
+    {
+        "temperature_high" => "bière trop chaude",
+        "temperature_low" => "risque de gel",
+        "door_open_too_long" => "porte ouverte trop longtemps",
+        "power_lost" => "panne de courant",
+        "offline" => "hors ligne",
+        _ => type,
+    };
+
+    public static string Ago(TimeSpan span) => span.TotalMinutes < 1 ? "à l'instant"
+        : span.TotalHours < 1 ? $"il y a {span.TotalMinutes:0} min"
+        : span.TotalDays < 1 ? $"il y a {span.TotalHours:0} h"
+        : $"il y a {span.TotalDays:0} j";
+}

@@ -1,0 +1,62 @@
+using Inventory.Api.FridgeStatus;
+using Inventory.Api.Infrastructure;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Npgsql;
+
+namespace Inventory.Api.Dashboard;
+
+public sealed record BeerInFridge(string Sku, int Ledger, int? Counted, int? Difference);
+
+/// <summary>One fridge: its temperature chart, events, alerts, and the beers in it (ledger against the last shelf count).</summary>
+public sealed class FrigoModel(FleetReader fleet, NpgsqlDataSource db, TimeProvider time) : PageModel
+{
+    public static readonly (string Key, string Label)[] Periods = [("24h", "24 h"), ("7j", "7 jours"), ("30j", "30 jours")];
+
+    public string DeviceId { get; private set; } = "";
+    public string Period { get; private set; } = "24h";
+    public FridgeStatusView? Device { get; private set; }
+    public string ChartSvg { get; private set; } = "";
+    public string? Unavailable { get; private set; }
+    public IReadOnlyList<BeerInFridge> Beers { get; private set; } = [];
+    public DateTimeOffset? CountedAt { get; private set; }
+
+    public static TimeSpan Span(string? period) => period switch { "7j" => TimeSpan.FromDays(7), "30j" => TimeSpan.FromDays(30), _ => TimeSpan.FromHours(24) };
+
+    public async Task OnGetAsync(string deviceId, string? periode, CancellationToken ct)
+    {
+        DeviceId = deviceId;
+        Period = Periods.Any(p => p.Key == periode) ? periode! : "24h";
+        if (!Patterns.DeviceId().IsMatch(deviceId)) return;
+        var to = time.GetUtcNow();
+        var from = to - Span(Period);
+        try
+        {
+            Device = (await fleet.ReadAsync(ct)).SingleOrDefault(d => d.DeviceId == deviceId);
+            if (Device is null) return;
+            var points = await fleet.TemperaturesAsync(deviceId, from, to, null, ct);
+            var (alerts, events) = await fleet.TimelineAsync(deviceId, from, to, ct);
+            ChartSvg = TemperatureChart.Render(points, alerts, events, from, to);
+            var (countedAt, counted) = await fleet.LastShelfCountAsync(deviceId, ct);
+            CountedAt = countedAt;
+            var ledger = await LedgerAsync(deviceId, ct);
+            Beers = ledger.Keys.Union(counted.Keys).Order()
+                .Select(sku => new BeerInFridge(sku, ledger.GetValueOrDefault(sku), countedAt is null ? null : counted.GetValueOrDefault(sku),
+                    countedAt is null ? null : counted.GetValueOrDefault(sku) - ledger.GetValueOrDefault(sku)))
+                .ToList();
+        }
+        catch (TelemetryUnavailableException e)
+        {
+            Unavailable = e.Message;
+        }
+    }
+
+    private async Task<Dictionary<string, int>> LedgerAsync(string deviceId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT s.sku, sum(s.units)::int FROM stock_levels s JOIN devices d ON d.location_id = s.location_id
+            WHERE d.device_id = $1 GROUP BY s.sku HAVING sum(s.units) <> 0
+            """);
+        command.Parameters.Add(new() { Value = deviceId });
+        return (await command.ListAsync(r => (r.GetString(0), r.GetInt32(1)), ct)).ToDictionary(x => x.Item1, x => x.Item2);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text;
+using Inventory.Api.FridgeStatus;
+
+namespace Inventory.Api.Dashboard;
+
+/// <summary>
+/// A fridge's temperature as an inline SVG, drawn on the server: no script and no chart library to
+/// download on a festival's network. The 2-4 °C band where beer keeps is shaded, 8 °C is marked,
+/// alert periods are shaded red, door and power events are ticks on the time axis.
+/// </summary>
+public static class TemperatureChart
+{
+    private const int Width = 960, Height = 320, Left = 44, Right = 12, Top = 12, Bottom = 40;
+
+    public static string Render(IReadOnlyList<TemperaturePoint> points, IReadOnlyList<AlertPeriod> alerts, IReadOnlyList<TimelineEvent> events,
+        DateTimeOffset from, DateTimeOffset to)
+    {
+        var min = Math.Min(-2, points.Count == 0 ? 0 : Math.Floor(points.Min(p => p.MinC)) - 1);
+        var max = Math.Max(12, points.Count == 0 ? 0 : Math.Ceiling(points.Max(p => p.MaxC)) + 1);
+        double X(DateTimeOffset t) => Left + (t - from).TotalSeconds / (to - from).TotalSeconds * (Width - Left - Right);
+        double Y(double c) => Top + (max - c) / (max - min) * (Height - Top - Bottom);
+        string F(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
+
+        var svg = new StringBuilder();
+        svg.Append(CultureInfo.InvariantCulture, $"""<svg class="chart" viewBox="0 0 {Width} {Height}" role="img" aria-label="Température de {F(points.Count)} intervalles, du {from:yyyy-MM-dd HH:mm} au {to:yyyy-MM-dd HH:mm} UTC" xmlns="http://www.w3.org/2000/svg">""");
+        svg.Append(CultureInfo.InvariantCulture, $"""<rect class="band" x="{Left}" y="{F(Y(4))}" width="{Width - Left - Right}" height="{F(Y(2) - Y(4))}" fill="#e3f4e8"><title>2-4 °C : la bière se garde</title></rect>""");
+        foreach (var a in alerts)
+        {
+            var x1 = Math.Max(Left, X(a.From));
+            var x2 = Math.Min(Width - Right, X(a.Until ?? to));
+            if (x2 <= x1) continue;
+            svg.Append(CultureInfo.InvariantCulture, $"""<rect class="alert-period" x="{F(x1)}" y="{Top}" width="{F(x2 - x1)}" height="{Height - Top - Bottom}" fill="#a4141b" fill-opacity="0.12"><title>{a.Type}</title></rect>""");
+        }
+        for (var c = Math.Ceiling(min / 2) * 2; c <= max; c += 2)
+            svg.Append(CultureInfo.InvariantCulture, $"""<line x1="{Left}" x2="{Width - Right}" y1="{F(Y(c))}" y2="{F(Y(c))}" stroke="#e5e5e5" /><text x="{Left - 6}" y="{F(Y(c) + 4)}" text-anchor="end" font-size="11">{F(c)}°</text>""");
+        svg.Append(CultureInfo.InvariantCulture, $"""<line class="limit" x1="{Left}" x2="{Width - Right}" y1="{F(Y(8))}" y2="{F(Y(8))}" stroke="#a4141b" stroke-dasharray="6 4"><title>8 °C</title></line>""");
+        for (var i = 0; i <= 4; i++)
+        {
+            var t = from + (to - from) * i / 4;
+            svg.Append(CultureInfo.InvariantCulture, $"""<text x="{F(X(t))}" y="{Height - 8}" text-anchor="middle" font-size="11">{t:MM-dd HH:mm}</text>""");
+        }
+        foreach (var e in events)
+        {
+            var color = e.Type.StartsWith("power", StringComparison.Ordinal) ? "#8a4b00" : "#12355b";
+            svg.Append(CultureInfo.InvariantCulture, $"""<line class="event" x1="{F(X(e.At))}" x2="{F(X(e.At))}" y1="{Height - Bottom}" y2="{Height - Bottom + 8}" stroke="{color}"><title>{e.Type} {e.At:HH:mm}</title></line>""");
+        }
+        if (points.Count > 0)
+        {
+            svg.Append("""<polyline class="temperature" fill="none" stroke="#12355b" stroke-width="2" points=" """);
+            foreach (var p in points) svg.Append(CultureInfo.InvariantCulture, $"{F(X(p.At))},{F(Y(p.MeanC))} ");
+            svg.Append("\" />");
+        }
+        svg.Append("</svg>");
+        return svg.ToString();
+    }
+}
