@@ -8,7 +8,7 @@ namespace EndToEnd;
 /// </summary>
 public sealed class DashboardTests
 {
-    private static readonly string Screenshots = Path.Combine(LocalServices.RepositoryRoot, ".local", "screenshots");
+    private static readonly string Screenshots = Directory.CreateDirectory(Path.Combine(LocalServices.RepositoryRoot, ".local", "screenshots")).FullName;
 
     private static async Task<IBrowser> LaunchAsync(IPlaywright playwright)
     {
@@ -84,6 +84,70 @@ public sealed class DashboardTests
         await brewer.GetByLabel("Mouvement").SelectOptionAsync("transfer");
         await brewer.GetByRole(AriaRole.Button, new() { Name = "Inscrire" }).ClickAsync();
         await Assertions.Expect(brewer.Locator("#movement-result")).ToContainTextAsync("units");
+    }
+
+    [Fact]
+    public async Task The_lead_plans_a_festival_in_the_browser_and_prints_the_pick_lists()
+    {
+        await using var platform = await Platform.StartAsync();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await SignInAsync(page, platform.ApiUrl, "lea", platform.LeadPassword);
+        await page.WaitForURLAsync("**/flotte");
+
+        await page.GotoAsync($"{platform.ApiUrl}/festivals");
+        var create = page.Locator("form[data-api='/api/v1/festivals']");
+        await create.GetByLabel("Code").FillAsync("festif-trois-rivieres");
+        await create.GetByLabel("Nom").FillAsync("Festif de Trois-Rivières");
+        await create.GetByLabel("Site").FillAsync("Parc portuaire");
+        await create.GetByLabel("Région").FillAsync("Mauricie");
+        await create.GetByLabel("Début").FillAsync("2027-07-15");
+        await create.GetByLabel("Fin").FillAsync("2027-07-18");
+        await create.GetByLabel("Festivaliers attendus").FillAsync("3000");
+        await create.GetByLabel("Brasseries").SelectOptionAsync(["saint-fut", "du-quai", "bocal"]);
+        await create.GetByRole(AriaRole.Button, new() { Name = "Créer" }).ClickAsync();
+        var festival = page.Locator("section[data-festival='festif-trois-rivieres']");
+        await Assertions.Expect(festival).ToBeVisibleAsync();
+
+        foreach (var kiosk in new[] { "k1", "k2" })
+        {
+            var add = festival.Locator("form[data-api$='/kiosks']");
+            await add.GetByLabel("Nouveau kiosque (code)").FillAsync(kiosk);
+            await add.GetByLabel("Nom").FillAsync($"Kiosque {kiosk}");
+            await add.GetByRole(AriaRole.Button, new() { Name = "Ajouter le kiosque" }).ClickAsync();
+            await Assertions.Expect(festival.Locator($"tr[data-kiosk='{kiosk}']")).ToBeVisibleAsync();
+        }
+        var assign = festival.Locator("form.assign");
+        await assign.GetByLabel("Kiosque").SelectOptionAsync("k1");
+        await assign.GetByLabel("Appareil").SelectOptionAsync("kiosk-fest-01");
+        await assign.GetByRole(AriaRole.Button, new() { Name = "Placer l'appareil" }).ClickAsync();
+        await Assertions.Expect(festival.Locator("tr[data-kiosk='k1']")).ToContainTextAsync("kiosk-fest-01");
+        // The same device on the other kiosk over the same dates is refused, in words.
+        assign = festival.Locator("form.assign");
+        await assign.GetByLabel("Kiosque").SelectOptionAsync("k2");
+        await assign.GetByLabel("Appareil").SelectOptionAsync("kiosk-fest-01");
+        await assign.GetByRole(AriaRole.Button, new() { Name = "Placer l'appareil" }).ClickAsync();
+        await Assertions.Expect(assign.Locator("[role=status]")).ToContainTextAsync("stands elsewhere");
+
+        await festival.GetByRole(AriaRole.Button, new() { Name = "Adopter l'allocation suggérée" }).ClickAsync();
+        await Assertions.Expect(festival.Locator("tr[data-kiosk='k2']")).ToContainTextAsync("STFUT-BLONDE-473");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "festivals.png"), FullPage = true });
+
+        await page.GotoAsync($"{platform.ApiUrl}/festivals/festif-trois-rivieres/listes");
+        await Assertions.Expect(page.Locator("section.pick")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("section[data-brewery='saint-fut'] h2")).ToContainTextAsync("2027-07-14");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "listes.png"), FullPage = true });
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        await Assertions.Expect(page.Locator("header")).ToBeHiddenAsync();
+
+        foreach (var (path, heading) in new[] { ("/epicerie", "Projet pilote en épicerie"), ("/brassins", "Brassins collaboratifs") })
+        {
+            await page.EmulateMediaAsync(new() { Media = Media.Screen });
+            await page.GotoAsync(platform.ApiUrl + path);
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading })).ToBeVisibleAsync();
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, path.Trim('/') + ".png"), FullPage = true });
+        }
     }
 
     [Fact]

@@ -1,22 +1,38 @@
+using System.Text.Json;
 using Inventory.Api.Festivals;
+using Inventory.Api.Infrastructure;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Npgsql;
 
 namespace Inventory.Api.Dashboard;
 
-/// <summary>The lead's festival plans: kiosks, devices on them, and the allocation per kiosk.</summary>
+/// <summary>The lead's festival planner: festivals, kiosks, devices on kiosks, the suggested allocation.</summary>
 public sealed class FestivalsModel(NpgsqlDataSource db) : PageModel
 {
+    private readonly Dictionary<string, IReadOnlyList<SuggestedPar>> _suggested = [];
+
     public IReadOnlyList<FestivalView> Festivals { get; private set; } = [];
+    public IReadOnlyList<(string Slug, string Name)> Breweries { get; private set; } = [];
+    public IReadOnlyList<string> Devices { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        await using var command = db.CreateCommand("SELECT code FROM festivals ORDER BY starts_on DESC");
+        await using var codes = db.CreateCommand("SELECT code FROM festivals ORDER BY starts_on DESC");
         var festivals = new List<FestivalView>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var codes = new List<string>();
-        while (await reader.ReadAsync(ct)) codes.Add(reader.GetString(0));
-        foreach (var code in codes) festivals.Add((await FestivalsApi.LoadAsync(db, code, ct))!);
+        foreach (var code in await codes.ListAsync(r => r.GetString(0), ct)) festivals.Add((await FestivalsApi.LoadAsync(db, code, ct))!);
         Festivals = festivals;
+        await using var breweries = db.CreateCommand("SELECT slug, name FROM breweries ORDER BY name");
+        Breweries = await breweries.ListAsync(r => (r.GetString(0), r.GetString(1)), ct);
+        await using var devices = db.CreateCommand("SELECT device_id FROM devices ORDER BY device_id");
+        Devices = await devices.ListAsync(r => r.GetString(0), ct);
+        foreach (var festival in festivals.Where(f => f.Kiosks.Count > 0))
+            if (await FestivalsApi.SuggestedAsync(db, festival, ct) is { } suggested) _suggested[festival.Code] = suggested;
     }
+
+    public string SuggestedJson(string code) => JsonSerializer.Serialize(
+        _suggested.GetValueOrDefault(code, []).Select(s => new { kiosk = s.Kiosk, sku = s.Sku, parUnits = s.ParUnits }));
+
+    public string SuggestedSummary(string code) => _suggested.GetValueOrDefault(code) is { Count: > 0 } s
+        ? $"{s.Sum(x => x.ParUnits)} unités, {s.Select(x => x.Sku).Distinct().Count()} bières ({s[0].Basis})"
+        : "aucune (pas de bière chez les brasseries participantes)";
 }

@@ -34,7 +34,7 @@ public static class FestivalsApi
         festivals.MapGet("", ListAsync).WithName("ListFestivals");
         festivals.MapGet("{code}", GetAsync).WithName("GetFestival");
         festivals.MapGet("{code}/allocation/suggested", SuggestAsync).WithName("SuggestAllocation").WithSummary("Par levels per kiosk × SKU from past sales per attendee, else an even split");
-        festivals.MapGet("{code}/pick-lists", PickListsAsync).WithName("GetPickLists").WithSummary("What each brewery delivers to which kiosk, by when (a brewer sees its own)");
+        festivals.MapGet("{code}/pick-lists", GetPickListsAsync).WithName("GetPickLists").WithSummary("What each brewery delivers to which kiosk, by when (a brewer sees its own)");
         festivals.MapPost("", CreateAsync).WithName("CreateFestival").RequireAuthorization(Policies.Lead);
         festivals.MapPost("{code}/kiosks", AddKioskAsync).WithName("AddKiosk").RequireAuthorization(Policies.Lead);
         festivals.MapPost("{code}/kiosks/{kiosk}/devices", AssignDeviceAsync).WithName("AssignDevice")
@@ -140,11 +140,19 @@ public static class FestivalsApi
         var festival = await LoadAsync(db, code, ct);
         if (festival is null) return Problems.NotFound("code", $"festival {code}");
         if (festival.Kiosks.Count == 0) return Problems.Conflict("No kiosk", $"{code} has no kiosk yet: add kiosks first");
+        return await SuggestedAsync(db, festival, ct) is { } suggested
+            ? TypedResults.Ok(suggested)
+            : Problems.Conflict("Nothing to allocate", "no participating brewery has a beer");
+    }
+
+    /// <summary>The suggested par levels of a festival with kiosks, or null when no participating brewery has a beer.</summary>
+    internal static async Task<IReadOnlyList<SuggestedPar>?> SuggestedAsync(NpgsqlDataSource db, FestivalView festival, CancellationToken ct)
+    {
         await using var skus = db.CreateCommand("""
             SELECT br.slug, b.sku FROM festival_breweries fb JOIN festivals f ON f.id = fb.festival_id JOIN breweries br ON br.id = fb.brewery_id
             JOIN beers b ON b.brewery_id = br.id WHERE f.code = $1 AND b.collab_brew_id IS NULL
             """);
-        skus.Parameters.Add(new() { Value = code });
+        skus.Parameters.Add(new() { Value = festival.Code });
         var byBrewery = (await skus.ListAsync(r => (Brewery: r.GetString(0), Sku: r.GetString(1)), ct))
             .GroupBy(x => x.Brewery).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(x => x.Sku).ToList());
         foreach (var slug in festival.Breweries) byBrewery.TryAdd(slug, []);
@@ -155,17 +163,11 @@ public static class FestivalsApi
             WHERE m.kind = 'sale' AND f.code <> $1 AND f.ends_on < $2
             GROUP BY m.sku, f.id, f.expected_attendance
             """);
-        past.Parameters.Add(new() { Value = code });
+        past.Parameters.Add(new() { Value = festival.Code });
         past.Parameters.Add(new() { Value = festival.StartsOn });
         var history = await past.ListAsync(r => new PastSales(r.GetString(0), r.GetInt64(1), r.GetInt32(2)), ct);
-        try
-        {
-            return TypedResults.Ok(AllocationPlanner.Suggest(festival.Kiosks.Select(k => k.Code).ToList(), byBrewery, festival.ExpectedAttendance, history));
-        }
-        catch (ArgumentException e)
-        {
-            return Problems.Conflict("Nothing to allocate", e.Message);
-        }
+        try { return AllocationPlanner.Suggest(festival.Kiosks.Select(k => k.Code).ToList(), byBrewery, festival.ExpectedAttendance, history); }
+        catch (ArgumentException) { return null; }
     }
 
     private static async Task<IResult> SaveAllocationAsync(string code, List<ParLine?> lines, NpgsqlDataSource db, CancellationToken ct)
@@ -195,21 +197,24 @@ public static class FestivalsApi
         return TypedResults.Ok((await LoadAsync(db, code, ct))!.Allocation);
     }
 
-    private static async Task<IResult> PickListsAsync(string code, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<IResult> GetPickListsAsync(string code, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
     {
         var festival = await LoadAsync(db, code, ct);
         if (festival is null) return Problems.NotFound("code", $"festival {code}");
-        var caller = Caller.From(http.User);
-        var mine = http.User.FindFirst(Roles.BrewerySlugClaim)?.Value;
+        return TypedResults.Ok(await PickListsAsync(db, festival, Caller.From(http.User).IsLead ? null : http.User.FindFirst(Roles.BrewerySlugClaim)?.Value ?? "", ct));
+    }
+
+    /// <summary>Per brewery (or for one brewery only): what to deliver to which kiosk, the day before the festival opens.</summary>
+    internal static async Task<List<PickList>> PickListsAsync(NpgsqlDataSource db, FestivalView festival, string? onlyBrewery, CancellationToken ct)
+    {
         await using var names = db.CreateCommand("SELECT sku, name FROM beers");
         var beerNames = (await names.ListAsync(r => (r.GetString(0), r.GetString(1)), ct)).ToDictionary(x => x.Item1, x => x.Item2);
-        var lists = festival.Allocation.Where(a => a.ParUnits > 0 && (caller.IsLead || a.Brewery == mine))
+        return festival.Allocation.Where(a => a.ParUnits > 0 && (onlyBrewery is null || a.Brewery == onlyBrewery))
             .GroupBy(a => a.Brewery)
             .Select(g => new PickList(g.Key, festival.StartsOn.AddDays(-1).ToString("yyyy-MM-dd"), g
                 .Select(a => new PickLine(a.Kiosk, festival.Kiosks.Single(k => k.Code == a.Kiosk).Location, a.Sku, beerNames[a.Sku], a.ParUnits, a.Cases, a.LooseUnits))
                 .OrderBy(l => l.Kiosk).ThenBy(l => l.Sku).ToList()))
             .OrderBy(l => l.Brewery).ToList();
-        return TypedResults.Ok(lists);
     }
 
     private static async Task<IResult> ReconcileAsync(string code, Reconciliation body, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)

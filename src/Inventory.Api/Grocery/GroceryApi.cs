@@ -28,7 +28,7 @@ public static class GroceryApi
         grocery.MapPost("placements", CreatePlacementAsync).WithName("CreatePlacement").RequireAuthorization(Policies.Lead);
         grocery.MapPost("sell-through", ReportSellThroughAsync).WithName("ReportSellThrough")
             .WithSummary("A store's weekly sales, into the ledger once (Idempotency-Key defaults to store:week)").RequireAuthorization(Policies.Lead);
-        grocery.MapGet("performance", PerformanceAsync).WithName("PlacementPerformance")
+        grocery.MapGet("performance", GetPerformanceAsync).WithName("PlacementPerformance")
             .WithSummary("Per placement: delivered, sold, on hand, sell-through rate, weeks of stock left, out of stock");
         return api;
     }
@@ -108,9 +108,13 @@ public static class GroceryApi
         }, ct);
     }
 
-    private static async Task<Ok<List<PlacementPerformance>>> PerformanceAsync(int? weeks, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    private static async Task<Ok<List<PlacementPerformance>>> GetPerformanceAsync(int? weeks, NpgsqlDataSource db, TimeProvider time, CancellationToken ct) =>
+        TypedResults.Ok(await PerformanceAsync(db, time, weeks ?? 4, ct));
+
+    /// <summary>Each current placement's figures over the last <paramref name="weeks"/> weeks.</summary>
+    internal static async Task<List<PlacementPerformance>> PerformanceAsync(NpgsqlDataSource db, TimeProvider time, int weeks, CancellationToken ct)
     {
-        var window = Math.Clamp(weeks ?? 4, 1, 52);
+        var window = Math.Clamp(weeks, 1, 52);
         var since = time.GetUtcNow().AddDays(-7 * window);
         await using var command = db.CreateCommand("""
             SELECT p.sku, l.code,
@@ -123,13 +127,13 @@ public static class GroceryApi
             ORDER BY l.code, p.sku
             """);
         command.Parameters.Add(new() { Value = since.UtcDateTime });
-        return TypedResults.Ok(await command.ListAsync(r =>
+        return await command.ListAsync(r =>
         {
             var (delivered, sold, recent, onHand) = (r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5));
             var weekly = Math.Round((decimal)recent / window, 2);
             return new PlacementPerformance(r.GetString(0), r.GetString(1), delivered, sold, onHand,
                 delivered == 0 ? 0 : Math.Round(100m * sold / delivered, 1), weekly,
                 weekly == 0 ? null : Math.Round(Math.Max(0, onHand) / weekly, 1), onHand <= 0);
-        }, ct));
+        }, ct);
     }
 }

@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Inventory.Api.Grocery;
+using Inventory.Api.Infrastructure;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Npgsql;
+
+namespace Inventory.Api.Dashboard;
+
+/// <summary>The grocery pilot: placements per store and how they sell, stores out of stock, weekly sales per SKU.</summary>
+public sealed class EpicerieModel(NpgsqlDataSource db, TimeProvider time) : PageModel
+{
+    public IReadOnlyList<PlacementPerformance> Performance { get; private set; } = [];
+    public IReadOnlyList<string> OutOfStock { get; private set; } = [];
+    public IReadOnlyList<(string Sku, List<(string Week, int Units)> Weeks)> WeeklySales { get; private set; } = [];
+
+    /// <summary>Weekly sales of a SKU as SVG bars, drawn on the server like the fridge chart.</summary>
+    public static string WeeklyChart(string sku, IReadOnlyList<(string Week, int Units)> weeks)
+    {
+        var max = Math.Max(1, weeks.Max(w => w.Units));
+        var svg = new StringBuilder();
+        svg.Append(CultureInfo.InvariantCulture, $"""<svg class="chart sell-through" viewBox="0 0 {weeks.Count * 60 + 20} 140" role="img" aria-label="Ventes hebdomadaires de {WebUtility.HtmlEncode(sku)}">""");
+        for (var i = 0; i < weeks.Count; i++)
+        {
+            var h = 100.0 * weeks[i].Units / max;
+            svg.Append(CultureInfo.InvariantCulture, $"""<rect x="{10 + i * 60}" y="{110 - h:0.#}" width="40" height="{h:0.#}" fill="#12355b"><title>{weeks[i].Week} : {weeks[i].Units}</title></rect>""");
+            svg.Append(CultureInfo.InvariantCulture, $"""<text x="{30 + i * 60}" y="128" text-anchor="middle" font-size="10">{weeks[i].Week}</text><text x="{30 + i * 60}" y="{105 - h:0.#}" text-anchor="middle" font-size="10">{weeks[i].Units}</text>""");
+        }
+        return svg.Append("</svg>").ToString();
+    }
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        Performance = await GroceryApi.PerformanceAsync(db, time, 4, ct);
+        OutOfStock = Performance.Where(p => p.OutOfStock).Select(p => $"{p.Sku} à {p.Store}").ToList();
+        await using var weekly = db.CreateCommand("""
+            SELECT m.sku, to_char(date_trunc('week', m.occurred_at), 'MM-DD'), sum(m.units)::int
+            FROM movements m JOIN locations l ON l.id = m.from_location_id
+            WHERE m.kind = 'sale' AND l.kind = 'grocery_store' AND m.occurred_at > now() - interval '12 weeks'
+            GROUP BY 1, date_trunc('week', m.occurred_at), 2 ORDER BY 1, date_trunc('week', m.occurred_at)
+            """);
+        WeeklySales = (await weekly.ListAsync(r => (Sku: r.GetString(0), Week: r.GetString(1), Units: r.GetInt32(2)), ct))
+            .GroupBy(x => x.Sku).Select(g => (g.Key, g.Select(x => (x.Week, x.Units)).ToList())).ToList();
+    }
+}
