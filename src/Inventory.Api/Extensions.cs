@@ -9,6 +9,7 @@ using Inventory.Api.Festivals;
 using Inventory.Api.FridgeStatus;
 using Inventory.Api.Grocery;
 using Inventory.Api.Stock;
+using Inventory.Api.Table;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
@@ -143,6 +144,7 @@ public static class Extensions
         api.MapFridgeStatusApi();
         api.MapFestivalsApi();
         api.MapGroceryApi();
+        api.MapTableApi();
         app.MapDashboard();
         return app;
     }

@@ -45,8 +45,8 @@ public sealed class InventoryApi : IAsyncLifetime
 
         await accounts.CreateUserAsync("lea", "Léa (project lead)", Password, Roles.Lead, null);
         Lead = await SignedInAsync("lea");
-        await Created(Lead.PostAsJsonAsync("/api/v1/breweries", new { slug = "saint-fut", name = "Microbrasserie Saint-Fût", region = "Montérégie" }));
-        await Created(Lead.PostAsJsonAsync("/api/v1/breweries", new { slug = "aube", name = "Brasserie de l'Aube", region = "Mauricie" }));
+        await Created(Lead.PostAsJsonAsync("/api/v1/breweries", new { slug = "saint-fut", name = "Microbrasserie Saint-Fût", region = "Montérégie", since = "2022-05-01" }));
+        await Created(Lead.PostAsJsonAsync("/api/v1/breweries", new { slug = "aube", name = "Brasserie de l'Aube", region = "Mauricie", since = "2022-05-01" }));
         await accounts.CreateUserAsync("felix", "Félix (Saint-Fût)", Password, Roles.Brewer, "saint-fut");
         await accounts.CreateUserAsync("marie", "Marie (Aube)", Password, Roles.Brewer, "aube");
         StFut = await SignedInAsync("felix");

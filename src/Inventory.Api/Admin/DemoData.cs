@@ -73,6 +73,11 @@ public static class DemoData
         foreach (var (slug, name, region, prefix) in Breweries)
         {
             await Exec(connection, transaction, "INSERT INTO breweries (slug, name, region) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING", ct, slug, name, region);
+            // Members of the Table since its 2022 pooling project.
+            await Exec(connection, transaction, """
+                INSERT INTO membership_events (brewery_id, status, effective_on, decided_on) SELECT id, 'member', DATE '2022-05-01', DATE '2022-04-20'
+                FROM breweries WHERE slug = $1 ON CONFLICT DO NOTHING
+                """, ct, slug);
             await Exec(connection, transaction, """
                 INSERT INTO locations (code, name, kind, region, brewery_id) SELECT $1, $2, 'brewery', $3, id FROM breweries WHERE slug = $4
                 ON CONFLICT (code) DO NOTHING

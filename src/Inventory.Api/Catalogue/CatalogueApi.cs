@@ -6,7 +6,8 @@ using Npgsql;
 namespace Inventory.Api.Catalogue;
 
 public sealed record Brewery(long Id, string Slug, string Name, string Region);
-public sealed record NewBrewery(string? Slug, string? Name, string? Region);
+/// <param name="Status">Its status with the Table (candidate or member, member when absent), from <paramref name="Since"/> (today when absent).</param>
+public sealed record NewBrewery(string? Slug, string? Name, string? Region, string? Status = null, DateOnly? Since = null);
 
 public sealed record Beer(string Sku, string? Brewery, long? CollabBrewId, string Name, string? Style, decimal? Abv, string Format, int UnitsPerCase);
 public sealed record NewBeer(string? Sku, string? Brewery, string? Name, string? Style, decimal? Abv, string? Format, int? UnitsPerCase);
@@ -50,17 +51,24 @@ public static class CatalogueApi
         return TypedResults.Ok(await command.ListAsync(r => new Brewery(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3)), ct));
     }
 
-    private static async Task<Results<Created<Brewery>, ValidationProblem, ProblemHttpResult>> CreateBrewery(NewBrewery body, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<Created<Brewery>, ValidationProblem, ProblemHttpResult>> CreateBrewery(NewBrewery body, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         var v = new Validator()
             .Require(body.Slug is not null && Patterns.Slug().IsMatch(body.Slug), "slug", "must match ^[a-z0-9][a-z0-9-]{1,62}$")
             .Require(!string.IsNullOrWhiteSpace(body.Name) && body.Name.Length <= 200, "name", "is required (at most 200 characters)")
-            .Require(!string.IsNullOrWhiteSpace(body.Region) && body.Region.Length <= 100, "region", "is required (at most 100 characters)");
+            .Require(!string.IsNullOrWhiteSpace(body.Region) && body.Region.Length <= 100, "region", "is required (at most 100 characters)")
+            .Require(body.Status is null or "candidate" or "member", "status", "must be candidate or member");
         if (!v.IsValid) return v.Problem();
-        await using var command = db.CreateCommand("INSERT INTO breweries (slug, name, region) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING RETURNING id");
+        await using var command = db.CreateCommand("""
+            WITH brewery AS (INSERT INTO breweries (slug, name, region) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING RETURNING id),
+                 membership AS (INSERT INTO membership_events (brewery_id, status, effective_on) SELECT id, $4, $5 FROM brewery)
+            SELECT id FROM brewery
+            """);
         command.Parameters.Add(new() { Value = body.Slug });
         command.Parameters.Add(new() { Value = body.Name!.Trim() });
         command.Parameters.Add(new() { Value = body.Region!.Trim() });
+        command.Parameters.Add(new() { Value = body.Status ?? "member" });
+        command.Parameters.Add(new() { Value = body.Since ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime) });
         if (await command.ExecuteScalarAsync(ct) is not long id) return Problems.Conflict("Brewery exists", $"slug '{body.Slug}' is taken");
         return TypedResults.Created($"/api/v1/breweries/{body.Slug}", new Brewery(id, body.Slug!, body.Name.Trim(), body.Region.Trim()));
     }

@@ -66,13 +66,18 @@ public static class FestivalsApi
         foreach (var value in new object[] { body.Code!, body.Name!.Trim(), body.Site!.Trim(), body.Region!.Trim(), body.StartsOn!.Value, body.EndsOn!.Value, body.ExpectedAttendance!.Value })
             insert.Parameters.Add(new() { Value = value });
         if (await insert.ExecuteScalarAsync(ct) is not long id) return Problems.Conflict("Festival exists", $"code '{body.Code}' is taken");
+        var histories = await Table.TableApi.HistoriesAsync(db, ct);
         for (var i = 0; i < body.Breweries!.Count; i++)
         {
+            // Only members of the Table are offered kiosk places (membership on the festival's first day).
+            var breweryId = await Lookup.BreweryIdAsync(db, body.Breweries[i], ct);
+            if (breweryId is null) return Problems.NotFound($"breweries[{i}]", $"brewery {body.Breweries[i]}");
+            if (!Table.Membership.IsMemberOn(histories.GetValueOrDefault(breweryId.Value) ?? [], body.StartsOn!.Value))
+                return Problems.Unprocessable($"breweries[{i}]", $"{body.Breweries[i]} is not a member of the Table on {body.StartsOn:yyyy-MM-dd}: only members are offered kiosk places");
             await using var brewery = new NpgsqlCommand("INSERT INTO festival_breweries (festival_id, brewery_id) SELECT $1, id FROM breweries WHERE slug = $2 ON CONFLICT DO NOTHING", connection, tx);
             brewery.Parameters.Add(new() { Value = id });
             brewery.Parameters.Add(new() { Value = body.Breweries[i] });
-            if (await brewery.ExecuteNonQueryAsync(ct) == 0 && await Lookup.BreweryIdAsync(db, body.Breweries[i], ct) is null)
-                return Problems.NotFound($"breweries[{i}]", $"brewery {body.Breweries[i]}");
+            await brewery.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
         return TypedResults.Created($"/api/v1/festivals/{body.Code}", await LoadAsync(db, body.Code!, ct));
@@ -153,9 +158,11 @@ public static class FestivalsApi
             JOIN beers b ON b.brewery_id = br.id WHERE f.code = $1 AND b.collab_brew_id IS NULL
             """);
         skus.Parameters.Add(new() { Value = festival.Code });
+        var members = await MembersOnAsync(db, festival.StartsOn, ct);
         var byBrewery = (await skus.ListAsync(r => (Brewery: r.GetString(0), Sku: r.GetString(1)), ct))
+            .Where(x => members.Contains(x.Brewery))
             .GroupBy(x => x.Brewery).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(x => x.Sku).ToList());
-        foreach (var slug in festival.Breweries) byBrewery.TryAdd(slug, []);
+        foreach (var slug in festival.Breweries.Where(members.Contains)) byBrewery.TryAdd(slug, []);
         // Sales at the kiosks of earlier festivals, per SKU and festival, with their attendance.
         await using var past = db.CreateCommand("""
             SELECT m.sku, sum(m.units)::bigint, f.expected_attendance FROM movements m
@@ -168,6 +175,15 @@ public static class FestivalsApi
         var history = await past.ListAsync(r => new PastSales(r.GetString(0), r.GetInt64(1), r.GetInt32(2)), ct);
         try { return AllocationPlanner.Suggest(festival.Kiosks.Select(k => k.Code).ToList(), byBrewery, festival.ExpectedAttendance, history); }
         catch (ArgumentException) { return null; }
+    }
+
+    /// <summary>The slugs of the breweries that are members of the Table on a day.</summary>
+    private static async Task<HashSet<string>> MembersOnAsync(NpgsqlDataSource db, DateOnly day, CancellationToken ct)
+    {
+        var histories = await Table.TableApi.HistoriesAsync(db, ct);
+        await using var slugs = db.CreateCommand("SELECT id, slug FROM breweries");
+        return (await slugs.ListAsync(r => (r.GetInt64(0), r.GetString(1)), ct))
+            .Where(b => Table.Membership.IsMemberOn(histories.GetValueOrDefault(b.Item1) ?? [], day)).Select(b => b.Item2).ToHashSet();
     }
 
     private static async Task<IResult> SaveAllocationAsync(string code, List<ParLine?> lines, NpgsqlDataSource db, CancellationToken ct)
