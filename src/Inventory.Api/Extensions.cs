@@ -64,6 +64,7 @@ public static class Extensions
             o.RootDirectory = "/Dashboard";
             o.Conventions.AuthorizeFolder("/", Policies.People);
             o.Conventions.AuthorizePage("/Festivals", Policies.Lead);
+            o.Conventions.AuthorizePage("/Rapport", Policies.Lead);
             o.Conventions.AllowAnonymousToPage("/Connexion");
             o.Conventions.AllowAnonymousToPage("/Interdit");
         });

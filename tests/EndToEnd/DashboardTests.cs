@@ -141,6 +141,17 @@ public sealed class DashboardTests
         await page.EmulateMediaAsync(new() { Media = Media.Print });
         await Assertions.Expect(page.Locator("header")).ToBeHiddenAsync();
 
+        // The funder report prints cleanly: no navigation, no form, the figures on the page.
+        await page.EmulateMediaAsync(new() { Media = Media.Screen });
+        await page.GotoAsync($"{platform.ApiUrl}/rapport?du=2020-01-01");
+        await Assertions.Expect(page.Locator("#totals")).ToContainTextAsync("unités");
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        await Assertions.Expect(page.Locator("form.no-print")).ToBeHiddenAsync();
+        var pdf = await page.PdfAsync(new() { Path = Path.Combine(Screenshots, "rapport.pdf"), Format = "Letter" });
+        Assert.True(pdf.Length > 1000 && System.Text.Encoding.ASCII.GetString(pdf, 0, 5) == "%PDF-", "the report renders to PDF");
+        await page.EmulateMediaAsync(new() { Media = Media.Screen });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "rapport.png"), FullPage = true });
+
         foreach (var (path, heading) in new[] { ("/epicerie", "Projet pilote en épicerie"), ("/brassins", "Brassins collaboratifs") })
         {
             await page.EmulateMediaAsync(new() { Media = Media.Screen });

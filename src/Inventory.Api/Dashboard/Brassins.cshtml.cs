@@ -13,7 +13,10 @@ public sealed class BrassinsModel(NpgsqlDataSource db) : PageModel
 {
     public IReadOnlyList<(CollabBrewView Brew, SettlementView? Settlement)> Brews { get; private set; } = [];
 
-    public static string Money(long cents) => (cents / 100m).ToString("#,##0.00 $", CultureInfo.GetCultureInfo("fr-CA"));
+    // The app runs with invariant globalization (no ICU on small images): Québec's money format by hand.
+    private static readonly NumberFormatInfo QuebecMoney = new() { NumberDecimalSeparator = ",", NumberGroupSeparator = "\u00a0", NegativeSign = "−" };
+
+    public static string Money(long cents) => (cents / 100m).ToString("#,##0.00", QuebecMoney) + "\u00a0$";
 
     public async Task OnGetAsync(CancellationToken ct)
     {
