@@ -35,13 +35,9 @@ public sealed class GatewayMetrics
         meter.CreateObservableGauge("gateway.spool.bytes", () => _spoolBytes.Select(f => f()), "By", "bytes waiting in the spools");
     }
 
-    public long Received { get; private set; }
-    public long DeadLettered { get; private set; }
-    public long Duplicates { get; private set; }
-
-    public void MessageReceived() { _received.Add(1); Received++; }
-    public void Duplicate() { _duplicates.Add(1); Duplicates++; }
-    public void DeadLetter(string reasonClass) { _deadLettered.Add(1, new KeyValuePair<string, object?>("reason", reasonClass)); DeadLettered++; }
+    public void MessageReceived() => _received.Add(1);
+    public void Duplicate() => _duplicates.Add(1);
+    public void DeadLetter(string reasonClass) => _deadLettered.Add(1, new KeyValuePair<string, object?>("reason", reasonClass));
     public void Written(string sink, int items, double milliseconds)
     {
         _written.Add(items, new KeyValuePair<string, object?>("sink", sink));

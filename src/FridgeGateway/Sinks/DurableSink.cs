@@ -105,8 +105,9 @@ public sealed class DurableSink : IDisposable
         }
     }
 
+    /// <summary>A failure the spool absorbs: a transient one (not our own shutdown), or the circuit being open.</summary>
     private static bool IsOutage(Exception e, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested && IsTransient(e) || e is BrokenCircuitException;
+        (!cancellationToken.IsCancellationRequested && IsTransient(e)) || e is BrokenCircuitException;
 
     private static bool IsTransient(Exception e) =>
         e is TransientSinkException or HttpRequestException or TimeoutRejectedException or TaskCanceledException or IOException;
