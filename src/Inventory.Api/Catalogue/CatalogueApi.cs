@@ -22,7 +22,7 @@ public sealed record DeviceAssignment(string? Kind, string? Location, int? Repor
 public static class CatalogueApi
 {
     public static readonly string[] Formats = ["can_473", "can_355", "bottle_341", "bottle_500", "keg_20l", "keg_30l", "keg_50l"];
-    public static readonly string[] LocationKinds = ["brewery", "warehouse", "coop_fridge", "festival_kiosk", "grocery_store"];
+    public static readonly string[] LocationKinds = ["brewery", "warehouse", "coop_fridge", "festival_kiosk", "grocery_store", "tour_stop"];
 
     public static RouteGroupBuilder MapCatalogueApi(this RouteGroupBuilder api)
     {

@@ -6,16 +6,23 @@ using Npgsql;
 
 namespace Inventory.Api.Festivals;
 
-public sealed record NewFestival(string? Code, string? Name, string? Site, string? Region, DateOnly? StartsOn, DateOnly? EndsOn, int? ExpectedAttendance, List<string>? Breweries);
-public sealed record NewKiosk(string? Code, string? Name);
+/// <param name="Kind">festival (kiosks under one roof) or tour (stops hosted by member breweries, each on its day).</param>
+public sealed record NewFestival(string? Code, string? Name, string? Site, string? Region, DateOnly? StartsOn, DateOnly? EndsOn, int? ExpectedAttendance, List<string>? Breweries,
+    string? Kind = null);
+/// <param name="HostBrewery">For a tour stop: the member brewery that hosts it, at its own place.</param>
+/// <param name="On">For a tour stop: its day.</param>
+public sealed record NewKiosk(string? Code, string? Name, string? HostBrewery = null, DateOnly? On = null);
+public sealed record StopSale(string? Sku, int? Units, long? UnitPriceCents);
+public sealed record StopSales(List<StopSale?>? Lines);
+public sealed record StopResult(string Stop, string? HostBrewery, DateOnly? On, string Brewery, int Sent, int Sold, int Returned, int Loss, long RevenueCents);
 public sealed record DeviceToKiosk(string? DeviceId);
 public sealed record ParLine(string? Kiosk, string? Sku, int? ParUnits);
 public sealed record ReturnLine(string? Kiosk, string? Sku, int? Units, string? To);
 public sealed record Reconciliation(List<ReturnLine?>? Returns);
 
-public sealed record KioskView(string Code, string Name, string Location, IReadOnlyList<string> Devices);
+public sealed record KioskView(string Code, string Name, string Location, IReadOnlyList<string> Devices, string? HostBrewery = null, DateOnly? On = null);
 public sealed record FestivalView(string Code, string Name, string Site, string Region, DateOnly StartsOn, DateOnly EndsOn, int ExpectedAttendance,
-    IReadOnlyList<string> Breweries, IReadOnlyList<KioskView> Kiosks, IReadOnlyList<AllocationLine> Allocation);
+    IReadOnlyList<string> Breweries, IReadOnlyList<KioskView> Kiosks, IReadOnlyList<AllocationLine> Allocation, string Kind = "festival");
 public sealed record AllocationLine(string Kiosk, string Sku, string Brewery, int ParUnits, int Cases, int LooseUnits);
 public sealed record PickLine(string Kiosk, string Location, string Sku, string BeerName, int Units, int Cases, int LooseUnits);
 public sealed record PickList(string Brewery, string DeliverBy, IReadOnlyList<PickLine> Lines);
@@ -40,6 +47,9 @@ public static class FestivalsApi
         festivals.MapPost("{code}/kiosks/{kiosk}/devices", AssignDeviceAsync).WithName("AssignDevice")
             .WithSummary("Place a device on a kiosk for the festival's dates (409 if it stands elsewhere then)").RequireAuthorization(Policies.Lead);
         festivals.MapPut("{code}/allocation", SaveAllocationAsync).WithName("SaveAllocation").RequireAuthorization(Policies.Lead);
+        festivals.MapPost("{code}/kiosks/{kiosk}/sales", ReportStopSalesAsync).WithName("ReportStopSales")
+            .WithSummary("A tour stop's (or kiosk's) sales, reported once by the lead or the host brewery");
+        festivals.MapGet("{code}/results", ResultsAsync).WithName("FestivalResults").WithSummary("Per stop and per brewery: sent, sold, returned, lost, revenue");
         festivals.MapPost("{code}/reconciliation", ReconcileAsync).WithName("ReconcileFestival")
             .WithSummary("After the event: returns posted, the rest of each kiosk's stock posted as loss; once").RequireAuthorization(Policies.Lead);
         return api;
@@ -55,15 +65,16 @@ public static class FestivalsApi
             .Require(body.StartsOn is not null, "startsOn", "is required")
             .Require(body.EndsOn is not null && body.EndsOn >= body.StartsOn, "endsOn", "is required, on or after startsOn")
             .Require(body.ExpectedAttendance is >= 0 and <= 2_000_000, "expectedAttendance", "must be within 0..2000000")
-            .Require(body.Breweries is { Count: > 0 }, "breweries", "must list the participating breweries");
+            .Require(body.Breweries is { Count: > 0 }, "breweries", "must list the participating breweries")
+            .Require(body.Kind is null or "festival" or "tour", "kind", "must be festival or tour");
         if (!v.IsValid) return v.Problem();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await using var insert = new NpgsqlCommand("""
-            INSERT INTO festivals (code, name, site, region, starts_on, ends_on, expected_attendance) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            INSERT INTO festivals (code, name, site, region, starts_on, ends_on, expected_attendance, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             ON CONFLICT (code) DO NOTHING RETURNING id
             """, connection, tx);
-        foreach (var value in new object[] { body.Code!, body.Name!.Trim(), body.Site!.Trim(), body.Region!.Trim(), body.StartsOn!.Value, body.EndsOn!.Value, body.ExpectedAttendance!.Value })
+        foreach (var value in new object[] { body.Code!, body.Name!.Trim(), body.Site!.Trim(), body.Region!.Trim(), body.StartsOn!.Value, body.EndsOn!.Value, body.ExpectedAttendance!.Value, body.Kind ?? "festival" })
             insert.Parameters.Add(new() { Value = value });
         if (await insert.ExecuteScalarAsync(ct) is not long id) return Problems.Conflict("Festival exists", $"code '{body.Code}' is taken");
         var histories = await Table.TableApi.HistoriesAsync(db, ct);
@@ -100,18 +111,94 @@ public static class FestivalsApi
             .Require(body.Code is not null && System.Text.RegularExpressions.Regex.IsMatch(body.Code, "^[a-z0-9][a-z0-9-]{0,30}$"), "code", "must match ^[a-z0-9][a-z0-9-]{0,30}$")
             .Require(!string.IsNullOrWhiteSpace(body.Name), "name", "is required");
         if (!v.IsValid) return v.Problem();
-        var festival = await FestivalRowAsync(db, code, ct);
-        if (festival is null) return Problems.NotFound("code", $"festival {code}");
-        // Each kiosk is a place of the ledger: what is sent there, sold there and left there is counted there.
+        var festival = await LoadAsync(db, code, ct);
+        var row = await FestivalRowAsync(db, code, ct);
+        if (festival is null || row is null) return Problems.NotFound("code", $"festival {code}");
+        string kind = "festival_kiosk", region = festival.Region;
+        long? hostId = null;
+        if (festival.Kind == "tour")
+        {
+            // A tour stop is hosted by a member brewery, at its own place, on a day of the tour.
+            v.Require(body.HostBrewery is not null && festival.Breweries.Contains(body.HostBrewery), "hostBrewery", "must be one of the tour's breweries")
+             .Require(body.On is { } on && on >= festival.StartsOn && on <= festival.EndsOn, "on", $"must be a day of the tour ({festival.StartsOn:yyyy-MM-dd}..{festival.EndsOn:yyyy-MM-dd})");
+            if (!v.IsValid) return v.Problem();
+            hostId = await Lookup.BreweryIdAsync(db, body.HostBrewery!, ct);
+            if (!Table.Membership.IsMemberOn((await Table.TableApi.HistoriesAsync(db, ct)).GetValueOrDefault(hostId!.Value) ?? [], body.On!.Value))
+                return Problems.Unprocessable("hostBrewery", $"{body.HostBrewery} is not a member of the Table on {body.On:yyyy-MM-dd}");
+            await using var home = db.CreateCommand("SELECT region FROM breweries WHERE id = $1");
+            home.Parameters.Add(new() { Value = hostId.Value });
+            (kind, region) = ("tour_stop", (string)(await home.ExecuteScalarAsync(ct))!);
+        }
+        // Each kiosk or stop is a place of the ledger: what is sent there, sold there and left there is counted there.
         await using var command = db.CreateCommand("""
             WITH place AS (
-                INSERT INTO locations (code, name, kind, region) VALUES ($2, $3, 'festival_kiosk', $4) ON CONFLICT (code) DO NOTHING RETURNING id)
-            INSERT INTO kiosks (festival_id, code, name, location_id) SELECT $1, $5, $6, id FROM place RETURNING id
+                INSERT INTO locations (code, name, kind, region, address)
+                VALUES ($2, $3, $7, $4, (SELECT address FROM locations WHERE brewery_id = $8 AND kind = 'brewery' LIMIT 1))
+                ON CONFLICT (code) DO NOTHING RETURNING id)
+            INSERT INTO kiosks (festival_id, code, name, location_id, host_brewery_id, stop_on) SELECT $1, $5, $6, id, $8, $9 FROM place RETURNING id
             """);
-        foreach (var value in new object[] { festival.Value.Id, $"{code}-{body.Code}", $"{body.Name!.Trim()} — {festival.Value.Name}", festival.Value.Region, body.Code!, body.Name.Trim() })
+        foreach (var value in new object[] { row.Value.Id, $"{code}-{body.Code}", $"{body.Name!.Trim()} — {festival.Name}", region, body.Code!, body.Name.Trim(), kind })
             command.Parameters.Add(new() { Value = value });
+        command.Parameters.Add(new() { Value = (object?)hostId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+        command.Parameters.Add(new() { Value = (object?)body.On ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
         if (await command.ExecuteScalarAsync(ct) is null) return Problems.Conflict("Kiosk exists", $"kiosk '{body.Code}' exists at {code}");
         return TypedResults.Created($"/api/v1/festivals/{code}", (await LoadAsync(db, code, ct))!.Kiosks.Single(k => k.Code == body.Code));
+    }
+
+    /// <summary>A stop's (or a kiosk's) sales as one report: into the ledger once, recorded even beyond the stock sent.</summary>
+    private static async Task<IResult> ReportStopSalesAsync(string code, string kiosk, StopSales body, [Microsoft.AspNetCore.Mvc.FromHeader(Name = Idempotency.Header)] string? idempotencyKey,
+        HttpContext http, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    {
+        var v = new Validator().Require(body.Lines is { Count: > 0 and <= 200 }, "lines", "must have 1 to 200 lines");
+        for (var i = 0; body.Lines is not null && i < body.Lines.Count; i++)
+            v.Require(body.Lines[i]?.Sku is not null, $"lines[{i}].sku", "is required")
+             .Require(body.Lines[i]?.Units is >= 1 and <= 100_000, $"lines[{i}].units", "must be within 1..100000")
+             .Require(body.Lines[i]?.UnitPriceCents is null or >= 0, $"lines[{i}].unitPriceCents", "must be >= 0");
+        if (!v.IsValid) return v.Problem();
+        var festival = await LoadAsync(db, code, ct);
+        var stop = festival?.Kiosks.SingleOrDefault(k => k.Code == kiosk);
+        if (stop is null) return Problems.NotFound("kiosk", $"kiosk {kiosk} at {code}");
+        var caller = Caller.From(http.User);
+        if (!caller.IsLead && stop.HostBrewery != http.User.FindFirst(Roles.BrewerySlugClaim)?.Value)
+            return Problems.Forbidden("a stop's sales are reported by the lead or by the brewery hosting it");
+        var location = await Lookup.LocationIdAsync(db, stop.Location, ct);
+        var at = stop.On is { } day ? new DateTimeOffset(day.ToDateTime(new TimeOnly(22, 0)), TimeSpan.Zero) : time.GetUtcNow();
+        return await Idempotency.RunAsync(db, "stop-sales", idempotencyKey ?? $"{code}:{kiosk}", body, async (c, tx, token) =>
+        {
+            var posted = new List<PostedMovement>();
+            for (var i = 0; i < body.Lines!.Count; i++)
+            {
+                var line = body.Lines[i]!;
+                if (await StockApi.BeerAsync(db, line.Sku!, token) is null) throw new DomainProblem(Problems.Unprocessable($"lines[{i}].sku", $"unknown SKU {line.Sku}"));
+                posted.AddRange(await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, line.Sku!, null, line.Units!.Value, location, null, at,
+                    caller.Name, $"sold at {stop.Name}", null, line.UnitPriceCents), allowShortfall: true, token));
+            }
+            return (StatusCodes.Status201Created, posted);
+        }, ct);
+    }
+
+    /// <summary>Per stop (or kiosk) and per brewery: sent, sold, returned, lost, and what the sales brought.</summary>
+    private static async Task<IResult> ResultsAsync(string code, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var festival = await LoadAsync(db, code, ct);
+        if (festival is null) return Problems.NotFound("code", $"festival {code}");
+        await using var flows = db.CreateCommand("""
+            SELECT k.code, hb.slug, k.stop_on, br.slug,
+                   coalesce(sum(m.units) FILTER (WHERE m.to_location_id = l.id AND m.kind IN ('transfer', 'production', 'count_adjustment')), 0)::int,
+                   coalesce(sum(m.units) FILTER (WHERE m.from_location_id = l.id AND m.kind = 'sale'), 0)::int,
+                   coalesce(sum(m.units) FILTER (WHERE m.from_location_id = l.id AND m.kind = 'return'), 0)::int,
+                   coalesce(sum(m.units) FILTER (WHERE m.from_location_id = l.id AND m.kind = 'loss'), 0)::int,
+                   coalesce(sum(m.units * m.unit_price_cents) FILTER (WHERE m.from_location_id = l.id AND m.kind = 'sale'), 0)::bigint
+            FROM kiosks k JOIN festivals f ON f.id = k.festival_id JOIN locations l ON l.id = k.location_id
+            LEFT JOIN breweries hb ON hb.id = k.host_brewery_id
+            JOIN movements m ON m.to_location_id = l.id OR m.from_location_id = l.id
+            JOIN beers b ON b.sku = m.sku JOIN breweries br ON br.id = b.brewery_id
+            WHERE f.code = $1
+            GROUP BY k.code, hb.slug, k.stop_on, br.slug ORDER BY k.stop_on NULLS FIRST, k.code, br.slug
+            """);
+        flows.Parameters.Add(new() { Value = code });
+        return TypedResults.Ok(await flows.ListAsync(r => new StopResult(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetFieldValue<DateOnly>(2),
+            r.GetString(3), r.GetInt32(4), r.GetInt32(5), r.GetInt32(6), r.GetInt32(7), r.GetInt64(8)), ct));
     }
 
     private static async Task<IResult> AssignDeviceAsync(string code, string kiosk, DeviceToKiosk body, NpgsqlDataSource db, CancellationToken ct)
@@ -308,18 +395,18 @@ public static class FestivalsApi
     internal static async Task<FestivalView?> LoadAsync(NpgsqlDataSource db, string code, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using var festival = new NpgsqlCommand("SELECT id, code, name, site, region, starts_on, ends_on, expected_attendance FROM festivals WHERE code = $1", connection);
+        await using var festival = new NpgsqlCommand("SELECT id, code, name, site, region, starts_on, ends_on, expected_attendance, kind FROM festivals WHERE code = $1", connection);
         festival.Parameters.Add(new() { Value = code });
         var rows = await festival.ListAsync(r => (Id: r.GetInt64(0), Code: r.GetString(1), Name: r.GetString(2), Site: r.GetString(3), Region: r.GetString(4),
-            Starts: r.GetFieldValue<DateOnly>(5), Ends: r.GetFieldValue<DateOnly>(6), Attendance: r.GetInt32(7)), ct);
+            Starts: r.GetFieldValue<DateOnly>(5), Ends: r.GetFieldValue<DateOnly>(6), Attendance: r.GetInt32(7), Kind: r.GetString(8)), ct);
         if (rows.Count == 0) return null;
         var f = rows[0];
         await using var breweries = new NpgsqlCommand("SELECT b.slug FROM festival_breweries fb JOIN breweries b ON b.id = fb.brewery_id WHERE fb.festival_id = $1 ORDER BY b.slug", connection);
         breweries.Parameters.Add(new() { Value = f.Id });
         await using var kiosks = new NpgsqlCommand("""
-            SELECT k.code, k.name, l.code, coalesce(array_agg(a.device_id ORDER BY a.device_id) FILTER (WHERE a.device_id IS NOT NULL), '{}')
-            FROM kiosks k JOIN locations l ON l.id = k.location_id LEFT JOIN device_assignments a ON a.kiosk_id = k.id
-            WHERE k.festival_id = $1 GROUP BY k.code, k.name, l.code ORDER BY k.code
+            SELECT k.code, k.name, l.code, coalesce(array_agg(a.device_id ORDER BY a.device_id) FILTER (WHERE a.device_id IS NOT NULL), '{}'), hb.slug, k.stop_on
+            FROM kiosks k JOIN locations l ON l.id = k.location_id LEFT JOIN device_assignments a ON a.kiosk_id = k.id LEFT JOIN breweries hb ON hb.id = k.host_brewery_id
+            WHERE k.festival_id = $1 GROUP BY k.code, k.name, l.code, hb.slug, k.stop_on ORDER BY k.stop_on NULLS FIRST, k.code
             """, connection);
         kiosks.Parameters.Add(new() { Value = f.Id });
         await using var allocation = new NpgsqlCommand("""
@@ -329,11 +416,12 @@ public static class FestivalsApi
         allocation.Parameters.Add(new() { Value = f.Id });
         return new FestivalView(f.Code, f.Name, f.Site, f.Region, f.Starts, f.Ends, f.Attendance,
             await breweries.ListAsync(r => r.GetString(0), ct),
-            await kiosks.ListAsync(r => new KioskView(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<string[]>(3)), ct),
+            await kiosks.ListAsync(r => new KioskView(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<string[]>(3),
+                r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetFieldValue<DateOnly>(5)), ct),
             await allocation.ListAsync(r =>
             {
                 var split = CasesAndUnits.Of(r.GetInt32(3), r.GetInt32(4));
                 return new AllocationLine(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), split.Cases, split.Units);
-            }, ct));
+            }, ct), f.Kind);
     }
 }

@@ -20,7 +20,7 @@ public sealed record Discrepancy(long Id, string DeviceId, string Location, stri
 public static class StockApi
 {
     /// <summary>Places shared by the Table, whose contents every member may see.</summary>
-    private const string SharedKinds = "('coop_fridge', 'festival_kiosk', 'grocery_store')";
+    private const string SharedKinds = "('coop_fridge', 'festival_kiosk', 'grocery_store', 'tour_stop')";
 
     public static RouteGroupBuilder MapStockApi(this RouteGroupBuilder api)
     {

@@ -20,7 +20,7 @@ public sealed record AssetPlacement(string Serial, string Location, DateOnly Fro
 public sealed record ChannelSales(string Channel, string Brewery, string Region, long Units, long RevenueCents);
 public sealed record FunderReport(DateOnly From, DateOnly To, long GrantCents, int FridgesBought, long FridgesCostCents, long FridgesOnGrantCents,
     IReadOnlyList<AssetPlacement> Placements, IReadOnlyList<ChannelSales> Sales,
-    long UnitsSold, long RevenueCents, IReadOnlyList<string> FestivalsServed, IReadOnlyList<string> MembersTakingPart, decimal FleetInBandPercent);
+    long UnitsSold, long RevenueCents, IReadOnlyList<string> FestivalsServed, IReadOnlyList<string> TourStopsServed, IReadOnlyList<string> MembersTakingPart, decimal FleetInBandPercent);
 
 /// <summary>
 /// The Table's own life: membership over time and its admission rules, the COOP fridges as funded
@@ -250,10 +250,10 @@ public static class TableApi
 
         // Sales through the COOP channels, by brewery and region; a former member's sales still count.
         await using var sales = db.CreateCommand("""
-            SELECT CASE l.kind WHEN 'coop_fridge' THEN 'frigos' WHEN 'festival_kiosk' THEN 'kiosques' ELSE 'epiceries' END, br.slug, l.region,
+            SELECT CASE l.kind WHEN 'coop_fridge' THEN 'frigos' WHEN 'festival_kiosk' THEN 'kiosques' WHEN 'tour_stop' THEN 'tournee' ELSE 'epiceries' END, br.slug, l.region,
                    sum(m.units)::bigint, coalesce(sum(m.units * m.unit_price_cents), 0)::bigint
             FROM movements m JOIN locations l ON l.id = m.from_location_id JOIN beers b ON b.sku = m.sku JOIN breweries br ON br.id = b.brewery_id
-            WHERE m.kind = 'sale' AND l.kind IN ('coop_fridge', 'festival_kiosk', 'grocery_store')
+            WHERE m.kind = 'sale' AND l.kind IN ('coop_fridge', 'festival_kiosk', 'grocery_store', 'tour_stop')
               AND m.occurred_at >= $1 AND m.occurred_at < $2
             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
             """);
@@ -261,10 +261,16 @@ public static class TableApi
         sales.Parameters.Add(new() { Value = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) });
         var channelSales = await sales.ListAsync(r => new ChannelSales(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4)), ct);
 
-        await using var festivals = db.CreateCommand("SELECT code FROM festivals WHERE starts_on <= $2 AND ends_on >= $1 ORDER BY starts_on");
+        await using var festivals = db.CreateCommand("SELECT code FROM festivals WHERE kind = 'festival' AND starts_on <= $2 AND ends_on >= $1 ORDER BY starts_on");
         festivals.Parameters.Add(new() { Value = from });
         festivals.Parameters.Add(new() { Value = to });
         var served = await festivals.ListAsync(r => r.GetString(0), ct);
+        await using var stops = db.CreateCommand("""
+            SELECT f.code || '/' || k.code FROM kiosks k JOIN festivals f ON f.id = k.festival_id WHERE f.kind = 'tour' AND k.stop_on BETWEEN $1 AND $2 ORDER BY k.stop_on
+            """);
+        stops.Parameters.Add(new() { Value = from });
+        stops.Parameters.Add(new() { Value = to });
+        var tourStops = await stops.ListAsync(r => r.GetString(0), ct);
 
         var histories = await HistoriesAsync(db, ct);
         await using var slugs = db.CreateCommand("SELECT id, slug FROM breweries");
@@ -284,6 +290,6 @@ public static class TableApi
         catch (TelemetryUnavailableException) { fleetInBand = -1; } // said in the report rather than failing it
 
         return new FunderReport(from, to, GrantCents, bought, cost, onGrant, placed, channelSales, channelSales.Sum(s => s.Units), channelSales.Sum(s => s.RevenueCents),
-            served, members, fleetInBand);
+            served, tourStops, members, fleetInBand);
     }
 }
