@@ -51,6 +51,10 @@ public sealed class DashboardTests
         await Assertions.Expect(row.Locator(".status")).ToHaveTextAsync("alerte");
         await Assertions.Expect(row.Locator(".alerts")).ToContainTextAsync("panne de courant");
         await lead.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "flotte.png"), FullPage = true });
+        // Filtered by brewery: the fridges where its beer stands.
+        await lead.GotoAsync($"{platform.ApiUrl}/flotte?brewery=saint-fut");
+        await Assertions.Expect(lead.Locator("tr[data-device='fridge-stfut-02']")).ToBeVisibleAsync();
+        await lead.GotoAsync($"{platform.ApiUrl}/flotte");
 
         // The fridge page draws its temperature with the 2-4 °C band and the shaded alert.
         await row.GetByRole(AriaRole.Link).ClickAsync();
@@ -74,6 +78,7 @@ public sealed class DashboardTests
         await SignInAsync(brewer, platform.ApiUrl, "felix", platform.BrewerPassword);
         await brewer.WaitForURLAsync("**/stock");
         await Assertions.Expect(brewer.Locator("h1")).ToContainTextAsync("saint-fut");
+        await Assertions.Expect(brewer.Locator("#history")).ToBeVisibleAsync();
         await brewer.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "stock.png"), FullPage = true });
         var refused = await brewer.GotoAsync($"{platform.ApiUrl}/festivals");
         await Assertions.Expect(brewer.GetByRole(AriaRole.Heading, new() { Name = "Accès refusé" })).ToBeVisibleAsync();
@@ -132,6 +137,9 @@ public sealed class DashboardTests
 
         await festival.GetByRole(AriaRole.Button, new() { Name = "Adopter l'allocation suggérée" }).ClickAsync();
         await Assertions.Expect(festival.Locator("tr[data-kiosk='k2']")).ToContainTextAsync("STFUT-BLONDE-473");
+        var reconcile = festival.Locator("form.reconcile");
+        await reconcile.GetByRole(AriaRole.Button, new() { Name = "Réconcilier" }).ClickAsync();
+        await Assertions.Expect(reconcile.Locator("[role=status]")).ToContainTextAsync("Rien à réconcilier");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "festivals.png"), FullPage = true });
 
         await page.GotoAsync($"{platform.ApiUrl}/festivals/festif-trois-rivieres/listes");
