@@ -51,6 +51,12 @@ public sealed class DashboardTests
         await Assertions.Expect(row.Locator(".status")).ToHaveTextAsync("alerte");
         await Assertions.Expect(row.Locator(".alerts")).ToContainTextAsync("panne de courant");
         await lead.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "flotte.png"), FullPage = true });
+        // In English on request, and back.
+        await lead.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Assertions.Expect(lead.Locator("h1")).ToHaveTextAsync("Fridges and kiosks");
+        await Assertions.Expect(lead.Locator("tr[data-device='fridge-stfut-02'] .alerts")).ToContainTextAsync("power cut");
+        await lead.GetByRole(AriaRole.Link, new() { Name = "Français" }).ClickAsync();
+        await Assertions.Expect(lead.Locator("h1")).ToHaveTextAsync("Frigos et kiosques");
         // Filtered by brewery: the fridges where its beer stands.
         await lead.GotoAsync($"{platform.ApiUrl}/flotte?brewery=saint-fut");
         await Assertions.Expect(lead.Locator("tr[data-device='fridge-stfut-02']")).ToBeVisibleAsync();

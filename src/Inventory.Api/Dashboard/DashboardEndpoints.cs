@@ -12,6 +12,7 @@ public static class DashboardEndpoints
     public static WebApplication MapDashboard(this WebApplication app)
     {
         app.MapRazorPages();
+        app.MapLanguageSwitch();
         // The temperature log a food-safety inspector asks for: every reading of the period, UTC, one per line.
         app.MapGet("/frigos/{deviceId}/journal.csv", async (string deviceId, string? periode, FleetReader fleet, TimeProvider time, CancellationToken ct) =>
         {

@@ -44,27 +44,27 @@ public sealed class FlotteModel(FleetReader fleet, Npgsql.NpgsqlDataSource db, T
     }
 
     /// <summary>The colour and the words for a device's state (never colour alone).</summary>
-    public static (string Css, string Label) Status(FridgeStatusView d, DateTimeOffset now) => d switch
+    public static (string Css, string Label) Status(FridgeStatusView d, DateTimeOffset now, bool english) => d switch
     {
-        { ActiveAlerts.Count: > 0 } => ("alert", "alerte"),
-        { LastSeen: null } => ("stale", "silencieux"),
-        _ when now - d.LastSeen!.Value > TimeSpan.FromSeconds(d.ReportingIntervalSeconds * 5) => ("stale", "silencieux"),
-        { Latest.TempC: > 8 } or { Latest.TempC: < 0 } => ("warn", "à surveiller"),
+        { ActiveAlerts.Count: > 0 } => ("alert", english ? "alert" : "alerte"),
+        { LastSeen: null } => ("stale", english ? "silent" : "silencieux"),
+        _ when now - d.LastSeen!.Value > TimeSpan.FromSeconds(d.ReportingIntervalSeconds * 5) => ("stale", english ? "silent" : "silencieux"),
+        { Latest.TempC: > 8 } or { Latest.TempC: < 0 } => ("warn", english ? "watch" : "à surveiller"),
         _ => ("ok", "normal"),
     };
 
-    public static string AlertName(string type) => type switch
+    public static string AlertName(string type, bool english) => type switch
     {
-        "temperature_high" => "bière trop chaude",
-        "temperature_low" => "risque de gel",
-        "door_open_too_long" => "porte ouverte trop longtemps",
-        "power_lost" => "panne de courant",
-        "offline" => "hors ligne",
+        "temperature_high" => english ? "beer too warm" : "bière trop chaude",
+        "temperature_low" => english ? "freezing risk" : "risque de gel",
+        "door_open_too_long" => english ? "door open too long" : "porte ouverte trop longtemps",
+        "power_lost" => english ? "power cut" : "panne de courant",
+        "offline" => english ? "offline" : "hors ligne",
         _ => type,
     };
 
-    public static string Ago(TimeSpan span) => span.TotalMinutes < 1 ? "à l'instant"
-        : span.TotalHours < 1 ? $"il y a {span.TotalMinutes:0} min"
-        : span.TotalDays < 1 ? $"il y a {span.TotalHours:0} h"
-        : $"il y a {span.TotalDays:0} j";
+    public static string Ago(TimeSpan span, bool english) => span.TotalMinutes < 1 ? (english ? "just now" : "à l'instant")
+        : span.TotalHours < 1 ? (english ? $"{span.TotalMinutes:0} min ago" : $"il y a {span.TotalMinutes:0} min")
+        : span.TotalDays < 1 ? (english ? $"{span.TotalHours:0} h ago" : $"il y a {span.TotalHours:0} h")
+        : english ? $"{span.TotalDays:0} d ago" : $"il y a {span.TotalDays:0} j";
 }
