@@ -118,9 +118,15 @@ public static class StockApi
     }
 
     private static async Task<Ok<List<StockRow>>> GetStock(string? brewery, string? location, string? sku, DateTimeOffset? asOf,
-        HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+        HttpContext http, NpgsqlDataSource db, CancellationToken ct) =>
+        TypedResults.Ok(await LevelsAsync(db, Caller.From(http.User), brewery, location, sku, asOf, ct));
+
+    /// <summary>
+    /// Levels per SKU, location and lot as a caller may see them (a brewer: its beers anywhere, every beer
+    /// in the shared places), now or as of a past moment. Used by the API and the dashboard alike.
+    /// </summary>
+    internal static async Task<List<StockRow>> LevelsAsync(NpgsqlDataSource db, Caller caller, string? brewery, string? location, string? sku, DateTimeOffset? asOf, CancellationToken ct)
     {
-        var caller = Caller.From(http.User);
         // Now: the maintained levels. As of a past moment: derived from the ledger itself.
         var levels = asOf is null
             ? "SELECT sku, location_id, lot_code, units FROM stock_levels"
@@ -149,18 +155,21 @@ public static class StockApi
         command.Parameters.Add(new() { Value = (object?)sku ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = caller.IsLead ? DBNull.Value : (object?)caller.BreweryId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
         if (asOf is not null) command.Parameters.Add(new() { Value = asOf.Value.UtcDateTime, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-        return TypedResults.Ok(await command.ListAsync(r =>
+        return await command.ListAsync(r =>
         {
             var units = r.GetInt32(9);
             var split = CasesAndUnits.Of(units, r.GetInt32(10));
             return new StockRow(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
                 r.GetString(6), r.GetString(7), r.GetString(8), units, split.Cases, split.Units);
-        }, ct));
+        }, ct);
     }
 
-    private static async Task<Ok<List<LowStockRow>>> GetLowStock(string? location, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Ok<List<LowStockRow>>> GetLowStock(string? location, HttpContext http, NpgsqlDataSource db, CancellationToken ct) =>
+        TypedResults.Ok(await LowAsync(db, Caller.From(http.User), location, ct));
+
+    /// <summary>Levels under their par level, as a caller may see them.</summary>
+    internal static async Task<List<LowStockRow>> LowAsync(NpgsqlDataSource db, Caller caller, string? location, CancellationToken ct)
     {
-        var caller = Caller.From(http.User);
         await using var command = db.CreateCommand($"""
             SELECT p.sku, l.code, coalesce(sum(s.units), 0)::int AS units, p.par_units
             FROM par_levels p
@@ -174,7 +183,7 @@ public static class StockApi
             """);
         command.Parameters.Add(new() { Value = (object?)location ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = caller.IsLead ? DBNull.Value : (object?)caller.BreweryId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
-        return TypedResults.Ok(await command.ListAsync(r => new LowStockRow(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(3) - r.GetInt32(2)), ct));
+        return await command.ListAsync(r => new LowStockRow(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(3) - r.GetInt32(2)), ct);
     }
 
     private static async Task<Results<Ok<ParLevel>, ValidationProblem, ProblemHttpResult>> PutParLevel(ParLevel body, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
