@@ -33,6 +33,11 @@ public sealed class GroceryTests(InventoryApi api) : IClassFixture<InventoryApi>
         Assert.Equal((12m, 4m), (rimouski.GetProperty("averageWeeklySales").GetDecimal(), rimouski.GetProperty("weeksOfStockLeft").GetDecimal()));
         Assert.False(rimouski.GetProperty("outOfStock").GetBoolean());
         Assert.True(performance["epicerie-victo"].GetProperty("outOfStock").GetBoolean());
+
+        // Sales are priced at the placement's shelf price, so the funder report counts grocery revenue too.
+        var report = await api.Lead.GetFromJsonAsync<JsonElement>($"/api/v1/table/funder-report?from={today.AddDays(-30):yyyy-MM-dd}&to={today:yyyy-MM-dd}");
+        var grocery = report.GetProperty("sales").EnumerateArray().Where(s => s.GetProperty("channel").GetString() == "epiceries").ToList();
+        Assert.Equal((72L, 72 * 429L), (grocery.Sum(s => s.GetProperty("units").GetInt64()), grocery.Sum(s => s.GetProperty("revenueCents").GetInt64())));
     }
 
     [Fact]

@@ -100,9 +100,17 @@ public static class GroceryApi
                 var line = body.Lines[i]!;
                 if (await StockApi.BeerAsync(db, line.Sku!, token) is null) throw new DomainProblem(Problems.Unprocessable($"lines[{i}].sku", $"unknown SKU {line.Sku}"));
                 if (line.UnitsSold == 0) continue;
+                // The shelf price of the placement in force that week prices the sale (the store reports units only).
+                await using var price = new NpgsqlCommand("""
+                    SELECT shelf_price_cents FROM grocery_placements WHERE sku = $1 AND location_id = $2 AND daterange(starts_on, ends_on, '[]') @> $3::date
+                    """, c, tx);
+                price.Parameters.Add(new() { Value = line.Sku });
+                price.Parameters.Add(new() { Value = store.Value });
+                price.Parameters.Add(new() { Value = body.WeekEnding!.Value });
+                var shelfPrice = await price.ExecuteScalarAsync(token) as long?;
                 // Sold on the shelf: recorded even beyond what the ledger holds, the shortfall flagged.
                 movements.AddRange(await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, line.Sku!, null, line.UnitsSold!.Value, store, null, at,
-                    "grocery-sell-through", $"week ending {body.WeekEnding:yyyy-MM-dd}"), allowShortfall: true, token));
+                    "grocery-sell-through", $"week ending {body.WeekEnding:yyyy-MM-dd}", null, shelfPrice), allowShortfall: true, token));
             }
             return (StatusCodes.Status201Created, movements);
         }, ct);
