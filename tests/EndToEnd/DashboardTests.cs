@@ -134,6 +134,7 @@ public sealed class DashboardTests
         await assign.GetByLabel("Appareil").SelectOptionAsync("kiosk-fest-01");
         await assign.GetByRole(AriaRole.Button, new() { Name = "Placer l'appareil" }).ClickAsync();
         await Assertions.Expect(festival.Locator("tr[data-kiosk='k1']")).ToContainTextAsync("kiosk-fest-01");
+        await Assertions.Expect(page.Locator("svg.timeline rect.placement")).ToHaveCountAsync(1);
         // The same device on the other kiosk over the same dates is refused, in words.
         assign = festival.Locator("form.assign");
         await assign.GetByLabel("Kiosque").SelectOptionAsync("k2");

@@ -14,6 +14,7 @@ public sealed class FestivalsModel(NpgsqlDataSource db) : PageModel
     public IReadOnlyList<FestivalView> Festivals { get; private set; } = [];
     public IReadOnlyList<(string Slug, string Name)> Breweries { get; private set; } = [];
     public IReadOnlyList<string> Devices { get; private set; } = [];
+    public string TimelineSvg { get; private set; } = "";
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -25,6 +26,12 @@ public sealed class FestivalsModel(NpgsqlDataSource db) : PageModel
         Breweries = await breweries.ListAsync(r => (r.GetString(0), r.GetString(1)), ct);
         await using var devices = db.CreateCommand("SELECT device_id FROM devices ORDER BY device_id");
         Devices = await devices.ListAsync(r => r.GetString(0), ct);
+        await using var placements = db.CreateCommand("""
+            SELECT a.device_id, f.code, k.code, lower(a.during), upper(a.during) - 1 FROM device_assignments a JOIN kiosks k ON k.id = a.kiosk_id
+            JOIN festivals f ON f.id = k.festival_id ORDER BY a.device_id, lower(a.during)
+            """);
+        TimelineSvg = PlacementTimeline.Render(await placements.ListAsync(r => new Placement(r.GetString(0), r.GetString(1), r.GetString(2),
+            r.GetFieldValue<DateOnly>(3), r.GetFieldValue<DateOnly>(4)), ct));
         foreach (var festival in festivals.Where(f => f.Kiosks.Count > 0))
             if (await FestivalsApi.SuggestedAsync(db, festival, ct) is { } suggested) _suggested[festival.Code] = suggested;
     }
