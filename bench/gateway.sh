@@ -32,6 +32,10 @@ load() { # load PREFIX DEVICES COUNT [extra args]: the simulator's load mode, as
   dotnet "$SIM" load --prefix "$prefix" --devices "$devices" --rate 100000 --count "$count" --connections 50 --window 20 --summary "$OUT/load-$prefix.json" "$@" > "$OUT/load-$prefix.log"
 }
 cpu_seconds() { awk '{ print ($14 + $15) / 100 }' "/proc/$1/stat"; }
+# A stopped gateway leaves a persistent session whose queue the broker keeps filling (as it must: a replica
+# may come back). Between benchmark runs that would slow the broker down, so each run ends by connecting
+# with the same client id and a clean start, which discards that session.
+forget_session() { timeout 5 mosquitto_sub -h "$Mqtt__Host" -p "$Mqtt__Port" -u "$Mqtt__Username" -P "$Mqtt__Password" -i "$1" -t coop/v1/cleanup -W 1 -V mqttv5 >/dev/null 2>&1 || true; }
 MOSQ_PID=$(cat "$FRIGO_DATA_DIR/mosquitto/mosquitto.pid")
 INFLUX_PID=$(cat "$FRIGO_DATA_DIR/influxdb/influxd.pid")
 # CPU-seconds of the broker and InfluxDB over a phase: on a small machine they share the cores with the gateway.
@@ -88,6 +92,7 @@ for devices in $DEVICES; do
   rss_peak_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$gw/status")
   curl -sf "http://127.0.0.1:$port/metrics" > "$OUT/metrics-$tag.txt"
   kill "$gw"; wait "$gw" 2>/dev/null || true
+  forget_session "gw-bench-$tag"
   gw_rate=$(echo "$N / ($end - $start)" | bc -l)
   # p50 / p99 of "device ts -> durable in InfluxDB" from the gateway's histogram (upper bucket bounds).
   read -r p50 p99 < <(awk -v n="$N" '/^gateway_ingest_delay_milliseconds_bucket/ {
@@ -121,6 +126,7 @@ if [ "$SOAK" -gt 0 ]; then
   : > "$OUT/soak-rss.txt"
   while kill -0 "$sim" 2>/dev/null; do awk -v t="$(date +%s)" '/VmRSS/ { print t, $2 }' "/proc/$gw/status" >> "$OUT/soak-rss.txt"; sleep 10; done
   kill "$gw"; wait "$gw" 2>/dev/null || true
+  forget_session "gw-$tag"
   echo
   echo "Soak: $SOAK s at $SOAK_RATE msg/s from 10,000 devices; gateway RSS (MiB) every 10 s, first minute left out:"
   awk 'NR > 6 { v = $2 / 1024; if (min == "" || v < min) min = v; if (v > max) max = v; sum += v; n++ } END { printf "min %.0f, mean %.0f, max %.0f MiB over %d samples\n", min, sum / n, max, n }' "$OUT/soak-rss.txt"

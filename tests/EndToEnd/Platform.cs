@@ -143,6 +143,7 @@ public sealed class Platform : IAsyncDisposable
     {
         if (_deadLetterWatcher is not null) { await _deadLetterWatcher.DisconnectAsync(); _deadLetterWatcher.Dispose(); }
         await Gateway.DisposeAsync();
+        await Mqtt.ForgetSessionAsync(Gateway.Environment["Mqtt__ClientId"]);
         await Api.DisposeAsync();
         Lead.Dispose();
         try { await Influx.ExecuteAsync($"DROP DATABASE {Influx.Database}"); } catch (HttpRequestException) { }

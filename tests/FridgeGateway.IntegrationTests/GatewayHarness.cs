@@ -115,6 +115,7 @@ public sealed class GatewayHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Gateway.KillAsync();
+        await Mqtt.ForgetSessionAsync(Gateway.Environment["Mqtt__ClientId"]);
         if (_publisher is not null) { await _publisher.DisconnectAsync(); _publisher.Dispose(); }
         await InfluxGate.DisposeAsync();
         try { await Influx.ExecuteAsync($"DROP DATABASE {Database}"); } catch (Exception) { }

@@ -15,6 +15,16 @@ public static class Mqtt
     public static Task<IMqttClient> ConnectAsDeviceAsync(string deviceId) =>
         ConnectAsync(deviceId, LocalServices.Current.DevicePassword(deviceId), deviceId);
 
+    /// <summary>
+    /// Discards a stopped gateway's persistent session (a connect with its client id and a clean start):
+    /// otherwise the broker keeps queueing every later test's traffic for it until the session expires.
+    /// </summary>
+    public static async Task ForgetSessionAsync(string clientId)
+    {
+        using var client = await ConnectAsGatewayAsync(clientId);
+        await client.DisconnectAsync();
+    }
+
     public static async Task<IMqttClient> ConnectAsync(string username, string password, string? clientId = null)
     {
         var services = LocalServices.Current;
