@@ -23,6 +23,7 @@ public static class Extensions
         Bind<InventoryOptions, InventoryOptionsValidator>(builder, InventoryOptions.Section);
         Bind<BatchOptions, BatchOptionsValidator>(builder, BatchOptions.Section);
         Bind<AlertOptions, AlertOptionsValidator>(builder, AlertOptions.Section);
+        Bind<SinkResilienceOptions, SinkResilienceOptionsValidator>(builder, "Resilience");
         return builder;
     }
 
@@ -113,7 +114,7 @@ public static class Extensions
         var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger($"FridgeGateway.Sinks.{writer.Name}");
         var disk = new DurableSpool(Path.Combine(spool.Directory!, writer.Name), spool.MaxBytes, warning => logger.LogWarning("{Warning}", warning));
         return new DurableSink(writer, disk, sp.GetRequiredService<IGatewayPublisher>(), sp.GetRequiredService<GatewayMetrics>(), logger,
-            sp.GetRequiredService<IConfiguration>().GetSection("Resilience").Get<SinkResilienceOptions>() ?? new SinkResilienceOptions());
+            sp.GetRequiredService<IOptions<SinkResilienceOptions>>().Value);
     }
 
     private static void Bind<TOptions, TValidator>(IHostApplicationBuilder builder, string section)

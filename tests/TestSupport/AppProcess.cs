@@ -84,15 +84,6 @@ public sealed class AppProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
-    public async Task StopAsync()
-    {
-        if (_process is null || _process.HasExited) return;
-        Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        try { await _process.WaitForExitAsync(timeout.Token); }
-        catch (OperationCanceledException) { await KillAsync(); }
-    }
-
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);

@@ -144,11 +144,25 @@ public sealed class DurableSink : IDisposable
     }
 }
 
-/// <summary>How hard a sink tries before its batches go to the spool.</summary>
+/// <summary>How hard a sink tries before its batches go to the spool (<c>Resilience__*</c>).</summary>
 public sealed record SinkResilienceOptions
 {
-    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
-    public int RetryAttempts { get; init; } = 2;
-    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
-    public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public int RetryAttempts { get; set; } = 2;
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>The ranges Polly accepts, checked at start so a wrong value names its key.</summary>
+public sealed class SinkResilienceOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<SinkResilienceOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, SinkResilienceOptions o)
+    {
+        var errors = new List<string>();
+        if (o.AttemptTimeout < TimeSpan.FromMilliseconds(10) || o.AttemptTimeout > TimeSpan.FromMinutes(5)) errors.Add("Resilience__AttemptTimeout must be within 10 ms..5 min");
+        if (o.RetryAttempts is < 1 or > 10) errors.Add("Resilience__RetryAttempts must be within 1..10");
+        if (o.RetryBaseDelay < TimeSpan.Zero || o.RetryBaseDelay > TimeSpan.FromSeconds(30)) errors.Add("Resilience__RetryBaseDelay must be within 0..30 s");
+        if (o.BreakDuration < TimeSpan.FromMilliseconds(500) || o.BreakDuration > TimeSpan.FromMinutes(10)) errors.Add("Resilience__BreakDuration must be within 0.5 s..10 min");
+        return errors.Count == 0 ? Microsoft.Extensions.Options.ValidateOptionsResult.Success : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(errors);
+    }
 }

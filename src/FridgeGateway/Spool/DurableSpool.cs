@@ -117,7 +117,6 @@ public sealed class DurableSpool : IDisposable
         if (_writer is not null && _writer.Length + recordLength <= SegmentBytes) return _writer;
         _writer?.Dispose();
         var number = _segments.Count == 0 ? _readSegment : _segments[^1] + 1;
-        if (_segments.Count > 0 && _segments[^1] == number) number++;
         _segments.Add(number);
         _writer = new FileStream(SegmentPath(number), FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete, 1 << 16);
         return _writer;

@@ -35,8 +35,6 @@ public sealed class StockModel(NpgsqlDataSource db) : PageModel
             WHERE $1::bigint IS NULL OR b.brewery_id = $1 ORDER BY m.id DESC LIMIT 20
             """);
         history.Parameters.Add(new() { Value = brewery, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
-        History = await history.ListAsync(r => new MovementRow(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4),
-            r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), r.GetFieldValue<DateTimeOffset>(7), r.GetString(8),
-            r.IsDBNull(9) ? null : r.GetString(9), r.IsDBNull(10) ? null : r.GetString(10), r.GetInt32(11)), ct);
+        History = await history.ListAsync(StockApi.ReadMovement, ct);
     }
 }
