@@ -41,12 +41,14 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["X-Api-Key"] = "$KEY"
 wrk.body = '{"kind":"transfer","sku":"STFUT-BLONDE-473","units":1,"lot":"BENCH","from":"saint-fut-brasserie","to":"frigo-stfut-degustation"}'
 LUA
-# The SQL the read endpoint runs, for pgbench: the stock query (the API key lookup is cached by the API).
-cat > "$OUT/read.sql" <<SQL
+# The SQL the read endpoint sends for a brewer's "my stock everywhere", for pgbench: the same statement with
+# the same parameters, prepared as Npgsql's auto-prepare does (the API key lookup is cached by the API).
+BREWERY_ID=$(psql_ -d bench_api -c "SELECT id FROM breweries WHERE slug = 'saint-fut'")
+cat > "$OUT/read.sql" <<'SQL'
 SELECT s.sku, b.name, br.slug, b.format, l.code, l.name, l.kind, l.region, s.lot_code, s.units, b.units_per_case
 FROM (SELECT sku, location_id, lot_code, units FROM stock_levels) s JOIN beers b ON b.sku = s.sku LEFT JOIN breweries br ON br.id = b.brewery_id
 JOIN locations l ON l.id = s.location_id
-WHERE s.units <> 0 AND br.slug = 'saint-fut' AND (b.brewery_id = (SELECT id FROM breweries WHERE slug = 'saint-fut') OR l.kind IN ('coop_fridge', 'festival_kiosk', 'grocery_store'))
+WHERE s.units <> 0 AND br.slug = :slug AND (b.brewery_id = :brewery OR l.kind IN ('coop_fridge', 'festival_kiosk', 'grocery_store', 'tour_stop'))
 ORDER BY s.sku, l.code, s.lot_code;
 SQL
 
@@ -56,19 +58,26 @@ wrk_run() { # wrk_run CONNECTIONS ARGS… → "rps p99ms"
   awk '/Requests\/sec/ { rps = $2 } /^ +99%/ { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v *= 1000 } p99 = v }
        /Non-2xx/ { bad = $NF } END { printf "%.0f %.1f %s\n", rps, p99, bad + 0 }' "$OUT/wrk.txt"
 }
-pg_run() { # pg_run CONNECTIONS → tps. At most 64 clients: the server allows 300 connections, the API holds up to
-  # 100 of its own, and on two cores PostgreSQL's ceiling is reached long before 64 anyway.
+pg_run() { # pg_run CONNECTIONS → "tps p99ms". At most 64 clients: the server allows 300 connections, and on two
+  # cores PostgreSQL's ceiling is reached long before 64 anyway. p99 from pgbench's per-transaction log.
   local c=$(( $1 < 64 ? $1 : 64 ))
-  "$PGBIN/pgbench" -h 127.0.0.1 -p 55432 -U frigo -n -c "$c" -j 2 -T "$DURATION" -f "$OUT/read.sql" bench_api 2>"$OUT/pgbench.err" | awk '/^tps/ { printf "%.0f\n", $3 }'
+  rm -f "$OUT"/pgbench_log.*
+  (cd "$OUT" && "$PGBIN/pgbench" -h 127.0.0.1 -p 55432 -U frigo -n -M prepared -c "$c" -j 2 -T "$DURATION" -l \
+      -D slug=saint-fut -D brewery="$BREWERY_ID" -f "$OUT/read.sql" bench_api 2>"$OUT/pgbench.err") > "$OUT/pgbench.txt"
+  local p99
+  p99=$(cat "$OUT"/pgbench_log.* | awk '{ print $3 }' | sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", v[int(NR * 0.99)] / 1000 }')
+  awk -v p99="$p99" '/^tps/ { printf "%.0f %s\n", $3, p99 }' "$OUT/pgbench.txt"
 }
 
-echo "| connections | GET my stock (rps) | p99 | pgbench same SQL (tps) | API ÷ pgbench | POST transfer (rps) | p99 | non-2xx |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+# Warm-up (JIT, prepared statements, pool), not measured.
+wrk -t2 -c16 -d5s -H "X-Api-Key: $KEY" "$READ_URL" >/dev/null
+echo "| connections | GET my stock (rps) | p99 | pgbench same SQL (tps) | pgbench p99 | API ÷ pgbench | POST transfer (rps) | p99 | non-2xx |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for c in $CONNECTIONS; do
   read -r read_rps read_p99 read_bad < <(wrk_run "$c" -H "X-Api-Key: $KEY" "$READ_URL")
-  pg_tps=$(pg_run "$c")
+  read -r pg_tps pg_p99 < <(pg_run "$c")
   read -r post_rps post_p99 post_bad < <(wrk_run "$c" -s "$OUT/post.lua" "http://127.0.0.1:$port/api/v1/movements")
-  printf '| %s | %s | %s ms | %s | %.0f %% | %s | %s ms | %s |\n' "$c" "$read_rps" "$read_p99" "$pg_tps" "$(echo "100 * $read_rps / $pg_tps" | bc -l)" "$post_rps" "$post_p99" "$((read_bad + post_bad))"
+  printf '| %s | %s | %s ms | %s | %s ms | %.0f %% | %s | %s ms | %s |\n' "$c" "$read_rps" "$read_p99" "$pg_tps" "$pg_p99" "$(echo "100 * $read_rps / $pg_tps" | bc -l)" "$post_rps" "$post_p99" "$((read_bad + post_bad))"
 done
 
 # Exactness: levels equal the ledger, and the units that left the brewery arrived at the fridge.

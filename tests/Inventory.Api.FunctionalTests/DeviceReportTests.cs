@@ -1,6 +1,6 @@
 namespace Inventory.Api.FunctionalTests;
 
-public sealed class DeviceReportTests(InventoryApi api) : IClassFixture<InventoryApi>
+public sealed class DeviceReportTests(ConcurrentInventoryApi api) : IClassFixture<ConcurrentInventoryApi>
 {
     private async Task<(string Device, string Location)> PlacedKioskAsync(int stock)
     {

@@ -1,6 +1,6 @@
 namespace Inventory.Api.FunctionalTests;
 
-public sealed class LedgerTests(InventoryApi api) : IClassFixture<InventoryApi>
+public sealed class LedgerTests(ConcurrentInventoryApi api) : IClassFixture<ConcurrentInventoryApi>
 {
     private static object Move(string kind, string sku, int units, string? from = null, string? to = null, string? lot = null, DateTimeOffset? occurredAt = null, int? cases = null) =>
         new { kind, sku, units, cases, from, to, lot, occurredAt, reason = "test" };

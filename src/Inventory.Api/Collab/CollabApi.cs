@@ -132,8 +132,8 @@ public static class CollabApi
             {
                 var p = partners[i];
                 long? breweryId = null, locationId = null;
-                if (p.Brewery is not null && (breweryId = await Lookup.BreweryIdAsync(db, p.Brewery, ct)) is null) return Problems.NotFound($"partners[{i}].brewery", $"brewery {p.Brewery}");
-                if (p.Location is not null && (locationId = await Lookup.LocationIdAsync(db, p.Location, ct)) is null) return Problems.NotFound($"partners[{i}].location", $"location {p.Location}");
+                if (p.Brewery is not null && (breweryId = await Lookup.BreweryIdAsync(connection, p.Brewery, ct)) is null) return Problems.NotFound($"partners[{i}].brewery", $"brewery {p.Brewery}");
+                if (p.Location is not null && (locationId = await Lookup.LocationIdAsync(connection, p.Location, ct)) is null) return Problems.NotFound($"partners[{i}].location", $"location {p.Location}");
                 await using var partner = new NpgsqlCommand("INSERT INTO collab_partners (brew_id, key, name, role, brewery_id, takes, location_id) VALUES ($1, $2, $3, $4, $5, $6, $7)", connection, tx);
                 partner.Parameters.Add(new() { Value = brewId });
                 partner.Parameters.Add(new() { Value = p.Key });
@@ -146,7 +146,7 @@ public static class CollabApi
             }
         }
         await tx.CommitAsync(ct);
-        return TypedResults.Created($"/api/v1/collab-brews/{body.Code}", (await CollabStore.LoadAsync(db, body.Code!, ct))!.View());
+        return TypedResults.Created($"/api/v1/collab-brews/{body.Code}", (await CollabStore.LoadAsync(connection, body.Code!, ct))!.View());
     }
 
     private static async Task<IResult> AddContribution(string code, NewContribution body, NpgsqlDataSource db, CancellationToken ct)
@@ -226,7 +226,7 @@ public static class CollabApi
         // Once per brew: a replay (same run) returns the first answer and moves nothing; another run is a 422.
         return await Idempotency.RunAsync(db, "collab-packaging", code, body, async (c, tx, token) =>
         {
-            var brew = await CollabStore.LoadAsync(db, code, token) ?? throw new DomainProblem(Problems.NotFound("code", $"collab brew {code}"));
+            var brew = await CollabStore.LoadAsync(c, code, token) ?? throw new DomainProblem(Problems.NotFound("code", $"collab brew {code}"));
             if (!Lifecycle.IsAllowed(brew.Status, BrewStatus.Packaged))
                 throw new DomainProblem(Problems.Conflict("Invalid transition", $"{code} is {Lifecycle.Name(brew.Status)}: only a fermenting brew is packaged"));
             PackagingResult packaging;
@@ -244,8 +244,8 @@ public static class CollabApi
             await CollabStore.SavePackagingAsync(c, tx, brew, body, packaging, token);
             foreach (var m in plan)
             {
-                var from = m.FromLocation is null ? (long?)null : await Lookup.LocationIdAsync(db, m.FromLocation, token);
-                var to = await Lookup.LocationIdAsync(db, m.ToLocation, token);
+                var from = m.FromLocation is null ? (long?)null : await Lookup.LocationIdAsync(c, m.FromLocation, token);
+                var to = await Lookup.LocationIdAsync(c, m.ToLocation, token);
                 await Ledger.PostAsync(c, tx, new MovementToPost(m.Kind, m.Sku, m.LotCode, m.Units, from, to, DateTimeOffset.UtcNow,
                     $"collab:{code}", $"collab brew {brew.Name}"), allowShortfall: false, token);
             }

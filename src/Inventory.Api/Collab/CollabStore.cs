@@ -34,6 +34,11 @@ public static class CollabStore
     public static async Task<CollabBrew?> LoadAsync(NpgsqlDataSource db, string code, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
+        return await LoadAsync(connection, code, ct);
+    }
+
+    public static async Task<CollabBrew?> LoadAsync(NpgsqlConnection connection, string code, CancellationToken ct)
+    {
         await using var brewCommand = new NpgsqlCommand("""
             SELECT b.id, b.code, b.name, b.host_brewery_id, hb.slug, hl.code, b.brew_date, b.planned_volume_l, b.status, b.agreement_kind,
                    b.fixed_shares_bp::text, b.lot_code, b.recipe::text, b.packaging::text

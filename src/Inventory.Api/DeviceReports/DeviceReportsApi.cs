@@ -55,7 +55,7 @@ public static class DeviceReportsApi
             for (var i = 0; i < body.Lines!.Count; i++)
             {
                 var line = body.Lines[i]!;
-                if (await StockApi.BeerAsync(db, line.Sku!, token) is null)
+                if (await StockApi.BeerAsync(c, line.Sku!, token) is null)
                     throw new DomainProblem(Problems.Unprocessable($"lines[{i}].sku", $"unknown SKU {line.Sku}"));
                 movements.AddRange(await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, line.Sku!, null, line.Units!.Value,
                     location.Value.Id, null, body.Ts!.Value, $"device:{device}", $"sale {body.SaleId} ({body.Payment ?? "payment unknown"})",
@@ -91,7 +91,7 @@ public static class DeviceReportsApi
             var lines = new List<CountLine>();
             foreach (var (sku, units) in counted.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
-                if (await StockApi.BeerAsync(db, sku, token) is null)
+                if (await StockApi.BeerAsync(c, sku, token) is null)
                     throw new DomainProblem(Problems.Unprocessable("items", $"unknown SKU {sku}"));
                 var ledger = await Ledger.UnitsAsOfAsync(c, tx, sku, location.Value.Id, ts, token);
                 var adjustment = units - ledger;

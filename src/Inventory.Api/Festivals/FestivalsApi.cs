@@ -77,11 +77,11 @@ public static class FestivalsApi
         foreach (var value in new object[] { body.Code!, body.Name!.Trim(), body.Site!.Trim(), body.Region!.Trim(), body.StartsOn!.Value, body.EndsOn!.Value, body.ExpectedAttendance!.Value, body.Kind ?? "festival" })
             insert.Parameters.Add(new() { Value = value });
         if (await insert.ExecuteScalarAsync(ct) is not long id) return Problems.Conflict("Festival exists", $"code '{body.Code}' is taken");
-        var histories = await Table.TableApi.HistoriesAsync(db, ct);
+        var histories = await Table.TableApi.HistoriesAsync(connection, ct);
         for (var i = 0; i < body.Breweries!.Count; i++)
         {
             // Only members of the Table are offered kiosk places (membership on the festival's first day).
-            var breweryId = await Lookup.BreweryIdAsync(db, body.Breweries[i], ct);
+            var breweryId = await Lookup.BreweryIdAsync(connection, body.Breweries[i], ct);
             if (breweryId is null) return Problems.NotFound($"breweries[{i}]", $"brewery {body.Breweries[i]}");
             if (!Table.Membership.IsMemberOn(histories.GetValueOrDefault(breweryId.Value) ?? [], body.StartsOn!.Value))
                 return Problems.Unprocessable($"breweries[{i}]", $"{body.Breweries[i]} is not a member of the Table on {body.StartsOn:yyyy-MM-dd}: only members are offered kiosk places");
@@ -91,7 +91,7 @@ public static class FestivalsApi
             await brewery.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
-        return TypedResults.Created($"/api/v1/festivals/{body.Code}", await LoadAsync(db, body.Code!, ct));
+        return TypedResults.Created($"/api/v1/festivals/{body.Code}", await LoadAsync(connection, body.Code!, ct));
     }
 
     private static async Task<Ok<List<FestivalView>>> ListAsync(NpgsqlDataSource db, CancellationToken ct)
@@ -169,7 +169,7 @@ public static class FestivalsApi
             for (var i = 0; i < body.Lines!.Count; i++)
             {
                 var line = body.Lines[i]!;
-                if (await StockApi.BeerAsync(db, line.Sku!, token) is null) throw new DomainProblem(Problems.Unprocessable($"lines[{i}].sku", $"unknown SKU {line.Sku}"));
+                if (await StockApi.BeerAsync(c, line.Sku!, token) is null) throw new DomainProblem(Problems.Unprocessable($"lines[{i}].sku", $"unknown SKU {line.Sku}"));
                 posted.AddRange(await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, line.Sku!, null, line.Units!.Value, location, null, at,
                     caller.Name, $"sold at {stop.Name}", null, line.UnitPriceCents), allowShortfall: true, token));
             }
@@ -297,7 +297,7 @@ public static class FestivalsApi
             if (await upsert.ExecuteNonQueryAsync(ct) == 0) return Problems.NotFound($"[{i}]", $"kiosk {line.Kiosk} or beer {line.Sku}");
         }
         await tx.CommitAsync(ct);
-        return TypedResults.Ok((await LoadAsync(db, code, ct))!.Allocation);
+        return TypedResults.Ok((await LoadAsync(connection, code, ct))!.Allocation);
     }
 
     private static async Task<IResult> GetPickListsAsync(string code, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
@@ -340,8 +340,8 @@ public static class FestivalsApi
             {
                 var r = returns[i]!;
                 var kiosk = festival.Kiosks.SingleOrDefault(k => k.Code == r.Kiosk) ?? throw new DomainProblem(Problems.NotFound($"returns[{i}].kiosk", $"kiosk {r.Kiosk}"));
-                var from = await Lookup.LocationIdAsync(db, kiosk.Location, token);
-                var to = await Lookup.LocationIdAsync(db, r.To!, token) ?? throw new DomainProblem(Problems.NotFound($"returns[{i}].to", $"location {r.To}"));
+                var from = await Lookup.LocationIdAsync(c, kiosk.Location, token);
+                var to = await Lookup.LocationIdAsync(c, r.To!, token) ?? throw new DomainProblem(Problems.NotFound($"returns[{i}].to", $"location {r.To}"));
                 await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Return, r.Sku!, null, r.Units!.Value, from, to, at, "festival-reconciliation", $"return after {festival.Name}"), allowShortfall: false, token);
             }
             var lines = new List<ReconciledLine>();
@@ -357,7 +357,7 @@ public static class FestivalsApi
                     GROUP BY m.sku ORDER BY m.sku
                     """, c, tx);
                 flows.Parameters.Add(new() { Value = kiosk.Location });
-                var kioskId = await Lookup.LocationIdAsync(db, kiosk.Location, token);
+                var kioskId = await Lookup.LocationIdAsync(c, kiosk.Location, token);
                 foreach (var (sku, sent, sold, returned, countedOut) in await flows.ListAsync(r => (r.GetString(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4)), token))
                 {
                     // What is neither sold nor sent back was lost (drunk by volunteers, broken, warm): posted as loss.
@@ -395,6 +395,11 @@ public static class FestivalsApi
     internal static async Task<FestivalView?> LoadAsync(NpgsqlDataSource db, string code, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
+        return await LoadAsync(connection, code, ct);
+    }
+
+    internal static async Task<FestivalView?> LoadAsync(NpgsqlConnection connection, string code, CancellationToken ct)
+    {
         await using var festival = new NpgsqlCommand("SELECT id, code, name, site, region, starts_on, ends_on, expected_attendance, kind FROM festivals WHERE code = $1", connection);
         festival.Parameters.Add(new() { Value = code });
         var rows = await festival.ListAsync(r => (Id: r.GetInt64(0), Code: r.GetString(1), Name: r.GetString(2), Site: r.GetString(3), Region: r.GetString(4),

@@ -98,7 +98,7 @@ public static class GroceryApi
             for (var i = 0; i < body.Lines!.Count; i++)
             {
                 var line = body.Lines[i]!;
-                if (await StockApi.BeerAsync(db, line.Sku!, token) is null) throw new DomainProblem(Problems.Unprocessable($"lines[{i}].sku", $"unknown SKU {line.Sku}"));
+                if (await StockApi.BeerAsync(c, line.Sku!, token) is null) throw new DomainProblem(Problems.Unprocessable($"lines[{i}].sku", $"unknown SKU {line.Sku}"));
                 if (line.UnitsSold == 0) continue;
                 // The shelf price of the placement in force that week prices the sale (the store reports units only).
                 await using var price = new NpgsqlCommand("""

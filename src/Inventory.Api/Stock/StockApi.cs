@@ -4,6 +4,7 @@ using Inventory.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Inventory.Api.Stock;
 
@@ -81,29 +82,25 @@ public static class StockApi
         if (kind is not null && !MovementKinds.All.Contains(kind)) return Problems.Invalid("kind", $"must be one of {string.Join(", ", MovementKinds.All)}");
         var take = limit ?? 50;
         var caller = Caller.From(http.User);
-        await using var command = db.CreateCommand($"""
+        await using var command = db.CreateCommand();
+        var where = new SqlConditions(command)
+            .Add("m.sku = {0}", sku, NpgsqlDbType.Text)
+            .Add("(lf.code = {0} OR lt.code = {0})", location, NpgsqlDbType.Text)
+            .Add("m.kind = {0}", kind, NpgsqlDbType.Text)
+            .Add("m.occurred_at >= {0}", since?.UtcDateTime, NpgsqlDbType.TimestampTz)
+            .Add("m.occurred_at < {0}", until?.UtcDateTime, NpgsqlDbType.TimestampTz)
+            .Add("m.id < {0}", before, NpgsqlDbType.Bigint)
+            .Add($"(b.brewery_id = {{0}} OR lf.kind IN {SharedKinds} OR lt.kind IN {SharedKinds})", caller.IsLead ? null : caller.BreweryId, NpgsqlDbType.Bigint);
+        command.CommandText = $"""
             SELECT m.id, m.kind, m.sku, m.lot_code, m.units, lf.code, lt.code, m.occurred_at, m.actor, m.reason, m.device_id, m.shortfall
             FROM movements m
             JOIN beers b ON b.sku = m.sku
             LEFT JOIN locations lf ON lf.id = m.from_location_id
             LEFT JOIN locations lt ON lt.id = m.to_location_id
-            WHERE ($1::text IS NULL OR m.sku = $1)
-              AND ($2::text IS NULL OR lf.code = $2 OR lt.code = $2)
-              AND ($3::text IS NULL OR m.kind = $3)
-              AND ($4::timestamptz IS NULL OR m.occurred_at >= $4)
-              AND ($5::timestamptz IS NULL OR m.occurred_at < $5)
-              AND ($6::bigint IS NULL OR m.id < $6)
-              AND ($7::bigint IS NULL OR b.brewery_id = $7 OR lf.kind IN {SharedKinds} OR lt.kind IN {SharedKinds})
+            WHERE {where}
             ORDER BY m.id DESC
-            LIMIT $8
-            """);
-        command.Parameters.Add(new() { Value = (object?)sku ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = (object?)location ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = (object?)kind ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = (object?)since?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = (object?)until?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = (object?)before ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
-        command.Parameters.Add(new() { Value = caller.IsLead ? DBNull.Value : (object?)caller.BreweryId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+            LIMIT ${command.Parameters.Count + 1}
+            """;
         command.Parameters.Add(new() { Value = take + 1 });
         var rows = await command.ListAsync(ReadMovement, ct);
         string? next = null;
@@ -125,34 +122,35 @@ public static class StockApi
     /// </summary>
     internal static async Task<List<StockRow>> LevelsAsync(NpgsqlDataSource db, Caller caller, string? brewery, string? location, string? sku, DateTimeOffset? asOf, CancellationToken ct)
     {
+        await using var command = db.CreateCommand();
         // Now: the maintained levels. As of a past moment: derived from the ledger itself.
-        var levels = asOf is null
-            ? "SELECT sku, location_id, lot_code, units FROM stock_levels"
-            : """
-              SELECT sku, location_id, lot_code, sum(delta)::int AS units FROM (
-                  SELECT sku, to_location_id AS location_id, lot_code, units AS delta FROM movements WHERE to_location_id IS NOT NULL AND occurred_at <= $5
-                  UNION ALL
-                  SELECT sku, from_location_id, lot_code, -units FROM movements WHERE from_location_id IS NOT NULL AND occurred_at <= $5
-              ) d GROUP BY sku, location_id, lot_code
-              """;
-        await using var command = db.CreateCommand($"""
+        var levels = "SELECT sku, location_id, lot_code, units FROM stock_levels";
+        if (asOf is not null)
+        {
+            command.Parameters.Add(new() { Value = asOf.Value.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            levels = """
+                SELECT sku, location_id, lot_code, sum(delta)::int AS units FROM (
+                    SELECT sku, to_location_id AS location_id, lot_code, units AS delta FROM movements WHERE to_location_id IS NOT NULL AND occurred_at <= $1
+                    UNION ALL
+                    SELECT sku, from_location_id, lot_code, -units FROM movements WHERE from_location_id IS NOT NULL AND occurred_at <= $1
+                ) d GROUP BY sku, location_id, lot_code
+                """;
+        }
+        var where = new SqlConditions(command)
+            .Add("s.units <> 0")
+            .Add("br.slug = {0}", brewery, NpgsqlDbType.Text)
+            .Add("l.code = {0}", location, NpgsqlDbType.Text)
+            .Add("s.sku = {0}", sku, NpgsqlDbType.Text)
+            .Add($"(b.brewery_id = {{0}} OR l.kind IN {SharedKinds})", caller.IsLead ? null : caller.BreweryId, NpgsqlDbType.Bigint);
+        command.CommandText = $"""
             SELECT s.sku, b.name, br.slug, b.format, l.code, l.name, l.kind, l.region, s.lot_code, s.units, b.units_per_case
             FROM ({levels}) s
             JOIN beers b ON b.sku = s.sku
             LEFT JOIN breweries br ON br.id = b.brewery_id
             JOIN locations l ON l.id = s.location_id
-            WHERE s.units <> 0
-              AND ($1::text IS NULL OR br.slug = $1)
-              AND ($2::text IS NULL OR l.code = $2)
-              AND ($3::text IS NULL OR s.sku = $3)
-              AND ($4::bigint IS NULL OR b.brewery_id = $4 OR l.kind IN {SharedKinds})
+            WHERE {where}
             ORDER BY s.sku, l.code, s.lot_code
-            """);
-        command.Parameters.Add(new() { Value = (object?)brewery ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = (object?)location ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = (object?)sku ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = caller.IsLead ? DBNull.Value : (object?)caller.BreweryId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
-        if (asOf is not null) command.Parameters.Add(new() { Value = asOf.Value.UtcDateTime, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+            """;
         return await command.ListAsync(r =>
         {
             var units = r.GetInt32(9);
@@ -225,9 +223,17 @@ public static class StockApi
         r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), r.GetFieldValue<DateTimeOffset>(7), r.GetString(8),
         r.IsDBNull(9) ? null : r.GetString(9), r.IsDBNull(10) ? null : r.GetString(10), r.GetInt32(11));
 
-    internal static async Task<(long? BreweryId, int UnitsPerCase)?> BeerAsync(NpgsqlDataSource db, string sku, CancellationToken ct)
+    internal static Task<(long? BreweryId, int UnitsPerCase)?> BeerAsync(NpgsqlDataSource db, string sku, CancellationToken ct) =>
+        BeerAsync(db.CreateCommand(), sku, ct);
+
+    /// <summary>The same inside a transaction: on its connection, never a second one from the pool while holding the first.</summary>
+    internal static Task<(long? BreweryId, int UnitsPerCase)?> BeerAsync(NpgsqlConnection connection, string sku, CancellationToken ct) =>
+        BeerAsync(connection.CreateCommand(), sku, ct);
+
+    private static async Task<(long? BreweryId, int UnitsPerCase)?> BeerAsync(NpgsqlCommand command, string sku, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("SELECT brewery_id, units_per_case FROM beers WHERE sku = $1");
+        await using var _ = command;
+        command.CommandText = "SELECT brewery_id, units_per_case FROM beers WHERE sku = $1";
         command.Parameters.Add(new() { Value = sku });
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;

@@ -46,9 +46,15 @@ public static class TableApi
     }
 
     /// <summary>Membership history of every brewery (also used by festival planning: only members are offered places).</summary>
-    internal static async Task<Dictionary<long, List<MembershipEvent>>> HistoriesAsync(NpgsqlDataSource db, CancellationToken ct)
+    internal static Task<Dictionary<long, List<MembershipEvent>>> HistoriesAsync(NpgsqlDataSource db, CancellationToken ct) => HistoriesAsync(db.CreateCommand(), ct);
+
+    /// <summary>The same on the connection of a transaction in progress.</summary>
+    internal static Task<Dictionary<long, List<MembershipEvent>>> HistoriesAsync(NpgsqlConnection connection, CancellationToken ct) => HistoriesAsync(connection.CreateCommand(), ct);
+
+    private static async Task<Dictionary<long, List<MembershipEvent>>> HistoriesAsync(NpgsqlCommand command, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("SELECT brewery_id, status, effective_on FROM membership_events ORDER BY effective_on");
+        await using var _ = command;
+        command.CommandText = "SELECT brewery_id, status, effective_on FROM membership_events ORDER BY effective_on";
         return (await command.ListAsync(r => (r.GetInt64(0), new MembershipEvent(r.GetString(1), r.GetFieldValue<DateOnly>(2))), ct))
             .GroupBy(x => x.Item1).ToDictionary(g => g.Key, g => g.Select(x => x.Item2).ToList());
     }
@@ -87,8 +93,8 @@ public static class TableApi
         if (!v.IsValid) return v.Problem();
         var id = await Lookup.BreweryIdAsync(db, brewery, ct);
         if (id is null) return Problems.NotFound("brewery", $"brewery {brewery}");
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await RecordAsync(connection, null, id.Value, body.Status!, body.EffectiveOn!.Value, body.DecidedOn, body.Note, ct);
+        await using (var connection = await db.OpenConnectionAsync(ct))
+            await RecordAsync(connection, null, id.Value, body.Status!, body.EffectiveOn!.Value, body.DecidedOn, body.Note, ct);
         return TypedResults.Ok((await MembersAsync(db, TimeProvider.System, ct)).Value!.Single(m => m.Brewery == brewery));
     }
 
