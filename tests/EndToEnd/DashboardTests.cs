@@ -10,7 +10,7 @@ public sealed class DashboardTests
 {
     private static readonly string Screenshots = Directory.CreateDirectory(Path.Combine(LocalServices.RepositoryRoot, ".local", "screenshots")).FullName;
 
-    private static async Task<IBrowser> LaunchAsync(IPlaywright playwright)
+    internal static async Task<IBrowser> LaunchAsync(IPlaywright playwright)
     {
         const string chromium = "/usr/bin/chromium";
         if (!File.Exists(chromium)) throw new InvalidOperationException("Chromium is not installed: scripts/test installs Debian's chromium package");
@@ -23,7 +23,7 @@ public sealed class DashboardTests
         });
     }
 
-    private static async Task SignInAsync(IPage page, string apiUrl, string username, string password)
+    internal static async Task SignInAsync(IPage page, string apiUrl, string username, string password)
     {
         await page.GotoAsync($"{apiUrl}/connexion");
         await page.GetByLabel("Nom d'utilisateur").FillAsync(username);
@@ -144,9 +144,26 @@ public sealed class DashboardTests
 
         await festival.GetByRole(AriaRole.Button, new() { Name = "Adopter l'allocation suggérée" }).ClickAsync();
         await Assertions.Expect(festival.Locator("tr[data-kiosk='k2']")).ToContainTextAsync("STFUT-BLONDE-473");
+        // The beer goes out to the kiosks; after the event two kinds come back, each on its own line.
+        foreach (var (sku, from, kiosk, units) in new[] { ("STFUT-BLONDE-473", "saint-fut-brasserie", "k1", 30), ("QUAI-BLONDE-473", "du-quai-brasserie", "k2", 20) })
+            (await platform.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku, units, from, to = $"festif-trois-rivieres-{kiosk}" })).EnsureSuccessStatusCode();
+        await page.ReloadAsync();
         var reconcile = festival.Locator("form.reconcile");
+        await reconcile.GetByRole(AriaRole.Button, new() { Name = "Ajouter une ligne de retour" }).ClickAsync();
+        var lines = reconcile.Locator("tr.return-line");
+        await Assertions.Expect(lines).ToHaveCountAsync(2);
+        foreach (var (i, kiosk, sku, units, to) in new[] { (0, "k1", "STFUT-BLONDE-473", "10", "saint-fut-brasserie"), (1, "k2", "QUAI-BLONDE-473", "5", "du-quai-brasserie") })
+        {
+            await lines.Nth(i).GetByLabel("Kiosque").SelectOptionAsync(kiosk);
+            await lines.Nth(i).GetByLabel("Bière").SelectOptionAsync(sku);
+            await lines.Nth(i).GetByLabel("Unités retournées").FillAsync(units);
+            await lines.Nth(i).GetByLabel("Vers").SelectOptionAsync(to);
+        }
         await reconcile.GetByRole(AriaRole.Button, new() { Name = "Réconcilier" }).ClickAsync();
-        await Assertions.Expect(reconcile.Locator("[role=status]")).ToContainTextAsync("Rien à réconcilier");
+        var outcome = reconcile.Locator("[role=status]");
+        await Assertions.Expect(outcome).ToContainTextAsync("k1 STFUT-BLONDE-473 : envoyé 30, vendu 0, retourné 10, perte 20");
+        await Assertions.Expect(outcome).ToContainTextAsync("k2 QUAI-BLONDE-473 : envoyé 20, vendu 0, retourné 5, perte 15");
+        Assert.Equal(10, await platform.ScalarAsync("SELECT sum(units) FROM movements WHERE kind = 'return' AND sku = 'STFUT-BLONDE-473'"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "festivals.png"), FullPage = true });
 
         await page.GotoAsync($"{platform.ApiUrl}/festivals/festif-trois-rivieres/listes");

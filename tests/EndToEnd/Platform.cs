@@ -97,6 +97,21 @@ public sealed class Platform : IAsyncDisposable
         await _deadLetterWatcher.SubscribeAsync("coop/v1/gateway/deadletter", MqttQualityOfServiceLevel.AtLeastOnce);
     }
 
+    /// <summary>A festival planned through the API: two kiosks, a device on one, the suggested allocation adopted.</summary>
+    public async Task PlanDemoFestivalAsync()
+    {
+        (await Lead.PostAsJsonAsync("/api/v1/festivals", new
+        {
+            code = "festif-demo", name = "Festif démo", site = "Parc portuaire", region = "Mauricie", startsOn = "2027-07-15", endsOn = "2027-07-18",
+            expectedAttendance = 3000, breweries = new[] { "saint-fut", "du-quai" },
+        })).EnsureSuccessStatusCode();
+        foreach (var kiosk in new[] { "k1", "k2" })
+            (await Lead.PostAsJsonAsync("/api/v1/festivals/festif-demo/kiosks", new { code = kiosk, name = $"Kiosque {kiosk}" })).EnsureSuccessStatusCode();
+        (await Lead.PostAsJsonAsync("/api/v1/festivals/festif-demo/kiosks/k1/devices", new { deviceId = "kiosk-fest-01" })).EnsureSuccessStatusCode();
+        var suggested = await Lead.GetFromJsonAsync<JsonElement>("/api/v1/festivals/festif-demo/allocation/suggested");
+        (await Lead.PutAsJsonAsync("/api/v1/festivals/festif-demo/allocation", suggested)).EnsureSuccessStatusCode();
+    }
+
     /// <summary>Runs a scenario with the simulator, 10 hours in about 10 seconds, and returns its summary.</summary>
     public async Task<JsonElement> RunScenarioAsync(string scenario, double speed = 3600)
     {

@@ -12,15 +12,15 @@ namespace Inventory.Api.Dashboard;
 public sealed class EpicerieModel(NpgsqlDataSource db, TimeProvider time) : PageModel
 {
     public IReadOnlyList<PlacementPerformance> Performance { get; private set; } = [];
-    public IReadOnlyList<string> OutOfStock { get; private set; } = [];
+    public IReadOnlyList<(string Sku, string Store)> OutOfStock { get; private set; } = [];
     public IReadOnlyList<(string Sku, List<(string Week, int Units)> Weeks)> WeeklySales { get; private set; } = [];
 
     /// <summary>Weekly sales of a SKU as SVG bars, drawn on the server like the fridge chart.</summary>
-    public static string WeeklyChart(string sku, IReadOnlyList<(string Week, int Units)> weeks)
+    public static string WeeklyChart(string sku, IReadOnlyList<(string Week, int Units)> weeks, bool english)
     {
         var max = Math.Max(1, weeks.Max(w => w.Units));
         var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"""<svg class="chart sell-through" viewBox="0 0 {weeks.Count * 60 + 20} 140" role="img" aria-label="Ventes hebdomadaires de {WebUtility.HtmlEncode(sku)}">""");
+        svg.Append(CultureInfo.InvariantCulture, $"""<svg class="chart sell-through" viewBox="0 0 {weeks.Count * 60 + 20} 140" role="img" aria-label="{(english ? "Weekly sales of" : "Ventes hebdomadaires de")} {WebUtility.HtmlEncode(sku)}">""");
         for (var i = 0; i < weeks.Count; i++)
         {
             var h = 100.0 * weeks[i].Units / max;
@@ -33,7 +33,7 @@ public sealed class EpicerieModel(NpgsqlDataSource db, TimeProvider time) : Page
     public async Task OnGetAsync(CancellationToken ct)
     {
         Performance = await GroceryApi.PerformanceAsync(db, time, 4, ct);
-        OutOfStock = Performance.Where(p => p.OutOfStock).Select(p => $"{p.Sku} à {p.Store}").ToList();
+        OutOfStock = Performance.Where(p => p.OutOfStock).Select(p => (p.Sku, p.Store)).ToList();
         await using var weekly = db.CreateCommand("""
             SELECT m.sku, to_char(date_trunc('week', m.occurred_at), 'MM-DD'), sum(m.units)::int
             FROM movements m JOIN locations l ON l.id = m.from_location_id

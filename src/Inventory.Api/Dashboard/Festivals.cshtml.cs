@@ -14,6 +14,8 @@ public sealed class FestivalsModel(NpgsqlDataSource db) : PageModel
     public IReadOnlyList<FestivalView> Festivals { get; private set; } = [];
     public IReadOnlyList<(string Slug, string Name)> Breweries { get; private set; } = [];
     public IReadOnlyList<string> Devices { get; private set; } = [];
+    /// <summary>Where unsold beer goes back after a festival: the breweries and warehouses.</summary>
+    public IReadOnlyList<(string Code, string Name)> ReturnPlaces { get; private set; } = [];
     public string TimelineSvg { get; private set; } = "";
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -26,6 +28,8 @@ public sealed class FestivalsModel(NpgsqlDataSource db) : PageModel
         Breweries = await breweries.ListAsync(r => (r.GetString(0), r.GetString(1)), ct);
         await using var devices = db.CreateCommand("SELECT device_id FROM devices ORDER BY device_id");
         Devices = await devices.ListAsync(r => r.GetString(0), ct);
+        await using var places = db.CreateCommand("SELECT code, name FROM locations WHERE kind IN ('brewery', 'warehouse') ORDER BY name");
+        ReturnPlaces = await places.ListAsync(r => (r.GetString(0), r.GetString(1)), ct);
         await using var placements = db.CreateCommand("""
             SELECT a.device_id, f.code, k.code, lower(a.during), upper(a.during) - 1 FROM device_assignments a JOIN kiosks k ON k.id = a.kiosk_id
             JOIN festivals f ON f.id = k.festival_id ORDER BY a.device_id, lower(a.during)
@@ -39,7 +43,9 @@ public sealed class FestivalsModel(NpgsqlDataSource db) : PageModel
     public string SuggestedJson(string code) => JsonSerializer.Serialize(
         _suggested.GetValueOrDefault(code, []).Select(s => new { kiosk = s.Kiosk, sku = s.Sku, parUnits = s.ParUnits }));
 
-    public string SuggestedSummary(string code) => _suggested.GetValueOrDefault(code) is { Count: > 0 } s
-        ? $"{s.Sum(x => x.ParUnits)} unités, {s.Select(x => x.Sku).Distinct().Count()} bières ({s[0].Basis})"
-        : "aucune (pas de bière chez les brasseries participantes)";
+    public string SuggestedSummary(string code, bool english) => _suggested.GetValueOrDefault(code) is { Count: > 0 } s
+        ? english
+            ? $"{s.Sum(x => x.ParUnits)} units, {s.Select(x => x.Sku).Distinct().Count()} beers ({s[0].Basis})"
+            : $"{s.Sum(x => x.ParUnits)} unités, {s.Select(x => x.Sku).Distinct().Count()} bières ({s[0].Basis})"
+        : english ? "none (the participating breweries have no beer)" : "aucune (pas de bière chez les brasseries participantes)";
 }
