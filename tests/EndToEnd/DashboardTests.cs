@@ -108,6 +108,7 @@ public sealed class DashboardTests
         await page.WaitForURLAsync("**/flotte");
 
         await page.GotoAsync($"{platform.ApiUrl}/festivals");
+        await page.GetByText("Nouveau festival").ClickAsync();
         var create = page.Locator("form[data-api='/api/v1/festivals']");
         await create.GetByLabel("Code").FillAsync("festif-trois-rivieres");
         await create.GetByLabel("Nom").FillAsync("Festif de Trois-Rivières");
@@ -134,7 +135,7 @@ public sealed class DashboardTests
         await assign.GetByLabel("Appareil").SelectOptionAsync("kiosk-fest-01");
         await assign.GetByRole(AriaRole.Button, new() { Name = "Placer l'appareil" }).ClickAsync();
         await Assertions.Expect(festival.Locator("tr[data-kiosk='k1']")).ToContainTextAsync("kiosk-fest-01");
-        await Assertions.Expect(page.Locator("svg.timeline rect.placement")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("svg.timeline rect.placement", new() { HasText = "festif-trois-rivieres" })).ToHaveCountAsync(1);
         // The same device on the other kiosk over the same dates is refused, in words.
         assign = festival.Locator("form.assign");
         await assign.GetByLabel("Kiosque").SelectOptionAsync("k2");

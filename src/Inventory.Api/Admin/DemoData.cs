@@ -99,7 +99,7 @@ public static class DemoData
             if ((bool)(await any.ExecuteScalarAsync(ct))!) { await transaction.CommitAsync(ct); return; }
 
         // Opening stock: each brewery brews 20 cases of each beer, then fills the shared places.
-        var opening = DateTimeOffset.UtcNow.AddDays(-7);
+        var opening = DateTimeOffset.UtcNow.AddDays(-28);
         foreach (var (slug, _, _, prefix) in Breweries)
             foreach (var beer in Beers)
             {
@@ -111,7 +111,92 @@ public static class DemoData
                     await Ledger.PostAsync(connection, transaction, new MovementToPost(MovementKinds.Transfer, sku, null, 12, brewery,
                         await Id(connection, transaction, code, ct), opening.AddDays(1), "demo-data", "opening delivery"), allowShortfall: false, ct);
             }
+        await PlanFestivalAsync(connection, transaction, ct);
+        await PlaceInGroceryStoresAsync(connection, transaction, opening, ct);
+        await PlanCollabBrewAsync(connection, transaction, ct);
         await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// The Festif de la Mauricie next summer: every member takes part, a kiosk at each of the six kiosk
+    /// places with its device; the allocation is left for the lead to adopt from the planner's suggestion.
+    /// </summary>
+    private static async Task PlanFestivalAsync(NpgsqlConnection c, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await Exec(c, tx, """
+            INSERT INTO festivals (code, name, site, region, starts_on, ends_on, expected_attendance)
+            VALUES ('festif-mauricie', 'Festif de la Mauricie', 'Parc portuaire de Trois-Rivières', 'Mauricie', DATE '2027-08-05', DATE '2027-08-08', 12000)
+            """, ct);
+        await Exec(c, tx, "INSERT INTO festival_breweries (festival_id, brewery_id) SELECT f.id, b.id FROM festivals f, breweries b WHERE f.code = 'festif-mauricie'", ct);
+        for (var i = 1; i <= 6; i++)
+        {
+            await Exec(c, tx, """
+                INSERT INTO kiosks (festival_id, code, name, location_id) SELECT f.id, $1, $2, l.id FROM festivals f, locations l WHERE f.code = 'festif-mauricie' AND l.code = $3
+                """, ct, $"k{i}", $"Kiosque COOP {i}", $"kiosque-festif-{i}");
+            await Exec(c, tx, """
+                INSERT INTO device_assignments (device_id, kiosk_id, during) SELECT $1, k.id, daterange(f.starts_on, f.ends_on, '[]')
+                FROM kiosks k JOIN festivals f ON f.id = k.festival_id WHERE f.code = 'festif-mauricie' AND k.code = $2
+                """, ct, $"kiosk-fest-0{i}", $"k{i}");
+        }
+    }
+
+    /// <summary>
+    /// The grocery pilot four weeks in: two beers on each pilot store's shelf, delivered with the opening
+    /// stock, selling a little more each week — Rimouski's blonde is sold out.
+    /// </summary>
+    private static async Task PlaceInGroceryStoresAsync(NpgsqlConnection c, NpgsqlTransaction tx, DateTimeOffset opening, CancellationToken ct)
+    {
+        (string Store, string Sku, int[] WeeklySales)[] placements =
+        [
+            ("epicerie-coop-rimouski", "COULEE-BLONDE-473", [3, 4, 5]),
+            ("epicerie-coop-rimouski", "FJORD-IPA-355", [1, 2, 2]),
+            ("epicerie-coop-victoriaville", "3RANGS-BLONDE-473", [2, 3, 3]),
+            ("epicerie-coop-victoriaville", "STFUT-IPA-355", [1, 1, 2]),
+        ];
+        foreach (var (store, sku, weeklySales) in placements)
+        {
+            await Exec(c, tx, """
+                INSERT INTO grocery_placements (sku, location_id, starts_on, facings, shelf_price_cents) SELECT $1, id, $2, 2, 449 FROM locations WHERE code = $3
+                """, ct, sku, DateOnly.FromDateTime(opening.UtcDateTime), store);
+            var storeId = await Id(c, tx, store, ct);
+            for (var week = 0; week < weeklySales.Length; week++)
+                await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, sku, null, weeklySales[week], storeId, null,
+                    opening.AddDays(7 * (week + 1)), "demo-data", "weekly sell-through report", null, 449), allowShortfall: true, ct);
+        }
+    }
+
+    /// <summary>A collab brew fermenting at Saint-Fût with Brasse-Camarade and a label designer.</summary>
+    private static async Task PlanCollabBrewAsync(NpgsqlConnection c, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await Exec(c, tx, """
+            INSERT INTO collab_brews (code, name, host_brewery_id, host_location_id, brew_date, planned_volume_l, status, agreement_kind, lot_code, recipe)
+            SELECT 'saison-camarades', 'Saison des camarades', b.id, l.id, DATE '2026-11-02', 1000, 'fermenting', 'proportional', 'SAISON-CAMARADES-20261102',
+                   '[{"kind": "malt", "name": "Malt pâle", "quantity": 200, "unit": "kg", "suppliedBy": "camarade"}, {"kind": "hop", "name": "Saaz", "quantity": 4, "unit": "kg", "suppliedBy": null}]'
+            FROM breweries b JOIN locations l ON l.code = 'saint-fut-brasserie' WHERE b.slug = 'saint-fut'
+            """, ct);
+        (string Key, string Name, string Role, string? Brewery, string? Location)[] partners =
+        [
+            ("saint-fut", "Microbrasserie Saint-Fût", "co_brewer", "saint-fut", "saint-fut-brasserie"),
+            ("camarade", "Brasse-Camarade", "co_brewer", "brasse-camarade", "brasse-camarade-brasserie"),
+            ("atelier-etiquette", "Atelier Étiquette", "designer", null, null),
+        ];
+        foreach (var (key, name, role, brewery, location) in partners)
+            await Exec(c, tx, """
+                INSERT INTO collab_partners (brew_id, key, name, role, brewery_id, takes, location_id)
+                SELECT cb.id, $1, $2, $3, (SELECT id FROM breweries WHERE slug = $4), CASE WHEN $5::text IS NULL THEN 'cash' ELSE 'beer' END, (SELECT id FROM locations WHERE code = $5)
+                FROM collab_brews cb WHERE cb.code = 'saison-camarades'
+                """, ct, key, name, role, (object?)brewery ?? DBNull.Value, (object?)location ?? DBNull.Value);
+        await Exec(c, tx, """
+            INSERT INTO collab_contributions (brew_id, partner_key, kind, description, cents, quantity, unit, unit_cost_cents, hours, rate_cents)
+            SELECT cb.id, x.partner, x.kind, x.description, x.cents, x.quantity, x.unit, x.unit_cost, x.hours, x.rate
+            FROM collab_brews cb, (VALUES
+                ('saint-fut', 'host_fee', 'Salle de brassage et cuves', 60000::bigint, NULL::numeric, NULL, NULL::bigint, NULL::numeric, NULL::bigint),
+                ('camarade', 'ingredient', 'Malt pâle', NULL, 200, 'kg', 180, NULL, NULL),
+                ('camarade', 'labour', 'Brassage', NULL, NULL, NULL, NULL, 12, 3200),
+                ('atelier-etiquette', 'design', 'Étiquette', 45000, NULL, NULL, NULL, NULL, NULL)
+            ) AS x (partner, kind, description, cents, quantity, unit, unit_cost, hours, rate)
+            WHERE cb.code = 'saison-camarades'
+            """, ct);
     }
 
     private static async Task<long> Id(NpgsqlConnection c, NpgsqlTransaction tx, string code, CancellationToken ct)

@@ -35,7 +35,7 @@ public sealed class FestivalsModel(NpgsqlDataSource db) : PageModel
             JOIN festivals f ON f.id = k.festival_id ORDER BY a.device_id, lower(a.during)
             """);
         TimelineSvg = PlacementTimeline.Render(await placements.ListAsync(r => new Placement(r.GetString(0), r.GetString(1), r.GetString(2),
-            r.GetFieldValue<DateOnly>(3), r.GetFieldValue<DateOnly>(4)), ct));
+            r.GetFieldValue<DateOnly>(3), r.GetFieldValue<DateOnly>(4)), ct), Lang.English(HttpContext));
         foreach (var festival in festivals.Where(f => f.Kiosks.Count > 0))
             if (await FestivalsApi.SuggestedAsync(db, festival, ct) is { } suggested) _suggested[festival.Code] = suggested;
     }

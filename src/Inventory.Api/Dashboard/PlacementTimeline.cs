@@ -15,7 +15,7 @@ public static class PlacementTimeline
 {
     private const int Width = 960, RowHeight = 26, Left = 130, Top = 24;
 
-    public static string Render(IReadOnlyList<Placement> placements)
+    public static string Render(IReadOnlyList<Placement> placements, bool english)
     {
         if (placements.Count == 0) return "";
         var first = placements.Min(p => p.From).AddDays(-1);
@@ -28,7 +28,7 @@ public static class PlacementTimeline
 
         var height = Top + devices.Count * RowHeight + 10;
         var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"""<svg class="chart timeline" viewBox="0 0 {Width} {height}" role="img" aria-label="Placement des appareils du {first:yyyy-MM-dd} au {last:yyyy-MM-dd}" xmlns="http://www.w3.org/2000/svg">""");
+        svg.Append(CultureInfo.InvariantCulture, $"""<svg class="chart timeline" viewBox="0 0 {Width} {height}" role="img" aria-label="{(english ? $"Where the devices stand from {first:yyyy-MM-dd} to {last:yyyy-MM-dd}" : $"Placement des appareils du {first:yyyy-MM-dd} au {last:yyyy-MM-dd}")}" xmlns="http://www.w3.org/2000/svg">""");
         for (var i = 0; i <= 4; i++)
         {
             var d = first.AddDays((days - 1) * i / 4);
