@@ -69,6 +69,13 @@ public sealed class CollabBrewTests(InventoryApi api) : IClassFixture<InventoryA
 
         var brew = await api.Lead.GetFromJsonAsync<JsonElement>("/api/v1/collab-brews/epaule-2026");
         Assert.Equal("packaged", brew.GetProperty("status").GetString());
+
+        // A partner brewery moves its share on (a collab SKU's brewery is the host's), never the host's.
+        var toFridge = new { kind = "transfer", sku = Keg("epaule-2026"), units = 1, from = "aube-brasserie", to = "frigo-coop-01" };
+        await InventoryApi.Created(api.Aube.PostAsJsonAsync("/api/v1/movements", toFridge));
+        Assert.Equal(Share("aube", Keg("epaule-2026")) - 1, await UnitsAsync(Keg("epaule-2026"), "aube-brasserie"));
+        await ProblemAssert.HasStatusAsync(await api.Aube.PostAsJsonAsync("/api/v1/movements",
+            new { kind = "transfer", sku = Can("epaule-2026"), units = 1, from = "stfut-brasserie", to = "frigo-coop-01" }), HttpStatusCode.Forbidden);
     }
 
     [Fact]

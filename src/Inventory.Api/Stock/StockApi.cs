@@ -13,6 +13,8 @@ public sealed record MovementPosted(IReadOnlyList<MovementRow> Movements);
 public sealed record MovementRow(long Id, string Kind, string Sku, string Lot, int Units, string? From, string? To, DateTimeOffset OccurredAt, string Actor, string? Reason, string? DeviceId, int Shortfall);
 public sealed record MovementPage(IReadOnlyList<MovementRow> Items, string? NextCursor);
 public sealed record StockRow(string Sku, string BeerName, string? Brewery, string Format, string Location, string LocationName, string LocationKind, string Region, string Lot, int Units, int Cases, int LooseUnits);
+/// <summary>What the ledger needs to know of a beer: whose it is, its case size, and the breweries of its collab brew if any.</summary>
+public sealed record BeerFacts(long? BreweryId, int UnitsPerCase, IReadOnlyList<long> CollabBreweryIds);
 public sealed record LowStockRow(string Sku, string Location, int Units, int ParUnits, int Missing);
 public sealed record ParLevel(string? Sku, string? Location, int? ParUnits);
 public sealed record Discrepancy(long Id, string DeviceId, string Location, string Sku, int LedgerUnits, int CountedUnits, int Difference, DateTimeOffset OccurredAt, bool Reviewed);
@@ -53,16 +55,17 @@ public static class StockApi
 
         var beer = await BeerAsync(db, body.Sku!, ct);
         if (beer is null) return Problems.NotFound("sku", $"beer {body.Sku}");
+        (long Id, long? BreweryId)? from = null, to = null;
+        if (body.From is not null && (from = await Lookup.LocationAsync(db, body.From, ct)) is null) return Problems.NotFound("from", $"location {body.From}");
+        if (body.To is not null && (to = await Lookup.LocationAsync(db, body.To, ct)) is null) return Problems.NotFound("to", $"location {body.To}");
         var caller = Caller.From(http.User);
-        if (!caller.MayMoveBeerOf(beer.Value.BreweryId)) return Problems.Forbidden($"a brewer moves only its own brewery's beers; {body.Sku} is not one");
-        long? from = null, to = null;
-        if (body.From is not null && (from = await Lookup.LocationIdAsync(db, body.From, ct)) is null) return Problems.NotFound("from", $"location {body.From}");
-        if (body.To is not null && (to = await Lookup.LocationIdAsync(db, body.To, ct)) is null) return Problems.NotFound("to", $"location {body.To}");
-        var units = (body.Cases ?? 0) * beer.Value.UnitsPerCase + (body.Units ?? 0);
+        if (!caller.MayMoveBeer(beer.BreweryId, beer.CollabBreweryIds, from?.BreweryId))
+            return Problems.Forbidden($"a brewer moves its own brewery's beers, and its share of a collab brew out of its own places; {body.Sku} from {body.From ?? "nowhere"} is not one");
+        var units = (body.Cases ?? 0) * beer.UnitsPerCase + (body.Units ?? 0);
 
         return await Idempotency.RunAsync(db, caller.Id, idempotencyKey, body, async (c, tx, token) =>
         {
-            var posted = await Ledger.PostAsync(c, tx, new MovementToPost(body.Kind!, body.Sku!, body.Lot, units, from, to,
+            var posted = await Ledger.PostAsync(c, tx, new MovementToPost(body.Kind!, body.Sku!, body.Lot, units, from?.Id, to?.Id,
                 body.OccurredAt ?? time.GetUtcNow(), caller.Name, body.Reason), allowShortfall: false, token);
             var rows = posted.Select(p => new MovementRow(p.Id, p.Kind, p.Sku, p.LotCode, p.Units, body.From, body.To, p.OccurredAt, caller.Name, body.Reason, null, p.Shortfall)).ToList();
             return (StatusCodes.Status201Created, new MovementPosted(rows));
@@ -191,7 +194,7 @@ public static class StockApi
         if (!v.IsValid) return v.Problem();
         var beer = await BeerAsync(db, body.Sku!, ct);
         if (beer is null) return Problems.NotFound("sku", $"beer {body.Sku}");
-        if (!Caller.From(http.User).MayMoveBeerOf(beer.Value.BreweryId)) return Problems.Forbidden("a brewer sets par levels of its own beers only");
+        if (!Caller.From(http.User).MayMoveBeerOf(beer.BreweryId)) return Problems.Forbidden("a brewer sets par levels of its own beers only");
         var location = await Lookup.LocationIdAsync(db, body.Location!, ct);
         if (location is null) return Problems.NotFound("location", $"location {body.Location}");
         await using var command = db.CreateCommand("""
@@ -223,20 +226,24 @@ public static class StockApi
         r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), r.GetFieldValue<DateTimeOffset>(7), r.GetString(8),
         r.IsDBNull(9) ? null : r.GetString(9), r.IsDBNull(10) ? null : r.GetString(10), r.GetInt32(11));
 
-    internal static Task<(long? BreweryId, int UnitsPerCase)?> BeerAsync(NpgsqlDataSource db, string sku, CancellationToken ct) =>
+    internal static Task<BeerFacts?> BeerAsync(NpgsqlDataSource db, string sku, CancellationToken ct) =>
         BeerAsync(db.CreateCommand(), sku, ct);
 
     /// <summary>The same inside a transaction: on its connection, never a second one from the pool while holding the first.</summary>
-    internal static Task<(long? BreweryId, int UnitsPerCase)?> BeerAsync(NpgsqlConnection connection, string sku, CancellationToken ct) =>
+    internal static Task<BeerFacts?> BeerAsync(NpgsqlConnection connection, string sku, CancellationToken ct) =>
         BeerAsync(connection.CreateCommand(), sku, ct);
 
-    private static async Task<(long? BreweryId, int UnitsPerCase)?> BeerAsync(NpgsqlCommand command, string sku, CancellationToken ct)
+    private static async Task<BeerFacts?> BeerAsync(NpgsqlCommand command, string sku, CancellationToken ct)
     {
         await using var _ = command;
-        command.CommandText = "SELECT brewery_id, units_per_case FROM beers WHERE sku = $1";
+        command.CommandText = """
+            SELECT b.brewery_id, b.units_per_case, coalesce(array_agg(p.brewery_id) FILTER (WHERE p.brewery_id IS NOT NULL), '{}')
+            FROM beers b LEFT JOIN collab_partners p ON p.brew_id = b.collab_brew_id
+            WHERE b.sku = $1 GROUP BY b.brewery_id, b.units_per_case
+            """;
         command.Parameters.Add(new() { Value = sku });
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
-        return (reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.GetInt32(1));
+        return new BeerFacts(reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.GetInt32(1), reader.GetFieldValue<long[]>(2));
     }
 }
