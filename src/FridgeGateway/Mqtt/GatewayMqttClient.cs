@@ -97,6 +97,7 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, ILogger<Gat
     {
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(_options.Host, _options.Port)
+            .WithStreamProvider(new CoalescingSocketStreamProvider())
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId(_options.ClientId)
             .WithCleanStart(false)
