@@ -6,7 +6,8 @@ namespace Inventory.Api.Admin;
 /// <summary>
 /// The Table's world for a demo: nine member breweries (Saint-Fût from CONTEXT.md, the others
 /// fictional), their beers, COOP fridges, festival kiosks and two pilot grocery stores, the devices of
-/// the simulator's demo fleet, and opening stock. Idempotent: running it again adds nothing.
+/// the simulator's demo fleet, opening stock, a planned festival, the grocery pilot and a collab brew.
+/// Idempotent: running it again adds nothing.
 /// </summary>
 public static class DemoData
 {
@@ -95,8 +96,13 @@ public static class DemoData
                 INSERT INTO devices (device_id, kind, location_id) SELECT $1, $2, id FROM locations WHERE code = $3 ON CONFLICT (device_id) DO NOTHING
                 """, ct, device, kind, location);
 
-        await using (var any = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM movements)", connection, transaction))
-            if ((bool)(await any.ExecuteScalarAsync(ct))!) { await transaction.CommitAsync(ct); return; }
+        // The plans come on their own, so a database from an older demo gets them too.
+        if (!await ExistsAsync(connection, transaction, "SELECT EXISTS (SELECT 1 FROM festivals WHERE code = 'festif-mauricie')", ct))
+            await PlanFestivalAsync(connection, transaction, ct);
+        if (!await ExistsAsync(connection, transaction, "SELECT EXISTS (SELECT 1 FROM collab_brews WHERE code = 'saison-camarades')", ct))
+            await PlanCollabBrewAsync(connection, transaction, ct);
+        // Stock only into an empty ledger: movements are never added to a ledger that has its own.
+        if (await ExistsAsync(connection, transaction, "SELECT EXISTS (SELECT 1 FROM movements)", ct)) { await transaction.CommitAsync(ct); return; }
 
         // Opening stock: each brewery brews 20 cases of each beer, then fills the shared places.
         var opening = DateTimeOffset.UtcNow.AddDays(-28);
@@ -111,9 +117,7 @@ public static class DemoData
                     await Ledger.PostAsync(connection, transaction, new MovementToPost(MovementKinds.Transfer, sku, null, 12, brewery,
                         await Id(connection, transaction, code, ct), opening.AddDays(1), "demo-data", "opening delivery"), allowShortfall: false, ct);
             }
-        await PlanFestivalAsync(connection, transaction, ct);
         await PlaceInGroceryStoresAsync(connection, transaction, opening, ct);
-        await PlanCollabBrewAsync(connection, transaction, ct);
         await transaction.CommitAsync(ct);
     }
 
@@ -197,6 +201,12 @@ public static class DemoData
             ) AS x (partner, kind, description, cents, quantity, unit, unit_cost, hours, rate)
             WHERE cb.code = 'saison-camarades'
             """, ct);
+    }
+
+    private static async Task<bool> ExistsAsync(NpgsqlConnection c, NpgsqlTransaction tx, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, c, tx);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 
     private static async Task<long> Id(NpgsqlConnection c, NpgsqlTransaction tx, string code, CancellationToken ct)
