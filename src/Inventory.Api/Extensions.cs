@@ -25,12 +25,15 @@ public sealed class DatabaseOptions
     public string? ConnectionString { get; set; }
 
     /// <summary>Whether a connection string chooses its own pool size (under any of Npgsql's spellings).</summary>
-    public static bool SetsPoolSize(string connectionString)
-    {
-        var keys = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>();
-        return keys.Select(k => k.Replace(" ", "", StringComparison.Ordinal))
-            .Any(k => k.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase) || k.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase));
-    }
+    public static bool SetsPoolSize(string connectionString) => Sets(connectionString, "MaximumPoolSize", "MaxPoolSize");
+
+    /// <summary>Whether a connection string chooses its own auto-prepare (0 turns it off).</summary>
+    public static bool SetsAutoPrepare(string connectionString) => Sets(connectionString, "MaxAutoPrepare");
+
+    private static bool Sets(string connectionString, params string[] spellings) =>
+        new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "", StringComparison.Ordinal))
+            .Any(k => spellings.Contains(k, StringComparer.OrdinalIgnoreCase));
 }
 
 public sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
@@ -59,8 +62,8 @@ public static class Extensions
             var dataSource = new NpgsqlDataSourceBuilder(connectionString);
             // The API runs a few statement texts over and over: prepared on each connection after two uses,
             // PostgreSQL skips parsing and, for most, planning (more than the execution itself for "my stock").
-            // A connection string that sets Max Auto Prepare itself keeps its own choice.
-            if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0) dataSource.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            // A connection string that sets Max Auto Prepare itself keeps its own choice (0 turns it off).
+            if (!DatabaseOptions.SetsAutoPrepare(connectionString)) dataSource.ConnectionStringBuilder.MaxAutoPrepare = 64;
             // A few connections per database core serve the most (PostgreSQL's rule of thumb: cores × 2 +
             // spindles); requests beyond wait in Npgsql's queue instead of 100 backends fighting over the
             // server's cores. Measured in docs/benchmarks.md. The connection string may say otherwise.
