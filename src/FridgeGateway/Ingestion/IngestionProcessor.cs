@@ -113,14 +113,15 @@ public sealed class IngestionProcessor(
                 continue;
             }
             var parsed = result.Message!;
-            if (_recent.Contains(parsed.IdempotencyKey))
+            var key = parsed.IdempotencyKey;
+            if (_recent.Contains(key))
             {
                 metrics.Duplicate();
                 continue;
             }
-            _recent.Add(parsed.IdempotencyKey);
+            _recent.Add(key);
             work.Timestamps.Add(parsed.Timestamp);
-            work.ItemsFor(GatewaySinks.InfluxIndex).Add(new SinkItem(message.Topic, parsed.IdempotencyKey, InfluxSchema.ToLines(parsed)));
+            work.ItemsFor(GatewaySinks.InfluxIndex).Add(new SinkItem(message.Topic, key, InfluxSchema.ToLines(parsed)));
             if (gatewaySinks.Inventory is not null && InventoryReports.For(message.Topic, parsed) is { } report)
                 work.ItemsFor(GatewaySinks.InventoryIndex).Add(report);
             work.Transitions.AddRange(alerts.Observe(parsed));
