@@ -24,6 +24,28 @@ public sealed class FestivalTests(InventoryApi api) : IClassFixture<InventoryApi
     }
 
     [Fact]
+    public async Task The_list_gives_each_festival_its_own_kiosks_and_allocation_newest_first()
+    {
+        await CreateFestivalAsync("liste-ete", "2031-07-01", "2031-07-03", 1000, "nord", "sud");
+        await CreateFestivalAsync("liste-hiver", "2031-12-01", "2031-12-02", 500, "centre");
+        (await api.Lead.PutAsJsonAsync("/api/v1/festivals/liste-ete/allocation", new[] { new { kiosk = "sud", sku = "STFUT-EPAULE-473", parUnits = 30 } })).EnsureSuccessStatusCode();
+
+        var listed = (await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/festivals"))!
+            .Where(f => f.GetProperty("code").GetString()!.StartsWith("liste-", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(["liste-hiver", "liste-ete"], listed.Select(f => f.GetProperty("code").GetString()));
+        string[] Kiosks(JsonElement f) => f.GetProperty("kiosks").EnumerateArray().Select(k => k.GetProperty("code").GetString()!).ToArray();
+        Assert.Equal(["centre"], Kiosks(listed[0]));
+        Assert.Equal(["nord", "sud"], Kiosks(listed[1]));
+        Assert.Empty(listed[0].GetProperty("allocation").EnumerateArray());
+        Assert.Equal("sud", listed[1].GetProperty("allocation").EnumerateArray().Single().GetProperty("kiosk").GetString());
+        Assert.All(listed, f => Assert.Equal(["aube", "saint-fut"], f.GetProperty("breweries").EnumerateArray().Select(b => b.GetString())));
+        // The list and the festival alone say the same.
+        var alone = await api.Lead.GetFromJsonAsync<JsonElement>("/api/v1/festivals/liste-ete");
+        Assert.Equal(alone.GetRawText(), listed[1].GetRawText());
+    }
+
+    [Fact]
     public async Task A_festival_is_planned_stocked_sold_and_reconciled_end_to_end()
     {
         await CreateFestivalAsync("festif-2026", "2026-08-07", "2026-08-09", 2000, "k1", "k2");

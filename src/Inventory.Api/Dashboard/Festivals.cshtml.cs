@@ -20,9 +20,7 @@ public sealed class FestivalsModel(NpgsqlDataSource db) : PageModel
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        await using var codes = db.CreateCommand("SELECT code FROM festivals ORDER BY starts_on DESC");
-        var festivals = new List<FestivalView>();
-        foreach (var code in await codes.ListAsync(r => r.GetString(0), ct)) festivals.Add((await FestivalsApi.LoadAsync(db, code, ct))!);
+        var festivals = await FestivalsApi.LoadAllAsync(db, ct);
         Festivals = festivals;
         await using var breweries = db.CreateCommand("SELECT slug, name FROM breweries ORDER BY name");
         Breweries = await breweries.ListAsync(r => (r.GetString(0), r.GetString(1)), ct);

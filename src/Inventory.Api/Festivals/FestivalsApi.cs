@@ -94,13 +94,8 @@ public static class FestivalsApi
         return TypedResults.Created($"/api/v1/festivals/{body.Code}", await LoadAsync(connection, body.Code!, ct));
     }
 
-    private static async Task<Ok<List<FestivalView>>> ListAsync(NpgsqlDataSource db, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("SELECT code FROM festivals ORDER BY starts_on DESC, code");
-        var views = new List<FestivalView>();
-        foreach (var code in await command.ListAsync(r => r.GetString(0), ct)) views.Add((await LoadAsync(db, code, ct))!);
-        return TypedResults.Ok(views);
-    }
+    private static async Task<Ok<List<FestivalView>>> ListAsync(NpgsqlDataSource db, CancellationToken ct) =>
+        TypedResults.Ok(await LoadAllAsync(db, ct));
 
     private static async Task<Results<Ok<FestivalView>, ProblemHttpResult>> GetAsync(string code, NpgsqlDataSource db, CancellationToken ct) =>
         await LoadAsync(db, code, ct) is { } festival ? TypedResults.Ok(festival) : Problems.NotFound("code", $"festival {code}");
@@ -398,35 +393,53 @@ public static class FestivalsApi
         return await LoadAsync(connection, code, ct);
     }
 
-    internal static async Task<FestivalView?> LoadAsync(NpgsqlConnection connection, string code, CancellationToken ct)
+    internal static async Task<FestivalView?> LoadAsync(NpgsqlConnection connection, string code, CancellationToken ct) =>
+        (await LoadManyAsync(connection, code, ct)).SingleOrDefault();
+
+    /// <summary>Every festival, newest first (four queries, however many festivals).</summary>
+    internal static async Task<List<FestivalView>> LoadAllAsync(NpgsqlDataSource db, CancellationToken ct)
     {
-        await using var festival = new NpgsqlCommand("SELECT id, code, name, site, region, starts_on, ends_on, expected_attendance, kind FROM festivals WHERE code = $1", connection);
-        festival.Parameters.Add(new() { Value = code });
-        var rows = await festival.ListAsync(r => (Id: r.GetInt64(0), Code: r.GetString(1), Name: r.GetString(2), Site: r.GetString(3), Region: r.GetString(4),
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await LoadManyAsync(connection, null, ct);
+    }
+
+    /// <summary>One festival by code, or all of them: the festivals, then their breweries, kiosks and allocation.</summary>
+    private static async Task<List<FestivalView>> LoadManyAsync(NpgsqlConnection connection, string? code, CancellationToken ct)
+    {
+        var only = code is null ? "" : "WHERE f.code = $1";
+        NpgsqlCommand Command(string sql)
+        {
+            var command = new NpgsqlCommand(sql, connection);
+            if (code is not null) command.Parameters.Add(new() { Value = code });
+            return command;
+        }
+        await using var festivals = Command($"SELECT f.id, f.code, f.name, f.site, f.region, f.starts_on, f.ends_on, f.expected_attendance, f.kind FROM festivals f {only} ORDER BY f.starts_on DESC, f.code");
+        var rows = await festivals.ListAsync(r => (Id: r.GetInt64(0), Code: r.GetString(1), Name: r.GetString(2), Site: r.GetString(3), Region: r.GetString(4),
             Starts: r.GetFieldValue<DateOnly>(5), Ends: r.GetFieldValue<DateOnly>(6), Attendance: r.GetInt32(7), Kind: r.GetString(8)), ct);
-        if (rows.Count == 0) return null;
-        var f = rows[0];
-        await using var breweries = new NpgsqlCommand("SELECT b.slug FROM festival_breweries fb JOIN breweries b ON b.id = fb.brewery_id WHERE fb.festival_id = $1 ORDER BY b.slug", connection);
-        breweries.Parameters.Add(new() { Value = f.Id });
-        await using var kiosks = new NpgsqlCommand("""
-            SELECT k.code, k.name, l.code, coalesce(array_agg(a.device_id ORDER BY a.device_id) FILTER (WHERE a.device_id IS NOT NULL), '{}'), hb.slug, k.stop_on
-            FROM kiosks k JOIN locations l ON l.id = k.location_id LEFT JOIN device_assignments a ON a.kiosk_id = k.id LEFT JOIN breweries hb ON hb.id = k.host_brewery_id
-            WHERE k.festival_id = $1 GROUP BY k.code, k.name, l.code, hb.slug, k.stop_on ORDER BY k.stop_on NULLS FIRST, k.code
-            """, connection);
-        kiosks.Parameters.Add(new() { Value = f.Id });
-        await using var allocation = new NpgsqlCommand("""
-            SELECT k.code, a.sku, br.slug, a.par_units, b.units_per_case FROM kiosk_allocations a JOIN kiosks k ON k.id = a.kiosk_id
-            JOIN beers b ON b.sku = a.sku JOIN breweries br ON br.id = b.brewery_id WHERE k.festival_id = $1 ORDER BY k.code, a.sku
-            """, connection);
-        allocation.Parameters.Add(new() { Value = f.Id });
-        return new FestivalView(f.Code, f.Name, f.Site, f.Region, f.Starts, f.Ends, f.Attendance,
-            await breweries.ListAsync(r => r.GetString(0), ct),
-            await kiosks.ListAsync(r => new KioskView(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<string[]>(3),
-                r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetFieldValue<DateOnly>(5)), ct),
-            await allocation.ListAsync(r =>
-            {
-                var split = CasesAndUnits.Of(r.GetInt32(3), r.GetInt32(4));
-                return new AllocationLine(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), split.Cases, split.Units);
-            }, ct), f.Kind);
+        if (rows.Count == 0) return [];
+        await using var breweries = Command($"""
+            SELECT fb.festival_id, b.slug FROM festival_breweries fb JOIN breweries b ON b.id = fb.brewery_id JOIN festivals f ON f.id = fb.festival_id
+            {only} ORDER BY b.slug
+            """);
+        var breweriesOf = (await breweries.ListAsync(r => (Festival: r.GetInt64(0), Slug: r.GetString(1)), ct)).ToLookup(b => b.Festival, b => b.Slug);
+        await using var kiosks = Command($$"""
+            SELECT k.festival_id, k.code, k.name, l.code, coalesce(array_agg(a.device_id ORDER BY a.device_id) FILTER (WHERE a.device_id IS NOT NULL), '{}'), hb.slug, k.stop_on
+            FROM kiosks k JOIN festivals f ON f.id = k.festival_id JOIN locations l ON l.id = k.location_id
+            LEFT JOIN device_assignments a ON a.kiosk_id = k.id LEFT JOIN breweries hb ON hb.id = k.host_brewery_id
+            {{only}} GROUP BY k.festival_id, k.code, k.name, l.code, hb.slug, k.stop_on ORDER BY k.stop_on NULLS FIRST, k.code
+            """);
+        var kiosksOf = (await kiosks.ListAsync(r => (Festival: r.GetInt64(0), Kiosk: new KioskView(r.GetString(1), r.GetString(2), r.GetString(3),
+            r.GetFieldValue<string[]>(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetFieldValue<DateOnly>(6))), ct)).ToLookup(k => k.Festival, k => k.Kiosk);
+        await using var allocation = Command($"""
+            SELECT k.festival_id, k.code, a.sku, br.slug, a.par_units, b.units_per_case FROM kiosk_allocations a JOIN kiosks k ON k.id = a.kiosk_id
+            JOIN festivals f ON f.id = k.festival_id JOIN beers b ON b.sku = a.sku JOIN breweries br ON br.id = b.brewery_id {only} ORDER BY k.code, a.sku
+            """);
+        var allocationOf = (await allocation.ListAsync(r =>
+        {
+            var split = CasesAndUnits.Of(r.GetInt32(4), r.GetInt32(5));
+            return (Festival: r.GetInt64(0), Line: new AllocationLine(r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), split.Cases, split.Units));
+        }, ct)).ToLookup(a => a.Festival, a => a.Line);
+        return rows.Select(f => new FestivalView(f.Code, f.Name, f.Site, f.Region, f.Starts, f.Ends, f.Attendance,
+            breweriesOf[f.Id].ToList(), kiosksOf[f.Id].ToList(), allocationOf[f.Id].ToList(), f.Kind)).ToList();
     }
 }
