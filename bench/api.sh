@@ -4,22 +4,11 @@
 # pgbench running the same SQL straight on PostgreSQL (the database's own ceiling). Afterwards the
 # ledger is checked: levels equal the sum of movements, and no unit was created or lost.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
 DURATION=${DURATION:-15}
 CONNECTIONS=${CONNECTIONS:-"16 64 256"}
-OUT="$ROOT/.local/bench"; mkdir -p "$OUT"
 command -v wrk >/dev/null || { [ "$(id -u)" -eq 0 ] && apt-get install -y -qq wrk >/dev/null; }
-
-scripts/services up >/dev/null
-eval "$(scripts/services env)"
-dotnet build FrigoCoop.slnx -c Release -v quiet -nologo -clp:ErrorsOnly >/dev/null
-API="$ROOT/src/Inventory.Api/bin/Release/net10.0/Inventory.Api.dll"
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-PGPASSWORD=$(cat "$FRIGO_DATA_DIR/secrets/postgres-app"); export PGPASSWORD
-psql_() { "$PGBIN/psql" -h 127.0.0.1 -p 55432 -U frigo -qAt "$@"; }
-psql_ -d postgres -c "DROP DATABASE IF EXISTS bench_api WITH (FORCE)" -c "CREATE DATABASE bench_api"
-export ConnectionStrings__Inventory="Host=127.0.0.1;Port=55432;Database=bench_api;Username=frigo;Password=$PGPASSWORD"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+fresh_inventory_database bench_api
 dotnet "$API" admin demo-data >/dev/null
 KEY=$(dotnet "$API" admin create-key --role brewer --brewery saint-fut --name bench | tail -n 1)
 PREFIX=$(cut -d_ -f2 <<<"$KEY")
@@ -28,10 +17,7 @@ psql_ -d bench_api -c "INSERT INTO movements (kind, sku, lot_code, units, to_loc
   -c "INSERT INTO stock_levels (sku, location_id, lot_code, units) SELECT 'STFUT-BLONDE-473', id, 'BENCH', 10000000 FROM locations WHERE code = 'saint-fut-brasserie'"
 
 port=5095
-ASPNETCORE_CONTENTROOT="$(dirname "$API")" Urls="http://127.0.0.1:$port" Logging__LogLevel__Default=Warning dotnet "$API" > "$OUT/api.log" 2>&1 &
-api=$!
-trap 'kill $api 2>/dev/null || true' EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
+start_api "$port" "$OUT/api.log"
 READ_URL="http://127.0.0.1:$port/api/v1/stock?brewery=saint-fut"
 curl -sf -H "X-Api-Key: $KEY" "$READ_URL" > /dev/null || { echo "the read endpoint does not answer" >&2; exit 1; }
 

@@ -4,24 +4,15 @@
 # few alerts; the API (Release) serves /flotte to a signed-in lead; curl measures 100 loads, and the
 # JSON /api/v1/fridges (the same data without HTML) as the reference.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
 DEVICES=${DEVICES:-500}
 LOADS=${LOADS:-100}
-OUT="$ROOT/.local/bench"; mkdir -p "$OUT"
-scripts/services up >/dev/null
-eval "$(scripts/services env)"
-dotnet build FrigoCoop.slnx -c Release -v quiet -nologo -clp:ErrorsOnly >/dev/null
-API="$ROOT/src/Inventory.Api/bin/Release/net10.0/Inventory.Api.dll"
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-PGPASSWORD=$(cat "$FRIGO_DATA_DIR/secrets/postgres-app"); export PGPASSWORD
-"$PGBIN/psql" -h 127.0.0.1 -p 55432 -U frigo -d postgres -qc "DROP DATABASE IF EXISTS bench_dash WITH (FORCE)" -c "CREATE DATABASE bench_dash"
-export ConnectionStrings__Inventory="Host=127.0.0.1;Port=55432;Database=bench_dash;Username=frigo;Password=$PGPASSWORD"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+fresh_inventory_database bench_dash
 export Influx__Database=bench_dash
 curl -sf -XPOST "$Influx__Url/query" --data-urlencode "q=DROP DATABASE bench_dash" >/dev/null; curl -sf -XPOST "$Influx__Url/query" --data-urlencode "q=CREATE DATABASE bench_dash" >/dev/null
 dotnet "$API" admin demo-data >/dev/null
 printf 'bench-password-local-only\n' | dotnet "$API" admin create-user --username lea --name "Léa" --role lead --password-stdin >/dev/null
-"$PGBIN/psql" -h 127.0.0.1 -p 55432 -U frigo -d bench_dash -qc "INSERT INTO devices (device_id, kind, location_id)
+psql_ -d bench_dash -c "INSERT INTO devices (device_id, kind, location_id)
   SELECT 'fridge-bench-' || lpad(i::text, 4, '0'), 'fridge', (SELECT id FROM locations WHERE kind = 'coop_fridge' ORDER BY id LIMIT 1 OFFSET i % 5)
   FROM generate_series(1, $DEVICES) i"
 now_ms=$(date +%s%3N)
@@ -33,10 +24,7 @@ for f in "$OUT"/dash-part-*; do curl -sf -XPOST "$Influx__Url/write?db=bench_das
 rm -f "$OUT"/dash-part-* "$OUT/dash.lp"
 
 port=5096
-ASPNETCORE_CONTENTROOT="$(dirname "$API")" Urls="http://127.0.0.1:$port" Logging__LogLevel__Default=Warning dotnet "$API" > "$OUT/dash-api.log" 2>&1 &
-api=$!
-trap 'kill $api 2>/dev/null || true' EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
+start_api "$port" "$OUT/dash-api.log"
 jar="$OUT/cookies.txt"; rm -f "$jar"
 curl -sf -c "$jar" -H 'Content-Type: application/json' -d '{"username":"lea","password":"bench-password-local-only"}' "http://127.0.0.1:$port/api/v1/auth/sign-in" >/dev/null
 measure() { # measure URL → "p50 p99 bytes" in ms over LOADS sequential loads (after 5 warm-up loads)

@@ -8,21 +8,12 @@
 #   N=500000 DEVICES="10000" bench/gateway.sh
 #   SOAK=600 bench/gateway.sh            adds a 10-minute run at a steady rate, sampling the gateway's RSS
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
 N=${N:-200000}
 WARMUP=${WARMUP:-300000}  # messages through the gateway before the measured run: its steady state is what counts
 DEVICES=${DEVICES-"1000 10000"}  # DEVICES="" with SOAK=600 runs the soak alone
 SOAK=${SOAK:-0}
 SOAK_RATE=${SOAK_RATE:-2000}
-OUT="$ROOT/.local/bench"
-mkdir -p "$OUT"
-
-scripts/services up >/dev/null
-eval "$(scripts/services env)"
-dotnet build FrigoCoop.slnx -c Release -v quiet -nologo -clp:ErrorsOnly >/dev/null
-SIM="$ROOT/firmware-sim/bin/Release/net10.0/firmware-sim.dll"
-GW="$ROOT/src/FridgeGateway/bin/Release/net10.0/FridgeGateway.dll"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 INFLUX="$Influx__Url"
 
 now() { date +%s.%N; }
@@ -79,7 +70,7 @@ for devices in $DEVICES; do
     Mqtt__ClientId="gw-bench-$tag" Mqtt__SharedGroup="bench-$tag" Mqtt__SessionExpirySeconds=300 Inventory__BaseUrl= \
     Logging__LogLevel__Default=Warning dotnet "$GW" > "$OUT/gateway-$tag.log" 2>&1 &
   gw=$!
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
+  wait_ready "http://127.0.0.1:$port/readyz" "the gateway (log: $OUT/gateway-$tag.log)"
   # Warm-up, not measured: a service runs for weeks, so its steady state is what counts, not the first
   # seconds of JIT compilation (a cold gateway spends about twice the CPU per message; docs/benchmarks.md).
   # The same devices as the measured run (the load generator starts each run on a fresh seq range), so
@@ -130,7 +121,7 @@ if [ "$SOAK" -gt 0 ]; then
     Mqtt__ClientId="gw-$tag" Mqtt__SharedGroup="$tag" Mqtt__SessionExpirySeconds=300 Inventory__BaseUrl= Logging__LogLevel__Default=Warning \
     dotnet "$GW" > "$OUT/gateway-$tag.log" 2>&1 &
   gw=$!
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
+  wait_ready "http://127.0.0.1:$port/readyz" "the gateway (log: $OUT/gateway-$tag.log)"
   dotnet "$SIM" load --prefix "bsoak" --devices 10000 --rate "$(echo "$SOAK_RATE / 10000" | bc -l)" --duration "$(date -u -d @"$SOAK" +%H:%M:%S)" \
     --connections 50 --window 20 > "$OUT/load-soak.log" &
   sim=$!

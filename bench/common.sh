@@ -1,0 +1,33 @@
+# Sourced by the benchmark scripts: the local services up, a Release build, and what they share.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+OUT="$ROOT/.local/bench"; mkdir -p "$OUT"
+scripts/services up >/dev/null
+eval "$(scripts/services env)"
+dotnet build FrigoCoop.slnx -c Release -v quiet -nologo -clp:ErrorsOnly >/dev/null
+API="$ROOT/src/Inventory.Api/bin/Release/net10.0/Inventory.Api.dll"
+GW="$ROOT/src/FridgeGateway/bin/Release/net10.0/FridgeGateway.dll"
+SIM="$ROOT/firmware-sim/bin/Release/net10.0/firmware-sim.dll"
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+PGPASSWORD=$(cat "$FRIGO_DATA_DIR/secrets/postgres-app"); export PGPASSWORD
+psql_() { "$PGBIN/psql" -h 127.0.0.1 -p 55432 -U frigo -qAt "$@"; }
+
+# fresh_inventory_database NAME: an empty PostgreSQL database for the API, which the API then uses.
+fresh_inventory_database() {
+  psql_ -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"
+  export ConnectionStrings__Inventory="Host=127.0.0.1;Port=55432;Database=$1;Username=frigo;Password=$PGPASSWORD"
+}
+
+# wait_ready URL NAME: until the app answers its readiness probe; a clear failure after 20 s.
+wait_ready() {
+  for _ in $(seq 100); do curl -sf "$1" >/dev/null && return 0; sleep 0.2; done
+  echo "$2 did not become ready at $1" >&2; return 1
+}
+
+# start_api PORT LOG: the API (Release) in the background, stopped when the script ends; $api is its pid.
+start_api() {
+  ASPNETCORE_CONTENTROOT="$(dirname "$API")" Urls="http://127.0.0.1:$1" Logging__LogLevel__Default=Warning dotnet "$API" > "$2" 2>&1 &
+  api=$!
+  trap 'kill $api 2>/dev/null || true' EXIT
+  wait_ready "http://127.0.0.1:$1/readyz" "the inventory API (log: $2)"
+}
