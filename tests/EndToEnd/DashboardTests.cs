@@ -160,6 +160,12 @@ public sealed class DashboardTests
             await lines.Nth(i).GetByLabel("Unités retournées").FillAsync(units);
             await lines.Nth(i).GetByLabel("Vers").SelectOptionAsync(to);
         }
+        // A line without its beer is refused by name, and nothing is posted.
+        await lines.Nth(1).GetByLabel("Bière").SelectOptionAsync("");
+        await reconcile.GetByRole(AriaRole.Button, new() { Name = "Réconcilier" }).ClickAsync();
+        await Assertions.Expect(reconcile.Locator("[role=status]")).ToContainTextAsync("returns[1].sku");
+        Assert.Equal(0, await platform.ScalarAsync("SELECT count(*) FROM movements WHERE kind = 'return'"));
+        await lines.Nth(1).GetByLabel("Bière").SelectOptionAsync("QUAI-BLONDE-473");
         await reconcile.GetByRole(AriaRole.Button, new() { Name = "Réconcilier" }).ClickAsync();
         var outcome = reconcile.Locator("[role=status]");
         await Assertions.Expect(outcome).ToContainTextAsync("k1 STFUT-BLONDE-473 : envoyé 30, vendu 0, retourné 10, perte 20");
