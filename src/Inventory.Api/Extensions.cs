@@ -85,6 +85,8 @@ public static class Extensions
         services.AddHttpClient<InfluxReader>(http => http.Timeout = TimeSpan.FromSeconds(10));
         services.AddScoped<FleetReader>();
         services.AddMemoryCache();
+        services.AddSingleton<StockReadCache>();
+        services.AddHostedService<StockChangeListener>();
         services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Dashboard";
@@ -144,6 +146,7 @@ public static class Extensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.Use(StockReadCache.InvalidateAfterWrites);
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapGet("/healthz", () => TypedResults.Ok("alive")).ExcludeFromDescription();

@@ -72,6 +72,9 @@ public class InventoryApi : IAsyncLifetime
 
     public HttpClient NewClient() => _factory.CreateClient();
 
+    /// <summary>The API's services, for the tests that look at its state (e.g. whether stock reads are cached).</summary>
+    public IServiceProvider Services => _factory.Services;
+
     public HttpClient WithApiKey(string key)
     {
         var client = _factory.CreateClient();

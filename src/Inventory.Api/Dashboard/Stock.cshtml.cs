@@ -7,7 +7,7 @@ using Npgsql;
 namespace Inventory.Api.Dashboard;
 
 /// <summary>A brewer's beers by location and format (cases + units), and the form to record a movement.</summary>
-public sealed class StockModel(NpgsqlDataSource db) : PageModel
+public sealed class StockModel(NpgsqlDataSource db, StockReadCache cache) : PageModel
 {
     public string? Brewery { get; private set; }
     public IReadOnlyList<StockRow> Rows { get; private set; } = [];
@@ -21,7 +21,7 @@ public sealed class StockModel(NpgsqlDataSource db) : PageModel
         var caller = Caller.From(User);
         Brewery = User.FindFirst(Roles.BrewerySlugClaim)?.Value;
         // A brewer's own beers wherever they stand (the API's "my stock everywhere").
-        Rows = await StockApi.LevelsAsync(db, caller, caller.IsLead ? null : Brewery, null, null, null, ct);
+        Rows = await StockApi.LevelsAsync(db, cache, caller, caller.IsLead ? null : Brewery, null, null, null, ct);
         await using var skus = db.CreateCommand("SELECT sku FROM beers WHERE $1::bigint IS NULL OR brewery_id = $1 ORDER BY sku");
         skus.Parameters.Add(new() { Value = caller.IsLead ? DBNull.Value : (object?)caller.BreweryId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
         Skus = await skus.ListAsync(r => r.GetString(0), ct);

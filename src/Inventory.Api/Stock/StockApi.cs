@@ -115,15 +115,29 @@ public static class StockApi
         return TypedResults.Ok(new MovementPage(rows, next));
     }
 
-    private static async Task<Ok<List<StockRow>>> GetStock(string? brewery, string? location, string? sku, DateTimeOffset? asOf,
-        HttpContext http, NpgsqlDataSource db, CancellationToken ct) =>
-        TypedResults.Ok(await LevelsAsync(db, Caller.From(http.User), brewery, location, sku, asOf, ct));
+    private static async Task<Ok<IReadOnlyList<StockRow>>> GetStock(string? brewery, string? location, string? sku, DateTimeOffset? asOf,
+        HttpContext http, NpgsqlDataSource db, StockReadCache cache, CancellationToken ct) =>
+        TypedResults.Ok(await LevelsAsync(db, cache, Caller.From(http.User), brewery, location, sku, asOf, ct));
 
     /// <summary>
     /// Levels per SKU, location and lot as a caller may see them (a brewer: its beers anywhere, every beer
     /// in the shared places), now or as of a past moment. Used by the API and the dashboard alike.
     /// </summary>
-    internal static async Task<List<StockRow>> LevelsAsync(NpgsqlDataSource db, Caller caller, string? brewery, string? location, string? sku, DateTimeOffset? asOf, CancellationToken ct)
+    internal static async Task<IReadOnlyList<StockRow>> LevelsAsync(NpgsqlDataSource db, StockReadCache cache, Caller caller,
+        string? brewery, string? location, string? sku, DateTimeOffset? asOf, CancellationToken ct)
+    {
+        var visibleTo = caller.IsLead ? null : caller.BreweryId;
+        if (asOf is not null) return await QueryLevelsAsync(db, visibleTo, brewery, location, sku, asOf, ct);
+        var query = new StockQuery(brewery, location, sku, visibleTo);
+        if (cache.TryGet(query, out var cached)) return cached;
+        var startedAt = cache.Generation;
+        var rows = await QueryLevelsAsync(db, visibleTo, brewery, location, sku, null, ct);
+        cache.Store(query, startedAt, rows);
+        return rows;
+    }
+
+    private static async Task<List<StockRow>> QueryLevelsAsync(NpgsqlDataSource db, long? visibleTo,
+        string? brewery, string? location, string? sku, DateTimeOffset? asOf, CancellationToken ct)
     {
         await using var command = db.CreateCommand();
         // Now: the maintained levels. As of a past moment: derived from the ledger itself.
@@ -144,7 +158,7 @@ public static class StockApi
             .Add("br.slug = {0}", brewery, NpgsqlDbType.Text)
             .Add("l.code = {0}", location, NpgsqlDbType.Text)
             .Add("s.sku = {0}", sku, NpgsqlDbType.Text)
-            .Add($"(b.brewery_id = {{0}} OR l.kind IN {SharedKinds})", caller.IsLead ? null : caller.BreweryId, NpgsqlDbType.Bigint);
+            .Add($"(b.brewery_id = {{0}} OR l.kind IN {SharedKinds})", visibleTo, NpgsqlDbType.Bigint);
         command.CommandText = $"""
             SELECT s.sku, b.name, br.slug, b.format, l.code, l.name, l.kind, l.region, s.lot_code, s.units, b.units_per_case
             FROM ({levels}) s

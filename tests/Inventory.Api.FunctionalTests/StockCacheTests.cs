@@ -1,0 +1,136 @@
+using Inventory.Api.Stock;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Inventory.Api.FunctionalTests;
+
+/// <summary>
+/// Stock reads are cached and stay exact: whatever changes stock — this API, another replica, an
+/// operator's psql — is seen by the next read once PostgreSQL has notified it, and nothing stale survives
+/// a lost listener connection. Writes "from elsewhere" are made straight in this fixture's database.
+/// </summary>
+public sealed class StockCacheTests(InventoryApi api) : IClassFixture<InventoryApi>
+{
+    private const string Sku = "STFUT-EPAULE-473";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private StockReadCache Cache => api.Services.GetRequiredService<StockReadCache>();
+
+    private async Task<string> FridgeWithStockAsync(int units)
+    {
+        await Eventually.Holds(() => Task.FromResult(Cache.IsLive), Patience, "the API to listen to stock changes");
+        var code = $"frigo-{Guid.NewGuid():N}"[..20];
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/locations", new { code, name = code, kind = "coop_fridge", region = "Estrie" }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = Sku, units, to = code }));
+        return code;
+    }
+
+    private async Task<int> UnitsAsync(string location) =>
+        (await api.Lead.GetFromJsonAsync<JsonElement[]>($"/api/v1/stock?location={location}"))!.Sum(r => r.GetProperty("units").GetInt32());
+
+    /// <summary>Reads until the answer is in the cache (a read that raced a notification is not kept), and returns it.</summary>
+    private async Task<int> CachedUnitsAsync(string location)
+    {
+        var units = await Eventually.Returns(async () => (Units: await UnitsAsync(location), Cached: Cache.TryGet(new StockQuery(null, location, null, null), out _)),
+            read => read.Cached, Patience, $"the stock of {location} to be cached");
+        return units.Units;
+    }
+
+    /// <summary>Adds units to a level the way a write elsewhere would; with <paramref name="notify"/> false the trigger is off for this one transaction, as if its notification were lost.</summary>
+    private async Task AddUnitsElsewhereAsync(string location, int units, bool notify)
+    {
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        if (!notify) await Execute("ALTER TABLE stock_levels DISABLE TRIGGER stock_levels_changed");
+        await Execute("UPDATE stock_levels SET units = units + $1 WHERE sku = $2 AND location_id = (SELECT id FROM locations WHERE code = $3)", units, Sku, location);
+        if (!notify) await Execute("ALTER TABLE stock_levels ENABLE TRIGGER stock_levels_changed");
+        await tx.CommitAsync();
+
+        async Task Execute(string sql, params object[] parameters)
+        {
+            await using var command = new NpgsqlCommand(sql, connection, tx);
+            foreach (var value in parameters) command.Parameters.Add(new() { Value = value });
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    private async Task<int> ListenerPidAsync()
+    {
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT coalesce(max(pid), 0) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1", connection);
+        command.Parameters.Add(new() { Value = StockChangeListener.ApplicationName });
+        return (int)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task A_write_elsewhere_is_seen_once_PostgreSQL_notifies_it()
+    {
+        var fridge = await FridgeWithStockAsync(10);
+        Assert.Equal(10, await CachedUnitsAsync(fridge));
+
+        await AddUnitsElsewhereAsync(fridge, 5, notify: true);
+
+        await Eventually.Returns(() => UnitsAsync(fridge), units => units == 15, Patience, "the notified change in the next reads");
+    }
+
+    [Fact]
+    public async Task Reads_come_from_the_cache_until_a_change_is_notified()
+    {
+        var fridge = await FridgeWithStockAsync(10);
+        Assert.Equal(10, await CachedUnitsAsync(fridge));
+
+        await AddUnitsElsewhereAsync(fridge, 5, notify: false);
+        Assert.Equal(10, await UnitsAsync(fridge)); // served from the cache: nothing said the level changed
+
+        await using (var connection = new NpgsqlConnection(api.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var notify = new NpgsqlCommand($"NOTIFY {StockChangeListener.Channel}", connection);
+            await notify.ExecuteNonQueryAsync();
+        }
+        await Eventually.Returns(() => UnitsAsync(fridge), units => units == 15, Patience, "the level once a change is notified");
+    }
+
+    [Fact]
+    public async Task This_APIs_own_write_is_read_back_at_once_even_before_its_notification()
+    {
+        var fridge = await FridgeWithStockAsync(10);
+        Assert.Equal(10, await CachedUnitsAsync(fridge));
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using (var off = new NpgsqlCommand("ALTER TABLE stock_levels DISABLE TRIGGER stock_levels_changed", connection)) await off.ExecuteNonQueryAsync();
+        try
+        {
+            await InventoryApi.Created(api.StFut.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = Sku, units = 4, to = fridge }));
+            Assert.Equal(14, await UnitsAsync(fridge));
+        }
+        finally
+        {
+            await using var on = new NpgsqlCommand("ALTER TABLE stock_levels ENABLE TRIGGER stock_levels_changed", connection);
+            await on.ExecuteNonQueryAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_lost_listener_connection_leaves_nothing_stale_behind()
+    {
+        var fridge = await FridgeWithStockAsync(10);
+        Assert.Equal(10, await CachedUnitsAsync(fridge));
+        var listener = await ListenerPidAsync();
+        Assert.NotEqual(0, listener);
+
+        await using (var connection = new NpgsqlConnection(api.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var kill = new NpgsqlCommand("SELECT pg_terminate_backend($1)", connection);
+            kill.Parameters.Add(new() { Value = listener });
+            await kill.ExecuteNonQueryAsync();
+        }
+        await AddUnitsElsewhereAsync(fridge, 5, notify: false); // while nobody listens: no notification to miss but this one
+
+        await Eventually.Returns(ListenerPidAsync, pid => pid != 0 && pid != listener, Patience, "the listener to reconnect");
+        await Eventually.Holds(() => Task.FromResult(Cache.IsLive), Patience, "the cache to resume");
+        Assert.Equal(15, await UnitsAsync(fridge));
+    }
+}
