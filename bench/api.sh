@@ -20,6 +20,12 @@ port=5095
 start_api "$port" "$OUT/api.log"
 READ_URL="http://127.0.0.1:$port/api/v1/stock?brewery=saint-fut"
 curl -sf -H "X-Api-Key: $KEY" "$READ_URL" > /dev/null || { echo "the read endpoint does not answer" >&2; exit 1; }
+# The same API with its stock-read cache off (every read a PostgreSQL round trip), idle while the other runs.
+uncached_port=5097
+api_cached=$api
+Stock__CacheReads=false start_api "$uncached_port" "$OUT/api-uncached.log"
+trap 'kill $api $api_cached 2>/dev/null || true' EXIT
+UNCACHED_URL="http://127.0.0.1:$uncached_port/api/v1/stock?brewery=saint-fut"
 
 cat > "$OUT/post.lua" <<LUA
 wrk.method = "POST"
@@ -57,14 +63,27 @@ pg_run() { # pg_run CONNECTIONS → "tps p99ms". At most 64 clients: the server 
 
 # Warm-up (JIT, prepared statements, pool), not measured.
 wrk -t2 -c16 -d5s -H "X-Api-Key: $KEY" "$READ_URL" >/dev/null
-echo "| connections | GET my stock (rps) | p99 | pgbench same SQL (tps) | pgbench p99 | API ÷ pgbench | POST transfer (rps) | p99 | non-2xx |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+wrk -t2 -c16 -d5s -H "X-Api-Key: $KEY" "$UNCACHED_URL" >/dev/null
+echo "| connections | GET my stock (rps) | p99 | same, cache off (rps) | p99 | pgbench same SQL (tps) | pgbench p99 | API ÷ pgbench | cache off ÷ pgbench | POST transfer (rps) | p99 | non-2xx |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for c in $CONNECTIONS; do
   read -r read_rps read_p99 read_bad < <(wrk_run "$c" -H "X-Api-Key: $KEY" "$READ_URL")
+  read -r raw_rps raw_p99 raw_bad < <(wrk_run "$c" -H "X-Api-Key: $KEY" "$UNCACHED_URL")
   read -r pg_tps pg_p99 < <(pg_run "$c")
   read -r post_rps post_p99 post_bad < <(wrk_run "$c" -s "$OUT/post.lua" "http://127.0.0.1:$port/api/v1/movements")
-  printf '| %s | %s | %s ms | %s | %s ms | %.0f %% | %s | %s ms | %s |\n' "$c" "$read_rps" "$read_p99" "$pg_tps" "$pg_p99" "$(echo "100 * $read_rps / $pg_tps" | bc -l)" "$post_rps" "$post_p99" "$((read_bad + post_bad))"
+  printf '| %s | %s | %s ms | %s | %s ms | %s | %s ms | %.0f %% | %.0f %% | %s | %s ms | %s |\n' "$c" "$read_rps" "$read_p99" "$raw_rps" "$raw_p99" "$pg_tps" "$pg_p99" \
+    "$(echo "100 * $read_rps / $pg_tps" | bc -l)" "$(echo "100 * $raw_rps / $pg_tps" | bc -l)" "$post_rps" "$post_p99" "$((read_bad + raw_bad + post_bad))"
 done
+
+# Reads while stock moves: every transfer invalidates the cache, so most reads go to PostgreSQL again.
+WRITERS=${WRITERS:-4}
+wrk -t1 -c"$WRITERS" -d"${DURATION}s" --latency -s "$OUT/post.lua" "http://127.0.0.1:$port/api/v1/movements" > "$OUT/wrk-writers.txt" 2>&1 &
+writers=$!
+read -r mixed_rps mixed_p99 mixed_bad < <(wrk_run 64 -H "X-Api-Key: $KEY" "$READ_URL")
+wait "$writers"
+mixed_posts=$(awk '/Requests\/sec/ { printf "%.0f", $2 }' "$OUT/wrk-writers.txt")
+echo
+echo "Reads at 64 connections while $WRITERS connections post transfers: $mixed_rps rps, p99 $mixed_p99 ms (non-2xx: $mixed_bad); transfers meanwhile: $mixed_posts/s."
 
 # Exactness: levels equal the ledger, and the units that left the brewery arrived at the fridge.
 drift=$(psql_ -d bench_api -c "SELECT count(*) FROM (SELECT sku, location_id, lot_code, sum(d)::int AS units FROM (

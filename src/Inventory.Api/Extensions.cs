@@ -86,7 +86,9 @@ public static class Extensions
         services.AddScoped<FleetReader>();
         services.AddMemoryCache();
         services.AddSingleton<StockReadCache>();
-        services.AddHostedService<StockChangeListener>();
+        // The cache serves only while its listener is connected, so without the listener every read goes to
+        // PostgreSQL. Off for a database reached through a pooler in transaction mode, where LISTEN cannot work.
+        if (builder.Configuration.GetValue("Stock:CacheReads", defaultValue: true)) services.AddHostedService<StockChangeListener>();
         services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Dashboard";
