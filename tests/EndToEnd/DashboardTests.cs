@@ -145,6 +145,15 @@ public sealed class DashboardTests
 
         await festival.GetByRole(AriaRole.Button, new() { Name = "Adopter l'allocation suggérée" }).ClickAsync();
         await Assertions.Expect(festival.Locator("tr[data-kiosk='k2']")).ToContainTextAsync("STFUT-BLONDE-473");
+        // Then one kiosk's level set by hand, the others kept as adopted.
+        var adopted = await platform.ScalarAsync(AllocationSql, "k2", "STFUT-BLONDE-473");
+        await festival.GetByText("Modifier l'allocation, kiosque par kiosque").ClickAsync();
+        var editor = festival.Locator("form.allocation");
+        await editor.GetByLabel("Niveau de STFUT-BLONDE-473 au kiosque k1").FillAsync("48");
+        await editor.GetByRole(AriaRole.Button, new() { Name = "Enregistrer l'allocation" }).ClickAsync();
+        await Assertions.Expect(festival.Locator("tr[data-kiosk='k1']")).ToContainTextAsync("STFUT-BLONDE-473 : 48 u");
+        Assert.Equal(48, await platform.ScalarAsync(AllocationSql, "k1", "STFUT-BLONDE-473"));
+        Assert.Equal(adopted, await platform.ScalarAsync(AllocationSql, "k2", "STFUT-BLONDE-473"));
         // The beer goes out to the kiosks; after the event two kinds come back, each on its own line.
         foreach (var (sku, from, kiosk, units) in new[] { ("STFUT-BLONDE-473", "saint-fut-brasserie", "k1", 30), ("QUAI-BLONDE-473", "du-quai-brasserie", "k2", 20) })
             (await platform.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku, units, from, to = $"festif-trois-rivieres-{kiosk}" })).EnsureSuccessStatusCode();
@@ -213,4 +222,9 @@ public sealed class DashboardTests
         await SignInAsync(page, platform.ApiUrl, "lea", "not the password");
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("incorrect");
     }
+
+    private const string AllocationSql = """
+        SELECT a.par_units FROM kiosk_allocations a JOIN kiosks k ON k.id = a.kiosk_id JOIN festivals f ON f.id = k.festival_id
+        WHERE f.code = 'festif-trois-rivieres' AND k.code = $1 AND a.sku = $2
+        """;
 }

@@ -128,11 +128,12 @@ public sealed class Platform : IAsyncDisposable
         return JsonSerializer.Deserialize<JsonElement>(await File.ReadAllTextAsync(summary));
     }
 
-    public async Task<long> ScalarAsync(string sql)
+    public async Task<long> ScalarAsync(string sql, params object[] parameters)
     {
         await using var connection = new NpgsqlConnection(_postgres.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in parameters) command.Parameters.Add(new NpgsqlParameter { Value = value });
         return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, CultureInfo.InvariantCulture);
     }
 

@@ -38,6 +38,20 @@ public sealed class FestivalsModel(NpgsqlDataSource db) : PageModel
             if (await FestivalsApi.SuggestedAsync(db, festival, ct) is { } suggested) _suggested[festival.Code] = suggested;
     }
 
+    /// <summary>
+    /// The allocation as the lead edits it: every kiosk × SKU that is allocated or suggested, with its
+    /// current par level and the suggestion beside it.
+    /// </summary>
+    public IReadOnlyList<AllocationEdit> AllocationRows(FestivalView festival)
+    {
+        var suggested = _suggested.GetValueOrDefault(festival.Code, []);
+        return festival.Allocation.Select(a => (a.Kiosk, a.Sku)).Union(suggested.Select(s => (s.Kiosk, s.Sku)))
+            .Select(key => new AllocationEdit(key.Kiosk, key.Sku,
+                festival.Allocation.FirstOrDefault(a => a.Kiosk == key.Kiosk && a.Sku == key.Sku)?.ParUnits,
+                suggested.FirstOrDefault(s => s.Kiosk == key.Kiosk && s.Sku == key.Sku)?.ParUnits))
+            .OrderBy(r => r.Kiosk, StringComparer.Ordinal).ThenBy(r => r.Sku, StringComparer.Ordinal).ToList();
+    }
+
     public string SuggestedJson(string code) => JsonSerializer.Serialize(
         _suggested.GetValueOrDefault(code, []).Select(s => new { kiosk = s.Kiosk, sku = s.Sku, parUnits = s.ParUnits }));
 
@@ -47,3 +61,6 @@ public sealed class FestivalsModel(NpgsqlDataSource db) : PageModel
             : $"{s.Sum(x => x.ParUnits)} unités, {s.Select(x => x.Sku).Distinct().Count()} bières ({s[0].Basis})"
         : english ? "none (the participating breweries have no beer)" : "aucune (pas de bière chez les brasseries participantes)";
 }
+
+/// <summary>One kiosk × SKU line of the allocation editor.</summary>
+public sealed record AllocationEdit(string Kiosk, string Sku, int? ParUnits, int? Suggested);
