@@ -16,6 +16,9 @@ public class InventoryApi : IAsyncLifetime
     /// <summary>Connection string settings of the API's pool.</summary>
     protected virtual string PoolSettings => "Maximum Pool Size=1;Timeout=4";
 
+    /// <summary>Settings a derived fixture changes, as configuration keys (e.g. <c>Stock:CacheReads</c>).</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
+
     private TestDatabase _database = null!;
     private WebApplicationFactory<Program> _factory = null!;
 
@@ -44,6 +47,7 @@ public class InventoryApi : IAsyncLifetime
             web.UseSetting("ConnectionStrings:Inventory", $"{_database.ConnectionString};{PoolSettings}");
             web.UseSetting("Influx:Url", LocalServices.Current.InfluxUrl.ToString());
             web.UseSetting("Influx:Database", influxDatabase);
+            foreach (var (key, value) in Settings) web.UseSetting(key, value);
         });
         Anonymous = _factory.CreateClient();
         var accounts = _factory.Services.GetRequiredService<Accounts>();
@@ -131,4 +135,10 @@ public static class ProblemAssert
 public sealed class ConcurrentInventoryApi : InventoryApi
 {
     protected override string PoolSettings => $"Maximum Pool Size={Inventory.Api.DatabaseOptions.DefaultPoolSize}";
+}
+
+/// <summary>The API with its stock-read cache turned off (<c>Stock__CacheReads=false</c>).</summary>
+public sealed class UncachedInventoryApi : InventoryApi
+{
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Stock:CacheReads"] = "false" };
 }

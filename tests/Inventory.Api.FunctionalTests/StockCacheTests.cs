@@ -35,33 +35,9 @@ public sealed class StockCacheTests(InventoryApi api) : IClassFixture<InventoryA
         return units.Units;
     }
 
-    /// <summary>Adds units to a level the way a write elsewhere would; with <paramref name="notify"/> false the trigger is off for this one transaction, as if its notification were lost.</summary>
-    private async Task AddUnitsElsewhereAsync(string location, int units, bool notify)
-    {
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        if (!notify) await Execute("ALTER TABLE stock_levels DISABLE TRIGGER stock_levels_changed");
-        await Execute("UPDATE stock_levels SET units = units + $1 WHERE sku = $2 AND location_id = (SELECT id FROM locations WHERE code = $3)", units, Sku, location);
-        if (!notify) await Execute("ALTER TABLE stock_levels ENABLE TRIGGER stock_levels_changed");
-        await tx.CommitAsync();
+    private Task AddUnitsElsewhereAsync(string location, int units, bool notify) => StockElsewhere.AddUnitsAsync(api.ConnectionString, Sku, location, units, notify);
 
-        async Task Execute(string sql, params object[] parameters)
-        {
-            await using var command = new NpgsqlCommand(sql, connection, tx);
-            foreach (var value in parameters) command.Parameters.Add(new() { Value = value });
-            await command.ExecuteNonQueryAsync();
-        }
-    }
-
-    private async Task<int> ListenerPidAsync()
-    {
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT coalesce(max(pid), 0) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1", connection);
-        command.Parameters.Add(new() { Value = StockChangeListener.ApplicationName });
-        return (int)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<int> ListenerPidAsync() => StockElsewhere.ListenerPidAsync(api.ConnectionString);
 
     [Fact]
     public async Task A_write_elsewhere_is_seen_once_PostgreSQL_notifies_it()
@@ -132,5 +108,60 @@ public sealed class StockCacheTests(InventoryApi api) : IClassFixture<InventoryA
         await Eventually.Returns(ListenerPidAsync, pid => pid != 0 && pid != listener, Patience, "the listener to reconnect");
         await Eventually.Holds(() => Task.FromResult(Cache.IsLive), Patience, "the cache to resume");
         Assert.Equal(15, await UnitsAsync(fridge));
+    }
+}
+
+/// <summary>Changes made straight in a fixture's database, as another replica or an operator would, and who listens there.</summary>
+internal static class StockElsewhere
+{
+    /// <summary>Adds units to a level the way a write elsewhere would; with <paramref name="notify"/> false the trigger is off for this one transaction, as if its notification were lost.</summary>
+    public static async Task AddUnitsAsync(string connectionString, string sku, string location, int units, bool notify)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        if (!notify) await Execute("ALTER TABLE stock_levels DISABLE TRIGGER stock_levels_changed");
+        await Execute("UPDATE stock_levels SET units = units + $1 WHERE sku = $2 AND location_id = (SELECT id FROM locations WHERE code = $3)", units, sku, location);
+        if (!notify) await Execute("ALTER TABLE stock_levels ENABLE TRIGGER stock_levels_changed");
+        await tx.CommitAsync();
+
+        async Task Execute(string sql, params object[] parameters)
+        {
+            await using var command = new NpgsqlCommand(sql, connection, tx);
+            foreach (var value in parameters) command.Parameters.Add(new() { Value = value });
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    public static async Task<int> ListenerPidAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT coalesce(max(pid), 0) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1", connection);
+        command.Parameters.Add(new() { Value = StockChangeListener.ApplicationName });
+        return (int)(await command.ExecuteScalarAsync())!;
+    }
+}
+
+/// <summary>With <c>Stock__CacheReads=false</c> there is no listener and every read goes to PostgreSQL.</summary>
+public sealed class UncachedStockTests(UncachedInventoryApi api) : IClassFixture<UncachedInventoryApi>
+{
+    [Fact]
+    public async Task With_the_cache_off_every_read_sees_the_database_as_it_is()
+    {
+        var fridge = $"frigo-{Guid.NewGuid():N}"[..20];
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/locations", new { code = fridge, name = fridge, kind = "coop_fridge", region = "Estrie" }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = "STFUT-EPAULE-473", units = 10, to = fridge }));
+        Assert.Equal(10, await UnitsAsync());
+        Assert.Equal(10, await UnitsAsync());
+
+        await StockElsewhere.AddUnitsAsync(api.ConnectionString, "STFUT-EPAULE-473", fridge, 5, notify: false);
+
+        Assert.Equal(15, await UnitsAsync());
+        Assert.Equal(0, await StockElsewhere.ListenerPidAsync(api.ConnectionString));
+        Assert.False(api.Services.GetRequiredService<StockReadCache>().IsLive);
+
+        async Task<int> UnitsAsync() =>
+            (await api.Lead.GetFromJsonAsync<JsonElement[]>($"/api/v1/stock?location={fridge}"))!.Sum(r => r.GetProperty("units").GetInt32());
     }
 }
