@@ -1,3 +1,6 @@
+using Inventory.Api.Auth;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Inventory.Api.FunctionalTests;
 
 /// <summary>Each role × each capability: 401 without credentials, 403 when the role does not allow it.</summary>
@@ -73,6 +76,43 @@ public sealed class AuthorizationTests(InventoryApi api) : IClassFixture<Invento
         await using var keys = new Npgsql.NpgsqlCommand("SELECT count(*) FROM api_keys WHERE encode(key_hash, 'escape') LIKE '%' || $1 || '%'", connection);
         keys.Parameters.Add(new() { Value = api.GatewayKey.Split('_', 3)[2] });
         Assert.Equal(0L, await keys.ExecuteScalarAsync());
+    }
+}
+
+public sealed class ApiKeyAdministrationTests(InventoryApi api) : IClassFixture<InventoryApi>
+{
+    private static readonly object EmptyReport = new { };
+
+    [Fact]
+    public async Task A_key_made_with_replace_revokes_the_live_keys_of_its_name_so_a_script_run_ten_times_leaves_one()
+    {
+        var accounts = api.Services.GetRequiredService<Accounts>();
+        var keys = new List<string>();
+        for (var run = 0; run < 10; run++)
+            keys.Add(await accounts.CreateApiKeyAsync("local gateway", Roles.Gateway, null, replace: true));
+
+        var live = (await accounts.ListApiKeysAsync()).Where(k => k.Name == "local gateway" && k.RevokedAt is null).ToList();
+        Assert.Single(live);
+        Assert.True(Inventory.Api.Auth.ApiKeys.TryParsePrefix(keys[^1], out var newest));
+        Assert.Equal(newest, live[0].Prefix);
+        // The replaced key is refused; the newest answers as a gateway (400: the empty report is bad input).
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.WithApiKey(keys[0]).PostAsJsonAsync("/api/v1/device-reports/sales", EmptyReport)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.WithApiKey(keys[^1]).PostAsJsonAsync("/api/v1/device-reports/sales", EmptyReport)).StatusCode);
+        // Other keys are not touched by a replace of another name.
+        Assert.Contains(await accounts.ListApiKeysAsync(), k => k.Name == "gateway" && k.RevokedAt is null);
+    }
+
+    [Fact]
+    public async Task A_revoked_key_is_refused_and_revoking_it_again_says_no_live_key()
+    {
+        var accounts = api.Services.GetRequiredService<Accounts>();
+        var key = await accounts.CreateApiKeyAsync("to revoke", Roles.Gateway, null);
+        Assert.True(Inventory.Api.Auth.ApiKeys.TryParsePrefix(key, out var prefix));
+
+        Assert.True(await accounts.RevokeApiKeyAsync(prefix));
+        Assert.False(await accounts.RevokeApiKeyAsync(prefix));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.WithApiKey(key).PostAsJsonAsync("/api/v1/device-reports/sales", EmptyReport)).StatusCode);
+        Assert.Contains(await accounts.ListApiKeysAsync(), k => k.Prefix == prefix && k.RevokedAt is not null);
     }
 }
 

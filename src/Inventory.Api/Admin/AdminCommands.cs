@@ -13,8 +13,11 @@ public static class AdminCommands
     private const string Usage = """
         usage: Inventory.Api admin <command>
           migrate                                   apply pending database migrations
-          create-key --role <lead|brewer|gateway> --name <name> [--brewery <slug>]
-                                                    create an API key; the key is the last line printed (shown once)
+          create-key --role <lead|brewer|gateway> --name <name> [--brewery <slug>] [--replace]
+                                                    create an API key; the key is the last line printed (shown once);
+                                                    --replace revokes the live keys of the same name
+          list-keys                                 every API key: prefix, name, role, brewery, created, revoked
+          revoke-key --prefix <12 hex digits>       revoke a key (frigo_<prefix>_…)
           create-user --username <u> --name <display name> --role <lead|brewer> [--brewery <slug>]
                       (--password-stdin | --password <p>)
                                                     create or update a person's account
@@ -42,9 +45,20 @@ public static class AdminCommands
                     Console.WriteLine($"applied {migrated} migration(s)");
                     return 0;
                 case "create-key":
-                    var key = await accounts.CreateApiKeyAsync(Required(options, "name"), Required(options, "role"), options.GetValueOrDefault("brewery"));
+                    var key = await accounts.CreateApiKeyAsync(Required(options, "name"), Required(options, "role"), options.GetValueOrDefault("brewery"),
+                        replace: options.ContainsKey("replace"));
                     Console.WriteLine($"API key for {options["name"]} ({options["role"]}), shown once:");
                     Console.WriteLine(key);
+                    return 0;
+                case "list-keys":
+                    Console.WriteLine("prefix\tname\trole\tbrewery\tcreated\trevoked");
+                    foreach (var row in await accounts.ListApiKeysAsync())
+                        Console.WriteLine($"{row.Prefix}\t{row.Name}\t{row.Role}\t{row.Brewery ?? "-"}\t{row.CreatedAt:u}\t{(row.RevokedAt is { } at ? at.ToString("u") : "live")}");
+                    return 0;
+                case "revoke-key":
+                    var prefix = Required(options, "prefix");
+                    if (!await accounts.RevokeApiKeyAsync(prefix)) { Console.Error.WriteLine($"admin revoke-key: no live key with prefix {prefix}"); return 1; }
+                    Console.WriteLine($"key {prefix} revoked");
                     return 0;
                 case "create-user":
                     var password = options.ContainsKey("password-stdin") ? Console.In.ReadLine()?.TrimEnd('\r', '\n') ?? "" : Required(options, "password");

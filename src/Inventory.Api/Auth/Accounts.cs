@@ -28,19 +28,57 @@ public sealed class Accounts(NpgsqlDataSource db)
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
-    public async Task<string> CreateApiKeyAsync(string name, string role, string? brewerySlug, CancellationToken ct = default)
+    /// <summary>
+    /// A new API key, shown once. With <paramref name="replace"/>, the live keys of the same name are revoked
+    /// in the same transaction: a script that makes its key on every start leaves one live key, not one per start.
+    /// </summary>
+    public async Task<string> CreateApiKeyAsync(string name, string role, string? brewerySlug, bool replace = false, CancellationToken ct = default)
     {
         if (!Roles.All.Contains(role)) throw new ArgumentException($"role must be one of {string.Join(", ", Roles.All)}", nameof(role));
         var breweryId = await BreweryIdAsync(brewerySlug, role, ct);
         var (key, prefix, hash) = ApiKeys.Create();
-        await using var command = db.CreateCommand("INSERT INTO api_keys (name, key_prefix, key_hash, role, brewery_id) VALUES ($1, $2, $3, $4, $5)");
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (replace)
+        {
+            await using var revoke = new NpgsqlCommand("UPDATE api_keys SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL", connection, transaction);
+            revoke.Parameters.Add(new() { Value = name });
+            await revoke.ExecuteNonQueryAsync(ct);
+        }
+        await using var command = new NpgsqlCommand("INSERT INTO api_keys (name, key_prefix, key_hash, role, brewery_id) VALUES ($1, $2, $3, $4, $5)", connection, transaction);
         command.Parameters.Add(new() { Value = name });
         command.Parameters.Add(new() { Value = prefix });
         command.Parameters.Add(new() { Value = hash });
         command.Parameters.Add(new() { Value = role });
         command.Parameters.Add(new() { Value = (object?)breweryId ?? DBNull.Value });
         await command.ExecuteNonQueryAsync(ct);
+        await transaction.CommitAsync(ct);
         return key;
+    }
+
+    public sealed record ApiKeyRow(long Id, string Prefix, string Name, string Role, string? Brewery, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+
+    public async Task<IReadOnlyList<ApiKeyRow>> ListApiKeysAsync(CancellationToken ct = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT k.id, k.key_prefix, k.name, k.role, b.slug, k.created_at, k.revoked_at
+            FROM api_keys k LEFT JOIN breweries b ON b.id = k.brewery_id ORDER BY k.id
+            """);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<ApiKeyRow>();
+        while (await reader.ReadAsync(ct))
+            rows.Add(new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5),
+                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6)));
+        return rows;
+    }
+
+    /// <summary>Revokes a live key by its prefix (the 12 hex digits after <c>frigo_</c>); false if none is live.</summary>
+    public async Task<bool> RevokeApiKeyAsync(string prefix, CancellationToken ct = default)
+    {
+        await using var command = db.CreateCommand("UPDATE api_keys SET revoked_at = now() WHERE key_prefix = $1 AND revoked_at IS NULL");
+        command.Parameters.Add(new() { Value = prefix });
+        return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
     /// <summary>The principal of a person whose password checks out, or null.</summary>
