@@ -28,7 +28,7 @@ cpu_seconds() { awk '{ print ($14 + $15) / 100 }' "/proc/$1/stat"; }
 # may come back). Between benchmark runs that would slow the broker down, so each run ends by connecting
 # with the same client id and a clean start, which discards that session.
 forget_session() { timeout 5 mosquitto_sub -h "$Mqtt__Host" -p "$Mqtt__Port" -u "$Mqtt__Username" -P "$Mqtt__Password" -i "$1" -t coop/v1/cleanup -W 1 -V mqttv5 >/dev/null 2>&1 || true; }
-MOSQ_PID=$(cat "$FRIGO_DATA_DIR/mosquitto/mosquitto.pid")
+MOSQ_PID=$(cat "$FRIGO_SERVICE_HOME/mosquitto/mosquitto.pid")
 INFLUX_PID=$(cat "$FRIGO_DATA_DIR/influxdb/influxd.pid")
 # CPU-seconds of the broker and InfluxDB over a phase: on a small machine they share the cores with the gateway.
 phase_cpu() { echo "$(cpu_seconds "$MOSQ_PID") $(cpu_seconds "$INFLUX_PID")"; }
