@@ -73,7 +73,7 @@ for devices in $DEVICES; do
   spool="$OUT/spool-$tag"; rm -rf "$spool"
   port=5091
   ASPNETCORE_CONTENTROOT="$(dirname "$GW")" Urls="http://127.0.0.1:$port" Influx__Database="$db" Spool__Directory="$spool" \
-    Mqtt__ClientId="gw-bench-$tag" Mqtt__SharedGroup="bench-$tag" Mqtt__SessionExpirySeconds=300 Inventory__BaseUrl= \
+    Mqtt__ClientId="gateway:bench-$tag" Mqtt__SharedGroup="bench-$tag" Mqtt__SessionExpirySeconds=300 Inventory__BaseUrl= \
     Logging__LogLevel__Default=Warning dotnet "$GW" > "$OUT/gateway-$tag.log" 2>&1 &
   gw=$!
   wait_ready "http://127.0.0.1:$port/readyz" "the gateway (log: $OUT/gateway-$tag.log)"
@@ -129,7 +129,7 @@ if [ "$SOAK" -gt 0 ]; then
   influx_q "" "DROP DATABASE $db" >/dev/null 2>&1 || true
   curl -sf -XPOST "$INFLUX/query" --data-urlencode "q=CREATE DATABASE $db" > /dev/null
   ASPNETCORE_CONTENTROOT="$(dirname "$GW")" Urls="http://127.0.0.1:$port" Influx__Database="$db" Spool__Directory="$OUT/spool-$tag" \
-    Mqtt__ClientId="gw-$tag" Mqtt__SharedGroup="$tag" Mqtt__SessionExpirySeconds=300 Inventory__BaseUrl= Logging__LogLevel__Default=Warning \
+    Mqtt__ClientId="gateway:$tag" Mqtt__SharedGroup="$tag" Mqtt__SessionExpirySeconds=300 Inventory__BaseUrl= Logging__LogLevel__Default=Warning \
     dotnet "$GW" > "$OUT/gateway-$tag.log" 2>&1 &
   gw=$!
   wait_ready "http://127.0.0.1:$port/readyz" "the gateway (log: $OUT/gateway-$tag.log)"

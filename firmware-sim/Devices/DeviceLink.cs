@@ -111,6 +111,9 @@ public sealed record BrokerSettings(string Host, int Port, string? DeviceSecret,
         var host = Env("Mqtt__Host");
         if (host.Length == 0) throw new InvalidOperationException("Mqtt__Host is not set: run `eval \"$(scripts/services env)\"` first");
         if (!int.TryParse(Env("Mqtt__Port"), out var port)) port = 1883;
-        return new BrokerSettings(host, port, sharedAccount ? null : Env("Simulator__DeviceSecret"), Env("Simulator__Username"), Env("Simulator__Password"));
+        // Devices with their own accounts connect on the devices' listener when it is a port of its own.
+        var deviceSecret = sharedAccount ? null : Env("Simulator__DeviceSecret");
+        if (deviceSecret is { Length: > 0 } && int.TryParse(Env("Simulator__DevicePort"), out var devicePort)) port = devicePort;
+        return new BrokerSettings(host, port, deviceSecret, Env("Simulator__Username"), Env("Simulator__Password"));
     }
 }

@@ -33,6 +33,7 @@ public static class Extensions
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton(sp => new GatewayHealth(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<BatchOptions>>().Value.StallAfter));
         services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(GatewayMetrics.MeterName)
             .AddView(GatewayMetrics.IngestDelayName, new ExplicitBucketHistogramConfiguration { Boundaries = GatewayMetrics.DelayBuckets })
             .AddPrometheusExporter());
@@ -88,6 +89,7 @@ public static class Extensions
             sp.GetRequiredService<IOptions<BatchOptions>>().Value,
             sp.GetRequiredService<IOptions<AlertOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<GatewayHealth>(),
             sp.GetRequiredService<ILogger<IngestionProcessor>>()));
         services.AddHostedService<GatewayWorker>();
         return builder;
@@ -95,7 +97,10 @@ public static class Extensions
 
     public static WebApplication MapGatewayEndpoints(this WebApplication app)
     {
-        app.MapGet("/healthz", () => TypedResults.Ok("alive"));
+        // Live = every loop running and no batch stuck (a full spool is not stuck); otherwise 503, so that
+        // an orchestrator restarts the gateway instead of keeping a consumer that does nothing.
+        app.MapGet("/healthz", IResult (GatewayHealth health, GatewayMqttClient mqtt) =>
+            health.Problem(mqtt.IsConnected) is { } problem ? TypedResults.Problem(problem, statusCode: 503) : TypedResults.Ok("alive"));
         app.MapGet("/readyz", IResult (GatewayMqttClient mqtt, GatewaySinks sinks, IOptions<SpoolOptions> spool) =>
         {
             // Ready = connected and subscribed, and able to accept work: a sink that is down while its

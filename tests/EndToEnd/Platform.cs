@@ -77,7 +77,7 @@ public sealed class Platform : IAsyncDisposable
             ["Mqtt__Port"] = services.MqttPort.ToString(CultureInfo.InvariantCulture),
             ["Mqtt__Username"] = services.GatewayMqttUser,
             ["Mqtt__Password"] = services.GatewayMqttPassword,
-            ["Mqtt__ClientId"] = $"gw-e2e-{id}",
+            ["Mqtt__ClientId"] = $"gateway:e2e-{id}",
             ["Mqtt__SharedGroup"] = $"e2e-{id}",
             ["Mqtt__SessionExpirySeconds"] = "120",
             ["Influx__Url"] = services.InfluxUrl.ToString(),

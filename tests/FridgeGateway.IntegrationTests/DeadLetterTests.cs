@@ -52,8 +52,16 @@ public sealed class DeadLetterTests
         foreach (var (topic, payload, reason) in bad)
         {
             // Every gateway of a concurrently running test sees this traffic too, so a letter may come more than once.
+            // The letter carries the payload's first 4 KiB, its size and its SHA-256 (never more, whatever was sent).
+            var bytes = Encoding.UTF8.GetBytes(payload);
             var matching = received.Where(l => l.GetProperty("topic").GetString() == topic
-                && Encoding.UTF8.GetString(Convert.FromBase64String(l.GetProperty("payloadBase64").GetString()!)) == payload).ToList();
+                && l.GetProperty("payloadSha256").GetString() == Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))).ToList();
+            Assert.All(matching, letter =>
+            {
+                Assert.Equal(bytes.Length, letter.GetProperty("payloadBytes").GetInt32());
+                Assert.Equal(bytes.AsSpan(0, Math.Min(bytes.Length, 4096)).ToArray(), Convert.FromBase64String(letter.GetProperty("payloadBase64").GetString()!));
+                Assert.Equal(bytes.Length > 4096, letter.GetProperty("payloadTruncated").GetBoolean());
+            });
             Assert.True(matching.Count > 0, $"no dead letter for {payload[..Math.Min(60, payload.Length)]}");
             Assert.All(matching, letter =>
             {

@@ -47,7 +47,7 @@ public sealed class GatewayHarness : IAsyncDisposable
             ["Mqtt__Port"] = services.MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Mqtt__Username"] = services.GatewayMqttUser,
             ["Mqtt__Password"] = services.GatewayMqttPassword,
-            ["Mqtt__ClientId"] = $"gw-it-{harness.Name}",
+            ["Mqtt__ClientId"] = $"gateway:it-{harness.Name}",
             ["Mqtt__SharedGroup"] = $"it-{harness.Name}",
             ["Mqtt__SessionExpirySeconds"] = "120",
             ["Influx__Url"] = harness.InfluxGate.Url.ToString(),

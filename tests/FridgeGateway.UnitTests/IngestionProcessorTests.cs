@@ -3,6 +3,7 @@ using FridgeGateway.Alerts;
 using FridgeGateway.Contract;
 using FridgeGateway.Ingestion;
 using FridgeGateway.Mqtt;
+using FridgeGateway.Observability;
 using FridgeGateway.Sinks;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -40,7 +41,7 @@ public sealed class IngestionProcessorTests : IDisposable
     private IngestionProcessor Processor(GatewaySinks sinks) => new(
         new MessageParser(TimestampPolicy.Default), new AlertEngine(_ => new AlertThresholds()),
         new AlertStateStore(Path.Combine(_dir, "alerts.json")), sinks, _publisher, Metrics(), new BatchOptions(), new AlertOptions(),
-        _time, NullLogger<IngestionProcessor>.Instance);
+        _time, new GatewayHealth(_time, TimeSpan.FromMinutes(2)), NullLogger<IngestionProcessor>.Instance);
 
     private InboundMessage Message(string topic, string json, string? label = null) =>
         new(topic, Encoding.UTF8.GetBytes(json), _time.GetUtcNow(), _ => { _events.Add($"ack:{label ?? topic}"); return Task.CompletedTask; });
@@ -105,22 +106,21 @@ public sealed class IngestionProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task A_dead_letter_that_cannot_be_published_holds_the_ack_until_it_can()
+    public async Task A_dead_letter_that_cannot_be_published_never_holds_the_ack_of_its_batch()
     {
         Directory.CreateDirectory(_dir);
         var processor = Processor(new GatewaySinks(Sink(RecordingWriter("influx"), Path.Combine(_dir, "i")), null));
         var attempts = 0;
         _publisher.PublishAsync(default!, default!, default, default, default).ReturnsForAnyArgs(_ =>
-            ++attempts < 3 ? throw new InvalidOperationException("not connected") : Task.CompletedTask);
+        {
+            attempts++;
+            throw new InvalidOperationException("packet too large");
+        });
 
-        var processing = processor.ProcessAsync([Message("coop/v1/fridges/fridge-t-01/telemetry", "nope")], _stop.Token);
-        while (attempts < 1) await Task.Delay(5, _stop.Token);
-        Assert.DoesNotContain(_events, e => e.StartsWith("ack:"));
-        while (!processing.IsCompleted) { _time.Advance(TimeSpan.FromSeconds(1)); await Task.Delay(5, _stop.Token); }
-        await processing;
+        await processor.ProcessAsync([Message("coop/v1/fridges/fridge-t-01/telemetry", "nope", "bad"), Telemetry(1)], _stop.Token);
 
-        Assert.Equal(3, attempts);
-        Assert.Single(_events, e => e.StartsWith("ack:"));
+        Assert.Equal(1, attempts);
+        Assert.Equal(["influx:fridge-t-01:1", "ack:bad", "ack:fridge-t-01:1"], _events);
     }
 
     [Fact]

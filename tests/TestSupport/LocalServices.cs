@@ -26,7 +26,10 @@ public sealed class LocalServices
 
     public string PostgresConnectionString => this["ConnectionStrings__Inventory"];
     public string MqttHost => this["Mqtt__Host"];
+    /// <summary>The services' listener (gateway, simulator account).</summary>
     public int MqttPort => int.Parse(this["Mqtt__Port"]);
+    /// <summary>The devices' listener (each device's own account; client id = username).</summary>
+    public int DeviceMqttPort => int.Parse(this["Simulator__DevicePort"]);
     public string GatewayMqttUser => this["Mqtt__Username"];
     public string GatewayMqttPassword => this["Mqtt__Password"];
     public string SimulatorMqttUser => this["Simulator__Username"];

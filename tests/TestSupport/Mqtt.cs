@@ -12,8 +12,9 @@ public static class Mqtt
     public static Task<IMqttClient> ConnectAsSimulatorAsync(string? clientId = null) =>
         ConnectAsync(LocalServices.Current.SimulatorMqttUser, LocalServices.Current.SimulatorMqttPassword, clientId);
 
-    public static Task<IMqttClient> ConnectAsDeviceAsync(string deviceId) =>
-        ConnectAsync(deviceId, LocalServices.Current.DevicePassword(deviceId), deviceId);
+    /// <summary>A device on the devices' listener, with its own account (the broker makes its client id its username).</summary>
+    public static Task<IMqttClient> ConnectAsDeviceAsync(string deviceId, string? clientId = null) =>
+        ConnectAsync(deviceId, LocalServices.Current.DevicePassword(deviceId), clientId ?? deviceId, LocalServices.Current.DeviceMqttPort);
 
     /// <summary>
     /// Discards a stopped gateway's persistent session (a connect with its client id and a clean start):
@@ -25,12 +26,12 @@ public static class Mqtt
         await client.DisconnectAsync();
     }
 
-    public static async Task<IMqttClient> ConnectAsync(string username, string password, string? clientId = null)
+    public static async Task<IMqttClient> ConnectAsync(string username, string password, string? clientId = null, int? port = null)
     {
         var services = LocalServices.Current;
         var client = new MqttClientFactory().CreateMqttClient();
         var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(services.MqttHost, services.MqttPort)
+            .WithTcpServer(services.MqttHost, port ?? services.MqttPort)
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId(clientId ?? $"test-{Guid.NewGuid():N}")
             .WithCredentials(username, password)

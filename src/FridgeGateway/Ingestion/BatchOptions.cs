@@ -17,6 +17,8 @@ public sealed class BatchOptions
     public TimeSpan FutureTolerance { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>A <c>ts</c> older than this is implausible (an unset clock) and replaced by the receive time.</summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(30);
+    /// <summary>A loop that has not run, or a batch that keeps failing, for this long makes <c>/healthz</c> answer 503.</summary>
+    public TimeSpan StallAfter { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 public sealed class BatchOptionsValidator : IValidateOptions<BatchOptions>
@@ -29,6 +31,7 @@ public sealed class BatchOptionsValidator : IValidateOptions<BatchOptions>
         if (o.MaxInFlightBatches is < 1 or > 64) errors.Add("Batch__MaxInFlightBatches must be within 1..64");
         if (o.RememberedMessages < 1000) errors.Add("Batch__RememberedMessages must be >= 1000");
         if (o.FutureTolerance < TimeSpan.Zero) errors.Add("Batch__FutureTolerance must not be negative");
+        if (o.StallAfter < TimeSpan.FromSeconds(2) || o.StallAfter > TimeSpan.FromHours(1)) errors.Add("Batch__StallAfter must be within 2 s..1 h");
         if (o.MaxAge <= TimeSpan.FromHours(1)) errors.Add("Batch__MaxAge must be more than an hour: devices send hours-late buffers");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

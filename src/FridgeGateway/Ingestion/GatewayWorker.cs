@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using FridgeGateway.Mqtt;
+using FridgeGateway.Observability;
 using FridgeGateway.Sinks;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +16,7 @@ public sealed class GatewayWorker(
     IngestionProcessor processor,
     GatewaySinks sinks,
     IOptions<MqttOptions> mqttOptions,
+    GatewayHealth health,
     ILogger<GatewayWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -28,23 +30,19 @@ public sealed class GatewayWorker(
         if (sinks.Inventory is null)
             logger.LogWarning("Inventory__BaseUrl is not set: sales and stock counts go to InfluxDB only, not to the inventory API");
 
-        var tasks = new List<Task>
+        var loops = new Dictionary<Task, string>
         {
-            Task.Run(() => mqtt.RunAsync(channel.Writer, stoppingToken), stoppingToken),
-            Task.Run(() => processor.RunAsync(channel.Reader, stoppingToken), stoppingToken),
+            [Task.Run(() => mqtt.RunAsync(channel.Writer, stoppingToken), stoppingToken)] = "mqtt",
+            [Task.Run(() => processor.RunAsync(channel.Reader, stoppingToken), stoppingToken)] = "processor",
         };
-        tasks.AddRange(sinks.All.Select(sink => Task.Run(() => sink.ReplayAsync(stoppingToken), stoppingToken)));
-        try
-        {
-            await await Task.WhenAny(tasks);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception e)
-        {
-            logger.LogCritical(e, "Gateway loop failed; stopping so that the supervisor restarts it (nothing unacknowledged is lost)");
-            throw;
-        }
+        foreach (var sink in sinks.All) loops[Task.Run(() => sink.ReplayAsync(stoppingToken), stoppingToken)] = $"{sink.Name} replay";
+        // Every loop runs until the gateway stops: one that ends before is a failure, said on /healthz and
+        // by stopping the process, so that the supervisor restarts it (nothing unacknowledged is lost).
+        var ended = await Task.WhenAny(loops.Keys);
+        if (stoppingToken.IsCancellationRequested) return;
+        var why = ended.Exception?.GetBaseException().Message ?? "returned";
+        health.Ended(loops[ended], why);
+        logger.LogCritical(ended.Exception, "Gateway {Loop} loop ended ({Why}); stopping so that the supervisor restarts it", loops[ended], why);
+        throw new InvalidOperationException($"the {loops[ended]} loop ended: {why}", ended.Exception);
     }
 }

@@ -31,6 +31,7 @@ public sealed class IngestionProcessor(
     BatchOptions batchOptions,
     AlertOptions alertOptions,
     TimeProvider time,
+    GatewayHealth health,
     ILogger<IngestionProcessor> logger)
 {
     private readonly IReadOnlyList<DurableSink> sinks = gatewaySinks.All;
@@ -47,6 +48,7 @@ public sealed class IngestionProcessor(
         Task<bool>? waiting = null;
         while (!stoppingToken.IsCancellationRequested)
         {
+            health.Beat("processor");
             waiting ??= reader.WaitToReadAsync(stoppingToken).AsTask();
             var untilCheck = nextCheck - time.GetUtcNow();
             if (untilCheck > TimeSpan.Zero && await Task.WhenAny(waiting, Task.Delay(untilCheck, time, stoppingToken)) == waiting)
@@ -192,9 +194,16 @@ public sealed class IngestionProcessor(
                 {
                     var (message, reason) = work.DeadLetters[0];
                     logger.LogWarning("Dead-lettered a message on {Topic}: {Reason}", message.Topic, reason);
-                    await publisher.PublishAsync(message.Topic, reason, message.Payload, message.ReceivedAt, ct);
                     metrics.DeadLetter("invalid");
                     work.DeadLetters.RemoveAt(0);
+                    // A dead letter is a notice: the publisher bounds its own retries, and a failure here
+                    // never holds the batch (one bad message must not stop the fleet, rule 7).
+                    try { await publisher.PublishAsync(message.Topic, reason, message.Payload, message.ReceivedAt, ct); }
+                    catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                    {
+                        metrics.DeadLetterNotPublished();
+                        logger.LogError("Dead letter for {Topic} not published: {Error}; the message is acknowledged all the same", message.Topic, e.Message);
+                    }
                 }
                 while (work.Transitions.Count > 0)
                 {
@@ -206,12 +215,21 @@ public sealed class IngestionProcessor(
                     alertStore.Write(snapshot);
                     work.AlertSnapshot = null;
                 }
-                if (work.Accepted.All(a => a)) return;
+                if (work.Accepted.All(a => a))
+                {
+                    health.BatchCompleted(work);
+                    return;
+                }
+                // Held on purpose (rule 3): alive, and /readyz says the spool is full.
+                health.BatchCompleted(work);
+                health.Beat("processor");
                 logger.LogWarning("A spool is full ({Sinks}): holding the batch unacknowledged until it drains",
                     string.Join(", ", sinks.Where((_, i) => !work.Accepted[i]).Select(s => s.Name)));
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
+                health.BatchFailing(work, e.Message);
+                health.Beat("processor");
                 logger.LogWarning("Batch not complete yet ({Error}); trying again in {Delay}", e.Message, delay);
             }
             await Task.Delay(delay, time, ct);

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using FridgeGateway.Observability;
 using Microsoft.Extensions.Options;
 
 namespace FridgeGateway.Mqtt;
@@ -11,14 +12,20 @@ namespace FridgeGateway.Mqtt;
 /// stable client id), shared subscriptions, manual acknowledgement, and a reconnect loop with capped
 /// backoff that runs forever (MQTTnet 5 ships no managed client).
 /// </summary>
-public sealed class GatewayMqttClient(IOptions<MqttOptions> options, ILogger<GatewayMqttClient> logger) : IDisposable
+public sealed class GatewayMqttClient(IOptions<MqttOptions> options, GatewayHealth health, ILogger<GatewayMqttClient> logger) : IDisposable
 {
     private readonly MqttOptions _options = options.Value;
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private volatile bool _subscribed;
+    // Cancelled when the connection is lost: a message handler waiting for room in the channel gives
+    // up (the broker redelivers what was not acknowledged), so it can never hold the client's
+    // disconnect and reconnect (a stuck handler once kept the gateway offline for good).
+    private CancellationTokenSource _connection = new();
 
     /// <summary>Connected and subscribed: ready for traffic.</summary>
     public bool IsReady => _client.IsConnected && _subscribed;
+
+    public bool IsConnected => _client.IsConnected;
 
     public async Task RunAsync(ChannelWriter<InboundMessage> inbound, CancellationToken stoppingToken)
     {
@@ -28,17 +35,30 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, ILogger<Gat
             // PUBACK waits until the batch writer has made the message durable (rule 1).
             e.AutoAcknowledge = false;
             var message = e.ApplicationMessage;
-            await inbound.WriteAsync(new InboundMessage(message.Topic, System.Buffers.BuffersExtensions.ToArray(message.Payload), DateTimeOffset.UtcNow,
-                ct => e.AcknowledgeAsync(ct)), stoppingToken);
+            var inboundMessage = new InboundMessage(message.Topic, System.Buffers.BuffersExtensions.ToArray(message.Payload), DateTimeOffset.UtcNow,
+                ct => e.AcknowledgeAsync(ct));
+            if (inbound.TryWrite(inboundMessage)) return;
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _connection.Token);
+            try { await inbound.WriteAsync(inboundMessage, either.Token); }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested) { }
         };
         var disconnected = new SemaphoreSlim(0);
-        _client.DisconnectedAsync += _ => { _subscribed = false; disconnected.Release(); return Task.CompletedTask; };
+        _client.DisconnectedAsync += e =>
+        {
+            _subscribed = false;
+            _connection.Cancel();
+            logger.LogWarning("MQTT connection lost: {Reason} {ReasonString}", e.Reason, e.ReasonString);
+            disconnected.Release();
+            return Task.CompletedTask;
+        };
 
         var delay = TimeSpan.FromMilliseconds(500);
         while (!stoppingToken.IsCancellationRequested)
         {
+            health.Beat("mqtt");
             try
             {
+                if (_connection.IsCancellationRequested) { _connection.Dispose(); _connection = new CancellationTokenSource(); }
                 var result = await _client.ConnectAsync(BuildOptions(), stoppingToken);
                 if (result.ResultCode != MqttClientConnectResultCode.Success)
                     throw new InvalidOperationException($"broker refused the connection: {result.ResultCode} {result.ReasonString}");
@@ -48,7 +68,11 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, ILogger<Gat
                     _options.Host, _options.Port, _options.ClientId, result.IsSessionPresent);
                 delay = TimeSpan.FromMilliseconds(500);
                 while (disconnected.CurrentCount > 0) await disconnected.WaitAsync(stoppingToken);
-                if (_client.IsConnected) await disconnected.WaitAsync(stoppingToken);
+                // Looked at every second as well as told: a lost connection is noticed even if its event is late.
+                while (_client.IsConnected && !await disconnected.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken))
+                    health.Beat("mqtt");
+                _subscribed = false;
+                _connection.Cancel();
                 logger.LogWarning("Disconnected from MQTT {Host}:{Port}; reconnecting", _options.Host, _options.Port);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -59,6 +83,7 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, ILogger<Gat
             {
                 logger.LogWarning("MQTT connection to {Host}:{Port} failed: {Error}; retrying in {Delay}", _options.Host, _options.Port, e.Message, delay);
             }
+            health.Beat("mqtt");
             await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, _options.MaxReconnectDelaySeconds * 1000));
         }
@@ -109,5 +134,9 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, ILogger<Gat
         return builder.Build();
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _connection.Dispose();
+    }
 }

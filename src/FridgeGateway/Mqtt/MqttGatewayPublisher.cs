@@ -1,27 +1,46 @@
-using System.Text.Json;
 using FridgeGateway.Alerts;
+using FridgeGateway.Contract;
 using FridgeGateway.Ingestion;
+using FridgeGateway.Observability;
 
 namespace FridgeGateway.Mqtt;
 
 /// <summary>
 /// Publishes what the gateway says on the broker: rejected input on <c>coop/v1/gateway/deadletter</c>
 /// and alerts retained on <c>coop/v1/alerts/{deviceId}/{type}</c>, both at QoS 1.
+/// A dead letter is a notice about a message that is acknowledged anyway (rule 4): it is tried a few
+/// times and then logged and counted, never allowed to hold a batch (rule 7).
 /// </summary>
-public sealed class MqttGatewayPublisher(GatewayMqttClient mqtt) : IGatewayPublisher
+public sealed class MqttGatewayPublisher(GatewayMqttClient mqtt, GatewayMetrics metrics, ILogger<MqttGatewayPublisher> logger) : IGatewayPublisher
 {
     public const string DeadLetterTopic = "coop/v1/gateway/deadletter";
+    public const int DeadLetterAttempts = 3;
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(5);
 
-    public Task PublishAsync(string topic, string reason, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    public async Task PublishAsync(string topic, string reason, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
+        var body = DeadLetter.For(topic, reason, payload.Span, receivedAt).ToJson();
+        for (var attempt = 1; ; attempt++)
         {
-            ["topic"] = topic,
-            ["reason"] = reason,
-            ["receivedAt"] = receivedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
-            ["payloadBase64"] = Convert.ToBase64String(payload.Span),
-        });
-        return mqtt.PublishAsync(DeadLetterTopic, body, retain: false, cancellationToken);
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(AttemptTimeout);
+                await mqtt.PublishAsync(DeadLetterTopic, body, retain: false, timeout.Token);
+                return;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                if (attempt >= DeadLetterAttempts)
+                {
+                    metrics.DeadLetterNotPublished();
+                    logger.LogError("Dead letter for {Topic} ({Reason}) not published after {Attempts} attempts: {Error}; the message is acknowledged all the same",
+                        topic, reason, attempt, e.Message);
+                    return;
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken);
+            }
+        }
     }
 
     public Task PublishAlertAsync(AlertTransition transition, CancellationToken cancellationToken) =>

@@ -9,8 +9,11 @@ public sealed class MqttOptions
     public int Port { get; set; } = 1883;
     public string? Username { get; set; }
     public string? Password { get; set; }
-    /// <summary>Stable per replica: the broker keeps this client's session (and its queued messages) under it.</summary>
-    public string ClientId { get; set; } = "fridge-gateway-1";
+    /// <summary>
+    /// Stable per replica: the broker keeps this client's session (and its queued messages) under it. It may
+    /// never be a valid device id (a device's client id is its username), hence the <c>gateway:</c> form.
+    /// </summary>
+    public string ClientId { get; set; } = "gateway:fridge-gateway-1";
     public uint SessionExpirySeconds { get; set; } = 7 * 24 * 3600;
     /// <summary>Unacknowledged messages the broker may send at once: the gateway's bound on in-flight work.</summary>
     public ushort ReceiveMaximum { get; set; } = 10_000;
@@ -37,6 +40,8 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
         if (string.IsNullOrWhiteSpace(o.Host)) errors.Add("Mqtt__Host is required");
         if (o.Port is < 1 or > 65535) errors.Add("Mqtt__Port must be within 1..65535");
         if (string.IsNullOrWhiteSpace(o.ClientId)) errors.Add("Mqtt__ClientId is required (stable per gateway replica)");
+        else if (Contract.ContractRules.IsDeviceId(o.ClientId))
+            errors.Add($"Mqtt__ClientId '{o.ClientId}' is a valid device id, so a device account of that name could take the gateway's session: use a ':' in it, e.g. gateway:{o.ClientId}");
         if (string.IsNullOrEmpty(o.Username) != string.IsNullOrEmpty(o.Password)) errors.Add("Mqtt__Username and Mqtt__Password go together");
         if (o.SessionExpirySeconds == 0) errors.Add("Mqtt__SessionExpirySeconds must be > 0: a persistent session keeps what is not acknowledged");
         if (o.ReceiveMaximum < 1) errors.Add("Mqtt__ReceiveMaximum must be >= 1");

@@ -15,6 +15,8 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _written;
     private readonly Counter<long> _duplicates;
     private readonly Counter<long> _deadLettered;
+    private readonly Counter<long> _deadLettersNotPublished;
+    private readonly Counter<long> _quarantined;
     private readonly Counter<long> _spooled;
     private readonly Counter<long> _replayed;
     private readonly Histogram<double> _writeLatency;
@@ -28,6 +30,8 @@ public sealed class GatewayMetrics
         _written = meter.CreateCounter<long>("gateway.items.written", "{item}", "items written to a sink");
         _duplicates = meter.CreateCounter<long>("gateway.messages.duplicates", "{message}", "redelivered messages counted once");
         _deadLettered = meter.CreateCounter<long>("gateway.messages.dead_lettered", "{message}", "messages rejected as bad input");
+        _deadLettersNotPublished = meter.CreateCounter<long>("gateway.dead_letters.not_published", "{message}", "dead letters given up after bounded retries (the message was acknowledged)");
+        _quarantined = meter.CreateCounter<long>("gateway.items.quarantined", "{item}", "items a sink kept failing while it answered others: set aside, dead-lettered");
         _spooled = meter.CreateCounter<long>("gateway.items.spooled", "{item}", "items appended to a sink's spool");
         _replayed = meter.CreateCounter<long>("gateway.items.replayed", "{item}", "spooled items delivered to their sink");
         _writeLatency = meter.CreateHistogram<double>("gateway.write.duration", "ms", "time to write a batch to a sink");
@@ -38,6 +42,8 @@ public sealed class GatewayMetrics
     public void MessageReceived() => _received.Add(1);
     public void Duplicate() => _duplicates.Add(1);
     public void DeadLetter(string reasonClass) => _deadLettered.Add(1, new KeyValuePair<string, object?>("reason", reasonClass));
+    public void DeadLetterNotPublished() => _deadLettersNotPublished.Add(1);
+    public void Quarantined(string sink) => _quarantined.Add(1, new KeyValuePair<string, object?>("sink", sink));
     public void Written(string sink, int items, double milliseconds)
     {
         _written.Add(items, new KeyValuePair<string, object?>("sink", sink));
