@@ -117,9 +117,11 @@ public static class Extensions
     private static DurableSink Sink(IServiceProvider sp, ISinkWriter writer, SpoolOptions spool)
     {
         var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger($"FridgeGateway.Sinks.{writer.Name}");
-        var disk = new DurableSpool(Path.Combine(spool.Directory!, writer.Name), spool.MaxBytes, warning => logger.LogWarning("{Warning}", warning));
+        var directory = Path.Combine(spool.Directory!, writer.Name);
+        var disk = new DurableSpool(directory, spool.MaxBytes, warning => logger.LogWarning("{Warning}", warning));
+        var quarantine = new SinkQuarantine(Path.Combine(directory, "quarantine.jsonl"), spool.MaxQuarantineBytes);
         return new DurableSink(writer, disk, sp.GetRequiredService<IGatewayPublisher>(), sp.GetRequiredService<GatewayMetrics>(), logger,
-            sp.GetRequiredService<IOptions<SinkResilienceOptions>>().Value);
+            sp.GetRequiredService<IOptions<SinkResilienceOptions>>().Value, quarantine);
     }
 
     private static void Bind<TOptions, TValidator>(IHostApplicationBuilder builder, string section)

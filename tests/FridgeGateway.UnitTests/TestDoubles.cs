@@ -19,7 +19,8 @@ internal static class TestDoubles
     };
 
     public static DurableSink Sink(ISinkWriter writer, string directory, IDeadLetters? deadLetters = null, long maxBytes = 1 << 20) =>
-        new(writer, new DurableSpool(directory, maxBytes), deadLetters ?? Substitute.For<IDeadLetters>(), Metrics(), NullLogger.Instance, FastResilience);
+        new(writer, new DurableSpool(directory, maxBytes), deadLetters ?? Substitute.For<IDeadLetters>(), Metrics(), NullLogger.Instance,
+            FastResilience with { QuarantineAfterAttempts = 3 }, new SinkQuarantine(Path.Combine(directory, "quarantine.jsonl"), 1 << 20));
 
     public static ISinkWriter Writer(string name = "influx")
     {

@@ -22,12 +22,16 @@ public sealed class DurableSink : IDisposable
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _pipeline;
     private readonly SemaphoreSlim _replaySignal = new(0);
+    private readonly SinkQuarantine? _quarantine;
+    private readonly int _quarantineAfter;
 
     public DurableSink(ISinkWriter writer, DurableSpool spool, IDeadLetters deadLetters, GatewayMetrics metrics, ILogger logger,
-        SinkResilienceOptions resilience)
+        SinkResilienceOptions resilience, SinkQuarantine? quarantine = null)
     {
         _writer = writer;
         _spool = spool;
+        _quarantine = quarantine;
+        _quarantineAfter = resilience.QuarantineAfterAttempts;
         _deadLetters = deadLetters;
         _metrics = metrics;
         _logger = logger;
@@ -60,10 +64,15 @@ public sealed class DurableSink : IDisposable
         return true;
     }
 
-    /// <summary>Replays the spool in order whenever it holds something and the sink takes it.</summary>
+    /// <summary>
+    /// Replays the spool in order whenever it holds something and the sink takes it. An item the
+    /// destination fails (a 500) on <see cref="SinkResilienceOptions.QuarantineAfterAttempts"/> replays in
+    /// a row, each time while it says it is ready, is quarantined so that the items behind it flow (rule 7).
+    /// </summary>
     public async Task ReplayAsync(CancellationToken stoppingToken)
     {
         var backoff = TimeSpan.FromMilliseconds(250);
+        var strikes = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             var record = _spool.Peek();
@@ -73,16 +82,28 @@ public sealed class DurableSink : IDisposable
                 continue;
             }
             var items = SinkBatchCodec.Decode(record);
+            var attempts = new Attempts();
             try
             {
-                await WriteAsync(items, stoppingToken);
+                await WriteAsync(items, attempts, stoppingToken);
                 _spool.Commit(record);
                 _metrics.Replayed(Name, items.Count);
                 backoff = TimeSpan.FromMilliseconds(250);
+                strikes = 0;
                 if (_spool.IsEmpty) _logger.LogInformation("Sink {Sink} spool fully replayed", Name);
             }
             catch (Exception e) when (IsOutage(e, stoppingToken))
             {
+                if (attempts.ItemFailure is { } failure && _quarantine is not null
+                    && await _writer.IsAnsweringAsync(stoppingToken) && ++strikes >= _quarantineAfter)
+                {
+                    await QuarantineAsync(failure.FailedItems, failure.Message, strikes, stoppingToken);
+                    _spool.Commit(record); // every other item of the record was taken (or refused) in that attempt
+                    _metrics.Replayed(Name, items.Count - failure.FailedItems.Count);
+                    strikes = 0;
+                    backoff = TimeSpan.FromMilliseconds(250);
+                    continue;
+                }
                 _logger.LogDebug("Replay to {Sink} failed ({Error}); next try in {Delay}", Name, e.Message, backoff);
                 await Task.Delay(backoff, stoppingToken);
                 backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 10_000));
@@ -90,11 +111,39 @@ public sealed class DurableSink : IDisposable
         }
     }
 
-    private async Task WriteAsync(IReadOnlyList<SinkItem> items, CancellationToken cancellationToken)
+    private async Task QuarantineAsync(IReadOnlyList<SinkItem> items, string reason, int attempts, CancellationToken ct)
+    {
+        foreach (var item in items)
+        {
+            var kept = _quarantine!.TryAdd(item, reason, DateTimeOffset.UtcNow);
+            _metrics.Quarantined(Name);
+            _logger.LogError("Sink {Sink} failed {Key} from {Topic} {Attempts} times while answering others: quarantined{Where} ({Reason})",
+                Name, item.Key, item.Topic, attempts, kept ? $" in {_quarantine.Path}" : " (quarantine full: dead letter only)", reason);
+            await _deadLetters.PublishAsync(item.Topic, $"{Name} quarantined after {attempts} attempts: {reason}",
+                System.Text.Encoding.UTF8.GetBytes(item.Body), DateTimeOffset.UtcNow, ct);
+        }
+    }
+
+    private Task WriteAsync(IReadOnlyList<SinkItem> items, CancellationToken cancellationToken) => WriteAsync(items, new Attempts(), cancellationToken);
+
+    /// <summary>What the attempts of one write saw: the circuit breaker may end it with its own exception, hiding the item failures.</summary>
+    private sealed class Attempts
+    {
+        public TransientSinkException? ItemFailure;
+    }
+
+    private async Task WriteAsync(IReadOnlyList<SinkItem> items, Attempts attempts, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var rejected = await _pipeline.ExecuteAsync(
-            static async (state, ct) => await state._writer.WriteAsync(state.items, ct), (_writer, items), cancellationToken);
+        var rejected = await _pipeline.ExecuteAsync(static async (state, ct) =>
+        {
+            try { return await state._writer.WriteAsync(state.items, ct); }
+            catch (TransientSinkException e) when (e.FailedItems.Count > 0)
+            {
+                state.attempts.ItemFailure = e;
+                throw;
+            }
+        }, (_writer, items, attempts), cancellationToken);
         _metrics.Written(Name, items.Count - rejected.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         foreach (var reject in rejected)
         {
@@ -151,6 +200,8 @@ public sealed record SinkResilienceOptions
     public int RetryAttempts { get; set; } = 2;
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>Replays in a row that fail one item while the destination is ready, before that item is quarantined.</summary>
+    public int QuarantineAfterAttempts { get; set; } = 5;
 }
 
 /// <summary>The ranges Polly accepts, checked at start so a wrong value names its key.</summary>
@@ -162,6 +213,7 @@ public sealed class SinkResilienceOptionsValidator : Microsoft.Extensions.Option
         if (o.AttemptTimeout < TimeSpan.FromMilliseconds(10) || o.AttemptTimeout > TimeSpan.FromMinutes(5)) errors.Add("Resilience__AttemptTimeout must be within 10 ms..5 min");
         if (o.RetryAttempts is < 1 or > 10) errors.Add("Resilience__RetryAttempts must be within 1..10");
         if (o.RetryBaseDelay < TimeSpan.Zero || o.RetryBaseDelay > TimeSpan.FromSeconds(30)) errors.Add("Resilience__RetryBaseDelay must be within 0..30 s");
+        if (o.QuarantineAfterAttempts is < 1 or > 1000) errors.Add("Resilience__QuarantineAfterAttempts must be within 1..1000");
         if (o.BreakDuration < TimeSpan.FromMilliseconds(500) || o.BreakDuration > TimeSpan.FromMinutes(10)) errors.Add("Resilience__BreakDuration must be within 0.5 s..10 min");
         return errors.Count == 0 ? Microsoft.Extensions.Options.ValidateOptionsResult.Success : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(errors);
     }

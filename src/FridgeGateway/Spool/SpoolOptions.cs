@@ -9,6 +9,8 @@ public sealed class SpoolOptions
     public string? Directory { get; set; }
     /// <summary>Per sink. Past it the gateway stops acknowledging and the broker keeps the rest.</summary>
     public long MaxBytes { get; set; } = 1L << 30;
+    /// <summary>Per sink: the file of quarantined items (past it an item is only dead-lettered and logged).</summary>
+    public long MaxQuarantineBytes { get; set; } = 64L << 20;
 }
 
 public sealed class SpoolOptionsValidator : IValidateOptions<SpoolOptions>
@@ -19,6 +21,7 @@ public sealed class SpoolOptionsValidator : IValidateOptions<SpoolOptions>
         if (string.IsNullOrWhiteSpace(o.Directory) || !Path.IsPathFullyQualified(o.Directory))
             errors.Add("Spool__Directory is required and must be an absolute path");
         if (o.MaxBytes < 1024 * 1024) errors.Add("Spool__MaxBytes must be at least 1048576 (1 MiB)");
+        if (o.MaxQuarantineBytes < 64 * 1024) errors.Add("Spool__MaxQuarantineBytes must be at least 65536 (64 KiB)");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
