@@ -58,6 +58,44 @@ public sealed class DeviceReportTests(ConcurrentInventoryApi api) : IClassFixtur
     }
 
     [Fact]
+    public async Task Sales_past_the_shortfall_floor_are_refused_by_name_and_never_overflow_the_level()
+    {
+        var (device, location) = await PlacedKioskAsync(stock: 0);
+        // A hostile kiosk reports the biggest sale the contract allows, again and again.
+        long seq = 0;
+        HttpResponseMessage response;
+        do response = await ReportAsync("sales", Sale(device, ++seq, 10_000), $"{device}:{seq}");
+        while (response.StatusCode == HttpStatusCode.Created && seq < 10);
+
+        await ProblemAssert.HasStatusAsync(response, HttpStatusCode.UnprocessableEntity, "lines[0].units");
+        Assert.Equal(2, seq); // -10,000 is the floor: the first sale reaches it, the second would pass it
+        Assert.Equal(-10_000, await UnitsAsync(location));
+        // A replay of the refused report is refused again (nothing was claimed); once a shelf count says what is
+        // there, the kiosk's sales land again.
+        await ProblemAssert.HasStatusAsync(await ReportAsync("sales", Sale(device, seq, 10_000), $"{device}:{seq}"), HttpStatusCode.UnprocessableEntity, "lines[0].units");
+        await InventoryApi.Created(ReportAsync("stock-counts",
+            new { deviceId = device, seq = 3, ts = DateTimeOffset.UtcNow.AddSeconds(-30), items = new[] { new { sku = "STFUT-EPAULE-473", units = 5 } } }, $"{device}:3"));
+        await InventoryApi.Created(ReportAsync("sales", Sale(device, 4, 1), $"{device}:4"));
+        Assert.Equal(4, await UnitsAsync(location));
+    }
+
+    [Fact]
+    public async Task A_price_past_ten_thousand_dollars_or_a_sale_from_a_fridge_is_refused_by_name()
+    {
+        var (device, _) = await PlacedKioskAsync(stock: 5);
+        var absurd = new
+        {
+            deviceId = device, seq = 1, ts = DateTimeOffset.UtcNow.AddMinutes(-1), saleId = $"{device}-1",
+            lines = new[] { new { sku = "STFUT-EPAULE-473", units = 1, unitPriceCents = long.MaxValue / 2 } },
+        };
+        await ProblemAssert.HasStatusAsync(await ReportAsync("sales", absurd, $"{device}:1"), HttpStatusCode.BadRequest, "lines[0].unitPriceCents");
+
+        var fridge = $"fridge-{Guid.NewGuid():N}"[..20];
+        Assert.Equal(HttpStatusCode.OK, (await api.Lead.PutAsJsonAsync($"/api/v1/devices/{fridge}", new { kind = "fridge", location = "frigo-coop-01" })).StatusCode);
+        await ProblemAssert.HasStatusAsync(await ReportAsync("sales", Sale(fridge, 1, 1), $"{fridge}:1"), HttpStatusCode.UnprocessableEntity, "deviceId");
+    }
+
+    [Fact]
     public async Task An_unknown_device_is_a_404_and_writes_nothing()
     {
         var response = await ReportAsync("sales", Sale("kiosk-nobody-99", 1, 1), "kiosk-nobody-99:1");

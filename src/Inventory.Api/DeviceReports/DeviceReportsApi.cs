@@ -23,6 +23,13 @@ public sealed record CountLine(string Sku, int LedgerUnits, int CountedUnits, in
 public static class DeviceReportsApi
 {
     private const string Scope = "device-report";
+    /// <summary>A unit price above this ($10,000) is not a beer's: refused, so no revenue sum can overflow.</summary>
+    public const long MaxUnitPriceCents = 1_000_000;
+    /// <summary>
+    /// How far device sales may take a place's level of a SKU below zero (sales the ledger did not know the
+    /// stock of). A device reporting past it is broken or hostile: refused (422), never a level that overflows.
+    /// </summary>
+    public const int ShortfallFloor = -10_000;
 
     public static RouteGroupBuilder MapDeviceReportsApi(this RouteGroupBuilder api)
     {
@@ -42,11 +49,13 @@ public static class DeviceReportsApi
             var line = body.Lines[i];
             v.Require(line?.Sku is not null && Patterns.Sku().IsMatch(line.Sku), $"lines[{i}].sku", "must match ^[A-Z0-9][A-Z0-9-]{2,39}$")
              .Require(line?.Units is >= 1 and <= 10_000, $"lines[{i}].units", "must be within 1..10000")
-             .Require(line?.UnitPriceCents is >= 0, $"lines[{i}].unitPriceCents", "must be >= 0");
+             .Require(line?.UnitPriceCents is >= 0 and <= MaxUnitPriceCents, $"lines[{i}].unitPriceCents", $"must be within 0..{MaxUnitPriceCents}");
         }
         if (!v.IsValid) return v.Problem();
         var (device, location, problem) = await PlacedDeviceAsync(db, body.DeviceId!, ct);
         if (problem is not null) return problem;
+        if (device!.Value.Kind != "kiosk")
+            return Problems.Unprocessable("deviceId", $"device {device.Value.Id} is a {device.Value.Kind}: only kiosks report sales (a fridge reports shelf counts)");
 
         return await Idempotency.RunAsync(db, Scope, idempotencyKey, body, async (c, tx, token) =>
         {
@@ -57,11 +66,15 @@ public static class DeviceReportsApi
                 var line = body.Lines[i]!;
                 if (await StockApi.BeerAsync(c, line.Sku!, token) is null)
                     throw new DomainProblem(Problems.Unprocessable($"lines[{i}].sku", $"unknown SKU {line.Sku}"));
+                var level = await LevelAsync(c, tx, line.Sku!, location.Value.Id, token);
+                if (level - line.Units!.Value < ShortfallFloor)
+                    throw new DomainProblem(Problems.Unprocessable($"lines[{i}].units",
+                        $"{line.Units} units would take {line.Sku} at {location.Value.Code} to {level - line.Units} (the floor for unrecorded stock is {ShortfallFloor})"));
                 movements.AddRange(await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, line.Sku!, null, line.Units!.Value,
-                    location.Value.Id, null, body.Ts!.Value, $"device:{device}", $"sale {body.SaleId} ({body.Payment ?? "payment unknown"})",
-                    device, line.UnitPriceCents), allowShortfall: true, token));
+                    location.Value.Id, null, body.Ts!.Value, $"device:{device.Value.Id}", $"sale {body.SaleId} ({body.Payment ?? "payment unknown"})",
+                    device.Value.Id, line.UnitPriceCents), allowShortfall: true, token));
             }
-            return (StatusCodes.Status201Created, new SaleRecorded(device!, body.Seq!.Value, location.Value.Code, movements, movements.Sum(m => m.Shortfall)));
+            return (StatusCodes.Status201Created, new SaleRecorded(device.Value.Id, body.Seq!.Value, location.Value.Code, movements, movements.Sum(m => m.Shortfall)));
         }, ct);
     }
 
@@ -79,6 +92,7 @@ public static class DeviceReportsApi
         var (device, location, problem) = await PlacedDeviceAsync(db, body.DeviceId!, ct);
         if (problem is not null) return problem;
         var ts = body.Ts!.Value;
+        var deviceId = device!.Value.Id;
 
         return await Idempotency.RunAsync(db, Scope, idempotencyKey, body, async (c, tx, token) =>
         {
@@ -98,12 +112,12 @@ public static class DeviceReportsApi
                 lines.Add(new CountLine(sku, ledger, units, adjustment));
                 if (adjustment == 0) continue;
                 await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.CountAdjustment, sku, null, Math.Abs(adjustment),
-                    adjustment < 0 ? location.Value.Id : null, adjustment > 0 ? location.Value.Id : null, ts, $"device:{device}",
-                    $"shelf count seq {body.Seq}", device), allowShortfall: true, token);
+                    adjustment < 0 ? location.Value.Id : null, adjustment > 0 ? location.Value.Id : null, ts, $"device:{deviceId}",
+                    $"shelf count seq {body.Seq}", deviceId), allowShortfall: true, token);
                 await using var discrepancy = new NpgsqlCommand("""
                     INSERT INTO stock_discrepancies (device_id, location_id, sku, ledger_units, counted_units, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)
                     """, c, tx);
-                discrepancy.Parameters.Add(new() { Value = device });
+                discrepancy.Parameters.Add(new() { Value = deviceId });
                 discrepancy.Parameters.Add(new() { Value = location.Value.Id });
                 discrepancy.Parameters.Add(new() { Value = sku });
                 discrepancy.Parameters.Add(new() { Value = ledger });
@@ -111,7 +125,7 @@ public static class DeviceReportsApi
                 discrepancy.Parameters.Add(new() { Value = ts.UtcDateTime });
                 await discrepancy.ExecuteNonQueryAsync(token);
             }
-            return (StatusCodes.Status201Created, new CountReconciled(device!, body.Seq!.Value, location.Value.Code, lines));
+            return (StatusCodes.Status201Created, new CountReconciled(deviceId, body.Seq!.Value, location.Value.Code, lines));
         }, ct);
     }
 
@@ -121,14 +135,23 @@ public static class DeviceReportsApi
         .Require(ts is not null, "ts", "is required (RFC 3339)")
         .Require(idempotencyKey is not null && idempotencyKey == $"{deviceId}:{seq}", Idempotency.Header, "must be {deviceId}:{seq}");
 
-    private static async Task<(string? Device, (long Id, string Code)? Location, IResult? Problem)> PlacedDeviceAsync(NpgsqlDataSource db, string deviceId, CancellationToken ct)
+    private static async Task<((string Id, string Kind)? Device, (long Id, string Code)? Location, IResult? Problem)> PlacedDeviceAsync(NpgsqlDataSource db, string deviceId, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("SELECT d.location_id, l.code FROM devices d LEFT JOIN locations l ON l.id = d.location_id WHERE d.device_id = $1");
+        await using var command = db.CreateCommand("SELECT d.location_id, l.code, d.kind FROM devices d LEFT JOIN locations l ON l.id = d.location_id WHERE d.device_id = $1");
         command.Parameters.Add(new() { Value = deviceId });
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return (null, null, Problems.NotFound("deviceId", $"device {deviceId}"));
         if (reader.IsDBNull(0)) return (null, null, Problems.Unprocessable("deviceId", $"device {deviceId} is not placed at a location"));
-        return (deviceId, (reader.GetInt64(0), reader.GetString(1)), null);
+        return ((deviceId, reader.GetString(2)), (reader.GetInt64(0), reader.GetString(1)), null);
+    }
+
+    /// <summary>A SKU's level at a place, every lot together (the place is locked by the caller).</summary>
+    private static async Task<long> LevelAsync(NpgsqlConnection c, NpgsqlTransaction tx, string sku, long locationId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT coalesce(sum(units), 0) FROM stock_levels WHERE sku = $1 AND location_id = $2", c, tx);
+        command.Parameters.Add(new() { Value = sku });
+        command.Parameters.Add(new() { Value = locationId });
+        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>Reports of one place are applied one at a time: a count and a sale never interleave.</summary>

@@ -34,6 +34,12 @@ public static class Idempotency
             {
                 return problem.Result;
             }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.NumericValueOutOfRange)
+            {
+                // A level or a sum would leave its column's range: bad input, never a 500 that a client
+                // (the gateway's spool) would retry forever.
+                return Problems.Unprocessable("units", "the stock level it would make is out of range");
+            }
         }
     }
 
