@@ -106,8 +106,10 @@ public static class Extensions
             // Ready = connected and subscribed, and able to accept work: a sink that is down while its
             // spool has room still accepts (rule 3).
             var full = sinks.All.Where(s => s.Spool.PendingBytes >= spool.Value.MaxBytes).Select(s => s.Name).ToList();
+            var diskFull = sinks.All.Where(s => s.Spool.DiskFull is not null).Select(s => $"{s.Name} ({s.Spool.DiskFull})").ToList();
             if (!mqtt.IsReady) return TypedResults.Problem("not connected and subscribed to the MQTT broker", statusCode: 503);
             if (full.Count > 0) return TypedResults.Problem($"spool full: {string.Join(", ", full)}", statusCode: 503);
+            if (diskFull.Count > 0) return TypedResults.Problem($"spool disk full: {string.Join(", ", diskFull)}", statusCode: 503);
             return TypedResults.Ok(new { ready = true, spooled = sinks.All.ToDictionary(s => s.Name, s => s.Spool.PendingBytes) });
         });
         app.MapPrometheusScrapingEndpoint("/metrics");

@@ -74,6 +74,13 @@ public sealed class GatewayHarness : IAsyncDisposable
         }, TimeSpan.FromSeconds(30), "the gateway to be ready:\n" + Gateway.Output);
     }
 
+    /// <summary>GET on the gateway's own HTTP port: status and body (for /healthz, /readyz, /metrics).</summary>
+    public async Task<(int Status, string Body)> GetAsync(string path)
+    {
+        using var response = await _http.GetAsync($"http://127.0.0.1:{Port}{path}");
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     public async Task<long> SpooledBytesAsync()
     {
         var ready = await _http.GetFromJsonAsync<JsonElement>($"http://127.0.0.1:{Port}/readyz");

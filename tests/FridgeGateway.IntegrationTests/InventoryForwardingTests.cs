@@ -65,3 +65,51 @@ public sealed class InventoryForwardingTests
         Assert.Equal(11, received[$"stock-counts {kiosk}:21"].GetProperty("items")[0].GetProperty("units").GetInt32());
     }
 }
+
+/// <summary>A report the API fails on for ever (DESIGN rule 7): quarantined, and the reports behind it flow.</summary>
+public sealed class InventoryQuarantineTests
+{
+    [Fact]
+    public async Task A_report_the_api_answers_500_for_ever_is_quarantined_and_the_reports_behind_it_land_once()
+    {
+        var port = AppProcess.FreePort();
+        var received = new ConcurrentDictionary<string, int>();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        await using var api = builder.Build();
+        api.MapGet("/readyz", () => Results.Ok());
+        api.MapPost("/api/v1/device-reports/{kind}", async (string kind, HttpRequest request) =>
+        {
+            var body = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body);
+            if (body.GetProperty("saleId").GetString()!.EndsWith("-poison", StringComparison.Ordinal))
+                return Results.Problem("NullReferenceException in the ledger", statusCode: 500);
+            received.AddOrUpdate(request.Headers["Idempotency-Key"].ToString(), 1, (_, n) => n + 1);
+            return Results.Created();
+        });
+        await api.StartAsync();
+
+        await using var h = await GatewayHarness.StartAsync(new()
+        {
+            ["Inventory__BaseUrl"] = $"http://127.0.0.1:{port}",
+            ["Inventory__ApiKey"] = "test-gateway-key",
+            ["Resilience__QuarantineAfterAttempts"] = "3",
+        });
+        var kiosk = h.Device("kiosk", 5);
+        var ts = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
+        string Sale(int seq, string saleId) =>
+            $$"""{"seq":{{seq}},"ts":"{{ts}}","saleId":"{{saleId}}","lines":[{"sku":"STFUT-EPAULE-473","units":1,"unitPriceCents":900}]}""";
+        await h.PublishAsync($"coop/v1/kiosks/{kiosk}/sales", Sale(1, $"{kiosk}-poison"));
+        for (var seq = 2; seq <= 11; seq++) await h.PublishAsync($"coop/v1/kiosks/{kiosk}/sales", Sale(seq, $"{kiosk}-{seq}"));
+
+        var quarantine = Path.Combine(h.SpoolDirectory, "inventory", "quarantine.jsonl");
+        await Eventually.Holds(async () => File.Exists(quarantine) && await h.SpooledBytesAsync() == 0, TimeSpan.FromSeconds(60),
+            "the poison sale quarantined and the inventory spool empty");
+        Assert.Equal(Enumerable.Range(2, 10).Select(s => $"{kiosk}:{s}").Order(), received.Keys.Order());
+        var line = JsonDocument.Parse(Assert.Single(await File.ReadAllLinesAsync(quarantine))).RootElement;
+        Assert.Equal($"{kiosk}:1", line.GetProperty("key").GetString());
+        Assert.Contains("500", line.GetProperty("reason").GetString());
+        var (_, metrics) = await h.GetAsync("/metrics");
+        Assert.Matches(new System.Text.RegularExpressions.Regex("""^gateway_items_quarantined_total\{[^}]*sink="inventory"[^}]*\} 1( |$)""",
+            System.Text.RegularExpressions.RegexOptions.Multiline), metrics);
+    }
+}

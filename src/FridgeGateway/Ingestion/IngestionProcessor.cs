@@ -6,6 +6,7 @@ using FridgeGateway.Inventory;
 using FridgeGateway.Mqtt;
 using FridgeGateway.Observability;
 using FridgeGateway.Sinks;
+using FridgeGateway.Spool;
 
 namespace FridgeGateway.Ingestion;
 
@@ -50,7 +51,8 @@ public sealed class IngestionProcessor(
         {
             health.Beat("processor");
             waiting ??= reader.WaitToReadAsync(stoppingToken).AsTask();
-            var untilCheck = nextCheck - time.GetUtcNow();
+            // Idle, it still wakes often enough to say it is alive (/healthz).
+            var untilCheck = TimeSpan.FromTicks(Math.Min((nextCheck - time.GetUtcNow()).Ticks, health.StallAfter.Ticks / 4));
             if (untilCheck > TimeSpan.Zero && await Task.WhenAny(waiting, Task.Delay(untilCheck, time, stoppingToken)) == waiting)
             {
                 if (!await waiting) break;
@@ -225,6 +227,13 @@ public sealed class IngestionProcessor(
                 health.Beat("processor");
                 logger.LogWarning("A spool is full ({Sinks}): holding the batch unacknowledged until it drains",
                     string.Join(", ", sinks.Where((_, i) => !work.Accepted[i]).Select(s => s.Name)));
+            }
+            catch (IOException e) when (DurableSpool.IsDiskFull(e))
+            {
+                // The alert state could not be saved for want of space: held like a full spool (rule 3), not stuck.
+                health.BatchCompleted(work);
+                health.Beat("processor");
+                logger.LogWarning("Disk full ({Error}): holding the batch unacknowledged until there is room", e.Message);
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {

@@ -39,7 +39,19 @@ public sealed class DurableSpool : IDisposable
     public int PendingRecords { get { lock (_gate) return _pendingRecords; } }
     public bool IsEmpty => PendingRecords == 0;
 
-    /// <summary>Appends a record and fsyncs it. False when it would take the spool over its byte cap (rule 3).</summary>
+    /// <summary>
+    /// Why an append failed for want of disk space in the last few seconds (null otherwise): the spool is full
+    /// too. It expires by itself, since a sink that recovers writes directly and never appends again.
+    /// </summary>
+    public string? DiskFull { get { lock (_gate) return Environment.TickCount64 - _diskFullAt < 10_000 ? _diskFull : null; } }
+    private string? _diskFull;
+    private long _diskFullAt = long.MinValue / 2;
+
+    /// <summary>
+    /// Appends a record and fsyncs it. False when it would take the spool over its byte cap, or when the disk
+    /// has no room for it (rule 3): then the torn bytes are cut off again, so the records appended later never
+    /// follow a torn one, and the caller holds its batch until there is room.
+    /// </summary>
     public bool TryAppend(ReadOnlySpan<byte> payload)
     {
         var record = SpoolRecord.Encode(payload);
@@ -47,12 +59,49 @@ public sealed class DurableSpool : IDisposable
         {
             // An empty spool always takes one record, so that a batch larger than the cap cannot wedge it.
             if (_pendingRecords > 0 && _pendingBytes + record.Length > _maxBytes) return false;
-            var writer = WriterFor(record.Length);
-            writer.Write(record);
-            writer.Flush(flushToDisk: true); // rule 1: durable before it is acknowledged
+            FileStream? writer = null;
+            var before = 0L;
+            try
+            {
+                writer = WriterFor(record.Length);
+                before = writer.Length;
+                writer.Write(record);
+                writer.Flush(flushToDisk: true); // rule 1: durable before it is acknowledged
+            }
+            catch (IOException e) when (IsDiskFull(e))
+            {
+                _diskFull = e.Message;
+                _diskFullAt = Environment.TickCount64;
+                if (writer is not null) CutTornAppend(writer, before);
+                return false;
+            }
+            _diskFull = null;
             _pendingBytes += record.Length;
             _pendingRecords++;
             return true;
+        }
+    }
+
+    /// <summary>ENOSPC or EDQUOT (the runtime puts the errno in HResult on Unix), or Windows' disk-full codes.</summary>
+    public static bool IsDiskFull(IOException e) => e.HResult is 28 or 122 or unchecked((int)0x80070070) or unchecked((int)0x80070027);
+
+    private void CutTornAppend(FileStream writer, long length)
+    {
+        var path = writer.Name;
+        _writer = null;
+        try { writer.Dispose(); } catch (IOException) { } // its buffer cannot be written either
+        try
+        {
+            using (var truncate = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read | FileShare.Delete))
+            {
+                truncate.SetLength(length);
+                truncate.Flush(flushToDisk: true);
+            }
+            _writer = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete, 1 << 16);
+        }
+        catch (IOException)
+        {
+            // Left for the next append (WriterFor opens a new segment) or for recovery at start, which cuts a torn tail.
         }
     }
 
