@@ -21,7 +21,7 @@ public sealed record DeviceSpec
 /// <summary>A fault or happening at a moment of the scenario.</summary>
 public sealed record Happening
 {
-    /// <summary>power_cut, door_left_open, wifi_outage, heat_wave, restock, misbehave.</summary>
+    /// <summary>power_cut, door_left_open, wifi_outage, heat_wave, restock, misbehave, hostile.</summary>
     public required string Type { get; init; }
     /// <summary>A device id, or null for all devices.</summary>
     public string? Device { get; init; }

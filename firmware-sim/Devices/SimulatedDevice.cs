@@ -126,10 +126,19 @@ public sealed class SimulatedDevice
         ];
     }
 
-    public bool HasMisbehaviourAt(TimeSpan previous, TimeSpan elapsed, out Happening happening)
+    public bool HasMisbehaviourAt(TimeSpan previous, TimeSpan elapsed, out Happening happening) => HasAt("misbehave", previous, elapsed, out happening);
+
+    public bool HasAt(string type, TimeSpan previous, TimeSpan elapsed, out Happening happening)
     {
-        happening = _happenings.FirstOrDefault(h => h.Type == "misbehave" && h.At > previous && h.At <= elapsed)!;
+        happening = _happenings.FirstOrDefault(h => h.Type == type && (h.Device is null || h.Device == _spec.Id) && h.At > previous && h.At <= elapsed)!;
         return happening is not null;
+    }
+
+    /// <summary>Valid readings as fast as a stolen credential can send them (scenario "hostile"): each counts, once.</summary>
+    public IEnumerable<Outgoing> Flood(DateTimeOffset now, int count)
+    {
+        for (var i = 0; i < count; i++)
+            yield return new(_spec.Topic("telemetry"), ContractMessages.Telemetry(_seq.Next(), now.AddMilliseconds(i), _air.AirC, 21, false, false, 12, false, 100, -60, null));
     }
 
     public Outgoing Status(bool online) => new(_spec.Topic("status"), System.Text.Encoding.UTF8.GetBytes(online ? "online" : "offline"), Retain: true);

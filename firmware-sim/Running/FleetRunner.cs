@@ -53,7 +53,7 @@ public sealed class FleetRunner(Scenario scenario, BrokerSettings broker, double
         }
     }
 
-    private static async Task StepAsync(SimulatedDevice device, DeviceLink link, DateTimeOffset now, TimeSpan elapsed,
+    private async Task StepAsync(SimulatedDevice device, DeviceLink link, DateTimeOffset now, TimeSpan elapsed,
         IReadOnlyList<SimulatedDevice> all, CancellationToken ct)
     {
         var offline = device.Offline(elapsed);
@@ -66,5 +66,7 @@ public sealed class FleetRunner(Scenario scenario, BrokerSettings broker, double
             foreach (var bad in device.Misbehave(now, other)) await link.PublishNowAsync(bad, ct);
         }
         await link.SendAsync(messages, networkUp: !offline, ct);
+        if (device.HasAt("hostile", elapsed - Step, elapsed, out _))
+            await HostileDevice.AttackAsync(device, link, broker, all.First(d => d != device).Spec.Id, now, ct);
     }
 }

@@ -61,7 +61,7 @@ public sealed record Scenario
             if (d.Kind is not ("fridge" or "kiosk")) throw new InvalidDataException($"device {d.Id}: kind must be fridge or kiosk");
             _ = Physics.Venue.Named(d.Venue);
         }
-        string[] known = ["power_cut", "door_left_open", "wifi_outage", "heat_wave", "restock", "misbehave"];
+        string[] known = ["power_cut", "door_left_open", "wifi_outage", "heat_wave", "restock", "misbehave", "hostile"];
         foreach (var h in Happenings.Where(h => !known.Contains(h.Type)))
             throw new InvalidDataException($"happening type '{h.Type}' is not one of {string.Join(", ", known)}");
     }

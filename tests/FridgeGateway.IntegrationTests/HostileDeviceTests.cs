@@ -161,4 +161,34 @@ public sealed class HostileDeviceTests
         await Eventually.Returns(() => h.GetAsync("/healthz"), r => r.Status == 200, WithinSeconds, "/healthz to recover once the batch completes");
         await ExpectVictimsLandedAsync(h, published);
     }
+    [Fact]
+    public async Task The_simulators_hostile_device_scenario_leaves_the_other_fridges_readings_whole_and_the_gateway_ready()
+    {
+        await using var h = await GatewayHarness.StartAsync();
+        var services = LocalServices.Current;
+        var state = Directory.CreateTempSubdirectory("sim-hostile-");
+        try
+        {
+            await using var simulator = AppProcess.Start("firmware-sim", "firmware-sim", new Dictionary<string, string>
+            {
+                ["Mqtt__Host"] = services.MqttHost,
+                ["Mqtt__Port"] = services.MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Simulator__DevicePort"] = services.DeviceMqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Simulator__DeviceSecret"] = services["Simulator__DeviceSecret"],
+            }, "run", Path.Combine(LocalServices.RepositoryRoot, "firmware-sim", "scenarios", "hostile-device.json"), "--now", "--speed", "3600", "--state", state.FullName);
+            Assert.True(await simulator.WaitForExitAsync(TimeSpan.FromMinutes(2)) == 0, simulator.Output);
+            Assert.Contains("refused by the ACL", simulator.Output, StringComparison.Ordinal);
+            Assert.Contains("given its username", simulator.Output, StringComparison.Ordinal);
+
+            // One simulated hour at a reading a minute: 60 per victim, every one, once.
+            await ExpectVictimsLandedAsync(h, 120);
+            await h.WaitForCountAsync("fridge_reading", Hostile, 2 * 2000, WithinSeconds);
+            Assert.Equal(200, (await h.GetAsync("/readyz")).Status);
+            Assert.DoesNotContain("MQTT connection lost", h.Gateway.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            state.Delete(recursive: true);
+        }
+    }
 }
