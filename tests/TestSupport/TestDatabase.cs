@@ -43,6 +43,19 @@ public sealed class TestDatabase : IAsyncDisposable
         await using var connection = new NpgsqlConnection(_adminConnectionString);
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        // An autovacuum worker (a superuser's backend, which this role may not terminate) can be busy in the
+        // database for a moment: the drop is tried again until it is done.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 100)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 }
