@@ -8,6 +8,7 @@ using Inventory.Api.DeviceReports;
 using Inventory.Api.Festivals;
 using Inventory.Api.FridgeStatus;
 using Inventory.Api.Grocery;
+using Inventory.Api.Infrastructure;
 using Inventory.Api.Stock;
 using Inventory.Api.Table;
 using Microsoft.AspNetCore.Authentication;
@@ -88,7 +89,11 @@ public static class Extensions
         services.AddSingleton<StockReadCache>();
         // The cache serves only while its listener is connected, so without the listener every read goes to
         // PostgreSQL. Off for a database reached through a pooler in transaction mode, where LISTEN cannot work.
-        if (builder.Configuration.GetValue("Stock:CacheReads", defaultValue: true)) services.AddHostedService<StockChangeListener>();
+        services.AddSingleton<AuthCache>();
+        services.AddSingleton<ApiKeyLookupLimiter>();
+        // Without the listener (Stock:CacheReads=false, e.g. behind a pooler in transaction mode, where LISTEN
+        // cannot work) neither cache ever serves: stock reads, sessions and keys all go to PostgreSQL.
+        if (builder.Configuration.GetValue("Stock:CacheReads", defaultValue: true)) services.AddHostedService<Infrastructure.ChangeListener>();
         services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Dashboard";
@@ -116,8 +121,12 @@ public static class Extensions
                 o.Cookie.Name = "frigo.auth";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // Secure whenever the request is HTTPS
+                // The cookie lapses after two idle hours; the session it names ends after twelve whatever happens,
+                // and is checked on every request (Sessions.ValidatePrincipalAsync).
                 o.SlidingExpiration = true;
-                o.ExpireTimeSpan = TimeSpan.FromDays(7);
+                o.ExpireTimeSpan = Sessions.IdleTimeout;
+                o.Events.OnValidatePrincipal = Sessions.ValidatePrincipalAsync;
                 o.LoginPath = "/connexion";
                 o.AccessDeniedPath = "/interdit";
                 // The API answers 401/403; only pages redirect a person to the sign-in page.
@@ -128,13 +137,7 @@ public static class Extensions
             .AddPolicy(Policies.Lead, p => p.RequireRole(Roles.Lead))
             .AddPolicy(Policies.People, p => p.RequireRole(Roles.People))
             .AddPolicy(Policies.Gateway, p => p.RequireRole(Roles.Gateway, Roles.Lead));
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(RateLimits.SignIn, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1) }));
-        });
+        services.AddSingleton<SignInThrottle>();
         return builder;
     }
 
@@ -143,11 +146,11 @@ public static class Extensions
 
     public static WebApplication MapInventoryApi(this WebApplication app)
     {
+        app.Use(SecurityHeaders.Add);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
         app.Use(StockReadCache.InvalidateAfterWrites);
 
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -162,7 +165,9 @@ public static class Extensions
             }
             catch (NpgsqlException e)
             {
-                return Results.Problem(title: "PostgreSQL unreachable", detail: e.Message, statusCode: 503);
+                // The server's own words (host names, versions) are for the log, not for whoever asks.
+                app.Logger.LogWarning("Not ready: {Error}", e.Message);
+                return Results.Problem(title: "database unavailable", statusCode: 503);
             }
         }).ExcludeFromDescription();
 

@@ -41,14 +41,7 @@ public class InventoryApi : IAsyncLifetime
         var influxDatabase = $"api_{Guid.NewGuid():N}"[..16];
         Influx = new InfluxQuery(LocalServices.Current.InfluxUrl, influxDatabase);
         await Influx.ExecuteAsync($"CREATE DATABASE {influxDatabase}");
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseEnvironment("Testing");
-            web.UseSetting("ConnectionStrings:Inventory", $"{_database.ConnectionString};{PoolSettings}");
-            web.UseSetting("Influx:Url", LocalServices.Current.InfluxUrl.ToString());
-            web.UseSetting("Influx:Database", influxDatabase);
-            foreach (var (key, value) in Settings) web.UseSetting(key, value);
-        });
+        _factory = NewReplica();
         Anonymous = _factory.CreateClient();
         var accounts = _factory.Services.GetRequiredService<Accounts>();
 
@@ -75,6 +68,16 @@ public class InventoryApi : IAsyncLifetime
     }
 
     public HttpClient NewClient() => _factory.CreateClient();
+
+    /// <summary>Another instance of the API on the same database, as a second replica behind a load balancer.</summary>
+    public WebApplicationFactory<Program> NewReplica() => new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+    {
+        web.UseEnvironment("Testing");
+        web.UseSetting("ConnectionStrings:Inventory", $"{_database.ConnectionString};{PoolSettings}");
+        web.UseSetting("Influx:Url", LocalServices.Current.InfluxUrl.ToString());
+        web.UseSetting("Influx:Database", Influx.Database);
+        foreach (var (key, value) in Settings) web.UseSetting(key, value);
+    });
 
     /// <summary>The API's services, for the tests that look at its state (e.g. whether stock reads are cached).</summary>
     public IServiceProvider Services => _factory.Services;

@@ -62,7 +62,7 @@ public sealed class StockCacheTests(InventoryApi api) : IClassFixture<InventoryA
         await using (var connection = new NpgsqlConnection(api.ConnectionString))
         {
             await connection.OpenAsync();
-            await using var notify = new NpgsqlCommand($"NOTIFY {StockChangeListener.Channel}", connection);
+            await using var notify = new NpgsqlCommand($"NOTIFY {Infrastructure.ChangeListener.StockChannel}", connection);
             await notify.ExecuteNonQueryAsync();
         }
         await Eventually.Returns(() => UnitsAsync(fridge), units => units == 15, Patience, "the level once a change is notified");
@@ -138,7 +138,7 @@ internal static class StockElsewhere
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT coalesce(max(pid), 0) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1", connection);
-        command.Parameters.Add(new() { Value = StockChangeListener.ApplicationName });
+        command.Parameters.Add(new() { Value = Infrastructure.ChangeListener.ApplicationName });
         return (int)(await command.ExecuteScalarAsync())!;
     }
 }

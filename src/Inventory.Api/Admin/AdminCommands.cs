@@ -21,6 +21,8 @@ public static class AdminCommands
           create-user --username <u> --name <display name> --role <lead|brewer> [--brewery <slug>]
                       (--password-stdin | --password <p>)
                                                     create or update a person's account
+          disable-user --username <u>               refuse a person's sign-in and end all their sessions at once
+          enable-user --username <u>                let a disabled person sign in again
           demo-data                                 load the Table's demo world (idempotent)
         settings: ConnectionStrings__Inventory
         """;
@@ -65,6 +67,11 @@ public static class AdminCommands
                     await accounts.CreateUserAsync(Required(options, "username").ToLowerInvariant(), Required(options, "name"), password,
                         Required(options, "role"), options.GetValueOrDefault("brewery"));
                     Console.WriteLine($"user {options["username"]} saved");
+                    return 0;
+                case "disable-user" or "enable-user":
+                    var who = Required(options, "username").ToLowerInvariant();
+                    if (!await accounts.SetDisabledAsync(who, disabled: args[0] == "disable-user")) { Console.Error.WriteLine($"admin {args[0]}: no user {who}"); return 1; }
+                    Console.WriteLine(args[0] == "disable-user" ? $"user {who} disabled, sessions ended" : $"user {who} enabled");
                     return 0;
                 case "demo-data":
                     await DemoData.LoadAsync(services);

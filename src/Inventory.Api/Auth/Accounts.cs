@@ -81,34 +81,80 @@ public sealed class Accounts(NpgsqlDataSource db)
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    /// <summary>The principal of a person whose password checks out, or null.</summary>
+    /// <summary>
+    /// The principal of a person whose password checks out and who is not disabled, or null. It carries a new
+    /// session's id (<see cref="Sessions.SessionIdClaim"/>): the session, not the cookie, says whether it is
+    /// still valid, and who it is now (role, brewery) — see <see cref="Sessions"/>.
+    /// </summary>
     public async Task<ClaimsPrincipal?> SignInAsync(string username, string password, string scheme, CancellationToken ct)
     {
         await using var command = db.CreateCommand("""
-            SELECT u.id, u.display_name, u.password_hash, u.role, u.brewery_id, b.slug
+            SELECT u.id, u.display_name, u.password_hash, u.role, u.brewery_id, b.slug, u.disabled_at IS NOT NULL
             FROM users u LEFT JOIN breweries b ON b.id = u.brewery_id WHERE u.username = $1
             """);
         command.Parameters.Add(new() { Value = username });
+        SessionIdentity identity;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            if (!await reader.ReadAsync(ct))
+            {
+                Hasher.VerifyHashedPassword(username, DummyHash, password); // same time whether the user exists or not
+                return null;
+            }
+            if (Hasher.VerifyHashedPassword(username, reader.GetString(2), password) == PasswordVerificationResult.Failed) return null;
+            if (reader.GetBoolean(6)) return null; // disabled: same answer as a wrong password
+            identity = new SessionIdentity(reader.GetInt64(0), username, reader.GetString(1), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetString(5), DateTimeOffset.MaxValue);
+        }
+        var sessionId = Sessions.NewId();
+        await using var insert = db.CreateCommand("INSERT INTO user_sessions (id_hash, user_id, expires_at) VALUES ($1, $2, now() + $3)");
+        insert.Parameters.Add(new() { Value = Sessions.Hash(sessionId) });
+        insert.Parameters.Add(new() { Value = identity.UserId });
+        insert.Parameters.Add(new() { Value = Sessions.Lifetime });
+        await insert.ExecuteNonQueryAsync(ct);
+        return Sessions.Principal(identity, sessionId, scheme);
+    }
+
+    /// <summary>Who a session is now, or null when it is unknown, revoked, past its lifetime, or its person is disabled.</summary>
+    public async Task<SessionIdentity?> SessionAsync(string sessionId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT u.id, u.username, u.display_name, u.role, u.brewery_id, b.slug, s.expires_at
+            FROM user_sessions s JOIN users u ON u.id = s.user_id LEFT JOIN breweries b ON b.id = u.brewery_id
+            WHERE s.id_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL
+            """);
+        command.Parameters.Add(new() { Value = Sessions.Hash(sessionId) });
         await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
+        if (!await reader.ReadAsync(ct)) return null;
+        return new SessionIdentity(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+            reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetFieldValue<DateTimeOffset>(6));
+    }
+
+    public async Task RevokeSessionAsync(string sessionId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("UPDATE user_sessions SET revoked_at = now() WHERE id_hash = $1 AND revoked_at IS NULL");
+        command.Parameters.Add(new() { Value = Sessions.Hash(sessionId) });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Disables (or enables again) a person; disabling ends every session of theirs at once. False if no such person.</summary>
+    public async Task<bool> SetDisabledAsync(string username, bool disabled, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var person = new NpgsqlCommand(
+            "UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END WHERE username = $1 RETURNING id", connection, transaction);
+        person.Parameters.Add(new() { Value = username });
+        person.Parameters.Add(new() { Value = disabled });
+        if (await person.ExecuteScalarAsync(ct) is not long userId) return false;
+        if (disabled)
         {
-            Hasher.VerifyHashedPassword(username, DummyHash, password); // same time whether the user exists or not
-            return null;
+            await using var sessions = new NpgsqlCommand("UPDATE user_sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL", connection, transaction);
+            sessions.Parameters.Add(new() { Value = userId });
+            await sessions.ExecuteNonQueryAsync(ct);
         }
-        if (Hasher.VerifyHashedPassword(username, reader.GetString(2), password) == PasswordVerificationResult.Failed) return null;
-        var claims = new List<Claim>
-        {
-            new(ClaimTypes.NameIdentifier, $"user:{reader.GetInt64(0)}"),
-            new(ClaimTypes.Name, username),
-            new("display_name", reader.GetString(1)),
-            new(ClaimTypes.Role, reader.GetString(3)),
-        };
-        if (!reader.IsDBNull(4))
-        {
-            claims.Add(new(Roles.BreweryIdClaim, reader.GetInt64(4).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            claims.Add(new(Roles.BrewerySlugClaim, reader.GetString(5)));
-        }
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
+        await transaction.CommitAsync(ct);
+        return true;
     }
 
     private static readonly string DummyHash = Hasher.HashPassword("nobody", Guid.NewGuid().ToString());

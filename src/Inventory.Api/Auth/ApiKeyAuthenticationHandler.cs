@@ -1,34 +1,43 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Caching.Memory;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Inventory.Api.Auth;
 
 /// <summary>
-/// Authenticates the <c>X-Api-Key</c> header against the hashed keys in PostgreSQL. A key that checked
-/// out is remembered for <see cref="CacheFor"/> (by its hash, never the key itself), so a script's
-/// every request does not cost a database round trip; a revoked key stops working within that time.
+/// Authenticates the <c>X-Api-Key</c> header against the hashed keys in PostgreSQL. What a key turned out
+/// to be is remembered in <see cref="AuthCache"/> (by its hash, never the key itself): kept exact by the
+/// <c>auth_changed</c> notification, so a revoked key is refused on every replica within a notification's
+/// delay. A key that matched nothing is refused from memory for a while, and a client address whose keys
+/// failed <see cref="FailuresPerMinute"/> times in a minute gets no more look-ups until the minute is over:
+/// a flood of bad keys never reaches the 8-connection pool that real users need.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, NpgsqlDataSource db, IMemoryCache cache)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, NpgsqlDataSource db, AuthCache cache,
+    ApiKeyLookupLimiter lookups)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
-    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(60);
+    public const int FailuresPerMinute = 30;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(Header, out var values)) return AuthenticateResult.NoResult();
         var key = values.ToString();
         if (!ApiKeys.TryParsePrefix(key, out var prefix)) return AuthenticateResult.Fail("malformed API key");
-        var cacheKey = "api-key:" + Convert.ToHexString(ApiKeys.Hash(key));
-        if (cache.TryGetValue(cacheKey, out Claim[]? known))
-            return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(known, SchemeName)), SchemeName));
+        var keyHash = Convert.ToHexString(ApiKeys.Hash(key));
+        if (cache.IsRefused(keyHash)) return AuthenticateResult.Fail("unknown or revoked API key");
+        var cacheKey = "api-key:" + keyHash;
+        if (cache.TryGet<Claim[]>(cacheKey, out var known))
+            return known is null ? AuthenticateResult.Fail("unknown or revoked API key") : Success(known);
+        var address = Context.Connection.RemoteIpAddress;
+        if (!lookups.MayLookUp(address)) return AuthenticateResult.Fail("too many unknown API keys from this address");
 
+        var startedAt = cache.Generation;
         await using var command = db.CreateCommand("""
             SELECT k.id, k.name, k.key_hash, k.role, k.brewery_id, b.slug
             FROM api_keys k LEFT JOIN breweries b ON b.id = k.brewery_id
@@ -37,7 +46,11 @@ public sealed class ApiKeyAuthenticationHandler(
         command.Parameters.Add(new() { Value = prefix });
         await using var reader = await command.ExecuteReaderAsync(Context.RequestAborted);
         if (!await reader.ReadAsync(Context.RequestAborted) || !ApiKeys.Matches(key, (byte[])reader["key_hash"]))
+        {
+            cache.Refuse(keyHash);
+            lookups.Failed(address);
             return AuthenticateResult.Fail("unknown or revoked API key");
+        }
 
         var claims = new List<Claim>
         {
@@ -50,7 +63,33 @@ public sealed class ApiKeyAuthenticationHandler(
             claims.Add(new(Roles.BreweryIdClaim, reader.GetInt64(4).ToString(System.Globalization.CultureInfo.InvariantCulture)));
             claims.Add(new(Roles.BrewerySlugClaim, reader.GetString(5)));
         }
-        cache.Set(cacheKey, claims.ToArray(), CacheFor);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+        cache.Store(cacheKey, startedAt, claims.ToArray());
+        return Success(claims.ToArray());
     }
+
+    private static AuthenticateResult Success(Claim[] claims) =>
+        AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+}
+
+/// <summary>Unknown API keys per client address and minute, past which its keys are not looked up any more that minute.</summary>
+public sealed class ApiKeyLookupLimiter : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _failures = PartitionedRateLimiter.Create<string, string>(address =>
+        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = ApiKeyAuthenticationHandler.FailuresPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
+        }));
+
+    /// <summary>Whether this address has failures left this minute (asking takes none).</summary>
+    public bool MayLookUp(System.Net.IPAddress? address)
+    {
+        using var lease = _failures.AttemptAcquire(Key(address), 0);
+        return lease.IsAcquired;
+    }
+
+    public void Failed(System.Net.IPAddress? address) => _failures.AttemptAcquire(Key(address)).Dispose();
+
+    private static string Key(System.Net.IPAddress? address) => address?.ToString() ?? "unknown";
+
+    public void Dispose() => _failures.Dispose();
 }

@@ -9,7 +9,7 @@ public sealed class DeconnexionModel : PageModel
 {
     public async Task<IActionResult> OnPostAsync()
     {
-        await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        await Auth.Sessions.SignOutAsync(HttpContext);
         return LocalRedirect("/connexion");
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Globalization;
 using System.Text;
 using Inventory.Api.FridgeStatus;
@@ -30,7 +31,7 @@ public static class TemperatureChart
             var x1 = Math.Max(Left, X(a.From));
             var x2 = Math.Min(Width - Right, X(a.Until ?? to));
             if (x2 <= x1) continue;
-            svg.Append(CultureInfo.InvariantCulture, $"""<rect class="alert-period" x="{F(x1)}" y="{Top}" width="{F(x2 - x1)}" height="{Height - Top - Bottom}" fill="#a4141b" fill-opacity="0.12"><title>{a.Type}</title></rect>""");
+            svg.Append(CultureInfo.InvariantCulture, $"""<rect class="alert-period" x="{F(x1)}" y="{Top}" width="{F(x2 - x1)}" height="{Height - Top - Bottom}" fill="#a4141b" fill-opacity="0.12"><title>{WebUtility.HtmlEncode(a.Type)}</title></rect>""");
         }
         for (var c = Math.Ceiling(min / 2) * 2; c <= max; c += 2)
             svg.Append(CultureInfo.InvariantCulture, $"""<line x1="{Left}" x2="{Width - Right}" y1="{F(Y(c))}" y2="{F(Y(c))}" stroke="#e5e5e5" /><text x="{Left - 6}" y="{F(Y(c) + 4)}" text-anchor="end" font-size="11">{F(c)}°</text>""");
@@ -43,7 +44,7 @@ public static class TemperatureChart
         foreach (var e in events)
         {
             var color = e.Type.StartsWith("power", StringComparison.Ordinal) ? "#8a4b00" : "#12355b";
-            svg.Append(CultureInfo.InvariantCulture, $"""<line class="event" x1="{F(X(e.At))}" x2="{F(X(e.At))}" y1="{Height - Bottom}" y2="{Height - Bottom + 8}" stroke="{color}"><title>{e.Type} {e.At:HH:mm}</title></line>""");
+            svg.Append(CultureInfo.InvariantCulture, $"""<line class="event" x1="{F(X(e.At))}" x2="{F(X(e.At))}" y1="{Height - Bottom}" y2="{Height - Bottom + 8}" stroke="{color}"><title>{WebUtility.HtmlEncode(e.Type)} {e.At:HH:mm}</title></line>""");
         }
         if (points.Count > 0)
         {

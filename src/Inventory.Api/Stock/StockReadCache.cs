@@ -8,7 +8,7 @@ namespace Inventory.Api.Stock;
 /// more than the query (docs/benchmarks.md). Exact by construction, not by expiry:
 /// <list type="bullet">
 /// <item>Every change that can alter a stock read notifies <c>stock_changed</c> (a trigger, migration 0007);
-/// <see cref="StockChangeListener"/> invalidates on each notification, so another replica's write, an
+/// <see cref="Infrastructure.ChangeListener"/> invalidates on each notification, so another replica's write, an
 /// admin command or an operator's psql drops this cache within a notification's delay.</item>
 /// <item>This process's own writes invalidate before their response leaves
 /// (<see cref="InvalidateAfterWrites"/>): whoever gets a write's answer reads what it wrote.</item>
