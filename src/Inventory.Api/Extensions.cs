@@ -89,6 +89,8 @@ public static class Extensions
         services.AddSingleton<StockReadCache>();
         // The cache serves only while its listener is connected, so without the listener every read goes to
         // PostgreSQL. Off for a database reached through a pooler in transaction mode, where LISTEN cannot work.
+        services.AddSingleton<IdempotencyKeyPurge>();
+        services.AddHostedService(sp => sp.GetRequiredService<IdempotencyKeyPurge>());
         services.AddSingleton<AuthCache>();
         services.AddSingleton<ApiKeyLookupLimiter>();
         // Without the listener (Stock:CacheReads=false, e.g. behind a pooler in transaction mode, where LISTEN

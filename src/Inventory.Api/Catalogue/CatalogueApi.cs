@@ -102,6 +102,7 @@ public static class CatalogueApi
             .Require(body.Sku is not null && Patterns.Sku().IsMatch(body.Sku), "sku", "must match ^[A-Z0-9][A-Z0-9-]{2,39}$")
             .Require(!string.IsNullOrWhiteSpace(body.Brewery), "brewery", "is required (a brewery slug)")
             .Require(!string.IsNullOrWhiteSpace(body.Name) && body.Name.Length <= 200, "name", "is required (at most 200 characters)")
+            .Require(body.Style is null || body.Style.Length <= 100, "style", "must be at most 100 characters")
             .Require(body.Abv is null or (>= 0 and <= 20), "abv", "must be within 0..20")
             .Require(body.Format is not null && Formats.Contains(body.Format), "format", $"must be one of {string.Join(", ", Formats)}")
             .Require(body.UnitsPerCase is >= 1 and <= 48, "unitsPerCase", "must be within 1..48");
@@ -141,9 +142,9 @@ public static class CatalogueApi
     {
         var v = new Validator()
             .Require(body.Code is not null && Patterns.Slug().IsMatch(body.Code), "code", "must match ^[a-z0-9][a-z0-9-]{1,62}$")
-            .Require(!string.IsNullOrWhiteSpace(body.Name), "name", "is required")
+            .Require(!string.IsNullOrWhiteSpace(body.Name) && body.Name.Length <= 200, "name", "is required (at most 200 characters)")
             .Require(body.Kind is not null && LocationKinds.Contains(body.Kind), "kind", $"must be one of {string.Join(", ", LocationKinds)}")
-            .Require(!string.IsNullOrWhiteSpace(body.Region), "region", "is required")
+            .Require(!string.IsNullOrWhiteSpace(body.Region) && body.Region.Length <= 100, "region", "is required (at most 100 characters)")
             .Require(body.Brewery is null || body.Kind is "brewery" or "warehouse", "brewery", "only a brewery or warehouse belongs to a brewery");
         if (!v.IsValid) return v.Problem();
         long? breweryId = null;

@@ -77,7 +77,7 @@ public static class CollabApi
     {
         var v = new Validator()
             .Require(body.Code is not null && Patterns.Slug().IsMatch(body.Code), "code", "must match ^[a-z0-9][a-z0-9-]{1,62}$")
-            .Require(!string.IsNullOrWhiteSpace(body.Name), "name", "is required")
+            .Require(!string.IsNullOrWhiteSpace(body.Name) && body.Name.Length <= 200, "name", "is required (at most 200 characters)")
             .Require(body.HostBrewery is not null, "hostBrewery", "is required (a brewery slug)")
             .Require(body.HostLocation is not null, "hostLocation", "is required (a location code)")
             .Require(body.BrewDate is not null, "brewDate", "is required")

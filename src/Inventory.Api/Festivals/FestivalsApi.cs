@@ -59,9 +59,9 @@ public static class FestivalsApi
     {
         var v = new Validator()
             .Require(body.Code is not null && Patterns.Slug().IsMatch(body.Code), "code", "must match ^[a-z0-9][a-z0-9-]{1,62}$")
-            .Require(!string.IsNullOrWhiteSpace(body.Name), "name", "is required")
-            .Require(!string.IsNullOrWhiteSpace(body.Site), "site", "is required")
-            .Require(!string.IsNullOrWhiteSpace(body.Region), "region", "is required")
+            .Require(!string.IsNullOrWhiteSpace(body.Name) && body.Name.Length <= 200, "name", "is required (at most 200 characters)")
+            .Require(!string.IsNullOrWhiteSpace(body.Site) && body.Site.Length <= 200, "site", "is required (at most 200 characters)")
+            .Require(!string.IsNullOrWhiteSpace(body.Region) && body.Region.Length <= 100, "region", "is required (at most 100 characters)")
             .Require(body.StartsOn is not null, "startsOn", "is required")
             .Require(body.EndsOn is not null && body.EndsOn >= body.StartsOn, "endsOn", "is required, on or after startsOn")
             .Require(body.ExpectedAttendance is >= 0 and <= 2_000_000, "expectedAttendance", "must be within 0..2000000")
@@ -104,7 +104,7 @@ public static class FestivalsApi
     {
         var v = new Validator()
             .Require(body.Code is not null && System.Text.RegularExpressions.Regex.IsMatch(body.Code, "^[a-z0-9][a-z0-9-]{0,30}$"), "code", "must match ^[a-z0-9][a-z0-9-]{0,30}$")
-            .Require(!string.IsNullOrWhiteSpace(body.Name), "name", "is required");
+            .Require(!string.IsNullOrWhiteSpace(body.Name) && body.Name.Length <= 200, "name", "is required (at most 200 characters)");
         if (!v.IsValid) return v.Problem();
         var festival = await LoadAsync(db, code, ct);
         var row = await FestivalRowAsync(db, code, ct);
@@ -148,7 +148,8 @@ public static class FestivalsApi
         for (var i = 0; body.Lines is not null && i < body.Lines.Count; i++)
             v.Require(body.Lines[i]?.Sku is not null, $"lines[{i}].sku", "is required")
              .Require(body.Lines[i]?.Units is >= 1 and <= 100_000, $"lines[{i}].units", "must be within 1..100000")
-             .Require(body.Lines[i]?.UnitPriceCents is null or >= 0, $"lines[{i}].unitPriceCents", "must be >= 0");
+             .Require(body.Lines[i]?.UnitPriceCents is null or (>= 0 and <= DeviceReports.DeviceReportsApi.MaxUnitPriceCents), $"lines[{i}].unitPriceCents",
+                $"must be within 0..{DeviceReports.DeviceReportsApi.MaxUnitPriceCents}");
         if (!v.IsValid) return v.Problem();
         var festival = await LoadAsync(db, code, ct);
         var stop = festival?.Kiosks.SingleOrDefault(k => k.Code == kiosk);
@@ -158,18 +159,31 @@ public static class FestivalsApi
             return Problems.Forbidden("a stop's sales are reported by the lead or by the brewery hosting it");
         var location = await Lookup.LocationIdAsync(db, stop.Location, ct);
         var at = stop.On is { } day ? new DateTimeOffset(day.ToDateTime(new TimeOnly(22, 0)), TimeSpan.Zero) : time.GetUtcNow();
-        return await Idempotency.RunAsync(db, "stop-sales", idempotencyKey ?? $"{code}:{kiosk}", body, async (c, tx, token) =>
+        // A key of the caller's own lives in the caller's scope: nobody can take the key another's report will use.
+        var scope = idempotencyKey is null ? "stop-sales" : $"stop-sales:{caller.Id}";
+        return await Idempotency.RunAsync(db, scope, idempotencyKey ?? $"{code}:{kiosk}", body, async (c, tx, token) =>
         {
             var posted = new List<PostedMovement>();
             for (var i = 0; i < body.Lines!.Count; i++)
             {
                 var line = body.Lines[i]!;
                 if (await StockApi.BeerAsync(c, line.Sku!, token) is null) throw new DomainProblem(Problems.Unprocessable($"lines[{i}].sku", $"unknown SKU {line.Sku}"));
+                if (!await SentToAsync(c, tx, line.Sku!, location!.Value, token))
+                    throw new DomainProblem(Problems.Unprocessable($"lines[{i}].sku", $"{line.Sku} was never sent to {stop.Name}: only what was sent there can be sold there"));
                 posted.AddRange(await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, line.Sku!, null, line.Units!.Value, location, null, at,
                     caller.Name, $"sold at {stop.Name}", null, line.UnitPriceCents), allowShortfall: true, token));
             }
             return (StatusCodes.Status201Created, posted);
         }, ct);
+    }
+
+    /// <summary>Whether any movement ever brought this SKU to the place (a stop sells only what was sent there).</summary>
+    private static async Task<bool> SentToAsync(NpgsqlConnection c, NpgsqlTransaction tx, string sku, long location, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM movements WHERE sku = $1 AND to_location_id = $2)", c, tx);
+        command.Parameters.Add(new() { Value = sku });
+        command.Parameters.Add(new() { Value = location });
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>Per stop (or kiosk) and per brewery: sent, sold, returned, lost, and what the sales brought.</summary>

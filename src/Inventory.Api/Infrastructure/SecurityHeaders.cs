@@ -16,7 +16,7 @@ public static class SecurityHeaders
     public static string Nonce(HttpContext http)
     {
         if (http.Items[NonceKey] is string nonce) return nonce;
-        nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)); // hex: nothing to encode in an attribute
         http.Items[NonceKey] = nonce;
         return nonce;
     }

@@ -52,6 +52,7 @@ public static class StockApi
             .Require(body.OccurredAt is null || body.OccurredAt <= time.GetUtcNow().AddMinutes(5), "occurredAt", "must not be in the future");
         if (!v.IsValid) return v.Problem();
         if (MovementKinds.CheckEnds(body.Kind!, body.From is not null, body.To is not null) is { } ends) return Problems.Invalid(ends.Field, ends.Message);
+        if (body.From is not null && body.From == body.To) return Problems.Invalid("to", "must be another place than 'from'");
 
         var beer = await BeerAsync(db, body.Sku!, ct);
         if (beer is null) return Problems.NotFound("sku", $"beer {body.Sku}");

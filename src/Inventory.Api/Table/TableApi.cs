@@ -170,6 +170,8 @@ public static class TableApi
         var end = to ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var start = from ?? end.AddDays(-365);
         if (start > end) return Problems.Invalid("from", "must be on or before 'to'");
+        // Hourly buckets of a period are held in memory: at most two years of them.
+        if (end.DayNumber - start.DayNumber > 2 * 366) return Problems.Invalid("from", "the period may be at most two years");
         try
         {
             var figures = await FiguresAsync(db, influx, serial, start, end, ct);
