@@ -35,7 +35,7 @@ public class InventoryApi : IAsyncLifetime
     /// <summary>An InfluxDB database of this fixture's own, in the real InfluxDB.</summary>
     public InfluxQuery Influx { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync("inventory");
         var influxDatabase = $"api_{Guid.NewGuid():N}"[..16];

@@ -37,7 +37,12 @@ public sealed class TourTests(InventoryApi api) : IClassFixture<InventoryApi>
 
         // The same reconciliation as a festival: what is neither sold nor returned is lost.
         await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/tournee-2026/reconciliation", new { returns = new[] { new { kiosk = "arret-2", sku = "STFUT-EPAULE-473", units = 6, to = "stfut-brasserie" } } }));
-        var results = (await api.StFut.GetFromJsonAsync<JsonElement[]>("/api/v1/festivals/tournee-2026/results"))!;
+        var results = (await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/festivals/tournee-2026/results"))!;
+        // A brewer reads his own brewery's rows only: the others' units and revenue are theirs (rule 8).
+        var stFutRows = (await api.StFut.GetFromJsonAsync<JsonElement[]>("/api/v1/festivals/tournee-2026/results"))!;
+        Assert.NotEmpty(stFutRows);
+        Assert.All(stFutRows, r => Assert.Equal("saint-fut", r.GetProperty("brewery").GetString()));
+        Assert.Contains(results, r => r.GetProperty("brewery").GetString() == "aube");
         var stop2 = results.Single(r => r.GetProperty("stop").GetString() == "arret-2");
         Assert.Equal(("aube", "2026-07-11", 48, 40, 6, 2, 32_000L), (stop2.GetProperty("hostBrewery").GetString(), stop2.GetProperty("on").GetString(),
             stop2.GetProperty("sent").GetInt32(), stop2.GetProperty("sold").GetInt32(), stop2.GetProperty("returned").GetInt32(), stop2.GetProperty("loss").GetInt32(), stop2.GetProperty("revenueCents").GetInt64()));

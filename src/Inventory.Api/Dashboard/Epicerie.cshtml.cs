@@ -1,3 +1,4 @@
+using Inventory.Api.Auth;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -32,7 +33,9 @@ public sealed class EpicerieModel(NpgsqlDataSource db, TimeProvider time) : Page
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Performance = await GroceryApi.PerformanceAsync(db, time, 4, ct);
+        // A brewer sees the grocery figures of his own beers only (rule 8).
+        var visible = await Visibility.SkusAsync(db, Caller.From(User), ct);
+        Performance = (await GroceryApi.PerformanceAsync(db, time, 4, ct)).Where(p => visible is null || visible.Contains(p.Sku)).ToList();
         OutOfStock = Performance.Where(p => p.OutOfStock).Select(p => (p.Sku, p.Store)).ToList();
         await using var weekly = db.CreateCommand("""
             SELECT m.sku, to_char(date_trunc('week', m.occurred_at), 'MM-DD'), sum(m.units)::int
@@ -41,6 +44,7 @@ public sealed class EpicerieModel(NpgsqlDataSource db, TimeProvider time) : Page
             GROUP BY 1, date_trunc('week', m.occurred_at), 2 ORDER BY 1, date_trunc('week', m.occurred_at)
             """);
         WeeklySales = (await weekly.ListAsync(r => (Sku: r.GetString(0), Week: r.GetString(1), Units: r.GetInt32(2)), ct))
+            .Where(x => visible is null || visible.Contains(x.Sku))
             .GroupBy(x => x.Sku).Select(g => (g.Key, g.Select(x => (x.Week, x.Units)).ToList())).ToList();
     }
 }

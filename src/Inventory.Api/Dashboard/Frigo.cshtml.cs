@@ -1,3 +1,4 @@
+using Inventory.Api.Auth;
 using Inventory.Api.FridgeStatus;
 using Inventory.Api.Infrastructure;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -39,9 +40,12 @@ public sealed class FrigoModel(FleetReader fleet, NpgsqlDataSource db, TimeProvi
             var (countedAt, counted) = await fleet.LastShelfCountAsync(deviceId, ct);
             CountedAt = countedAt;
             var ledger = await LedgerAsync(deviceId, ct);
+            // What stands on the shelf is there for all to see; the gap between the shelf and another brewery's
+            // ledger is that brewery's discrepancy (rule 8): a brewer sees his own beers' only.
+            var visible = await Visibility.SkusAsync(db, Caller.From(User), ct);
             Beers = ledger.Keys.Union(counted.Keys).Order()
                 .Select(sku => new BeerInFridge(sku, ledger.GetValueOrDefault(sku), countedAt is null ? null : counted.GetValueOrDefault(sku),
-                    countedAt is null ? null : counted.GetValueOrDefault(sku) - ledger.GetValueOrDefault(sku)))
+                    countedAt is null || (visible is not null && !visible.Contains(sku)) ? null : counted.GetValueOrDefault(sku) - ledger.GetValueOrDefault(sku)))
                 .ToList();
         }
         catch (TelemetryUnavailableException e)

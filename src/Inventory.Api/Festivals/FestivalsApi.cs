@@ -187,8 +187,10 @@ public static class FestivalsApi
     }
 
     /// <summary>Per stop (or kiosk) and per brewery: sent, sold, returned, lost, and what the sales brought.</summary>
-    private static async Task<IResult> ResultsAsync(string code, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<IResult> ResultsAsync(string code, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
     {
+        var caller = Caller.From(http.User);
+        var mine = caller.IsLead ? null : http.User.FindFirst(Roles.BrewerySlugClaim)?.Value ?? "";
         var festival = await LoadAsync(db, code, ct);
         if (festival is null) return Problems.NotFound("code", $"festival {code}");
         await using var flows = db.CreateCommand("""
@@ -206,8 +208,10 @@ public static class FestivalsApi
             GROUP BY k.code, hb.slug, k.stop_on, br.slug ORDER BY k.stop_on NULLS FIRST, k.code, br.slug
             """);
         flows.Parameters.Add(new() { Value = code });
-        return TypedResults.Ok(await flows.ListAsync(r => new StopResult(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetFieldValue<DateOnly>(2),
-            r.GetString(3), r.GetInt32(4), r.GetInt32(5), r.GetInt32(6), r.GetInt32(7), r.GetInt64(8)), ct));
+        var rows = await flows.ListAsync(r => new StopResult(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetFieldValue<DateOnly>(2),
+            r.GetString(3), r.GetInt32(4), r.GetInt32(5), r.GetInt32(6), r.GetInt32(7), r.GetInt64(8)), ct);
+        // A brewer sees his own brewery's rows: what the others sent, sold and earned is theirs (rule 8).
+        return TypedResults.Ok(mine is null ? rows : rows.Where(r => r.Brewery == mine).ToList());
     }
 
     private static async Task<IResult> AssignDeviceAsync(string code, string kiosk, DeviceToKiosk body, NpgsqlDataSource db, CancellationToken ct)

@@ -116,8 +116,12 @@ public static class GroceryApi
         }, ct);
     }
 
-    private static async Task<Ok<List<PlacementPerformance>>> GetPerformanceAsync(int? weeks, NpgsqlDataSource db, TimeProvider time, CancellationToken ct) =>
-        TypedResults.Ok(await PerformanceAsync(db, time, weeks ?? 4, ct));
+    private static async Task<Ok<List<PlacementPerformance>>> GetPerformanceAsync(int? weeks, HttpContext http, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    {
+        var all = await PerformanceAsync(db, time, weeks ?? 4, ct);
+        var visible = await Visibility.SkusAsync(db, Caller.From(http.User), ct);
+        return TypedResults.Ok(visible is null ? all : all.Where(p => visible.Contains(p.Sku)).ToList());
+    }
 
     /// <summary>Each current placement's figures over the last <paramref name="weeks"/> weeks.</summary>
     internal static async Task<List<PlacementPerformance>> PerformanceAsync(NpgsqlDataSource db, TimeProvider time, int weeks, CancellationToken ct)

@@ -62,6 +62,8 @@ public static class StockApi
         var caller = Caller.From(http.User);
         if (!caller.MayMoveBeer(beer.BreweryId, beer.CollabBreweryIds, from?.BreweryId))
             return Problems.Forbidden($"a brewer moves its own brewery's beers, and its share of a collab brew out of its own places; {body.Sku} from {body.From ?? "nowhere"} is not one");
+        if (!caller.IsLead && to?.BreweryId is { } destination && destination != caller.BreweryId)
+            return Problems.Forbidden($"{body.To} belongs to another brewery: a brewer moves beer into shared places or his own");
         var units = (body.Cases ?? 0) * beer.UnitsPerCase + (body.Units ?? 0);
 
         return await Idempotency.RunAsync(db, caller.Id, idempotencyKey, body, async (c, tx, token) =>
@@ -94,7 +96,9 @@ public static class StockApi
             .Add("m.occurred_at >= {0}", since?.UtcDateTime, NpgsqlDbType.TimestampTz)
             .Add("m.occurred_at < {0}", until?.UtcDateTime, NpgsqlDbType.TimestampTz)
             .Add("m.id < {0}", before, NpgsqlDbType.Bigint)
-            .Add($"(b.brewery_id = {{0}} OR lf.kind IN {SharedKinds} OR lt.kind IN {SharedKinds})", caller.IsLead ? null : caller.BreweryId, NpgsqlDbType.Bigint);
+            // A brewer sees the movements of his own beers only, shared places included: another brewery's
+            // actor, reason and source are its business (rule 8).
+            .Add(Visibility.BeerOf("{0}"), caller.IsLead ? null : caller.BreweryId ?? -1, NpgsqlDbType.Bigint);
         command.CommandText = $"""
             SELECT m.id, m.kind, m.sku, m.lot_code, m.units, lf.code, lt.code, m.occurred_at, m.actor, m.reason, m.device_id, m.shortfall
             FROM movements m
@@ -223,15 +227,17 @@ public static class StockApi
         return TypedResults.Ok(body);
     }
 
-    private static async Task<Ok<List<Discrepancy>>> ListDiscrepancies(bool? unreviewed, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Ok<List<Discrepancy>>> ListDiscrepancies(bool? unreviewed, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("""
+        var caller = Caller.From(http.User);
+        await using var command = db.CreateCommand($"""
             SELECT d.id, d.device_id, l.code, d.sku, d.ledger_units, d.counted_units, d.occurred_at, d.reviewed_at IS NOT NULL
-            FROM stock_discrepancies d JOIN locations l ON l.id = d.location_id
-            WHERE NOT $1 OR d.reviewed_at IS NULL
+            FROM stock_discrepancies d JOIN locations l ON l.id = d.location_id JOIN beers b ON b.sku = d.sku
+            WHERE (NOT $1 OR d.reviewed_at IS NULL) AND ($2::bigint IS NULL OR {Visibility.BeerOf("$2")})
             ORDER BY d.id DESC LIMIT 500
             """);
         command.Parameters.Add(new() { Value = unreviewed ?? false });
+        command.Parameters.Add(new() { Value = caller.IsLead ? DBNull.Value : caller.BreweryId ?? -1, NpgsqlDbType = NpgsqlDbType.Bigint });
         return TypedResults.Ok(await command.ListAsync(r => new Discrepancy(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt32(5),
             r.GetInt32(5) - r.GetInt32(4), r.GetFieldValue<DateTimeOffset>(6), r.GetBoolean(7)), ct));
     }
