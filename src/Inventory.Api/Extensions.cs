@@ -176,6 +176,7 @@ public static class Extensions
         // Every /api/v1 route needs a signed-in person or an API key; groups narrow it to roles.
         var api = app.MapGroup("/api/v1").RequireAuthorization();
         api.MapAuthApi();
+        api.MapPeopleApi();
         api.MapCatalogueApi();
         api.MapStockApi();
         api.MapDeviceReportsApi();

@@ -95,6 +95,13 @@ public sealed class DashboardTests
         await brewer.GetByLabel("Mouvement").SelectOptionAsync("transfer");
         await brewer.GetByRole(AriaRole.Button, new() { Name = "Inscrire" }).ClickAsync();
         await Assertions.Expect(brewer.Locator("#movement-result")).ToContainTextAsync("units");
+
+        // The lead disables the brewer: his very next page sends him to sign in.
+        (await platform.Lead.PostAsync("/api/v1/people/felix/disable", null)).EnsureSuccessStatusCode();
+        await brewer.GotoAsync($"{platform.ApiUrl}/stock");
+        await brewer.WaitForURLAsync("**/connexion**");
+        await Assertions.Expect(brewer.GetByLabel("Nom d'utilisateur")).ToBeVisibleAsync();
+        (await platform.Lead.PostAsync("/api/v1/people/felix/enable", null)).EnsureSuccessStatusCode();
     }
 
     [Fact]

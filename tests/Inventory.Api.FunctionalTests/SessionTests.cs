@@ -118,6 +118,32 @@ public sealed class SessionTests(InventoryApi api) : IClassFixture<InventoryApi>
     }
 
     [Fact]
+    public async Task The_lead_disables_a_person_and_revokes_a_key_through_the_api_and_a_brewer_may_not()
+    {
+        var username = await NewBrewerAsync();
+        var brewer = await api.SignedInAsync(username);
+        Assert.Equal(HttpStatusCode.Forbidden, (await brewer.PostAsync($"/api/v1/people/{username}/disable", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await brewer.GetAsync("/api/v1/api-keys")).StatusCode);
+
+        var people = await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/people");
+        var row = people!.Single(p => p.GetProperty("username").GetString() == username);
+        Assert.Equal((1, false), (row.GetProperty("liveSessions").GetInt32(), row.GetProperty("disabled").GetBoolean()));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await api.Lead.PostAsync($"/api/v1/people/{username}/disable", null)).StatusCode);
+        await Eventually.Returns(() => MeAsync(brewer), s => s == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(1), "the disabled person to be refused");
+        await ProblemAssert.HasStatusAsync(await api.Lead.PostAsync("/api/v1/people/nobody-here/disable", null), HttpStatusCode.NotFound, "username");
+
+        var key = await Accounts.CreateApiKeyAsync("revoked by the lead", Roles.Brewer, "saint-fut");
+        Assert.True(ApiKeys.TryParsePrefix(key, out var prefix));
+        Assert.Equal(HttpStatusCode.OK, (await api.WithApiKey(key).GetAsync("/api/v1/stock")).StatusCode);
+        var listed = await api.Lead.GetStringAsync("/api/v1/api-keys");
+        Assert.Contains(prefix, listed);
+        Assert.DoesNotContain(key, listed);
+        Assert.Equal(HttpStatusCode.NoContent, (await api.Lead.PostAsync($"/api/v1/api-keys/{prefix}/revoke", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.WithApiKey(key).GetAsync("/api/v1/stock")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_key_revoked_in_the_database_is_refused_by_every_replica_within_a_second()
     {
         var key = await Accounts.CreateApiKeyAsync("to revoke everywhere", Roles.Brewer, "saint-fut");

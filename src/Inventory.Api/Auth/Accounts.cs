@@ -56,6 +56,20 @@ public sealed class Accounts(NpgsqlDataSource db)
         return key;
     }
 
+    public async Task<IReadOnlyList<Person>> ListPeopleAsync(CancellationToken ct = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT u.username, u.display_name, u.role, b.slug, u.disabled_at IS NOT NULL,
+                   (SELECT count(*) FROM user_sessions s WHERE s.user_id = u.id AND s.revoked_at IS NULL AND s.expires_at > now())::int
+            FROM users u LEFT JOIN breweries b ON b.id = u.brewery_id ORDER BY u.username
+            """);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var people = new List<Person>();
+        while (await reader.ReadAsync(ct))
+            people.Add(new(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetBoolean(4), reader.GetInt32(5)));
+        return people;
+    }
+
     public sealed record ApiKeyRow(long Id, string Prefix, string Name, string Role, string? Brewery, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
     public async Task<IReadOnlyList<ApiKeyRow>> ListApiKeysAsync(CancellationToken ct = default)

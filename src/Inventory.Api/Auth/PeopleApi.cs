@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Inventory.Api.Auth;
+
+public sealed record Person(string Username, string DisplayName, string Role, string? Brewery, bool Disabled, int LiveSessions);
+
+/// <summary>
+/// The lead's hand on people and keys, the same as <c>Inventory.Api admin disable-user|enable-user|list-keys|revoke-key</c>:
+/// disabling a person ends every session of theirs at once, on every replica.
+/// </summary>
+public static class PeopleApi
+{
+    public static RouteGroupBuilder MapPeopleApi(this RouteGroupBuilder api)
+    {
+        var people = api.MapGroup("people").WithTags("People").RequireAuthorization(Policies.Lead);
+        people.MapGet("", async (Accounts accounts, CancellationToken ct) => TypedResults.Ok(await accounts.ListPeopleAsync(ct)))
+            .WithName("ListPeople").WithSummary("People with an account, whether disabled, and their live sessions");
+        people.MapPost("{username}/disable", (string username, Accounts accounts, CancellationToken ct) => SetDisabledAsync(username, true, accounts, ct))
+            .WithName("DisablePerson").WithSummary("Refuse a person's sign-in and end all their sessions at once");
+        people.MapPost("{username}/enable", (string username, Accounts accounts, CancellationToken ct) => SetDisabledAsync(username, false, accounts, ct))
+            .WithName("EnablePerson").WithSummary("Let a disabled person sign in again");
+
+        var keys = api.MapGroup("api-keys").WithTags("People").RequireAuthorization(Policies.Lead);
+        keys.MapGet("", async (Accounts accounts, CancellationToken ct) => TypedResults.Ok(await accounts.ListApiKeysAsync(ct)))
+            .WithName("ListApiKeys").WithSummary("Every API key: prefix, name, role, brewery, created, revoked (never the key)");
+        keys.MapPost("{prefix}/revoke", async Task<Results<NoContent, ProblemHttpResult>> (string prefix, Accounts accounts, CancellationToken ct) =>
+                await accounts.RevokeApiKeyAsync(prefix, ct) ? TypedResults.NoContent() : Infrastructure.Problems.NotFound("prefix", $"live API key {prefix}"))
+            .WithName("RevokeApiKey").WithSummary("Revoke a key: refused by every replica within a second");
+        return api;
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> SetDisabledAsync(string username, bool disabled, Accounts accounts, CancellationToken ct) =>
+        await accounts.SetDisabledAsync(username.ToLowerInvariant(), disabled, ct) ? TypedResults.NoContent() : Infrastructure.Problems.NotFound("username", $"person {username}");
+}
