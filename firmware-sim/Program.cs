@@ -7,7 +7,7 @@ using FirmwareSim.Scenarios;
 
 // firmware-sim: simulated COOP fridges and festival kiosks speaking telemetry contract v1, and the
 // load generator of the ingestion benchmarks. Broker settings come from the environment, as the
-// gateway's do: Mqtt__Host, Mqtt__Port, Simulator__DeviceSecret (device credentials) and Simulator__DevicePort (the devices' listener), Simulator__Username/Password.
+// gateway's do: Mqtt__Host, Mqtt__Port, Simulator__DevicePasswords (a file of id:password lines) and Simulator__DevicePort (the devices' listener), Simulator__Username/Password.
 
 var scenarioArgument = new Argument<FileInfo>("scenario") { Description = "A scenario file (firmware-sim/scenarios/*.json)" };
 var speedOption = new Option<double>("--speed") { Description = "Simulated seconds per real second (600 runs a 10-hour day in a minute)", DefaultValueFactory = _ => 60 };

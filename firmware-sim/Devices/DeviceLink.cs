@@ -89,21 +89,25 @@ public sealed class DeviceLink(DeviceSpec spec, BrokerSettings broker, int buffe
 }
 
 /// <summary>Where the broker is and how devices authenticate (Mqtt__* and Simulator__* settings).</summary>
-public sealed record BrokerSettings(string Host, int Port, string? DeviceSecret, string? SharedUsername, string? SharedPassword)
+public sealed record BrokerSettings(string Host, int Port, IReadOnlyDictionary<string, string>? DevicePasswords, string? SharedUsername, string? SharedPassword)
 {
     /// <summary>
-    /// Each device's own credentials (username = device id, password derived from the local
-    /// provisioning secret as scripts/services does), or the simulator's shared account in load mode.
+    /// Each device's own credentials (username = device id, its own random password from the file of
+    /// <c>id:password</c> lines that provisioning wrote, as real firmware has its own in flash), or the
+    /// simulator's shared account in load mode.
     /// </summary>
     public (string Username, string Password) CredentialsFor(string deviceId)
     {
-        if (DeviceSecret is { Length: > 0 } secret)
-        {
-            var mac = System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret), System.Text.Encoding.UTF8.GetBytes(deviceId));
-            return (deviceId, Convert.ToHexStringLower(mac)[..32]);
-        }
-        return (SharedUsername ?? throw new InvalidOperationException("set Simulator__DeviceSecret (device credentials) or Simulator__Username/Password"), SharedPassword ?? "");
+        if (DevicePasswords is not null)
+            return (deviceId, DevicePasswords.TryGetValue(deviceId, out var password) ? password
+                : throw new InvalidOperationException($"device {deviceId} has no password in Simulator__DevicePasswords: provision it (scripts/services add-devices {deviceId})"));
+        return (SharedUsername ?? throw new InvalidOperationException("set Simulator__DevicePasswords (device credentials) or Simulator__Username/Password"), SharedPassword ?? "");
     }
+
+    /// <summary>Reads a file of <c>id:password</c> lines.</summary>
+    public static IReadOnlyDictionary<string, string> ReadPasswords(string path) =>
+        File.ReadLines(path).Select(line => line.Split(':', 2)).Where(p => p.Length == 2 && p[0].Length > 0)
+            .GroupBy(p => p[0], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last()[1], StringComparer.Ordinal);
 
     public static BrokerSettings FromEnvironment(bool sharedAccount)
     {
@@ -112,8 +116,9 @@ public sealed record BrokerSettings(string Host, int Port, string? DeviceSecret,
         if (host.Length == 0) throw new InvalidOperationException("Mqtt__Host is not set: run `eval \"$(scripts/services env)\"` first");
         if (!int.TryParse(Env("Mqtt__Port"), out var port)) port = 1883;
         // Devices with their own accounts connect on the devices' listener when it is a port of its own.
-        var deviceSecret = sharedAccount ? null : Env("Simulator__DeviceSecret");
-        if (deviceSecret is { Length: > 0 } && int.TryParse(Env("Simulator__DevicePort"), out var devicePort)) port = devicePort;
-        return new BrokerSettings(host, port, deviceSecret, Env("Simulator__Username"), Env("Simulator__Password"));
+        var passwordsFile = sharedAccount ? "" : Env("Simulator__DevicePasswords");
+        var passwords = passwordsFile.Length > 0 ? ReadPasswords(passwordsFile) : null;
+        if (passwords is not null && int.TryParse(Env("Simulator__DevicePort"), out var devicePort)) port = devicePort;
+        return new BrokerSettings(host, port, passwords, Env("Simulator__Username"), Env("Simulator__Password"));
     }
 }

@@ -122,7 +122,7 @@ public sealed class Platform : IAsyncDisposable
         {
             ["Mqtt__Host"] = services.MqttHost,
             ["Mqtt__Port"] = services.MqttPort.ToString(CultureInfo.InvariantCulture),
-            ["Simulator__DeviceSecret"] = services["Simulator__DeviceSecret"],
+            ["Simulator__DevicePasswords"] = services["Simulator__DevicePasswords"],
         }, "run", Path.Combine(LocalServices.RepositoryRoot, "firmware-sim", "scenarios", scenario + ".json"),
            "--now", "--speed", speed.ToString(CultureInfo.InvariantCulture), "--state", _simState, "--summary", summary);
         return JsonSerializer.Deserialize<JsonElement>(await File.ReadAllTextAsync(summary));

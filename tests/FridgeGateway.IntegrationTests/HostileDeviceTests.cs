@@ -174,7 +174,7 @@ public sealed class HostileDeviceTests
                 ["Mqtt__Host"] = services.MqttHost,
                 ["Mqtt__Port"] = services.MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Simulator__DevicePort"] = services.DeviceMqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Simulator__DeviceSecret"] = services["Simulator__DeviceSecret"],
+                ["Simulator__DevicePasswords"] = services["Simulator__DevicePasswords"],
             }, "run", Path.Combine(LocalServices.RepositoryRoot, "firmware-sim", "scenarios", "hostile-device.json"), "--now", "--speed", "3600", "--state", state.FullName);
             Assert.True(await simulator.WaitForExitAsync(TimeSpan.FromMinutes(2)) == 0, simulator.Output);
             Assert.Contains("refused by the ACL", simulator.Output, StringComparison.Ordinal);

@@ -51,6 +51,17 @@ public sealed class MosquittoRoundTripTests
     }
 
     [Fact]
+    public async Task Each_device_has_a_password_of_its_own_that_opens_no_other_device()
+    {
+        var mine = LocalServices.Current.DevicePassword(Device);
+        Assert.NotEqual(mine, LocalServices.Current.DevicePassword(OtherDevice));
+        Assert.Equal(32, mine.Length);
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => Mqtt.ConnectAsync(OtherDevice, mine, OtherDevice, LocalServices.Current.DeviceMqttPort));
+        Assert.Contains("NotAuthorized", error.ToString().Replace(" ", ""), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task A_wrong_password_is_refused()
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() => Mqtt.ConnectAsync(Device, "not-the-password"));

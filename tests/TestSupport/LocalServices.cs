@@ -37,12 +37,12 @@ public sealed class LocalServices
     public Uri InfluxUrl => new(this["Influx__Url"]);
     public string InfluxDatabase => this["Influx__Database"];
 
-    /// <summary>The broker password of a provisioned device: the same HMAC that scripts/services derives.</summary>
+    /// <summary>The broker password of a provisioned device, from the local file of <c>id:password</c> lines scripts/services keeps.</summary>
     public string DevicePassword(string deviceId)
     {
-        var key = Encoding.UTF8.GetBytes(this["Simulator__DeviceSecret"]);
-        var mac = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(deviceId));
-        return Convert.ToHexStringLower(mac)[..32];
+        foreach (var line in File.ReadLines(this["Simulator__DevicePasswords"]))
+            if (line.StartsWith(deviceId + ":", StringComparison.Ordinal)) return line[(deviceId.Length + 1)..];
+        throw new InvalidOperationException($"device {deviceId} is not provisioned: add it to deploy/mosquitto/devices or run `scripts/services add-devices {deviceId}`");
     }
 
     /// <summary>A service that does not answer is a failed test whose message says what to start.</summary>
