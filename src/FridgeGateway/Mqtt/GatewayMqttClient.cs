@@ -20,7 +20,7 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, GatewayHeal
     // Cancelled when the connection is lost: a message handler waiting for room in the channel gives
     // up (the broker redelivers what was not acknowledged), so it can never hold the client's
     // disconnect and reconnect (a stuck handler once kept the gateway offline for good).
-    private CancellationTokenSource _connection = new();
+    private volatile CancellationTokenSource _connection = new();
 
     /// <summary>Connected and subscribed: ready for traffic.</summary>
     public bool IsReady => _client.IsConnected && _subscribed;
@@ -58,7 +58,8 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, GatewayHeal
             health.Beat("mqtt");
             try
             {
-                if (_connection.IsCancellationRequested) { _connection.Dispose(); _connection = new CancellationTokenSource(); }
+                // Not disposed: a late handler of the old connection may still link to its token.
+                if (_connection.IsCancellationRequested) _connection = new CancellationTokenSource();
                 var result = await _client.ConnectAsync(BuildOptions(), stoppingToken);
                 if (result.ResultCode != MqttClientConnectResultCode.Success)
                     throw new InvalidOperationException($"broker refused the connection: {result.ResultCode} {result.ReasonString}");
@@ -134,9 +135,5 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, GatewayHeal
         return builder.Build();
     }
 
-    public void Dispose()
-    {
-        _client.Dispose();
-        _connection.Dispose();
-    }
+    public void Dispose() => _client.Dispose();
 }
