@@ -70,6 +70,11 @@ public sealed class InputBoundsTests(InventoryApi api) : IClassFixture<Inventory
         var location = await api.Lead.PostAsJsonAsync("/api/v1/locations", new { code = "loin", name = new string('L', 1_000), kind = "coop_fridge", region = "Québec" });
         await ProblemAssert.HasStatusAsync(location, HttpStatusCode.BadRequest, "name");
 
+        var asset = await api.Lead.PostAsJsonAsync("/api/v1/table/assets", new { serial = "SN-LONG", model = new string('M', 500), purchasedOn = "2026-01-10", costCents = 100_000, funding = "grant" });
+        await ProblemAssert.HasStatusAsync(asset, HttpStatusCode.BadRequest, "model");
+        var note = await api.Lead.PostAsJsonAsync("/api/v1/table/members/aube/status", new { status = "member", effectiveOn = "2026-02-01", note = new string('n', 5_000) });
+        await ProblemAssert.HasStatusAsync(note, HttpStatusCode.BadRequest, "note");
+
         var figures = await api.Lead.GetAsync("/api/v1/table/assets/any-serial/figures?from=1900-01-01&to=2026-01-01");
         await ProblemAssert.HasStatusAsync(figures, HttpStatusCode.BadRequest, "from");
     }

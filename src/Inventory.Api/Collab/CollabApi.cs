@@ -88,7 +88,7 @@ public static class CollabApi
         {
             var p = body.Partners[i];
             v.Require(p?.Key is not null && Patterns.Slug().IsMatch(p.Key), $"partners[{i}].key", "must match ^[a-z0-9][a-z0-9-]{1,62}$")
-             .Require(!string.IsNullOrWhiteSpace(p?.Name), $"partners[{i}].name", "is required")
+             .Require(!string.IsNullOrWhiteSpace(p?.Name) && p.Name.Length <= 200, $"partners[{i}].name", "is required (at most 200 characters)")
              .Require(p?.Role is "co_brewer" or "ingredient_supplier" or "designer" or "other", $"partners[{i}].role", "must be co_brewer, ingredient_supplier, designer or other")
              .Require(p?.Takes is "beer" or "cash", $"partners[{i}].takes", "must be beer or cash")
              .Require(p?.Takes != "beer" || p.Location is not null, $"partners[{i}].location", "is required for a partner taking beer");
@@ -155,14 +155,14 @@ public static class CollabApi
         if (brew is null) return Problems.NotFound("code", $"collab brew {code}");
         var v = new Validator()
             .Require(body.Partner is not null && brew.Partners.Any(p => p.Key == body.Partner), "partner", "must be a partner of the brew")
-            .Require(!string.IsNullOrWhiteSpace(body.Description), "description", "is required")
+            .Require(!string.IsNullOrWhiteSpace(body.Description) && body.Description.Length <= 500, "description", "is required (at most 500 characters)")
             .Require(body.Kind is "cash" or "ingredient" or "labour" or "host_fee" or "design", "kind", "must be cash, ingredient, labour, host_fee or design");
         switch (body.Kind)
         {
             case "cash" or "host_fee" or "design": v.Require(body.Cents is >= 0 and <= 100_000_000, "cents", "is required, 0..100000000"); break;
             case "ingredient":
                 v.Require(body.Quantity is > 0 and <= 1_000_000, "quantity", "is required, more than 0")
-                 .Require(!string.IsNullOrWhiteSpace(body.Unit), "unit", "is required (kg, L, units …)")
+                 .Require(!string.IsNullOrWhiteSpace(body.Unit) && body.Unit.Length <= 20, "unit", "is required (kg, L, units …; at most 20 characters)")
                  .Require(body.UnitCostCents is >= 0 and <= 10_000_000, "unitCostCents", "is required, 0..10000000");
                 break;
             case "labour":

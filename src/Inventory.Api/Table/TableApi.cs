@@ -89,7 +89,8 @@ public static class TableApi
     {
         var v = new Validator()
             .Require(body.Status is not null && Membership.Statuses.Contains(body.Status), "status", "must be candidate, member or former")
-            .Require(body.EffectiveOn is not null, "effectiveOn", "is required");
+            .Require(body.EffectiveOn is not null, "effectiveOn", "is required")
+            .Require(body.Note is null || body.Note.Length <= 1000, "note", "must be at most 1000 characters");
         if (!v.IsValid) return v.Problem();
         var id = await Lookup.BreweryIdAsync(db, brewery, ct);
         if (id is null) return Problems.NotFound("brewery", $"brewery {brewery}");
@@ -120,7 +121,7 @@ public static class TableApi
     {
         var v = new Validator()
             .Require(!string.IsNullOrWhiteSpace(body.Serial) && body.Serial.Length <= 60, "serial", "is required")
-            .Require(!string.IsNullOrWhiteSpace(body.Model), "model", "is required")
+            .Require(!string.IsNullOrWhiteSpace(body.Model) && body.Model.Length <= 100, "model", "is required (at most 100 characters)")
             .Require(body.PurchasedOn is not null, "purchasedOn", "is required")
             .Require(body.CostCents is >= 0 and <= 10_000_000, "costCents", "must be within 0..10000000")
             .Require(body.Funding is "grant" or "other", "funding", "must be grant or other");
