@@ -29,6 +29,7 @@ public sealed partial class HardeningTests(InventoryApi api) : IClassFixture<Inv
         var json = await api.Lead.GetAsync("/api/v1/stock");
         Assert.Equal("nosniff", json.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("DENY", json.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("default-src 'none'; frame-ancestors 'none'", json.Headers.GetValues("Content-Security-Policy").Single()); // nothing runs from JSON
     }
 
     [Fact]

@@ -203,3 +203,22 @@ public sealed class GuessingTests(InventoryApi api) : IClassFixture<InventoryApi
         Assert.Equal(HttpStatusCode.OK, (await api.WithApiKey(api.BrewerKey).GetAsync("/api/v1/stock")).StatusCode);
     }
 }
+
+/// <summary>Without the listener (<c>Stock__CacheReads=false</c>, behind a transaction pooler) a key still ends within a second.</summary>
+public sealed class UnlistenedSessionTests(UncachedInventoryApi api) : IClassFixture<UncachedInventoryApi>
+{
+    [Fact]
+    public async Task A_key_revoked_without_a_listener_is_refused_within_a_second()
+    {
+        var accounts = api.Services.GetRequiredService<Accounts>();
+        var key = await accounts.CreateApiKeyAsync("unlistened", Roles.Brewer, "saint-fut");
+        var client = api.WithApiKey(key);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/stock")).StatusCode);
+        Assert.True(ApiKeys.TryParsePrefix(key, out var prefix));
+
+        Assert.True(await accounts.RevokeApiKeyAsync(prefix));
+
+        await Eventually.Returns(async () => (await client.GetAsync("/api/v1/stock")).StatusCode, s => s == HttpStatusCode.Unauthorized,
+            TimeSpan.FromSeconds(1.5), "the revoked key to be refused");
+    }
+}

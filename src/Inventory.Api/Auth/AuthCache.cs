@@ -5,15 +5,18 @@ namespace Inventory.Api.Auth;
 /// <summary>
 /// What this replica recently learnt from PostgreSQL about a session or an API key, so that a request
 /// does not cost a round trip to say who is calling. Exact the way the stock cache is: every change to
-/// users, sessions, keys or breweries notifies <c>auth_changed</c> (migration 0008), the listener drops
-/// everything on each notification, and nothing is served while the listener is not connected. Entries
-/// also expire after <see cref="MaxAge"/>, a bound should a notification ever be lost.
+/// users, sessions, keys or breweries notifies <c>auth_changed</c> (migration 0008) and the listener drops
+/// everything on each notification; entries also expire after <see cref="MaxAge"/>, a bound should a
+/// notification ever be lost. While the listener is not connected (or not run: <c>Stock__CacheReads=false</c>)
+/// an entry serves for <see cref="UnlistenedMaxAge"/> only: a revocation still takes effect within a second,
+/// and a busy key costs PostgreSQL one look-up a second instead of one per request.
 /// A key that matched nothing is remembered for <see cref="RefusalFor"/> whether the listener is up or not:
 /// a random key cannot become valid, and a flood of the same bad key must not reach PostgreSQL.
 /// </summary>
 public sealed class AuthCache(TimeProvider time)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan UnlistenedMaxAge = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan RefusalFor = TimeSpan.FromSeconds(30);
     public const int MaxEntries = 10_000;
 
@@ -28,7 +31,9 @@ public sealed class AuthCache(TimeProvider time)
     public bool TryGet<T>(string key, out T? value) where T : class
     {
         value = null;
-        if (!_live || !_entries.TryGetValue(key, out var entry) || entry.Generation != Generation || entry.Until < time.GetUtcNow()) return false;
+        if (!_entries.TryGetValue(key, out var entry) || entry.Generation != Generation) return false;
+        var age = time.GetUtcNow() - entry.StoredAt;
+        if (age > (_live && entry.WhileLive ? MaxAge : UnlistenedMaxAge)) return false;
         value = (T?)entry.Value;
         return true;
     }
@@ -36,9 +41,9 @@ public sealed class AuthCache(TimeProvider time)
     /// <summary>Keeps what was read (null: refused) unless an invalidation happened since <paramref name="startedAt"/>.</summary>
     public void Store(string key, long startedAt, object? value)
     {
-        if (!_live || startedAt != Generation) return;
+        if (startedAt != Generation) return;
         if (_entries.Count >= MaxEntries) _entries.Clear();
-        _entries[key] = new Entry(startedAt, time.GetUtcNow() + MaxAge, value);
+        _entries[key] = new Entry(startedAt, time.GetUtcNow(), _live, value);
     }
 
     public bool IsRefused(string keyHash) => _refused.TryGetValue(keyHash, out var until) && until > time.GetUtcNow();
@@ -67,5 +72,6 @@ public sealed class AuthCache(TimeProvider time)
         Invalidate();
     }
 
-    private sealed record Entry(long Generation, DateTimeOffset Until, object? Value);
+    /// <param name="WhileLive">Stored while the listener was connected: only then is a long life safe.</param>
+    private sealed record Entry(long Generation, DateTimeOffset StoredAt, bool WhileLive, object? Value);
 }
