@@ -6,7 +6,7 @@ using System.Text;
 namespace FridgeGateway.Influx;
 
 /// <summary>InfluxDB 1.x <c>/write</c>, gzip-compressed, nanosecond precision.</summary>
-public sealed class InfluxV1Writer(HttpClient http, InfluxOptions options) : LineProtocolSinkWriter
+public sealed class InfluxV1Writer(HttpClient http, InfluxOptions options) : LineProtocolSinkWriter(options.MaxBatchItems)
 {
     private readonly string _path = BuildPath(options);
 

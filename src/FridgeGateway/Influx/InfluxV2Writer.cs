@@ -11,7 +11,7 @@ public sealed class InfluxV2Writer : LineProtocolSinkWriter, IDisposable
     private readonly InfluxDBClient _client;
     private readonly InfluxOptions _options;
 
-    public InfluxV2Writer(InfluxOptions options)
+    public InfluxV2Writer(InfluxOptions options) : base(options.MaxBatchItems)
     {
         _options = options;
         _client = new InfluxDBClient(new InfluxDBClientOptions(options.Url!)

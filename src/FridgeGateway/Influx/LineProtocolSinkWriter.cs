@@ -4,11 +4,12 @@ using FridgeGateway.Sinks;
 namespace FridgeGateway.Influx;
 
 /// <summary>
-/// Writes items as one line-protocol body. A 4xx for the batch (a field type conflict, a bad value)
-/// is narrowed down by halving until the refused items are found: those are dead-lettered and the
-/// rest written (rewriting a point already written is an overwrite, so this is safe).
+/// Writes items as line-protocol bodies of at most <paramref name="maxItems"/> items each
+/// (<c>Influx__MaxBatchItems</c>). A 4xx for a body (a field type conflict, a bad value) is narrowed down by
+/// halving until the refused items are found: those are dead-lettered and the rest written (rewriting a
+/// point already written is an overwrite, so this is safe).
 /// </summary>
-public abstract class LineProtocolSinkWriter : ISinkWriter
+public abstract class LineProtocolSinkWriter(int maxItems) : ISinkWriter
 {
     public string Name => "influx";
 
@@ -18,7 +19,8 @@ public abstract class LineProtocolSinkWriter : ISinkWriter
     public async Task<IReadOnlyList<RejectedItem>> WriteAsync(IReadOnlyList<SinkItem> items, CancellationToken cancellationToken)
     {
         var rejected = new List<RejectedItem>();
-        await WriteRangeAsync(items, 0, items.Count, rejected, cancellationToken);
+        for (var start = 0; start < items.Count; start += maxItems)
+            await WriteRangeAsync(items, start, Math.Min(maxItems, items.Count - start), rejected, cancellationToken);
         return rejected;
     }
 

@@ -1,0 +1,47 @@
+using System.Net;
+using FridgeGateway.Influx;
+using FridgeGateway.Sinks;
+
+namespace FridgeGateway.UnitTests;
+
+public sealed class LineProtocolSinkWriterTests
+{
+    /// <summary>Records each body sent; answers 400 for a body holding a line that contains "bad".</summary>
+    private sealed class RecordingWriter(int maxItems) : LineProtocolSinkWriter(maxItems)
+    {
+        public List<string[]> Bodies { get; } = [];
+
+        protected override Task<(HttpStatusCode Status, string Error)> SendAsync(string body, CancellationToken cancellationToken)
+        {
+            var lines = body.Split('\n');
+            Bodies.Add(lines);
+            return Task.FromResult(lines.Any(l => l.Contains("bad", StringComparison.Ordinal))
+                ? (HttpStatusCode.BadRequest, "field type conflict")
+                : (HttpStatusCode.NoContent, ""));
+        }
+    }
+
+    private static SinkItem Line(string key) => new("coop/v1/fridges/fridge-t-01/telemetry", key, $"m,device=d v=1 {key}");
+
+    [Fact]
+    public async Task A_batch_is_written_in_bodies_of_at_most_max_batch_items()
+    {
+        var writer = new RecordingWriter(maxItems: 2);
+
+        var rejected = await writer.WriteAsync([Line("1"), Line("2"), Line("3"), Line("4"), Line("5")], CancellationToken.None);
+
+        Assert.Empty(rejected);
+        Assert.Equal([2, 2, 1], writer.Bodies.Select(b => b.Length));
+    }
+
+    [Fact]
+    public async Task A_refused_line_is_found_within_its_body_and_the_other_bodies_are_written_once()
+    {
+        var writer = new RecordingWriter(maxItems: 4);
+
+        var rejected = await writer.WriteAsync([Line("1"), Line("bad"), Line("3"), Line("4"), Line("5"), Line("6")], CancellationToken.None);
+
+        Assert.Equal("bad", Assert.Single(rejected).Item.Key);
+        Assert.Equal(1, writer.Bodies.Count(b => b.Contains("m,device=d v=1 6")));
+    }
+}
