@@ -87,14 +87,12 @@ public static class Extensions
         services.AddScoped<FleetReader>();
         services.AddMemoryCache();
         services.AddSingleton<StockReadCache>();
-        // The cache serves only while its listener is connected, so without the listener every read goes to
-        // PostgreSQL. Off for a database reached through a pooler in transaction mode, where LISTEN cannot work.
         services.AddSingleton<IdempotencyKeyPurge>();
         services.AddHostedService(sp => sp.GetRequiredService<IdempotencyKeyPurge>());
         services.AddSingleton<AuthCache>();
         services.AddSingleton<ApiKeyLookupLimiter>();
         // Without the listener (Stock:CacheReads=false, e.g. behind a pooler in transaction mode, where LISTEN
-        // cannot work) neither cache ever serves: stock reads, sessions and keys all go to PostgreSQL.
+        // cannot work) stock reads all go to PostgreSQL, and what a session or key is serves for a second only.
         if (builder.Configuration.GetValue("Stock:CacheReads", defaultValue: true)) services.AddHostedService<Infrastructure.ChangeListener>();
         services.AddRazorPages(o =>
         {

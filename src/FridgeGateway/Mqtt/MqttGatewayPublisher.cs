@@ -31,7 +31,8 @@ public sealed class MqttGatewayPublisher(GatewayMqttClient mqtt, GatewayMetrics 
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                if (attempt >= DeadLetterAttempts)
+                // Not connected: a retry cannot help (and the batch's acknowledgements cannot go either).
+                if (attempt >= DeadLetterAttempts || !mqtt.IsConnected)
                 {
                     metrics.DeadLetterNotPublished();
                     logger.LogError("Dead letter for {Topic} ({Reason}) not published after {Attempts} attempts: {Error}; the message is acknowledged all the same",

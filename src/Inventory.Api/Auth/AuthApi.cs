@@ -1,6 +1,4 @@
 using Inventory.Api.Infrastructure;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Inventory.Api.Auth;
@@ -24,28 +22,19 @@ public static class AuthApi
         return api;
     }
 
-    private static async Task<Results<Ok<Me>, ValidationProblem, ProblemHttpResult>> SignInAsync(SignIn body, HttpContext http, Accounts accounts,
-        SignInThrottle throttle, CancellationToken ct)
+    private static async Task<Results<Ok<Me>, ValidationProblem, ProblemHttpResult>> SignInAsync(SignIn body, HttpContext http)
     {
         var v = new Validator()
             .Require(!string.IsNullOrWhiteSpace(body.Username) && body.Username.Length <= 64, "username", "is required (at most 64 characters)")
             .Require(!string.IsNullOrEmpty(body.Password) && body.Password.Length <= 1024, "password", "is required (at most 1024 characters)");
         if (!v.IsValid) return v.Problem();
-        var username = body.Username!.Trim().ToLowerInvariant();
-        var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (throttle.Attempt(username, address) is { } wait)
+        var (principal, wait) = await Sessions.SignInAsync(http, body.Username!, body.Password!);
+        if (wait is { } retryAfter)
         {
-            http.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return TypedResults.Problem(title: "Too many sign-in attempts", detail: $"try again in {Math.Ceiling(wait.TotalSeconds)} s", statusCode: 429);
+            http.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(title: "Too many sign-in attempts", detail: $"try again in {Math.Ceiling(retryAfter.TotalSeconds)} s", statusCode: 429);
         }
-        var principal = await accounts.SignInAsync(username, body.Password!, CookieAuthenticationDefaults.AuthenticationScheme, ct);
-        if (principal is null)
-        {
-            throttle.Failed(username, address);
-            return TypedResults.Problem(title: "Sign-in failed", detail: "unknown username or wrong password", statusCode: 401);
-        }
-        throttle.Succeeded(username, address);
-        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
+        if (principal is null) return TypedResults.Problem(title: "Sign-in failed", detail: "unknown username or wrong password", statusCode: 401);
         var caller = Caller.From(principal);
         return TypedResults.Ok(new Me(caller.Id, caller.Name, caller.Role, principal.FindFirst(Roles.BrewerySlugClaim)?.Value));
     }

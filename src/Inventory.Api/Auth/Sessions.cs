@@ -5,6 +5,9 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace Inventory.Api.Auth;
 
+/// <summary>A sign-in: the person signed in, or refused (<see cref="RetryAfter"/> set when the throttle holds them back).</summary>
+public sealed record SignInOutcome(ClaimsPrincipal? Principal, TimeSpan? RetryAfter);
+
 /// <summary>Who a session belongs to, as the database says now.</summary>
 public sealed record SessionIdentity(long UserId, string Username, string DisplayName, string Role, long? BreweryId, string? BrewerySlug, DateTimeOffset ExpiresAt);
 
@@ -42,6 +45,28 @@ public static class Sessions
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
     }
 
+    /// <summary>
+    /// Both sign-in paths (the API's and the dashboard's form): the guessing throttle first, then the password;
+    /// a person who checks out is signed in here (cookie) with a new session. Over-long input is a failed try.
+    /// </summary>
+    public static async Task<SignInOutcome> SignInAsync(HttpContext http, string username, string password)
+    {
+        var throttle = http.RequestServices.GetRequiredService<SignInThrottle>();
+        var name = username.Trim().ToLowerInvariant();
+        var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (throttle.Attempt(name, address) is { } wait) return new(null, wait);
+        var principal = name.Length > 64 || password.Length > 1024 ? null
+            : await http.RequestServices.GetRequiredService<Accounts>().SignInAsync(name, password, CookieAuthenticationDefaults.AuthenticationScheme, http.RequestAborted);
+        if (principal is null)
+        {
+            throttle.Failed(name, address);
+            return new(null, null);
+        }
+        throttle.Succeeded(name, address);
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
+        return new(principal, null);
+    }
+
     /// <summary>The cookie handler's check on every request: the session must still be valid, and the principal is who it is now.</summary>
     public static async Task ValidatePrincipalAsync(CookieValidatePrincipalContext context)
     {
@@ -66,7 +91,8 @@ public static class Sessions
     {
         var cache = http.RequestServices.GetRequiredService<AuthCache>();
         var key = "session:" + Convert.ToHexString(Hash(sessionId));
-        if (cache.TryGet<SessionIdentity>(key, out var known)) return known is not null && known.ExpiresAt > DateTimeOffset.UtcNow ? known : null;
+        if (cache.TryGet<SessionIdentity>(key, out var known))
+            return known is not null && known.ExpiresAt > http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() ? known : null;
         var startedAt = cache.Generation;
         var who = await http.RequestServices.GetRequiredService<Accounts>().SessionAsync(sessionId, http.RequestAborted);
         cache.Store(key, startedAt, who);

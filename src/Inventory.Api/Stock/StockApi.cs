@@ -230,14 +230,16 @@ public static class StockApi
     private static async Task<Ok<List<Discrepancy>>> ListDiscrepancies(bool? unreviewed, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
     {
         var caller = Caller.From(http.User);
-        await using var command = db.CreateCommand($"""
+        await using var command = db.CreateCommand();
+        var where = new SqlConditions(command)
+            .Add(unreviewed == true ? "d.reviewed_at IS NULL" : "TRUE")
+            .Add(Visibility.BeerOf("{0}"), caller.IsLead ? null : caller.BreweryId ?? -1, NpgsqlDbType.Bigint);
+        command.CommandText = $"""
             SELECT d.id, d.device_id, l.code, d.sku, d.ledger_units, d.counted_units, d.occurred_at, d.reviewed_at IS NOT NULL
             FROM stock_discrepancies d JOIN locations l ON l.id = d.location_id JOIN beers b ON b.sku = d.sku
-            WHERE (NOT $1 OR d.reviewed_at IS NULL) AND ($2::bigint IS NULL OR {Visibility.BeerOf("$2")})
+            WHERE {where}
             ORDER BY d.id DESC LIMIT 500
-            """);
-        command.Parameters.Add(new() { Value = unreviewed ?? false });
-        command.Parameters.Add(new() { Value = caller.IsLead ? DBNull.Value : caller.BreweryId ?? -1, NpgsqlDbType = NpgsqlDbType.Bigint });
+            """;
         return TypedResults.Ok(await command.ListAsync(r => new Discrepancy(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt32(5),
             r.GetInt32(5) - r.GetInt32(4), r.GetFieldValue<DateTimeOffset>(6), r.GetBoolean(7)), ct));
     }
