@@ -54,7 +54,7 @@ pg_run() { # pg_run CONNECTIONS → "tps p99ms". At most 64 clients: the server 
   # cores PostgreSQL's ceiling is reached long before 64 anyway. p99 from pgbench's per-transaction log.
   local c=$(( $1 < 64 ? $1 : 64 ))
   rm -f "$OUT"/pgbench_log.*
-  (cd "$OUT" && "$PGBIN/pgbench" -h 127.0.0.1 -p 55432 -U frigo -n -M prepared -c "$c" -j 2 -T "$DURATION" -l \
+  (cd "$OUT" && "$PGBIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U frigo -n -M prepared -c "$c" -j 2 -T "$DURATION" -l \
       -D slug=saint-fut -D brewery="$BREWERY_ID" -f "$OUT/read.sql" bench_api 2>"$OUT/pgbench.err") > "$OUT/pgbench.txt"
   local p99
   p99=$(cat "$OUT"/pgbench_log.* | awk '{ print $3 }' | sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", v[int(NR * 0.99)] / 1000 }')

@@ -10,12 +10,14 @@ GW="$ROOT/src/FridgeGateway/bin/Release/net10.0/FridgeGateway.dll"
 SIM="$ROOT/firmware-sim/bin/Release/net10.0/firmware-sim.dll"
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 PGPASSWORD=$(cat "$FRIGO_DATA_DIR/secrets/postgres-app"); export PGPASSWORD
-psql_() { "$PGBIN/psql" -h 127.0.0.1 -p 55432 -U frigo -qAt "$@"; }
+# The port comes from the services script's settings (the one place that chooses ports).
+PG_PORT=$(sed -E 's/.*Port=([0-9]+);.*/\1/' <<<"$ConnectionStrings__Inventory")
+psql_() { "$PGBIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U frigo -qAt "$@"; }
 
 # fresh_inventory_database NAME: an empty PostgreSQL database for the API, which the API then uses.
 fresh_inventory_database() {
   psql_ -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"
-  export ConnectionStrings__Inventory="Host=127.0.0.1;Port=55432;Database=$1;Username=frigo;Password=$PGPASSWORD"
+  export ConnectionStrings__Inventory="Host=127.0.0.1;Port=$PG_PORT;Database=$1;Username=frigo;Password=$PGPASSWORD"
 }
 
 # wait_ready URL NAME: until the app answers its readiness probe; a clear failure after 20 s.
