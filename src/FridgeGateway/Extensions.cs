@@ -17,6 +17,9 @@ public static class Extensions
     /// <summary>Every setting bound and validated at start: a wrong one stops the process naming the key.</summary>
     public static IHostApplicationBuilder AddGatewayOptions(this IHostApplicationBuilder builder)
     {
+        // Secrets mounted as files named after their key (Influx__Token): how compose hands each service
+        // its own scoped InfluxDB token without putting it in the environment. No folder, no secrets.
+        builder.Configuration.AddKeyPerFile(builder.Configuration["SecretFiles:Directory"] ?? "/run/secrets/frigo", optional: true);
         Bind<MqttOptions, MqttOptionsValidator>(builder, MqttOptions.Section);
         Bind<InfluxOptions, InfluxOptionsValidator>(builder, InfluxOptions.Section);
         Bind<SpoolOptions, SpoolOptionsValidator>(builder, SpoolOptions.Section);

@@ -79,6 +79,9 @@ public static class Extensions
 
     public static IHostApplicationBuilder AddInventoryServices(this IHostApplicationBuilder builder)
     {
+        // Secrets mounted as files named after their key (Influx__Token): how compose hands each service
+        // its own scoped InfluxDB token without putting it in the environment. No folder, no secrets.
+        builder.Configuration.AddKeyPerFile(builder.Configuration["SecretFiles:Directory"] ?? "/run/secrets/frigo", optional: true);
         builder.AddInventoryData();
         var services = builder.Services;
         services.AddOptions<InfluxOptions>().BindConfiguration("Influx").ValidateOnStart();
