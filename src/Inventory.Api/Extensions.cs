@@ -88,6 +88,16 @@ public static class Extensions
         services.AddSingleton<IValidateOptions<InfluxOptions>, InfluxOptionsValidator>();
         services.AddHttpClient<InfluxReader>(http => http.Timeout = TimeSpan.FromSeconds(10));
         services.AddScoped<FleetReader>();
+        // Each feature's queries and commands: the one way routes, pages and other features reach its data.
+        services.AddSingleton<BeerQueries>();
+        services.AddSingleton<StockQueries>();
+        services.AddSingleton<StockCommands>();
+        services.AddSingleton<MembershipQueries>();
+        services.AddSingleton<FestivalQueries>();
+        services.AddSingleton<FestivalCommands>();
+        services.AddSingleton<DeviceReportCommands>();
+        services.AddSingleton<GroceryQueries>();
+        services.AddSingleton<GroceryCommands>();
         services.AddMemoryCache();
         services.AddSingleton<StockReadCache>();
         services.AddSingleton<IdempotencyKeyPurge>();
@@ -175,7 +185,8 @@ public static class Extensions
         }).ExcludeFromDescription();
 
         // Every /api/v1 route needs a signed-in person or an API key; groups narrow it to roles.
-        var api = app.MapGroup("/api/v1").RequireAuthorization();
+        var api = app.MapGroup("/api/v1").RequireAuthorization().WithRequestValidation()
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         api.MapAuthApi();
         api.MapPeopleApi();
         api.MapCatalogueApi();

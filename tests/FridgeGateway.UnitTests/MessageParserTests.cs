@@ -1,5 +1,6 @@
 using System.Text;
 using FridgeGateway.Contract;
+using FrigoCoop.Telemetry;
 
 namespace FridgeGateway.UnitTests;
 
@@ -73,6 +74,24 @@ public sealed class MessageParserTests
         var result = Parse(topic, json);
         Assert.False(result.IsValid);
         Assert.StartsWith(reason, result.Rejection);
+    }
+
+    [Theory]
+    [InlineData(TelemetryLimits.MaxSaleLines, TelemetryLimits.MaxUnitPriceCents, null)]
+    [InlineData(TelemetryLimits.MaxSaleLines + 1, 900L, "lines has 101 entries, more than 100")]
+    [InlineData(1, TelemetryLimits.MaxUnitPriceCents + 1, "lines[0].unitPriceCents 1000001 is outside 0..1000000")]
+    public void A_sale_is_taken_within_the_contract_limits_the_api_shares_and_refused_past_them(int lineCount, long price, string? reason)
+    {
+        var lines = string.Join(", ", Enumerable.Range(0, lineCount).Select(i => $$"""{"sku": "SKU-{{i:000}}", "units": 1, "unitPriceCents": {{price}}}"""));
+        var result = Parse("coop/v1/kiosks/kiosk-fest-07/sales", $$"""{"seq": 1, "saleId": "s1", "lines": [{{lines}}]}""");
+        Assert.Equal(reason, result.Rejection);
+    }
+
+    [Fact]
+    public void A_stock_count_of_more_items_than_the_contract_allows_is_refused()
+    {
+        var items = string.Join(",", Enumerable.Range(0, TelemetryLimits.MaxStockItems + 1).Select(i => $$"""{"sku":"S{{i:000}}","units":1}"""));
+        Assert.Equal("items has 501 entries, more than 500", Parse("coop/v1/fridges/fridge-stfut-01/stock", $$"""{"seq": 1, "items": [{{items}}]}""").Rejection);
     }
 
     [Fact]

@@ -77,6 +77,17 @@ public sealed class CatalogueTests(InventoryApi api) : IClassFixture<InventoryAp
     }
 
     [Fact]
+    public async Task The_location_kinds_of_the_code_are_the_kinds_the_database_accepts()
+    {
+        await using var db = Npgsql.NpgsqlDataSource.Create(api.ConnectionString);
+        await using var check = db.CreateCommand("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'locations'::regclass AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%kind%'");
+        var definition = (string)(await check.ExecuteScalarAsync())!;
+        var accepted = System.Text.RegularExpressions.Regex.Matches(definition, "'([a-z_]+)'").Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.Equal(accepted, Catalogue.LocationKinds.All.ToHashSet());
+        Assert.Subset(accepted, Catalogue.LocationKinds.Shared.ToHashSet());
+    }
+
+    [Fact]
     public async Task The_openapi_document_describes_the_api()
     {
         var document = await api.Anonymous.GetFromJsonAsync<JsonElement>("/openapi/v1.json");

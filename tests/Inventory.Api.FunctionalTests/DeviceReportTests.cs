@@ -96,6 +96,22 @@ public sealed class DeviceReportTests(ConcurrentInventoryApi api) : IClassFixtur
     }
 
     [Fact]
+    public async Task The_contract_limits_the_gateway_enforces_are_the_limits_the_api_enforces()
+    {
+        var (device, _) = await PlacedKioskAsync(stock: 5);
+        object SaleOf(int lineCount, long price) => new
+        {
+            deviceId = device, seq = 1, ts = DateTimeOffset.UtcNow.AddMinutes(-1), saleId = $"{device}-1",
+            lines = Enumerable.Range(0, lineCount).Select(_ => new { sku = "STFUT-EPAULE-473", units = 1, unitPriceCents = price }).ToArray(),
+        };
+        // At the limits the gateway accepts (FridgeGateway.UnitTests.MessageParserTests), the API records the sale.
+        Assert.Equal(HttpStatusCode.Created, (await ReportAsync("sales", SaleOf(1, FrigoCoop.Telemetry.TelemetryLimits.MaxUnitPriceCents), $"{device}:1")).StatusCode);
+        // Past them, both refuse, naming the same field.
+        await ProblemAssert.HasStatusAsync(await ReportAsync("sales", SaleOf(FrigoCoop.Telemetry.TelemetryLimits.MaxSaleLines + 1, 900), $"{device}:1"), HttpStatusCode.BadRequest, "lines");
+        await ProblemAssert.HasStatusAsync(await ReportAsync("sales", SaleOf(1, FrigoCoop.Telemetry.TelemetryLimits.MaxUnitPriceCents + 1), $"{device}:1"), HttpStatusCode.BadRequest, "lines[0].unitPriceCents");
+    }
+
+    [Fact]
     public async Task An_unknown_device_is_a_404_and_writes_nothing()
     {
         var response = await ReportAsync("sales", Sale("kiosk-nobody-99", 1, 1), "kiosk-nobody-99:1");

@@ -1,21 +1,22 @@
 using System.Text.RegularExpressions;
+using FrigoCoop.Telemetry;
 
 namespace FridgeGateway.Contract;
 
-/// <summary>The identifiers and limits of telemetry contract v1.</summary>
+/// <summary>The identifiers and limits of telemetry contract v1 (the limits the API shares: <see cref="TelemetryLimits"/>).</summary>
 public static partial class ContractRules
 {
     /// <summary>Payloads are UTF-8 JSON objects of at most 16 KiB.</summary>
-    public const int MaxPayloadBytes = 16 * 1024;
+    public const int MaxPayloadBytes = TelemetryLimits.MaxPayloadBytes;
 
     public static bool IsDeviceId(string value) => DeviceIdPattern().IsMatch(value);
 
     public static bool IsSku(string value) => SkuPattern().IsMatch(value);
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{2,63}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(TelemetryLimits.DeviceIdPattern, RegexOptions.CultureInvariant)]
     private static partial Regex DeviceIdPattern();
 
-    [GeneratedRegex("^[A-Z0-9][A-Z0-9-]{2,39}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(TelemetryLimits.SkuPattern, RegexOptions.CultureInvariant)]
     private static partial Regex SkuPattern();
 
     public static readonly IReadOnlySet<string> EventTypes = new HashSet<string>(StringComparer.Ordinal)

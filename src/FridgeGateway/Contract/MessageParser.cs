@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using FrigoCoop.Telemetry;
 
 namespace FridgeGateway.Contract;
 
@@ -87,6 +88,7 @@ public sealed class MessageParser(TimestampPolicy policy)
     {
         if (Common(p.Seq, p.Ts, receivedAt, out var seq, out var ts, out var substituted) is { } bad) return ParseResult.Reject(bad);
         if (p.Items is null) return ParseResult.Reject("items is required");
+        if (p.Items.Count > TelemetryLimits.MaxStockItems) return ParseResult.Reject($"items has {p.Items.Count} entries, more than {TelemetryLimits.MaxStockItems}");
         var items = new List<StockItem>(p.Items.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < p.Items.Count; i++)
@@ -95,7 +97,7 @@ public sealed class MessageParser(TimestampPolicy policy)
             if (item is null) return ParseResult.Reject($"items[{i}] must be an object");
             if (SkuProblem($"items[{i}].sku", item.Sku) is { } sku) return ParseResult.Reject(sku);
             if (item.Units is not { } units) return ParseResult.Reject($"items[{i}].units is required");
-            if (units is < 0 or > 100_000) return ParseResult.Reject($"items[{i}].units {units} is outside 0..100000");
+            if (units is < 0 or > TelemetryLimits.MaxCountedUnits) return ParseResult.Reject($"items[{i}].units {units} is outside 0..{TelemetryLimits.MaxCountedUnits}");
             if (!seen.Add(item.Sku!)) return ParseResult.Reject($"items[{i}].sku {item.Sku} is listed twice");
             items.Add(new StockItem(item.Sku!, units));
         }
@@ -106,9 +108,10 @@ public sealed class MessageParser(TimestampPolicy policy)
     {
         if (Common(p.Seq, p.Ts, receivedAt, out var seq, out var ts, out var substituted) is { } bad) return ParseResult.Reject(bad);
         if (string.IsNullOrWhiteSpace(p.SaleId)) return ParseResult.Reject("saleId is required");
-        if (p.SaleId.Length > 100) return ParseResult.Reject("saleId is longer than 100 characters");
+        if (p.SaleId.Length > TelemetryLimits.MaxSaleIdLength) return ParseResult.Reject($"saleId is longer than {TelemetryLimits.MaxSaleIdLength} characters");
         if (p.Lines is not { Count: > 0 }) return ParseResult.Reject("lines is required and must not be empty");
-        if (p.Payment is { Length: > 40 }) return ParseResult.Reject("payment is longer than 40 characters");
+        if (p.Lines.Count > TelemetryLimits.MaxSaleLines) return ParseResult.Reject($"lines has {p.Lines.Count} entries, more than {TelemetryLimits.MaxSaleLines}");
+        if (p.Payment is { Length: > TelemetryLimits.MaxPaymentLength }) return ParseResult.Reject($"payment is longer than {TelemetryLimits.MaxPaymentLength} characters");
         var lines = new List<SaleLine>(p.Lines.Count);
         for (var i = 0; i < p.Lines.Count; i++)
         {
@@ -116,9 +119,10 @@ public sealed class MessageParser(TimestampPolicy policy)
             if (line is null) return ParseResult.Reject($"lines[{i}] must be an object");
             if (SkuProblem($"lines[{i}].sku", line.Sku) is { } sku) return ParseResult.Reject(sku);
             if (line.Units is not { } units) return ParseResult.Reject($"lines[{i}].units is required");
-            if (units is < 1 or > 10_000) return ParseResult.Reject($"lines[{i}].units {units} is outside 1..10000");
+            if (units is < TelemetryLimits.MinSaleUnits or > TelemetryLimits.MaxSaleUnits)
+                return ParseResult.Reject($"lines[{i}].units {units} is outside {TelemetryLimits.MinSaleUnits}..{TelemetryLimits.MaxSaleUnits}");
             if (line.UnitPriceCents is not { } price) return ParseResult.Reject($"lines[{i}].unitPriceCents is required");
-            if (price is < 0 or > 10_000_000) return ParseResult.Reject($"lines[{i}].unitPriceCents {price} is outside 0..10000000");
+            if (price is < 0 or > TelemetryLimits.MaxUnitPriceCents) return ParseResult.Reject($"lines[{i}].unitPriceCents {price} is outside 0..{TelemetryLimits.MaxUnitPriceCents}");
             lines.Add(new SaleLine(line.Sku!, units, price));
         }
         return Valid(new KioskSale(kind, device, seq, ts, substituted, p.SaleId, lines, p.Payment));
@@ -165,7 +169,7 @@ public sealed class MessageParser(TimestampPolicy policy)
     private static string? SkuProblem(string field, string? sku) => sku switch
     {
         null => $"{field} is required",
-        _ when !ContractRules.IsSku(sku) => $"{field} '{Clip(sku)}' does not match ^[A-Z0-9][A-Z0-9-]{{2,39}}$",
+        _ when !ContractRules.IsSku(sku) => $"{field} '{Clip(sku)}' does not match {TelemetryLimits.SkuPattern}",
         _ => null,
     };
 

@@ -27,16 +27,22 @@ public static class Policies
     public const string Gateway = "gateway";
 }
 
-/// <summary>Who is calling, as the endpoints need it.</summary>
-public sealed record Caller(string Id, string Name, string Role, long? BreweryId)
+/// <summary>Who is calling, as the endpoints need it: a handler takes a <see cref="Caller"/> parameter.</summary>
+public sealed record Caller(string Id, string Name, string Role, long? BreweryId, string? BrewerySlug = null) : IBindableFromHttpContext<Caller>
 {
     public bool IsLead => Role == Roles.Lead;
+
+    /// <summary>The brewery whose figures alone this caller sees (rule 8), or null for the lead, who sees all; "" for a caller of no brewery.</summary>
+    public string? OnlyBrewerySlug => IsLead ? null : BrewerySlug ?? "";
 
     public static Caller From(ClaimsPrincipal user) => new(
         user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous",
         user.Identity?.Name ?? "anonymous",
         user.FindFirstValue(ClaimTypes.Role) ?? "",
-        long.TryParse(user.FindFirstValue(Roles.BreweryIdClaim), out var brewery) ? brewery : null);
+        long.TryParse(user.FindFirstValue(Roles.BreweryIdClaim), out var brewery) ? brewery : null,
+        user.FindFirstValue(Roles.BrewerySlugClaim));
+
+    public static ValueTask<Caller?> BindAsync(HttpContext context, System.Reflection.ParameterInfo parameter) => ValueTask.FromResult<Caller?>(From(context.User));
 
     /// <summary>A brewer may move only its own brewery's beers; the lead moves any.</summary>
     public bool MayMoveBeerOf(long? beerBreweryId) => IsLead || (Role == Roles.Brewer && BreweryId is not null && BreweryId == beerBreweryId);

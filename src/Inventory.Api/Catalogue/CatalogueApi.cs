@@ -22,7 +22,6 @@ public sealed record DeviceAssignment(string? Kind, string? Location, int? Repor
 public static class CatalogueApi
 {
     public static readonly string[] Formats = ["can_473", "can_355", "bottle_341", "bottle_500", "keg_20l", "keg_30l", "keg_50l"];
-    public static readonly string[] LocationKinds = ["brewery", "warehouse", "coop_fridge", "festival_kiosk", "grocery_store", "tour_stop"];
 
     public static RouteGroupBuilder MapCatalogueApi(this RouteGroupBuilder api)
     {
@@ -54,7 +53,7 @@ public static class CatalogueApi
     private static async Task<Results<Created<Brewery>, ValidationProblem, ProblemHttpResult>> CreateBrewery(NewBrewery body, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         var v = new Validator()
-            .Require(body.Slug is not null && Patterns.Slug().IsMatch(body.Slug), "slug", "must match ^[a-z0-9][a-z0-9-]{1,62}$")
+            .Require(body.Slug is not null && Patterns.Slug().IsMatch(body.Slug), "slug", Patterns.MustBeSlug)
             .Require(!string.IsNullOrWhiteSpace(body.Name) && body.Name.Length <= 200, "name", "is required (at most 200 characters)")
             .Require(!string.IsNullOrWhiteSpace(body.Region) && body.Region.Length <= 100, "region", "is required (at most 100 characters)")
             .Require(body.Status is null or "candidate" or "member", "status", "must be candidate or member");
@@ -99,7 +98,7 @@ public static class CatalogueApi
     private static async Task<Results<Created<Beer>, ValidationProblem, ProblemHttpResult>> CreateBeer(NewBeer body, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
     {
         var v = new Validator()
-            .Require(body.Sku is not null && Patterns.Sku().IsMatch(body.Sku), "sku", "must match ^[A-Z0-9][A-Z0-9-]{2,39}$")
+            .Require(body.Sku is not null && Patterns.Sku().IsMatch(body.Sku), "sku", Patterns.MustBeSku)
             .Require(!string.IsNullOrWhiteSpace(body.Brewery), "brewery", "is required (a brewery slug)")
             .Require(!string.IsNullOrWhiteSpace(body.Name) && body.Name.Length <= 200, "name", "is required (at most 200 characters)")
             .Require(body.Style is null || body.Style.Length <= 100, "style", "must be at most 100 characters")
@@ -141,9 +140,9 @@ public static class CatalogueApi
     private static async Task<Results<Created<Location>, ValidationProblem, ProblemHttpResult>> CreateLocation(NewLocation body, NpgsqlDataSource db, CancellationToken ct)
     {
         var v = new Validator()
-            .Require(body.Code is not null && Patterns.Slug().IsMatch(body.Code), "code", "must match ^[a-z0-9][a-z0-9-]{1,62}$")
+            .Require(body.Code is not null && Patterns.Slug().IsMatch(body.Code), "code", Patterns.MustBeSlug)
             .Require(!string.IsNullOrWhiteSpace(body.Name) && body.Name.Length <= 200, "name", "is required (at most 200 characters)")
-            .Require(body.Kind is not null && LocationKinds.Contains(body.Kind), "kind", $"must be one of {string.Join(", ", LocationKinds)}")
+            .Require(body.Kind is not null && LocationKinds.All.Contains(body.Kind), "kind", $"must be one of {string.Join(", ", LocationKinds.All)}")
             .Require(!string.IsNullOrWhiteSpace(body.Region) && body.Region.Length <= 100, "region", "is required (at most 100 characters)")
             .Require(body.Brewery is null || body.Kind is "brewery" or "warehouse", "brewery", "only a brewery or warehouse belongs to a brewery");
         if (!v.IsValid) return v.Problem();
@@ -173,7 +172,7 @@ public static class CatalogueApi
     private static async Task<Results<Ok<Device>, ValidationProblem, ProblemHttpResult>> PutDevice(string deviceId, DeviceAssignment body, NpgsqlDataSource db, CancellationToken ct)
     {
         var v = new Validator()
-            .Require(Patterns.DeviceId().IsMatch(deviceId), "deviceId", "must match ^[a-z0-9][a-z0-9-]{2,63}$")
+            .Require(Patterns.DeviceId().IsMatch(deviceId), "deviceId", Patterns.MustBeDeviceId)
             .Require(body.Kind is "fridge" or "kiosk", "kind", "must be fridge or kiosk")
             .Require(body.ReportingIntervalSeconds is null or (>= 5 and <= 86400), "reportingIntervalSeconds", "must be within 5..86400");
         if (!v.IsValid) return v.Problem();

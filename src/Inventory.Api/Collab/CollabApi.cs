@@ -76,7 +76,7 @@ public static class CollabApi
     private static async Task<IResult> Create(NewCollabBrew body, NpgsqlDataSource db, CancellationToken ct)
     {
         var v = new Validator()
-            .Require(body.Code is not null && Patterns.Slug().IsMatch(body.Code), "code", "must match ^[a-z0-9][a-z0-9-]{1,62}$")
+            .Require(body.Code is not null && Patterns.Slug().IsMatch(body.Code), "code", Patterns.MustBeSlug)
             .Require(!string.IsNullOrWhiteSpace(body.Name) && body.Name.Length <= 200, "name", "is required (at most 200 characters)")
             .Require(body.HostBrewery is not null, "hostBrewery", "is required (a brewery slug)")
             .Require(body.HostLocation is not null, "hostLocation", "is required (a location code)")
@@ -87,7 +87,7 @@ public static class CollabApi
         for (var i = 0; body.Partners is not null && i < body.Partners.Count; i++)
         {
             var p = body.Partners[i];
-            v.Require(p?.Key is not null && Patterns.Slug().IsMatch(p.Key), $"partners[{i}].key", "must match ^[a-z0-9][a-z0-9-]{1,62}$")
+            v.Require(p?.Key is not null && Patterns.Slug().IsMatch(p.Key), $"partners[{i}].key", Patterns.MustBeSlug)
              .Require(!string.IsNullOrWhiteSpace(p?.Name) && p.Name.Length <= 200, $"partners[{i}].name", "is required (at most 200 characters)")
              .Require(p?.Role is "co_brewer" or "ingredient_supplier" or "designer" or "other", $"partners[{i}].role", "must be co_brewer, ingredient_supplier, designer or other")
              .Require(p?.Takes is "beer" or "cash", $"partners[{i}].takes", "must be beer or cash")
@@ -217,7 +217,7 @@ public static class CollabApi
         for (var i = 0; body.Lines is not null && i < body.Lines.Count; i++)
         {
             var line = body.Lines[i];
-            v.Require(line?.Sku is not null && Patterns.Sku().IsMatch(line.Sku), $"lines[{i}].sku", "must match ^[A-Z0-9][A-Z0-9-]{2,39}$")
+            v.Require(line?.Sku is not null && Patterns.Sku().IsMatch(line.Sku), $"lines[{i}].sku", Patterns.MustBeSku)
              .Require(line?.Format is not null && PackageFormats.All.Contains(line.Format), $"lines[{i}].format", $"must be one of {string.Join(", ", PackageFormats.All)}")
              .Require(line?.Litres is >= 0, $"lines[{i}].litres", "is required, 0 or more");
         }

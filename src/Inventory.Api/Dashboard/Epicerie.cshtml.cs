@@ -3,18 +3,16 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Inventory.Api.Grocery;
-using Inventory.Api.Infrastructure;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Npgsql;
 
 namespace Inventory.Api.Dashboard;
 
 /// <summary>The grocery pilot: placements per store and how they sell, stores out of stock, weekly sales per SKU.</summary>
-public sealed class EpicerieModel(NpgsqlDataSource db, TimeProvider time) : PageModel
+public sealed class EpicerieModel(GroceryQueries grocery) : PageModel
 {
     public IReadOnlyList<PlacementPerformance> Performance { get; private set; } = [];
     public IReadOnlyList<(string Sku, string Store)> OutOfStock { get; private set; } = [];
-    public IReadOnlyList<(string Sku, List<(string Week, int Units)> Weeks)> WeeklySales { get; private set; } = [];
+    public IReadOnlyList<WeeklySales> WeeklySales { get; private set; } = [];
 
     /// <summary>Weekly sales of a SKU as SVG bars, drawn on the server like the fridge chart.</summary>
     public static string WeeklyChart(string sku, IReadOnlyList<(string Week, int Units)> weeks, bool english)
@@ -34,17 +32,9 @@ public sealed class EpicerieModel(NpgsqlDataSource db, TimeProvider time) : Page
     public async Task OnGetAsync(CancellationToken ct)
     {
         // A brewer sees the grocery figures of his own beers only (rule 8).
-        var visible = await Visibility.SkusAsync(db, Caller.From(User), ct);
-        Performance = (await GroceryApi.PerformanceAsync(db, time, 4, ct)).Where(p => visible is null || visible.Contains(p.Sku)).ToList();
+        var caller = Caller.From(User);
+        Performance = await grocery.PerformanceAsync(caller, 4, ct);
         OutOfStock = Performance.Where(p => p.OutOfStock).Select(p => (p.Sku, p.Store)).ToList();
-        await using var weekly = db.CreateCommand("""
-            SELECT m.sku, to_char(date_trunc('week', m.occurred_at), 'MM-DD'), sum(m.units)::int
-            FROM movements m JOIN locations l ON l.id = m.from_location_id
-            WHERE m.kind = 'sale' AND l.kind = 'grocery_store' AND m.occurred_at > now() - interval '12 weeks'
-            GROUP BY 1, date_trunc('week', m.occurred_at), 2 ORDER BY 1, date_trunc('week', m.occurred_at)
-            """);
-        WeeklySales = (await weekly.ListAsync(r => (Sku: r.GetString(0), Week: r.GetString(1), Units: r.GetInt32(2)), ct))
-            .Where(x => visible is null || visible.Contains(x.Sku))
-            .GroupBy(x => x.Sku).Select(g => (g.Key, g.Select(x => (x.Week, x.Units)).ToList())).ToList();
+        WeeklySales = await grocery.WeeklySalesAsync(caller, ct);
     }
 }

@@ -7,7 +7,7 @@ using Npgsql;
 namespace Inventory.Api.Dashboard;
 
 /// <summary>The lead's festival planner: festivals, kiosks, devices on kiosks, the suggested allocation.</summary>
-public sealed class FestivalsModel(NpgsqlDataSource db) : PageModel
+public sealed class FestivalsModel(NpgsqlDataSource db, FestivalQueries festivalQueries) : PageModel
 {
     private readonly Dictionary<string, IReadOnlyList<SuggestedPar>> _suggested = [];
 
@@ -20,7 +20,7 @@ public sealed class FestivalsModel(NpgsqlDataSource db) : PageModel
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        var festivals = await FestivalsApi.LoadAllAsync(db, ct);
+        var festivals = await festivalQueries.AllAsync(ct);
         Festivals = festivals;
         await using var breweries = db.CreateCommand("SELECT slug, name FROM breweries ORDER BY name");
         Breweries = await breweries.ListAsync(r => (r.GetString(0), r.GetString(1)), ct);
@@ -35,7 +35,7 @@ public sealed class FestivalsModel(NpgsqlDataSource db) : PageModel
         TimelineSvg = PlacementTimeline.Render(await placements.ListAsync(r => new Placement(r.GetString(0), r.GetString(1), r.GetString(2),
             r.GetFieldValue<DateOnly>(3), r.GetFieldValue<DateOnly>(4)), ct), Lang.English(HttpContext));
         foreach (var festival in festivals.Where(f => f.Kiosks.Count > 0))
-            if (await FestivalsApi.SuggestedAsync(db, festival, ct) is { } suggested) _suggested[festival.Code] = suggested;
+            if (await festivalQueries.SuggestedAsync(festival, ct) is { } suggested) _suggested[festival.Code] = suggested;
     }
 
     /// <summary>

@@ -34,7 +34,7 @@ public static class FridgeStatusApi
         var end = to ?? time.GetUtcNow();
         var start = from ?? end.AddHours(-24);
         var v = new Validator()
-            .Require(Patterns.DeviceId().IsMatch(deviceId), "deviceId", "must match ^[a-z0-9][a-z0-9-]{2,63}$")
+            .Require(Patterns.DeviceId().IsMatch(deviceId), "deviceId", Patterns.MustBeDeviceId)
             .Require(start < end, "from", "must be before 'to'")
             .Require(end - start <= TimeSpan.FromDays(366), "from", "a period is at most a year")
             .Require(every is null || FleetReader.Intervals.ContainsKey(every), "every", $"must be one of {string.Join(", ", FleetReader.Intervals.Keys)}");

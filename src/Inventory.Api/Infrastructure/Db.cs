@@ -4,6 +4,23 @@ namespace Inventory.Api.Infrastructure;
 
 public static class Db
 {
+    /// <summary>A command whose parameters are the values given, in order (<c>$1</c>, <c>$2</c>, …): a null is SQL NULL, an <see cref="NpgsqlParameter"/> is taken as it is (a typed NULL: <see cref="Typed"/>).</summary>
+    public static NpgsqlCommand Command(this NpgsqlDataSource db, string sql, params ReadOnlySpan<object?> values) => db.CreateCommand(sql).With(values);
+
+    /// <summary>The same on a connection, inside a transaction if one is given.</summary>
+    public static NpgsqlCommand Command(this NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params ReadOnlySpan<object?> values) =>
+        new NpgsqlCommand(sql, connection, transaction).With(values);
+
+    /// <summary>Appends positional parameters to a command.</summary>
+    public static NpgsqlCommand With(this NpgsqlCommand command, params ReadOnlySpan<object?> values)
+    {
+        foreach (var value in values) command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value ?? DBNull.Value });
+        return command;
+    }
+
+    /// <summary>A parameter of a stated type, for a value that may be null where PostgreSQL cannot infer the type (<c>$1 IS NULL</c>).</summary>
+    public static NpgsqlParameter Typed(object? value, NpgsqlTypes.NpgsqlDbType type) => new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
+
     public static async Task<List<T>> ListAsync<T>(this NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken ct)
     {
         var list = new List<T>();

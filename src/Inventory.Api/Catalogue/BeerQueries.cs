@@ -1,0 +1,30 @@
+using Npgsql;
+
+namespace Inventory.Api.Catalogue;
+
+/// <summary>What the ledger needs to know of a beer: whose it is, its case size, and the breweries of its collab brew if any.</summary>
+public sealed record BeerFacts(long? BreweryId, int UnitsPerCase, IReadOnlyList<long> CollabBreweryIds);
+
+/// <summary>The facts of a beer that the stock rules decide on.</summary>
+public sealed class BeerQueries(NpgsqlDataSource db)
+{
+    private const string Facts = """
+        SELECT b.brewery_id, b.units_per_case, coalesce(array_agg(p.brewery_id) FILTER (WHERE p.brewery_id IS NOT NULL), '{}')
+        FROM beers b LEFT JOIN collab_partners p ON p.brew_id = b.collab_brew_id
+        WHERE b.sku = $1 GROUP BY b.brewery_id, b.units_per_case
+        """;
+
+    public Task<BeerFacts?> FactsAsync(string sku, CancellationToken ct) => ReadAsync(db.CreateCommand(Facts), sku, ct);
+
+    /// <summary>The same inside a transaction: on its connection, never a second one from the pool while holding the first.</summary>
+    public Task<BeerFacts?> FactsAsync(NpgsqlConnection connection, string sku, CancellationToken ct) => ReadAsync(new NpgsqlCommand(Facts, connection), sku, ct);
+
+    private static async Task<BeerFacts?> ReadAsync(NpgsqlCommand command, string sku, CancellationToken ct)
+    {
+        await using var _ = command;
+        command.Parameters.Add(new NpgsqlParameter { Value = sku });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        return new BeerFacts(reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.GetInt32(1), reader.GetFieldValue<long[]>(2));
+    }
+}

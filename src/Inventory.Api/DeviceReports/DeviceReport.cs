@@ -1,0 +1,53 @@
+using FrigoCoop.Telemetry;
+using Inventory.Api.Infrastructure;
+using Inventory.Api.Stock;
+
+namespace Inventory.Api.DeviceReports;
+
+public sealed record SaleLineReport(string? Sku, int? Units, long? UnitPriceCents) : IValidatable
+{
+    public void Validate(Validator v) => v
+        .Require(Sku is not null && Patterns.Sku().IsMatch(Sku), "sku", Patterns.MustBeSku)
+        .Require(Units is >= TelemetryLimits.MinSaleUnits and <= TelemetryLimits.MaxSaleUnits, "units", $"must be within {TelemetryLimits.MinSaleUnits}..{TelemetryLimits.MaxSaleUnits}")
+        .Require(UnitPriceCents is >= 0 and <= TelemetryLimits.MaxUnitPriceCents, "unitPriceCents", $"must be within 0..{TelemetryLimits.MaxUnitPriceCents}");
+}
+
+public sealed record SaleReport(string? DeviceId, long? Seq, DateTimeOffset? Ts, string? SaleId, List<SaleLineReport?>? Lines, string? Payment, bool? TsSubstituted) : IValidatable
+{
+    public void Validate(Validator v) => DeviceReport.Validate(v, DeviceId, Seq, Ts)
+        .Require(!string.IsNullOrWhiteSpace(SaleId) && SaleId.Length <= TelemetryLimits.MaxSaleIdLength, "saleId", $"is required (at most {TelemetryLimits.MaxSaleIdLength} characters)")
+        .Require(Payment is null || Payment.Length <= TelemetryLimits.MaxPaymentLength, "payment", $"must be at most {TelemetryLimits.MaxPaymentLength} characters")
+        .Require(Lines is { Count: > 0 and <= TelemetryLimits.MaxSaleLines }, "lines", $"must have 1 to {TelemetryLimits.MaxSaleLines} lines")
+        .EachOf(Lines, "lines");
+}
+
+public sealed record StockItemReport(string? Sku, int? Units) : IValidatable
+{
+    public void Validate(Validator v) => v
+        .Require(Sku is not null && Patterns.Sku().IsMatch(Sku), "sku", Patterns.MustBeSku)
+        .Require(Units is >= 0 and <= TelemetryLimits.MaxCountedUnits, "units", $"must be within 0..{TelemetryLimits.MaxCountedUnits}");
+}
+
+public sealed record StockCountReport(string? DeviceId, long? Seq, DateTimeOffset? Ts, List<StockItemReport?>? Items, bool? TsSubstituted) : IValidatable
+{
+    public void Validate(Validator v) => DeviceReport.Validate(v, DeviceId, Seq, Ts)
+        .Require(Items is { Count: <= TelemetryLimits.MaxStockItems }, "items", $"is required (at most {TelemetryLimits.MaxStockItems} items; an empty list is an empty fridge)")
+        .EachOf(Items, "items");
+}
+
+public sealed record SaleRecorded(string DeviceId, long Seq, string Location, IReadOnlyList<PostedMovement> Movements, int Shortfall);
+public sealed record CountReconciled(string DeviceId, long Seq, string Location, IReadOnlyList<CountLine> Lines);
+public sealed record CountLine(string Sku, int LedgerUnits, int CountedUnits, int Adjustment);
+
+/// <summary>What every device report carries: who, which message, when; and the key that makes it once.</summary>
+public static class DeviceReport
+{
+    public static Validator Validate(Validator v, string? deviceId, long? seq, DateTimeOffset? ts) => v
+        .Require(deviceId is not null && Patterns.DeviceId().IsMatch(deviceId), "deviceId", Patterns.MustBeDeviceId)
+        .Require(seq is >= 0, "seq", "is required, an integer >= 0")
+        .Require(ts is not null, "ts", "is required (RFC 3339)");
+
+    /// <summary>The Idempotency-Key a device report must carry: the message's own identity.</summary>
+    public static Validator RequireKey(string? idempotencyKey, string? deviceId, long? seq) => new Validator()
+        .Require(idempotencyKey is not null && idempotencyKey == $"{deviceId}:{seq}", Idempotency.Header, "must be {deviceId}:{seq}");
+}

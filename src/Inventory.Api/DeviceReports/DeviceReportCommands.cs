@@ -1,0 +1,116 @@
+using Inventory.Api.Catalogue;
+using Inventory.Api.Infrastructure;
+using Inventory.Api.Stock;
+using Npgsql;
+
+namespace Inventory.Api.DeviceReports;
+
+/// <summary>
+/// What the gateway forwards from the devices (telemetry contract: sales and stock), into the ledger once
+/// per <c>Idempotency-Key: {deviceId}:{seq}</c>. A sale happened in the physical world: it is always
+/// recorded, a shortfall flagged. A count reconciles the ledger to what the shelf holds.
+/// </summary>
+public sealed class DeviceReportCommands(NpgsqlDataSource db, BeerQueries beers)
+{
+    private const string Scope = "device-report";
+
+    /// <summary>
+    /// How far device sales may take a place's level of a SKU below zero (sales the ledger did not know the
+    /// stock of). A device reporting past it is broken or hostile: refused (422), never a level that overflows.
+    /// </summary>
+    public const int ShortfallFloor = -10_000;
+
+    public async Task<IResult> RecordSaleAsync(SaleReport body, string idempotencyKey, CancellationToken ct)
+    {
+        var (device, location) = await PlacedDeviceAsync(body.DeviceId!, ct);
+        if (device.Kind != "kiosk")
+            throw new DomainProblem(Problems.Unprocessable("deviceId", $"device {device.Id} is a {device.Kind}: only kiosks report sales (a fridge reports shelf counts)"));
+
+        return await Idempotency.RunAsync(db, Scope, idempotencyKey, body, async (c, tx, token) =>
+        {
+            await LockLocationAsync(c, tx, location.Id, token);
+            var movements = new List<PostedMovement>();
+            for (var i = 0; i < body.Lines!.Count; i++)
+            {
+                var line = body.Lines[i]!;
+                if (await beers.FactsAsync(c, line.Sku!, token) is null)
+                    throw new DomainProblem(Problems.Unprocessable($"lines[{i}].sku", $"unknown SKU {line.Sku}"));
+                var level = await LevelAsync(c, tx, line.Sku!, location.Id, token);
+                if (level - line.Units!.Value < ShortfallFloor)
+                    throw new DomainProblem(Problems.Unprocessable($"lines[{i}].units",
+                        $"{line.Units} units would take {line.Sku} at {location.Code} to {level - line.Units} (the floor for unrecorded stock is {ShortfallFloor})"));
+                movements.AddRange(await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, line.Sku!, null, line.Units!.Value,
+                    location.Id, null, body.Ts!.Value, $"device:{device.Id}", $"sale {body.SaleId} ({body.Payment ?? "payment unknown"})",
+                    device.Id, line.UnitPriceCents), allowShortfall: true, token));
+            }
+            return (StatusCodes.Status201Created, new SaleRecorded(device.Id, body.Seq!.Value, location.Code, movements, movements.Sum(m => m.Shortfall)));
+        }, ct);
+    }
+
+    public async Task<IResult> ReconcileCountAsync(StockCountReport body, string idempotencyKey, CancellationToken ct)
+    {
+        var (device, location) = await PlacedDeviceAsync(body.DeviceId!, ct);
+        var ts = body.Ts!.Value;
+
+        return await Idempotency.RunAsync(db, Scope, idempotencyKey, body, async (c, tx, token) =>
+        {
+            await LockLocationAsync(c, tx, location.Id, token);
+            // The count is the full contents (contract: a SKU not listed has 0 units). It is compared with
+            // the ledger as it stood when the device counted, so a count that arrives hours late does not
+            // undo the sales recorded since.
+            var counted = body.Items!.ToDictionary(i => i!.Sku!, i => i!.Units!.Value);
+            foreach (var sku in await SkusHeldAsync(c, tx, location.Id, ts, token)) counted.TryAdd(sku, 0);
+            var lines = new List<CountLine>();
+            foreach (var (sku, units) in counted.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                if (await beers.FactsAsync(c, sku, token) is null)
+                    throw new DomainProblem(Problems.Unprocessable("items", $"unknown SKU {sku}"));
+                var ledger = await Ledger.UnitsAsOfAsync(c, tx, sku, location.Id, ts, token);
+                var adjustment = units - ledger;
+                lines.Add(new CountLine(sku, ledger, units, adjustment));
+                if (adjustment == 0) continue;
+                await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.CountAdjustment, sku, null, Math.Abs(adjustment),
+                    adjustment < 0 ? location.Id : null, adjustment > 0 ? location.Id : null, ts, $"device:{device.Id}",
+                    $"shelf count seq {body.Seq}", device.Id), allowShortfall: true, token);
+                await using var discrepancy = c.Command(tx, """
+                    INSERT INTO stock_discrepancies (device_id, location_id, sku, ledger_units, counted_units, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)
+                    """, device.Id, location.Id, sku, ledger, units, ts.UtcDateTime);
+                await discrepancy.ExecuteNonQueryAsync(token);
+            }
+            return (StatusCodes.Status201Created, new CountReconciled(device.Id, body.Seq!.Value, location.Code, lines));
+        }, ct);
+    }
+
+    /// <summary>The device and the place it stands at; a 404 for an unknown device, a 422 for one placed nowhere.</summary>
+    private async Task<((string Id, string Kind) Device, (long Id, string Code) Location)> PlacedDeviceAsync(string deviceId, CancellationToken ct)
+    {
+        await using var command = db.Command("SELECT d.location_id, l.code, d.kind FROM devices d LEFT JOIN locations l ON l.id = d.location_id WHERE d.device_id = $1", deviceId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) throw new DomainProblem(Problems.NotFound("deviceId", $"device {deviceId}"));
+        if (reader.IsDBNull(0)) throw new DomainProblem(Problems.Unprocessable("deviceId", $"device {deviceId} is not placed at a location"));
+        return ((deviceId, reader.GetString(2)), (reader.GetInt64(0), reader.GetString(1)));
+    }
+
+    /// <summary>A SKU's level at a place, every lot together (the place is locked by the caller).</summary>
+    private static async Task<long> LevelAsync(NpgsqlConnection c, NpgsqlTransaction tx, string sku, long locationId, CancellationToken ct)
+    {
+        await using var command = c.Command(tx, "SELECT coalesce(sum(units), 0) FROM stock_levels WHERE sku = $1 AND location_id = $2", sku, locationId);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Reports of one place are applied one at a time: a count and a sale never interleave.</summary>
+    private static async Task LockLocationAsync(NpgsqlConnection c, NpgsqlTransaction tx, long locationId, CancellationToken ct)
+    {
+        await using var command = c.Command(tx, "SELECT pg_advisory_xact_lock(1, $1::int)", (int)locationId);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<List<string>> SkusHeldAsync(NpgsqlConnection c, NpgsqlTransaction tx, long locationId, DateTimeOffset asOf, CancellationToken ct)
+    {
+        await using var command = c.Command(tx, """
+            SELECT sku FROM movements WHERE (to_location_id = $1 OR from_location_id = $1) AND occurred_at <= $2
+            GROUP BY sku HAVING sum(CASE WHEN to_location_id = $1 THEN units ELSE -units END) <> 0
+            """, locationId, asOf.UtcDateTime);
+        return await command.ListAsync(r => r.GetString(0), ct);
+    }
+}

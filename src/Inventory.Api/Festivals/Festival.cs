@@ -1,0 +1,89 @@
+using Inventory.Api.Infrastructure;
+using Inventory.Api.Stock;
+
+namespace Inventory.Api.Festivals;
+
+/// <summary>The limits of a festival's input, written once.</summary>
+public static class FestivalLimits
+{
+    public const int MaxAttendance = 2_000_000;
+    public const int MaxParUnits = 100_000;
+    public const int MaxSaleLines = 200;
+    public const int MaxUnitsPerLine = 100_000;
+}
+
+/// <param name="Kind">festival (kiosks under one roof) or tour (stops hosted by member breweries, each on its day).</param>
+public sealed record NewFestival(string? Code, string? Name, string? Site, string? Region, DateOnly? StartsOn, DateOnly? EndsOn, int? ExpectedAttendance, List<string>? Breweries,
+    string? Kind = null) : IValidatable
+{
+    public void Validate(Validator v) => v
+        .Require(Code is not null && Patterns.Slug().IsMatch(Code), "code", Patterns.MustBeSlug)
+        .Require(!string.IsNullOrWhiteSpace(Name) && Name.Length <= 200, "name", "is required (at most 200 characters)")
+        .Require(!string.IsNullOrWhiteSpace(Site) && Site.Length <= 200, "site", "is required (at most 200 characters)")
+        .Require(!string.IsNullOrWhiteSpace(Region) && Region.Length <= 100, "region", "is required (at most 100 characters)")
+        .Require(StartsOn is not null, "startsOn", "is required")
+        .Require(EndsOn is not null && EndsOn >= StartsOn, "endsOn", "is required, on or after startsOn")
+        .Require(ExpectedAttendance is >= 0 and <= FestivalLimits.MaxAttendance, "expectedAttendance", $"must be within 0..{FestivalLimits.MaxAttendance}")
+        .Require(Breweries is { Count: > 0 }, "breweries", "must list the participating breweries")
+        .Require(Kind is null or "festival" or "tour", "kind", "must be festival or tour");
+}
+
+/// <param name="HostBrewery">For a tour stop: the member brewery that hosts it, at its own place.</param>
+/// <param name="On">For a tour stop: its day.</param>
+public sealed record NewKiosk(string? Code, string? Name, string? HostBrewery = null, DateOnly? On = null) : IValidatable
+{
+    public void Validate(Validator v) => v
+        .Require(Code is not null && Patterns.KioskCode().IsMatch(Code), "code", Patterns.MustBeKioskCode)
+        .Require(!string.IsNullOrWhiteSpace(Name) && Name.Length <= 200, "name", "is required (at most 200 characters)");
+}
+
+public sealed record StopSale(string? Sku, int? Units, long? UnitPriceCents) : IValidatable
+{
+    public void Validate(Validator v) => v
+        .Require(Sku is not null, "sku", "is required")
+        .Require(Units is >= 1 and <= FestivalLimits.MaxUnitsPerLine, "units", $"must be within 1..{FestivalLimits.MaxUnitsPerLine}")
+        .Require(UnitPriceCents is null or (>= 0 and <= Prices.MaxUnitPriceCents), "unitPriceCents", $"must be within 0..{Prices.MaxUnitPriceCents}");
+}
+
+public sealed record StopSales(List<StopSale?>? Lines) : IValidatable
+{
+    public void Validate(Validator v) => v
+        .Require(Lines is { Count: > 0 and <= FestivalLimits.MaxSaleLines }, "lines", $"must have 1 to {FestivalLimits.MaxSaleLines} lines")
+        .EachOf(Lines, "lines");
+}
+
+public sealed record DeviceToKiosk(string? DeviceId) : IValidatable
+{
+    public void Validate(Validator v) => v.Require(DeviceId is not null && Patterns.DeviceId().IsMatch(DeviceId), "deviceId", Patterns.MustBeDeviceId);
+}
+
+public sealed record ParLine(string? Kiosk, string? Sku, int? ParUnits) : IValidatable
+{
+    public void Validate(Validator v) => v
+        .Require(Kiosk is not null, "kiosk", "is required")
+        .Require(Sku is not null, "sku", "is required")
+        .Require(ParUnits is >= 0 and <= FestivalLimits.MaxParUnits, "parUnits", $"must be within 0..{FestivalLimits.MaxParUnits}");
+}
+
+public sealed record ReturnLine(string? Kiosk, string? Sku, int? Units, string? To) : IValidatable
+{
+    public void Validate(Validator v) => v
+        .Require(Kiosk is not null, "kiosk", "is required")
+        .Require(Sku is not null, "sku", "is required")
+        .Require(Units is > 0, "units", "must be more than 0")
+        .Require(To is not null, "to", "is required (the location the beer goes back to)");
+}
+
+public sealed record Reconciliation(List<ReturnLine?>? Returns) : IValidatable
+{
+    public void Validate(Validator v) => v.EachOf(Returns, "returns");
+}
+
+public sealed record KioskView(string Code, string Name, string Location, IReadOnlyList<string> Devices, string? HostBrewery = null, DateOnly? On = null);
+public sealed record FestivalView(string Code, string Name, string Site, string Region, DateOnly StartsOn, DateOnly EndsOn, int ExpectedAttendance,
+    IReadOnlyList<string> Breweries, IReadOnlyList<KioskView> Kiosks, IReadOnlyList<AllocationLine> Allocation, string Kind = "festival");
+public sealed record AllocationLine(string Kiosk, string Sku, string Brewery, int ParUnits, int Cases, int LooseUnits);
+public sealed record PickLine(string Kiosk, string Location, string Sku, string BeerName, int Units, int Cases, int LooseUnits);
+public sealed record PickList(string Brewery, string DeliverBy, IReadOnlyList<PickLine> Lines);
+public sealed record StopResult(string Stop, string? HostBrewery, DateOnly? On, string Brewery, int Sent, int Sold, int Returned, int Loss, long RevenueCents);
+public sealed record ReconciledLine(string Kiosk, string Sku, int Sent, int Sold, int Returned, int Loss);

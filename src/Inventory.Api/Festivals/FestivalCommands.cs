@@ -1,0 +1,181 @@
+using Inventory.Api.Auth;
+using Inventory.Api.Catalogue;
+using Inventory.Api.Infrastructure;
+using Inventory.Api.Stock;
+using Inventory.Api.Table;
+using Npgsql;
+
+namespace Inventory.Api.Festivals;
+
+/// <summary>
+/// Changing festivals: creating one with its member breweries, adding kiosks (each a ledger place) or
+/// tour stops, placing devices without double-booking, saving the allocation, recording a stop's sales
+/// and reconciling after the event. A refusal is a <see cref="DomainProblem"/> naming the field.
+/// </summary>
+public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festivals, MembershipQueries membership, BeerQueries beers, TimeProvider time)
+{
+    public async Task<FestivalView> CreateAsync(NewFestival body, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var insert = connection.Command(tx, """
+            INSERT INTO festivals (code, name, site, region, starts_on, ends_on, expected_attendance, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            ON CONFLICT (code) DO NOTHING RETURNING id
+            """, body.Code, body.Name!.Trim(), body.Site!.Trim(), body.Region!.Trim(), body.StartsOn!.Value, body.EndsOn!.Value, body.ExpectedAttendance!.Value, body.Kind ?? "festival");
+        if (await insert.ExecuteScalarAsync(ct) is not long id) throw new DomainProblem(Problems.Conflict("Festival exists", $"code '{body.Code}' is taken"));
+        var histories = await MembershipQueries.HistoriesAsync(connection, ct);
+        for (var i = 0; i < body.Breweries!.Count; i++)
+        {
+            // Only members of the Table are offered kiosk places (membership on the festival's first day).
+            var breweryId = await Lookup.BreweryIdAsync(connection, body.Breweries[i], ct)
+                ?? throw new DomainProblem(Problems.NotFound($"breweries[{i}]", $"brewery {body.Breweries[i]}"));
+            if (!Membership.IsMemberOn(histories.GetValueOrDefault(breweryId) ?? [], body.StartsOn!.Value))
+                throw new DomainProblem(Problems.Unprocessable($"breweries[{i}]", $"{body.Breweries[i]} is not a member of the Table on {body.StartsOn:yyyy-MM-dd}: only members are offered kiosk places"));
+            await using var brewery = connection.Command(tx, "INSERT INTO festival_breweries (festival_id, brewery_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", id, breweryId);
+            await brewery.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return (await FestivalQueries.FindAsync(connection, body.Code!, ct))!;
+    }
+
+    public async Task<KioskView> AddKioskAsync(string code, NewKiosk body, CancellationToken ct)
+    {
+        var festival = await festivals.GetAsync(code, ct);
+        string kind = LocationKinds.FestivalKiosk, region = festival.Region;
+        long? hostId = null;
+        if (festival.Kind == "tour")
+        {
+            // A tour stop is hosted by a member brewery, at its own place, on a day of the tour.
+            var v = new Validator()
+                .Require(body.HostBrewery is not null && festival.Breweries.Contains(body.HostBrewery), "hostBrewery", "must be one of the tour's breweries")
+                .Require(body.On is { } on && on >= festival.StartsOn && on <= festival.EndsOn, "on", $"must be a day of the tour ({festival.StartsOn:yyyy-MM-dd}..{festival.EndsOn:yyyy-MM-dd})");
+            if (!v.IsValid) throw new DomainProblem(v.Problem());
+            hostId = await Lookup.BreweryIdAsync(db, body.HostBrewery!, ct);
+            if (!Membership.IsMemberOn((await membership.HistoriesAsync(ct)).GetValueOrDefault(hostId!.Value) ?? [], body.On!.Value))
+                throw new DomainProblem(Problems.Unprocessable("hostBrewery", $"{body.HostBrewery} is not a member of the Table on {body.On:yyyy-MM-dd}"));
+            await using var home = db.Command("SELECT region FROM breweries WHERE id = $1", hostId.Value);
+            (kind, region) = (LocationKinds.TourStop, (string)(await home.ExecuteScalarAsync(ct))!);
+        }
+        // Each kiosk or stop is a place of the ledger: what is sent there, sold there and left there is counted there.
+        await using var command = db.Command("""
+            WITH place AS (
+                INSERT INTO locations (code, name, kind, region, address)
+                VALUES ($2, $3, $7, $4, (SELECT address FROM locations WHERE brewery_id = $8 AND kind = 'brewery' LIMIT 1))
+                ON CONFLICT (code) DO NOTHING RETURNING id)
+            INSERT INTO kiosks (festival_id, code, name, location_id, host_brewery_id, stop_on) SELECT f.id, $5, $6, place.id, $8, $9 FROM place, festivals f WHERE f.code = $1 RETURNING id
+            """, code, $"{code}-{body.Code}", $"{body.Name!.Trim()} — {festival.Name}", region, body.Code, body.Name.Trim(), kind,
+            Db.Typed(hostId, NpgsqlTypes.NpgsqlDbType.Bigint), Db.Typed(body.On, NpgsqlTypes.NpgsqlDbType.Date));
+        if (await command.ExecuteScalarAsync(ct) is null) throw new DomainProblem(Problems.Conflict("Kiosk exists", $"kiosk '{body.Code}' exists at {code}"));
+        return (await festivals.FindAsync(code, ct))!.Kiosks.Single(k => k.Code == body.Code);
+    }
+
+    public async Task<KioskView> AssignDeviceAsync(string code, string kiosk, DeviceToKiosk body, CancellationToken ct)
+    {
+        await using var command = db.Command("""
+            INSERT INTO device_assignments (device_id, kiosk_id, during)
+            SELECT $3, k.id, daterange(f.starts_on, f.ends_on, '[]') FROM kiosks k JOIN festivals f ON f.id = k.festival_id WHERE f.code = $1 AND k.code = $2
+            """, code, kiosk, body.DeviceId);
+        try
+        {
+            if (await command.ExecuteNonQueryAsync(ct) == 0) throw new DomainProblem(Problems.NotFound("kiosk", $"kiosk {kiosk} at festival {code}"));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ExclusionViolation)
+        {
+            throw new DomainProblem(Problems.Conflict("Device already placed", $"{body.DeviceId} stands elsewhere on some of these dates: {await festivals.WhereElseAsync(body.DeviceId!, code, ct)}",
+                new Dictionary<string, object?> { ["field"] = "deviceId" }));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            throw new DomainProblem(Problems.NotFound("deviceId", $"device {body.DeviceId}"));
+        }
+        return (await festivals.FindAsync(code, ct))!.Kiosks.Single(k => k.Code == kiosk);
+    }
+
+    public async Task<IReadOnlyList<AllocationLine>> SaveAllocationAsync(string code, IReadOnlyList<ParLine?> lines, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using (var exists = connection.Command(tx, "SELECT 1 FROM festivals WHERE code = $1", code))
+            if (await exists.ExecuteScalarAsync(ct) is null) throw new DomainProblem(Problems.NotFound("code", $"festival {code}"));
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i]!;
+            await using var upsert = connection.Command(tx, """
+                INSERT INTO kiosk_allocations (kiosk_id, sku, par_units)
+                SELECT k.id, b.sku, $4 FROM kiosks k JOIN festivals f ON f.id = k.festival_id JOIN beers b ON b.sku = $3
+                WHERE f.code = $1 AND k.code = $2
+                ON CONFLICT (kiosk_id, sku) DO UPDATE SET par_units = EXCLUDED.par_units
+                """, code, line.Kiosk, line.Sku, line.ParUnits!.Value);
+            if (await upsert.ExecuteNonQueryAsync(ct) == 0) throw new DomainProblem(Problems.NotFound($"[{i}]", $"kiosk {line.Kiosk} or beer {line.Sku}"));
+        }
+        await tx.CommitAsync(ct);
+        return (await FestivalQueries.FindAsync(connection, code, ct))!.Allocation;
+    }
+
+    /// <summary>A stop's (or a kiosk's) sales as one report: into the ledger once, recorded even beyond the stock sent.</summary>
+    public async Task<IResult> ReportStopSalesAsync(string code, string kiosk, StopSales body, string? idempotencyKey, Caller caller, CancellationToken ct)
+    {
+        var festival = await festivals.FindAsync(code, ct);
+        var stop = festival?.Kiosks.SingleOrDefault(k => k.Code == kiosk) ?? throw new DomainProblem(Problems.NotFound("kiosk", $"kiosk {kiosk} at {code}"));
+        if (!caller.IsLead && stop.HostBrewery != caller.BrewerySlug)
+            throw new DomainProblem(Problems.Forbidden("a stop's sales are reported by the lead or by the brewery hosting it"));
+        var location = await Lookup.LocationIdAsync(db, stop.Location, ct);
+        var at = stop.On is { } day ? new DateTimeOffset(day.ToDateTime(new TimeOnly(22, 0)), TimeSpan.Zero) : time.GetUtcNow();
+        // A key of the caller's own lives in the caller's scope: nobody can take the key another's report will use.
+        var scope = idempotencyKey is null ? "stop-sales" : $"stop-sales:{caller.Id}";
+        return await Idempotency.RunAsync(db, scope, idempotencyKey ?? $"{code}:{kiosk}", body, async (c, tx, token) =>
+        {
+            var posted = new List<PostedMovement>();
+            for (var i = 0; i < body.Lines!.Count; i++)
+            {
+                var line = body.Lines[i]!;
+                if (await beers.FactsAsync(c, line.Sku!, token) is null) throw new DomainProblem(Problems.Unprocessable($"lines[{i}].sku", $"unknown SKU {line.Sku}"));
+                if (!await SentToAsync(c, tx, line.Sku!, location!.Value, token))
+                    throw new DomainProblem(Problems.Unprocessable($"lines[{i}].sku", $"{line.Sku} was never sent to {stop.Name}: only what was sent there can be sold there"));
+                posted.AddRange(await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, line.Sku!, null, line.Units!.Value, location, null, at,
+                    caller.Name, $"sold at {stop.Name}", null, line.UnitPriceCents), allowShortfall: true, token));
+            }
+            return (StatusCodes.Status201Created, posted);
+        }, ct);
+    }
+
+    /// <summary>After the event: returns posted, and what is neither sold nor sent back posted as loss; once per festival.</summary>
+    public async Task<IResult> ReconcileAsync(string code, Reconciliation body, CancellationToken ct)
+    {
+        var festival = await festivals.GetAsync(code, ct);
+        var returns = body.Returns ?? [];
+        return await Idempotency.RunAsync(db, "festival-reconciliation", code, body, async (c, tx, token) =>
+        {
+            var at = time.GetUtcNow();
+            for (var i = 0; i < returns.Count; i++)
+            {
+                var r = returns[i]!;
+                var kiosk = festival.Kiosks.SingleOrDefault(k => k.Code == r.Kiosk) ?? throw new DomainProblem(Problems.NotFound($"returns[{i}].kiosk", $"kiosk {r.Kiosk}"));
+                var from = await Lookup.LocationIdAsync(c, kiosk.Location, token);
+                var to = await Lookup.LocationIdAsync(c, r.To!, token) ?? throw new DomainProblem(Problems.NotFound($"returns[{i}].to", $"location {r.To}"));
+                await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Return, r.Sku!, null, r.Units!.Value, from, to, at, "festival-reconciliation", $"return after {festival.Name}"), allowShortfall: false, token);
+            }
+            var lines = new List<ReconciledLine>();
+            foreach (var flow in await FestivalQueries.FlowsAsync(c, tx, code, token))
+            {
+                // What is neither sold nor sent back was lost (drunk by volunteers, broken, warm): posted as loss.
+                var loss = flow.Sent - flow.Sold - flow.Returned - flow.CountedOut;
+                if (loss > 0)
+                {
+                    var kioskId = await Lookup.LocationIdAsync(c, festival.Kiosks.Single(k => k.Code == flow.Kiosk).Location, token);
+                    await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Loss, flow.Sku, null, loss, kioskId, null, at, "festival-reconciliation",
+                        $"left at {flow.Kiosk} after {festival.Name}"), allowShortfall: true, token);
+                }
+                lines.Add(new ReconciledLine(flow.Kiosk, flow.Sku, flow.Sent, flow.Sold, flow.Returned, Math.Max(0, loss)));
+            }
+            return (StatusCodes.Status201Created, lines);
+        }, ct);
+    }
+
+    /// <summary>Whether any movement ever brought this SKU to the place (a stop sells only what was sent there).</summary>
+    private static async Task<bool> SentToAsync(NpgsqlConnection c, NpgsqlTransaction tx, string sku, long location, CancellationToken ct)
+    {
+        await using var command = c.Command(tx, "SELECT EXISTS (SELECT 1 FROM movements WHERE sku = $1 AND to_location_id = $2)", sku, location);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+}

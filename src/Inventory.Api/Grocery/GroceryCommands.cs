@@ -1,0 +1,58 @@
+using Inventory.Api.Catalogue;
+using Inventory.Api.Infrastructure;
+using Inventory.Api.Stock;
+using Npgsql;
+
+namespace Inventory.Api.Grocery;
+
+/// <summary>
+/// The grocery pilot's changes: placing a SKU in a store for a period, and a store's weekly sell-through,
+/// into the ledger once per store and week (deliveries are ledger transfers, <c>POST /api/v1/movements</c>).
+/// </summary>
+public sealed class GroceryCommands(NpgsqlDataSource db, BeerQueries beers)
+{
+    public async Task<Placement> PlaceAsync(NewPlacement body, CancellationToken ct)
+    {
+        if (await beers.FactsAsync(body.Sku!, ct) is null) throw new DomainProblem(Problems.NotFound("sku", $"beer {body.Sku}"));
+        await using var command = db.Command($"""
+            INSERT INTO grocery_placements (sku, location_id, starts_on, ends_on, facings, shelf_price_cents)
+            SELECT $1, id, $3, $4, $5, $6 FROM locations WHERE code = $2 AND kind = '{LocationKinds.GroceryStore}' RETURNING id
+            """, body.Sku, body.Store, body.StartsOn!.Value, Db.Typed(body.EndsOn, NpgsqlTypes.NpgsqlDbType.Date), body.Facings!.Value, body.ShelfPriceCents!.Value);
+        try
+        {
+            if (await command.ExecuteScalarAsync(ct) is not long id) throw new DomainProblem(Problems.NotFound("store", $"grocery store {body.Store}"));
+            return new Placement(id, body.Sku!, body.Store!, body.StartsOn.Value, body.EndsOn, body.Facings.Value, body.ShelfPriceCents.Value);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ExclusionViolation)
+        {
+            throw new DomainProblem(Problems.Conflict("Already placed", $"{body.Sku} is already placed at {body.Store} on some of these dates",
+                new Dictionary<string, object?> { ["field"] = "startsOn" }));
+        }
+    }
+
+    /// <summary>A store's weekly sales, priced at the shelf price of the placement in force that week; once per key (by default store:week).</summary>
+    public async Task<IResult> ReportSellThroughAsync(SellThroughReport body, string? idempotencyKey, CancellationToken ct)
+    {
+        var store = await Lookup.LocationIdAsync(db, body.Store!, ct) ?? throw new DomainProblem(Problems.NotFound("store", $"grocery store {body.Store}"));
+        var at = new DateTimeOffset(body.WeekEnding!.Value.ToDateTime(new TimeOnly(23, 59)), TimeSpan.Zero);
+        return await Idempotency.RunAsync(db, "grocery-sell-through", idempotencyKey ?? $"{body.Store}:{body.WeekEnding:yyyy-MM-dd}", body, async (c, tx, token) =>
+        {
+            var movements = new List<PostedMovement>();
+            for (var i = 0; i < body.Lines!.Count; i++)
+            {
+                var line = body.Lines[i]!;
+                if (await beers.FactsAsync(c, line.Sku!, token) is null) throw new DomainProblem(Problems.Unprocessable($"lines[{i}].sku", $"unknown SKU {line.Sku}"));
+                if (line.UnitsSold == 0) continue;
+                // The shelf price of the placement in force that week prices the sale (the store reports units only).
+                await using var price = c.Command(tx, """
+                    SELECT shelf_price_cents FROM grocery_placements WHERE sku = $1 AND location_id = $2 AND daterange(starts_on, ends_on, '[]') @> $3::date
+                    """, line.Sku, store, body.WeekEnding!.Value);
+                var shelfPrice = await price.ExecuteScalarAsync(token) as long?;
+                // Sold on the shelf: recorded even beyond what the ledger holds, the shortfall flagged.
+                movements.AddRange(await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, line.Sku!, null, line.UnitsSold!.Value, store, null, at,
+                    "grocery-sell-through", $"week ending {body.WeekEnding:yyyy-MM-dd}", null, shelfPrice), allowShortfall: true, token));
+            }
+            return (StatusCodes.Status201Created, movements);
+        }, ct);
+    }
+}

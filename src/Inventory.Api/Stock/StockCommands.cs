@@ -1,0 +1,48 @@
+using Inventory.Api.Auth;
+using Inventory.Api.Catalogue;
+using Inventory.Api.Infrastructure;
+using Npgsql;
+
+namespace Inventory.Api.Stock;
+
+/// <summary>
+/// Moving stock by hand and setting par levels, with the rules of who may move what: a brewer moves its
+/// own beers (and its share of a collab brew out of its own places), into shared places or its own.
+/// </summary>
+public sealed class StockCommands(NpgsqlDataSource db, BeerQueries beers, TimeProvider time)
+{
+    /// <summary>Posts a movement once per Idempotency-Key (in the caller's own scope): 201 with the ledger rows, one per lot touched.</summary>
+    public async Task<IResult> PostMovementAsync(NewMovement body, string? idempotencyKey, Caller caller, CancellationToken ct)
+    {
+        var beer = await beers.FactsAsync(body.Sku!, ct) ?? throw new DomainProblem(Problems.NotFound("sku", $"beer {body.Sku}"));
+        (long Id, long? BreweryId)? from = null, to = null;
+        if (body.From is not null && (from = await Lookup.LocationAsync(db, body.From, ct)) is null) throw new DomainProblem(Problems.NotFound("from", $"location {body.From}"));
+        if (body.To is not null && (to = await Lookup.LocationAsync(db, body.To, ct)) is null) throw new DomainProblem(Problems.NotFound("to", $"location {body.To}"));
+        if (!caller.MayMoveBeer(beer.BreweryId, beer.CollabBreweryIds, from?.BreweryId))
+            throw new DomainProblem(Problems.Forbidden($"a brewer moves its own brewery's beers, and its share of a collab brew out of its own places; {body.Sku} from {body.From ?? "nowhere"} is not one"));
+        if (!caller.IsLead && to?.BreweryId is { } destination && destination != caller.BreweryId)
+            throw new DomainProblem(Problems.Forbidden($"{body.To} belongs to another brewery: a brewer moves beer into shared places or his own"));
+        var units = (body.Cases ?? 0) * beer.UnitsPerCase + (body.Units ?? 0);
+
+        return await Idempotency.RunAsync(db, caller.Id, idempotencyKey, body, async (c, tx, token) =>
+        {
+            var posted = await Ledger.PostAsync(c, tx, new MovementToPost(body.Kind!, body.Sku!, body.Lot, units, from?.Id, to?.Id,
+                body.OccurredAt ?? time.GetUtcNow(), caller.Name, body.Reason), allowShortfall: false, token);
+            var rows = posted.Select(p => new MovementRow(p.Id, p.Kind, p.Sku, p.LotCode, p.Units, body.From, body.To, p.OccurredAt, caller.Name, body.Reason, null, p.Shortfall)).ToList();
+            return (StatusCodes.Status201Created, new MovementPosted(rows));
+        }, ct);
+    }
+
+    public async Task<ParLevel> SetParLevelAsync(ParLevel body, Caller caller, CancellationToken ct)
+    {
+        var beer = await beers.FactsAsync(body.Sku!, ct) ?? throw new DomainProblem(Problems.NotFound("sku", $"beer {body.Sku}"));
+        if (!caller.MayMoveBeerOf(beer.BreweryId)) throw new DomainProblem(Problems.Forbidden("a brewer sets par levels of its own beers only"));
+        var location = await Lookup.LocationIdAsync(db, body.Location!, ct) ?? throw new DomainProblem(Problems.NotFound("location", $"location {body.Location}"));
+        await using var command = db.Command("""
+            INSERT INTO par_levels (sku, location_id, par_units) VALUES ($1, $2, $3)
+            ON CONFLICT (sku, location_id) DO UPDATE SET par_units = EXCLUDED.par_units
+            """, body.Sku, location, body.ParUnits!.Value);
+        await command.ExecuteNonQueryAsync(ct);
+        return body;
+    }
+}

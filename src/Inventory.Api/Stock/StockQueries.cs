@@ -1,0 +1,142 @@
+using Inventory.Api.Auth;
+using Inventory.Api.Catalogue;
+using Inventory.Api.Infrastructure;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Inventory.Api.Stock;
+
+/// <summary>
+/// Reading the ledger as a caller may see it (rule 8: a brewer sees its own beers anywhere and every
+/// beer in the shared places' levels, and only its own beers' movements and discrepancies). Used by the
+/// API and the dashboard alike.
+/// </summary>
+public sealed class StockQueries(NpgsqlDataSource db, StockReadCache cache)
+{
+    /// <summary>Levels per SKU, location and lot, now (from the cache when it is exact) or as of a past moment.</summary>
+    public async Task<IReadOnlyList<StockRow>> LevelsAsync(Caller caller, string? brewery, string? location, string? sku, DateTimeOffset? asOf, CancellationToken ct)
+    {
+        var visibleTo = caller.IsLead ? null : caller.BreweryId;
+        if (asOf is not null) return await QueryLevelsAsync(visibleTo, brewery, location, sku, asOf, ct);
+        var query = new StockQuery(brewery, location, sku, visibleTo);
+        if (cache.TryGet(query, out var cached)) return cached;
+        var startedAt = cache.Generation;
+        var rows = await QueryLevelsAsync(visibleTo, brewery, location, sku, null, ct);
+        cache.Store(query, startedAt, rows);
+        return rows;
+    }
+
+    private async Task<List<StockRow>> QueryLevelsAsync(long? visibleTo, string? brewery, string? location, string? sku, DateTimeOffset? asOf, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand();
+        // Now: the maintained levels. As of a past moment: derived from the ledger itself.
+        var levels = "SELECT sku, location_id, lot_code, units FROM stock_levels";
+        if (asOf is not null)
+        {
+            command.With(Db.Typed(asOf.Value.UtcDateTime, NpgsqlDbType.TimestampTz));
+            levels = """
+                SELECT sku, location_id, lot_code, sum(delta)::int AS units FROM (
+                    SELECT sku, to_location_id AS location_id, lot_code, units AS delta FROM movements WHERE to_location_id IS NOT NULL AND occurred_at <= $1
+                    UNION ALL
+                    SELECT sku, from_location_id, lot_code, -units FROM movements WHERE from_location_id IS NOT NULL AND occurred_at <= $1
+                ) d GROUP BY sku, location_id, lot_code
+                """;
+        }
+        var where = new SqlConditions(command)
+            .Add("s.units <> 0")
+            .Add("br.slug = {0}", brewery, NpgsqlDbType.Text)
+            .Add("l.code = {0}", location, NpgsqlDbType.Text)
+            .Add("s.sku = {0}", sku, NpgsqlDbType.Text)
+            .Add($"(b.brewery_id = {{0}} OR l.kind IN {LocationKinds.SharedSql})", visibleTo, NpgsqlDbType.Bigint);
+        command.CommandText = $"""
+            SELECT s.sku, b.name, br.slug, b.format, l.code, l.name, l.kind, l.region, s.lot_code, s.units, b.units_per_case
+            FROM ({levels}) s
+            JOIN beers b ON b.sku = s.sku
+            LEFT JOIN breweries br ON br.id = b.brewery_id
+            JOIN locations l ON l.id = s.location_id
+            WHERE {where}
+            ORDER BY s.sku, l.code, s.lot_code
+            """;
+        return await command.ListAsync(r =>
+        {
+            var units = r.GetInt32(9);
+            var split = CasesAndUnits.Of(units, r.GetInt32(10));
+            return new StockRow(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
+                r.GetString(6), r.GetString(7), r.GetString(8), units, split.Cases, split.Units);
+        }, ct);
+    }
+
+    /// <summary>Levels under their par level, as a caller may see them.</summary>
+    public async Task<List<LowStockRow>> LowAsync(Caller caller, string? location, CancellationToken ct)
+    {
+        await using var command = db.Command($"""
+            SELECT p.sku, l.code, coalesce(sum(s.units), 0)::int AS units, p.par_units
+            FROM par_levels p
+            JOIN locations l ON l.id = p.location_id
+            JOIN beers b ON b.sku = p.sku
+            LEFT JOIN stock_levels s ON s.sku = p.sku AND s.location_id = p.location_id
+            WHERE ($1::text IS NULL OR l.code = $1) AND ($2::bigint IS NULL OR b.brewery_id = $2 OR l.kind IN {LocationKinds.SharedSql})
+            GROUP BY p.sku, l.code, p.par_units
+            HAVING coalesce(sum(s.units), 0) < p.par_units
+            ORDER BY p.par_units - coalesce(sum(s.units), 0) DESC, p.sku
+            """, Db.Typed(location, NpgsqlDbType.Text), Db.Typed(caller.IsLead ? null : caller.BreweryId, NpgsqlDbType.Bigint));
+        return await command.ListAsync(r => new LowStockRow(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(3) - r.GetInt32(2)), ct);
+    }
+
+    /// <summary>The movement history, newest first, one page: a brewer sees the movements of its own beers only, shared places included.</summary>
+    public async Task<MovementPage> MovementsAsync(Caller caller, MovementFilter filter, CancellationToken ct)
+    {
+        var take = filter.Limit ?? StockLimits.DefaultPageSize;
+        await using var command = db.CreateCommand();
+        var where = new SqlConditions(command)
+            .Add("m.sku = {0}", filter.Sku, NpgsqlDbType.Text)
+            .Add("(lf.code = {0} OR lt.code = {0})", filter.Location, NpgsqlDbType.Text)
+            .Add("m.kind = {0}", filter.Kind, NpgsqlDbType.Text)
+            .Add("m.occurred_at >= {0}", filter.Since?.UtcDateTime, NpgsqlDbType.TimestampTz)
+            .Add("m.occurred_at < {0}", filter.Until?.UtcDateTime, NpgsqlDbType.TimestampTz)
+            .Add("m.id < {0}", filter.Cursor is null ? null : MovementFilter.DecodeCursor(filter.Cursor), NpgsqlDbType.Bigint)
+            // Another brewery's actor, reason and source are its business (rule 8).
+            .Add(Visibility.BeerOf("{0}"), caller.IsLead ? null : caller.BreweryId ?? -1, NpgsqlDbType.Bigint);
+        command.CommandText = $"""
+            SELECT m.id, m.kind, m.sku, m.lot_code, m.units, lf.code, lt.code, m.occurred_at, m.actor, m.reason, m.device_id, m.shortfall
+            FROM movements m
+            JOIN beers b ON b.sku = m.sku
+            LEFT JOIN locations lf ON lf.id = m.from_location_id
+            LEFT JOIN locations lt ON lt.id = m.to_location_id
+            WHERE {where}
+            ORDER BY m.id DESC
+            LIMIT ${command.Parameters.Count + 1}
+            """;
+        command.With(take + 1);
+        var rows = await command.ListAsync(ReadMovement, ct);
+        string? next = null;
+        if (rows.Count > take)
+        {
+            rows.RemoveAt(take);
+            next = MovementFilter.EncodeCursor(rows[^1].Id);
+        }
+        return new MovementPage(rows, next);
+    }
+
+    /// <summary>Shelf counts that disagreed with the ledger, newest first (the 500 latest), of the beers the caller may see.</summary>
+    public async Task<List<Discrepancy>> DiscrepanciesAsync(Caller caller, bool unreviewedOnly, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand();
+        var where = new SqlConditions(command)
+            .Add(unreviewedOnly ? "d.reviewed_at IS NULL" : "TRUE")
+            .Add(Visibility.BeerOf("{0}"), caller.IsLead ? null : caller.BreweryId ?? -1, NpgsqlDbType.Bigint);
+        command.CommandText = $"""
+            SELECT d.id, d.device_id, l.code, d.sku, d.ledger_units, d.counted_units, d.occurred_at, d.reviewed_at IS NOT NULL
+            FROM stock_discrepancies d JOIN locations l ON l.id = d.location_id JOIN beers b ON b.sku = d.sku
+            WHERE {where}
+            ORDER BY d.id DESC LIMIT 500
+            """;
+        return await command.ListAsync(r => new Discrepancy(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt32(5),
+            r.GetInt32(5) - r.GetInt32(4), r.GetFieldValue<DateTimeOffset>(6), r.GetBoolean(7)), ct);
+    }
+
+    /// <summary>A movement row as the history queries select it (id, kind, sku, lot, units, from, to, when, actor, reason, device, shortfall).</summary>
+    public static MovementRow ReadMovement(NpgsqlDataReader r) => new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4),
+        r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), r.GetFieldValue<DateTimeOffset>(7), r.GetString(8),
+        r.IsDBNull(9) ? null : r.GetString(9), r.IsDBNull(10) ? null : r.GetString(10), r.GetInt32(11));
+}
