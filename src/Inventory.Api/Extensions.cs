@@ -93,6 +93,9 @@ public static class Extensions
         services.AddSingleton<StockQueries>();
         services.AddSingleton<StockCommands>();
         services.AddSingleton<MembershipQueries>();
+        services.AddSingleton<MembershipCommands>();
+        services.AddScoped<FridgeAssets>();      // scoped: they hold the InfluxDB typed client, whose handler rotates
+        services.AddScoped<FunderReports>();
         services.AddSingleton<FestivalQueries>();
         services.AddSingleton<FestivalCommands>();
         services.AddSingleton<DeviceReportCommands>();

@@ -1,12 +1,14 @@
+using FrigoCoop.Telemetry;
+
 namespace FridgeGateway.Alerts;
 
 /// <summary>
-/// Alert thresholds of one kind of device. Defaults follow CONTEXT.md: beer keeps at 2-4 °C and
-/// sustained storage above ~8 °C degrades it.
+/// Alert thresholds of one kind of device. Defaults follow CONTEXT.md (<see cref="BeerTemperature"/>):
+/// beer keeps at 2-4 °C and sustained storage above ~8 °C degrades it.
 /// </summary>
 public sealed record AlertThresholds
 {
-    public double HighC { get; init; } = 8;
+    public double HighC { get; init; } = BeerTemperature.DegradesAboveC;
     /// <summary>Hysteresis: a raised temperature_high clears only below this.</summary>
     public double HighClearC { get; init; } = 7;
     public TimeSpan HighFor { get; init; } = TimeSpan.FromMinutes(15);

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Inventory.Api.Auth;
 using Inventory.Api.FridgeStatus;
 using Inventory.Api.Infrastructure;
@@ -19,10 +17,9 @@ public static class DashboardEndpoints
             if (!Patterns.DeviceId().IsMatch(deviceId)) return Results.NotFound();
             var to = time.GetUtcNow();
             var readings = await fleet.ReadingsAsync(deviceId, to - FrigoModel.Span(periode), to, ct);
-            var csv = new StringBuilder("horodatage_utc,temperature_c,porte_ouverte,sur_batterie\n");
-            foreach (var (at, temp, door, battery) in readings)
-                csv.Append(CultureInfo.InvariantCulture, $"{at:yyyy-MM-dd'T'HH:mm:ss'Z'},{temp:0.00},{Bool(door)},{Bool(battery)}\n");
-            return Results.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"journal-{deviceId}-{to:yyyyMMdd}.csv");
+            var csv = new Csv("horodatage_utc", "temperature_c", "porte_ouverte", "sur_batterie");
+            foreach (var (at, temp, door, battery) in readings) csv.Row(at, Math.Round(temp, 2), Bool(door), Bool(battery));
+            return Results.File(csv.ToUtf8(), "text/csv; charset=utf-8", $"journal-{deviceId}-{to:yyyyMMdd}.csv");
         }).RequireAuthorization(Policies.People).ExcludeFromDescription();
         return app;
     }

@@ -1,12 +1,10 @@
-using Inventory.Api.FridgeStatus;
 using Inventory.Api.Table;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Npgsql;
 
 namespace Inventory.Api.Dashboard;
 
 /// <summary>The funder report as a page that prints cleanly to PDF (the same figures as the API and its CSV).</summary>
-public sealed class RapportModel(NpgsqlDataSource db, InfluxReader influx, TimeProvider time) : PageModel
+public sealed class RapportModel(FunderReports reports, TimeProvider time) : PageModel
 {
     public DateOnly From { get; private set; }
     public DateOnly To { get; private set; }
@@ -17,6 +15,6 @@ public sealed class RapportModel(NpgsqlDataSource db, InfluxReader influx, TimeP
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         To = au ?? today;
         From = du is { } d && d <= To ? d : new DateOnly(To.Year, 1, 1);
-        Report = await TableApi.BuildReportAsync(db, influx, From, To, ct);
+        Report = await reports.BuildAsync(From, To, ct);
     }
 }

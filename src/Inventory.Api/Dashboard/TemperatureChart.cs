@@ -2,6 +2,7 @@ using System.Net;
 using System.Globalization;
 using System.Text;
 using Inventory.Api.FridgeStatus;
+using FrigoCoop.Telemetry;
 
 namespace Inventory.Api.Dashboard;
 
@@ -25,7 +26,7 @@ public static class TemperatureChart
 
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture, $"""<svg class="chart" viewBox="0 0 {Width} {Height}" role="img" aria-label="Température de {F(points.Count)} intervalles, du {from:yyyy-MM-dd HH:mm} au {to:yyyy-MM-dd HH:mm} UTC" xmlns="http://www.w3.org/2000/svg">""");
-        svg.Append(CultureInfo.InvariantCulture, $"""<rect class="band" x="{Left}" y="{F(Y(4))}" width="{Width - Left - Right}" height="{F(Y(2) - Y(4))}" fill="#e3f4e8"><title>2-4 °C : la bière se garde</title></rect>""");
+        svg.Append(CultureInfo.InvariantCulture, $"""<rect class="band" x="{Left}" y="{F(Y(BeerTemperature.KeepsToC))}" width="{Width - Left - Right}" height="{F(Y(BeerTemperature.KeepsFromC) - Y(BeerTemperature.KeepsToC))}" fill="#e3f4e8"><title>{BeerTemperature.KeepsFromC}-{BeerTemperature.KeepsToC} °C : la bière se garde</title></rect>""");
         foreach (var a in alerts)
         {
             var x1 = Math.Max(Left, X(a.From));
@@ -35,7 +36,7 @@ public static class TemperatureChart
         }
         for (var c = Math.Ceiling(min / 2) * 2; c <= max; c += 2)
             svg.Append(CultureInfo.InvariantCulture, $"""<line x1="{Left}" x2="{Width - Right}" y1="{F(Y(c))}" y2="{F(Y(c))}" stroke="#e5e5e5" /><text x="{Left - 6}" y="{F(Y(c) + 4)}" text-anchor="end" font-size="11">{F(c)}°</text>""");
-        svg.Append(CultureInfo.InvariantCulture, $"""<line class="limit" x1="{Left}" x2="{Width - Right}" y1="{F(Y(8))}" y2="{F(Y(8))}" stroke="#a4141b" stroke-dasharray="6 4"><title>8 °C</title></line>""");
+        svg.Append(CultureInfo.InvariantCulture, $"""<line class="limit" x1="{Left}" x2="{Width - Right}" y1="{F(Y(BeerTemperature.DegradesAboveC))}" y2="{F(Y(BeerTemperature.DegradesAboveC))}" stroke="#a4141b" stroke-dasharray="6 4"><title>{BeerTemperature.DegradesAboveC} °C</title></line>""");
         for (var i = 0; i <= 4; i++)
         {
             var t = from + (to - from) * i / 4;

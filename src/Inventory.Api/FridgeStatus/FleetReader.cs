@@ -56,11 +56,9 @@ public sealed class FleetReader(NpgsqlDataSource db, InfluxReader influx)
     /// <summary>Mean, min and max temperature per interval; the device id must have been checked against its pattern.</summary>
     public async Task<List<TemperaturePoint>> TemperaturesAsync(string deviceId, DateTimeOffset start, DateTimeOffset end, string? every, CancellationToken ct)
     {
-        if (!Patterns.DeviceId().IsMatch(deviceId)) throw new ArgumentException("not a device id", nameof(deviceId));
         var interval = every ?? ((end - start) <= TimeSpan.FromDays(1) ? "5m" : (end - start) <= TimeSpan.FromDays(7) ? "1h" : "1d");
-        // The device id matches its pattern (no quote can pass); times are formatted here.
         var answer = await influx.QueryAsync(
-            $"SELECT mean(temp_c), min(temp_c), max(temp_c) FROM fridge_reading WHERE device = '{deviceId}' AND time >= {InfluxReader.Time(start)} AND time < {InfluxReader.Time(end)} GROUP BY time({Intervals[interval]}) fill(none)", ct);
+            $"SELECT mean(temp_c), min(temp_c), max(temp_c) FROM fridge_reading WHERE {InfluxQl.DeviceIs(deviceId)} AND {InfluxQl.During(start, end)} GROUP BY time({Intervals[interval]}) fill(none)", ct);
         return answer[0].SelectMany(s => s.Rows).Select(r => new TemperaturePoint(DateTimeOffset.FromUnixTimeMilliseconds(r["time"].GetInt64()),
             Math.Round(r["mean"].GetDouble(), 2), r["min"].GetDouble(), r["max"].GetDouble())).ToList();
     }
@@ -68,9 +66,8 @@ public sealed class FleetReader(NpgsqlDataSource db, InfluxReader influx)
     /// <summary>Every reading in a period, for the food-safety temperature log (CSV).</summary>
     public async Task<List<(DateTimeOffset At, double TempC, bool? DoorOpen, bool? OnBattery)>> ReadingsAsync(string deviceId, DateTimeOffset start, DateTimeOffset end, CancellationToken ct)
     {
-        if (!Patterns.DeviceId().IsMatch(deviceId)) throw new ArgumentException("not a device id", nameof(deviceId));
         var answer = await influx.QueryAsync(
-            $"SELECT temp_c, door_open, on_battery FROM fridge_reading WHERE device = '{deviceId}' AND time >= {InfluxReader.Time(start)} AND time < {InfluxReader.Time(end)}", ct);
+            $"SELECT temp_c, door_open, on_battery FROM fridge_reading WHERE {InfluxQl.DeviceIs(deviceId)} AND {InfluxQl.During(start, end)}", ct);
         return answer[0].SelectMany(s => s.Rows).Select(r => (DateTimeOffset.FromUnixTimeMilliseconds(r["time"].GetInt64()), r["temp_c"].GetDouble(),
             r["door_open"].ValueKind is JsonValueKind.True or JsonValueKind.False ? r["door_open"].GetBoolean() : (bool?)null,
             r["on_battery"].ValueKind is JsonValueKind.True or JsonValueKind.False ? r["on_battery"].GetBoolean() : (bool?)null)).ToList();
@@ -79,10 +76,9 @@ public sealed class FleetReader(NpgsqlDataSource db, InfluxReader influx)
     /// <summary>Alert periods (raise to clear) that overlap a window, and door and power events in it.</summary>
     public async Task<(List<AlertPeriod> Alerts, List<TimelineEvent> Events)> TimelineAsync(string deviceId, DateTimeOffset start, DateTimeOffset end, CancellationToken ct)
     {
-        if (!Patterns.DeviceId().IsMatch(deviceId)) throw new ArgumentException("not a device id", nameof(deviceId));
         var answer = await influx.QueryAsync($"""
-            SELECT state FROM alert WHERE device = '{deviceId}' AND time < {InfluxReader.Time(end)} GROUP BY type;
-            SELECT seq FROM device_event WHERE device = '{deviceId}' AND time >= {InfluxReader.Time(start)} AND time < {InfluxReader.Time(end)} AND (type = 'door_opened' OR type = 'door_closed' OR type = 'power_lost' OR type = 'power_restored') GROUP BY type
+            SELECT state FROM alert WHERE {InfluxQl.DeviceIs(deviceId)} AND time < {InfluxQl.Time(end)} GROUP BY type;
+            SELECT seq FROM device_event WHERE {InfluxQl.DeviceIs(deviceId)} AND {InfluxQl.During(start, end)} AND (type = 'door_opened' OR type = 'door_closed' OR type = 'power_lost' OR type = 'power_restored') GROUP BY type
             """, ct);
         var periods = new List<AlertPeriod>();
         foreach (var series in answer[0])
@@ -104,13 +100,12 @@ public sealed class FleetReader(NpgsqlDataSource db, InfluxReader influx)
     /// <summary>The last shelf count of a device: units per SKU.</summary>
     public async Task<(DateTimeOffset? At, Dictionary<string, int> Units)> LastShelfCountAsync(string deviceId, CancellationToken ct)
     {
-        if (!Patterns.DeviceId().IsMatch(deviceId)) throw new ArgumentException("not a device id", nameof(deviceId));
-        var last = await influx.QueryAsync($"SELECT last(seq) FROM stock_count WHERE device = '{deviceId}' AND time > now() - 90d", ct);
+        var last = await influx.QueryAsync($"SELECT last(seq) FROM stock_count WHERE {InfluxQl.DeviceIs(deviceId)} AND time > now() - 90d", ct);
         var row = last[0].SelectMany(s => s.Rows).FirstOrDefault();
         if (row is null) return (null, []);
         var at = row["time"].GetInt64();
         // A count's points share its millisecond (the sub-millisecond digits hold its seq).
-        var rows = await influx.QueryAsync($"SELECT units FROM stock_count WHERE device = '{deviceId}' AND time >= {at}ms AND time < {at + 1}ms GROUP BY sku", ct);
+        var rows = await influx.QueryAsync($"SELECT units FROM stock_count WHERE {InfluxQl.DeviceIs(deviceId)} AND time >= {at}ms AND time < {at + 1}ms GROUP BY sku", ct);
         return (DateTimeOffset.FromUnixTimeMilliseconds(at), rows[0].Where(s => s.Rows.Count > 0).ToDictionary(s => s.Tags["sku"], s => (int)s.Rows[0]["units"].GetDouble()));
     }
 }

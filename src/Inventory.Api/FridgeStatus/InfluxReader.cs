@@ -84,7 +84,4 @@ public sealed class InfluxReader(HttpClient http, IOptions<InfluxOptions> option
             return statements;
         }
     }
-
-    /// <summary>An RFC 3339 literal for InfluxQL (times come from validated DateTimeOffsets only).</summary>
-    public static string Time(DateTimeOffset t) => "'" + t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) + "'";
 }
