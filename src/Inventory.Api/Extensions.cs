@@ -101,6 +101,8 @@ public static class Extensions
         services.AddSingleton<DeviceReportCommands>();
         services.AddSingleton<GroceryQueries>();
         services.AddSingleton<GroceryCommands>();
+        services.AddSingleton<CollabQueries>();
+        services.AddSingleton<CollabCommands>();
         services.AddMemoryCache();
         services.AddSingleton<StockReadCache>();
         services.AddSingleton<IdempotencyKeyPurge>();

@@ -1,15 +1,12 @@
 using System.Globalization;
-using Collab.Brew;
 using Inventory.Api.Auth;
 using Inventory.Api.Collab;
-using Inventory.Api.Infrastructure;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Npgsql;
 
 namespace Inventory.Api.Dashboard;
 
 /// <summary>Collab brews: status, partners, the split of the output and the settlement (a brewer sees its brewery's).</summary>
-public sealed class BrassinsModel(NpgsqlDataSource db) : PageModel
+public sealed class BrassinsModel(CollabQueries collab) : PageModel
 {
     public IReadOnlyList<(CollabBrewView Brew, SettlementView? Settlement)> Brews { get; private set; } = [];
 
@@ -23,21 +20,6 @@ public sealed class BrassinsModel(NpgsqlDataSource db) : PageModel
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        var caller = Caller.From(User);
-        await using var codes = db.CreateCommand("SELECT code FROM collab_brews ORDER BY brew_date DESC");
-        var brews = new List<(CollabBrewView, SettlementView?)>();
-        foreach (var code in await codes.ListAsync(r => r.GetString(0), ct))
-        {
-            var brew = (await CollabStore.LoadAsync(db, code, ct))!;
-            if (!caller.IsLead && !brew.PartnerBreweryIds.Contains(caller.BreweryId ?? -1)) continue;
-            SettlementView? settlement = null;
-            if (brew.Packaging is not null)
-            {
-                var split = OutputSplit.Split(brew.Partners, brew.Agreement, brew.Contributions, brew.Packaging);
-                settlement = new SettlementView(code, brew.Packaging, split, Settlement.Compute(brew.Partners, brew.Contributions, split));
-            }
-            brews.Add((brew.View(), settlement));
-        }
-        Brews = brews;
+        Brews = (await collab.VisibleAsync(Caller.From(User), ct)).Select(brew => (brew.View(), CollabQueries.Settlement(brew))).ToList();
     }
 }

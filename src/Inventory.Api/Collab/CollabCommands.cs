@@ -1,0 +1,107 @@
+using System.Text.Json;
+using Collab.Brew;
+using Inventory.Api.Infrastructure;
+using Inventory.Api.Stock;
+using Npgsql;
+
+namespace Inventory.Api.Collab;
+
+/// <summary>
+/// Running collab brews (the lead): planning one with its partners, recording contributions, moving it
+/// along its lifecycle, and the packaging run that posts the output into the ledger. The rules
+/// (lifecycle, split, settlement) are Collab.Brew's; this class stores the facts.
+/// </summary>
+public sealed class CollabCommands(NpgsqlDataSource db, TimeProvider time)
+{
+    public async Task<CollabBrewView> CreateAsync(NewCollabBrew body, CancellationToken ct)
+    {
+        var hostBrewery = await Lookup.BreweryIdAsync(db, body.HostBrewery!, ct) ?? throw new DomainProblem(Problems.NotFound("hostBrewery", $"brewery {body.HostBrewery}"));
+        var hostLocation = await Lookup.LocationIdAsync(db, body.HostLocation!, ct) ?? throw new DomainProblem(Problems.NotFound("hostLocation", $"location {body.HostLocation}"));
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using (var insert = connection.Command(tx, """
+            INSERT INTO collab_brews (code, name, host_brewery_id, host_location_id, brew_date, planned_volume_l, recipe, agreement_kind, fixed_shares_bp, lot_code)
+            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10) ON CONFLICT (code) DO NOTHING RETURNING id
+            """, body.Code, body.Name!.Trim(), hostBrewery, hostLocation, body.BrewDate!.Value, body.PlannedVolumeLitres!.Value,
+            JsonSerializer.Serialize(body.Recipe ?? [], Json.Options), body.Agreement,
+            Db.Typed(body.Agreement == "fixed" ? JsonSerializer.Serialize(body.FixedSharesBasisPoints) : null, NpgsqlTypes.NpgsqlDbType.Text),
+            $"{body.Code!.ToUpperInvariant()}-{body.BrewDate:yyyyMMdd}"))
+        {
+            if (await insert.ExecuteScalarAsync(ct) is not long brewId) throw new DomainProblem(Problems.Conflict("Collab brew exists", $"code '{body.Code}' is taken"));
+            for (var i = 0; i < body.Partners!.Count; i++)
+            {
+                var p = body.Partners[i]!;
+                long? breweryId = null, locationId = null;
+                if (p.Brewery is not null && (breweryId = await Lookup.BreweryIdAsync(connection, p.Brewery, ct)) is null)
+                    throw new DomainProblem(Problems.NotFound($"partners[{i}].brewery", $"brewery {p.Brewery}"));
+                if (p.Location is not null && (locationId = await Lookup.LocationIdAsync(connection, p.Location, ct)) is null)
+                    throw new DomainProblem(Problems.NotFound($"partners[{i}].location", $"location {p.Location}"));
+                await using var partner = connection.Command(tx, "INSERT INTO collab_partners (brew_id, key, name, role, brewery_id, takes, location_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    brewId, p.Key, p.Name!.Trim(), p.Role, Db.Typed(breweryId, NpgsqlTypes.NpgsqlDbType.Bigint), p.Takes,
+                    Db.Typed(p.Takes == "beer" ? locationId : null, NpgsqlTypes.NpgsqlDbType.Bigint));
+                await partner.ExecuteNonQueryAsync(ct);
+            }
+        }
+        await tx.CommitAsync(ct);
+        return (await CollabStore.LoadAsync(connection, body.Code!, ct))!.View();
+    }
+
+    public async Task<ContributionView> AddContributionAsync(string code, NewContribution body, CancellationToken ct)
+    {
+        var brew = await CollabStore.LoadAsync(db, code, ct) ?? throw new DomainProblem(Problems.NotFound("code", $"collab brew {code}"));
+        if (!brew.Partners.Any(p => p.Key == body.Partner)) throw new DomainProblem(Problems.Invalid("partner", "must be a partner of the brew"));
+        if (brew.Status is BrewStatus.Released or BrewStatus.Closed)
+            throw new DomainProblem(Problems.Conflict("Brew settled", $"{code} is {Lifecycle.Name(brew.Status)}: contributions are closed"));
+        await using var command = db.Command("""
+            INSERT INTO collab_contributions (brew_id, partner_key, kind, description, cents, quantity, unit, unit_cost_cents, hours, rate_cents)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id
+            """, brew.Id, body.Partner, body.Kind, body.Description!.Trim(),
+            Db.Typed(body.Cents, NpgsqlTypes.NpgsqlDbType.Bigint), Db.Typed(body.Quantity, NpgsqlTypes.NpgsqlDbType.Numeric), Db.Typed(body.Unit, NpgsqlTypes.NpgsqlDbType.Text),
+            Db.Typed(body.UnitCostCents, NpgsqlTypes.NpgsqlDbType.Bigint), Db.Typed(body.Hours, NpgsqlTypes.NpgsqlDbType.Numeric), Db.Typed(body.RateCents, NpgsqlTypes.NpgsqlDbType.Bigint));
+        var id = (long)(await command.ExecuteScalarAsync(ct))!;
+        return (await CollabStore.LoadAsync(db, code, ct))!.View().Contributions.Single(c => c.Id == id);
+    }
+
+    public async Task<CollabBrewView> ChangeStatusAsync(string code, CollabStatusChange body, CancellationToken ct)
+    {
+        Lifecycle.TryParse(body.Status, out var to);
+        var brew = await CollabStore.LoadAsync(db, code, ct) ?? throw new DomainProblem(Problems.NotFound("code", $"collab brew {code}"));
+        try { Lifecycle.Move(brew.Status, to); }
+        catch (InvalidTransitionException e) { throw new DomainProblem(Problems.Conflict("Invalid transition", e.Message, new Dictionary<string, object?> { ["field"] = "status" })); }
+        // Compare-and-set on the old status: two people moving the same brew at once cannot both win.
+        await using var command = db.Command("UPDATE collab_brews SET status = $3 WHERE code = $1 AND status = $2", code, Lifecycle.Name(brew.Status), Lifecycle.Name(to));
+        if (await command.ExecuteNonQueryAsync(ct) == 0) throw new DomainProblem(Problems.Conflict("Changed meanwhile", $"{code} changed status meanwhile; reload and try again"));
+        return (await CollabStore.LoadAsync(db, code, ct))!.View();
+    }
+
+    /// <summary>Once per brew: a replay (same run) returns the first answer and moves nothing; another run is a 422.</summary>
+    public Task<IResult> PackageAsync(string code, PackagingRequest body, CancellationToken ct) =>
+        Idempotency.RunAsync(db, "collab-packaging", code, body, async (c, tx, token) =>
+        {
+            var brew = await CollabStore.LoadAsync(c, code, token) ?? throw new DomainProblem(Problems.NotFound("code", $"collab brew {code}"));
+            if (!Lifecycle.IsAllowed(brew.Status, BrewStatus.Packaged))
+                throw new DomainProblem(Problems.Conflict("Invalid transition", $"{code} is {Lifecycle.Name(brew.Status)}: only a fermenting brew is packaged"));
+            PackagingResult packaging;
+            IReadOnlyList<Allotment> split;
+            try
+            {
+                packaging = Packaging.Run(brew.PlannedLitres, body.BrewedLitres!.Value, body.Lines!.Select(l => l!).ToList());
+                split = OutputSplit.Split(brew.Partners, brew.Agreement, brew.Contributions, packaging);
+            }
+            catch (Exception e) when (e is ArgumentException or CollabRuleException)
+            {
+                throw new DomainProblem(Problems.Unprocessable("lines", e.Message));
+            }
+            var plan = LedgerPlan.For(brew.HostLocation, brew.LotCode, brew.Partners, packaging, split);
+            await CollabStore.SavePackagingAsync(c, tx, brew, body, packaging, token);
+            var at = time.GetUtcNow();
+            foreach (var m in plan)
+            {
+                var from = m.FromLocation is null ? (long?)null : await Lookup.LocationIdAsync(c, m.FromLocation, token);
+                var to = await Lookup.LocationIdAsync(c, m.ToLocation, token);
+                await Ledger.PostAsync(c, tx, new MovementToPost(m.Kind, m.Sku, m.LotCode, m.Units, from, to, at, $"collab:{code}", $"collab brew {brew.Name}"), allowShortfall: false, token);
+            }
+            return (StatusCodes.Status201Created, new PackagingPosted(code, packaging, split, plan));
+        }, ct);
+}
