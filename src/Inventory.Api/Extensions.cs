@@ -89,6 +89,8 @@ public static class Extensions
         services.AddHttpClient<InfluxReader>(http => http.Timeout = TimeSpan.FromSeconds(10));
         services.AddScoped<FleetReader>();
         // Each feature's queries and commands: the one way routes, pages and other features reach its data.
+        services.AddSingleton<CatalogueQueries>();
+        services.AddSingleton<CatalogueCommands>();
         services.AddSingleton<BeerQueries>();
         services.AddSingleton<StockQueries>();
         services.AddSingleton<StockCommands>();

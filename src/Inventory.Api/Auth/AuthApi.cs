@@ -3,8 +3,17 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Inventory.Api.Auth;
 
-public sealed record SignIn(string? Username, string? Password);
-public sealed record Me(string Id, string Name, string Role, string? Brewery);
+public sealed record SignIn(string? Username, string? Password) : IValidatable
+{
+    public void Validate(Validator v) => v
+        .Require(!string.IsNullOrWhiteSpace(Username) && Username.Length <= 64, "username", "is required (at most 64 characters)")
+        .Require(!string.IsNullOrEmpty(Password) && Password.Length <= 1024, "password", "is required (at most 1024 characters)");
+}
+
+public sealed record Me(string Id, string Name, string Role, string? Brewery)
+{
+    public static Me Of(Caller caller) => new(caller.Id, caller.Name, caller.Role, caller.BrewerySlug);
+}
 
 /// <summary>People sign in with a password and get a cookie; machines send <c>X-Api-Key</c>.</summary>
 public static class AuthApi
@@ -12,22 +21,15 @@ public static class AuthApi
     public static RouteGroupBuilder MapAuthApi(this RouteGroupBuilder api)
     {
         var auth = api.MapGroup("auth").WithTags("Auth");
-        auth.MapPost("sign-in", SignInAsync).WithName("SignIn").AllowAnonymous();
-        auth.MapPost("sign-out", SignOutAsync).WithName("SignOut").RequireAuthorization();
-        auth.MapGet("me", (HttpContext http) =>
-        {
-            var caller = Caller.From(http.User);
-            return TypedResults.Ok(new Me(caller.Id, caller.Name, caller.Role, http.User.FindFirst(Roles.BrewerySlugClaim)?.Value));
-        }).WithName("Me").RequireAuthorization();
+        auth.MapPost("sign-in", SignInAsync).WithName("SignIn").WithSummary("Sign in with a username and password: sets the session cookie")
+            .AllowAnonymous().ProducesProblem(StatusCodes.Status429TooManyRequests);
+        auth.MapPost("sign-out", SignOutAsync).WithName("SignOut").WithSummary("End this session (on every replica at once)").RequireAuthorization();
+        auth.MapGet("me", (Caller caller) => TypedResults.Ok(Me.Of(caller))).WithName("Me").WithSummary("Who is calling: id, name, role and brewery").RequireAuthorization();
         return api;
     }
 
-    private static async Task<Results<Ok<Me>, ValidationProblem, ProblemHttpResult>> SignInAsync(SignIn body, HttpContext http)
+    private static async Task<Results<Ok<Me>, ProblemHttpResult>> SignInAsync(SignIn body, HttpContext http)
     {
-        var v = new Validator()
-            .Require(!string.IsNullOrWhiteSpace(body.Username) && body.Username.Length <= 64, "username", "is required (at most 64 characters)")
-            .Require(!string.IsNullOrEmpty(body.Password) && body.Password.Length <= 1024, "password", "is required (at most 1024 characters)");
-        if (!v.IsValid) return v.Problem();
         var (principal, wait) = await Sessions.SignInAsync(http, body.Username!, body.Password!);
         if (wait is { } retryAfter)
         {
@@ -35,8 +37,7 @@ public static class AuthApi
             return TypedResults.Problem(title: "Too many sign-in attempts", detail: $"try again in {Math.Ceiling(retryAfter.TotalSeconds)} s", statusCode: 429);
         }
         if (principal is null) return TypedResults.Problem(title: "Sign-in failed", detail: "unknown username or wrong password", statusCode: 401);
-        var caller = Caller.From(principal);
-        return TypedResults.Ok(new Me(caller.Id, caller.Name, caller.Role, principal.FindFirst(Roles.BrewerySlugClaim)?.Value));
+        return TypedResults.Ok(Me.Of(Caller.From(principal)));
     }
 
     private static async Task<NoContent> SignOutAsync(HttpContext http, CancellationToken ct)

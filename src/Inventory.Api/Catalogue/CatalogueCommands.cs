@@ -1,0 +1,62 @@
+using Inventory.Api.Auth;
+using Inventory.Api.Infrastructure;
+using Npgsql;
+
+namespace Inventory.Api.Catalogue;
+
+/// <summary>Adding to the catalogue: breweries (with their status at the Table), beers, locations, devices.</summary>
+public sealed class CatalogueCommands(NpgsqlDataSource db, TimeProvider time)
+{
+    public async Task<Brewery> AddBreweryAsync(NewBrewery body, CancellationToken ct)
+    {
+        await using var command = db.Command("""
+            WITH brewery AS (INSERT INTO breweries (slug, name, region) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING RETURNING id),
+                 membership AS (INSERT INTO membership_events (brewery_id, status, effective_on) SELECT id, $4, $5 FROM brewery)
+            SELECT id FROM brewery
+            """, body.Slug, body.Name!.Trim(), body.Region!.Trim(), body.Status ?? "member", body.Since ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        if (await command.ExecuteScalarAsync(ct) is not long id) throw new DomainProblem(Problems.Conflict("Brewery exists", $"slug '{body.Slug}' is taken"));
+        return new Brewery(id, body.Slug!, body.Name.Trim(), body.Region.Trim());
+    }
+
+    /// <summary>A beer: the lead adds any, a brewer those of its own brewery.</summary>
+    public async Task<Beer> AddBeerAsync(NewBeer body, Caller caller, CancellationToken ct)
+    {
+        var breweryId = await Lookup.BreweryIdAsync(db, body.Brewery!, ct) ?? throw new DomainProblem(Problems.NotFound("brewery", $"brewery {body.Brewery}"));
+        if (!caller.MayMoveBeerOf(breweryId)) throw new DomainProblem(Problems.Forbidden("a brewer adds beers of its own brewery only"));
+        await using var command = db.Command("""
+            INSERT INTO beers (sku, brewery_id, name, style, abv, format, units_per_case) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (sku) DO NOTHING RETURNING sku
+            """, body.Sku, breweryId, body.Name!.Trim(), Db.Typed(body.Style, NpgsqlTypes.NpgsqlDbType.Text), Db.Typed(body.Abv, NpgsqlTypes.NpgsqlDbType.Numeric),
+            body.Format, body.UnitsPerCase!.Value);
+        if (await command.ExecuteScalarAsync(ct) is null) throw new DomainProblem(Problems.Conflict("Beer exists", $"sku '{body.Sku}' is taken"));
+        return new Beer(body.Sku!, body.Brewery, null, body.Name.Trim(), body.Style, body.Abv, body.Format!, body.UnitsPerCase.Value);
+    }
+
+    public async Task<Location> AddLocationAsync(NewLocation body, CancellationToken ct)
+    {
+        long? breweryId = null;
+        if (body.Brewery is not null && (breweryId = await Lookup.BreweryIdAsync(db, body.Brewery, ct)) is null)
+            throw new DomainProblem(Problems.NotFound("brewery", $"brewery {body.Brewery}"));
+        await using var command = db.Command("""
+            INSERT INTO locations (code, name, kind, region, address, brewery_id) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (code) DO NOTHING RETURNING id
+            """, body.Code, body.Name!.Trim(), body.Kind, body.Region!.Trim(), Db.Typed(body.Address, NpgsqlTypes.NpgsqlDbType.Text), Db.Typed(breweryId, NpgsqlTypes.NpgsqlDbType.Bigint));
+        if (await command.ExecuteScalarAsync(ct) is not long id) throw new DomainProblem(Problems.Conflict("Location exists", $"code '{body.Code}' is taken"));
+        return new Location(id, body.Code!, body.Name.Trim(), body.Kind!, body.Region.Trim(), body.Address, body.Brewery);
+    }
+
+    /// <summary>Registers a device, or moves it to another location (or none).</summary>
+    public async Task<Device> PutDeviceAsync(string deviceId, DeviceAssignment body, CancellationToken ct)
+    {
+        if (!Patterns.DeviceId().IsMatch(deviceId)) throw new DomainProblem(Problems.Invalid("deviceId", Patterns.MustBeDeviceId));
+        long? locationId = null;
+        if (body.Location is not null && (locationId = await Lookup.LocationIdAsync(db, body.Location, ct)) is null)
+            throw new DomainProblem(Problems.NotFound("location", $"location {body.Location}"));
+        await using var command = db.Command("""
+            INSERT INTO devices (device_id, kind, location_id, reporting_interval_s) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (device_id) DO UPDATE SET kind = EXCLUDED.kind, location_id = EXCLUDED.location_id, reporting_interval_s = EXCLUDED.reporting_interval_s
+            """, deviceId, body.Kind, Db.Typed(locationId, NpgsqlTypes.NpgsqlDbType.Bigint), body.ReportingIntervalSeconds ?? 60);
+        await command.ExecuteNonQueryAsync(ct);
+        return new Device(deviceId, body.Kind!, body.Location, body.ReportingIntervalSeconds ?? 60);
+    }
+}
