@@ -31,6 +31,8 @@ public class InventoryApi : IAsyncLifetime
     public HttpClient Gateway { get; private set; } = null!;
     public string GatewayKey { get; private set; } = "";
     public string BrewerKey { get; private set; } = "";
+    /// <summary>An API key of role lead (a script of the project lead's).</summary>
+    public string LeadKey { get; private set; } = "";
     public string ConnectionString => _database.ConnectionString;
     /// <summary>An InfluxDB database of this fixture's own, in the real InfluxDB.</summary>
     public InfluxQuery Influx { get; private set; } = null!;
@@ -55,6 +57,7 @@ public class InventoryApi : IAsyncLifetime
         Aube = await SignedInAsync("marie");
         GatewayKey = await accounts.CreateApiKeyAsync("gateway", Roles.Gateway, null);
         BrewerKey = await accounts.CreateApiKeyAsync("stfut-script", Roles.Brewer, "saint-fut");
+        LeadKey = await accounts.CreateApiKeyAsync("lead-script", Roles.Lead, null);
         Gateway = _factory.CreateClient();
         Gateway.DefaultRequestHeaders.Add("X-Api-Key", GatewayKey);
 

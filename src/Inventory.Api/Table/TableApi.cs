@@ -26,7 +26,7 @@ public static class TableApi
         table.MapGet("assets/{serial}/figures", Figures).WithName("FridgeAssetFigures").WithSummary("Days placed vs owned, reporting, temperature compliance, units sold")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         table.MapGet("funder-report", FunderReport).WithName("FunderReport").WithSummary("The grant report for a period (format=csv for a spreadsheet)")
-            .RequireAuthorization(Policies.Lead).Produces(StatusCodes.Status200OK, contentType: "text/csv");
+            .RequireAuthorization(Policies.Lead).Produces<FunderReport>(StatusCodes.Status200OK, "application/json", "text/csv");
         return api;
     }
 
