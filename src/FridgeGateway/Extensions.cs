@@ -82,18 +82,7 @@ public static class Extensions
             var inventorySink = inventory.Enabled ? Sink(sp, new InventoryWriter(http.CreateClient("inventory"), inventory), spool) : null;
             return new GatewaySinks(influxSink, inventorySink);
         });
-        services.AddSingleton(sp => new IngestionProcessor(
-            sp.GetRequiredService<MessageParser>(),
-            sp.GetRequiredService<AlertEngine>(),
-            sp.GetRequiredService<AlertStateStore>(),
-            sp.GetRequiredService<GatewaySinks>(),
-            sp.GetRequiredService<IGatewayPublisher>(),
-            sp.GetRequiredService<GatewayMetrics>(),
-            sp.GetRequiredService<IOptions<BatchOptions>>().Value,
-            sp.GetRequiredService<IOptions<AlertOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<GatewayHealth>(),
-            sp.GetRequiredService<ILogger<IngestionProcessor>>()));
+        services.AddSingleton<IngestionProcessor>();
         services.AddHostedService<GatewayWorker>();
         return builder;
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Text;
 using FridgeGateway.Alerts;
 using FridgeGateway.Contract;
@@ -40,7 +41,7 @@ public sealed class IngestionProcessorTests : IDisposable
 
     private IngestionProcessor Processor(GatewaySinks sinks) => new(
         new MessageParser(TimestampPolicy.Default), new AlertEngine(_ => new AlertThresholds()),
-        new AlertStateStore(Path.Combine(_dir, "alerts.json")), sinks, _publisher, Metrics(), new BatchOptions(), new AlertOptions(),
+        new AlertStateStore(Path.Combine(_dir, "alerts.json")), sinks, _publisher, Metrics(), Options.Create(new BatchOptions()), Options.Create(new AlertOptions()),
         _time, new GatewayHealth(_time, TimeSpan.FromMinutes(2)), NullLogger<IngestionProcessor>.Instance);
 
     private InboundMessage Message(string topic, string json, string? label = null) =>

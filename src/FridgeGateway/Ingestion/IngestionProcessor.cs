@@ -7,6 +7,7 @@ using FridgeGateway.Mqtt;
 using FridgeGateway.Observability;
 using FridgeGateway.Sinks;
 using FridgeGateway.Spool;
+using Microsoft.Extensions.Options;
 
 namespace FridgeGateway.Ingestion;
 
@@ -29,14 +30,16 @@ public sealed class IngestionProcessor(
     GatewaySinks gatewaySinks,
     IGatewayPublisher publisher,
     GatewayMetrics metrics,
-    BatchOptions batchOptions,
-    AlertOptions alertOptions,
+    IOptions<BatchOptions> batchSettings,
+    IOptions<AlertOptions> alertSettings,
     TimeProvider time,
     GatewayHealth health,
     ILogger<IngestionProcessor> logger)
 {
     private readonly IReadOnlyList<DurableSink> sinks = gatewaySinks.All;
-    private readonly RecentMessages _recent = new(batchOptions.RememberedMessages);
+    private readonly BatchOptions batchOptions = batchSettings.Value;
+    private readonly AlertOptions alertOptions = alertSettings.Value;
+    private readonly RecentMessages _recent = new(batchSettings.Value.RememberedMessages);
     private DateTimeOffset _lastSnapshot = DateTimeOffset.MinValue;
 
     public async Task RunAsync(ChannelReader<InboundMessage> reader, CancellationToken stoppingToken)
@@ -101,7 +104,7 @@ public sealed class IngestionProcessor(
     /// </summary>
     private BatchWork Prepare(IReadOnlyList<InboundMessage> batch)
     {
-        var work = new BatchWork(sinks.Count);
+        var work = new BatchWork(sinks);
         foreach (var message in batch)
         {
             metrics.MessageReceived();
@@ -125,9 +128,9 @@ public sealed class IngestionProcessor(
             }
             _recent.Add(key);
             work.Timestamps.Add(parsed.Timestamp);
-            work.ItemsFor(GatewaySinks.InfluxIndex).Add(new SinkItem(message.Topic, key, InfluxSchema.ToLines(parsed)));
-            if (gatewaySinks.Inventory is not null && InventoryReports.For(message.Topic, parsed) is { } report)
-                work.ItemsFor(GatewaySinks.InventoryIndex).Add(report);
+            work.ItemsFor(gatewaySinks.Influx).Add(new SinkItem(message.Topic, key, InfluxSchema.ToLines(parsed)));
+            if (gatewaySinks.Inventory is { } inventory && InventoryReports.For(message.Topic, parsed) is { } report)
+                work.ItemsFor(inventory).Add(report);
             work.Transitions.AddRange(alerts.Observe(parsed));
         }
         AddAlertPoints(work);
@@ -137,7 +140,7 @@ public sealed class IngestionProcessor(
 
     private BatchWork? PrepareSilenceCheck()
     {
-        var work = new BatchWork(sinks.Count);
+        var work = new BatchWork(sinks);
         work.Transitions.AddRange(alerts.Tick(time.GetUtcNow()));
         if (work.Transitions.Count == 0) return null;
         AddAlertPoints(work);
@@ -176,7 +179,7 @@ public sealed class IngestionProcessor(
         foreach (var t in work.Transitions)
         {
             logger.LogInformation("Alert {Type} {State} for {Device}: {Detail}", t.Type.WireName(), t.Raised ? "raised" : "cleared", t.DeviceId, t.Detail);
-            work.ItemsFor(GatewaySinks.InfluxIndex).Add(new SinkItem(AlertMessages.Topic(t), $"{t.DeviceId}:alert:{t.Type.WireName()}", InfluxSchema.ToLines(t)));
+            work.ItemsFor(gatewaySinks.Influx).Add(new SinkItem(AlertMessages.Topic(t), $"{t.DeviceId}:alert:{t.Type.WireName()}", InfluxSchema.ToLines(t)));
         }
     }
 
@@ -188,9 +191,9 @@ public sealed class IngestionProcessor(
             try
             {
                 // Every sink at once: a slow or absent one does not hold the others' writes back.
-                var pending = Enumerable.Range(0, sinks.Count).Where(i => !work.Accepted[i]).ToList();
-                var accepted = await Task.WhenAll(pending.Select(i => sinks[i].AcceptAsync(work.ItemsFor(i), ct)));
-                for (var j = 0; j < pending.Count; j++) work.Accepted[pending[j]] = accepted[j];
+                var pending = sinks.Where(sink => !work.Accepted.Contains(sink)).ToList();
+                var accepted = await Task.WhenAll(pending.Select(sink => sink.AcceptAsync(work.ItemsFor(sink), ct)));
+                for (var j = 0; j < pending.Count; j++) if (accepted[j]) work.Accepted.Add(pending[j]);
 
                 while (work.DeadLetters.Count > 0)
                 {
@@ -217,7 +220,7 @@ public sealed class IngestionProcessor(
                     alertStore.Write(snapshot);
                     work.AlertSnapshot = null;
                 }
-                if (work.Accepted.All(a => a))
+                if (work.Accepted.Count == sinks.Count)
                 {
                     health.BatchCompleted(work);
                     return;
@@ -226,7 +229,7 @@ public sealed class IngestionProcessor(
                 health.BatchCompleted(work);
                 health.Beat("processor");
                 logger.LogWarning("A spool is full ({Sinks}): holding the batch unacknowledged until it drains",
-                    string.Join(", ", sinks.Where((_, i) => !work.Accepted[i]).Select(s => s.Name)));
+                    string.Join(", ", sinks.Where(sink => !work.Accepted.Contains(sink)).Select(sink => sink.Name)));
             }
             catch (IOException e) when (DurableSpool.IsDiskFull(e))
             {
@@ -246,14 +249,15 @@ public sealed class IngestionProcessor(
         }
     }
 
-    private sealed class BatchWork(int sinkCount)
+    private sealed class BatchWork(IReadOnlyList<DurableSink> sinks)
     {
-        private readonly List<SinkItem>[] _items = Enumerable.Range(0, sinkCount).Select(_ => new List<SinkItem>()).ToArray();
-        public bool[] Accepted { get; } = new bool[sinkCount];
+        private readonly Dictionary<DurableSink, List<SinkItem>> _items = sinks.ToDictionary(sink => sink, _ => new List<SinkItem>());
+        /// <summary>The sinks that have this batch durably.</summary>
+        public HashSet<DurableSink> Accepted { get; } = [];
         public List<DateTimeOffset> Timestamps { get; } = [];
         public List<(InboundMessage Message, string Reason)> DeadLetters { get; } = [];
         public List<AlertTransition> Transitions { get; } = [];
         public AlertStateStore.AlertSnapshot? AlertSnapshot { get; set; }
-        public List<SinkItem> ItemsFor(int sink) => _items[sink];
+        public List<SinkItem> ItemsFor(DurableSink sink) => _items[sink];
     }
 }
