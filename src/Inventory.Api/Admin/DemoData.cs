@@ -1,3 +1,4 @@
+using Inventory.Api.Infrastructure;
 using Inventory.Api.Stock;
 using Npgsql;
 
@@ -211,8 +212,7 @@ public static class DemoData
 
     private static async Task<long> Id(NpgsqlConnection c, NpgsqlTransaction tx, string code, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("SELECT id FROM locations WHERE code = $1", c, tx);
-        command.Parameters.Add(new() { Value = code });
+        await using var command = c.Command(tx, "SELECT id FROM locations WHERE code = $1", code);
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 

@@ -1,3 +1,4 @@
+using Inventory.Api.Infrastructure;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Npgsql;
@@ -14,17 +15,12 @@ public sealed class Accounts(NpgsqlDataSource db)
         if (!Roles.People.Contains(role)) throw new ArgumentException($"role must be one of {string.Join(", ", Roles.People)}", nameof(role));
         if (password.Length < 10) throw new ArgumentException("password must have at least 10 characters", nameof(password));
         var breweryId = await BreweryIdAsync(brewerySlug, role, ct);
-        await using var command = db.CreateCommand("""
+        await using var command = db.Command("""
             INSERT INTO users (username, display_name, password_hash, role, brewery_id) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name, password_hash = EXCLUDED.password_hash,
                 role = EXCLUDED.role, brewery_id = EXCLUDED.brewery_id
             RETURNING id
-            """);
-        command.Parameters.Add(new() { Value = username });
-        command.Parameters.Add(new() { Value = displayName });
-        command.Parameters.Add(new() { Value = Hasher.HashPassword(username, password) });
-        command.Parameters.Add(new() { Value = role });
-        command.Parameters.Add(new() { Value = (object?)breweryId ?? DBNull.Value });
+            """, username, displayName, Hasher.HashPassword(username, password), role, breweryId);
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
@@ -41,16 +37,10 @@ public sealed class Accounts(NpgsqlDataSource db)
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (replace)
         {
-            await using var revoke = new NpgsqlCommand("UPDATE api_keys SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL", connection, transaction);
-            revoke.Parameters.Add(new() { Value = name });
+            await using var revoke = connection.Command(transaction, "UPDATE api_keys SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL", name);
             await revoke.ExecuteNonQueryAsync(ct);
         }
-        await using var command = new NpgsqlCommand("INSERT INTO api_keys (name, key_prefix, key_hash, role, brewery_id) VALUES ($1, $2, $3, $4, $5)", connection, transaction);
-        command.Parameters.Add(new() { Value = name });
-        command.Parameters.Add(new() { Value = prefix });
-        command.Parameters.Add(new() { Value = hash });
-        command.Parameters.Add(new() { Value = role });
-        command.Parameters.Add(new() { Value = (object?)breweryId ?? DBNull.Value });
+        await using var command = connection.Command(transaction, "INSERT INTO api_keys (name, key_prefix, key_hash, role, brewery_id) VALUES ($1, $2, $3, $4, $5)", name, prefix, hash, role, breweryId);
         await command.ExecuteNonQueryAsync(ct);
         await transaction.CommitAsync(ct);
         return key;
@@ -90,8 +80,7 @@ public sealed class Accounts(NpgsqlDataSource db)
     /// <summary>Revokes a live key by its prefix (the 12 hex digits after <c>frigo_</c>); false if none is live.</summary>
     public async Task<bool> RevokeApiKeyAsync(string prefix, CancellationToken ct = default)
     {
-        await using var command = db.CreateCommand("UPDATE api_keys SET revoked_at = now() WHERE key_prefix = $1 AND revoked_at IS NULL");
-        command.Parameters.Add(new() { Value = prefix });
+        await using var command = db.Command("UPDATE api_keys SET revoked_at = now() WHERE key_prefix = $1 AND revoked_at IS NULL", prefix);
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
@@ -102,11 +91,10 @@ public sealed class Accounts(NpgsqlDataSource db)
     /// </summary>
     public async Task<ClaimsPrincipal?> SignInAsync(string username, string password, string scheme, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("""
+        await using var command = db.Command("""
             SELECT u.id, u.display_name, u.password_hash, u.role, u.brewery_id, b.slug, u.disabled_at IS NOT NULL
             FROM users u LEFT JOIN breweries b ON b.id = u.brewery_id WHERE u.username = $1
-            """);
-        command.Parameters.Add(new() { Value = username });
+            """, username);
         SessionIdentity identity;
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
@@ -121,10 +109,7 @@ public sealed class Accounts(NpgsqlDataSource db)
                 reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetString(5), DateTimeOffset.MaxValue);
         }
         var sessionId = Sessions.NewId();
-        await using var insert = db.CreateCommand("INSERT INTO user_sessions (id_hash, user_id, expires_at) VALUES ($1, $2, now() + $3)");
-        insert.Parameters.Add(new() { Value = Sessions.Hash(sessionId) });
-        insert.Parameters.Add(new() { Value = identity.UserId });
-        insert.Parameters.Add(new() { Value = Sessions.Lifetime });
+        await using var insert = db.Command("INSERT INTO user_sessions (id_hash, user_id, expires_at) VALUES ($1, $2, now() + $3)", Sessions.Hash(sessionId), identity.UserId, Sessions.Lifetime);
         await insert.ExecuteNonQueryAsync(ct);
         return Sessions.Principal(identity, sessionId, scheme);
     }
@@ -132,12 +117,11 @@ public sealed class Accounts(NpgsqlDataSource db)
     /// <summary>Who a session is now, or null when it is unknown, revoked, past its lifetime, or its person is disabled.</summary>
     public async Task<SessionIdentity?> SessionAsync(string sessionId, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("""
+        await using var command = db.Command("""
             SELECT u.id, u.username, u.display_name, u.role, u.brewery_id, b.slug, s.expires_at
             FROM user_sessions s JOIN users u ON u.id = s.user_id LEFT JOIN breweries b ON b.id = u.brewery_id
             WHERE s.id_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL
-            """);
-        command.Parameters.Add(new() { Value = Sessions.Hash(sessionId) });
+            """, Sessions.Hash(sessionId));
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
         return new SessionIdentity(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
@@ -146,8 +130,7 @@ public sealed class Accounts(NpgsqlDataSource db)
 
     public async Task RevokeSessionAsync(string sessionId, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("UPDATE user_sessions SET revoked_at = now() WHERE id_hash = $1 AND revoked_at IS NULL");
-        command.Parameters.Add(new() { Value = Sessions.Hash(sessionId) });
+        await using var command = db.Command("UPDATE user_sessions SET revoked_at = now() WHERE id_hash = $1 AND revoked_at IS NULL", Sessions.Hash(sessionId));
         await command.ExecuteNonQueryAsync(ct);
     }
 
@@ -156,15 +139,12 @@ public sealed class Accounts(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using var person = new NpgsqlCommand(
-            "UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END WHERE username = $1 RETURNING id", connection, transaction);
-        person.Parameters.Add(new() { Value = username });
-        person.Parameters.Add(new() { Value = disabled });
+        await using var person = connection.Command(transaction, 
+            "UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END WHERE username = $1 RETURNING id", username, disabled);
         if (await person.ExecuteScalarAsync(ct) is not long userId) return false;
         if (disabled)
         {
-            await using var sessions = new NpgsqlCommand("UPDATE user_sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL", connection, transaction);
-            sessions.Parameters.Add(new() { Value = userId });
+            await using var sessions = connection.Command(transaction, "UPDATE user_sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL", userId);
             await sessions.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);
@@ -181,8 +161,7 @@ public sealed class Accounts(NpgsqlDataSource db)
             return null;
         }
         if (slug is null) throw new ArgumentException("the brewer role needs --brewery <slug>", "brewery");
-        await using var command = db.CreateCommand("SELECT id FROM breweries WHERE slug = $1");
-        command.Parameters.Add(new() { Value = slug });
+        await using var command = db.Command("SELECT id FROM breweries WHERE slug = $1", slug);
         return await command.ExecuteScalarAsync(ct) as long? ?? throw new ArgumentException($"no brewery with slug '{slug}'", "brewery");
     }
 }

@@ -1,3 +1,4 @@
+using Inventory.Api.Infrastructure;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -38,12 +39,11 @@ public sealed class ApiKeyAuthenticationHandler(
         if (!lookups.MayLookUp(address)) return AuthenticateResult.Fail("too many unknown API keys from this address");
 
         var startedAt = cache.Generation;
-        await using var command = db.CreateCommand("""
+        await using var command = db.Command("""
             SELECT k.id, k.name, k.key_hash, k.role, k.brewery_id, b.slug
             FROM api_keys k LEFT JOIN breweries b ON b.id = k.brewery_id
             WHERE k.key_prefix = $1 AND k.revoked_at IS NULL
-            """);
-        command.Parameters.Add(new() { Value = prefix });
+            """, prefix);
         await using var reader = await command.ExecuteReaderAsync(Context.RequestAborted);
         if (!await reader.ReadAsync(Context.RequestAborted) || !ApiKeys.Matches(key, (byte[])reader["key_hash"]))
         {

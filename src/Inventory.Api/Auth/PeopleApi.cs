@@ -15,20 +15,30 @@ public static class PeopleApi
         var people = api.MapGroup("people").WithTags("People").RequireAuthorization(Policies.Lead);
         people.MapGet("", async (Accounts accounts, CancellationToken ct) => TypedResults.Ok(await accounts.ListPeopleAsync(ct)))
             .WithName("ListPeople").WithSummary("People with an account, whether disabled, and their live sessions");
-        people.MapPost("{username}/disable", (string username, Accounts accounts, CancellationToken ct) => SetDisabledAsync(username, true, accounts, ct))
+        people.MapPost("{username}/disable", (string username, Accounts accounts, AuthCache cache, CancellationToken ct) => SetDisabledAsync(username, true, accounts, cache, ct))
             .WithName("DisablePerson").WithSummary("Refuse a person's sign-in and end all their sessions at once");
-        people.MapPost("{username}/enable", (string username, Accounts accounts, CancellationToken ct) => SetDisabledAsync(username, false, accounts, ct))
+        people.MapPost("{username}/enable", (string username, Accounts accounts, AuthCache cache, CancellationToken ct) => SetDisabledAsync(username, false, accounts, cache, ct))
             .WithName("EnablePerson").WithSummary("Let a disabled person sign in again");
 
         var keys = api.MapGroup("api-keys").WithTags("People").RequireAuthorization(Policies.Lead);
         keys.MapGet("", async (Accounts accounts, CancellationToken ct) => TypedResults.Ok(await accounts.ListApiKeysAsync(ct)))
             .WithName("ListApiKeys").WithSummary("Every API key: prefix, name, role, brewery, created, revoked (never the key)");
-        keys.MapPost("{prefix}/revoke", async Task<Results<NoContent, ProblemHttpResult>> (string prefix, Accounts accounts, CancellationToken ct) =>
-                await accounts.RevokeApiKeyAsync(prefix, ct) ? TypedResults.NoContent() : Infrastructure.Problems.NotFound("prefix", $"live API key {prefix}"))
+        keys.MapPost("{prefix}/revoke", async Task<Results<NoContent, ProblemHttpResult>> (string prefix, Accounts accounts, AuthCache cache, CancellationToken ct) =>
+                await accounts.RevokeApiKeyAsync(prefix, ct) ? Changed(cache) : Infrastructure.Problems.NotFound("prefix", $"live API key {prefix}"))
             .WithName("RevokeApiKey").WithSummary("Revoke a key: refused by every replica within a second");
         return api;
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> SetDisabledAsync(string username, bool disabled, Accounts accounts, CancellationToken ct) =>
-        await accounts.SetDisabledAsync(username.ToLowerInvariant(), disabled, ct) ? TypedResults.NoContent() : Infrastructure.Problems.NotFound("username", $"person {username}");
+    private static async Task<Results<NoContent, ProblemHttpResult>> SetDisabledAsync(string username, bool disabled, Accounts accounts, AuthCache cache, CancellationToken ct) =>
+        await accounts.SetDisabledAsync(username.ToLowerInvariant(), disabled, ct) ? Changed(cache) : Infrastructure.Problems.NotFound("username", $"person {username}");
+
+    /// <summary>
+    /// This replica forgets what it knew of sessions and keys before answering: the lead's next request
+    /// already sees the change (the auth_changed notification tells the other replicas, a moment later).
+    /// </summary>
+    private static NoContent Changed(AuthCache cache)
+    {
+        cache.Invalidate();
+        return TypedResults.NoContent();
+    }
 }

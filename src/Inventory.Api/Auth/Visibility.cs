@@ -1,3 +1,4 @@
+using Inventory.Api.Infrastructure;
 using Npgsql;
 
 namespace Inventory.Api.Auth;
@@ -18,8 +19,7 @@ public static class Visibility
     {
         if (caller.IsLead) return null;
         if (caller.BreweryId is not { } brewery) return [];
-        await using var command = db.CreateCommand($"SELECT b.sku FROM beers b WHERE {BeerOf("$1")}");
-        command.Parameters.Add(new() { Value = brewery });
+        await using var command = db.Command($"SELECT b.sku FROM beers b WHERE {BeerOf("$1")}", brewery);
         var skus = new HashSet<string>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) skus.Add(reader.GetString(0));

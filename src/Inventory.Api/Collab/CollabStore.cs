@@ -103,25 +103,16 @@ public static class CollabStore
     {
         foreach (var sku in packaging.Skus)
         {
-            await using var beer = new NpgsqlCommand("""
+            await using var beer = c.Command(tx, """
                 INSERT INTO beers (sku, brewery_id, collab_brew_id, name, format, units_per_case) VALUES ($1, $2, $3, $4, $5, $6)
                 ON CONFLICT (sku) DO NOTHING
-                """, c, tx);
-            beer.Parameters.Add(new() { Value = sku.Sku });
-            beer.Parameters.Add(new() { Value = brew.HostBreweryId });
-            beer.Parameters.Add(new() { Value = brew.Id });
-            beer.Parameters.Add(new() { Value = $"{brew.Name} ({sku.Format})" });
-            beer.Parameters.Add(new() { Value = sku.Format });
-            beer.Parameters.Add(new() { Value = sku.Format.StartsWith("keg", StringComparison.Ordinal) ? 1 : 24 });
+                """, sku.Sku, brew.HostBreweryId, brew.Id, $"{brew.Name} ({sku.Format})", sku.Format, sku.Format.StartsWith("keg", StringComparison.Ordinal) ? 1 : 24);
             await beer.ExecuteNonQueryAsync(ct);
-            await using var check = new NpgsqlCommand("SELECT format FROM beers WHERE sku = $1", c, tx);
-            check.Parameters.Add(new() { Value = sku.Sku });
+            await using var check = c.Command(tx, "SELECT format FROM beers WHERE sku = $1", sku.Sku);
             if ((string)(await check.ExecuteScalarAsync(ct))! != sku.Format)
                 throw new DomainProblem(Problems.Unprocessable("lines", $"{sku.Sku} exists already with another format"));
         }
-        await using var update = new NpgsqlCommand("UPDATE collab_brews SET packaging = $2::jsonb, status = 'packaged' WHERE id = $1 AND status = 'fermenting'", c, tx);
-        update.Parameters.Add(new() { Value = brew.Id });
-        update.Parameters.Add(new() { Value = JsonSerializer.Serialize(request, Json.Options) });
+        await using var update = c.Command(tx, "UPDATE collab_brews SET packaging = $2::jsonb, status = 'packaged' WHERE id = $1 AND status = 'fermenting'", brew.Id, JsonSerializer.Serialize(request, Json.Options));
         if (await update.ExecuteNonQueryAsync(ct) == 0) throw new DomainProblem(Problems.Conflict("Changed meanwhile", $"{brew.Code} changed status meanwhile"));
     }
 

@@ -56,11 +56,10 @@ public sealed class FrigoModel(FleetReader fleet, NpgsqlDataSource db, TimeProvi
 
     private async Task<Dictionary<string, int>> LedgerAsync(string deviceId, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("""
+        await using var command = db.Command("""
             SELECT s.sku, sum(s.units)::int FROM stock_levels s JOIN devices d ON d.location_id = s.location_id
             WHERE d.device_id = $1 GROUP BY s.sku HAVING sum(s.units) <> 0
-            """);
-        command.Parameters.Add(new() { Value = deviceId });
+            """, deviceId);
         return (await command.ListAsync(r => (r.GetString(0), r.GetInt32(1)), ct)).ToDictionary(x => x.Item1, x => x.Item2);
     }
 }

@@ -50,13 +50,10 @@ public static class Idempotency
         if (key is not null)
         {
             // A concurrent request with the same key waits here on the unique index until the first commits.
-            await using var claim = new NpgsqlCommand("""
+            await using var claim = connection.Command(transaction, """
                 INSERT INTO idempotency_keys (scope, key, request_hash, status_code) VALUES ($1, $2, $3, 0)
                 ON CONFLICT DO NOTHING
-                """, connection, transaction);
-            claim.Parameters.Add(new() { Value = scope });
-            claim.Parameters.Add(new() { Value = key });
-            claim.Parameters.Add(new() { Value = requestHash });
+                """, scope, key, requestHash);
             if (await claim.ExecuteNonQueryAsync(ct) == 0) return await ReplayAsync(connection, transaction, scope, key, requestHash, ct);
         }
 
@@ -64,11 +61,7 @@ public static class Idempotency
         var json = JsonSerializer.Serialize(body, body.GetType(), Json.Options);
         if (key is not null)
         {
-            await using var store = new NpgsqlCommand("UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE scope = $1 AND key = $2", connection, transaction);
-            store.Parameters.Add(new() { Value = scope });
-            store.Parameters.Add(new() { Value = key });
-            store.Parameters.Add(new() { Value = status });
-            store.Parameters.Add(new() { Value = json });
+            await using var store = connection.Command(transaction, "UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE scope = $1 AND key = $2", scope, key, status, json);
             await store.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);
@@ -77,9 +70,7 @@ public static class Idempotency
 
     private static async Task<IResult> ReplayAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string scope, string key, byte[] requestHash, CancellationToken ct)
     {
-        await using var select = new NpgsqlCommand("SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2", connection, transaction);
-        select.Parameters.Add(new() { Value = scope });
-        select.Parameters.Add(new() { Value = key });
+        await using var select = connection.Command(transaction, "SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2", scope, key);
         await using var reader = await select.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         if (!((byte[])reader[0]).AsSpan().SequenceEqual(requestHash))

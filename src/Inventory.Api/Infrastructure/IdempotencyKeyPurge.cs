@@ -15,8 +15,7 @@ public sealed class IdempotencyKeyPurge(NpgsqlDataSource db, ILogger<Idempotency
     /// <summary>Deletes what is past retention; returns how many keys went.</summary>
     public async Task<int> PurgeAsync(CancellationToken ct)
     {
-        await using var command = db.CreateCommand("DELETE FROM idempotency_keys WHERE created_at < now() - $1");
-        command.Parameters.Add(new() { Value = Retention });
+        await using var command = db.Command("DELETE FROM idempotency_keys WHERE created_at < now() - $1", Retention);
         return await command.ExecuteNonQueryAsync(ct);
     }
 

@@ -39,23 +39,11 @@ public static class Ledger
         foreach (var take in takes)
         {
             var takeShortfall = take.LotCode == shortfallLot ? shortfall : 0;
-            await using var insert = new NpgsqlCommand("""
+            await using var insert = c.Command(tx, """
                 INSERT INTO movements (kind, sku, lot_code, units, from_location_id, to_location_id, occurred_at, actor, reason, device_id, shortfall, unit_price_cents)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
                 RETURNING id
-                """, c, tx);
-            insert.Parameters.Add(new() { Value = m.Kind });
-            insert.Parameters.Add(new() { Value = m.Sku });
-            insert.Parameters.Add(new() { Value = take.LotCode });
-            insert.Parameters.Add(new() { Value = take.Units });
-            insert.Parameters.Add(new() { Value = (object?)m.FromLocationId ?? DBNull.Value });
-            insert.Parameters.Add(new() { Value = (object?)m.ToLocationId ?? DBNull.Value });
-            insert.Parameters.Add(new() { Value = m.OccurredAt.UtcDateTime });
-            insert.Parameters.Add(new() { Value = m.Actor });
-            insert.Parameters.Add(new() { Value = (object?)m.Reason ?? DBNull.Value });
-            insert.Parameters.Add(new() { Value = (object?)m.DeviceId ?? DBNull.Value });
-            insert.Parameters.Add(new() { Value = takeShortfall });
-            insert.Parameters.Add(new() { Value = (object?)m.UnitPriceCents ?? DBNull.Value });
+                """, m.Kind, m.Sku, take.LotCode, take.Units, m.FromLocationId, m.ToLocationId, m.OccurredAt.UtcDateTime, m.Actor, m.Reason, m.DeviceId, takeShortfall, m.UnitPriceCents);
             var id = (long)(await insert.ExecuteScalarAsync(ct))!;
 
             if (m.FromLocationId is { } fromId) await AddAsync(c, tx, m.Sku, fromId, take.LotCode, -take.Units, ct);
@@ -68,28 +56,22 @@ public static class Ledger
     /// <summary>The total units of a SKU at a location as the ledger stood at a moment.</summary>
     public static async Task<int> UnitsAsOfAsync(NpgsqlConnection c, NpgsqlTransaction tx, string sku, long locationId, DateTimeOffset asOf, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var command = c.Command(tx, """
             SELECT coalesce(sum(CASE WHEN to_location_id = $2 THEN units ELSE -units END), 0)::int
             FROM movements WHERE sku = $1 AND (to_location_id = $2 OR from_location_id = $2) AND occurred_at <= $3
-            """, c, tx);
-        command.Parameters.Add(new() { Value = sku });
-        command.Parameters.Add(new() { Value = locationId });
-        command.Parameters.Add(new() { Value = asOf.UtcDateTime });
+            """, sku, locationId, asOf.UtcDateTime);
         return (int)(await command.ExecuteScalarAsync(ct))!;
     }
 
     private static async Task<List<(string LotCode, int Units)>> LockLotsAsync(NpgsqlConnection c, NpgsqlTransaction tx, string sku, long location, string? lot, CancellationToken ct)
     {
         // Oldest lot first: lot codes are dated by the breweries (e.g. 2026-07-A), so their order is their age.
-        await using var command = new NpgsqlCommand("""
+        await using var command = c.Command(tx, """
             SELECT lot_code, units FROM stock_levels
             WHERE sku = $1 AND location_id = $2 AND ($3::text IS NULL OR lot_code = $3)
             ORDER BY lot_code
             FOR UPDATE
-            """, c, tx);
-        command.Parameters.Add(new() { Value = sku });
-        command.Parameters.Add(new() { Value = location });
-        command.Parameters.Add(new() { Value = (object?)lot ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            """, sku, location, Db.Typed(lot, NpgsqlTypes.NpgsqlDbType.Text));
         var lots = new List<(string, int)>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) lots.Add((reader.GetString(0), reader.GetInt32(1)));
@@ -98,14 +80,10 @@ public static class Ledger
 
     private static async Task AddAsync(NpgsqlConnection c, NpgsqlTransaction tx, string sku, long location, string lot, int delta, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var command = c.Command(tx, """
             INSERT INTO stock_levels (sku, location_id, lot_code, units) VALUES ($1, $2, $3, $4)
             ON CONFLICT (sku, location_id, lot_code) DO UPDATE SET units = stock_levels.units + EXCLUDED.units
-            """, c, tx);
-        command.Parameters.Add(new() { Value = sku });
-        command.Parameters.Add(new() { Value = location });
-        command.Parameters.Add(new() { Value = lot });
-        command.Parameters.Add(new() { Value = delta });
+            """, sku, location, lot, delta);
         await command.ExecuteNonQueryAsync(ct);
     }
 }
