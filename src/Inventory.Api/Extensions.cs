@@ -124,6 +124,7 @@ public static class Extensions
             o.Conventions.AllowAnonymousToPage("/Interdit");
         });
         services.AddProblemDetails();
+        services.AddExceptionHandler<DomainProblemHandler>();
         services.AddOpenApi(OpenApiDocument.Configure);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
 
