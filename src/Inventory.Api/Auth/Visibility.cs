@@ -1,5 +1,3 @@
-using Inventory.Api.Infrastructure;
-using Npgsql;
 
 namespace Inventory.Api.Auth;
 
@@ -13,16 +11,4 @@ public static class Visibility
     /// <summary>SQL condition on a <c>beers b</c> row: the beer is the brewery's own or one of its collab beers.</summary>
     public static string BeerOf(string breweryParameter) =>
         $"(b.brewery_id = {breweryParameter} OR b.collab_brew_id IN (SELECT brew_id FROM collab_partners WHERE brewery_id = {breweryParameter}))";
-
-    /// <summary>The SKUs a brewer may see the figures of; null for the lead (everything).</summary>
-    public static async Task<HashSet<string>?> SkusAsync(NpgsqlDataSource db, Caller caller, CancellationToken ct)
-    {
-        if (caller.IsLead) return null;
-        if (caller.BreweryId is not { } brewery) return [];
-        await using var command = db.Command($"SELECT b.sku FROM beers b WHERE {BeerOf("$1")}", brewery);
-        var skus = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) skus.Add(reader.GetString(0));
-        return skus;
-    }
 }

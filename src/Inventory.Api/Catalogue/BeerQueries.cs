@@ -1,3 +1,5 @@
+using Inventory.Api.Auth;
+using Inventory.Api.Infrastructure;
 using Npgsql;
 
 namespace Inventory.Api.Catalogue;
@@ -18,6 +20,15 @@ public sealed class BeerQueries(NpgsqlDataSource db)
 
     /// <summary>The same inside a transaction: on its connection, never a second one from the pool while holding the first.</summary>
     public Task<BeerFacts?> FactsAsync(NpgsqlConnection connection, string sku, CancellationToken ct) => ReadAsync(new NpgsqlCommand(Facts, connection), sku, ct);
+
+    /// <summary>The SKUs whose figures a caller may see (rule 8): a brewer its brewery's and its collab beers'; null for the lead (everything).</summary>
+    public async Task<HashSet<string>?> VisibleSkusAsync(Caller caller, CancellationToken ct)
+    {
+        if (caller.IsLead) return null;
+        if (caller.BreweryId is not { } brewery) return [];
+        await using var command = db.Command($"SELECT b.sku FROM beers b WHERE {Visibility.BeerOf("$1")}", brewery);
+        return (await command.ListAsync(r => r.GetString(0), ct)).ToHashSet(StringComparer.Ordinal);
+    }
 
     private static async Task<BeerFacts?> ReadAsync(NpgsqlCommand command, string sku, CancellationToken ct)
     {

@@ -1,13 +1,12 @@
 using System.Text.Json;
+using Inventory.Api.Catalogue;
 using Inventory.Api.Festivals;
-using Inventory.Api.Infrastructure;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Npgsql;
 
 namespace Inventory.Api.Dashboard;
 
 /// <summary>The lead's festival planner: festivals, kiosks, devices on kiosks, the suggested allocation.</summary>
-public sealed class FestivalsModel(NpgsqlDataSource db, FestivalQueries festivalQueries) : PageModel
+public sealed class FestivalsModel(FestivalQueries festivalQueries, CatalogueQueries catalogue) : PageModel
 {
     private readonly Dictionary<string, IReadOnlyList<SuggestedPar>> _suggested = [];
 
@@ -22,18 +21,11 @@ public sealed class FestivalsModel(NpgsqlDataSource db, FestivalQueries festival
     {
         var festivals = await festivalQueries.AllAsync(ct);
         Festivals = festivals;
-        await using var breweries = db.CreateCommand("SELECT slug, name FROM breweries ORDER BY name");
-        Breweries = await breweries.ListAsync(r => (r.GetString(0), r.GetString(1)), ct);
-        await using var devices = db.CreateCommand("SELECT device_id FROM devices ORDER BY device_id");
-        Devices = await devices.ListAsync(r => r.GetString(0), ct);
-        await using var places = db.CreateCommand("SELECT code, name FROM locations WHERE kind IN ('brewery', 'warehouse') ORDER BY name");
-        ReturnPlaces = await places.ListAsync(r => (r.GetString(0), r.GetString(1)), ct);
-        await using var placements = db.CreateCommand("""
-            SELECT a.device_id, f.code, k.code, lower(a.during), upper(a.during) - 1 FROM device_assignments a JOIN kiosks k ON k.id = a.kiosk_id
-            JOIN festivals f ON f.id = k.festival_id ORDER BY a.device_id, lower(a.during)
-            """);
-        TimelineSvg = PlacementTimeline.Render(await placements.ListAsync(r => new Placement(r.GetString(0), r.GetString(1), r.GetString(2),
-            r.GetFieldValue<DateOnly>(3), r.GetFieldValue<DateOnly>(4)), ct), Lang.English(HttpContext));
+        Breweries = (await catalogue.BreweriesAsync(ct)).Select(b => (b.Slug, b.Name)).ToList();
+        Devices = (await catalogue.DevicesAsync(ct)).Select(d => d.DeviceId).ToList();
+        ReturnPlaces = (await catalogue.LocationsAsync(null, null, ct)).Where(l => l.Kind is LocationKinds.Brewery or LocationKinds.Warehouse)
+            .OrderBy(l => l.Name, StringComparer.Ordinal).Select(l => (l.Code, l.Name)).ToList();
+        TimelineSvg = PlacementTimeline.Render(await festivalQueries.DevicePlacementsAsync(ct), Lang.English(HttpContext));
         foreach (var festival in festivals.Where(f => f.Kiosks.Count > 0))
             if (await festivalQueries.SuggestedAsync(festival, ct) is { } suggested) _suggested[festival.Code] = suggested;
     }

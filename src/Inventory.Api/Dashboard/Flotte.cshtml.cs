@@ -1,10 +1,12 @@
+using Inventory.Api.Catalogue;
+using Inventory.Api.Festivals;
 using Inventory.Api.FridgeStatus;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Inventory.Api.Dashboard;
 
 /// <summary>Every fridge and kiosk: temperature, door, power, last seen and active alerts, colour-coded and labelled.</summary>
-public sealed class FlotteModel(FleetReader fleet, Npgsql.NpgsqlDataSource db, TimeProvider time) : PageModel
+public sealed class FlotteModel(FleetReader fleet, FestivalQueries festivals, CatalogueQueries catalogue, TimeProvider time) : PageModel
 {
     public IReadOnlyList<FridgeStatusView> Devices { get; private set; } = [];
     public IReadOnlyList<string> Regions { get; private set; } = [];
@@ -22,19 +24,10 @@ public sealed class FlotteModel(FleetReader fleet, Npgsql.NpgsqlDataSource db, T
         Now = time.GetUtcNow();
         (Region, Kind) = (string.IsNullOrEmpty(region) ? null : region, string.IsNullOrEmpty(kind) ? null : kind);
         (Festival, Brewery) = (string.IsNullOrEmpty(festival) ? null : festival, string.IsNullOrEmpty(brewery) ? null : brewery);
-        await using var festivals = db.CreateCommand("SELECT code FROM festivals ORDER BY starts_on DESC");
-        Festivals = await Infrastructure.Db.ListAsync(festivals, r => r.GetString(0), ct);
-        await using var breweries = db.CreateCommand("SELECT slug FROM breweries ORDER BY slug");
-        Breweries = await Infrastructure.Db.ListAsync(breweries, r => r.GetString(0), ct);
+        Festivals = await festivals.CodesAsync(ct);
+        Breweries = (await catalogue.BreweriesAsync(ct)).Select(b => b.Slug).Order(StringComparer.Ordinal).ToList();
         // Devices on the festival's kiosks; devices where the brewery's beer stands.
-        await using var scope = db.CreateCommand("""
-            SELECT d.device_id FROM devices d
-            WHERE ($1::text IS NULL OR d.device_id IN (SELECT a.device_id FROM device_assignments a JOIN kiosks k ON k.id = a.kiosk_id JOIN festivals f ON f.id = k.festival_id WHERE f.code = $1))
-              AND ($2::text IS NULL OR d.location_id IN (SELECT s.location_id FROM stock_levels s JOIN beers b ON b.sku = s.sku JOIN breweries br ON br.id = b.brewery_id WHERE br.slug = $2 AND s.units > 0))
-            """);
-        scope.Parameters.Add(new() { Value = (object?)Festival ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        scope.Parameters.Add(new() { Value = (object?)Brewery ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        var inScope = (await Infrastructure.Db.ListAsync(scope, r => r.GetString(0), ct)).ToHashSet();
+        var inScope = await fleet.DevicesInScopeAsync(Festival, Brewery, ct);
         List<FridgeStatusView> all;
         try { all = await fleet.ReadAsync(ct); }
         catch (TelemetryUnavailableException e) { Unavailable = e.Message; return; }

@@ -1,15 +1,16 @@
 using Inventory.Api.Auth;
-using Inventory.Api.FridgeStatus;
+using Inventory.Api.Catalogue;
 using Inventory.Api.Infrastructure;
+using Inventory.Api.FridgeStatus;
+using Inventory.Api.Stock;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Npgsql;
 
 namespace Inventory.Api.Dashboard;
 
 public sealed record BeerInFridge(string Sku, int Ledger, int? Counted, int? Difference);
 
 /// <summary>One fridge: its temperature chart, events, alerts, and the beers in it (ledger against the last shelf count).</summary>
-public sealed class FrigoModel(FleetReader fleet, NpgsqlDataSource db, TimeProvider time) : PageModel
+public sealed class FrigoModel(FleetReader fleet, StockQueries stock, BeerQueries beers, TimeProvider time) : PageModel
 {
     public static readonly (string Key, string Label)[] Periods = [("24h", "24 h"), ("7j", "7 jours"), ("30j", "30 jours")];
 
@@ -39,10 +40,10 @@ public sealed class FrigoModel(FleetReader fleet, NpgsqlDataSource db, TimeProvi
             ChartSvg = TemperatureChart.Render(points, alerts, events, from, to);
             var (countedAt, counted) = await fleet.LastShelfCountAsync(deviceId, ct);
             CountedAt = countedAt;
-            var ledger = await LedgerAsync(deviceId, ct);
+            var ledger = await stock.AtDeviceAsync(deviceId, ct);
             // What stands on the shelf is there for all to see; the gap between the shelf and another brewery's
             // ledger is that brewery's discrepancy (rule 8): a brewer sees his own beers' only.
-            var visible = await Visibility.SkusAsync(db, Caller.From(User), ct);
+            var visible = await beers.VisibleSkusAsync(Caller.From(User), ct);
             Beers = ledger.Keys.Union(counted.Keys).Order()
                 .Select(sku => new BeerInFridge(sku, ledger.GetValueOrDefault(sku), countedAt is null ? null : counted.GetValueOrDefault(sku),
                     countedAt is null || (visible is not null && !visible.Contains(sku)) ? null : counted.GetValueOrDefault(sku) - ledger.GetValueOrDefault(sku)))
@@ -52,14 +53,5 @@ public sealed class FrigoModel(FleetReader fleet, NpgsqlDataSource db, TimeProvi
         {
             Unavailable = e.Message;
         }
-    }
-
-    private async Task<Dictionary<string, int>> LedgerAsync(string deviceId, CancellationToken ct)
-    {
-        await using var command = db.Command("""
-            SELECT s.sku, sum(s.units)::int FROM stock_levels s JOIN devices d ON d.location_id = s.location_id
-            WHERE d.device_id = $1 GROUP BY s.sku HAVING sum(s.units) <> 0
-            """, deviceId);
-        return (await command.ListAsync(r => (r.GetString(0), r.GetInt32(1)), ct)).ToDictionary(x => x.Item1, x => x.Item2);
     }
 }

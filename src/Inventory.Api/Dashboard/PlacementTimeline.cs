@@ -1,11 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Inventory.Api.Festivals;
 
 namespace Inventory.Api.Dashboard;
-
-/// <summary>One device standing at one kiosk over some days.</summary>
-public sealed record Placement(string Device, string Festival, string Kiosk, DateOnly From, DateOnly To);
 
 /// <summary>
 /// Where each device stands, day by day, as an SVG drawn on the server: one row per device, one bar per
@@ -15,7 +13,7 @@ public static class PlacementTimeline
 {
     private const int Width = 960, RowHeight = 26, Left = 130, Top = 24;
 
-    public static string Render(IReadOnlyList<Placement> placements, bool english)
+    public static string Render(IReadOnlyList<DevicePlacement> placements, bool english)
     {
         if (placements.Count == 0) return "";
         var first = placements.Min(p => p.From).AddDays(-1);

@@ -1,13 +1,12 @@
 using Inventory.Api.Auth;
-using Inventory.Api.Infrastructure;
+using Inventory.Api.Catalogue;
 using Inventory.Api.Stock;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Npgsql;
 
 namespace Inventory.Api.Dashboard;
 
 /// <summary>A brewer's beers by location and format (cases + units), and the form to record a movement.</summary>
-public sealed class StockModel(NpgsqlDataSource db, StockQueries stock) : PageModel
+public sealed class StockModel(StockQueries stock, CatalogueQueries catalogue) : PageModel
 {
     public string? Brewery { get; private set; }
     public IReadOnlyList<StockRow> Rows { get; private set; } = [];
@@ -22,11 +21,9 @@ public sealed class StockModel(NpgsqlDataSource db, StockQueries stock) : PageMo
         Brewery = User.FindFirst(Roles.BrewerySlugClaim)?.Value;
         // A brewer's own beers wherever they stand (the API's "my stock everywhere").
         Rows = await stock.LevelsAsync(caller, caller.IsLead ? null : Brewery, null, null, null, ct);
-        await using var skus = db.Command("SELECT sku FROM beers WHERE $1::bigint IS NULL OR brewery_id = $1 ORDER BY sku",
-            Db.Typed(caller.IsLead ? null : caller.BreweryId, NpgsqlTypes.NpgsqlDbType.Bigint));
-        Skus = await skus.ListAsync(r => r.GetString(0), ct);
-        await using var locations = db.CreateCommand("SELECT code FROM locations ORDER BY code");
-        Locations = await locations.ListAsync(r => r.GetString(0), ct);
+        // The beers this person may move: a brewer its own brewery's (the lead any).
+        Skus = caller.IsLead || Brewery is not null ? (await catalogue.BeersAsync(caller.IsLead ? null : Brewery, ct)).Select(b => b.Sku).ToList() : [];
+        Locations = (await catalogue.LocationsAsync(null, null, ct)).Select(l => l.Code).ToList();
         Low = await stock.LowAsync(caller, null, ct);
         History = (await stock.MovementsAsync(caller, new MovementFilter(Limit: 20), ct)).Items;
     }

@@ -32,6 +32,23 @@ public sealed class FestivalQueries(NpgsqlDataSource db, MembershipQueries membe
     public static async Task<FestivalView?> FindAsync(NpgsqlConnection connection, string code, CancellationToken ct) =>
         (await LoadManyAsync(connection, code, ct)).SingleOrDefault();
 
+    /// <summary>The codes of every festival, newest first (for pick lists).</summary>
+    public async Task<List<string>> CodesAsync(CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT code FROM festivals ORDER BY starts_on DESC");
+        return await command.ListAsync(r => r.GetString(0), ct);
+    }
+
+    /// <summary>Every device placed on a kiosk, with its dates, by device then date (the planner's timeline).</summary>
+    public async Task<List<DevicePlacement>> DevicePlacementsAsync(CancellationToken ct)
+    {
+        await using var placements = db.CreateCommand("""
+            SELECT a.device_id, f.code, k.code, lower(a.during), upper(a.during) - 1 FROM device_assignments a JOIN kiosks k ON k.id = a.kiosk_id
+            JOIN festivals f ON f.id = k.festival_id ORDER BY a.device_id, lower(a.during)
+            """);
+        return await placements.ListAsync(r => new DevicePlacement(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<DateOnly>(3), r.GetFieldValue<DateOnly>(4)), ct);
+    }
+
     /// <summary>The festival, or a 404 naming the code.</summary>
     public async Task<FestivalView> GetAsync(string code, CancellationToken ct) =>
         await FindAsync(code, ct) ?? throw new DomainProblem(Problems.NotFound("code", $"festival {code}"));

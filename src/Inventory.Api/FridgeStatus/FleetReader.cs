@@ -53,6 +53,17 @@ public sealed class FleetReader(NpgsqlDataSource db, InfluxReader influx)
             alerts.GetValueOrDefault(d.Id) ?? [])).ToList();
     }
 
+    /// <summary>The devices on a festival's kiosks and/or where a brewery's beer stands (either filter may be absent).</summary>
+    public async Task<HashSet<string>> DevicesInScopeAsync(string? festival, string? brewery, CancellationToken ct)
+    {
+        await using var scope = db.Command("""
+            SELECT d.device_id FROM devices d
+            WHERE ($1::text IS NULL OR d.device_id IN (SELECT a.device_id FROM device_assignments a JOIN kiosks k ON k.id = a.kiosk_id JOIN festivals f ON f.id = k.festival_id WHERE f.code = $1))
+              AND ($2::text IS NULL OR d.location_id IN (SELECT s.location_id FROM stock_levels s JOIN beers b ON b.sku = s.sku JOIN breweries br ON br.id = b.brewery_id WHERE br.slug = $2 AND s.units > 0))
+            """, Db.Typed(festival, NpgsqlTypes.NpgsqlDbType.Text), Db.Typed(brewery, NpgsqlTypes.NpgsqlDbType.Text));
+        return (await scope.ListAsync(r => r.GetString(0), ct)).ToHashSet();
+    }
+
     /// <summary>Mean, min and max temperature per interval; the device id must have been checked against its pattern.</summary>
     public async Task<List<TemperaturePoint>> TemperaturesAsync(string deviceId, DateTimeOffset start, DateTimeOffset end, string? every, CancellationToken ct)
     {

@@ -66,6 +66,16 @@ public sealed class StockQueries(NpgsqlDataSource db, StockReadCache cache)
         }, ct);
     }
 
+    /// <summary>What the ledger holds at the place a device stands, per SKU (the fridge page compares it with the last shelf count).</summary>
+    public async Task<Dictionary<string, int>> AtDeviceAsync(string deviceId, CancellationToken ct)
+    {
+        await using var command = db.Command("""
+            SELECT s.sku, sum(s.units)::int FROM stock_levels s JOIN devices d ON d.location_id = s.location_id
+            WHERE d.device_id = $1 GROUP BY s.sku HAVING sum(s.units) <> 0
+            """, deviceId);
+        return (await command.ListAsync(r => (Sku: r.GetString(0), Units: r.GetInt32(1)), ct)).ToDictionary(x => x.Sku, x => x.Units);
+    }
+
     /// <summary>Levels under their par level, as a caller may see them.</summary>
     public async Task<List<LowStockRow>> LowAsync(Caller caller, string? location, CancellationToken ct)
     {
