@@ -6,6 +6,7 @@ using MQTTnet.Protocol;
 
 namespace FridgeGateway.IntegrationTests;
 
+[Collection(AlertsAlone.Name)]
 public sealed class AlertTests
 {
     [Fact]
@@ -62,3 +63,16 @@ public sealed class AlertTests
         }, state => state == expected, TimeSpan.FromSeconds(30), $"retained {type} of {device} to be {expected}");
     }
 }
+
+/// <summary>
+/// The alert tests read retained alert topics, which every gateway running at the time publishes for every
+/// device it sees (each test's gateway has its own shared group, so it sees all the devices of all tests):
+/// another test's gateway, holding another state for the same device, could overwrite a retained clear
+/// with its raise. They run alone, after the tests that run in parallel.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AlertsAlone
+{
+    public const string Name = "alerts, alone";
+}
+
