@@ -9,6 +9,8 @@ using Inventory.Api.Festivals;
 using Inventory.Api.FridgeStatus;
 using Inventory.Api.Grocery;
 using Inventory.Api.Infrastructure;
+using Inventory.Api.Prices;
+using Inventory.Api.Sales;
 using Inventory.Api.Stock;
 using Inventory.Api.Table;
 using Microsoft.AspNetCore.Authentication;
@@ -105,6 +107,9 @@ public static class Extensions
         services.AddSingleton<GroceryCommands>();
         services.AddSingleton<CollabQueries>();
         services.AddSingleton<CollabCommands>();
+        services.AddSingleton<PriceQueries>();
+        services.AddSingleton<PriceCommands>();
+        services.AddSingleton<SalesQueries>();
         services.AddMemoryCache();
         services.AddSingleton<StockReadCache>();
         services.AddSingleton<IdempotencyKeyPurge>();
@@ -204,6 +209,8 @@ public static class Extensions
         api.MapFridgeStatusApi();
         api.MapFestivalsApi();
         api.MapGroceryApi();
+        api.MapPricesApi();
+        api.MapSalesApi();
         api.MapTableApi();
         app.MapDashboard();
         return app;

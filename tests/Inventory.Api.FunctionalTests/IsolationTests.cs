@@ -23,7 +23,8 @@ public sealed class IsolationTests(IsolationTests.World api) : IClassFixture<Iso
     private static async Task SeedAubesBusinessAsync(InventoryApi api)
     {
         // Aube's business at a shared COOP fridge and at a kiosk: a production, a transfer with a reason, a
-        // kiosk sale, a shelf count that disagrees with the ledger, and a festival with its results.
+        // kiosk sale, a shelf count that finds more than was delivered (a discrepancy: fewer would be sales,
+        // a fridge's way of selling), and a festival with its results.
         await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = AubeBeer, units = 100, to = "aube-brasserie" }));
         await InventoryApi.Created(api.Aube.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = AubeBeer, units = 30, from = "aube-brasserie", to = "frigo-coop-01", reason = Secret }));
         await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals", new
@@ -44,10 +45,10 @@ public sealed class IsolationTests(IsolationTests.World api) : IClassFixture<Iso
         var counted = DateTimeOffset.UtcNow;
         await Report(api, "stock-counts", new
         {
-            deviceId = "fridge-isolation-01", seq = 1, ts = counted, items = new[] { new { sku = AubeBeer, units = 27 } },
+            deviceId = "fridge-isolation-01", seq = 1, ts = counted, items = new[] { new { sku = AubeBeer, units = 32 } },
         }, "fridge-isolation-01:1");
         // The same count as the gateway writes it to InfluxDB, where the fridge page reads the shelf.
-        await api.Influx.WriteAsync($"stock_count,device=fridge-isolation-01,kind=fridge,sku={AubeBeer} units=27i,seq=1i {counted.ToUnixTimeMilliseconds() * 1_000_000}");
+        await api.Influx.WriteAsync($"stock_count,device=fridge-isolation-01,kind=fridge,sku={AubeBeer} units=32i,seq=1i {counted.ToUnixTimeMilliseconds() * 1_000_000}");
     }
 
     private static async Task Report(InventoryApi api, string kind, object body, string key)
@@ -99,11 +100,11 @@ public sealed class IsolationTests(IsolationTests.World api) : IClassFixture<Iso
             return row;
         }
 
-        // The count set the ledger to 27 (30 sent, 3 missing): the page compares the ledger now with the last count.
-        Assert.Contains("<td>27</td><td>27</td>", await GapOf(api.Lead));
+        // The count set the ledger to 32 (30 sent, 2 found): the page compares the ledger now with the last count.
+        Assert.Contains("<td>32</td><td>32</td>", await GapOf(api.Lead));
         Assert.Contains(">0<", await GapOf(api.Lead));
         var brewer = await GapOf(api.StFut);
-        Assert.Contains("<td>27</td><td>27</td>", brewer); // what stands on the shelf
+        Assert.Contains("<td>32</td><td>32</td>", brewer); // what stands on the shelf
         Assert.DoesNotContain(">0<", brewer);              // but not Aube's gap
     }
 

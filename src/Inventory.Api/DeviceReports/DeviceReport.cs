@@ -37,7 +37,10 @@ public sealed record StockCountReport(string? DeviceId, long? Seq, DateTimeOffse
 
 public sealed record SaleRecorded(string DeviceId, long Seq, string Location, IReadOnlyList<PostedMovement> Movements, int Shortfall);
 public sealed record CountReconciled(string DeviceId, long Seq, string Location, IReadOnlyList<CountLine> Lines);
-public sealed record CountLine(string Sku, int LedgerUnits, int CountedUnits, int Adjustment);
+/// <param name="Adjustment">Counted − ledger.</param>
+/// <param name="Sold">At a fridge: the units gone since, recorded as sales.</param>
+/// <param name="Discrepancy">Why the count disagrees with the ledger, when it is a discrepancy (recorded for review).</param>
+public sealed record CountLine(string Sku, int LedgerUnits, int CountedUnits, int Adjustment, int Sold, string? Discrepancy);
 
 /// <summary>What every device report carries: who, which message, when; and the key that makes it once.</summary>
 public static class DeviceReport

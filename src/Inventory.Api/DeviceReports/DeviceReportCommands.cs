@@ -1,5 +1,6 @@
 using Inventory.Api.Catalogue;
 using Inventory.Api.Infrastructure;
+using Inventory.Api.Prices;
 using Inventory.Api.Stock;
 using Npgsql;
 
@@ -8,7 +9,8 @@ namespace Inventory.Api.DeviceReports;
 /// <summary>
 /// What the gateway forwards from the devices (telemetry contract: sales and stock), into the ledger once
 /// per <c>Idempotency-Key: {deviceId}:{seq}</c>. A sale happened in the physical world: it is always
-/// recorded, a shortfall flagged. A count reconciles the ledger to what the shelf holds.
+/// recorded, a shortfall flagged. A count reconciles the ledger to what the shelf holds (at a fridge,
+/// what is gone was sold).
 /// </summary>
 public sealed class DeviceReportCommands(NpgsqlDataSource db, BeerQueries beers)
 {
@@ -47,38 +49,77 @@ public sealed class DeviceReportCommands(NpgsqlDataSource db, BeerQueries beers)
         }, ct);
     }
 
+    /// <summary>
+    /// A shelf count, once per <c>{deviceId}:{seq}</c>. The count is the full contents (contract: a SKU not
+    /// listed has 0 units), compared with the ledger as it stood when the device counted, so a count that
+    /// arrives hours late does not undo what was recorded since. At a COOP fridge (which reports no sales)
+    /// what is gone was sold: recorded as sales of the fridge channel (<see cref="ShelfCount"/>); what is
+    /// there beyond the deliveries is found stock, a discrepancy. At a kiosk (which reports its sales) any
+    /// difference is a discrepancy. An unknown SKU is recorded as a discrepancy with its reason, never
+    /// dropped and never a refusal of the whole count.
+    /// </summary>
     public async Task<IResult> ReconcileCountAsync(StockCountReport body, string idempotencyKey, CancellationToken ct)
     {
         var (device, location) = await PlacedDeviceAsync(body.DeviceId!, ct);
         var ts = body.Ts!.Value;
+        var sellsThroughCounts = device.Kind == "fridge";
 
         return await Idempotency.RunAsync(db, Scope, idempotencyKey, body, async (c, tx, token) =>
         {
             await LockLocationAsync(c, tx, location.Id, token);
-            // The count is the full contents (contract: a SKU not listed has 0 units). It is compared with
-            // the ledger as it stood when the device counted, so a count that arrives hours late does not
-            // undo the sales recorded since.
             var counted = body.Items!.ToDictionary(i => i!.Sku!, i => i!.Units!.Value);
             foreach (var sku in await SkusHeldAsync(c, tx, location.Id, ts, token)) counted.TryAdd(sku, 0);
             var lines = new List<CountLine>();
             foreach (var (sku, units) in counted.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
+                var actor = $"device:{device.Id}";
                 if (await beers.FactsAsync(c, sku, token) is null)
-                    throw new DomainProblem(Problems.Unprocessable("items", $"unknown SKU {sku}"));
+                {
+                    await RecordDiscrepancyAsync(c, tx, device.Id, location.Id, sku, 0, units, ts, $"unknown SKU {sku}: not in the catalogue, nothing posted", token);
+                    lines.Add(new CountLine(sku, 0, units, 0, 0, "unknown SKU"));
+                    continue;
+                }
                 var ledger = await Ledger.UnitsAsOfAsync(c, tx, sku, location.Id, ts, token);
                 var adjustment = units - ledger;
-                lines.Add(new CountLine(sku, ledger, units, adjustment));
-                if (adjustment == 0) continue;
-                await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.CountAdjustment, sku, null, Math.Abs(adjustment),
-                    adjustment < 0 ? location.Id : null, adjustment > 0 ? location.Id : null, ts, $"device:{device.Id}",
-                    $"shelf count seq {body.Seq}", device.Id), allowShortfall: true, token);
-                await using var discrepancy = c.Command(tx, """
-                    INSERT INTO stock_discrepancies (device_id, location_id, sku, ledger_units, counted_units, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)
-                    """, device.Id, location.Id, sku, ledger, units, ts.UtcDateTime);
-                await discrepancy.ExecuteNonQueryAsync(token);
+                if (adjustment == 0) { lines.Add(new CountLine(sku, ledger, units, 0, 0, null)); continue; }
+                if (sellsThroughCounts)
+                {
+                    var outcome = ShelfCount.Compare(ledger, units);
+                    if (outcome.Sold > 0)
+                    {
+                        await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, sku, null, outcome.Sold, location.Id, null, ts, actor,
+                            $"sold from the fridge between shelf counts (seq {body.Seq})", device.Id, await PriceQueries.PriceAsync(c, tx, sku, PriceChannels.Fridge, ts, token)),
+                            allowShortfall: true, token);
+                        lines.Add(new CountLine(sku, ledger, units, adjustment, outcome.Sold, null));
+                        continue;
+                    }
+                    var reason = ledger <= 0 ? $"{outcome.Found} on the shelf, none delivered here" : $"{outcome.Found} more on the shelf than delivered";
+                    await PostCountAdjustmentAsync(c, tx, sku, location.Id, adjustment, ts, actor, body.Seq!.Value, device.Id, token);
+                    await RecordDiscrepancyAsync(c, tx, device.Id, location.Id, sku, ledger, units, ts, reason, token);
+                    lines.Add(new CountLine(sku, ledger, units, adjustment, 0, reason));
+                    continue;
+                }
+                var kioskReason = adjustment < 0 ? $"{-adjustment} fewer on the shelf than the ledger" : $"{adjustment} more on the shelf than the ledger";
+                await PostCountAdjustmentAsync(c, tx, sku, location.Id, adjustment, ts, actor, body.Seq!.Value, device.Id, token);
+                await RecordDiscrepancyAsync(c, tx, device.Id, location.Id, sku, ledger, units, ts, kioskReason, token);
+                lines.Add(new CountLine(sku, ledger, units, adjustment, 0, kioskReason));
             }
             return (StatusCodes.Status201Created, new CountReconciled(device.Id, body.Seq!.Value, location.Code, lines));
         }, ct);
+    }
+
+    private static async Task PostCountAdjustmentAsync(NpgsqlConnection c, NpgsqlTransaction tx, string sku, long locationId, int adjustment, DateTimeOffset ts,
+        string actor, long seq, string deviceId, CancellationToken ct) =>
+        await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.CountAdjustment, sku, null, Math.Abs(adjustment),
+            adjustment < 0 ? locationId : null, adjustment > 0 ? locationId : null, ts, actor, $"shelf count seq {seq}", deviceId), allowShortfall: true, ct);
+
+    private static async Task RecordDiscrepancyAsync(NpgsqlConnection c, NpgsqlTransaction tx, string deviceId, long locationId, string sku, int ledger, int counted,
+        DateTimeOffset ts, string reason, CancellationToken ct)
+    {
+        await using var discrepancy = c.Command(tx, """
+            INSERT INTO stock_discrepancies (device_id, location_id, sku, ledger_units, counted_units, occurred_at, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            """, deviceId, locationId, sku, ledger, counted, ts.UtcDateTime, reason);
+        await discrepancy.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>The device and the place it stands at; a 404 for an unknown device, a 422 for one placed nowhere.</summary>

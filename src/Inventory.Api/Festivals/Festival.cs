@@ -1,5 +1,5 @@
 using Inventory.Api.Infrastructure;
-using Inventory.Api.Stock;
+using Inventory.Api.Prices;
 
 namespace Inventory.Api.Festivals;
 
@@ -42,7 +42,7 @@ public sealed record StopSale(string? Sku, int? Units, long? UnitPriceCents) : I
     public void Validate(Validator v) => v
         .Require(Sku is not null, "sku", "is required")
         .Require(Units is >= 1 and <= FestivalLimits.MaxUnitsPerLine, "units", $"must be within 1..{FestivalLimits.MaxUnitsPerLine}")
-        .Require(UnitPriceCents is null or (>= 0 and <= Prices.MaxUnitPriceCents), "unitPriceCents", $"must be within 0..{Prices.MaxUnitPriceCents}");
+        .Require(UnitPriceCents is null or (>= 0 and <= PriceLimits.MaxUnitPriceCents), "unitPriceCents", $"must be within 0..{PriceLimits.MaxUnitPriceCents}");
 }
 
 public sealed record StopSales(List<StopSale?>? Lines) : IValidatable

@@ -26,6 +26,8 @@ public static class OpenApiDocument
         ["Fridge status"] = "Latest readings, alerts and temperature history from telemetry",
         ["Festivals"] = "Festival kiosks and tours: plans, pick lists, sales, reconciliation",
         ["Grocery pilot"] = "Coop beers in grocery stores: placements, sell-through, performance",
+        ["Prices"] = "The price list: a price per beer and channel, with validity dates",
+        ["Sales"] = "Sales by channel: the COOP fridges' week by week, revenue per brewery and channel",
         ["The Table"] = "Membership, admission rules, the COOP fridges as assets, the funder report",
     };
 

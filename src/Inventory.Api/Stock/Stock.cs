@@ -66,4 +66,5 @@ public sealed record ParLevel(string? Sku, string? Location, int? ParUnits) : IV
         .Require(ParUnits is >= 0 and <= StockLimits.MaxParUnits, "parUnits", $"must be within 0..{StockLimits.MaxParUnits}");
 }
 
-public sealed record Discrepancy(long Id, string DeviceId, string Location, string Sku, int LedgerUnits, int CountedUnits, int Difference, DateTimeOffset OccurredAt, bool Reviewed);
+public sealed record Discrepancy(long Id, string DeviceId, string Location, string Sku, int LedgerUnits, int CountedUnits, int Difference, DateTimeOffset OccurredAt, bool Reviewed,
+    string Reason);

@@ -128,7 +128,7 @@ public sealed class StockQueries(NpgsqlDataSource db, StockReadCache cache)
         return new MovementPage(rows, next);
     }
 
-    /// <summary>Shelf counts that disagreed with the ledger, newest first (the 500 latest), of the beers the caller may see.</summary>
+    /// <summary>Shelf counts that disagreed with the ledger, newest first (the 500 latest), of the beers the caller may see (an unknown SKU: the lead's to see).</summary>
     public async Task<List<Discrepancy>> DiscrepanciesAsync(Caller caller, bool unreviewedOnly, CancellationToken ct)
     {
         await using var command = db.CreateCommand();
@@ -136,13 +136,13 @@ public sealed class StockQueries(NpgsqlDataSource db, StockReadCache cache)
             .Add(unreviewedOnly ? "d.reviewed_at IS NULL" : "TRUE")
             .Add(Visibility.BeerOf("{0}"), caller.IsLead ? null : caller.BreweryId ?? -1, NpgsqlDbType.Bigint);
         command.CommandText = $"""
-            SELECT d.id, d.device_id, l.code, d.sku, d.ledger_units, d.counted_units, d.occurred_at, d.reviewed_at IS NOT NULL
-            FROM stock_discrepancies d JOIN locations l ON l.id = d.location_id JOIN beers b ON b.sku = d.sku
+            SELECT d.id, d.device_id, l.code, d.sku, d.ledger_units, d.counted_units, d.occurred_at, d.reviewed_at IS NOT NULL, d.reason
+            FROM stock_discrepancies d JOIN locations l ON l.id = d.location_id LEFT JOIN beers b ON b.sku = d.sku
             WHERE {where}
             ORDER BY d.id DESC LIMIT 500
             """;
         return await command.ListAsync(r => new Discrepancy(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt32(5),
-            r.GetInt32(5) - r.GetInt32(4), r.GetFieldValue<DateTimeOffset>(6), r.GetBoolean(7)), ct);
+            r.GetInt32(5) - r.GetInt32(4), r.GetFieldValue<DateTimeOffset>(6), r.GetBoolean(7), r.GetString(8)), ct);
     }
 
     /// <summary>A movement row as the history queries select it (id, kind, sku, lot, units, from, to, when, actor, reason, device, shortfall).</summary>

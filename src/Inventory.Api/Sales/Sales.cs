@@ -1,0 +1,36 @@
+using Inventory.Api.Infrastructure;
+
+namespace Inventory.Api.Sales;
+
+/// <summary>Units a COOP fridge sold of one brewery's beers in one week (Monday to Sunday, UTC).</summary>
+public sealed record FridgeWeek(string Fridge, string FridgeName, string Brewery, DateOnly WeekOf, long Units, long RevenueCents);
+
+/// <summary>What one brewery sold through one channel over a period, from the ledger's sales.</summary>
+public sealed record ChannelRevenue(string Brewery, string Channel, long Units, long RevenueCents);
+
+/// <summary>How many weeks of fridge sales to show (8 when absent).</summary>
+public sealed record FridgeWeeksQuery(int? Weeks) : IValidatable
+{
+    public const int MaxWeeks = 104;
+
+    public void Validate(Validator v) => v.Require(Weeks is null or (>= 1 and <= MaxWeeks), "weeks", $"must be within 1..{MaxWeeks}");
+}
+
+/// <summary>A period of whole days, both included (the last 30 days when absent).</summary>
+public sealed record SalesPeriod(DateOnly? From, DateOnly? To) : IValidatable
+{
+    public const int MaxDays = 2 * 366;
+
+    public void Validate(Validator v)
+    {
+        var (from, to) = Resolve(v.Now);
+        v.Require(from <= to, "from", "must be on or before 'to'");
+        if (v.IsValid) v.Require(to.DayNumber - from.DayNumber <= MaxDays, "from", "the period may be at most two years");
+    }
+
+    public (DateOnly From, DateOnly To) Resolve(DateTimeOffset now)
+    {
+        var to = To ?? DateOnly.FromDateTime(now.UtcDateTime);
+        return (From ?? to.AddDays(-29), to);
+    }
+}

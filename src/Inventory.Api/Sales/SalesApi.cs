@@ -1,0 +1,25 @@
+using Inventory.Api.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Inventory.Api.Sales;
+
+/// <summary>The routes of sales by channel: the COOP fridges' week by week, and revenue per brewery and channel.</summary>
+public static class SalesApi
+{
+    public static RouteGroupBuilder MapSalesApi(this RouteGroupBuilder api)
+    {
+        var sales = api.MapGroup("sales").WithTags("Sales").RequireAuthorization(Policies.People);
+        sales.MapGet("fridges", FridgeWeeks).WithName("FridgeSales").WithSummary("Units sold per COOP fridge, brewery and week, from the fridges' shelf counts");
+        sales.MapGet("revenue", Revenue).WithName("RevenueByChannel").WithSummary("Units and revenue per brewery and channel (fridge, kiosk, grocery) over a period");
+        return api;
+    }
+
+    private static async Task<Ok<List<FridgeWeek>>> FridgeWeeks([AsParameters] FridgeWeeksQuery query, Caller caller, SalesQueries sales, CancellationToken ct) =>
+        TypedResults.Ok(await sales.FridgeWeeksAsync(caller, query.Weeks ?? 8, ct));
+
+    private static async Task<Ok<List<ChannelRevenue>>> Revenue([AsParameters] SalesPeriod period, Caller caller, SalesQueries sales, TimeProvider time, CancellationToken ct)
+    {
+        var (from, to) = period.Resolve(time.GetUtcNow());
+        return TypedResults.Ok(await sales.RevenueAsync(caller, from, to, ct));
+    }
+}

@@ -1,0 +1,52 @@
+using Inventory.Api.Auth;
+using Inventory.Api.Catalogue;
+using Inventory.Api.Infrastructure;
+using Inventory.Api.Prices;
+using Npgsql;
+
+namespace Inventory.Api.Sales;
+
+/// <summary>
+/// Sales as the ledger records them, by channel: a fridge's come from its shelf counts (issue 17), a
+/// kiosk's from its own reports, a grocery store's from its weekly sell-through. A brewer sees its own
+/// beers' sales only (rule 8).
+/// </summary>
+public sealed class SalesQueries(NpgsqlDataSource db, TimeProvider time)
+{
+    /// <summary>The channel of a sale, from the kind of place it left (constants of this code, never input).</summary>
+    public static readonly string ChannelOfPlace = $"""
+        CASE l.kind WHEN '{LocationKinds.CoopFridge}' THEN '{PriceChannels.Fridge}'
+                    WHEN '{LocationKinds.FestivalKiosk}' THEN '{PriceChannels.Kiosk}' WHEN '{LocationKinds.TourStop}' THEN '{PriceChannels.Kiosk}'
+                    WHEN '{LocationKinds.GroceryStore}' THEN '{PriceChannels.Grocery}' END
+        """;
+
+    /// <summary>Sales per COOP fridge, brewery and week over the last <paramref name="weeks"/> weeks (this one included).</summary>
+    public async Task<List<FridgeWeek>> FridgeWeeksAsync(Caller caller, int weeks, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var thisMonday = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
+        await using var command = db.Command($"""
+            SELECT l.code, l.name, br.slug, date_trunc('week', m.occurred_at AT TIME ZONE 'UTC')::date, sum(m.units)::bigint, coalesce(sum(m.units * m.unit_price_cents), 0)::bigint
+            FROM movements m JOIN locations l ON l.id = m.from_location_id JOIN beers b ON b.sku = m.sku JOIN breweries br ON br.id = b.brewery_id
+            WHERE m.kind = 'sale' AND l.kind = '{LocationKinds.CoopFridge}' AND m.occurred_at >= $1 AND ($2::bigint IS NULL OR {Visibility.BeerOf("$2")})
+            GROUP BY l.code, l.name, br.slug, 4 ORDER BY 4 DESC, l.code, br.slug
+            """, thisMonday.AddDays(-7 * (weeks - 1)).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), VisibleBrewery(caller));
+        return await command.ListAsync(r => new FridgeWeek(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<DateOnly>(3), r.GetInt64(4), r.GetInt64(5)), ct);
+    }
+
+    /// <summary>Units and revenue per brewery and channel over a period of whole days.</summary>
+    public async Task<List<ChannelRevenue>> RevenueAsync(Caller caller, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        await using var command = db.Command($"""
+            SELECT br.slug, {ChannelOfPlace}, sum(m.units)::bigint, coalesce(sum(m.units * m.unit_price_cents), 0)::bigint
+            FROM movements m JOIN locations l ON l.id = m.from_location_id JOIN beers b ON b.sku = m.sku JOIN breweries br ON br.id = b.brewery_id
+            WHERE m.kind = 'sale' AND l.kind IN {LocationKinds.SharedSql} AND m.occurred_at >= $1 AND m.occurred_at < $2
+              AND ($3::bigint IS NULL OR {Visibility.BeerOf("$3")})
+            GROUP BY 1, 2 ORDER BY 1, 2
+            """, from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), VisibleBrewery(caller));
+        return await command.ListAsync(r => new ChannelRevenue(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3)), ct);
+    }
+
+    /// <summary>The brewery whose beers alone a caller sees (-1, nobody's, for a caller of no brewery), or a NULL for the lead.</summary>
+    private static NpgsqlParameter VisibleBrewery(Caller caller) => Db.Typed(caller.IsLead ? null : caller.BreweryId ?? -1, NpgsqlTypes.NpgsqlDbType.Bigint);
+}

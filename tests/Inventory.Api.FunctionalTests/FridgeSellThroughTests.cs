@@ -1,0 +1,136 @@
+namespace Inventory.Api.FunctionalTests;
+
+/// <summary>
+/// A COOP fridge reports no sales: what its shelf counts say is gone was sold, recorded as sales of the
+/// fridge channel at the price list's fridge price, once per count; what is there beyond the deliveries
+/// is a discrepancy with its reason; an unknown SKU is recorded, never dropped.
+/// </summary>
+public sealed class FridgeSellThroughTests(ConcurrentInventoryApi api) : IClassFixture<ConcurrentInventoryApi>
+{
+    private const string Sku = "STFUT-BLONDE-355";
+
+    private async Task<(string Device, string Location)> PlacedFridgeAsync()
+    {
+        var location = $"frigo-{Guid.NewGuid():N}"[..20];
+        var device = $"fridge-{Guid.NewGuid():N}"[..20];
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/locations", new { code = location, name = $"Frigo {location}", kind = "coop_fridge", region = "Montérégie" }));
+        Assert.Equal(HttpStatusCode.OK, (await api.Lead.PutAsJsonAsync($"/api/v1/devices/{device}", new { kind = "fridge", location })).StatusCode);
+        return (device, location);
+    }
+
+    private async Task DeliverAsync(string location, int units, DateTimeOffset at)
+    {
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = Sku, units, to = "stfut-brasserie", occurredAt = at.AddMinutes(-1) }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = Sku, units, from = "stfut-brasserie", to = location, occurredAt = at }));
+    }
+
+    private async Task<JsonElement> CountAsync(string device, long seq, DateTimeOffset at, params (string Sku, int Units)[] items)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/device-reports/stock-counts")
+        {
+            Content = JsonContent.Create(new { deviceId = device, seq, ts = at, items = items.Select(i => new { sku = i.Sku, units = i.Units }) }),
+        };
+        request.Headers.Add("Idempotency-Key", $"{device}:{seq}");
+        var response = await InventoryApi.Created(api.Gateway.SendAsync(request));
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("lines");
+    }
+
+    private async Task<JsonElement[]> SalesAtAsync(string location) =>
+        (await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/sales/fridges?weeks=2"))!.Where(r => r.GetProperty("fridge").GetString() == location).ToArray();
+
+    [Fact]
+    public async Task What_the_counts_say_is_gone_is_sold_at_the_fridge_price_once_per_count()
+    {
+        var (device, location) = await PlacedFridgeAsync();
+        var now = DateTimeOffset.UtcNow;
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/prices", new { sku = Sku, channel = "fridge", unitPriceCents = 425, validFrom = "2020-01-01" }));
+
+        await DeliverAsync(location, 24, now.AddHours(-3));
+        var first = await CountAsync(device, 1, now.AddHours(-2), (Sku, 20));
+        Assert.Equal((4, -4), (first[0].GetProperty("sold").GetInt32(), first[0].GetProperty("adjustment").GetInt32()));
+        await CountAsync(device, 1, now.AddHours(-2), (Sku, 20)); // the gateway redelivers: recorded once
+
+        await DeliverAsync(location, 12, now.AddMinutes(-90));
+        var second = await CountAsync(device, 2, now.AddHours(-1), (Sku, 26)); // 20 + 12 delivered − 26 on the shelf
+        Assert.Equal(6, second[0].GetProperty("sold").GetInt32());
+
+        var week = Assert.Single(await SalesAtAsync(location));
+        Assert.Equal(("saint-fut", 10L, 4250L), (week.GetProperty("brewery").GetString(), week.GetProperty("units").GetInt64(), week.GetProperty("revenueCents").GetInt64()));
+        var stock = await api.Lead.GetFromJsonAsync<JsonElement[]>($"/api/v1/stock?location={location}");
+        Assert.Equal(26, stock!.Sum(r => r.GetProperty("units").GetInt32()));
+        var discrepancies = await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/stock/discrepancies");
+        Assert.DoesNotContain(discrepancies!, d => d.GetProperty("deviceId").GetString() == device); // sales are not discrepancies
+    }
+
+    [Fact]
+    public async Task More_on_the_shelf_than_delivered_is_a_discrepancy_with_its_reason_never_negative_sales()
+    {
+        var (device, location) = await PlacedFridgeAsync();
+        var now = DateTimeOffset.UtcNow;
+        await DeliverAsync(location, 10, now.AddHours(-2));
+
+        var lines = await CountAsync(device, 1, now.AddHours(-1), (Sku, 12), ("AUBE-IPA-473", 2));
+
+        Assert.All(lines.EnumerateArray(), l => Assert.Equal(0, l.GetProperty("sold").GetInt32()));
+        Assert.Empty(await SalesAtAsync(location));
+        var found = (await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/stock/discrepancies"))!.Where(d => d.GetProperty("deviceId").GetString() == device)
+            .ToDictionary(d => d.GetProperty("sku").GetString()!, d => d.GetProperty("reason").GetString()!);
+        Assert.Equal("2 more on the shelf than delivered", found[Sku]);
+        Assert.Equal("2 on the shelf, none delivered here", found["AUBE-IPA-473"]);
+        // Aube's beer in the fridge is Aube's business; Saint-Fût's brewer sees his own line only.
+        var seenBySaintFut = await api.StFut.GetFromJsonAsync<JsonElement[]>("/api/v1/stock/discrepancies");
+        Assert.Equal([Sku], seenBySaintFut!.Where(d => d.GetProperty("deviceId").GetString() == device).Select(d => d.GetProperty("sku").GetString()));
+    }
+
+    [Fact]
+    public async Task An_unknown_sku_on_the_shelf_is_recorded_as_a_discrepancy_and_the_rest_of_the_count_applies()
+    {
+        var (device, location) = await PlacedFridgeAsync();
+        var now = DateTimeOffset.UtcNow;
+        await DeliverAsync(location, 8, now.AddHours(-2));
+
+        var lines = (await CountAsync(device, 1, now.AddHours(-1), (Sku, 5), ("NOT-IN-CATALOGUE-1", 3))).EnumerateArray()
+            .ToDictionary(l => l.GetProperty("sku").GetString()!);
+
+        Assert.Equal(3, lines[Sku].GetProperty("sold").GetInt32());
+        Assert.Equal("unknown SKU", lines["NOT-IN-CATALOGUE-1"].GetProperty("discrepancy").GetString());
+        var recorded = (await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/stock/discrepancies"))!
+            .Single(d => d.GetProperty("deviceId").GetString() == device && d.GetProperty("sku").GetString() == "NOT-IN-CATALOGUE-1");
+        Assert.Equal((3, "unknown SKU NOT-IN-CATALOGUE-1: not in the catalogue, nothing posted"), (recorded.GetProperty("countedUnits").GetInt32(), recorded.GetProperty("reason").GetString()));
+        Assert.DoesNotContain((await api.StFut.GetFromJsonAsync<JsonElement[]>("/api/v1/stock/discrepancies"))!, d => d.GetProperty("sku").GetString() == "NOT-IN-CATALOGUE-1");
+    }
+
+    [Fact]
+    public async Task Prices_are_set_per_beer_and_channel_without_overlaps_and_refused_by_name_when_absurd()
+    {
+        var sku = "AUBE-IPA-473";
+        await InventoryApi.Created(api.Aube.PostAsJsonAsync("/api/v1/prices", new { sku, channel = "kiosk", unitPriceCents = 800, validFrom = "2026-01-01", validTo = "2026-06-30" }));
+        await InventoryApi.Created(api.Aube.PostAsJsonAsync("/api/v1/prices", new { sku, channel = "kiosk", unitPriceCents = 850, validFrom = "2026-07-01" }));
+
+        await ProblemAssert.HasStatusAsync(await api.Aube.PostAsJsonAsync("/api/v1/prices", new { sku, channel = "kiosk", unitPriceCents = 900, validFrom = "2026-06-15" }),
+            HttpStatusCode.Conflict, "validFrom");
+        await ProblemAssert.HasStatusAsync(await api.Aube.PostAsJsonAsync("/api/v1/prices", new { sku, channel = "fridge", unitPriceCents = -1, validFrom = "2026-01-01" }),
+            HttpStatusCode.BadRequest, "unitPriceCents");
+        await ProblemAssert.HasStatusAsync(await api.Aube.PostAsJsonAsync("/api/v1/prices", new { sku, channel = "bar", unitPriceCents = 100, validFrom = "2026-01-01" }),
+            HttpStatusCode.BadRequest, "channel");
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.StFut.PostAsJsonAsync("/api/v1/prices", new { sku, channel = "fridge", unitPriceCents = 100, validFrom = "2026-01-01" })).StatusCode);
+
+        var inForce = await api.StFut.GetFromJsonAsync<JsonElement[]>($"/api/v1/prices?sku={sku}&channel=kiosk&on=2026-08-01");
+        Assert.Equal(850, Assert.Single(inForce!).GetProperty("unitPriceCents").GetInt64());
+    }
+
+    [Fact]
+    public async Task Revenue_per_channel_shows_a_brewer_its_own_beers_only()
+    {
+        var (device, location) = await PlacedFridgeAsync();
+        var now = DateTimeOffset.UtcNow;
+        await DeliverAsync(location, 6, now.AddHours(-2));
+        await CountAsync(device, 1, now.AddHours(-1), (Sku, 1));
+
+        var lead = await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/sales/revenue");
+        Assert.Contains(lead!, r => r.GetProperty("brewery").GetString() == "saint-fut" && r.GetProperty("channel").GetString() == "fridge" && r.GetProperty("units").GetInt64() >= 5);
+        var aube = await api.Aube.GetFromJsonAsync<JsonElement[]>("/api/v1/sales/revenue");
+        Assert.All(aube!, r => Assert.Equal("aube", r.GetProperty("brewery").GetString()));
+        await ProblemAssert.HasStatusAsync(await api.Lead.GetAsync("/api/v1/sales/revenue?from=2026-05-01&to=2026-04-01"), HttpStatusCode.BadRequest, "from");
+    }
+}
