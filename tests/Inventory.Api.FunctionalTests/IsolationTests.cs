@@ -25,8 +25,8 @@ public sealed class IsolationTests(IsolationTests.World api) : IClassFixture<Iso
         // Aube's business at a shared COOP fridge and at a kiosk: a production, a transfer with a reason, a
         // kiosk sale, a shelf count that finds more than was delivered (a discrepancy: fewer would be sales,
         // a fridge's way of selling), and a festival with its results.
-        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = AubeBeer, units = 100, to = "aube-brasserie" }));
-        await InventoryApi.Created(api.Aube.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = AubeBeer, units = 30, from = "aube-brasserie", to = "frigo-coop-01", reason = Secret }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = AubeBeer, units = 100, to = "aube-brasserie", occurredAt = DateTimeOffset.UtcNow.AddMinutes(-20) }));
+        await InventoryApi.Created(api.Aube.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = AubeBeer, units = 30, from = "aube-brasserie", to = "frigo-coop-01", reason = Secret, occurredAt = DateTimeOffset.UtcNow.AddMinutes(-10) }));
         await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals", new
         {
             code = "isolation-fest", name = "Festival isolé", site = "Parc", region = "Mauricie",
@@ -42,13 +42,19 @@ public sealed class IsolationTests(IsolationTests.World api) : IClassFixture<Iso
             deviceId = "kiosk-isolation-01", seq = 1, ts = DateTimeOffset.UtcNow.AddMinutes(-2), saleId = "iso-1", payment = "card",
             lines = new[] { new { sku = AubeBeer, units = 3, unitPriceCents = 850 } },
         }, "kiosk-isolation-01:1");
-        var counted = DateTimeOffset.UtcNow;
+        var counted = DateTimeOffset.UtcNow.AddMinutes(-5);
         await Report(api, "stock-counts", new
         {
             deviceId = "fridge-isolation-01", seq = 1, ts = counted, items = new[] { new { sku = AubeBeer, units = 32 } },
         }, "fridge-isolation-01:1");
-        // The same count as the gateway writes it to InfluxDB, where the fridge page reads the shelf.
-        await api.Influx.WriteAsync($"stock_count,device=fridge-isolation-01,kind=fridge,sku={AubeBeer} units=32i,seq=1i {counted.ToUnixTimeMilliseconds() * 1_000_000}");
+        // An hour later two are gone: sold, the fridge's way of selling (Aube's sales, Aube's business).
+        var recounted = counted.AddMinutes(1);
+        await Report(api, "stock-counts", new
+        {
+            deviceId = "fridge-isolation-01", seq = 2, ts = recounted, items = new[] { new { sku = AubeBeer, units = 30 } },
+        }, "fridge-isolation-01:2");
+        // The last count as the gateway writes it to InfluxDB, where the fridge page reads the shelf.
+        await api.Influx.WriteAsync($"stock_count,device=fridge-isolation-01,kind=fridge,sku={AubeBeer} units=30i,seq=2i {recounted.ToUnixTimeMilliseconds() * 1_000_000}");
     }
 
     private static async Task Report(InventoryApi api, string kind, object body, string key)
@@ -76,6 +82,8 @@ public sealed class IsolationTests(IsolationTests.World api) : IClassFixture<Iso
         "/api/v1/stock/discrepancies",
         "/api/v1/grocery/performance",
         "/api/v1/festivals/isolation-fest/results",
+        "/api/v1/sales/fridges",
+        "/api/v1/sales/revenue",
         "/stock",
         "/epicerie",
     };
@@ -100,11 +108,11 @@ public sealed class IsolationTests(IsolationTests.World api) : IClassFixture<Iso
             return row;
         }
 
-        // The count set the ledger to 32 (30 sent, 2 found): the page compares the ledger now with the last count.
-        Assert.Contains("<td>32</td><td>32</td>", await GapOf(api.Lead));
+        // The counts set the ledger to 30 (30 sent, 2 found, 2 sold): the page compares the ledger now with the last count.
+        Assert.Contains("<td>30</td><td>30</td>", await GapOf(api.Lead));
         Assert.Contains(">0<", await GapOf(api.Lead));
         var brewer = await GapOf(api.StFut);
-        Assert.Contains("<td>32</td><td>32</td>", brewer); // what stands on the shelf
+        Assert.Contains("<td>30</td><td>30</td>", brewer); // what stands on the shelf
         Assert.DoesNotContain(">0<", brewer);              // but not Aube's gap
     }
 
