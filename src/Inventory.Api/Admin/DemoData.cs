@@ -97,6 +97,15 @@ public static class DemoData
                 INSERT INTO devices (device_id, kind, location_id) SELECT $1, $2, id FROM locations WHERE code = $3 ON CONFLICT (device_id) DO NOTHING
                 """, ct, device, kind, location);
 
+        // The price list: every beer's fridge shelf price, kiosk price and grocery wholesale price since the pilot began.
+        foreach (var (_, _, _, prefix) in Breweries)
+            foreach (var beer in Beers)
+                foreach (var (channel, cents) in DemoPrices(beer.Format))
+                    await Exec(connection, transaction, """
+                        INSERT INTO prices (sku, channel, unit_price_cents, valid_from, set_by) SELECT $1, $2, $3, DATE '2026-01-01', 'demo-data'
+                        WHERE NOT EXISTS (SELECT 1 FROM prices WHERE sku = $1 AND channel = $2)
+                        """, ct, $"{prefix}-{beer.Suffix}", channel, cents);
+
         // The plans come on their own, so a database from an older demo gets them too.
         if (!await ExistsAsync(connection, transaction, "SELECT EXISTS (SELECT 1 FROM festivals WHERE code = 'festif-mauricie')", ct))
             await PlanFestivalAsync(connection, transaction, ct);
@@ -119,6 +128,7 @@ public static class DemoData
                         await Id(connection, transaction, code, ct), opening.AddDays(1), "demo-data", "opening delivery"), allowShortfall: false, ct);
             }
         await PlaceInGroceryStoresAsync(connection, transaction, opening, ct);
+        await SellThroughFridgesAsync(connection, transaction, opening, ct);
         await transaction.CommitAsync(ct);
     }
 
@@ -167,6 +177,46 @@ public static class DemoData
             for (var week = 0; week < weeklySales.Length; week++)
                 await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, sku, null, weeklySales[week], storeId, null,
                     opening.AddDays(7 * (week + 1)), "demo-data", "weekly sell-through report", null, 449), allowShortfall: true, ct);
+        }
+    }
+
+    private static (string Channel, long Cents)[] DemoPrices(string format) => format == "can_473"
+        ? [(Prices.PriceChannels.Fridge, 425), (Prices.PriceChannels.Kiosk, 800), (Prices.PriceChannels.Grocery, 295)]
+        : [(Prices.PriceChannels.Fridge, 375), (Prices.PriceChannels.Kiosk, 700), (Prices.PriceChannels.Grocery, 260)];
+
+    /// <summary>
+    /// Three weeks of the COOP fridges as their shelf counts tell them (issue 17): each week's count finds a
+    /// few units of each beer gone, recorded as fridge sales at the fridge price, exactly as a device's
+    /// count would be; a beer that runs low is restocked with half a case the week after.
+    /// </summary>
+    private static async Task SellThroughFridgesAsync(NpgsqlConnection c, NpgsqlTransaction tx, DateTimeOffset opening, CancellationToken ct)
+    {
+        var fridges = Devices.Where(d => d.Kind == "fridge").ToList();
+        for (var f = 0; f < fridges.Count; f++)
+        {
+            var (device, _, code) = fridges[f];
+            var fridge = await Id(c, tx, code, ct);
+            var skus = Skus.ToList();
+            for (var s = 0; s < skus.Count; s++)
+            {
+                var onShelf = 12;
+                for (var week = 1; week <= 3; week++)
+                {
+                    var countedAt = opening.AddDays(7 * week + 1);
+                    var gone = Math.Min(onShelf, 1 + (f * 7 + s * 3 + week * 5) % 5); // 1 to 5 a week, different everywhere
+                    var price = await Prices.PriceQueries.PriceAsync(c, tx, skus[s], Prices.PriceChannels.Fridge, countedAt, ct);
+                    await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, skus[s], null, gone, fridge, null, countedAt, $"device:{device}",
+                        $"sold from the fridge between shelf counts (demo week {week})", device, price), allowShortfall: true, ct);
+                    onShelf -= gone;
+                    if (onShelf < 6)
+                    {
+                        var brewery = await Id(c, tx, $"{Breweries.Single(b => skus[s].StartsWith(b.Prefix + "-", StringComparison.Ordinal)).Slug}-brasserie", ct);
+                        await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Transfer, skus[s], null, 12, brewery, fridge, countedAt.AddDays(2),
+                            "demo-data", "restocking round"), allowShortfall: false, ct);
+                        onShelf += 12;
+                    }
+                }
+            }
         }
     }
 
