@@ -74,4 +74,24 @@ public sealed class TableTests(InventoryApi api) : IClassFixture<InventoryApi>
         Assert.Equal(47, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Sum(l => long.Parse(l.Split(',')[3])));
         Assert.Equal(HttpStatusCode.Forbidden, (await api.StFut.GetAsync("/api/v1/table/funder-report?from=2025-04-01&to=2025-12-31")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_festival_whose_kiosks_sold_in_the_period_is_served_and_the_printed_report_states_its_period()
+    {
+        // Planned for next year, but its kiosk already sold at a preview in the period: it was served.
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals", new
+        {
+            code = "preview-fest", name = "Festival en avant-première", site = "Quai", region = "Mauricie",
+            startsOn = "2027-08-05", endsOn = "2027-08-08", expectedAttendance = 1000, breweries = new[] { "saint-fut" },
+        }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/preview-fest/kiosks", new { code = "k1", name = "Kiosque" }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = "STFUT-EPAULE-473", units = 10, to = "preview-fest-k1", occurredAt = "2024-03-01T10:00:00Z" }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "sale", sku = "STFUT-EPAULE-473", units = 4, from = "preview-fest-k1", occurredAt = "2024-03-02T10:00:00Z" }));
+
+        var report = await api.Lead.GetFromJsonAsync<JsonElement>("/api/v1/table/funder-report?from=2024-03-01&to=2024-03-31");
+        Assert.Equal(["preview-fest"], report.GetProperty("festivalsServed").EnumerateArray().Select(f => f.GetString()));
+        var page = await api.Lead.GetStringAsync("/rapport?du=2024-03-01&au=2024-03-31");
+        Assert.Contains("2024-03-01 – 2024-03-31", page); // repeated on every printed page
+        Assert.Contains("du 2024-03-01 au 2024-03-31", page);
+    }
 }

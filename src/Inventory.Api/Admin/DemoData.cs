@@ -106,6 +106,20 @@ public static class DemoData
                         WHERE NOT EXISTS (SELECT 1 FROM prices WHERE sku = $1 AND channel = $2)
                         """, ct, $"{prefix}-{beer.Suffix}", channel, cents);
 
+        // The five COOP fridges, bought on the grant and placed where their devices stand.
+        var fridges = Devices.Where(d => d.Kind == "fridge").ToList();
+        for (var i = 0; i < fridges.Count; i++)
+        {
+            await Exec(connection, transaction, """
+                INSERT INTO fridge_assets (serial, model, purchased_on, cost_cents, funding, device_id) VALUES ($1, 'Vitrine réfrigérée 2 portes', DATE '2026-05-15', 420000, 'grant', $2)
+                ON CONFLICT DO NOTHING
+                """, ct, $"FRIGO-COOP-{i + 1:000}", fridges[i].Device);
+            await Exec(connection, transaction, """
+                INSERT INTO asset_placements (asset_id, location_id, during) SELECT a.id, l.id, daterange(DATE '2026-06-01', NULL, '[]')
+                FROM fridge_assets a, locations l WHERE a.serial = $1 AND l.code = $2 AND NOT EXISTS (SELECT 1 FROM asset_placements p WHERE p.asset_id = a.id)
+                """, ct, $"FRIGO-COOP-{i + 1:000}", fridges[i].Location);
+        }
+
         // The plans come on their own, so a database from an older demo gets them too.
         if (!await ExistsAsync(connection, transaction, "SELECT EXISTS (SELECT 1 FROM festivals WHERE code = 'festif-mauricie')", ct))
             await PlanFestivalAsync(connection, transaction, ct);

@@ -35,7 +35,14 @@ public sealed class FunderReports(NpgsqlDataSource db, InfluxReader influx, Memb
             """, from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
         var channelSales = await sales.ListAsync(r => new ChannelSales(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4)), ct);
 
-        await using var festivals = db.Command("SELECT code FROM festivals WHERE kind = 'festival' AND starts_on <= $2 AND ends_on >= $1 ORDER BY starts_on", from, to);
+        // A festival was served when it took place in the period or its kiosks sold in it.
+        await using var festivals = db.Command("""
+            SELECT f.code FROM festivals f
+            WHERE f.kind = 'festival' AND ((f.starts_on <= $2 AND f.ends_on >= $1)
+               OR EXISTS (SELECT 1 FROM kiosks k JOIN movements m ON m.from_location_id = k.location_id
+                          WHERE k.festival_id = f.id AND m.kind = 'sale' AND m.occurred_at >= $3 AND m.occurred_at < $4))
+            ORDER BY f.starts_on
+            """, from, to, from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
         var served = await festivals.ListAsync(r => r.GetString(0), ct);
         await using var stops = db.Command("""
             SELECT f.code || '/' || k.code FROM kiosks k JOIN festivals f ON f.id = k.festival_id WHERE f.kind = 'tour' AND k.stop_on BETWEEN $1 AND $2 ORDER BY k.stop_on
