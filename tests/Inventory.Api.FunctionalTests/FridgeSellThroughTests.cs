@@ -60,6 +60,9 @@ public sealed class FridgeSellThroughTests(ConcurrentInventoryApi api) : IClassF
         Assert.Equal(26, stock!.Sum(r => r.GetProperty("units").GetInt32()));
         var discrepancies = await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/stock/discrepancies");
         Assert.DoesNotContain(discrepancies!, d => d.GetProperty("deviceId").GetString() == device); // sales are not discrepancies
+        // Saint-Fût's brewer reads the week on the stock page.
+        var page = await api.StFut.GetStringAsync("/stock");
+        Assert.Contains($"<td>Frigo {location}</td><td>saint-fut</td><td>10</td><td>42,50", page);
     }
 
     [Fact]

@@ -1,12 +1,13 @@
 using Inventory.Api.Auth;
 using Inventory.Api.Catalogue;
+using Inventory.Api.Sales;
 using Inventory.Api.Stock;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Inventory.Api.Dashboard;
 
 /// <summary>A brewer's beers by location and format (cases + units), and the form to record a movement.</summary>
-public sealed class StockModel(StockQueries stock, CatalogueQueries catalogue) : PageModel
+public sealed class StockModel(StockQueries stock, CatalogueQueries catalogue, SalesQueries sales) : PageModel
 {
     public string? Brewery { get; private set; }
     public IReadOnlyList<StockRow> Rows { get; private set; } = [];
@@ -14,6 +15,8 @@ public sealed class StockModel(StockQueries stock, CatalogueQueries catalogue) :
     public IReadOnlyList<string> Locations { get; private set; } = [];
     public IReadOnlyList<LowStockRow> Low { get; private set; } = [];
     public IReadOnlyList<MovementRow> History { get; private set; } = [];
+    /// <summary>The COOP fridges' sales of the last eight weeks (a brewer: its own beers).</summary>
+    public IReadOnlyList<FridgeWeek> FridgeSales { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -26,5 +29,6 @@ public sealed class StockModel(StockQueries stock, CatalogueQueries catalogue) :
         Locations = (await catalogue.LocationsAsync(null, null, ct)).Select(l => l.Code).ToList();
         Low = await stock.LowAsync(caller, null, ct);
         History = (await stock.MovementsAsync(caller, new MovementFilter(Limit: 20), ct)).Items;
+        FridgeSales = await sales.FridgeWeeksAsync(caller, 8, ct);
     }
 }
