@@ -82,6 +82,7 @@ public sealed class IsolationTests(IsolationTests.World api) : IClassFixture<Iso
         "/api/v1/stock/discrepancies",
         "/api/v1/grocery/performance",
         "/api/v1/festivals/isolation-fest/results",
+        "/api/v1/festivals/isolation-fest/settlement",
         "/api/v1/sales/fridges",
         "/api/v1/sales/revenue",
         "/stock",

@@ -13,8 +13,9 @@ public static class FestivalLimits
 }
 
 /// <param name="Kind">festival (kiosks under one roof) or tour (stops hosted by member breweries, each on its day).</param>
+/// <param name="KioskFeeBasisPoints">The kiosk fee the breweries agreed to, in basis points of their takings (1500 = 15 %; none when absent).</param>
 public sealed record NewFestival(string? Code, string? Name, string? Site, string? Region, DateOnly? StartsOn, DateOnly? EndsOn, int? ExpectedAttendance, List<string>? Breweries,
-    string? Kind = null) : IValidatable
+    string? Kind = null, int? KioskFeeBasisPoints = null) : IValidatable
 {
     public void Validate(Validator v) => v
         .Require(Code is not null && Patterns.Slug().IsMatch(Code), "code", Patterns.MustBeSlug)
@@ -25,7 +26,8 @@ public sealed record NewFestival(string? Code, string? Name, string? Site, strin
         .Require(EndsOn is not null && EndsOn >= StartsOn, "endsOn", "is required, on or after startsOn")
         .Require(ExpectedAttendance is >= 0 and <= FestivalLimits.MaxAttendance, "expectedAttendance", $"must be within 0..{FestivalLimits.MaxAttendance}")
         .Require(Breweries is { Count: > 0 }, "breweries", "must list the participating breweries")
-        .Require(Kind is null or "festival" or "tour", "kind", "must be festival or tour");
+        .Require(Kind is null or "festival" or "tour", "kind", "must be festival or tour")
+        .Require(KioskFeeBasisPoints is null or (>= 0 and <= 10_000), "kioskFeeBasisPoints", "must be within 0..10000 (basis points: 1500 = 15 %)");
 }
 
 /// <param name="HostBrewery">For a tour stop: the member brewery that hosts it, at its own place.</param>
@@ -81,7 +83,7 @@ public sealed record Reconciliation(List<ReturnLine?>? Returns) : IValidatable
 
 public sealed record KioskView(string Code, string Name, string Location, IReadOnlyList<string> Devices, string? HostBrewery = null, DateOnly? On = null);
 public sealed record FestivalView(string Code, string Name, string Site, string Region, DateOnly StartsOn, DateOnly EndsOn, int ExpectedAttendance,
-    IReadOnlyList<string> Breweries, IReadOnlyList<KioskView> Kiosks, IReadOnlyList<AllocationLine> Allocation, string Kind = "festival");
+    IReadOnlyList<string> Breweries, IReadOnlyList<KioskView> Kiosks, IReadOnlyList<AllocationLine> Allocation, string Kind = "festival", int KioskFeeBasisPoints = 0);
 public sealed record AllocationLine(string Kiosk, string Sku, string Brewery, int ParUnits, int Cases, int LooseUnits);
 public sealed record PickLine(string Kiosk, string Location, string Sku, string BeerName, int Units, int Cases, int LooseUnits);
 public sealed record PickList(string Brewery, string DeliverBy, IReadOnlyList<PickLine> Lines);

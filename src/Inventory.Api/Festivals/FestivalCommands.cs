@@ -19,9 +19,10 @@ public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festiv
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await using var insert = connection.Command(tx, """
-            INSERT INTO festivals (code, name, site, region, starts_on, ends_on, expected_attendance, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            INSERT INTO festivals (code, name, site, region, starts_on, ends_on, expected_attendance, kind, kiosk_fee_bp) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             ON CONFLICT (code) DO NOTHING RETURNING id
-            """, body.Code, body.Name!.Trim(), body.Site!.Trim(), body.Region!.Trim(), body.StartsOn!.Value, body.EndsOn!.Value, body.ExpectedAttendance!.Value, body.Kind ?? "festival");
+            """, body.Code, body.Name!.Trim(), body.Site!.Trim(), body.Region!.Trim(), body.StartsOn!.Value, body.EndsOn!.Value, body.ExpectedAttendance!.Value, body.Kind ?? "festival",
+            body.KioskFeeBasisPoints ?? 0);
         if (await insert.ExecuteScalarAsync(ct) is not long id) throw new DomainProblem(Problems.Conflict("Festival exists", $"code '{body.Code}' is taken"));
         var histories = await MembershipQueries.HistoriesAsync(connection, ct);
         for (var i = 0; i < body.Breweries!.Count; i++)

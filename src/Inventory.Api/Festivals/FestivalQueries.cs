@@ -104,6 +104,34 @@ public sealed class FestivalQueries(NpgsqlDataSource db, MembershipQueries membe
     }
 
     /// <summary>
+    /// Who owes whom after the festival: the Table collected at its kiosks, each tour stop's host at its
+    /// stop; each brewery is owed its takings less the kiosk fee. A brewer sees its own statement and the
+    /// transfers it is part of (rule 8); the lead sees all.
+    /// </summary>
+    public async Task<FestivalSettlement> SettlementAsync(FestivalView festival, string? onlyBrewery, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var takings = (await FlowsAsync(connection, null, festival.Code, ct))
+            .Where(f => f.Brewery is not null && (f.Sold > 0 || f.RevenueCents > 0))
+            .Select(f => new KioskTakings(f.Kiosk, f.HostBrewery ?? KioskSettlement.Table, f.Brewery!, f.Sold, f.RevenueCents)).ToList();
+        var settlement = KioskSettlement.Compute(festival.Code, festival.KioskFeeBasisPoints, takings);
+        return onlyBrewery is null ? settlement : settlement with
+        {
+            Statements = settlement.Statements.Where(s => s.Party == onlyBrewery).ToList(),
+            Transfers = settlement.Transfers.Where(t => t.From == onlyBrewery || t.To == onlyBrewery).ToList(),
+        };
+    }
+
+    /// <summary>The statements of a settlement for a spreadsheet, one line per party.</summary>
+    public static Csv SettlementCsv(FestivalSettlement settlement)
+    {
+        var csv = new Csv("festival", "partie", "unites", "ventes_cents", "frais_kiosque_cents", "du_cents", "encaisse_cents", "solde_cents");
+        foreach (var s in settlement.Statements)
+            csv.Row(settlement.Festival, s.Party, s.Units, s.RevenueCents, s.FeeCents, s.OwedCents, s.CollectedCents, s.BalanceCents);
+        return csv;
+    }
+
+    /// <summary>
     /// Every kiosk × SKU flow of a festival, in kiosk order (stops by day), then SKU: beer sent there
     /// (transfers, production, counts that found more), and taken out by sale, return, loss or count.
     /// </summary>
@@ -144,9 +172,9 @@ public sealed class FestivalQueries(NpgsqlDataSource db, MembershipQueries membe
     {
         var only = code is null ? "" : "WHERE f.code = $1";
         NpgsqlCommand Command(string sql) => code is null ? connection.Command(null, sql) : connection.Command(null, sql, code);
-        await using var festivals = Command($"SELECT f.id, f.code, f.name, f.site, f.region, f.starts_on, f.ends_on, f.expected_attendance, f.kind FROM festivals f {only} ORDER BY f.starts_on DESC, f.code");
+        await using var festivals = Command($"SELECT f.id, f.code, f.name, f.site, f.region, f.starts_on, f.ends_on, f.expected_attendance, f.kind, f.kiosk_fee_bp FROM festivals f {only} ORDER BY f.starts_on DESC, f.code");
         var rows = await festivals.ListAsync(r => (Id: r.GetInt64(0), Code: r.GetString(1), Name: r.GetString(2), Site: r.GetString(3), Region: r.GetString(4),
-            Starts: r.GetFieldValue<DateOnly>(5), Ends: r.GetFieldValue<DateOnly>(6), Attendance: r.GetInt32(7), Kind: r.GetString(8)), ct);
+            Starts: r.GetFieldValue<DateOnly>(5), Ends: r.GetFieldValue<DateOnly>(6), Attendance: r.GetInt32(7), Kind: r.GetString(8), Fee: r.GetInt32(9)), ct);
         if (rows.Count == 0) return [];
         await using var breweries = Command($"""
             SELECT fb.festival_id, b.slug FROM festival_breweries fb JOIN breweries b ON b.id = fb.brewery_id JOIN festivals f ON f.id = fb.festival_id
@@ -171,6 +199,6 @@ public sealed class FestivalQueries(NpgsqlDataSource db, MembershipQueries membe
             return (Festival: r.GetInt64(0), Line: new AllocationLine(r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), split.Cases, split.Units));
         }, ct)).ToLookup(a => a.Festival, a => a.Line);
         return rows.Select(f => new FestivalView(f.Code, f.Name, f.Site, f.Region, f.Starts, f.Ends, f.Attendance,
-            breweriesOf[f.Id].ToList(), kiosksOf[f.Id].ToList(), allocationOf[f.Id].ToList(), f.Kind)).ToList();
+            breweriesOf[f.Id].ToList(), kiosksOf[f.Id].ToList(), allocationOf[f.Id].ToList(), f.Kind, f.Fee)).ToList();
     }
 }

@@ -31,6 +31,9 @@ public static class FestivalsApi
             .WithSummary("A tour stop's (or kiosk's) sales, reported once by the lead or the host brewery")
             .Produces<List<Stock.PostedMovement>>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         festivals.MapGet("{code}/results", Results).WithName("FestivalResults").WithSummary("Per stop and per brewery: sent, sold, returned, lost, revenue");
+        festivals.MapGet("{code}/settlement", Settlement).WithName("FestivalSettlement")
+            .WithSummary("Who owes whom: each party's takings, kiosk fee, collected and balance, and the fewest transfers (format=csv for a spreadsheet)")
+            .Produces<FestivalSettlement>(StatusCodes.Status200OK, "application/json", "text/csv");
         festivals.MapPost("{code}/reconciliation", Reconcile).WithName("ReconcileFestival")
             .WithSummary("After the event: returns posted, the rest of each kiosk's stock posted as loss; once").RequireAuthorization(Policies.Lead)
             .Produces<List<ReconciledLine>>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -59,6 +62,13 @@ public static class FestivalsApi
     {
         await festivals.GetAsync(code, ct);
         return TypedResults.Ok(await festivals.ResultsAsync(code, caller.OnlyBrewerySlug, ct));
+    }
+
+    private static async Task<Results<Ok<FestivalSettlement>, FileContentHttpResult>> Settlement(string code, string? format, Caller caller, FestivalQueries festivals, CancellationToken ct)
+    {
+        var settlement = await festivals.SettlementAsync(await festivals.GetAsync(code, ct), caller.OnlyBrewerySlug, ct);
+        if (format != "csv") return TypedResults.Ok(settlement);
+        return TypedResults.File(FestivalQueries.SettlementCsv(settlement).ToUtf8(), "text/csv; charset=utf-8", $"reglement-{code}.csv");
     }
 
     private static async Task<Created<FestivalView>> Create(NewFestival body, FestivalCommands festivals, CancellationToken ct)
