@@ -136,4 +136,26 @@ public sealed class FridgeSellThroughTests(ConcurrentInventoryApi api) : IClassF
         Assert.All(aube!, r => Assert.Equal("aube", r.GetProperty("brewery").GetString()));
         await ProblemAssert.HasStatusAsync(await api.Lead.GetAsync("/api/v1/sales/revenue?from=2026-05-01&to=2026-04-01"), HttpStatusCode.BadRequest, "from");
     }
+
+    [Fact]
+    public async Task The_restock_list_says_what_to_bring_to_each_fridge_in_cases_and_units_and_a_brewer_gets_its_own()
+    {
+        var (device, location) = await PlacedFridgeAsync();
+        var now = DateTimeOffset.UtcNow;
+        await DeliverAsync(location, 10, now.AddHours(-2));
+        await CountAsync(device, 1, now.AddHours(-1), (Sku, 4)); // six sold
+        Assert.Equal(HttpStatusCode.OK, (await api.StFut.PutAsJsonAsync("/api/v1/par-levels", new { sku = Sku, location, parUnits = 30 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.Lead.PutAsJsonAsync("/api/v1/par-levels", new { sku = "AUBE-IPA-473", location, parUnits = 12 })).StatusCode);
+
+        var stFut = (await api.StFut.GetFromJsonAsync<JsonElement[]>("/api/v1/stock/restock"))!.Where(l => l.GetProperty("fridge").GetString() == location).ToList();
+        var line = Assert.Single(stFut);
+        // 30 − 4 = 26 to bring: two cases of 12 (the fixture's Blonde 355 comes by 12) and 2 units.
+        Assert.Equal((Sku, 4, 26, 2, 2), (line.GetProperty("sku").GetString(), line.GetProperty("onShelf").GetInt32(), line.GetProperty("toBring").GetInt32(),
+            line.GetProperty("cases").GetInt32(), line.GetProperty("looseUnits").GetInt32()));
+
+        var all = (await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/stock/restock"))!.Where(l => l.GetProperty("fridge").GetString() == location).ToList();
+        Assert.Equal(["aube", "saint-fut"], all.Select(l => l.GetProperty("brewery").GetString()).Order());
+        Assert.Equal(["aube"], (await api.Lead.GetFromJsonAsync<JsonElement[]>($"/api/v1/stock/restock?brewery=aube"))!
+            .Where(l => l.GetProperty("fridge").GetString() == location).Select(l => l.GetProperty("brewery").GetString()));
+    }
 }

@@ -56,6 +56,9 @@ public sealed record MovementFilter(string? Sku = null, string? Location = null,
 }
 
 public sealed record StockRow(string Sku, string BeerName, string? Brewery, string Format, string Location, string LocationName, string LocationKind, string Region, string Lot, int Units, int Cases, int LooseUnits);
+/// <summary>What to bring to a COOP fridge to fill a beer back to its par level (a restocking round's line).</summary>
+public sealed record RestockLine(string Brewery, string Fridge, string FridgeName, string Region, string Sku, string BeerName, int OnShelf, int ParUnits, int ToBring, int Cases, int LooseUnits);
+
 public sealed record LowStockRow(string Sku, string Location, int Units, int ParUnits, int Missing);
 
 public sealed record ParLevel(string? Sku, string? Location, int? ParUnits) : IValidatable

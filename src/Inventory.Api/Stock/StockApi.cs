@@ -20,6 +20,8 @@ public static class StockApi
         stock.MapGet("stock/low", GetLowStock).WithName("GetLowStock").WithSummary("Levels under their par level");
         stock.MapPut("par-levels", PutParLevel).WithName("PutParLevel").WithSummary("Set the par level of a beer at a place (a brewer: its own beers)")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        stock.MapGet("stock/restock", Restock).WithName("GetRestockList")
+            .WithSummary("What to bring to each COOP fridge to fill its beers back to par, by brewery and fridge (a brewer: its own beers)");
         stock.MapGet("stock/discrepancies", ListDiscrepancies).WithName("ListDiscrepancies").WithSummary("Shelf counts that disagreed with the ledger");
         return api;
     }
@@ -40,6 +42,9 @@ public static class StockApi
 
     private static async Task<Ok<ParLevel>> PutParLevel(ParLevel body, Caller caller, StockCommands stock, CancellationToken ct) =>
         TypedResults.Ok(await stock.SetParLevelAsync(body, caller, ct));
+
+    private static async Task<Ok<List<RestockLine>>> Restock(string? brewery, Caller caller, StockQueries stock, CancellationToken ct) =>
+        TypedResults.Ok(await stock.RestockAsync(caller, brewery, ct));
 
     private static async Task<Ok<List<Discrepancy>>> ListDiscrepancies(bool? unreviewed, Caller caller, StockQueries stock, CancellationToken ct) =>
         TypedResults.Ok(await stock.DiscrepanciesAsync(caller, unreviewed == true, ct));

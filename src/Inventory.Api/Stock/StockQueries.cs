@@ -76,6 +76,29 @@ public sealed class StockQueries(NpgsqlDataSource db, StockReadCache cache)
         return (await command.ListAsync(r => (Sku: r.GetString(0), Units: r.GetInt32(1)), ct)).ToDictionary(x => x.Sku, x => x.Units);
     }
 
+    /// <summary>
+    /// The restock list: for each COOP fridge and beer under its par level, what to bring (in cases and
+    /// units), by brewery then fridge. A brewer gets its own beers' list; the lead everyone's, or one brewery's.
+    /// </summary>
+    public async Task<List<RestockLine>> RestockAsync(Caller caller, string? brewery, CancellationToken ct)
+    {
+        await using var command = db.Command($"""
+            SELECT br.slug, l.code, l.name, l.region, p.sku, b.name, coalesce(sum(s.units), 0)::int, p.par_units, b.units_per_case
+            FROM par_levels p JOIN locations l ON l.id = p.location_id JOIN beers b ON b.sku = p.sku JOIN breweries br ON br.id = b.brewery_id
+            LEFT JOIN stock_levels s ON s.sku = p.sku AND s.location_id = p.location_id
+            WHERE l.kind = '{LocationKinds.CoopFridge}' AND ($1::text IS NULL OR br.slug = $1) AND ($2::bigint IS NULL OR b.brewery_id = $2)
+            GROUP BY br.slug, l.code, l.name, l.region, p.sku, b.name, p.par_units, b.units_per_case
+            HAVING coalesce(sum(s.units), 0) < p.par_units
+            ORDER BY br.slug, l.region, l.code, p.sku
+            """, Db.Typed(brewery, NpgsqlDbType.Text), Db.Typed(caller.IsLead ? null : caller.BreweryId ?? -1, NpgsqlDbType.Bigint));
+        return await command.ListAsync(r =>
+        {
+            var (onShelf, par) = (Math.Max(0, r.GetInt32(6)), r.GetInt32(7));
+            var split = CasesAndUnits.Of(par - onShelf, r.GetInt32(8));
+            return new RestockLine(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), onShelf, par, par - onShelf, split.Cases, split.Units);
+        }, ct);
+    }
+
     /// <summary>Levels under their par level, as a caller may see them.</summary>
     public async Task<List<LowStockRow>> LowAsync(Caller caller, string? location, CancellationToken ct)
     {
