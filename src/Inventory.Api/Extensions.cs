@@ -96,6 +96,7 @@ public static class Extensions
         services.AddSingleton<BeerQueries>();
         services.AddSingleton<StockQueries>();
         services.AddSingleton<StockCommands>();
+        services.AddSingleton<RestockRounds>();
         services.AddSingleton<MembershipQueries>();
         services.AddSingleton<MembershipCommands>();
         services.AddScoped<FridgeAssets>();      // scoped: they hold the InfluxDB typed client, whose handler rotates

@@ -158,4 +158,35 @@ public sealed class FridgeSellThroughTests(ConcurrentInventoryApi api) : IClassF
         Assert.Equal(["aube"], (await api.Lead.GetFromJsonAsync<JsonElement[]>($"/api/v1/stock/restock?brewery=aube"))!
             .Where(l => l.GetProperty("fridge").GetString() == location).Select(l => l.GetProperty("brewery").GetString()));
     }
+
+    [Fact]
+    public async Task A_restocking_round_is_made_from_the_restock_list_and_each_line_ticked_posts_its_delivery_once()
+    {
+        var (device, location) = await PlacedFridgeAsync();
+        var now = DateTimeOffset.UtcNow;
+        await DeliverAsync(location, 10, now.AddHours(-2));
+        await CountAsync(device, 1, now.AddHours(-1), (Sku, 3)); // seven sold
+        Assert.Equal(HttpStatusCode.OK, (await api.StFut.PutAsJsonAsync("/api/v1/par-levels", new { sku = Sku, location, parUnits = 12 })).StatusCode);
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = Sku, units = 100, to = "stfut-brasserie" }));
+
+        var made = await InventoryApi.Created(api.StFut.PostAsJsonAsync("/api/v1/stock/restock/rounds", new { from = "stfut-brasserie", fridges = new[] { location } }));
+        var round = await made.Content.ReadFromJsonAsync<JsonElement>();
+        var line = Assert.Single(round.GetProperty("lines").EnumerateArray());
+        Assert.Equal(9, line.GetProperty("plannedUnits").GetInt32());
+        var url = $"/api/v1/stock/restock/rounds/{round.GetProperty("id").GetInt64()}/lines/{line.GetProperty("id").GetInt64()}/delivery";
+
+        // Aube's brewer does not see Saint-Fût's round; Saint-Fût's driver ticks the line twice (a double tap): one delivery.
+        Assert.Equal(HttpStatusCode.NotFound, (await api.Aube.PostAsJsonAsync(url, new { units = 9 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.StFut.PostAsJsonAsync(url, new { units = 8 })).StatusCode);
+        var again = await (await api.StFut.PostAsJsonAsync(url, new { units = 8 })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(8, again.GetProperty("lines")[0].GetProperty("deliveredUnits").GetInt32());
+
+        var stock = await api.Lead.GetFromJsonAsync<JsonElement[]>($"/api/v1/stock?location={location}");
+        Assert.Equal(11, stock!.Sum(r => r.GetProperty("units").GetInt32()));
+        var deliveries = await api.Lead.GetFromJsonAsync<JsonElement>($"/api/v1/movements?location={location}&kind=transfer");
+        Assert.Equal(1, deliveries.GetProperty("items").EnumerateArray().Count(m => (m.GetProperty("reason").GetString() ?? "").StartsWith("restocking round", StringComparison.Ordinal)));
+        var history = await api.StFut.GetFromJsonAsync<JsonElement[]>("/api/v1/stock/restock/rounds");
+        Assert.Contains(history!, r => r.GetProperty("id").GetInt64() == round.GetProperty("id").GetInt64());
+        Assert.DoesNotContain((await api.Aube.GetFromJsonAsync<JsonElement[]>("/api/v1/stock/restock/rounds"))!, r => r.GetProperty("id").GetInt64() == round.GetProperty("id").GetInt64());
+    }
 }

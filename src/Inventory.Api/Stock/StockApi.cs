@@ -22,6 +22,13 @@ public static class StockApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         stock.MapGet("stock/restock", Restock).WithName("GetRestockList")
             .WithSummary("What to bring to each COOP fridge to fill its beers back to par, by brewery and fridge (a brewer: its own beers)");
+        stock.MapGet("stock/restock/rounds", Rounds).WithName("ListRestockRounds").WithSummary("Restocking rounds, newest first, with what each line delivered (a brewer: its brewery's)");
+        stock.MapPost("stock/restock/rounds", MakeRound).WithName("MakeRestockRound")
+            .WithSummary("Make a restocking round from the restock list: one line per fridge and beer under par (a brewer: its own beers)")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        stock.MapPost("stock/restock/rounds/{round:long}/lines/{line:long}/delivery", DeliverLine).WithName("DeliverRestockLine")
+            .WithSummary("Tick a round's line: what was put in the fridge is posted as one transfer, once (ticking again posts nothing)")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         stock.MapGet("stock/discrepancies", ListDiscrepancies).WithName("ListDiscrepancies").WithSummary("Shelf counts that disagreed with the ledger");
         return api;
     }
@@ -45,6 +52,18 @@ public static class StockApi
 
     private static async Task<Ok<List<RestockLine>>> Restock(string? brewery, Caller caller, StockQueries stock, CancellationToken ct) =>
         TypedResults.Ok(await stock.RestockAsync(caller, brewery, ct));
+
+    private static async Task<Ok<List<RoundView>>> Rounds(Caller caller, RestockRounds rounds, CancellationToken ct) =>
+        TypedResults.Ok(await rounds.HistoryAsync(caller, ct));
+
+    private static async Task<Created<RoundView>> MakeRound(NewRound body, Caller caller, RestockRounds rounds, CancellationToken ct)
+    {
+        var round = await rounds.MakeAsync(body, caller, ct);
+        return TypedResults.Created($"/api/v1/stock/restock/rounds/{round.Id}", round);
+    }
+
+    private static async Task<Ok<RoundView>> DeliverLine(long round, long line, LineDelivery body, Caller caller, RestockRounds rounds, CancellationToken ct) =>
+        TypedResults.Ok(await rounds.DeliverAsync(round, line, body, caller, ct));
 
     private static async Task<Ok<List<Discrepancy>>> ListDiscrepancies(bool? unreviewed, Caller caller, StockQueries stock, CancellationToken ct) =>
         TypedResults.Ok(await stock.DiscrepanciesAsync(caller, unreviewed == true, ct));
