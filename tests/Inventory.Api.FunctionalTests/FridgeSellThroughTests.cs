@@ -185,6 +185,11 @@ public sealed class FridgeSellThroughTests(ConcurrentInventoryApi api) : IClassF
         Assert.Equal(11, stock!.Sum(r => r.GetProperty("units").GetInt32()));
         var deliveries = await api.Lead.GetFromJsonAsync<JsonElement>($"/api/v1/movements?location={location}&kind=transfer");
         Assert.Equal(1, deliveries.GetProperty("items").EnumerateArray().Count(m => (m.GetProperty("reason").GetString() ?? "").StartsWith("restocking round", StringComparison.Ordinal)));
+        // On the phone page, the ticked line shows what went in; the page offers the round's source places.
+        var page = await api.StFut.GetStringAsync("/tournees");
+        Assert.Contains($"✓ Frigo {location} — {Sku} : 8", page);
+        Assert.Contains("<option value=\"stfut-brasserie\">", page);
+        Assert.DoesNotContain("aube-brasserie", page);
         var history = await api.StFut.GetFromJsonAsync<JsonElement[]>("/api/v1/stock/restock/rounds");
         Assert.Contains(history!, r => r.GetProperty("id").GetInt64() == round.GetProperty("id").GetInt64());
         Assert.DoesNotContain((await api.Aube.GetFromJsonAsync<JsonElement[]>("/api/v1/stock/restock/rounds"))!, r => r.GetProperty("id").GetInt64() == round.GetProperty("id").GetInt64());

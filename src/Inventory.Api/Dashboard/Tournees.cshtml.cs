@@ -1,0 +1,31 @@
+using Inventory.Api.Auth;
+using Inventory.Api.Catalogue;
+using Inventory.Api.Stock;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Inventory.Api.Dashboard;
+
+/// <summary>
+/// Restocking rounds on a phone: what each COOP fridge needs to be back to par, making a round from it,
+/// and ticking each line as it goes into the fridge (a brewer: its own beers and rounds).
+/// </summary>
+public sealed class TourneesModel(StockQueries stock, RestockRounds rounds, CatalogueQueries catalogue) : PageModel
+{
+    public IReadOnlyList<RestockLine> Needed { get; private set; } = [];
+    public IReadOnlyList<RoundView> Rounds { get; private set; } = [];
+    /// <summary>The places a round may leave from: the caller's brewery's own (the lead: every brewery's).</summary>
+    public IReadOnlyList<Location> Sources { get; private set; } = [];
+    public IReadOnlyList<Brewery> Breweries { get; private set; } = [];
+    public bool IsLead { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var caller = Caller.From(User);
+        IsLead = caller.IsLead;
+        Needed = await stock.RestockAsync(caller, null, ct);
+        Rounds = (await rounds.HistoryAsync(caller, ct)).Take(5).ToList();
+        Sources = (await catalogue.LocationsAsync(null, null, ct))
+            .Where(l => l.Kind is LocationKinds.Brewery or LocationKinds.Warehouse && (caller.IsLead || l.Brewery == caller.BrewerySlug)).ToList();
+        Breweries = caller.IsLead ? await catalogue.BreweriesAsync(ct) : [];
+    }
+}
