@@ -120,6 +120,13 @@ public static class DemoData
                 """, ct, $"FRIGO-COOP-{i + 1:000}", fridges[i].Location);
         }
 
+        // Par levels: every beer by half a case in every COOP fridge, so the restocking rounds have work.
+        foreach (var (_, _, _, prefix) in Breweries)
+            foreach (var beer in Beers)
+                await Exec(connection, transaction, """
+                    INSERT INTO par_levels (sku, location_id, par_units) SELECT $1, id, 12 FROM locations WHERE kind = 'coop_fridge' ON CONFLICT DO NOTHING
+                    """, ct, $"{prefix}-{beer.Suffix}");
+
         // The plans come on their own, so a database from an older demo gets them too.
         if (!await ExistsAsync(connection, transaction, "SELECT EXISTS (SELECT 1 FROM festivals WHERE code = 'festif-mauricie')", ct))
             await PlanFestivalAsync(connection, transaction, ct);

@@ -35,6 +35,9 @@ public sealed record Caller(string Id, string Name, string Role, long? BreweryId
     /// <summary>The brewery whose figures alone this caller sees (rule 8), or null for the lead, who sees all; "" for a caller of no brewery.</summary>
     public string? OnlyBrewerySlug => IsLead ? null : BrewerySlug ?? "";
 
+    /// <summary>The same by id, for SQL: null for the lead; −1 (nobody's) for a caller of no brewery.</summary>
+    public long? OnlyBreweryId => IsLead ? null : BreweryId ?? -1;
+
     public static Caller From(ClaimsPrincipal user) => new(
         user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous",
         user.Identity?.Name ?? "anonymous",

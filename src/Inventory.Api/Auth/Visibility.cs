@@ -8,6 +8,9 @@ namespace Inventory.Api.Auth;
 /// </summary>
 public static class Visibility
 {
+    /// <summary>The caller's <see cref="Caller.OnlyBreweryId"/> as a typed parameter (NULL for the lead: <c>$n::bigint IS NULL OR …</c>).</summary>
+    public static Npgsql.NpgsqlParameter OnlyBrewery(Caller caller) => Infrastructure.Db.Typed(caller.OnlyBreweryId, NpgsqlTypes.NpgsqlDbType.Bigint);
+
     /// <summary>SQL condition on a <c>beers b</c> row: the beer is the brewery's own or one of its collab beers.</summary>
     public static string BeerOf(string breweryParameter) =>
         $"(b.brewery_id = {breweryParameter} OR b.collab_brew_id IN (SELECT brew_id FROM collab_partners WHERE brewery_id = {breweryParameter}))";

@@ -14,7 +14,7 @@ public sealed class CollabQueries(NpgsqlDataSource db)
             SELECT b.code FROM collab_brews b
             WHERE $1::bigint IS NULL OR EXISTS (SELECT 1 FROM collab_partners p WHERE p.brew_id = b.id AND p.brewery_id = $1)
             ORDER BY b.brew_date DESC, b.code
-            """, Db.Typed(caller.IsLead ? null : caller.BreweryId ?? -1, NpgsqlTypes.NpgsqlDbType.Bigint));
+            """, Visibility.OnlyBrewery(caller));
         var brews = new List<CollabBrew>();
         foreach (var code in await command.ListAsync(r => r.GetString(0), ct)) brews.Add((await CollabStore.LoadAsync(db, code, ct))!);
         return brews;

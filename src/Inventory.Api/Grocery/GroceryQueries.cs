@@ -32,7 +32,7 @@ public sealed class GroceryQueries(NpgsqlDataSource db, TimeProvider time)
             FROM grocery_placements p JOIN locations l ON l.id = p.location_id JOIN beers b ON b.sku = p.sku
             WHERE (p.ends_on IS NULL OR p.ends_on >= $1::date) AND ($2::bigint IS NULL OR {Visibility.BeerOf("$2")})
             ORDER BY l.code, p.sku
-            """, since.UtcDateTime, VisibleBrewery(caller));
+            """, since.UtcDateTime, Visibility.OnlyBrewery(caller));
         return await command.ListAsync(r =>
         {
             var (delivered, sold, recent, onHand) = (r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5));
@@ -51,11 +51,8 @@ public sealed class GroceryQueries(NpgsqlDataSource db, TimeProvider time)
             FROM movements m JOIN locations l ON l.id = m.from_location_id JOIN beers b ON b.sku = m.sku
             WHERE m.kind = 'sale' AND l.kind = '{LocationKinds.GroceryStore}' AND m.occurred_at > $1 AND ($2::bigint IS NULL OR {Visibility.BeerOf("$2")})
             GROUP BY 1, date_trunc('week', m.occurred_at), 2 ORDER BY 1, date_trunc('week', m.occurred_at)
-            """, time.GetUtcNow().AddDays(-7 * 12).UtcDateTime, VisibleBrewery(caller));
+            """, time.GetUtcNow().AddDays(-7 * 12).UtcDateTime, Visibility.OnlyBrewery(caller));
         return (await weekly.ListAsync(r => (Sku: r.GetString(0), Week: r.GetString(1), Units: r.GetInt32(2)), ct))
             .GroupBy(x => x.Sku).Select(g => new WeeklySales(g.Key, g.Select(x => (x.Week, x.Units)).ToList())).ToList();
     }
-
-    /// <summary>The brewery whose beers alone a caller sees (-1, nobody's, for a caller of no brewery), or a NULL for the lead.</summary>
-    private static NpgsqlParameter VisibleBrewery(Caller caller) => Db.Typed(caller.IsLead ? null : caller.BreweryId ?? -1, NpgsqlTypes.NpgsqlDbType.Bigint);
 }

@@ -30,7 +30,7 @@ public sealed class SalesQueries(NpgsqlDataSource db, TimeProvider time)
             FROM movements m JOIN locations l ON l.id = m.from_location_id JOIN beers b ON b.sku = m.sku JOIN breweries br ON br.id = b.brewery_id
             WHERE m.kind = 'sale' AND l.kind = '{LocationKinds.CoopFridge}' AND m.occurred_at >= $1 AND ($2::bigint IS NULL OR {Visibility.BeerOf("$2")})
             GROUP BY l.code, l.name, br.slug, 4 ORDER BY 4 DESC, l.code, br.slug
-            """, thisMonday.AddDays(-7 * (weeks - 1)).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), VisibleBrewery(caller));
+            """, thisMonday.AddDays(-7 * (weeks - 1)).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), Visibility.OnlyBrewery(caller));
         return await command.ListAsync(r => new FridgeWeek(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<DateOnly>(3), r.GetInt64(4), r.GetInt64(5)), ct);
     }
 
@@ -43,10 +43,7 @@ public sealed class SalesQueries(NpgsqlDataSource db, TimeProvider time)
             WHERE m.kind = 'sale' AND l.kind IN {LocationKinds.SharedSql} AND m.occurred_at >= $1 AND m.occurred_at < $2
               AND ($3::bigint IS NULL OR {Visibility.BeerOf("$3")})
             GROUP BY 1, 2 ORDER BY 1, 2
-            """, from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), VisibleBrewery(caller));
+            """, from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), Visibility.OnlyBrewery(caller));
         return await command.ListAsync(r => new ChannelRevenue(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3)), ct);
     }
-
-    /// <summary>The brewery whose beers alone a caller sees (-1, nobody's, for a caller of no brewery), or a NULL for the lead.</summary>
-    private static NpgsqlParameter VisibleBrewery(Caller caller) => Db.Typed(caller.IsLead ? null : caller.BreweryId ?? -1, NpgsqlTypes.NpgsqlDbType.Bigint);
 }

@@ -69,7 +69,7 @@ public sealed class RestockRounds(NpgsqlDataSource db, StockQueries stock, TimeP
     {
         await using var ids = db.Command("""
             SELECT r.id FROM restock_rounds r WHERE $1::bigint IS NULL OR r.brewery_id = $1 ORDER BY r.id DESC LIMIT 100
-            """, Db.Typed(caller.IsLead ? null : caller.BreweryId ?? -1, NpgsqlTypes.NpgsqlDbType.Bigint));
+            """, Visibility.OnlyBrewery(caller));
         var rounds = new List<RoundView>();
         foreach (var id in await ids.ListAsync(r => r.GetInt64(0), ct)) rounds.Add((await FindAsync(id, caller, ct))!);
         return rounds;
@@ -80,7 +80,7 @@ public sealed class RestockRounds(NpgsqlDataSource db, StockQueries stock, TimeP
         await using var head = db.Command("""
             SELECT br.slug, l.code, r.created_by, r.created_at FROM restock_rounds r JOIN breweries br ON br.id = r.brewery_id JOIN locations l ON l.id = r.source_id
             WHERE r.id = $1 AND ($2::bigint IS NULL OR r.brewery_id = $2)
-            """, id, Db.Typed(caller.IsLead ? null : caller.BreweryId ?? -1, NpgsqlTypes.NpgsqlDbType.Bigint));
+            """, id, Visibility.OnlyBrewery(caller));
         var heads = await head.ListAsync(r => (Brewery: r.GetString(0), From: r.GetString(1), By: r.GetString(2), At: r.GetFieldValue<DateTimeOffset>(3)), ct);
         if (heads.Count == 0) return null;
         await using var lines = db.Command("""

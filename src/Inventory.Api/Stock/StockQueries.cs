@@ -90,7 +90,7 @@ public sealed class StockQueries(NpgsqlDataSource db, StockReadCache cache)
             GROUP BY br.slug, l.code, l.name, l.region, p.sku, b.name, p.par_units, b.units_per_case
             HAVING coalesce(sum(s.units), 0) < p.par_units
             ORDER BY br.slug, l.region, l.code, p.sku
-            """, Db.Typed(brewery, NpgsqlDbType.Text), Db.Typed(caller.IsLead ? null : caller.BreweryId ?? -1, NpgsqlDbType.Bigint));
+            """, Db.Typed(brewery, NpgsqlDbType.Text), Visibility.OnlyBrewery(caller));
         return await command.ListAsync(r =>
         {
             var (onShelf, par) = (Math.Max(0, r.GetInt32(6)), r.GetInt32(7));
@@ -112,7 +112,7 @@ public sealed class StockQueries(NpgsqlDataSource db, StockReadCache cache)
             GROUP BY p.sku, l.code, p.par_units
             HAVING coalesce(sum(s.units), 0) < p.par_units
             ORDER BY p.par_units - coalesce(sum(s.units), 0) DESC, p.sku
-            """, Db.Typed(location, NpgsqlDbType.Text), Db.Typed(caller.IsLead ? null : caller.BreweryId, NpgsqlDbType.Bigint));
+            """, Db.Typed(location, NpgsqlDbType.Text), Visibility.OnlyBrewery(caller));
         return await command.ListAsync(r => new LowStockRow(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(3) - r.GetInt32(2)), ct);
     }
 
@@ -129,7 +129,7 @@ public sealed class StockQueries(NpgsqlDataSource db, StockReadCache cache)
             .Add("m.occurred_at < {0}", filter.Until?.UtcDateTime, NpgsqlDbType.TimestampTz)
             .Add("m.id < {0}", filter.Cursor is null ? null : MovementFilter.DecodeCursor(filter.Cursor), NpgsqlDbType.Bigint)
             // Another brewery's actor, reason and source are its business (rule 8).
-            .Add(Visibility.BeerOf("{0}"), caller.IsLead ? null : caller.BreweryId ?? -1, NpgsqlDbType.Bigint);
+            .Add(Visibility.BeerOf("{0}"), caller.OnlyBreweryId, NpgsqlDbType.Bigint);
         command.CommandText = $"""
             SELECT m.id, m.kind, m.sku, m.lot_code, m.units, lf.code, lt.code, m.occurred_at, m.actor, m.reason, m.device_id, m.shortfall
             FROM movements m
@@ -157,7 +157,7 @@ public sealed class StockQueries(NpgsqlDataSource db, StockReadCache cache)
         await using var command = db.CreateCommand();
         var where = new SqlConditions(command)
             .Add(unreviewedOnly ? "d.reviewed_at IS NULL" : "TRUE")
-            .Add(Visibility.BeerOf("{0}"), caller.IsLead ? null : caller.BreweryId ?? -1, NpgsqlDbType.Bigint);
+            .Add(Visibility.BeerOf("{0}"), caller.OnlyBreweryId, NpgsqlDbType.Bigint);
         command.CommandText = $"""
             SELECT d.id, d.device_id, l.code, d.sku, d.ledger_units, d.counted_units, d.occurred_at, d.reviewed_at IS NOT NULL, d.reason
             FROM stock_discrepancies d JOIN locations l ON l.id = d.location_id LEFT JOIN beers b ON b.sku = d.sku
