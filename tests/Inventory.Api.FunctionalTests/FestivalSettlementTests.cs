@@ -32,6 +32,12 @@ public sealed class FestivalSettlementTests(InventoryApi api) : IClassFixture<In
         Assert.Equal(["aube"], aube.GetProperty("statements").EnumerateArray().Select(s => s.GetProperty("party").GetString()));
         Assert.Equal(["aube"], aube.GetProperty("transfers").EnumerateArray().Select(t => t.GetProperty("to").GetString()));
 
+        // The printable statements: the brewer gets its own page only.
+        var aubePage = await api.Aube.GetStringAsync("/festivals/settle-fest/reglement");
+        Assert.Contains("data-party=\"aube\"", aubePage);
+        Assert.DoesNotContain("data-party=\"saint-fut\"", aubePage);
+        Assert.Contains("data-party=\"table\"", await api.Lead.GetStringAsync("/festivals/settle-fest/reglement"));
+
         var csv = await api.Lead.GetStringAsync("/api/v1/festivals/settle-fest/settlement?format=csv");
         Assert.StartsWith("festival,partie,unites,ventes_cents,frais_kiosque_cents,du_cents,encaisse_cents,solde_cents\r\n", csv);
         Assert.Contains("settle-fest,saint-fut,20,17000,2550,14450,0,14450\r\n", csv);
