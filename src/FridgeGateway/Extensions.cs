@@ -18,8 +18,10 @@ public static class Extensions
     public static IHostApplicationBuilder AddGatewayOptions(this IHostApplicationBuilder builder)
     {
         // Secrets mounted as files named after their key (Influx__Token): how compose hands each service
-        // its own scoped InfluxDB token without putting it in the environment. No folder, no secrets.
-        builder.Configuration.AddKeyPerFile(builder.Configuration["SecretFiles:Directory"] ?? "/run/secrets/frigo", optional: true);
+        // its own scoped InfluxDB token without putting it in the environment. The default folder may be
+        // absent (a local run passes secrets as environment); a folder named in SecretFiles:Directory must exist.
+        var secretFiles = builder.Configuration["SecretFiles:Directory"];
+        builder.Configuration.AddKeyPerFile(secretFiles ?? "/run/secrets/frigo", optional: secretFiles is null);
         Bind<MqttOptions, MqttOptionsValidator>(builder, MqttOptions.Section);
         Bind<InfluxOptions, InfluxOptionsValidator>(builder, InfluxOptions.Section);
         Bind<SpoolOptions, SpoolOptionsValidator>(builder, SpoolOptions.Section);

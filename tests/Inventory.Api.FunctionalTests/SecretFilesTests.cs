@@ -38,4 +38,18 @@ public sealed class SecretFilesTests
             secrets.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task A_secrets_folder_that_was_named_but_is_missing_stops_the_api_at_start()
+    {
+        await using var database = await TestDatabase.CreateAsync("secrets");
+        await using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Testing");
+            web.UseSetting("SecretFiles:Directory", Path.Combine(Path.GetTempPath(), $"no-such-folder-{Guid.NewGuid():N}"));
+            web.UseSetting("ConnectionStrings:Inventory", database.ConnectionString);
+        });
+        var refused = Assert.ThrowsAny<Exception>(() => api.Services);
+        Assert.Contains("no-such-folder", refused.ToString());
+    }
 }

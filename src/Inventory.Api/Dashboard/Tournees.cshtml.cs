@@ -23,7 +23,7 @@ public sealed class TourneesModel(StockQueries stock, RestockRounds rounds, Cata
         var caller = Caller.From(User);
         IsLead = caller.IsLead;
         Needed = await stock.RestockAsync(caller, null, ct);
-        Rounds = (await rounds.HistoryAsync(caller, ct)).Take(5).ToList();
+        Rounds = await rounds.HistoryAsync(caller, 5, ct);
         Sources = (await catalogue.LocationsAsync(null, null, ct))
             .Where(l => l.Kind is LocationKinds.Brewery or LocationKinds.Warehouse && (caller.IsLead || l.Brewery == caller.BrewerySlug)).ToList();
         Breweries = caller.IsLead ? await catalogue.BreweriesAsync(ct) : [];

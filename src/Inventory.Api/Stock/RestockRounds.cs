@@ -64,12 +64,12 @@ public sealed class RestockRounds(NpgsqlDataSource db, StockQueries stock, TimeP
         return (await FindAsync(roundId, caller, ct))!;
     }
 
-    /// <summary>The rounds a caller may see, newest first (a brewer: its brewery's).</summary>
-    public async Task<List<RoundView>> HistoryAsync(Caller caller, CancellationToken ct)
+    /// <summary>The latest <paramref name="count"/> rounds a caller may see, newest first (a brewer: its brewery's).</summary>
+    public async Task<List<RoundView>> HistoryAsync(Caller caller, int count, CancellationToken ct)
     {
         await using var ids = db.Command("""
-            SELECT r.id FROM restock_rounds r WHERE $1::bigint IS NULL OR r.brewery_id = $1 ORDER BY r.id DESC LIMIT 100
-            """, Visibility.OnlyBrewery(caller));
+            SELECT r.id FROM restock_rounds r WHERE $1::bigint IS NULL OR r.brewery_id = $1 ORDER BY r.id DESC LIMIT $2
+            """, Visibility.OnlyBrewery(caller), count);
         var rounds = new List<RoundView>();
         foreach (var id in await ids.ListAsync(r => r.GetInt64(0), ct)) rounds.Add((await FindAsync(id, caller, ct))!);
         return rounds;

@@ -54,7 +54,7 @@ public static class StockApi
         TypedResults.Ok(await stock.RestockAsync(caller, brewery, ct));
 
     private static async Task<Ok<List<RoundView>>> Rounds(Caller caller, RestockRounds rounds, CancellationToken ct) =>
-        TypedResults.Ok(await rounds.HistoryAsync(caller, ct));
+        TypedResults.Ok(await rounds.HistoryAsync(caller, 100, ct));
 
     private static async Task<Created<RoundView>> MakeRound(NewRound body, Caller caller, RestockRounds rounds, CancellationToken ct)
     {
