@@ -99,6 +99,9 @@ public static class Extensions
         services.AddSingleton<StockQueries>();
         services.AddSingleton<StockCommands>();
         services.AddSingleton<RestockRounds>();
+        services.AddSingleton<RestockRoutes>();
+        services.AddOptions<RestockOptions>().BindConfiguration("Restock")
+            .Validate(o => o.IsValid, "Restock:LongUnderPar must be between 01:00:00 and 30.00:00:00").ValidateOnStart();
         services.AddSingleton<MembershipQueries>();
         services.AddSingleton<MembershipCommands>();
         services.AddScoped<FridgeAssets>();      // scoped: they hold the InfluxDB typed client, whose handler rotates
@@ -122,12 +125,15 @@ public static class Extensions
         // Without the listener (Stock:CacheReads=false, e.g. behind a pooler in transaction mode, where LISTEN
         // cannot work) stock reads all go to PostgreSQL, and what a session or key is serves for a second only.
         if (builder.Configuration.GetValue("Stock:CacheReads", defaultValue: true)) services.AddHostedService<Infrastructure.ChangeListener>();
+        // French and every other script written as is (é, not &#xE9;): smaller pages, readable source; <, >, & and quotes are still encoded.
+        services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Dashboard";
             o.Conventions.AuthorizeFolder("/", Policies.People);
             o.Conventions.AuthorizePage("/Festivals", Policies.Lead);
             o.Conventions.AuthorizePage("/Rapport", Policies.Lead);
+            o.Conventions.AuthorizePage("/Parc", Policies.Lead);
             o.Conventions.AllowAnonymousToPage("/Connexion");
             o.Conventions.AllowAnonymousToPage("/Interdit");
         });

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Playwright;
 
 namespace EndToEnd;
@@ -228,6 +229,56 @@ public sealed class DashboardTests
         await page.WaitForURLAsync("**/connexion**");
         await SignInAsync(page, platform.ApiUrl, "lea", "not the password");
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("incorrect");
+    }
+
+    [Fact]
+    public async Task A_brewer_makes_a_round_and_ticks_a_line_on_a_phone_once_and_the_lead_registers_and_places_a_bought_fridge()
+    {
+        await using var platform = await Platform.StartAsync();
+        // A par level the demo shelf is surely under: the round has a line for Saint-Fût's IPA at its tasting room.
+        (await platform.Lead.PutAsJsonAsync("/api/v1/par-levels", new { sku = "STFUT-IPA-355", location = "frigo-stfut-degustation", parUnits = 200 })).EnsureSuccessStatusCode();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+
+        var phoneContext = await browser.NewContextAsync(new() { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true });
+        var phone = await phoneContext.NewPageAsync();
+        await SignInAsync(phone, platform.ApiUrl, "felix", platform.BrewerPassword);
+        await phone.WaitForURLAsync("**/stock");
+        await phone.GotoAsync($"{platform.ApiUrl}/tournees");
+        await phone.Locator("#make-round select[name=from]").SelectOptionAsync("saint-fut-brasserie");
+        await phone.Locator("#make-round select[name=fridges]").SelectOptionAsync("frigo-stfut-degustation");
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Préparer", Exact = true }).TapAsync();
+
+        // The page shows the new round; its IPA line is ticked with a double tap of the thumb.
+        var round = phone.Locator("section.round").First;
+        var line = round.Locator("form.line").Filter(new() { HasText = "STFUT-IPA-355" });
+        await Assertions.Expect(line).ToBeVisibleAsync();
+        var roundId = long.Parse((await round.GetAttributeAsync("id"))!["round-".Length..], CultureInfo.InvariantCulture);
+        await line.Locator("input[name=units]").FillAsync("10");
+        await line.GetByRole(AriaRole.Button, new() { Name = "Mis au frigo" }).ClickAsync(new() { ClickCount = 2 });
+        await Assertions.Expect(phone.Locator($"#round-{roundId} .delivered").Filter(new() { HasText = "STFUT-IPA-355" })).ToContainTextAsync("10 mis au frigo");
+        Assert.Equal(1, await platform.ScalarAsync("SELECT count(*) FROM movements WHERE reason = $1", $"restocking round {roundId}"));
+        Assert.True(await phone.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 391, "the rounds page fits a phone");
+        await phone.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "phone-round-ticked.png"), FullPage = true });
+
+        // The lead registers a fridge the Table just bought (the cost typed in dollars), then places it.
+        var page = await browser.NewPageAsync();
+        await SignInAsync(page, platform.ApiUrl, "lea", platform.LeadPassword);
+        await page.WaitForURLAsync("**/flotte");
+        await page.GotoAsync($"{platform.ApiUrl}/parc");
+        await page.GetByText("Inscrire un frigo acheté").ClickAsync();
+        var register = page.Locator("#register-asset");
+        await register.GetByLabel("Numéro de série").FillAsync("FRG-E2E-001");
+        await register.GetByLabel("Modèle").FillAsync("True GDM-26");
+        await register.GetByLabel("Coût ($)").FillAsync("1899.99");
+        await register.GetByRole(AriaRole.Button, new() { Name = "Inscrire" }).ClickAsync();
+        var asset = page.Locator("section.asset[data-serial='FRG-E2E-001']");
+        await Assertions.Expect(asset).ToContainTextAsync("En entrepôt");
+        Assert.Equal(189_999, await platform.ScalarAsync("SELECT cost_cents FROM fridge_assets WHERE serial = 'FRG-E2E-001'"));
+        await asset.GetByText("Placer ce frigo").ClickAsync();
+        await asset.GetByLabel("Lieu").SelectOptionAsync("frigo-bar-plateau");
+        await asset.GetByRole(AriaRole.Button, new() { Name = "Placer", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("section.asset[data-serial='FRG-E2E-001'] .where")).ToContainTextAsync("Bar coop du Plateau");
     }
 
     private const string AllocationSql = """

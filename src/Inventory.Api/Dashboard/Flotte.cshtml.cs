@@ -1,13 +1,20 @@
 using Inventory.Api.Catalogue;
 using Inventory.Api.Festivals;
 using Inventory.Api.FridgeStatus;
+using Inventory.Api.Stock;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Inventory.Api.Dashboard;
 
 /// <summary>Every fridge and kiosk: temperature, door, power, last seen and active alerts, colour-coded and labelled.</summary>
-public sealed class FlotteModel(FleetReader fleet, FestivalQueries festivals, CatalogueQueries catalogue, TimeProvider time) : PageModel
+public sealed class FlotteModel(FleetReader fleet, FestivalQueries festivals, CatalogueQueries catalogue, StockQueries stock,
+    IOptions<RestockOptions> restock, TimeProvider time) : PageModel
 {
+    /// <summary>COOP fridges' beers under par for longer than <see cref="RestockOptions.LongUnderPar"/> (a brewer: its own beers).</summary>
+    public IReadOnlyList<RestockLine> LongUnderPar { get; private set; } = [];
+    public TimeSpan LongUnderParLimit => restock.Value.LongUnderPar;
+
     public IReadOnlyList<FridgeStatusView> Devices { get; private set; } = [];
     public IReadOnlyList<string> Regions { get; private set; } = [];
     public string? Region { get; private set; }
@@ -25,6 +32,8 @@ public sealed class FlotteModel(FleetReader fleet, FestivalQueries festivals, Ca
         (Region, Kind) = (string.IsNullOrEmpty(region) ? null : region, string.IsNullOrEmpty(kind) ? null : kind);
         (Festival, Brewery) = (string.IsNullOrEmpty(festival) ? null : festival, string.IsNullOrEmpty(brewery) ? null : brewery);
         Festivals = await festivals.CodesAsync(ct);
+        LongUnderPar = (await stock.RestockAsync(Auth.Caller.From(User), null, ct)).Where(l => l.UnderParLongerThan(LongUnderParLimit, Now))
+            .OrderBy(l => l.BelowParSince ?? DateTimeOffset.MinValue).ToList();
         Breweries = (await catalogue.BreweriesAsync(ct)).Select(b => b.Slug).Order(StringComparer.Ordinal).ToList();
         // Devices on the festival's kiosks; devices where the brewery's beer stands.
         var inScope = await fleet.DevicesInScopeAsync(Festival, Brewery, ct);

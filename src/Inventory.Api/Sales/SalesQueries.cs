@@ -21,16 +21,26 @@ public sealed class SalesQueries(NpgsqlDataSource db, TimeProvider time)
         """;
 
     /// <summary>Sales per COOP fridge, brewery and week over the last <paramref name="weeks"/> weeks (this one included).</summary>
-    public async Task<List<FridgeWeek>> FridgeWeeksAsync(Caller caller, int weeks, CancellationToken ct)
+    public Task<List<FridgeWeek>> FridgeWeeksAsync(Caller caller, int weeks, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var thisMonday = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
+        return FridgeWeeksAsync(caller.OnlyBreweryId, thisMonday.AddDays(-7 * (weeks - 1)), today, ct);
+    }
+
+    /// <summary>
+    /// Sales per COOP fridge, brewery and week over a period of whole days, newest week first; only one
+    /// brewery's beers when <paramref name="onlyBreweryId"/> is given (rule 8), every brewery's for the lead's report.
+    /// </summary>
+    public async Task<List<FridgeWeek>> FridgeWeeksAsync(long? onlyBreweryId, DateOnly from, DateOnly to, CancellationToken ct)
+    {
         await using var command = db.Command($"""
             SELECT l.code, l.name, br.slug, date_trunc('week', m.occurred_at AT TIME ZONE 'UTC')::date, sum(m.units)::bigint, coalesce(sum(m.units * m.unit_price_cents), 0)::bigint
             FROM movements m JOIN locations l ON l.id = m.from_location_id JOIN beers b ON b.sku = m.sku JOIN breweries br ON br.id = b.brewery_id
-            WHERE m.kind = 'sale' AND l.kind = '{LocationKinds.CoopFridge}' AND m.occurred_at >= $1 AND ($2::bigint IS NULL OR {Visibility.BeerOf("$2")})
+            WHERE m.kind = 'sale' AND l.kind = '{LocationKinds.CoopFridge}' AND m.occurred_at >= $1 AND m.occurred_at < $2 AND ($3::bigint IS NULL OR {Visibility.BeerOf("$3")})
             GROUP BY l.code, l.name, br.slug, 4 ORDER BY 4 DESC, l.code, br.slug
-            """, thisMonday.AddDays(-7 * (weeks - 1)).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), Visibility.OnlyBrewery(caller));
+            """, from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
+            Db.Typed(onlyBreweryId, NpgsqlTypes.NpgsqlDbType.Bigint));
         return await command.ListAsync(r => new FridgeWeek(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<DateOnly>(3), r.GetInt64(4), r.GetInt64(5)), ct);
     }
 

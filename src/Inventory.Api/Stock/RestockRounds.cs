@@ -9,7 +9,7 @@ namespace Inventory.Api.Stock;
 /// whoever filled the fridge, which posts that line's delivery (a transfer from the round's source);
 /// ticking a line again answers what was recorded and posts nothing.
 /// </summary>
-public sealed class RestockRounds(NpgsqlDataSource db, StockQueries stock, TimeProvider time)
+public sealed class RestockRounds(NpgsqlDataSource db, StockQueries stock, RestockRoutes routes, TimeProvider time)
 {
     public async Task<RoundView> MakeAsync(NewRound body, Caller caller, CancellationToken ct)
     {
@@ -18,13 +18,15 @@ public sealed class RestockRounds(NpgsqlDataSource db, StockQueries stock, TimeP
         var source = await Lookup.LocationAsync(db, body.From!, ct) ?? throw new DomainProblem(Problems.NotFound("from", $"location {body.From}"));
         var breweryId = await Lookup.BreweryIdAsync(db, brewery, ct) ?? throw new DomainProblem(Problems.NotFound("brewery", $"brewery {brewery}"));
         if (source.BreweryId != breweryId) throw new DomainProblem(Problems.Unprocessable("from", $"{body.From} is not a place of {brewery}"));
-        var lines = (await stock.RestockAsync(caller, brewery, ct)).Where(l => body.Fridges is null || body.Fridges.Contains(l.Fridge)).ToList();
+        var route = body.Route is { } routeId ? await routes.FindAsync(routeId, caller, ct) ?? throw new DomainProblem(Problems.NotFound("route", $"route {routeId}")) : null;
+        var lines = (await stock.RestockAsync(caller, brewery, ct))
+            .Where(l => (body.Fridges is null || body.Fridges.Contains(l.Fridge)) && (route is null || route.Fridges.Any(f => f.Code == l.Fridge))).ToList();
         if (lines.Count == 0) throw new DomainProblem(Problems.Unprocessable("fridges", "nothing is under par there: no round to make"));
 
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await using var round = connection.Command(tx, "INSERT INTO restock_rounds (brewery_id, source_id, created_by, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-            breweryId, source.Id, caller.Name, time.GetUtcNow().UtcDateTime);
+        await using var round = connection.Command(tx, "INSERT INTO restock_rounds (brewery_id, source_id, created_by, created_at, route_id) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            breweryId, source.Id, caller.Name, time.GetUtcNow().UtcDateTime, Db.Typed(route?.Id, NpgsqlTypes.NpgsqlDbType.Bigint));
         var id = (long)(await round.ExecuteScalarAsync(ct))!;
         foreach (var line in lines)
         {
@@ -78,10 +80,12 @@ public sealed class RestockRounds(NpgsqlDataSource db, StockQueries stock, TimeP
     public async Task<RoundView?> FindAsync(long id, Caller caller, CancellationToken ct)
     {
         await using var head = db.Command("""
-            SELECT br.slug, l.code, r.created_by, r.created_at FROM restock_rounds r JOIN breweries br ON br.id = r.brewery_id JOIN locations l ON l.id = r.source_id
+            SELECT br.slug, l.code, r.created_by, r.created_at, rt.name FROM restock_rounds r JOIN breweries br ON br.id = r.brewery_id JOIN locations l ON l.id = r.source_id
+            LEFT JOIN restock_routes rt ON rt.id = r.route_id
             WHERE r.id = $1 AND ($2::bigint IS NULL OR r.brewery_id = $2)
             """, id, Visibility.OnlyBrewery(caller));
-        var heads = await head.ListAsync(r => (Brewery: r.GetString(0), From: r.GetString(1), By: r.GetString(2), At: r.GetFieldValue<DateTimeOffset>(3)), ct);
+        var heads = await head.ListAsync(r => (Brewery: r.GetString(0), From: r.GetString(1), By: r.GetString(2), At: r.GetFieldValue<DateTimeOffset>(3),
+            Route: r.IsDBNull(4) ? null : r.GetString(4)), ct);
         if (heads.Count == 0) return null;
         await using var lines = db.Command("""
             SELECT rl.id, l.code, l.name, rl.sku, rl.planned_units, rl.delivered_units, rl.delivered_at, rl.delivered_by
@@ -89,6 +93,6 @@ public sealed class RestockRounds(NpgsqlDataSource db, StockQueries stock, TimeP
             """, id);
         var rows = await lines.ListAsync(r => new RoundLine(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4),
             r.IsDBNull(5) ? null : r.GetInt32(5), r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.IsDBNull(7) ? null : r.GetString(7)), ct);
-        return new RoundView(id, heads[0].Brewery, heads[0].From, heads[0].By, heads[0].At, rows);
+        return new RoundView(id, heads[0].Brewery, heads[0].From, heads[0].By, heads[0].At, rows, heads[0].Route);
     }
 }

@@ -57,7 +57,13 @@ public sealed record MovementFilter(string? Sku = null, string? Location = null,
 
 public sealed record StockRow(string Sku, string BeerName, string? Brewery, string Format, string Location, string LocationName, string LocationKind, string Region, string Lot, int Units, int Cases, int LooseUnits);
 /// <summary>What to bring to a COOP fridge to fill a beer back to its par level (a restocking round's line).</summary>
-public sealed record RestockLine(string Brewery, string Fridge, string FridgeName, string Region, string Sku, string BeerName, int OnShelf, int ParUnits, int ToBring, int Cases, int LooseUnits);
+/// <summary>A fridge's beer under par: what to bring, and since when it has been under (<c>BelowParSince</c> null: never filled).</summary>
+public sealed record RestockLine(string Brewery, string Fridge, string FridgeName, string Region, string Sku, string BeerName, int OnShelf, int ParUnits, int ToBring,
+    int Cases, int LooseUnits, DateTimeOffset? BelowParSince)
+{
+    /// <summary>Under par for longer than <paramref name="limit"/> at <paramref name="now"/> (never filled counts as long).</summary>
+    public bool UnderParLongerThan(TimeSpan limit, DateTimeOffset now) => BelowParSince is not { } since || now - since > limit;
+}
 
 public sealed record LowStockRow(string Sku, string Location, int Units, int ParUnits, int Missing);
 

@@ -22,6 +22,11 @@ public static class StockApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         stock.MapGet("stock/restock", Restock).WithName("GetRestockList")
             .WithSummary("What to bring to each COOP fridge to fill its beers back to par, by brewery and fridge (a brewer: its own beers)");
+        stock.MapGet("stock/restock/routes", Routes).WithName("ListRestockRoutes").WithSummary("Named routes: the COOP fridges one person visits (a brewer: the Table's and its brewery's)");
+        stock.MapPost("stock/restock/routes", MakeRoute).WithName("MakeRestockRoute").WithSummary("Name a route: a set of COOP fridges one person visits")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        stock.MapPut("stock/restock/routes/{route:long}", ReplaceRoute).WithName("ReplaceRestockRoute").WithSummary("Rename a route, change its driver or its fridges (a brewer: its brewery's)")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         stock.MapGet("stock/restock/rounds", Rounds).WithName("ListRestockRounds").WithSummary("Restocking rounds, newest first, with what each line delivered (a brewer: its brewery's)");
         stock.MapPost("stock/restock/rounds", MakeRound).WithName("MakeRestockRound")
             .WithSummary("Make a restocking round from the restock list: one line per fridge and beer under par (a brewer: its own beers)")
@@ -50,8 +55,26 @@ public static class StockApi
     private static async Task<Ok<ParLevel>> PutParLevel(ParLevel body, Caller caller, StockCommands stock, CancellationToken ct) =>
         TypedResults.Ok(await stock.SetParLevelAsync(body, caller, ct));
 
-    private static async Task<Ok<List<RestockLine>>> Restock(string? brewery, Caller caller, StockQueries stock, CancellationToken ct) =>
-        TypedResults.Ok(await stock.RestockAsync(caller, brewery, ct));
+    private static async Task<Results<Ok<List<RestockLine>>, ProblemHttpResult>> Restock([AsParameters] RestockQuery query, Caller caller, StockQueries stock,
+        RestockRoutes routes, CancellationToken ct)
+    {
+        var lines = await stock.RestockAsync(caller, query.Brewery, ct);
+        if (query.Route is not { } id) return TypedResults.Ok(lines);
+        if (await routes.FindAsync(id, caller, ct) is not { } route) return Problems.NotFound("route", $"route {id}");
+        return TypedResults.Ok(lines.Where(l => route.Fridges.Any(f => f.Code == l.Fridge)).ToList());
+    }
+
+    private static async Task<Ok<List<RouteView>>> Routes(Caller caller, RestockRoutes routes, CancellationToken ct) =>
+        TypedResults.Ok(await routes.ListAsync(caller, ct));
+
+    private static async Task<Created<RouteView>> MakeRoute(NewRoute body, Caller caller, RestockRoutes routes, CancellationToken ct)
+    {
+        var route = await routes.SaveAsync(null, body, caller, ct);
+        return TypedResults.Created($"/api/v1/stock/restock/routes/{route.Id}", route);
+    }
+
+    private static async Task<Ok<RouteView>> ReplaceRoute(long route, NewRoute body, Caller caller, RestockRoutes routes, CancellationToken ct) =>
+        TypedResults.Ok(await routes.SaveAsync(route, body, caller, ct));
 
     private static async Task<Ok<List<RoundView>>> Rounds(Caller caller, RestockRounds rounds, CancellationToken ct) =>
         TypedResults.Ok(await rounds.HistoryAsync(caller, 100, ct));

@@ -78,16 +78,27 @@ public sealed class StockQueries(NpgsqlDataSource db, StockReadCache cache)
 
     /// <summary>
     /// The restock list: for each COOP fridge and beer under its par level, what to bring (in cases and
-    /// units), by brewery then fridge. A brewer gets its own beers' list; the lead everyone's, or one brewery's.
+    /// units), by brewery then fridge, and since when it has been under par. A brewer gets its own beers'
+    /// list; the lead everyone's, or one brewery's.
     /// </summary>
     public async Task<List<RestockLine>> RestockAsync(Caller caller, string? brewery, CancellationToken ct)
     {
+        // Under par since: the first movement after the last one that left the shelf at or above par (the
+        // running balance of the fridge's movements of that beer, in ledger order); never filled: NULL.
         await using var command = db.Command($"""
-            SELECT br.slug, l.code, l.name, l.region, p.sku, b.name, coalesce(sum(s.units), 0)::int, p.par_units, b.units_per_case
+            SELECT br.slug, l.code, l.name, l.region, p.sku, b.name, coalesce(sum(s.units), 0)::int, p.par_units, b.units_per_case, below.since
             FROM par_levels p JOIN locations l ON l.id = p.location_id JOIN beers b ON b.sku = p.sku JOIN breweries br ON br.id = b.brewery_id
             LEFT JOIN stock_levels s ON s.sku = p.sku AND s.location_id = p.location_id
+            LEFT JOIN LATERAL (
+                SELECT min(occurred_at) AS since FROM (
+                    SELECT occurred_at, step, max(step) FILTER (WHERE balance >= p.par_units) OVER () AS last_at_par FROM (
+                        SELECT m.occurred_at, row_number() OVER w AS step,
+                               sum(CASE WHEN m.to_location_id = p.location_id THEN m.units ELSE -m.units END) OVER w AS balance
+                        FROM movements m WHERE m.sku = p.sku AND (m.to_location_id = p.location_id OR m.from_location_id = p.location_id)
+                        WINDOW w AS (ORDER BY m.occurred_at, m.id)) running) marked
+                WHERE step > coalesce(last_at_par, 0)) below ON true
             WHERE l.kind = '{LocationKinds.CoopFridge}' AND ($1::text IS NULL OR br.slug = $1) AND ($2::bigint IS NULL OR b.brewery_id = $2)
-            GROUP BY br.slug, l.code, l.name, l.region, p.sku, b.name, p.par_units, b.units_per_case
+            GROUP BY br.slug, l.code, l.name, l.region, p.sku, b.name, p.par_units, b.units_per_case, below.since
             HAVING coalesce(sum(s.units), 0) < p.par_units
             ORDER BY br.slug, l.region, l.code, p.sku
             """, Db.Typed(brewery, NpgsqlDbType.Text), Visibility.OnlyBrewery(caller));
@@ -95,7 +106,8 @@ public sealed class StockQueries(NpgsqlDataSource db, StockReadCache cache)
         {
             var (onShelf, par) = (Math.Max(0, r.GetInt32(6)), r.GetInt32(7));
             var split = CasesAndUnits.Of(par - onShelf, r.GetInt32(8));
-            return new RestockLine(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), onShelf, par, par - onShelf, split.Cases, split.Units);
+            return new RestockLine(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), onShelf, par, par - onShelf,
+                split.Cases, split.Units, r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9));
         }, ct);
     }
 

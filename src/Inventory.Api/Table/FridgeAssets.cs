@@ -49,6 +49,21 @@ public sealed class FridgeAssets(NpgsqlDataSource db, InfluxReader influx)
         return body;
     }
 
+    /// <summary>Every bought fridge with where it stands on <paramref name="on"/> (nowhere: in storage), newest purchase first.</summary>
+    public async Task<List<AssetView>> ListAsync(DateOnly on, CancellationToken ct)
+    {
+        await using var command = db.Command("""
+            SELECT a.serial, a.model, a.purchased_on, a.cost_cents, a.funding, a.device_id, l.code, l.name, lower(p.during)
+            FROM fridge_assets a
+            LEFT JOIN asset_placements p ON p.asset_id = a.id AND p.during @> $1
+            LEFT JOIN locations l ON l.id = p.location_id
+            ORDER BY a.purchased_on DESC, a.serial
+            """, on);
+        return await command.ListAsync(r => new AssetView(r.GetString(0), r.GetString(1), r.GetFieldValue<DateOnly>(2), r.GetInt64(3), r.GetString(4),
+            r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7),
+            r.IsDBNull(8) ? null : r.GetFieldValue<DateOnly>(8)), ct);
+    }
+
     /// <summary>One fridge over a period: ownership and placement in days (ledger side), reporting and temperature from telemetry; null for an unknown serial.</summary>
     public async Task<AssetFigures?> FiguresAsync(string serial, DateOnly start, DateOnly end, CancellationToken ct)
     {

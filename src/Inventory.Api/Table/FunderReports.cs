@@ -1,6 +1,7 @@
 using Inventory.Api.Catalogue;
 using Inventory.Api.FridgeStatus;
 using Inventory.Api.Infrastructure;
+using Inventory.Api.Sales;
 using Npgsql;
 
 namespace Inventory.Api.Table;
@@ -11,12 +12,18 @@ namespace Inventory.Api.Table;
 /// taking part, and the fleet's temperature compliance. Its totals are the sums of the ledger and
 /// telemetry they come from; the API, its CSV and the dashboard's printable page all read it here.
 /// </summary>
-public sealed class FunderReports(NpgsqlDataSource db, InfluxReader influx, MembershipQueries membership)
+public sealed class FunderReports(NpgsqlDataSource db, InfluxReader influx, MembershipQueries membership, SalesQueries salesQueries)
 {
     public async Task<FunderReport> BuildAsync(DateOnly from, DateOnly to, CancellationToken ct)
     {
         await using var fridges = db.Command("SELECT count(*)::int, coalesce(sum(cost_cents), 0)::bigint, coalesce(sum(cost_cents) FILTER (WHERE funding = 'grant'), 0)::bigint FROM fridge_assets WHERE purchased_on BETWEEN $1 AND $2", from, to);
         var (bought, cost, onGrant) = (await fridges.ListAsync(r => (r.GetInt32(0), r.GetInt64(1), r.GetInt64(2)), ct))[0];
+        // The fleet as it stood: owned at the end of the period, and how many of those stood somewhere during it.
+        await using var fleet = db.Command("""
+            SELECT count(*)::int, count(*) FILTER (WHERE EXISTS (SELECT 1 FROM asset_placements p WHERE p.asset_id = a.id AND p.during && daterange($1, $2, '[]')))::int
+            FROM fridge_assets a WHERE a.purchased_on <= $2
+            """, from, to);
+        var (owned, placedCount) = (await fleet.ListAsync(r => (r.GetInt32(0), r.GetInt32(1)), ct))[0];
 
         await using var placements = db.Command("""
             SELECT f.serial, l.code, lower(p.during), upper(p.during) - 1 FROM asset_placements p JOIN fridge_assets f ON f.id = p.asset_id JOIN locations l ON l.id = p.location_id
@@ -66,8 +73,9 @@ public sealed class FunderReports(NpgsqlDataSource db, InfluxReader influx, Memb
         }
         catch (TelemetryUnavailableException) { fleetInBand = -1; } // said in the report rather than failing it
 
-        return new FunderReport(from, to, TableLimits.GrantCents, bought, cost, onGrant, placed, channelSales, channelSales.Sum(s => s.Units), channelSales.Sum(s => s.RevenueCents),
-            served, tourStops, members, fleetInBand);
+        var fridgeWeeks = await salesQueries.FridgeWeeksAsync(onlyBreweryId: null, from, to, ct);
+        return new FunderReport(from, to, TableLimits.GrantCents, bought, cost, onGrant, owned, placedCount, placed, channelSales, channelSales.Sum(s => s.Units), channelSales.Sum(s => s.RevenueCents),
+            fridgeWeeks, served, tourStops, members, fleetInBand);
     }
 
     /// <summary>The report's sales for a spreadsheet, one line per channel, brewery and region.</summary>

@@ -43,6 +43,10 @@ public sealed record NewAsset(string? Serial, string? Model, DateOnly? Purchased
         .Require(Funding is "grant" or "other", "funding", "must be grant or other");
 }
 
+/// <summary>A bought fridge and where it stands today (<c>Location</c> null: in storage).</summary>
+public sealed record AssetView(string Serial, string Model, DateOnly PurchasedOn, long CostCents, string Funding, string? DeviceId,
+    string? Location, string? LocationName, DateOnly? PlacedSince);
+
 /// <summary>Where a bought fridge stands, from a day (to a day, or until further notice).</summary>
 public sealed record NewAssetPlacement(string? Location, DateOnly? From, DateOnly? To) : IValidatable
 {
@@ -82,6 +86,11 @@ public sealed record AssetFigures(string Serial, string? DeviceId, DateOnly From
     decimal InBandPercent, decimal HoursAbove8C, long UnitsSold);
 public sealed record AssetPlacement(string Serial, string Location, DateOnly From, DateOnly? To);
 public sealed record ChannelSales(string Channel, string Brewery, string Region, long Units, long RevenueCents);
+/// <summary>
+/// The funder report: <c>FridgesBought</c> in the period, <c>FridgesOwned</c> at its end and <c>FridgesPlaced</c>
+/// (those that stood somewhere during it); <c>FridgeSales</c> per fridge, brewery and week, whose units are the
+/// report's <c>frigos</c> channel.
+/// </summary>
 public sealed record FunderReport(DateOnly From, DateOnly To, long GrantCents, int FridgesBought, long FridgesCostCents, long FridgesOnGrantCents,
-    IReadOnlyList<AssetPlacement> Placements, IReadOnlyList<ChannelSales> Sales,
-    long UnitsSold, long RevenueCents, IReadOnlyList<string> FestivalsServed, IReadOnlyList<string> TourStopsServed, IReadOnlyList<string> MembersTakingPart, decimal FleetInBandPercent);
+    int FridgesOwned, int FridgesPlaced, IReadOnlyList<AssetPlacement> Placements, IReadOnlyList<ChannelSales> Sales,
+    long UnitsSold, long RevenueCents, IReadOnlyList<Sales.FridgeWeek> FridgeSales, IReadOnlyList<string> FestivalsServed, IReadOnlyList<string> TourStopsServed, IReadOnlyList<string> MembersTakingPart, decimal FleetInBandPercent);

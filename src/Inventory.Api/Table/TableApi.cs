@@ -19,6 +19,7 @@ public static class TableApi
             .RequireAuthorization(Policies.Lead).ProducesProblem(StatusCodes.Status404NotFound);
         table.MapGet("admission-rules", Rules).WithName("ListAdmissionRules").WithSummary("The admission rules the Table adopted, oldest first");
         table.MapPost("admission-rules", AddRule).WithName("AddAdmissionRule").WithSummary("Record an admission rule the Table adopted").RequireAuthorization(Policies.Lead);
+        table.MapGet("assets", Assets).WithName("ListFridgeAssets").WithSummary("The bought COOP fridges and where each stands today").RequireAuthorization(Policies.Lead);
         table.MapPost("assets", AddAsset).WithName("AddFridgeAsset").WithSummary("Register a bought COOP fridge (serial, model, cost, funding, its device)")
             .RequireAuthorization(Policies.Lead).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         table.MapPost("assets/{serial}/placements", PlaceAsset).WithName("PlaceFridgeAsset").WithSummary("Place a bought fridge at a location for a period")
@@ -44,6 +45,9 @@ public static class TableApi
         var rule = await membership.AddRuleAsync(body, ct);
         return TypedResults.Created($"/api/v1/table/admission-rules/{rule.Id}", rule);
     }
+
+    private static async Task<Ok<List<AssetView>>> Assets(FridgeAssets assets, TimeProvider time, CancellationToken ct) =>
+        TypedResults.Ok(await assets.ListAsync(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), ct));
 
     private static async Task<Created<NewAsset>> AddAsset(NewAsset body, FridgeAssets assets, CancellationToken ct) =>
         TypedResults.Created($"/api/v1/table/assets/{body.Serial}", await assets.RegisterAsync(body, ct));
