@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Inventory.Api.Alerts;
 using Inventory.Api.Auth;
 using Inventory.Api.Catalogue;
 using Inventory.Api.Dashboard;
@@ -9,6 +10,7 @@ using Inventory.Api.Festivals;
 using Inventory.Api.FridgeStatus;
 using Inventory.Api.Grocery;
 using Inventory.Api.Infrastructure;
+using Inventory.Api.Notifications;
 using Inventory.Api.Prices;
 using Inventory.Api.Sales;
 using Inventory.Api.Stock;
@@ -116,6 +118,20 @@ public static class Extensions
         services.AddSingleton<PriceQueries>();
         services.AddSingleton<PriceCommands>();
         services.AddSingleton<SalesQueries>();
+        services.AddSingleton<AlertCommands>();
+        services.AddSingleton<AlertQueries>();
+        services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
+        services.AddSingleton<Subscriptions>();
+        services.AddSingleton<Outbox>();
+        services.AddSingleton<INotificationSender, EmailSender>();
+        services.AddHttpClient<WebhookSender>(http => http.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(sp => WebhookAddresses.Handler(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.AllowPrivateWebhooks));
+        services.AddSingleton<INotificationSender>(sp => sp.GetRequiredService<WebhookSender>());
+        services.AddSingleton<NotificationDispatcher>();
+        // Off (Notifications:Send=false) where a test drives the outbox's passes itself.
+        if (builder.Configuration.GetValue("Notifications:Send", defaultValue: true))
+            services.AddHostedService(sp => sp.GetRequiredService<NotificationDispatcher>());
         services.AddMemoryCache();
         services.AddSingleton<StockReadCache>();
         services.AddSingleton<IdempotencyKeyPurge>();
@@ -214,6 +230,8 @@ public static class Extensions
         api.MapCatalogueApi();
         api.MapStockApi();
         api.MapDeviceReportsApi();
+        api.MapAlertsApi();
+        api.MapNotificationsApi();
         api.MapCollabApi();
         api.MapFridgeStatusApi();
         api.MapFestivalsApi();

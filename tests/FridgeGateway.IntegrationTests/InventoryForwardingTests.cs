@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using FrigoCoop.TestSupport;
+using MQTTnet;
 
 namespace FridgeGateway.IntegrationTests;
 
@@ -65,6 +66,66 @@ public sealed class InventoryForwardingTests
         Assert.Equal($"{kiosk}-7", sale.GetProperty("saleId").GetString());
         Assert.Equal(900, sale.GetProperty("lines")[0].GetProperty("unitPriceCents").GetInt32());
         Assert.Equal(11, received[$"stock-counts {kiosk}:21"].GetProperty("items")[0].GetProperty("units").GetInt32());
+    }
+}
+
+/// <summary>Alert transitions reach the inventory API (issue 18) through the same durable sink, once each; an unknown device's is dead-lettered, not retried.</summary>
+[Collection(AlertsAlone.Name)]
+public sealed class AlertForwardingTests
+{
+    [Fact]
+    public async Task A_raise_and_its_clear_reach_the_api_once_each_naming_the_same_alert_with_its_peak()
+    {
+        var port = AppProcess.FreePort();
+        var received = new ConcurrentDictionary<string, JsonElement>();
+        var posts = new ConcurrentBag<string>();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        await using var api = builder.Build();
+        api.MapPost("/api/v1/device-reports/{kind}", async (string kind, HttpRequest request) =>
+        {
+            var body = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body);
+            if (kind != "alerts") return Results.Created();
+            posts.Add(request.Headers["Idempotency-Key"]!);
+            if (body.GetProperty("deviceId").GetString()!.EndsWith("-404", StringComparison.Ordinal)) return Results.Problem("deviceId: device not found", statusCode: 404);
+            received.TryAdd(request.Headers["Idempotency-Key"]!, body);
+            return Results.Created();
+        });
+        await api.StartAsync();
+        await using var h = await GatewayHarness.StartAsync(new() { ["Inventory__BaseUrl"] = $"http://127.0.0.1:{port}", ["Inventory__ApiKey"] = "k" });
+        var (fridge, unknown) = (h.Device("fridge", 21), h.Device("fridge", 404));
+        var letters = new ConcurrentQueue<JsonElement>();
+        using var watcher = await Mqtt.ConnectAsGatewayAsync($"dl-{h.Name}");
+        watcher.ApplicationMessageReceivedAsync += e =>
+        {
+            letters.Enqueue(JsonSerializer.Deserialize<JsonElement>(e.ApplicationMessage.ConvertPayloadToString()));
+            return Task.CompletedTask;
+        };
+        await watcher.SubscribeAsync("coop/v1/gateway/deadletter", MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce);
+        var t0 = DateTimeOffset.UtcNow.AddHours(-1);
+        foreach (var device in new[] { fridge, unknown })
+        {
+            var topic = $"coop/v1/fridges/{device}/telemetry";
+            await h.PublishAsync(topic, GatewayHarness.Reading(1, t0, 9));
+            await h.PublishAsync(topic, GatewayHarness.Reading(2, t0.AddMinutes(16), 11.5)); // raised (15 min above 8 °C)
+            await h.PublishAsync(topic, GatewayHarness.Reading(3, t0.AddMinutes(20), 13.25));
+            await h.PublishAsync(topic, GatewayHarness.Reading(4, t0.AddMinutes(30), 5));    // cleared
+        }
+
+        var mine = await Eventually.Returns(() => Task.FromResult(received.Where(r => r.Key.StartsWith($"{fridge}:alert:temperature_high:", StringComparison.Ordinal)).ToList()),
+            r => r.Count >= 2, TimeSpan.FromSeconds(60), "the raise and the clear in the API");
+        var raised = mine.Single(r => r.Value.GetProperty("state").GetString() == "raised").Value;
+        var cleared = mine.Single(r => r.Value.GetProperty("state").GetString() == "cleared").Value;
+        Assert.Equal(t0.ToUnixTimeMilliseconds(), raised.GetProperty("startedAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
+        Assert.Equal(raised.GetProperty("startedAt").GetString(), cleared.GetProperty("startedAt").GetString());
+        Assert.Equal((11.5, 13.25), (raised.GetProperty("peak").GetDouble(), cleared.GetProperty("peak").GetDouble()));
+        Assert.Equal($"{fridge}:alert:temperature_high:raised:{t0.ToUnixTimeMilliseconds()}", mine.Single(r => r.Value.GetProperty("state").GetString() == "raised").Key);
+
+        // The unknown device's raise was refused once and dead-lettered with the API's reason, not retried.
+        var refused = await Eventually.Returns(() => Task.FromResult(letters.Where(d => d.GetProperty("topic").GetString() == $"coop/v1/alerts/{unknown}/temperature_high").ToList()),
+            d => d.Count >= 2, TimeSpan.FromSeconds(30), "the unknown device's alerts dead-lettered");
+        Assert.All(refused, letter => Assert.Contains("inventory refused: inventory API 404", letter.GetProperty("reason").GetString()));
+        Assert.Equal(2, posts.Count(k => k.StartsWith($"{unknown}:alert:", StringComparison.Ordinal)));
     }
 }
 

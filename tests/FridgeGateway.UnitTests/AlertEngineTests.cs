@@ -26,6 +26,44 @@ public sealed class AlertEngineTests
     }
 
     [Fact]
+    public void A_clear_names_the_alert_it_ends_and_carries_the_peak_warmest_or_coldest()
+    {
+        Reading(0, 9);
+        Reading(15, 10);          // raised at T0, 10 °C
+        Reading(20, 12.5);
+        Reading(25, 11);
+        var cleared = Assert.Single(Reading(30, 6.5));
+        Assert.Equal((false, T0, 12.5, T0.AddMinutes(30)), (cleared.Raised, cleared.StartedAt, cleared.Peak, cleared.At));
+
+        Reading(40, -2);
+        var frozen = Assert.Single(Reading(45, -1.5)).StartedAt; // raised after 5 minutes below −1 °C
+        Reading(46, -3);
+        Reading(48, -4.5);
+        Reading(49, -2);
+        var thawed = Assert.Single(Reading(50, 1));
+        Assert.Equal((AlertType.TemperatureLow, frozen, -4.5), (thawed.Type, thawed.StartedAt, thawed.Peak));
+        Assert.Equal(T0.AddMinutes(40), frozen);
+    }
+
+    [Fact]
+    public void The_peak_survives_a_restart_with_the_saved_state()
+    {
+        Reading(0, 9);
+        Reading(15, 10);
+        Reading(20, 14);
+        var path = Path.GetTempFileName();
+        try
+        {
+            new AlertStateStore(path).Save(_engine);
+            var restarted = new AlertEngine(_ => new AlertThresholds());
+            new AlertStateStore(path).Load(restarted);
+            var cleared = Assert.Single(restarted.Observe(new Reading(DeviceKind.Fridge, Device, 99, T0.AddMinutes(30), false, 5, null, null, null, null, null, null, null, null, null)));
+            Assert.Equal((T0, 14.0), (cleared.StartedAt, cleared.Peak));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public void A_short_warm_spell_does_not_raise_and_restarts_the_clock()
     {
         Assert.Empty(Reading(0, 9));

@@ -79,6 +79,8 @@ public class InventoryApi : IAsyncLifetime
         web.UseSetting("ConnectionStrings:Inventory", $"{_database.ConnectionString};{PoolSettings}");
         web.UseSetting("Influx:Url", LocalServices.Current.InfluxUrl.ToString());
         web.UseSetting("Influx:Database", Influx.Database);
+        // The outbox's worker would share the one pooled connection: the notification tests turn it on or drive it.
+        web.UseSetting("Notifications:Send", "false");
         foreach (var (key, value) in Settings) web.UseSetting(key, value);
     });
 
@@ -108,7 +110,7 @@ public class InventoryApi : IAsyncLifetime
         return response;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Influx.ExecuteAsync($"DROP DATABASE {Influx.Database}");
         Influx.Dispose();

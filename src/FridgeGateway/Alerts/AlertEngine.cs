@@ -103,6 +103,11 @@ public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
         {
             Clear(device, slot, type, ts, value, "back within limits", transitions, ordered: true);
         }
+        else
+        {
+            // Still raised: the warmest (or, for freezing, the coldest) value so far.
+            slot.Peak = slot.Peak is not { } peak ? value : type == AlertType.TemperatureLow ? Math.Min(peak, value) : Math.Max(peak, value);
+        }
     }
 
     private static void Door(string device, DeviceAlertState state, DateTimeOffset ts, bool open, AlertThresholds limits, List<AlertTransition> transitions)
@@ -128,8 +133,9 @@ public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
         if (slot.Raised) return;
         slot.Raised = true;
         slot.ConditionSince = since;
+        slot.Peak = value;
         if (at > slot.LastInput) slot.LastInput = at;
-        transitions.Add(new AlertTransition(device, type, true, at, since, value, detail));
+        transitions.Add(new AlertTransition(device, type, true, at, since, value, detail, since, value));
     }
 
     private static void Clear(string device, AlertSlot slot, AlertType type, DateTimeOffset at, double? value, string detail,
@@ -137,9 +143,11 @@ public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
     {
         if (!slot.Raised) { if (!ordered) slot.ConditionSince = null; return; }
         if (ordered && at < slot.LastInput) return;
+        var (startedAt, peak) = (slot.ConditionSince ?? at, slot.Peak);
         slot.Raised = false;
         slot.ConditionSince = null;
+        slot.Peak = null;
         if (at > slot.LastInput) slot.LastInput = at;
-        transitions.Add(new AlertTransition(device, type, false, at, at, value, detail));
+        transitions.Add(new AlertTransition(device, type, false, at, at, value, detail, startedAt, peak));
     }
 }

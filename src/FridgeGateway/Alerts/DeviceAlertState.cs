@@ -21,4 +21,6 @@ public sealed class AlertSlot
     /// <summary>When the condition started, while it lasts (raised or still pending).</summary>
     public DateTimeOffset? ConditionSince { get; set; }
     public DateTimeOffset LastInput { get; set; } = DateTimeOffset.MinValue;
+    /// <summary>The extreme value seen while raised (see <see cref="AlertTransition.Peak"/>).</summary>
+    public double? Peak { get; set; }
 }

@@ -180,6 +180,8 @@ public sealed class IngestionProcessor(
         {
             logger.LogInformation("Alert {Type} {State} for {Device}: {Detail}", t.Type.WireName(), t.Raised ? "raised" : "cleared", t.DeviceId, t.Detail);
             work.ItemsFor(gatewaySinks.Influx).Add(new SinkItem(AlertMessages.Topic(t), $"{t.DeviceId}:alert:{t.Type.WireName()}", InfluxSchema.ToLines(t)));
+            // The inventory API keeps the alert history and tells people (issue 18), through the same durable sink as sales and counts.
+            if (gatewaySinks.Inventory is { } inventory) work.ItemsFor(inventory).Add(InventoryReports.For(t));
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using FridgeGateway.Alerts;
 using FridgeGateway.Contract;
 using FridgeGateway.Sinks;
 
@@ -10,6 +11,7 @@ public static class InventoryReports
 {
     public const string SalesPath = "api/v1/device-reports/sales";
     public const string StockCountsPath = "api/v1/device-reports/stock-counts";
+    public const string AlertsPath = "api/v1/device-reports/alerts";
 
     /// <summary>The report for a message, or null when the inventory does not need it.</summary>
     public static SinkItem? For(string topic, DeviceMessage message) => message switch
@@ -46,14 +48,38 @@ public static class InventoryReports
         _ => null,
     };
 
+    /// <summary>
+    /// An alert transition for the API's alert history and notifications. Its key names the transition
+    /// (device, type, raised or cleared, the condition's start): the same transition replayed from the
+    /// spool counts once.
+    /// </summary>
+    public static SinkItem For(AlertTransition t)
+    {
+        var state = t.Raised ? "raised" : "cleared";
+        var key = $"{t.DeviceId}:alert:{t.Type.WireName()}:{state}:{t.StartedAt.ToUnixTimeMilliseconds()}";
+        return new SinkItem(AlertMessages.Topic(t), key, Json(w =>
+        {
+            w.WriteString("deviceId", t.DeviceId);
+            w.WriteString("type", t.Type.WireName());
+            w.WriteString("state", state);
+            w.WriteString("startedAt", Time(t.StartedAt));
+            w.WriteString("at", Time(t.At));
+            if (t.Peak is { } peak && double.IsFinite(peak)) w.WriteNumber("peak", Math.Round(peak, 3));
+            w.WriteString("detail", t.Detail);
+        }));
+    }
+
     public static string PathFor(SinkItem item) =>
-        item.Topic.EndsWith("/sales", StringComparison.Ordinal) ? SalesPath : StockCountsPath;
+        item.Topic.Contains("/alerts/", StringComparison.Ordinal) ? AlertsPath
+        : item.Topic.EndsWith("/sales", StringComparison.Ordinal) ? SalesPath : StockCountsPath;
+
+    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     private static void Common(Utf8JsonWriter w, DeviceMessage m)
     {
         w.WriteString("deviceId", m.DeviceId);
         w.WriteNumber("seq", m.Seq);
-        w.WriteString("ts", m.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        w.WriteString("ts", Time(m.Timestamp));
         if (m.TimestampSubstituted) w.WriteBoolean("tsSubstituted", true);
     }
 

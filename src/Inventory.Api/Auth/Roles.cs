@@ -32,6 +32,9 @@ public sealed record Caller(string Id, string Name, string Role, long? BreweryId
 {
     public bool IsLead => Role == Roles.Lead;
 
+    /// <summary>The signed-in person's user id; null for an API key (a script is nobody to notify).</summary>
+    public long? UserId => Id.StartsWith("user:", StringComparison.Ordinal) && long.TryParse(Id.AsSpan(5), out var id) ? id : null;
+
     /// <summary>The brewery whose figures alone this caller sees (rule 8), or null for the lead, who sees all; "" for a caller of no brewery.</summary>
     public string? OnlyBrewerySlug => IsLead ? null : BrewerySlug ?? "";
 

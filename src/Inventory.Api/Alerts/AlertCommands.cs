@@ -1,0 +1,86 @@
+using Inventory.Api.Auth;
+using Inventory.Api.Infrastructure;
+using Npgsql;
+
+namespace Inventory.Api.Alerts;
+
+/// <summary>
+/// The alert history (issue 18): the gateway's transitions recorded once each, a raise writing its
+/// notification event in the same transaction (the outbox), and people acknowledging what they saw.
+/// </summary>
+public sealed class AlertCommands(NpgsqlDataSource db, TimeProvider time)
+{
+    private const string Scope = "device-report";
+
+    public async Task<IResult> RecordAsync(AlertReport report, string idempotencyKey, CancellationToken ct)
+    {
+        await using var device = db.Command("SELECT location_id FROM devices WHERE device_id = $1", report.DeviceId);
+        var placed = await device.ListAsync(r => r.IsDBNull(0) ? (long?)null : r.GetInt64(0), ct);
+        if (placed.Count == 0) return Problems.NotFound("deviceId", $"device {report.DeviceId}");
+        var location = placed[0];
+        var (type, started, at) = (report.Type!, report.StartedAt!.Value.UtcDateTime, report.At!.Value.UtcDateTime);
+
+        return await Idempotency.RunAsync(db, Scope, idempotencyKey, report, async (c, tx, token) =>
+        {
+            long id;
+            if (report.State == "raised")
+            {
+                // An older alert of the type still open lost its clear: it ends where this one begins.
+                await using var close = c.Command(tx, "UPDATE alerts SET cleared_at = $3 WHERE device_id = $1 AND type = $2 AND cleared_at IS NULL AND raised_at < $3",
+                    report.DeviceId, type, started);
+                await close.ExecuteNonQueryAsync(token);
+                // Arriving after a newer one (out of order), it is recorded as ended where the newer began.
+                await using var insert = c.Command(tx, """
+                    INSERT INTO alerts (device_id, location_id, type, raised_at, peak_value, detail, cleared_at)
+                    VALUES ($1, $2, $3, $4, $5, $6, (SELECT raised_at FROM alerts WHERE device_id = $1 AND type = $3 AND cleared_at IS NULL AND raised_at > $4))
+                    ON CONFLICT (device_id, type, raised_at) DO NOTHING
+                    RETURNING id, cleared_at IS NULL
+                    """, report.DeviceId, Db.Typed(location, NpgsqlTypes.NpgsqlDbType.Bigint), type, started, report.Peak, report.Detail ?? "");
+                var inserted = await insert.ListAsync(r => (Id: r.GetInt64(0), Open: r.GetBoolean(1)), token);
+                if (inserted.Count == 1)
+                {
+                    id = inserted[0].Id;
+                    if (inserted[0].Open) await NoteAsync(c, tx, "alert_raised", id, token);
+                }
+                else id = await IdAsync(c, tx, report.DeviceId!, type, started, token);
+            }
+            else
+            {
+                await using var clear = c.Command(tx, """
+                    INSERT INTO alerts (device_id, location_id, type, raised_at, cleared_at, peak_value, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)
+                    ON CONFLICT (device_id, type, raised_at) DO UPDATE SET cleared_at = coalesce(alerts.cleared_at, EXCLUDED.cleared_at),
+                        peak_value = coalesce(EXCLUDED.peak_value, alerts.peak_value)
+                    RETURNING id
+                    """, report.DeviceId, Db.Typed(location, NpgsqlTypes.NpgsqlDbType.Bigint), type, started, at, report.Peak, report.Detail ?? "");
+                id = (long)(await clear.ExecuteScalarAsync(token))!;
+            }
+            return (StatusCodes.Status201Created, new AlertRecorded(id, report.DeviceId!, type, report.State!));
+        }, ct);
+    }
+
+    /// <summary>Acknowledges an open or past alert once (a second acknowledgement keeps the first); the lead any, a brewer those where its beer stands.</summary>
+    public async Task<AlertView> AcknowledgeAsync(long id, Acknowledgement body, Caller caller, AlertQueries queries, CancellationToken ct)
+    {
+        var alert = await queries.FindAsync(id, ct) ?? throw new DomainProblem(Problems.NotFound("alert", $"alert {id}"));
+        if (!caller.IsLead && !await queries.ConcernsAsync(id, caller.OnlyBreweryId!.Value, ct))
+            throw new DomainProblem(Problems.Forbidden("a brewer acknowledges the alerts of places that hold its beer"));
+        await using var command = db.Command("""
+            UPDATE alerts SET acknowledged_by = $2, acknowledged_at = $3, acknowledgement_note = $4 WHERE id = $1 AND acknowledged_at IS NULL
+            """, id, caller.Name, time.GetUtcNow().UtcDateTime, body.Note?.Trim() is { Length: > 0 } note ? note : null);
+        await command.ExecuteNonQueryAsync(ct);
+        return (await queries.FindAsync(alert.Id, ct))!;
+    }
+
+    /// <summary>Writes a notification event in the transaction of what caused it (the outbox).</summary>
+    public static async Task NoteAsync(NpgsqlConnection c, NpgsqlTransaction tx, string kind, long alertId, CancellationToken ct)
+    {
+        await using var note = c.Command(tx, "INSERT INTO notification_events (kind, alert_id) VALUES ($1, $2)", kind, alertId);
+        await note.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<long> IdAsync(NpgsqlConnection c, NpgsqlTransaction tx, string device, string type, DateTime raisedAt, CancellationToken ct)
+    {
+        await using var command = c.Command(tx, "SELECT id FROM alerts WHERE device_id = $1 AND type = $2 AND raised_at = $3", device, type, raisedAt);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+using Inventory.Api.Alerts;
+
+namespace Inventory.Api.Notifications;
+
+/// <summary>What happened, as the event's facts (read once at fan-out).</summary>
+public sealed record EventFacts(long Id, string Kind, string? DeviceId, string? AlertType, DateTimeOffset? RaisedAt, string? Detail, double? Peak, string? Place,
+    string? Sku, string? BeerName, int? Units, int? ParUnits);
+
+/// <summary>The words of a notification: French first (the Table works in French), English below.</summary>
+public static class NotificationText
+{
+    public static (string Subject, string Body) For(EventFacts e, string? dashboardUrl) => e.Kind switch
+    {
+        "alert_raised" => ($"{Capital(AlertTypes.Name(e.AlertType!, false))} — {e.Place ?? e.DeviceId}",
+            $"{Capital(AlertTypes.Name(e.AlertType!, false))} : {e.Place ?? "?"} (appareil {e.DeviceId}), depuis {Time(e.RaisedAt)}. {e.Detail}{Peak(e)}\n"
+            + $"{Capital(AlertTypes.Name(e.AlertType!, true))}: {e.Place ?? "?"} (device {e.DeviceId}), since {Time(e.RaisedAt)}.\n"
+            + Link(dashboardUrl, "/alertes", "Accuser réception / Acknowledge")),
+        "alert_escalated" => ($"Sans réponse : {AlertTypes.Name(e.AlertType!, false)} — {e.Place ?? e.DeviceId}",
+            $"Personne n'a accusé réception de cette alerte : {AlertTypes.Name(e.AlertType!, false)} à {e.Place ?? "?"} (appareil {e.DeviceId}), depuis {Time(e.RaisedAt)}. {e.Detail}\n"
+            + $"Nobody acknowledged this alert: {AlertTypes.Name(e.AlertType!, true)} at {e.Place ?? "?"} (device {e.DeviceId}), since {Time(e.RaisedAt)}.\n"
+            + Link(dashboardUrl, "/alertes", "Accuser réception / Acknowledge")),
+        "low_stock" => ($"Sous le niveau cible : {e.BeerName} — {e.Place}",
+            $"{e.BeerName} ({e.Sku}) à {e.Place} : {e.Units} unités pour un niveau cible de {e.ParUnits}.\n"
+            + $"{e.BeerName} ({e.Sku}) at {e.Place}: {e.Units} units for a par level of {e.ParUnits}.\n"
+            + Link(dashboardUrl, "/tournees", "Préparer une tournée / Make a round")),
+        _ => throw new ArgumentOutOfRangeException(nameof(e), e.Kind, "no text for this kind of event"),
+    };
+
+    /// <summary>One mail for several notifications: the subject counts them, the body lists them.</summary>
+    public static (string Subject, string Body) Digest(IReadOnlyList<(string Subject, string Body)> items) => items.Count == 1
+        ? ($"[Frigo COOP] {items[0].Subject}", items[0].Body)
+        : ($"[Frigo COOP] {items.Count} avis / notices", string.Join("\n\n", items.Select(i => $"• {i.Subject}\n{i.Body}")));
+
+    private static string Time(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) ?? "?";
+    private static string Peak(EventFacts e) => e.Peak is { } peak && e.AlertType is "temperature_high" or "temperature_low" ? $" ({peak.ToString("0.0", CultureInfo.InvariantCulture)} °C)" : "";
+    private static string Link(string? dashboardUrl, string path, string words) => dashboardUrl is null ? "" : $"{words} : {dashboardUrl.TrimEnd('/')}{path}\n";
+    private static string Capital(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+}

@@ -1,0 +1,26 @@
+using Inventory.Api.Auth;
+using Inventory.Api.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Inventory.Api.Notifications;
+
+/// <summary>A person's own subscription: what to be told, where (mail, a signed webhook), and quiet hours.</summary>
+public static class NotificationsApi
+{
+    public static RouteGroupBuilder MapNotificationsApi(this RouteGroupBuilder api)
+    {
+        var notifications = api.MapGroup("notifications").WithTags("Notifications").RequireAuthorization(Policies.People);
+        notifications.MapGet("subscription", Get).WithName("GetSubscription")
+            .WithSummary("The signed-in person's subscription and the last notifications sent to them").ProducesProblem(StatusCodes.Status403Forbidden);
+        notifications.MapPut("subscription", Put).WithName("PutSubscription")
+            .WithSummary("Subscribe: a mail address and/or a webhook (a new address gets a new signing secret), alerts, low stock, quiet hours")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        return api;
+    }
+
+    private static async Task<Results<Ok<SubscriptionView>, ProblemHttpResult>> Get(Caller caller, Subscriptions subscriptions, CancellationToken ct) =>
+        caller.UserId is { } user ? TypedResults.Ok(await subscriptions.FindAsync(user, ct)) : Problems.Forbidden("a subscription is a person's: sign in");
+
+    private static async Task<Ok<SubscriptionView>> Put(SubscriptionChange body, Caller caller, Subscriptions subscriptions, CancellationToken ct) =>
+        TypedResults.Ok(await subscriptions.SaveAsync(caller, body, ct));
+}

@@ -1,0 +1,199 @@
+using Inventory.Api.Infrastructure;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Inventory.Api.Notifications;
+
+/// <summary>A group of deliveries to one person at one destination, sent as one message (a digest).</summary>
+public sealed record DeliveryGroup(string Channel, long UserId, string Destination, IReadOnlyList<PendingDelivery> Deliveries);
+public sealed record PendingDelivery(long Id, string Subject, string Body, int Attempts);
+
+/// <summary>
+/// The transactional outbox's three steps, each a short transaction that several API replicas may run at
+/// once (rows are claimed with SKIP LOCKED): events become deliveries to the people subscribed, alerts
+/// nobody acknowledged in time become escalations, and due deliveries are claimed for sending.
+/// </summary>
+public sealed class Outbox(NpgsqlDataSource db, IOptions<NotificationOptions> settings, TimeProvider time)
+{
+    private NotificationOptions Options => settings.Value;
+
+    /// <summary>Turns new events into deliveries, per person and channel, due now or after their quiet hours. Returns how many events.</summary>
+    public async Task<int> FanOutAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var pending = c.Command(tx, """
+            SELECT e.id, e.kind, a.device_id, a.type, a.raised_at, a.detail, a.peak_value, coalesce(la.name, ls.name), e.sku, b.name, e.units, e.par_units,
+                   coalesce(a.location_id, e.location_id), b.brewery_id
+            FROM notification_events e
+            LEFT JOIN alerts a ON a.id = e.alert_id LEFT JOIN locations la ON la.id = a.location_id
+            LEFT JOIN locations ls ON ls.id = e.location_id LEFT JOIN beers b ON b.sku = e.sku
+            WHERE e.fanned_out_at IS NULL ORDER BY e.id LIMIT 200
+            FOR UPDATE OF e SKIP LOCKED
+            """);
+        var events = await pending.ListAsync(r => (Facts: new EventFacts(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
+            r.IsDBNull(4) ? null : r.GetFieldValue<DateTimeOffset>(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetDouble(6),
+            r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9),
+            r.IsDBNull(10) ? null : r.GetInt32(10), r.IsDBNull(11) ? null : r.GetInt32(11)),
+            Location: r.IsDBNull(12) ? (long?)null : r.GetInt64(12), Brewery: r.IsDBNull(13) ? (long?)null : r.GetInt64(13)), ct);
+        if (events.Count == 0) return 0;
+
+        foreach (var (facts, location, brewery) in events)
+        {
+            var (subject, body) = NotificationText.For(facts, Options.DashboardUrl);
+            foreach (var person in await RecipientsAsync(c, tx, facts.Kind, location, brewery, ct))
+            {
+                // An escalation is urgent: it ignores quiet hours.
+                var due = facts.Kind == "alert_escalated" ? now : DeliveryRules.DueAt(now, person.QuietFrom, person.QuietTo, Options.Zone);
+                foreach (var (channel, destination) in person.Destinations)
+                {
+                    await using var insert = c.Command(tx, """
+                        INSERT INTO notification_deliveries (event_id, user_id, channel, destination, subject, body, due_at, next_attempt_at)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (event_id, user_id, channel) DO NOTHING
+                        """, facts.Id, person.UserId, channel, destination, subject, body, due.UtcDateTime);
+                    await insert.ExecuteNonQueryAsync(ct);
+                }
+            }
+        }
+        await using var done = c.Command(tx, "UPDATE notification_events SET fanned_out_at = $2 WHERE id = ANY($1)", events.Select(e => e.Facts.Id).ToArray(), now.UtcDateTime);
+        await done.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
+        return events.Count;
+    }
+
+    private sealed record Recipient(long UserId, TimeOnly? QuietFrom, TimeOnly? QuietTo, List<(string Channel, string Destination)> Destinations);
+
+    /// <summary>
+    /// Who is told: an alert, the leads and the brewers whose beer stands where the device stands (of those
+    /// who want alerts); an escalation, every lead; a low stock, the leads and the beer's brewers (of those
+    /// who want low-stock warnings). Disabled people are told nothing.
+    /// </summary>
+    private static async Task<List<Recipient>> RecipientsAsync(NpgsqlConnection c, NpgsqlTransaction tx, string kind, long? location, long? brewery, CancellationToken ct)
+    {
+        var who = kind switch
+        {
+            "alert_raised" => """
+                s.alerts AND (u.role = 'lead' OR u.brewery_id IN (SELECT b.brewery_id FROM stock_levels sl JOIN beers b ON b.sku = sl.sku
+                                                                   WHERE sl.location_id = $1 AND sl.units > 0))
+                """,
+            "alert_escalated" => "u.role = 'lead'",
+            "low_stock" => "s.low_stock AND (u.role = 'lead' OR u.brewery_id = $2)",
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no recipients for this kind of event"),
+        };
+        await using var command = c.Command(tx, $"""
+            SELECT u.id, s.quiet_from, s.quiet_to, s.email, CASE WHEN s.webhook_disabled_reason IS NULL THEN s.webhook_url END
+            FROM notification_subscriptions s JOIN users u ON u.id = s.user_id
+            WHERE u.disabled_at IS NULL AND {who}
+            ORDER BY u.id
+            """, Db.Typed(location, NpgsqlTypes.NpgsqlDbType.Bigint), Db.Typed(brewery, NpgsqlTypes.NpgsqlDbType.Bigint)); // typed: a kind may use neither
+        return await command.ListAsync(r =>
+        {
+            var destinations = new List<(string, string)>();
+            if (!r.IsDBNull(3)) destinations.Add(("email", r.GetString(3)));
+            if (!r.IsDBNull(4)) destinations.Add(("webhook", r.GetString(4)));
+            return new Recipient(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetFieldValue<TimeOnly>(1), r.IsDBNull(2) ? null : r.GetFieldValue<TimeOnly>(2), destinations);
+        }, ct);
+    }
+
+    /// <summary>Open alerts nobody acknowledged within <see cref="NotificationOptions.EscalateAfter"/>: each becomes an escalation event, once.</summary>
+    public async Task<int> EscalateAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var command = db.Command("""
+            WITH due AS (
+                UPDATE alerts SET escalated_at = $1
+                WHERE cleared_at IS NULL AND acknowledged_at IS NULL AND escalated_at IS NULL AND reported_at <= $2
+                RETURNING id)
+            INSERT INTO notification_events (kind, alert_id) SELECT 'alert_escalated', id FROM due
+            """, now.UtcDateTime, (now - Options.EscalateAfter).UtcDateTime);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// The groups ready to send: a destination whose oldest due delivery has waited the digest window (so
+    /// that what comes within it goes in the same message), or whose retry is due.
+    /// </summary>
+    public async Task<List<(string Channel, long UserId, string Destination)>> ReadyAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var command = db.Command("""
+            SELECT channel, user_id, destination FROM notification_deliveries
+            WHERE sent_at IS NULL AND abandoned_reason IS NULL AND due_at <= $1 AND next_attempt_at <= $1
+            GROUP BY channel, user_id, destination HAVING min(due_at) <= $2
+            LIMIT 100
+            """, now.UtcDateTime, (now - Options.DigestWindow).UtcDateTime);
+        return await command.ListAsync(r => (r.GetString(0), r.GetInt64(1), r.GetString(2)), ct);
+    }
+
+    /// <summary>
+    /// Claims a group's due deliveries (row locks held by <paramref name="c"/>'s transaction while it is sent:
+    /// another replica skips them) and, once sent or failed, records the outcome in the same transaction.
+    /// </summary>
+    public static async Task<DeliveryGroup?> ClaimAsync(NpgsqlConnection c, NpgsqlTransaction tx, (string Channel, long UserId, string Destination) group, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var command = c.Command(tx, """
+            SELECT id, subject, body, attempts FROM notification_deliveries
+            WHERE channel = $1 AND user_id = $2 AND destination = $3 AND sent_at IS NULL AND abandoned_reason IS NULL AND due_at <= $4 AND next_attempt_at <= $4
+            ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED
+            """, group.Channel, group.UserId, group.Destination, now.UtcDateTime);
+        var rows = await command.ListAsync(r => new PendingDelivery(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt32(3)), ct);
+        return rows.Count == 0 ? null : new DeliveryGroup(group.Channel, group.UserId, group.Destination, rows);
+    }
+
+    public static async Task SentAsync(NpgsqlConnection c, NpgsqlTransaction tx, DeliveryGroup group, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var command = c.Command(tx, "UPDATE notification_deliveries SET sent_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = ANY($1)",
+            group.Deliveries.Select(d => d.Id).ToArray(), now.UtcDateTime);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>A failed attempt: tried again after a backoff, or given up after the last attempt.</summary>
+    public async Task FailedAsync(NpgsqlConnection c, NpgsqlTransaction tx, DeliveryGroup group, string error, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var d in group.Deliveries)
+        {
+            var attempts = d.Attempts + 1;
+            await using var command = c.Command(tx, """
+                UPDATE notification_deliveries SET attempts = $2, last_error = $3, next_attempt_at = $4, abandoned_reason = $5 WHERE id = $1
+                """, d.Id, attempts, Clip(error), (now + DeliveryRules.Backoff(attempts)).UtcDateTime,
+                Db.Typed(attempts >= Options.MaxAttempts ? $"given up after {attempts} attempts: {Clip(error)}" : null, NpgsqlTypes.NpgsqlDbType.Text));
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// The webhook refused (4xx, or an address it may not reach): counted, and past the limit the webhook is
+    /// disabled with its reason shown to its owner and what waited for it given up.
+    /// </summary>
+    public async Task RefusedAsync(NpgsqlConnection c, NpgsqlTransaction tx, DeliveryGroup group, string reason, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var count = c.Command(tx, """
+            UPDATE notification_subscriptions SET webhook_failures = webhook_failures + 1,
+                webhook_disabled_reason = CASE WHEN webhook_failures + 1 >= $3 THEN $4 END
+            WHERE user_id = $1 AND webhook_url = $2 RETURNING webhook_disabled_reason
+            """, group.UserId, group.Destination, Options.WebhookRefusalsBeforeDisabling,
+            $"disabled on {now.UtcDateTime:yyyy-MM-dd HH:mm} UTC after {Options.WebhookRefusalsBeforeDisabling} refusals in a row; the last: {Clip(reason)}");
+        var disabled = await count.ExecuteScalarAsync(ct) is string;
+        if (!disabled)
+        {
+            await FailedAsync(c, tx, group, reason, now, ct);
+            return;
+        }
+        await using var abandon = c.Command(tx, """
+            UPDATE notification_deliveries SET attempts = attempts + CASE WHEN id = ANY($3) THEN 1 ELSE 0 END, last_error = $4, abandoned_reason = 'the webhook is disabled'
+            WHERE user_id = $1 AND channel = 'webhook' AND destination = $2 AND sent_at IS NULL AND abandoned_reason IS NULL
+            """, group.UserId, group.Destination, group.Deliveries.Select(d => d.Id).ToArray(), Clip(reason));
+        await abandon.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>A webhook that answered: its count of refusals starts again.</summary>
+    public static async Task WebhookAnsweredAsync(NpgsqlConnection c, NpgsqlTransaction tx, DeliveryGroup group, CancellationToken ct)
+    {
+        await using var command = c.Command(tx, "UPDATE notification_subscriptions SET webhook_failures = 0 WHERE user_id = $1 AND webhook_url = $2 AND webhook_failures > 0",
+            group.UserId, group.Destination);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static string Clip(string text) => text.Length <= 300 ? text : text[..300] + "…";
+}

@@ -1,0 +1,326 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Inventory.Api.Notifications;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Inventory.Api.FunctionalTests;
+
+/// <summary>The API with a private smtp4dev as its mail relay (a real SMTP server this fixture can stop), mail sent at once (no digest wait).</summary>
+public sealed class NotifyingInventoryApi : InventoryApi
+{
+    public MailServer Mail { get; private set; } = null!;
+
+    protected override string PoolSettings => $"Maximum Pool Size={DatabaseOptions.DefaultPoolSize}";
+
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["Notifications:Smtp:Host"] = "127.0.0.1",
+        ["Notifications:Smtp:Port"] = Mail.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Notifications:Smtp:Security"] = "none",
+        ["Notifications:DigestWindow"] = "00:00:00",
+        ["Notifications:AllowPrivateWebhooks"] = "true",
+        ["Notifications:DashboardUrl"] = "http://dashboard.test",
+    };
+
+    public override async Task InitializeAsync()
+    {
+        Mail = await MailServer.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    /// <summary>One pass of the outbox's worker (fan out, escalate, send), as the hosted worker does every few seconds.</summary>
+    public Task<int> DispatchAsync() => Services.GetRequiredService<NotificationDispatcher>().RunOnceAsync(CancellationToken.None);
+
+    public async Task<long> ScalarAsync(string sql, params object[] values)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Mail.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// Issue 18, from signal to action: the gateway's alert transitions become the alert history, and what
+/// the platform notices reaches the right people by mail and webhook through the outbox — once, grouped
+/// per person, delayed and never lost by an SMTP outage, refused and disabled for a webhook that says no.
+/// The tests share one API and one mail server: each uses its own devices, places and addresses.
+/// </summary>
+[Collection(nameof(NotificationCollection))]
+public sealed class NotificationTests(NotifyingInventoryApi api)
+{
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+
+    /// <summary>A COOP fridge with a device, holding Saint-Fût's Blonde (so Saint-Fût's brewers are told of its alerts).</summary>
+    private async Task<(string Device, string Location)> FridgeWithStFutBeerAsync()
+    {
+        var (device, location) = (Unique("fridge"), Unique("frigo"));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/locations", new { code = location, name = $"Frigo {location}", kind = "coop_fridge", region = "Estrie" }));
+        Assert.Equal(HttpStatusCode.OK, (await api.Lead.PutAsJsonAsync($"/api/v1/devices/{device}", new { kind = "fridge", location })).StatusCode);
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = "STFUT-BLONDE-355", units = 24, to = location }));
+        return (device, location);
+    }
+
+    private async Task<HttpResponseMessage> AlertAsync(string device, string type, string state, DateTimeOffset startedAt, DateTimeOffset at, double? peak = null, string? key = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/device-reports/alerts")
+        {
+            Content = JsonContent.Create(new { deviceId = device, type, state, startedAt, at, peak, detail = $"{type} test" }),
+        };
+        request.Headers.Add("Idempotency-Key", key ?? $"{device}:alert:{type}:{state}:{startedAt.ToUnixTimeMilliseconds()}");
+        return await api.Gateway.SendAsync(request);
+    }
+
+    /// <summary>Subscribes a person at a new address, after sending what earlier tests left for their old one.</summary>
+    private async Task SubscribeAsync(HttpClient person, string email, object? more = null)
+    {
+        await api.DispatchAsync();
+        var body = new Dictionary<string, object?> { ["email"] = email, ["alerts"] = true, ["lowStock"] = true };
+        foreach (var p in more?.GetType().GetProperties() ?? []) body[p.Name] = p.GetValue(more);
+        Assert.Equal(HttpStatusCode.OK, (await person.PutAsJsonAsync("/api/v1/notifications/subscription", body)).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_gateways_transitions_are_recorded_once_with_duration_and_peak_and_an_unknown_device_is_refused()
+    {
+        var (device, location) = await FridgeWithStFutBeerAsync();
+        var started = DateTimeOffset.UtcNow.AddMinutes(-50);
+        await InventoryApi.Created(AlertAsync(device, "temperature_high", "raised", started, started.AddMinutes(15), peak: 8.6));
+        await InventoryApi.Created(AlertAsync(device, "temperature_high", "raised", started, started.AddMinutes(15), peak: 8.6)); // the spool replays it
+        var open = (await api.Lead.GetFromJsonAsync<JsonElement[]>($"/api/v1/alerts?open=true&device={device}"))!;
+        var alert = Assert.Single(open);
+        Assert.Equal((location, "temperature_high"), (alert.GetProperty("location").GetString(), alert.GetProperty("type").GetString()));
+
+        await InventoryApi.Created(AlertAsync(device, "temperature_high", "cleared", started, started.AddMinutes(40), peak: 11.2));
+        var closed = Assert.Single((await api.Lead.GetFromJsonAsync<JsonElement[]>($"/api/v1/alerts?device={device}"))!);
+        Assert.Equal((40.0, 11.2), (closed.GetProperty("durationMinutes").GetDouble(), closed.GetProperty("peak").GetDouble()));
+        Assert.Empty((await api.Lead.GetFromJsonAsync<JsonElement[]>($"/api/v1/alerts?open=true&device={device}"))!);
+
+        // A device the inventory does not know is refused by name (the gateway dead-letters it, never retries it forever);
+        // a key that is not the transition's own is refused too; a brewer may not post for a device.
+        await ProblemAssert.HasStatusAsync(await AlertAsync("fridge-nobody", "power_lost", "raised", started, started), HttpStatusCode.NotFound, "deviceId");
+        await ProblemAssert.HasStatusAsync(await AlertAsync(device, "power_lost", "raised", started, started, key: "other-device:alert:power_lost:raised:1"),
+            HttpStatusCode.BadRequest, "Idempotency-Key");
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.StFut.PostAsJsonAsync("/api/v1/device-reports/alerts", new { deviceId = device })).StatusCode);
+        await ProblemAssert.HasStatusAsync(await AlertAsync(device, "too_warm", "raised", started, started, key: $"{device}:alert:too_warm:raised:{started.ToUnixTimeMilliseconds()}"),
+            HttpStatusCode.BadRequest, "type");
+    }
+
+    [Fact]
+    public async Task A_raised_alert_reaches_the_lead_and_the_brewers_whose_beer_stands_there_in_one_mail_per_person_once()
+    {
+        var (first, location) = await FridgeWithStFutBeerAsync();
+        var second = Unique("fridge");
+        Assert.Equal(HttpStatusCode.OK, (await api.Lead.PutAsJsonAsync($"/api/v1/devices/{second}", new { kind = "fridge", location })).StatusCode);
+        var (lead, stFut, aube) = (Unique("lea") + "@table.test", Unique("felix") + "@stfut.test", Unique("marie") + "@aube.test");
+        await SubscribeAsync(api.Lead, lead);
+        await SubscribeAsync(api.StFut, stFut);
+        await SubscribeAsync(api.Aube, aube);
+
+        // The festival's power goes out: four transitions within a minute.
+        var at = DateTimeOffset.UtcNow;
+        foreach (var device in new[] { first, second })
+        {
+            await InventoryApi.Created(AlertAsync(device, "power_lost", "raised", at, at));
+            await InventoryApi.Created(AlertAsync(device, "temperature_high", "raised", at.AddSeconds(-900), at, peak: 9.1));
+        }
+        await api.DispatchAsync();
+        await api.DispatchAsync(); // nothing more to send
+
+        var felix = Assert.Single(await api.Mail.MessagesAsync(stFut));
+        Assert.Equal("[Frigo COOP] 4 avis / notices", felix.Subject);
+        foreach (var device in new[] { first, second }) Assert.Equal(2, felix.Text.Split($"(appareil {device})").Length - 1); // each device's two notices
+        Assert.Contains($"Panne de courant : Frigo {location}", felix.Text);
+        Assert.Contains("http://dashboard.test/alertes", felix.Text);
+        Assert.Single(await api.Mail.MessagesAsync(lead));
+        Assert.Empty(await api.Mail.MessagesAsync(aube)); // no Aube beer there
+        var subscription = await api.StFut.GetFromJsonAsync<JsonElement>("/api/v1/notifications/subscription");
+        Assert.Equal(4, subscription.GetProperty("recent").EnumerateArray().Count(d => d.GetProperty("sentAt").ValueKind != JsonValueKind.Null
+            && d.GetProperty("subject").GetString()!.Contains(location, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task An_smtp_outage_delays_the_mail_and_loses_none_and_the_retry_sends_it_once()
+    {
+        var (device, _) = await FridgeWithStFutBeerAsync();
+        var felix = Unique("felix") + "@stfut.test";
+        await SubscribeAsync(api.StFut, felix);
+        await api.Mail.StopAsync();
+        try
+        {
+            var at = DateTimeOffset.UtcNow;
+            await InventoryApi.Created(AlertAsync(device, "door_open_too_long", "raised", at.AddMinutes(-3), at));
+            await InventoryApi.Created(AlertAsync(device, "temperature_high", "raised", at.AddMinutes(-15), at, peak: 8.4));
+            await api.DispatchAsync();
+            Assert.Equal(2, await api.ScalarAsync("""
+                SELECT count(*) FROM notification_deliveries d JOIN notification_events e ON e.id = d.event_id JOIN alerts a ON a.id = e.alert_id
+                WHERE a.device_id = $1 AND d.sent_at IS NULL AND d.attempts = 1 AND d.last_error IS NOT NULL AND d.abandoned_reason IS NULL
+                """, device));
+        }
+        finally
+        {
+            await api.Mail.StartAgainAsync();
+        }
+        // The retry is due 5 s after the failure (backoff): the worker's passes send it then, once.
+        await Eventually.Holds(async () => { await api.DispatchAsync(); return (await api.Mail.MessagesAsync(felix)).Count > 0; },
+            TimeSpan.FromSeconds(30), "the mail held during the outage to be sent");
+        await api.DispatchAsync();
+        var mail = Assert.Single(await api.Mail.MessagesAsync(felix));
+        Assert.Contains("Porte ouverte trop longtemps", mail.Text);
+        Assert.Contains("Bière trop chaude", mail.Text);
+    }
+
+    [Fact]
+    public async Task Replicas_sending_at_once_and_one_stopped_midway_send_each_notification_exactly_once()
+    {
+        var lead = Unique("lea") + "@table.test";
+        await SubscribeAsync(api.Lead, lead);
+        var devices = new List<string>();
+        for (var i = 0; i < 12; i++) devices.Add((await FridgeWithStFutBeerAsync()).Device);
+
+        // Two replicas with their workers running (every 100 ms), the alerts arriving while they send; one stops halfway.
+        static Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> Sending(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> replica) =>
+            replica.WithWebHostBuilder(web => { web.UseSetting("Notifications:Send", "true"); web.UseSetting("Notifications:PollEvery", "00:00:00.1"); });
+        var one = Sending(api.NewReplica());
+        await using var two = Sending(api.NewReplica());
+        _ = (one.Services, two.Services); // started
+        var at = DateTimeOffset.UtcNow;
+        for (var i = 0; i < devices.Count; i++)
+        {
+            await InventoryApi.Created(AlertAsync(devices[i], "power_lost", "raised", at, at));
+            if (i == devices.Count / 2) await one.DisposeAsync(); // a graceful stop, as a deployment does
+        }
+        await Eventually.Holds(async () => await api.ScalarAsync("""
+            SELECT count(*) FROM notification_deliveries d JOIN users u ON u.id = d.user_id WHERE d.destination = $1 AND d.sent_at IS NOT NULL
+            """, lead) == devices.Count, TimeSpan.FromSeconds(30), "every notification to be sent");
+
+        var text = string.Concat((await api.Mail.MessagesAsync(lead)).Select(m => m.Text));
+        Assert.All(devices, device => Assert.Equal(1, text.Split($"(appareil {device})").Length - 1));
+    }
+
+    [Fact]
+    public async Task A_webhook_gets_signed_json_and_one_that_keeps_answering_4xx_is_disabled_with_its_reason()
+    {
+        var (device, _) = await FridgeWithStFutBeerAsync();
+        using var receiver = new HttpListener();
+        var port = AppProcess.FreePort();
+        receiver.Prefixes.Add($"http://127.0.0.1:{port}/");
+        receiver.Start();
+        var url = $"http://127.0.0.1:{port}/hooks/frigo";
+        Assert.Equal(HttpStatusCode.OK, (await api.StFut.PutAsJsonAsync("/api/v1/notifications/subscription", new { webhookUrl = url, alerts = true, lowStock = false })).StatusCode);
+        var secret = (await api.StFut.GetFromJsonAsync<JsonElement>("/api/v1/notifications/subscription")).GetProperty("webhookSecret").GetString()!;
+
+        var at = DateTimeOffset.UtcNow;
+        await InventoryApi.Created(AlertAsync(device, "power_lost", "raised", at, at));
+        var sending = api.DispatchAsync();
+        var context = await receiver.GetContextAsync();
+        var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        context.Response.StatusCode = 204;
+        context.Response.Close();
+        await sending;
+        var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body.ToArray()));
+        Assert.Equal(expected, context.Request.Headers[WebhookSender.SignatureHeader]);
+        Assert.Contains($"(appareil {device})", JsonDocument.Parse(body.ToArray()).RootElement.GetProperty("text").GetString());
+
+        // The receiving tool is gone (410): three refusals in a row disable the webhook, with the reason shown.
+        for (var refusal = 1; refusal <= 3; refusal++)
+        {
+            var later = at.AddMinutes(refusal);
+            await InventoryApi.Created(AlertAsync(device, "door_open_too_long", "raised", later, later));
+            await InventoryApi.Created(AlertAsync(device, "door_open_too_long", "cleared", later, later.AddSeconds(30)));
+            await api.ScalarAsync("UPDATE notification_deliveries SET next_attempt_at = now() WHERE sent_at IS NULL AND abandoned_reason IS NULL AND destination = $1", url);
+            sending = api.DispatchAsync();
+            var gone = await receiver.GetContextAsync();
+            gone.Response.StatusCode = 410;
+            gone.Response.Close();
+            await sending;
+        }
+        var subscription = await api.StFut.GetFromJsonAsync<JsonElement>("/api/v1/notifications/subscription");
+        Assert.Contains("410", subscription.GetProperty("webhookDisabledReason").GetString());
+        Assert.Equal(0, await api.ScalarAsync("SELECT count(*) FROM notification_deliveries WHERE destination = $1 AND sent_at IS NULL AND abandoned_reason IS NULL", url));
+        // Saving the same address keeps it disabled; a new address starts afresh, with a new secret.
+        Assert.Equal(HttpStatusCode.OK, (await api.StFut.PutAsJsonAsync("/api/v1/notifications/subscription", new { webhookUrl = url + "2" })).StatusCode);
+        var fresh = await api.StFut.GetFromJsonAsync<JsonElement>("/api/v1/notifications/subscription");
+        Assert.Equal(JsonValueKind.Null, fresh.GetProperty("webhookDisabledReason").ValueKind);
+        Assert.NotEqual(secret, fresh.GetProperty("webhookSecret").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await api.StFut.PutAsJsonAsync("/api/v1/notifications/subscription", new { alerts = true })).StatusCode); // no webhook any more
+    }
+
+    [Fact]
+    public async Task A_subscription_refuses_malformed_mail_addresses_and_webhooks_into_the_servers_own_network_by_field()
+    {
+        await ProblemAssert.HasStatusAsync(await api.StFut.PutAsJsonAsync("/api/v1/notifications/subscription", new { email = "felix at stfut" }), HttpStatusCode.BadRequest, "email");
+        await ProblemAssert.HasStatusAsync(await api.StFut.PutAsJsonAsync("/api/v1/notifications/subscription", new { email = "Félix <felix@stfut.ca>" }), HttpStatusCode.BadRequest, "email");
+        await ProblemAssert.HasStatusAsync(await api.StFut.PutAsJsonAsync("/api/v1/notifications/subscription", new { email = "a@b.ca, c@d.ca" }), HttpStatusCode.BadRequest, "email");
+        await ProblemAssert.HasStatusAsync(await api.StFut.PutAsJsonAsync("/api/v1/notifications/subscription", new { webhookUrl = "file:///etc/passwd" }), HttpStatusCode.BadRequest, "webhookUrl");
+        await ProblemAssert.HasStatusAsync(await api.StFut.PutAsJsonAsync("/api/v1/notifications/subscription", new { quietFrom = "22:00" }), HttpStatusCode.BadRequest, "quietTo");
+        // As deployed (private webhooks not allowed): InfluxDB's /query on loopback, the cloud's metadata address.
+        await using var deployed = api.NewReplica().WithWebHostBuilder(web => web.UseSetting("Notifications:AllowPrivateWebhooks", "false"));
+        var felix = deployed.CreateClient(new() { HandleCookies = true });
+        Assert.Equal(HttpStatusCode.OK, (await felix.PostAsJsonAsync("/api/v1/auth/sign-in", new { username = "felix", password = InventoryApi.Password })).StatusCode);
+        foreach (var inside in new[] { "http://127.0.0.1:28086/query?q=DROP%20DATABASE%20frigo", "http://169.254.169.254/latest/meta-data/", "http://[::1]:5080/", "http://10.0.0.8/hook" })
+            await ProblemAssert.HasStatusAsync(await felix.PutAsJsonAsync("/api/v1/notifications/subscription", new { webhookUrl = inside }), HttpStatusCode.UnprocessableEntity, "webhookUrl");
+        // An API key is nobody to notify.
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.WithApiKey(api.BrewerKey).PutAsJsonAsync("/api/v1/notifications/subscription", new { email = "x@y.ca" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_alert_nobody_acknowledged_in_time_goes_to_the_lead_once_and_an_acknowledged_one_does_not()
+    {
+        var (device, _) = await FridgeWithStFutBeerAsync();
+        var (other, _) = await FridgeWithStFutBeerAsync();
+        var lead = Unique("lea") + "@table.test";
+        await SubscribeAsync(api.Lead, lead, new { alerts = false, lowStock = false }); // the lead wants no alerts, but escalations reach him
+        var at = DateTimeOffset.UtcNow;
+        await InventoryApi.Created(AlertAsync(device, "temperature_high", "raised", at.AddMinutes(-15), at, peak: 9));
+        await InventoryApi.Created(AlertAsync(other, "temperature_high", "raised", at.AddMinutes(-15), at, peak: 9));
+        var acknowledged = (await api.Lead.GetFromJsonAsync<JsonElement[]>($"/api/v1/alerts?device={other}"))![0].GetProperty("id").GetInt64();
+        // Aube's brewer has no beer there: not his to acknowledge. Saint-Fût's is.
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.Aube.PostAsJsonAsync($"/api/v1/alerts/{acknowledged}/acknowledgement", new { note = "?" })).StatusCode);
+        var ack = await (await api.StFut.PostAsJsonAsync($"/api/v1/alerts/{acknowledged}/acknowledgement", new { note = "J'y vais, 20 min" })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("felix", "J'y vais, 20 min"), (ack.GetProperty("acknowledgedBy").GetString(), ack.GetProperty("acknowledgementNote").GetString()));
+
+        await api.ScalarAsync("UPDATE alerts SET reported_at = now() - interval '2 hours' WHERE device_id = ANY($1)", (object)new[] { device, other });
+        await api.DispatchAsync();
+        await api.DispatchAsync();
+        var mail = Assert.Single(await api.Mail.MessagesAsync(lead));
+        Assert.StartsWith("[Frigo COOP] Sans réponse : bière trop chaude", mail.Subject);
+        Assert.Contains($"(appareil {device})", mail.Text);
+        Assert.DoesNotContain(other, mail.Text);
+    }
+
+    [Fact]
+    public async Task A_fridge_beer_falling_under_par_tells_its_brewer_once_in_the_transaction_of_the_movement()
+    {
+        var (_, location) = await FridgeWithStFutBeerAsync(); // 24 Blonde on the shelf
+        var (felix, marie) = (Unique("felix") + "@stfut.test", Unique("marie") + "@aube.test");
+        await SubscribeAsync(api.StFut, felix);
+        await SubscribeAsync(api.Aube, marie);
+        Assert.Equal(HttpStatusCode.OK, (await api.StFut.PutAsJsonAsync("/api/v1/par-levels", new { sku = "STFUT-BLONDE-355", location, parUnits = 20 })).StatusCode);
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "sale", sku = "STFUT-BLONDE-355", units = 3, from = location })); // 21: at par
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "sale", sku = "STFUT-BLONDE-355", units = 5, from = location })); // 16: under
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "sale", sku = "STFUT-BLONDE-355", units = 2, from = location })); // 14: still under
+        // A movement refused (more than held) writes no event: the outbox shares the movement's transaction.
+        Assert.Equal(HttpStatusCode.Conflict, (await api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "sale", sku = "STFUT-BLONDE-355", units = 500, from = location })).StatusCode);
+        Assert.Equal(1, await api.ScalarAsync("SELECT count(*) FROM notification_events e JOIN locations l ON l.id = e.location_id WHERE l.code = $1 AND e.kind = 'low_stock'", location));
+
+        await api.DispatchAsync();
+        var mail = Assert.Single(await api.Mail.MessagesAsync(felix));
+        Assert.Contains($"Blonde du Fût (STFUT-BLONDE-355) à Frigo {location} : 16 unités pour un niveau cible de 20.", mail.Text);
+        Assert.Empty(await api.Mail.MessagesAsync(marie));
+    }
+}
+
+[CollectionDefinition(nameof(NotificationCollection))]
+public sealed class NotificationCollection : ICollectionFixture<NotifyingInventoryApi>;
