@@ -35,6 +35,8 @@ public sealed class Platform : IAsyncDisposable
     public ConcurrentQueue<JsonElement> DeadLetters { get; } = new();
     public string PostgresConnectionString => _postgres.ConnectionString;
     public string LeadPassword { get; private set; } = "";
+    /// <summary>The gateway's API key (device reports, alerts).</summary>
+    public string GatewayKey { get; private set; } = "";
     public string BrewerPassword { get; } = Guid.NewGuid().ToString("N");
 
     public static async Task<Platform> StartAsync()
@@ -57,9 +59,11 @@ public sealed class Platform : IAsyncDisposable
             ["Influx__Url"] = services.InfluxUrl.ToString(),
             ["Influx__Database"] = Influx.Database,
             ["Urls"] = ApiUrl,
+            // Mail through the services' smtp4dev (scripts/services env), grouped over 2 s instead of 3 min.
+            ["Notifications__DigestWindow"] = "00:00:02",
         };
         await RunToEndAsync("src/Inventory.Api", "Inventory.Api", apiEnvironment, "admin", "demo-data");
-        var gatewayKey = (await RunToEndAsync("src/Inventory.Api", "Inventory.Api", apiEnvironment, "admin", "create-key", "--role", "gateway", "--name", "e2e")).Trim().Split('\n')[^1];
+        var gatewayKey = GatewayKey = (await RunToEndAsync("src/Inventory.Api", "Inventory.Api", apiEnvironment, "admin", "create-key", "--role", "gateway", "--name", "e2e")).Trim().Split('\n')[^1];
         var leadPassword = LeadPassword = Guid.NewGuid().ToString("N");
         await RunToEndAsync("src/Inventory.Api", "Inventory.Api", apiEnvironment, "admin", "create-user", "--username", "lea", "--name", "Léa", "--role", "lead", "--password", leadPassword);
         await RunToEndAsync("src/Inventory.Api", "Inventory.Api", apiEnvironment, "admin", "create-user", "--username", "felix", "--name", "Félix", "--role", "brewer", "--brewery", "saint-fut", "--password", BrewerPassword);

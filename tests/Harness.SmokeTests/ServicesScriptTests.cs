@@ -7,7 +7,7 @@ namespace Harness.SmokeTests;
 /// <summary>
 /// The README's first command as a newcomer meets it: <c>scripts/services</c> from a fresh copy of the
 /// repository placed under a mode-700 folder (as root's home is on Debian), beside the services this
-/// test run already uses (its ports shifted by <c>FRIGO_PORT_OFFSET</c>): up, status, down, up again
+/// test run already uses (its ports shifted by <c>FRIGO_PORT_OFFSET</c>), the SMTP relay included: up, status, down, up again
 /// with the data kept, then purge leaves nothing behind.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
@@ -38,6 +38,7 @@ public sealed class ServicesScriptTests
             Assert.Contains("postgresql  running", status.Output);
             Assert.Contains("mosquitto   running", status.Output);
             Assert.Contains("influxdb    running", status.Output);
+            Assert.Contains("smtp4dev    running", status.Output);
 
             await using (var db = NpgsqlDataSource.Create(settings["ConnectionStrings__Inventory"]))
             await using (var create = db.CreateCommand("CREATE TABLE kept_across_restarts (id int); INSERT INTO kept_across_restarts VALUES (42)"))
@@ -48,6 +49,7 @@ public sealed class ServicesScriptTests
             Assert.Equal(3, stopped.ExitCode);
             Assert.Contains("postgresql  stopped", stopped.Output);
             Assert.Contains("mosquitto   stopped", stopped.Output);
+            Assert.Contains("smtp4dev    stopped", stopped.Output);
 
             var again = await Services(checkout, "up");
             Assert.True(again.ExitCode == 0, $"scripts/services up (second time) failed:\n{again.Output}");

@@ -322,5 +322,72 @@ public sealed class NotificationTests(NotifyingInventoryApi api)
     }
 }
 
+/// <summary>The pages of the loop: open alerts with the form where the person may act, the device's history, a person's subscription.</summary>
+[Collection(nameof(NotificationCollection))]
+public sealed class AlertPageTests(NotifyingInventoryApi api)
+{
+    [Fact]
+    public async Task The_alerts_page_offers_taking_an_alert_in_hand_to_whom_it_concerns_and_the_fridge_page_lists_its_history()
+    {
+        var (device, location) = ($"fridge-{Guid.NewGuid():N}"[..19], $"frigo-{Guid.NewGuid():N}"[..18]);
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/locations", new { code = location, name = $"Frigo {location}", kind = "coop_fridge", region = "Estrie" }));
+        Assert.Equal(HttpStatusCode.OK, (await api.Lead.PutAsJsonAsync($"/api/v1/devices/{device}", new { kind = "fridge", location })).StatusCode);
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = "AUBE-IPA-473", units = 6, to = location }));
+        var started = DateTimeOffset.UtcNow.AddMinutes(-125);
+        foreach (var (state, at, peak) in new[] { ("raised", started.AddMinutes(15), 9.0), ("cleared", started.AddMinutes(65), 12.4) })
+        {
+            var past = new HttpRequestMessage(HttpMethod.Post, "/api/v1/device-reports/alerts")
+            {
+                Content = JsonContent.Create(new { deviceId = device, type = "temperature_high", state, startedAt = started, at, peak }),
+            };
+            past.Headers.Add("Idempotency-Key", $"{device}:alert:temperature_high:{state}:{started.ToUnixTimeMilliseconds()}");
+            await InventoryApi.Created(api.Gateway.SendAsync(past));
+        }
+        var now = DateTimeOffset.UtcNow;
+        var open = new HttpRequestMessage(HttpMethod.Post, "/api/v1/device-reports/alerts") { Content = JsonContent.Create(new { deviceId = device, type = "power_lost", state = "raised", startedAt = now, at = now }) };
+        open.Headers.Add("Idempotency-Key", $"{device}:alert:power_lost:raised:{now.ToUnixTimeMilliseconds()}");
+        await InventoryApi.Created(api.Gateway.SendAsync(open));
+
+        // Aube's beer stands there: its brewer gets the form; Saint-Fût's sees the alert, without a form.
+        var aube = await api.Aube.GetStringAsync("/alertes");
+        var card = aube[aube.IndexOf($"data-device=\"{device}\"", StringComparison.Ordinal)..];
+        card = card[..card.IndexOf("</section>", StringComparison.Ordinal)];
+        Assert.Contains("panne de courant", card);
+        Assert.Contains("/acknowledgement", card);
+        var stFut = await api.StFut.GetStringAsync("/alertes");
+        Assert.Contains($"data-device=\"{device}\"", stFut);
+        var other = stFut[stFut.IndexOf($"data-device=\"{device}\"", StringComparison.Ordinal)..];
+        Assert.DoesNotContain("/acknowledgement", other[..other.IndexOf("</section>", StringComparison.Ordinal)]);
+        // The fridge page (a device that reports) lists the past alert with its duration and peak.
+        await api.Influx.WriteAsync($"fridge_reading,device={device},kind=fridge temp_c=3.5,seq=1i {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}000000");
+        var fridge = await api.Lead.GetStringAsync($"/frigos/{device}");
+        Assert.Contains("<td>bière trop chaude</td>", fridge);
+        Assert.Contains("<td>1 h 05</td><td>12.4</td>", fridge);
+        // A person's page shows the subscription's form.
+        Assert.Contains("id=\"subscription\"", await api.StFut.GetStringAsync("/avis"));
+    }
+
+    [Fact]
+    public async Task The_food_safety_log_covers_a_long_period_in_pieces_and_marks_the_excursions()
+    {
+        var device = $"fridge-{Guid.NewGuid():N}"[..19];
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        // 40 days, one reading every 6 hours; every 7th above 8 °C.
+        var lines = Enumerable.Range(0, 160).Select(i => $"fridge_reading,device={device},kind=fridge temp_c={(i % 7 == 0 ? 9.5 : 3.0)},seq={i}i {start.AddHours(6 * i).ToUnixTimeMilliseconds()}000000");
+        await api.Influx.WriteAsync(string.Join('\n', lines));
+
+        var response = await api.Lead.GetAsync($"/frigos/{device}/journal.csv?du=2026-01-01&au=2026-02-09");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        var rows = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("horodatage_utc,temperature_c,excursion,porte_ouverte,sur_batterie", rows[0]);
+        Assert.Equal(160, rows.Length - 1);
+        Assert.Equal(rows.Skip(1).Order(StringComparer.Ordinal), rows.Skip(1)); // in time order across the weekly pieces
+        Assert.Equal(23, rows.Count(r => r.Contains(",9.5,au-dessus de 8 °C,", StringComparison.Ordinal)));
+        Assert.StartsWith("2026-01-01T00:00:00Z,9.5,", rows[1]);
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.Lead.GetAsync($"/frigos/{device}/journal.csv?du=2024-01-01&au=2026-02-09")).StatusCode);
+    }
+}
+
 [CollectionDefinition(nameof(NotificationCollection))]
 public sealed class NotificationCollection : ICollectionFixture<NotifyingInventoryApi>;

@@ -12,15 +12,22 @@ namespace FrigoCoop.TestSupport;
 public sealed class MailServer : IAsyncDisposable
 {
     private readonly string _launcher = LocalServices.Current["Smtp4dev__Launcher"];
-    private readonly string _folder = Directory.CreateTempSubdirectory("smtp4dev-").FullName;
+    private readonly string? _folder;
     private readonly HttpClient _web;
     private Process? _process;
 
-    private MailServer()
+    private MailServer(Uri? web = null)
     {
-        (SmtpPort, WebPort, ImapPort, Pop3Port) = (AppProcess.FreePort(), AppProcess.FreePort(), AppProcess.FreePort(), AppProcess.FreePort());
-        _web = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{WebPort}"), Timeout = TimeSpan.FromSeconds(10) };
+        if (web is null)
+        {
+            (SmtpPort, WebPort, ImapPort, Pop3Port) = (AppProcess.FreePort(), AppProcess.FreePort(), AppProcess.FreePort(), AppProcess.FreePort());
+            _folder = Directory.CreateTempSubdirectory("smtp4dev-").FullName;
+        }
+        _web = new HttpClient { BaseAddress = web ?? new Uri($"http://127.0.0.1:{WebPort}"), Timeout = TimeSpan.FromSeconds(10) };
     }
+
+    /// <summary>The services script's own smtp4dev (what the platform's apps send through), to read only.</summary>
+    public static MailServer OfServices() => new(new Uri(LocalServices.Current["Smtp4dev__Url"]));
 
     public int SmtpPort { get; }
     public int WebPort { get; }
@@ -36,6 +43,7 @@ public sealed class MailServer : IAsyncDisposable
 
     public async Task StartAgainAsync()
     {
+        if (_folder is null) throw new InvalidOperationException("the services' smtp4dev is started by scripts/services, not by a test");
         if (!File.Exists(_launcher)) throw new InvalidOperationException($"smtp4dev is not installed at {_launcher}: run scripts/services up");
         var start = new ProcessStartInfo(_launcher) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { $"--urls=http://127.0.0.1:{WebPort}", $"--smtpport={SmtpPort}", $"--imapport={ImapPort}", $"--pop3port={Pop3Port}",
@@ -85,6 +93,6 @@ public sealed class MailServer : IAsyncDisposable
     {
         await StopAsync();
         _web.Dispose();
-        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+        if (_folder is not null) try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
     }
 }

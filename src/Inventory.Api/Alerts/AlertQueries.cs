@@ -38,6 +38,16 @@ public sealed class AlertQueries(NpgsqlDataSource db, TimeProvider time)
         return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 
+    /// <summary>Of the given alerts, those where the brewery's beer stands (the ones its brewer may acknowledge).</summary>
+    public async Task<HashSet<long>> ConcerningAsync(IReadOnlyCollection<long> alertIds, long breweryId, CancellationToken ct)
+    {
+        await using var command = db.Command("""
+            SELECT DISTINCT a.id FROM alerts a JOIN stock_levels s ON s.location_id = a.location_id JOIN beers b ON b.sku = s.sku
+            WHERE a.id = ANY($1) AND s.units > 0 AND b.brewery_id = $2
+            """, alertIds.ToArray(), breweryId);
+        return [.. await command.ListAsync(r => r.GetInt64(0), ct)];
+    }
+
     private AlertView Read(NpgsqlDataReader r)
     {
         var raised = r.GetFieldValue<DateTimeOffset>(5);

@@ -1,3 +1,4 @@
+using FrigoCoop.Telemetry;
 using Inventory.Api.Auth;
 using Inventory.Api.FridgeStatus;
 using Inventory.Api.Infrastructure;
@@ -11,15 +12,33 @@ public static class DashboardEndpoints
     {
         app.MapRazorPages();
         app.MapLanguageSwitch();
-        // The temperature log a food-safety inspector asks for: every reading of the period, UTC, one per line.
-        app.MapGet("/frigos/{deviceId}/journal.csv", async (string deviceId, string? periode, FleetReader fleet, TimeProvider time, CancellationToken ct) =>
+        // The temperature log a food-safety inspector asks for: every reading of the period (a named one, or
+        // du..au up to a year), UTC, one per line, the excursions above the degrading temperature marked.
+        // Read and written a week at a time: a year of minute readings never sits in memory at once.
+        app.MapGet("/frigos/{deviceId}/journal.csv", async (string deviceId, string? periode, DateOnly? du, DateOnly? au, HttpContext http,
+            FleetReader fleet, TimeProvider time, CancellationToken ct) =>
         {
             if (!Patterns.DeviceId().IsMatch(deviceId)) return Results.NotFound();
-            var to = time.GetUtcNow();
-            var readings = await fleet.ReadingsAsync(deviceId, to - FrigoModel.Span(periode), to, ct);
-            var csv = new Csv("horodatage_utc", "temperature_c", "porte_ouverte", "sur_batterie");
-            foreach (var (at, temp, door, battery) in readings) csv.Row(at, Math.Round(temp, 2), Bool(door), Bool(battery));
-            return Results.File(csv.ToUtf8(), "text/csv; charset=utf-8", $"journal-{deviceId}-{to:yyyyMMdd}.csv");
+            var now = time.GetUtcNow();
+            var (from, to) = du is { } start
+                ? (new DateTimeOffset(start.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), new DateTimeOffset((au ?? DateOnly.FromDateTime(now.UtcDateTime)).AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero))
+                : (now - FrigoModel.Span(periode), now);
+            if (to <= from || to - from > TimeSpan.FromDays(367))
+                return Problems.Invalid("du", "the period must end after it starts and cover at most a year");
+            http.Response.ContentType = "text/csv; charset=utf-8";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"journal-{deviceId}-{from:yyyyMMdd}-{to.AddTicks(-1):yyyyMMdd}.csv\"";
+            await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(false));
+            await writer.WriteAsync(new Csv("horodatage_utc", "temperature_c", "excursion", "porte_ouverte", "sur_batterie").ToString());
+            for (var slice = from; slice < to; slice += TimeSpan.FromDays(7))
+            {
+                var end = slice + TimeSpan.FromDays(7) < to ? slice + TimeSpan.FromDays(7) : to;
+                var rows = new Csv();
+                foreach (var (at, temp, door, battery) in await fleet.ReadingsAsync(deviceId, slice, end, ct))
+                    rows.Row(at, Math.Round(temp, 2), temp > BeerTemperature.DegradesAboveC ? $"au-dessus de {BeerTemperature.DegradesAboveC} °C" : "", Bool(door), Bool(battery));
+                await writer.WriteAsync(rows.ToString());
+                await writer.FlushAsync(ct);
+            }
+            return Results.Empty;
         }).RequireAuthorization(Policies.People).ExcludeFromDescription();
         return app;
     }

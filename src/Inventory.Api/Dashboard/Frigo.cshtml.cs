@@ -1,3 +1,4 @@
+using Inventory.Api.Alerts;
 using Inventory.Api.Auth;
 using Inventory.Api.Catalogue;
 using Inventory.Api.Infrastructure;
@@ -10,7 +11,7 @@ namespace Inventory.Api.Dashboard;
 public sealed record BeerInFridge(string Sku, int Ledger, int? Counted, int? Difference);
 
 /// <summary>One fridge: its temperature chart, events, alerts, and the beers in it (ledger against the last shelf count).</summary>
-public sealed class FrigoModel(FleetReader fleet, StockQueries stock, BeerQueries beers, TimeProvider time) : PageModel
+public sealed class FrigoModel(FleetReader fleet, StockQueries stock, BeerQueries beers, AlertQueries alertQueries, TimeProvider time) : PageModel
 {
     public static readonly (string Key, string Label)[] Periods = [("24h", "24 h"), ("7j", "7 jours"), ("30j", "30 jours")];
 
@@ -21,6 +22,9 @@ public sealed class FrigoModel(FleetReader fleet, StockQueries stock, BeerQuerie
     public string? Unavailable { get; private set; }
     public IReadOnlyList<BeerInFridge> Beers { get; private set; } = [];
     public DateTimeOffset? CountedAt { get; private set; }
+    /// <summary>The device's alerts, newest first, with their durations (the alert history the API keeps).</summary>
+    public IReadOnlyList<AlertView> Alerts { get; private set; } = [];
+    public DateOnly Today { get; private set; }
 
     public static TimeSpan Span(string? period) => period switch { "7j" => TimeSpan.FromDays(7), "30j" => TimeSpan.FromDays(30), _ => TimeSpan.FromHours(24) };
 
@@ -31,6 +35,8 @@ public sealed class FrigoModel(FleetReader fleet, StockQueries stock, BeerQuerie
         if (!Patterns.DeviceId().IsMatch(deviceId)) return;
         var to = time.GetUtcNow();
         var from = to - Span(Period);
+        Today = DateOnly.FromDateTime(to.UtcDateTime);
+        Alerts = await alertQueries.ListAsync(new AlertFilter(null, deviceId, 30), ct);
         try
         {
             Device = (await fleet.ReadAsync(ct)).SingleOrDefault(d => d.DeviceId == deviceId);

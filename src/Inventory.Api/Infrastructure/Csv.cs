@@ -14,7 +14,11 @@ public sealed class Csv
 {
     private readonly StringBuilder _text = new();
 
-    public Csv(params ReadOnlySpan<string> header) => Row([.. header]);
+    /// <summary>A CSV whose first record is the header; none given: rows only (a part of a file written in pieces).</summary>
+    public Csv(params ReadOnlySpan<string> header)
+    {
+        if (header.Length > 0) Row([.. header]);
+    }
 
     public Csv Row(params ReadOnlySpan<object?> fields)
     {
