@@ -102,6 +102,9 @@ public static class Extensions
         services.AddSingleton<StockCommands>();
         services.AddSingleton<RestockRounds>();
         services.AddSingleton<RestockRoutes>();
+        services.AddSingleton<Exposures>();
+        services.AddOptions<ExposureOptions>().BindConfiguration("Exposure")
+            .Validate(o => o.IsValid, "Exposure:ExposedAfter must be between 00:15:00 and 2.00:00:00").ValidateOnStart();
         services.AddOptions<RestockOptions>().BindConfiguration("Restock")
             .Validate(o => o.IsValid, "Restock:LongUnderPar must be between 01:00:00 and 30.00:00:00").ValidateOnStart();
         services.AddSingleton<MembershipQueries>();

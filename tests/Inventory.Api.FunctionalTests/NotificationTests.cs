@@ -322,6 +322,64 @@ public sealed class NotificationTests(NotifyingInventoryApi api)
     }
 }
 
+/// <summary>Beer exposed to heat: found from the alert history and the ledger, told to its brewers, decided once.</summary>
+[Collection(nameof(NotificationCollection))]
+public sealed class ExposedStockTests(NotifyingInventoryApi api)
+{
+    [Fact]
+    public async Task A_long_excursion_exposes_the_lots_that_stood_there_long_enough_tells_the_brewer_and_a_discard_is_one_loss()
+    {
+        var (device, location) = ($"fridge-{Guid.NewGuid():N}"[..19], $"frigo-{Guid.NewGuid():N}"[..18]);
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/locations", new { code = location, name = $"Frigo {location}", kind = "coop_fridge", region = "Estrie" }));
+        Assert.Equal(HttpStatusCode.OK, (await api.Lead.PutAsJsonAsync($"/api/v1/devices/{device}", new { kind = "fridge", location })).StatusCode);
+        var now = DateTimeOffset.UtcNow;
+        async Task Move(object movement) => await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", movement));
+        await Move(new { kind = "count_adjustment", sku = "STFUT-BLONDE-355", units = 24, lot = "2026-11-A", to = location, occurredAt = now.AddHours(-5) });
+        await Move(new { kind = "production", sku = "STFUT-BLONDE-355", units = 30, lot = "2026-11-B", to = "stfut-brasserie", occurredAt = now.AddHours(-6) });
+        // Three hours above the limit, from 4 h ago: 4 sold half an hour in, a restock of lot B half an hour before the end.
+        await Move(new { kind = "sale", sku = "STFUT-BLONDE-355", units = 4, lot = "2026-11-A", from = location, occurredAt = now.AddHours(-3.5) });
+        await Move(new { kind = "transfer", sku = "STFUT-BLONDE-355", units = 12, lot = "2026-11-B", from = "stfut-brasserie", to = location, occurredAt = now.AddHours(-1.5) });
+        var (felix, marie) = ($"felix-{Guid.NewGuid():N}"[..18] + "@stfut.test", $"marie-{Guid.NewGuid():N}"[..18] + "@aube.test");
+        await api.DispatchAsync();
+        Assert.Equal(HttpStatusCode.OK, (await api.StFut.PutAsJsonAsync("/api/v1/notifications/subscription", new { email = felix, alerts = true, lowStock = false })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.Aube.PutAsJsonAsync("/api/v1/notifications/subscription", new { email = marie, alerts = true, lowStock = false })).StatusCode);
+        var started = now.AddHours(-4);
+        foreach (var (state, at) in new[] { ("raised", started.AddMinutes(15)), ("cleared", now.AddHours(-1)) })
+        {
+            var report = new HttpRequestMessage(HttpMethod.Post, "/api/v1/device-reports/alerts")
+            {
+                Content = JsonContent.Create(new { deviceId = device, type = "temperature_high", state, startedAt = started, at, peak = 11.5 }),
+            };
+            report.Headers.Add("Idempotency-Key", $"{device}:alert:temperature_high:{state}:{started.ToUnixTimeMilliseconds()}");
+            await InventoryApi.Created(api.Gateway.SendAsync(report));
+        }
+
+        await api.DispatchAsync();
+        await api.DispatchAsync(); // looked at again after the clear: nothing new
+        var exposed = (await api.StFut.GetFromJsonAsync<JsonElement[]>("/api/v1/stock/exposures?undecided=true"))!.Where(e => e.GetProperty("location").GetString() == location).ToList();
+        var lot = Assert.Single(exposed); // lot B stood there half an hour only
+        Assert.Equal(("2026-11-A", 20), (lot.GetProperty("lotCode").GetString(), lot.GetProperty("units").GetInt32()));
+        Assert.DoesNotContain((await api.Aube.GetFromJsonAsync<JsonElement[]>("/api/v1/stock/exposures"))!, e => e.GetProperty("location").GetString() == location);
+        var mail = Assert.Single(await api.Mail.MessagesAsync(felix), m => m.Text.Contains(location, StringComparison.Ordinal) && m.Text.Contains("lot 2026-11-A", StringComparison.Ordinal));
+        Assert.Contains("20 unités sont restées au chaud", mail.Text);
+        Assert.DoesNotContain(await api.Mail.MessagesAsync(marie), m => m.Text.Contains("exposée", StringComparison.Ordinal) && m.Text.Contains(location, StringComparison.Ordinal));
+        Assert.Contains($"data-exposure=\"{lot.GetProperty("id").GetInt64()}\"", await api.StFut.GetStringAsync("/stock"));
+
+        // Saint-Fût's brewer discards it (twice: a double tap); Aube's cannot see it to decide.
+        var url = $"/api/v1/stock/exposures/{lot.GetProperty("id").GetInt64()}/decision";
+        Assert.Equal(HttpStatusCode.NotFound, (await api.Aube.PostAsJsonAsync(url, new { decision = "keep" })).StatusCode);
+        await ProblemAssert.HasStatusAsync(await api.StFut.PostAsJsonAsync(url, new { decision = "drink it" }), HttpStatusCode.BadRequest, "decision");
+        Assert.Equal(HttpStatusCode.OK, (await api.StFut.PostAsJsonAsync(url, new { decision = "discard", note = "Goût de carton" })).StatusCode);
+        var again = await (await api.StFut.PostAsJsonAsync(url, new { decision = "keep" })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("discard", "felix", 20), (again.GetProperty("decision").GetString(), again.GetProperty("decidedBy").GetString(), again.GetProperty("discardedUnits").GetInt32()));
+        var levels = (await api.Lead.GetFromJsonAsync<JsonElement[]>($"/api/v1/stock?location={location}"))!;
+        Assert.Equal((0, 12), (levels.Where(l => l.GetProperty("lot").GetString() == "2026-11-A").Sum(l => l.GetProperty("units").GetInt32()),
+            levels.Where(l => l.GetProperty("lot").GetString() == "2026-11-B").Sum(l => l.GetProperty("units").GetInt32())));
+        Assert.Equal(1, await api.ScalarAsync("SELECT count(*) FROM movements m JOIN locations l ON l.id = m.from_location_id WHERE l.code = $1 AND m.kind = 'loss'", location));
+        Assert.DoesNotContain($"data-exposure=\"{lot.GetProperty("id").GetInt64()}\"", await api.StFut.GetStringAsync("/stock"));
+    }
+}
+
 /// <summary>The pages of the loop: open alerts with the form where the person may act, the device's history, a person's subscription.</summary>
 [Collection(nameof(NotificationCollection))]
 public sealed class AlertPageTests(NotifyingInventoryApi api)

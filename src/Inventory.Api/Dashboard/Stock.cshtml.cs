@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Inventory.Api.Dashboard;
 
 /// <summary>A brewer's beers by location and format (cases + units), and the form to record a movement.</summary>
-public sealed class StockModel(StockQueries stock, CatalogueQueries catalogue, SalesQueries sales) : PageModel
+public sealed class StockModel(StockQueries stock, CatalogueQueries catalogue, SalesQueries sales, Exposures exposures) : PageModel
 {
     public string? Brewery { get; private set; }
     public IReadOnlyList<StockRow> Rows { get; private set; } = [];
@@ -17,6 +17,8 @@ public sealed class StockModel(StockQueries stock, CatalogueQueries catalogue, S
     public IReadOnlyList<MovementRow> History { get; private set; } = [];
     /// <summary>The COOP fridges' sales of the last eight weeks (a brewer: its own beers).</summary>
     public IReadOnlyList<FridgeWeek> FridgeSales { get; private set; } = [];
+    /// <summary>Lots exposed to heat that nobody decided on yet (a brewer: its own beers').</summary>
+    public IReadOnlyList<ExposureView> Exposed { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -30,5 +32,6 @@ public sealed class StockModel(StockQueries stock, CatalogueQueries catalogue, S
         Low = await stock.LowAsync(caller, null, ct);
         History = (await stock.MovementsAsync(caller, new MovementFilter(Limit: 20), ct)).Items;
         FridgeSales = await sales.FridgeWeeksAsync(caller, 8, ct);
+        Exposed = await exposures.ListAsync(caller, undecidedOnly: true, ct);
     }
 }

@@ -4,13 +4,14 @@ using Npgsql;
 namespace Inventory.Api.Notifications;
 
 /// <summary>
-/// The outbox's worker: fans events out to the people subscribed, escalates what nobody acknowledged, and
+/// The outbox's worker: escalates what nobody acknowledged, finds the beer a long excursion exposed, fans
+/// events out to the people subscribed, and
 /// sends what is due, one message per person and destination. An SMTP or webhook outage delays messages
 /// and loses none (retried with backoff); a stop lets the message in flight finish and be recorded, so a
 /// restart sends none twice. (A crash between the relay's acceptance and the commit would send that one
 /// message again, with the same Message-Id: at least once, never lost; docs/notifications.md.)
 /// </summary>
-public sealed class NotificationDispatcher(NpgsqlDataSource db, Outbox outbox, IEnumerable<INotificationSender> senders, IOptions<NotificationOptions> options,
+public sealed class NotificationDispatcher(NpgsqlDataSource db, Outbox outbox, Stock.Exposures exposures, IEnumerable<INotificationSender> senders, IOptions<NotificationOptions> options,
     TimeProvider time, ILogger<NotificationDispatcher> logger) : BackgroundService
 {
     private readonly Dictionary<string, INotificationSender> _senders = senders.ToDictionary(s => s.Channel);
@@ -36,6 +37,7 @@ public sealed class NotificationDispatcher(NpgsqlDataSource db, Outbox outbox, I
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
         await outbox.EscalateAsync(ct);
+        await exposures.FindAsync(ct);
         while (await outbox.FanOutAsync(ct) > 0) { }
         var sent = 0;
         foreach (var group in await outbox.ReadyAsync(ct))

@@ -5,7 +5,7 @@ namespace Inventory.Api.Notifications;
 
 /// <summary>What happened, as the event's facts (read once at fan-out).</summary>
 public sealed record EventFacts(long Id, string Kind, string? DeviceId, string? AlertType, DateTimeOffset? RaisedAt, string? Detail, double? Peak, string? Place,
-    string? Sku, string? BeerName, int? Units, int? ParUnits);
+    string? Sku, string? BeerName, int? Units, int? ParUnits, string? LotCode = null);
 
 /// <summary>The words of a notification: French first (the Table works in French), English below.</summary>
 public static class NotificationText
@@ -24,6 +24,10 @@ public static class NotificationText
             $"{e.BeerName} ({e.Sku}) à {e.Place} : {e.Units} unités pour un niveau cible de {e.ParUnits}.\n"
             + $"{e.BeerName} ({e.Sku}) at {e.Place}: {e.Units} units for a par level of {e.ParUnits}.\n"
             + Link(dashboardUrl, "/tournees", "Préparer une tournée / Make a round")),
+        "stock_exposed" => ($"Bière exposée à la chaleur : {e.BeerName} — {e.Place}",
+            $"{e.BeerName} ({e.Sku}), lot {Lot(e.LotCode)} : {e.Units} unités sont restées au chaud à {e.Place} (au-dessus de la limite depuis {Time(e.RaisedAt)}{Peak(e)}). Garder ou jeter ?\n"
+            + $"{e.BeerName} ({e.Sku}), lot {Lot(e.LotCode)}: {e.Units} units stood warm at {e.Place} (above the limit since {Time(e.RaisedAt)}). Keep or discard?\n"
+            + Link(dashboardUrl, "/stock#exposed", "Décider / Decide")),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.Kind, "no text for this kind of event"),
     };
 
@@ -32,6 +36,7 @@ public static class NotificationText
         ? ($"[Frigo COOP] {items[0].Subject}", items[0].Body)
         : ($"[Frigo COOP] {items.Count} avis / notices", string.Join("\n\n", items.Select(i => $"• {i.Subject}\n{i.Body}")));
 
+    private static string Lot(string? lot) => string.IsNullOrEmpty(lot) ? "—" : lot;
     private static string Time(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) ?? "?";
     private static string Peak(EventFacts e) => e.Peak is { } peak && e.AlertType is "temperature_high" or "temperature_low" ? $" ({peak.ToString("0.0", CultureInfo.InvariantCulture)} °C)" : "";
     private static string Link(string? dashboardUrl, string path, string words) => dashboardUrl is null ? "" : $"{words} : {dashboardUrl.TrimEnd('/')}{path}\n";

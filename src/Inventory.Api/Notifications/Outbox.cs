@@ -25,17 +25,17 @@ public sealed class Outbox(NpgsqlDataSource db, IOptions<NotificationOptions> se
         await using var tx = await c.BeginTransactionAsync(ct);
         await using var pending = c.Command(tx, """
             SELECT e.id, e.kind, a.device_id, a.type, a.raised_at, a.detail, a.peak_value, coalesce(la.name, ls.name), e.sku, b.name, e.units, e.par_units,
-                   coalesce(a.location_id, e.location_id), b.brewery_id
+                   coalesce(a.location_id, e.location_id), b.brewery_id, x.lot_code
             FROM notification_events e
             LEFT JOIN alerts a ON a.id = e.alert_id LEFT JOIN locations la ON la.id = a.location_id
-            LEFT JOIN locations ls ON ls.id = e.location_id LEFT JOIN beers b ON b.sku = e.sku
+            LEFT JOIN locations ls ON ls.id = e.location_id LEFT JOIN beers b ON b.sku = e.sku LEFT JOIN stock_exposures x ON x.id = e.exposure_id
             WHERE e.fanned_out_at IS NULL ORDER BY e.id LIMIT 200
             FOR UPDATE OF e SKIP LOCKED
             """);
         var events = await pending.ListAsync(r => (Facts: new EventFacts(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
             r.IsDBNull(4) ? null : r.GetFieldValue<DateTimeOffset>(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetDouble(6),
             r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9),
-            r.IsDBNull(10) ? null : r.GetInt32(10), r.IsDBNull(11) ? null : r.GetInt32(11)),
+            r.IsDBNull(10) ? null : r.GetInt32(10), r.IsDBNull(11) ? null : r.GetInt32(11), r.IsDBNull(14) ? null : r.GetString(14)),
             Location: r.IsDBNull(12) ? (long?)null : r.GetInt64(12), Brewery: r.IsDBNull(13) ? (long?)null : r.GetInt64(13)), ct);
         if (events.Count == 0) return 0;
 
@@ -67,7 +67,8 @@ public sealed class Outbox(NpgsqlDataSource db, IOptions<NotificationOptions> se
     /// <summary>
     /// Who is told: an alert, the leads and the brewers whose beer stands where the device stands (of those
     /// who want alerts); an escalation, every lead; a low stock, the leads and the beer's brewers (of those
-    /// who want low-stock warnings). Disabled people are told nothing.
+    /// who want low-stock warnings); an exposed lot, the leads and the beer's brewers (of those who want
+    /// alerts). Disabled people are told nothing.
     /// </summary>
     private static async Task<List<Recipient>> RecipientsAsync(NpgsqlConnection c, NpgsqlTransaction tx, string kind, long? location, long? brewery, CancellationToken ct)
     {
@@ -79,6 +80,7 @@ public sealed class Outbox(NpgsqlDataSource db, IOptions<NotificationOptions> se
                 """,
             "alert_escalated" => "u.role = 'lead'",
             "low_stock" => "s.low_stock AND (u.role = 'lead' OR u.brewery_id = $2)",
+            "stock_exposed" => "s.alerts AND (u.role = 'lead' OR u.brewery_id = $2)",
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no recipients for this kind of event"),
         };
         await using var command = c.Command(tx, $"""

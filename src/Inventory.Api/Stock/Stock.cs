@@ -56,7 +56,6 @@ public sealed record MovementFilter(string? Sku = null, string? Location = null,
 }
 
 public sealed record StockRow(string Sku, string BeerName, string? Brewery, string Format, string Location, string LocationName, string LocationKind, string Region, string Lot, int Units, int Cases, int LooseUnits);
-/// <summary>What to bring to a COOP fridge to fill a beer back to its par level (a restocking round's line).</summary>
 /// <summary>A fridge's beer under par: what to bring, and since when it has been under (<c>BelowParSince</c> null: never filled).</summary>
 public sealed record RestockLine(string Brewery, string Fridge, string FridgeName, string Region, string Sku, string BeerName, int OnShelf, int ParUnits, int ToBring,
     int Cases, int LooseUnits, DateTimeOffset? BelowParSince)

@@ -34,6 +34,11 @@ public static class StockApi
         stock.MapPost("stock/restock/rounds/{round:long}/lines/{line:long}/delivery", DeliverLine).WithName("DeliverRestockLine")
             .WithSummary("Tick a round's line: what was put in the fridge is posted as one transfer, once (ticking again posts nothing)")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        stock.MapGet("stock/exposures", ListExposures).WithName("ListExposures")
+            .WithSummary("Lots exposed to heat (a fridge above its limit long enough), undecided first (a brewer: its own beers')");
+        stock.MapPost("stock/exposures/{id:long}/decision", DecideExposure).WithName("DecideExposure")
+            .WithSummary("Keep the exposed lot, or discard it (a loss of what is still there), once, recorded with who decided")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         stock.MapGet("stock/discrepancies", ListDiscrepancies).WithName("ListDiscrepancies").WithSummary("Shelf counts that disagreed with the ledger");
         return api;
     }
@@ -87,6 +92,12 @@ public static class StockApi
 
     private static async Task<Ok<RoundView>> DeliverLine(long round, long line, LineDelivery body, Caller caller, RestockRounds rounds, CancellationToken ct) =>
         TypedResults.Ok(await rounds.DeliverAsync(round, line, body, caller, ct));
+
+    private static async Task<Ok<List<ExposureView>>> ListExposures(bool? undecided, Caller caller, Exposures exposures, CancellationToken ct) =>
+        TypedResults.Ok(await exposures.ListAsync(caller, undecided == true, ct));
+
+    private static async Task<Ok<ExposureView>> DecideExposure(long id, ExposureDecision body, Caller caller, Exposures exposures, CancellationToken ct) =>
+        TypedResults.Ok(await exposures.DecideAsync(id, body, caller, ct));
 
     private static async Task<Ok<List<Discrepancy>>> ListDiscrepancies(bool? unreviewed, Caller caller, StockQueries stock, CancellationToken ct) =>
         TypedResults.Ok(await stock.DiscrepanciesAsync(caller, unreviewed == true, ct));
