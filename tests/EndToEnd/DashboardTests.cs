@@ -72,9 +72,9 @@ public sealed class DashboardTests
         Assert.True(points!.Trim().Split(' ').Length >= 3, "the chart has a line of several points");
         Assert.True(await chart.Locator("rect.alert-period").CountAsync() >= 1, "the power cut is shaded");
         await lead.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "frigo.png"), FullPage = true });
-        var download = await lead.RunAndWaitForDownloadAsync(() => lead.GetByText("Journal des températures (CSV)").ClickAsync());
+        var download = await lead.RunAndWaitForDownloadAsync(() => lead.GetByText("Journal des températures (CSV)", new() { Exact = true }).ClickAsync());
         var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
-        Assert.StartsWith("horodatage_utc,temperature_c,porte_ouverte,sur_batterie", csv);
+        Assert.StartsWith("horodatage_utc,temperature_c,excursion,porte_ouverte,sur_batterie", csv);
         Assert.True(csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length > 10);
 
         await lead.GotoAsync($"{platform.ApiUrl}/festivals");
