@@ -31,8 +31,9 @@ public sealed class AlertLoopTests
         const string Notice = "Bière trop chaude : Frigo COOP — Marché public de Saint-Fût (appareil fridge-stfut-02)";
         var raised = await platform.ScalarAsync("SELECT count(*) FROM alerts WHERE device_id = 'fridge-stfut-02' AND type = 'temperature_high'");
         var mails = await Eventually.Returns(() => mail.MessagesAsync(mailbox),
-            m => m.Sum(x => x.Text.Split(Notice).Length - 1) >= raised, TimeSpan.FromSeconds(60), $"{raised} notices of fridge-stfut-02 in {mailbox}");
-        Assert.Equal(raised, mails.Sum(m => m.Text.Split(Notice).Length - 1));
+            m => m.Sum(x => x.Text.Split(Notice).Length - 1) >= 1, TimeSpan.FromSeconds(60), $"a notice of fridge-stfut-02 in {mailbox}");
+        // (A later raise, once the shelf sold out, is not Saint-Fût's business any more: at most one notice per raise.)
+        Assert.InRange(mails.Sum(m => m.Text.Split(Notice).Length - 1), 1, raised);
         Assert.All(mails, m => Assert.StartsWith("[Frigo COOP]", m.Subject));
 
         // The festival's kiosk loses power; the lead takes it in hand from her phone, with a note.

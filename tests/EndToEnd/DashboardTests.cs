@@ -281,6 +281,65 @@ public sealed class DashboardTests
         await Assertions.Expect(page.Locator("section.asset[data-serial='FRG-E2E-001'] .where")).ToContainTextAsync("Bar coop du Plateau");
     }
 
+    [Fact]
+    public async Task A_double_click_records_one_movement_the_success_stays_said_and_an_expired_session_comes_back_to_the_form()
+    {
+        await using var platform = await Platform.StartAsync();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await SignInAsync(page, platform.ApiUrl, "felix", platform.BrewerPassword);
+        await page.WaitForURLAsync("**/stock");
+        const string CountSql = "SELECT count(*) FROM movements WHERE reason = $1";
+
+        // A double click on "Inscrire": one movement, and the page says so after it reloads, the reason in the history.
+        var form = page.Locator("#movement");
+        await form.Locator("select[name=kind]").SelectOptionAsync("production");
+        await form.Locator("select[name=sku]").SelectOptionAsync("STFUT-IPA-355");
+        await form.Locator("input[name=units]").FillAsync("6");
+        await form.Locator("select[name=to]").SelectOptionAsync("saint-fut-brasserie");
+        await form.Locator("input[name=reason]").FillAsync("Brassin 42, double clic");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Inscrire" }).DblClickAsync();
+        await Assertions.Expect(page.Locator("#flash")).ToHaveTextAsync("✓ Mouvement inscrit.");
+        await Assertions.Expect(page.Locator("#history")).ToContainTextAsync("Brassin 42, double clic");
+        Assert.Equal(1, await platform.ScalarAsync(CountSql, "Brassin 42, double clic"));
+
+        // A refusal is said next to its field, in words.
+        await form.Locator("select[name=kind]").SelectOptionAsync("transfer");
+        await form.Locator("input[name=units]").FillAsync("1");
+        await form.Locator("select[name=from]").SelectOptionAsync("saint-fut-brasserie");
+        await form.Locator("select[name=to]").SelectOptionAsync("saint-fut-brasserie");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Inscrire" }).ClickAsync();
+        await Assertions.Expect(form.Locator("label:has(select[name=to]) .field-error")).ToBeVisibleAsync();
+        await Assertions.Expect(form.Locator("select[name=to]")).ToHaveAttributeAsync("aria-invalid", "true");
+
+        // The session ends (signed out elsewhere) while the form is being filled: signing in again brings the form back as it was.
+        await form.Locator("select[name=kind]").SelectOptionAsync("production");
+        await form.Locator("select[name=from]").SelectOptionAsync("");
+        await form.Locator("input[name=units]").FillAsync("9");
+        await form.Locator("input[name=reason]").FillAsync("Après la pause");
+        await context.ClearCookiesAsync();
+        await form.GetByRole(AriaRole.Button, new() { Name = "Inscrire" }).ClickAsync();
+        await page.WaitForURLAsync("**/connexion**");
+        await page.GetByLabel("Nom d'utilisateur").FillAsync("felix");
+        await page.GetByLabel("Mot de passe").FillAsync(platform.BrewerPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
+        await page.WaitForURLAsync("**/stock");
+        await Assertions.Expect(page.Locator("#movement [role=status]")).ToContainTextAsync("votre saisie est revenue");
+        await Assertions.Expect(page.Locator("#movement input[name=reason]")).ToHaveValueAsync("Après la pause");
+        await Assertions.Expect(page.Locator("#movement input[name=units]")).ToHaveValueAsync("9");
+        Assert.Equal(0, await platform.ScalarAsync(CountSql, "Après la pause"));
+        await page.Locator("#movement").GetByRole(AriaRole.Button, new() { Name = "Inscrire" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#flash")).ToHaveTextAsync("✓ Mouvement inscrit.");
+        Assert.Equal(1, await platform.ScalarAsync(CountSql, "Après la pause"));
+
+        // An unknown address is a page, in the dashboard's look.
+        var missing = await page.GotoAsync($"{platform.ApiUrl}/pas-une-page");
+        Assert.Equal(404, missing!.Status);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Page introuvable" })).ToBeVisibleAsync();
+    }
+
     private const string AllocationSql = """
         SELECT a.par_units FROM kiosk_allocations a JOIN kiosks k ON k.id = a.kiosk_id JOIN festivals f ON f.id = k.festival_id
         WHERE f.code = 'festif-trois-rivieres' AND k.code = $1 AND a.sku = $2

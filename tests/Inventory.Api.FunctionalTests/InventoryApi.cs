@@ -72,6 +72,9 @@ public class InventoryApi : IAsyncLifetime
 
     public HttpClient NewClient() => _factory.CreateClient();
 
+    /// <summary>A browser that keeps its cookies and shows each redirect instead of following it.</summary>
+    public HttpClient NewBrowser() => _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
     /// <summary>Another instance of the API on the same database, as a second replica behind a load balancer.</summary>
     public WebApplicationFactory<Program> NewReplica() => new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
     {

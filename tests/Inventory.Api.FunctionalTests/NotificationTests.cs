@@ -150,6 +150,20 @@ public sealed class NotificationTests(NotifyingInventoryApi api)
     }
 
     [Fact]
+    public async Task A_brewer_whose_beer_stood_there_when_the_alert_was_raised_is_told_even_if_the_shelf_sold_out_since()
+    {
+        var (device, location) = await FridgeWithStFutBeerAsync(); // 24 Blonde, now
+        var felix = Unique("felix") + "@stfut.test";
+        await SubscribeAsync(api.StFut, felix);
+        var at = DateTimeOffset.UtcNow;
+        await InventoryApi.Created(AlertAsync(device, "power_lost", "raised", at, at));
+        // The shelf sells out right after (a count that arrived before the worker's pass).
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "sale", sku = "STFUT-BLONDE-355", units = 24, from = location, occurredAt = at.AddSeconds(1) }));
+        await api.DispatchAsync();
+        Assert.Contains($"(appareil {device})", Assert.Single(await api.Mail.MessagesAsync(felix)).Text);
+    }
+
+    [Fact]
     public async Task An_smtp_outage_delays_the_mail_and_loses_none_and_the_retry_sends_it_once()
     {
         var (device, _) = await FridgeWithStFutBeerAsync();

@@ -12,6 +12,7 @@ public sealed class AvisModel(Subscriptions subscriptions) : PageModel
 
     public async Task OnGetAsync(CancellationToken ct)
     {
+        Compression.Refuse(HttpContext); // the webhook's signing secret
         var caller = Caller.From(User);
         IsLead = caller.IsLead;
         if (caller.UserId is { } user) Subscription = await subscriptions.FindAsync(user, ct);

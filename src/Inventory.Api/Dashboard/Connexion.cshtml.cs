@@ -11,10 +11,15 @@ public sealed class ConnexionModel : PageModel
     public string? Username { get; private set; }
     public string? ReturnUrl { get; private set; }
 
-    public void OnGet(string? returnUrl) => ReturnUrl = returnUrl;
+    public void OnGet(string? returnUrl)
+    {
+        Compression.Refuse(HttpContext); // the form's antiforgery token
+        ReturnUrl = returnUrl;
+    }
 
     public async Task<IActionResult> OnPostAsync(string? username, string? password, string? returnUrl)
     {
+        Compression.Refuse(HttpContext); // the token again, beside the username the visitor typed
         Username = username;
         ReturnUrl = returnUrl;
         if (string.IsNullOrWhiteSpace(username) || string.IsNullOrEmpty(password))
@@ -34,7 +39,10 @@ public sealed class ConnexionModel : PageModel
             Error = "Nom d'utilisateur ou mot de passe incorrect.";
             return Page();
         }
-        if (!string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl)) return LocalRedirect(returnUrl);
+        // Back where the person was, unless that was signing in or out (a blank page to land on).
+        if (!string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl)
+            && !returnUrl.StartsWith("/connexion", StringComparison.OrdinalIgnoreCase) && !returnUrl.StartsWith("/deconnexion", StringComparison.OrdinalIgnoreCase))
+            return LocalRedirect(returnUrl);
         return LocalRedirect(principal.IsInRole(Roles.Lead) ? "/flotte" : "/stock");
     }
 }

@@ -11,8 +11,9 @@ public sealed class StockModel(StockQueries stock, CatalogueQueries catalogue, S
 {
     public string? Brewery { get; private set; }
     public IReadOnlyList<StockRow> Rows { get; private set; } = [];
-    public IReadOnlyList<string> Skus { get; private set; } = [];
-    public IReadOnlyList<string> Locations { get; private set; } = [];
+    /// <summary>The beers this person may move and the places, by name (codes are the values sent).</summary>
+    public IReadOnlyList<(string Sku, string Name)> Skus { get; private set; } = [];
+    public IReadOnlyList<(string Code, string Name)> Locations { get; private set; } = [];
     public IReadOnlyList<LowStockRow> Low { get; private set; } = [];
     public IReadOnlyList<MovementRow> History { get; private set; } = [];
     /// <summary>The COOP fridges' sales of the last eight weeks (a brewer: its own beers).</summary>
@@ -27,8 +28,9 @@ public sealed class StockModel(StockQueries stock, CatalogueQueries catalogue, S
         // A brewer's own beers wherever they stand (the API's "my stock everywhere").
         Rows = await stock.LevelsAsync(caller, caller.IsLead ? null : Brewery, null, null, null, ct);
         // The beers this person may move: a brewer its own brewery's (the lead any).
-        Skus = caller.IsLead || Brewery is not null ? (await catalogue.BeersAsync(caller.IsLead ? null : Brewery, ct)).Select(b => b.Sku).ToList() : [];
-        Locations = (await catalogue.LocationsAsync(null, null, ct)).Select(l => l.Code).ToList();
+        Skus = caller.IsLead || Brewery is not null
+            ? (await catalogue.BeersAsync(caller.IsLead ? null : Brewery, ct)).Select(b => (b.Sku, b.Name)).OrderBy(b => b.Name, StringComparer.Ordinal).ToList() : [];
+        Locations = (await catalogue.LocationsAsync(null, null, ct)).Select(l => (l.Code, l.Name)).OrderBy(l => l.Name, StringComparer.Ordinal).ToList();
         Low = await stock.LowAsync(caller, null, ct);
         History = (await stock.MovementsAsync(caller, new MovementFilter(Limit: 20), ct)).Items;
         FridgeSales = await sales.FridgeWeeksAsync(caller, 8, ct);

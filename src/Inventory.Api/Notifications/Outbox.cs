@@ -42,7 +42,7 @@ public sealed class Outbox(NpgsqlDataSource db, IOptions<NotificationOptions> se
         foreach (var (facts, location, brewery) in events)
         {
             var (subject, body) = NotificationText.For(facts, Options.DashboardUrl);
-            foreach (var person in await RecipientsAsync(c, tx, facts.Kind, location, brewery, ct))
+            foreach (var person in await RecipientsAsync(c, tx, facts.Kind, location, brewery, facts.RaisedAt, ct))
             {
                 // An escalation is urgent: it ignores quiet hours.
                 var due = facts.Kind == "alert_escalated" ? now : DeliveryRules.DueAt(now, person.QuietFrom, person.QuietTo, Options.Zone);
@@ -70,13 +70,19 @@ public sealed class Outbox(NpgsqlDataSource db, IOptions<NotificationOptions> se
     /// who want low-stock warnings); an exposed lot, the leads and the beer's brewers (of those who want
     /// alerts). Disabled people are told nothing.
     /// </summary>
-    private static async Task<List<Recipient>> RecipientsAsync(NpgsqlConnection c, NpgsqlTransaction tx, string kind, long? location, long? brewery, CancellationToken ct)
+    private static async Task<List<Recipient>> RecipientsAsync(NpgsqlConnection c, NpgsqlTransaction tx, string kind, long? location, long? brewery, DateTimeOffset? raisedAt,
+        CancellationToken ct)
     {
         var who = kind switch
         {
+            // Its beer stood there when the alert was raised (the ledger as of then, in event time: a shelf
+            // sold out since, or counted late, does not change who is told), or stands there now.
             "alert_raised" => """
-                s.alerts AND (u.role = 'lead' OR u.brewery_id IN (SELECT b.brewery_id FROM stock_levels sl JOIN beers b ON b.sku = sl.sku
-                                                                   WHERE sl.location_id = $1 AND sl.units > 0))
+                s.alerts AND (u.role = 'lead'
+                    OR u.brewery_id IN (SELECT b.brewery_id FROM stock_levels sl JOIN beers b ON b.sku = sl.sku WHERE sl.location_id = $1 AND sl.units > 0)
+                    OR u.brewery_id IN (SELECT b.brewery_id FROM movements m JOIN beers b ON b.sku = m.sku
+                                        WHERE (m.to_location_id = $1 OR m.from_location_id = $1) AND m.occurred_at <= $3
+                                        GROUP BY b.brewery_id, m.sku HAVING sum(CASE WHEN m.to_location_id = $1 THEN m.units ELSE -m.units END) > 0))
                 """,
             "alert_escalated" => "u.role = 'lead'",
             "low_stock" => "s.low_stock AND (u.role = 'lead' OR u.brewery_id = $2)",
@@ -88,7 +94,8 @@ public sealed class Outbox(NpgsqlDataSource db, IOptions<NotificationOptions> se
             FROM notification_subscriptions s JOIN users u ON u.id = s.user_id
             WHERE u.disabled_at IS NULL AND {who}
             ORDER BY u.id
-            """, Db.Typed(location, NpgsqlTypes.NpgsqlDbType.Bigint), Db.Typed(brewery, NpgsqlTypes.NpgsqlDbType.Bigint)); // typed: a kind may use neither
+            """, Db.Typed(location, NpgsqlTypes.NpgsqlDbType.Bigint), Db.Typed(brewery, NpgsqlTypes.NpgsqlDbType.Bigint),
+            Db.Typed(raisedAt?.UtcDateTime, NpgsqlTypes.NpgsqlDbType.TimestampTz)); // typed: a kind may use none of them
         return await command.ListAsync(r =>
         {
             var destinations = new List<(string, string)>();

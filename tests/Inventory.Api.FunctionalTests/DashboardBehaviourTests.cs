@@ -1,0 +1,71 @@
+using System.Net.Http.Headers;
+
+namespace Inventory.Api.FunctionalTests;
+
+/// <summary>Issue 19's first slices, as HTTP sees them: an HTML 404 for a browser, compressed pages (not those holding a secret), no blank page after signing in from the sign-out address, refusals by field.</summary>
+public sealed class DashboardBehaviourTests(ConcurrentInventoryApi api) : IClassFixture<ConcurrentInventoryApi>
+{
+    private static HttpRequestMessage Get(string path, string accept, string? encoding = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.ParseAdd(accept);
+        if (encoding is not null) request.Headers.AcceptEncoding.ParseAdd(encoding);
+        return request;
+    }
+
+    [Fact]
+    public async Task An_unknown_address_is_a_page_for_a_browser_and_problem_details_for_a_script()
+    {
+        var page = await api.Lead.SendAsync(Get("/nulle-part", "text/html,application/xhtml+xml"));
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<h1>Page introuvable</h1>", await page.Content.ReadAsStringAsync());
+        var script = await api.Lead.SendAsync(Get("/nulle-part", "application/json"));
+        Assert.Equal((HttpStatusCode.NotFound, "application/problem+json"), (script.StatusCode, script.Content.Headers.ContentType?.MediaType));
+        // Under /api a browser gets JSON too: it is the API's address space.
+        var api404 = await api.Lead.SendAsync(Get("/api/v1/nothing-here", "text/html"));
+        Assert.Equal((HttpStatusCode.NotFound, "application/problem+json"), (api404.StatusCode, api404.Content.Headers.ContentType?.MediaType));
+        // Signed out, an unknown page still answers as a page.
+        Assert.Contains("Page introuvable", await (await api.Anonymous.SendAsync(Get("/nulle-part", "text/html"))).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Pages_are_compressed_except_those_holding_a_secret()
+    {
+        var fleet = await api.Lead.SendAsync(Get("/flotte", "text/html", "br, gzip"));
+        Assert.Equal(HttpStatusCode.OK, fleet.StatusCode);
+        Assert.Contains(fleet.Content.Headers.ContentEncoding, e => e is "br" or "gzip");
+        var subscription = await api.StFut.SendAsync(Get("/avis", "text/html", "br, gzip"));
+        Assert.Equal(HttpStatusCode.OK, subscription.StatusCode);
+        Assert.Empty(subscription.Content.Headers.ContentEncoding);
+        Assert.Empty((await api.Anonymous.SendAsync(Get("/connexion", "text/html", "gzip"))).Content.Headers.ContentEncoding);
+    }
+
+    [Fact]
+    public async Task Signing_in_from_the_sign_out_address_lands_on_a_page_not_a_blank_one()
+    {
+        var browser = api.NewBrowser();
+        var redirect = await browser.SendAsync(Get("/deconnexion", "text/html"));
+        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+        var signIn = await browser.GetStringAsync("/connexion");
+        var token = System.Text.RegularExpressions.Regex.Match(signIn, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        var posted = await browser.PostAsync("/connexion", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["username"] = "lea", ["password"] = InventoryApi.Password, ["returnUrl"] = "/deconnexion", ["__RequestVerificationToken"] = token,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.Equal("/flotte", posted.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task A_transfer_from_a_place_to_itself_is_refused_by_field_and_a_movements_reason_shows_in_the_history()
+    {
+        await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = "STFUT-BLONDE-355", units = 1, from = "stfut-brasserie", to = "stfut-brasserie" }),
+            HttpStatusCode.BadRequest, "to");
+        var reason = $"Fût de démo {Guid.NewGuid():N}"[..20];
+        await InventoryApi.Created(api.StFut.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = "STFUT-BLONDE-355", units = 12, to = "stfut-brasserie", reason }));
+        var page = await api.StFut.GetStringAsync("/stock");
+        Assert.Contains($"<td>{reason}</td>", page);
+        Assert.Contains("<option value=\"stfut-brasserie\">Saint-Fût, la brasserie</option>", page); // names, codes as the values
+    }
+}
