@@ -12,4 +12,7 @@ public static class BeerTemperature
 
     /// <summary>Above this, sustained, beer degrades: the temperature_high alert's default threshold.</summary>
     public const double DegradesAboveC = 8;
+
+    /// <summary>Below this, sustained, beer risks freezing: the temperature_low alert's default threshold.</summary>
+    public const double FreezingRiskBelowC = -1;
 }

@@ -12,7 +12,7 @@ public sealed record AlertThresholds
     /// <summary>Hysteresis: a raised temperature_high clears only below this.</summary>
     public double HighClearC { get; init; } = 7;
     public TimeSpan HighFor { get; init; } = TimeSpan.FromMinutes(15);
-    public double LowC { get; init; } = -1;
+    public double LowC { get; init; } = BeerTemperature.FreezingRiskBelowC;
     public double LowClearC { get; init; } = 0;
     public TimeSpan LowFor { get; init; } = TimeSpan.FromMinutes(5);
     public TimeSpan DoorOpenFor { get; init; } = TimeSpan.FromMinutes(3);

@@ -1,3 +1,4 @@
+using FrigoCoop.Telemetry;
 using Inventory.Api.Catalogue;
 using Inventory.Api.Festivals;
 using Inventory.Api.FridgeStatus;
@@ -45,13 +46,18 @@ public sealed class FlotteModel(FleetReader fleet, FestivalQueries festivals, Ca
             .OrderByDescending(d => d.ActiveAlerts.Count).ThenBy(d => d.DeviceId).ToList();
     }
 
-    /// <summary>The colour and the words for a device's state (never colour alone).</summary>
+    /// <summary>
+    /// The colour and the words for a device's state (never colour alone), from one source: the alerts the
+    /// gateway actually raised (its thresholds: <see cref="BeerTemperature"/>), else the band where beer keeps —
+    /// a reading outside 2-4 °C without an alert is one to watch, never "normal" beside a 2-4 °C legend.
+    /// </summary>
     public static (string Css, string Label) Status(FridgeStatusView d, DateTimeOffset now, bool english) => d switch
     {
         { ActiveAlerts.Count: > 0 } => ("alert", english ? "alert" : "alerte"),
         { LastSeen: null } => ("stale", english ? "silent" : "silencieux"),
         _ when now - d.LastSeen!.Value > TimeSpan.FromSeconds(d.ReportingIntervalSeconds * 5) => ("stale", english ? "silent" : "silencieux"),
-        { Latest.TempC: > 8 } or { Latest.TempC: < 0 } => ("warn", english ? "watch" : "à surveiller"),
+        { Latest.TempC: var t } when t is < BeerTemperature.KeepsFromC or > BeerTemperature.KeepsToC =>
+            ("warn", english ? $"watch: outside {BeerTemperature.KeepsFromC}-{BeerTemperature.KeepsToC} °C" : $"à surveiller : hors de {BeerTemperature.KeepsFromC}-{BeerTemperature.KeepsToC} °C"),
         _ => ("ok", "normal"),
     };
 

@@ -37,6 +37,9 @@ public static class TemperatureChart
         for (var c = Math.Ceiling(min / 2) * 2; c <= max; c += 2)
             svg.Append(CultureInfo.InvariantCulture, $"""<line x1="{Left}" x2="{Width - Right}" y1="{F(Y(c))}" y2="{F(Y(c))}" stroke="#e5e5e5" /><text x="{Left - 6}" y="{F(Y(c) + 4)}" text-anchor="end" font-size="11">{F(c)}°</text>""");
         svg.Append(CultureInfo.InvariantCulture, $"""<line class="limit" x1="{Left}" x2="{Width - Right}" y1="{F(Y(BeerTemperature.DegradesAboveC))}" y2="{F(Y(BeerTemperature.DegradesAboveC))}" stroke="#a4141b" stroke-dasharray="6 4"><title>{BeerTemperature.DegradesAboveC} °C</title></line>""");
+        // The freezing line where the gateway raises temperature_low (the same constant), when the scale shows it.
+        if (Y(BeerTemperature.FreezingRiskBelowC) <= Height - Bottom)
+            svg.Append(CultureInfo.InvariantCulture, $"""<line class="freezing" x1="{Left}" x2="{Width - Right}" y1="{F(Y(BeerTemperature.FreezingRiskBelowC))}" y2="{F(Y(BeerTemperature.FreezingRiskBelowC))}" stroke="#12355b" stroke-dasharray="2 4"><title>{BeerTemperature.FreezingRiskBelowC} °C</title></line>""");
         for (var i = 0; i <= 4; i++)
         {
             var t = from + (to - from) * i / 4;
