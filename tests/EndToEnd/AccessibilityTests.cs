@@ -88,6 +88,12 @@ public sealed class AccessibilityTests
             // browser widens its layout viewport to the content, so the screen's width is the measure.)
             var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") - width;
             if (overflow > 1) problems.Add($"{where}: {overflow}px wider than the phone's screen");
+            // A table laid out as cards shows every column without scrolling sideways (the stock's units were cut off).
+            var hidden = await page.EvaluateAsync<int>("() => [...document.querySelectorAll('table.cards')].filter(t => t.scrollWidth > t.parentElement.clientWidth + 1).length");
+            if (hidden > 0) problems.Add($"{where}: {hidden} card table(s) wider than the screen");
+            // The temperature chart's labels are readable (they were 4 px).
+            var smallest = await page.EvaluateAsync<double>("() => Math.min(999, ...[...document.querySelectorAll('svg.temperature-chart text')].map(t => t.getBoundingClientRect().height))");
+            if (smallest < 9) problems.Add($"{where}: chart labels {smallest:0.#}px high");
         }
         return problems;
     }

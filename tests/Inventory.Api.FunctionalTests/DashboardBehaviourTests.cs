@@ -65,7 +65,7 @@ public sealed class DashboardBehaviourTests(ConcurrentInventoryApi api) : IClass
         var reason = $"Fût de démo {Guid.NewGuid():N}"[..20];
         await InventoryApi.Created(api.StFut.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = "STFUT-BLONDE-355", units = 12, to = "stfut-brasserie", reason }));
         var page = await api.StFut.GetStringAsync("/stock");
-        Assert.Contains($"<td>{reason}</td>", page);
+        Assert.Contains($"<td data-label=\"Raison\">{reason}</td>", page); // a phone shows it as "Raison : …"
         Assert.Contains("<option value=\"stfut-brasserie\">Saint-Fût, la brasserie</option>", page); // names, codes as the values
     }
 }

@@ -25,7 +25,7 @@ public static class TemperatureChart
         string F(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
 
         var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"""<svg class="chart" viewBox="0 0 {Width} {Height}" role="img" aria-label="Température de {F(points.Count)} intervalles, du {from:yyyy-MM-dd HH:mm} au {to:yyyy-MM-dd HH:mm} UTC" xmlns="http://www.w3.org/2000/svg">""");
+        svg.Append(CultureInfo.InvariantCulture, $"""<svg class="chart temperature-chart" viewBox="0 0 {Width} {Height}" role="img" aria-label="Température de {F(points.Count)} intervalles, du {from:yyyy-MM-dd HH:mm} au {to:yyyy-MM-dd HH:mm} UTC" xmlns="http://www.w3.org/2000/svg">""");
         svg.Append(CultureInfo.InvariantCulture, $"""<rect class="band" x="{Left}" y="{F(Y(BeerTemperature.KeepsToC))}" width="{Width - Left - Right}" height="{F(Y(BeerTemperature.KeepsFromC) - Y(BeerTemperature.KeepsToC))}" fill="#e3f4e8"><title>{BeerTemperature.KeepsFromC}-{BeerTemperature.KeepsToC} °C : la bière se garde</title></rect>""");
         foreach (var a in alerts)
         {
