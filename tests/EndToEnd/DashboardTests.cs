@@ -279,6 +279,19 @@ public sealed class DashboardTests
         await asset.GetByLabel("Lieu").SelectOptionAsync("frigo-bar-plateau");
         await asset.GetByRole(AriaRole.Button, new() { Name = "Placer", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator("section.asset[data-serial='FRG-E2E-001'] .where")).ToContainTextAsync("Bar coop du Plateau");
+
+        // The membership, from the page: a brewery leaves the Table, a rule is recorded.
+        await page.GotoAsync($"{platform.ApiUrl}/membres");
+        var quai = page.Locator("tr[data-brewery='du-quai']");
+        await quai.Locator("select[name=status]").SelectOptionAsync("former");
+        await quai.Locator("input[name=note]").FillAsync("Départ annoncé à l'AG");
+        await quai.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#flash")).ToContainTextAsync("changé");
+        await Assertions.Expect(page.Locator("tr[data-brewery='du-quai'] td").Nth(1)).ToHaveTextAsync("ancienne membre");
+        await page.Locator("#new-rule textarea[name=text]").FillAsync("Une brasserie candidate présente deux bières à la dégustation.");
+        await page.Locator("#new-rule").GetByRole(AriaRole.Button, new() { Name = "Inscrire la règle" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#rules")).ToContainTextAsync("présente deux bières");
+        Assert.Equal(1, await platform.ScalarAsync("SELECT count(*) FROM admission_rules WHERE text LIKE '%présente deux bières%'"));
     }
 
     [Fact]

@@ -69,3 +69,21 @@ public sealed class DashboardBehaviourTests(ConcurrentInventoryApi api) : IClass
         Assert.Contains("<option value=\"stfut-brasserie\">Saint-Fût, la brasserie</option>", page); // names, codes as the values
     }
 }
+
+/// <summary>The membership page: everyone reads the statuses, their history and the rules; only the lead gets the forms.</summary>
+public sealed class MembershipPageTests(ConcurrentInventoryApi api) : IClassFixture<ConcurrentInventoryApi>
+{
+    [Fact]
+    public async Task Everyone_reads_the_membership_and_the_lead_alone_gets_the_forms()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await api.Lead.PostAsJsonAsync("/api/v1/table/members/aube/status", new { status = "candidate", effectiveOn = "2022-01-10" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.Lead.PostAsJsonAsync("/api/v1/table/members/aube/status", new { status = "member", effectiveOn = "2022-05-01" })).StatusCode);
+        var brewer = await api.StFut.GetStringAsync("/membres");
+        Assert.Contains("candidate (2022-01-10) → membre (2022-05-01)", brewer);
+        Assert.DoesNotContain("/api/v1/table/members/aube/status", brewer);
+        Assert.DoesNotContain("id=\"new-rule\"", brewer);
+        var lead = await api.Lead.GetStringAsync("/membres");
+        Assert.Contains("data-api=\"/api/v1/table/members/aube/status\"", lead);
+        Assert.Contains("id=\"new-rule\"", lead);
+    }
+}

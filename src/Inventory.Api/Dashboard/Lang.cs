@@ -33,6 +33,8 @@ public static class Lang
         // Ledger movements.
         ["production"] = ("production", "production"), ["transfer"] = ("transfert", "transfer"), ["sale"] = ("vente", "sale"),
         ["loss"] = ("perte", "loss"), ["count_adjustment"] = ("ajustement d'inventaire", "count adjustment"), ["return"] = ("retour", "return"),
+        // Membership of the Table.
+        ["candidate"] = ("candidate", "candidate"), ["member"] = ("membre", "member"), ["former"] = ("ancienne membre", "former member"),
         // Channels of the funder report.
         ["frigos"] = ("frigos COOP", "COOP fridges"), ["kiosques"] = ("kiosques de festival", "festival kiosks"),
         ["tournee"] = ("tournée", "tour"), ["epiceries"] = ("épiceries", "grocery stores"),
