@@ -31,6 +31,26 @@ public sealed class NotifyingInventoryApi : InventoryApi
         await base.InitializeAsync();
     }
 
+    /// <summary>A COOP fridge with a device in it, both new.</summary>
+    public async Task<(string Device, string Location)> PlacedFridgeAsync()
+    {
+        var (device, location) = ($"fridge-{Guid.NewGuid():N}"[..19], $"frigo-{Guid.NewGuid():N}"[..18]);
+        await Created(Lead.PostAsJsonAsync("/api/v1/locations", new { code = location, name = $"Frigo {location}", kind = "coop_fridge", region = "Estrie" }));
+        Assert.Equal(HttpStatusCode.OK, (await Lead.PutAsJsonAsync($"/api/v1/devices/{device}", new { kind = "fridge", location })).StatusCode);
+        return (device, location);
+    }
+
+    /// <summary>An alert transition as the gateway posts it, with its own key unless another is given.</summary>
+    public async Task<HttpResponseMessage> AlertAsync(string device, string type, string state, DateTimeOffset startedAt, DateTimeOffset at, double? peak = null, string? key = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/device-reports/alerts")
+        {
+            Content = JsonContent.Create(new { deviceId = device, type, state, startedAt, at, peak, detail = $"{type} test" }),
+        };
+        request.Headers.Add("Idempotency-Key", key ?? $"{device}:alert:{type}:{state}:{startedAt.ToUnixTimeMilliseconds()}");
+        return await Gateway.SendAsync(request);
+    }
+
     /// <summary>One pass of the outbox's worker (fan out, escalate, send), as the hosted worker does every few seconds.</summary>
     public Task<int> DispatchAsync() => Services.GetRequiredService<NotificationDispatcher>().RunOnceAsync(CancellationToken.None);
 
@@ -64,22 +84,13 @@ public sealed class NotificationTests(NotifyingInventoryApi api)
     /// <summary>A COOP fridge with a device, holding Saint-Fût's Blonde (so Saint-Fût's brewers are told of its alerts).</summary>
     private async Task<(string Device, string Location)> FridgeWithStFutBeerAsync()
     {
-        var (device, location) = (Unique("fridge"), Unique("frigo"));
-        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/locations", new { code = location, name = $"Frigo {location}", kind = "coop_fridge", region = "Estrie" }));
-        Assert.Equal(HttpStatusCode.OK, (await api.Lead.PutAsJsonAsync($"/api/v1/devices/{device}", new { kind = "fridge", location })).StatusCode);
+        var (device, location) = await api.PlacedFridgeAsync();
         await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = "STFUT-BLONDE-355", units = 24, to = location }));
         return (device, location);
     }
 
-    private async Task<HttpResponseMessage> AlertAsync(string device, string type, string state, DateTimeOffset startedAt, DateTimeOffset at, double? peak = null, string? key = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/device-reports/alerts")
-        {
-            Content = JsonContent.Create(new { deviceId = device, type, state, startedAt, at, peak, detail = $"{type} test" }),
-        };
-        request.Headers.Add("Idempotency-Key", key ?? $"{device}:alert:{type}:{state}:{startedAt.ToUnixTimeMilliseconds()}");
-        return await api.Gateway.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> AlertAsync(string device, string type, string state, DateTimeOffset startedAt, DateTimeOffset at, double? peak = null, string? key = null) =>
+        api.AlertAsync(device, type, state, startedAt, at, peak, key);
 
     /// <summary>Subscribes a person at a new address, after sending what earlier tests left for their old one.</summary>
     private async Task SubscribeAsync(HttpClient person, string email, object? more = null)
@@ -343,9 +354,7 @@ public sealed class ExposedStockTests(NotifyingInventoryApi api)
     [Fact]
     public async Task A_long_excursion_exposes_the_lots_that_stood_there_long_enough_tells_the_brewer_and_a_discard_is_one_loss()
     {
-        var (device, location) = ($"fridge-{Guid.NewGuid():N}"[..19], $"frigo-{Guid.NewGuid():N}"[..18]);
-        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/locations", new { code = location, name = $"Frigo {location}", kind = "coop_fridge", region = "Estrie" }));
-        Assert.Equal(HttpStatusCode.OK, (await api.Lead.PutAsJsonAsync($"/api/v1/devices/{device}", new { kind = "fridge", location })).StatusCode);
+        var (device, location) = await api.PlacedFridgeAsync();
         var now = DateTimeOffset.UtcNow;
         async Task Move(object movement) => await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", movement));
         await Move(new { kind = "count_adjustment", sku = "STFUT-BLONDE-355", units = 24, lot = "2026-11-A", to = location, occurredAt = now.AddHours(-5) });
@@ -358,15 +367,8 @@ public sealed class ExposedStockTests(NotifyingInventoryApi api)
         Assert.Equal(HttpStatusCode.OK, (await api.StFut.PutAsJsonAsync("/api/v1/notifications/subscription", new { email = felix, alerts = true, lowStock = false })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await api.Aube.PutAsJsonAsync("/api/v1/notifications/subscription", new { email = marie, alerts = true, lowStock = false })).StatusCode);
         var started = now.AddHours(-4);
-        foreach (var (state, at) in new[] { ("raised", started.AddMinutes(15)), ("cleared", now.AddHours(-1)) })
-        {
-            var report = new HttpRequestMessage(HttpMethod.Post, "/api/v1/device-reports/alerts")
-            {
-                Content = JsonContent.Create(new { deviceId = device, type = "temperature_high", state, startedAt = started, at, peak = 11.5 }),
-            };
-            report.Headers.Add("Idempotency-Key", $"{device}:alert:temperature_high:{state}:{started.ToUnixTimeMilliseconds()}");
-            await InventoryApi.Created(api.Gateway.SendAsync(report));
-        }
+        await InventoryApi.Created(api.AlertAsync(device, "temperature_high", "raised", started, started.AddMinutes(15), 11.5));
+        await InventoryApi.Created(api.AlertAsync(device, "temperature_high", "cleared", started, now.AddHours(-1), 11.5));
 
         await api.DispatchAsync();
         await api.DispatchAsync(); // looked at again after the clear: nothing new
@@ -401,24 +403,13 @@ public sealed class AlertPageTests(NotifyingInventoryApi api)
     [Fact]
     public async Task The_alerts_page_offers_taking_an_alert_in_hand_to_whom_it_concerns_and_the_fridge_page_lists_its_history()
     {
-        var (device, location) = ($"fridge-{Guid.NewGuid():N}"[..19], $"frigo-{Guid.NewGuid():N}"[..18]);
-        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/locations", new { code = location, name = $"Frigo {location}", kind = "coop_fridge", region = "Estrie" }));
-        Assert.Equal(HttpStatusCode.OK, (await api.Lead.PutAsJsonAsync($"/api/v1/devices/{device}", new { kind = "fridge", location })).StatusCode);
+        var (device, location) = await api.PlacedFridgeAsync();
         await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = "AUBE-IPA-473", units = 6, to = location }));
         var started = DateTimeOffset.UtcNow.AddMinutes(-125);
-        foreach (var (state, at, peak) in new[] { ("raised", started.AddMinutes(15), 9.0), ("cleared", started.AddMinutes(65), 12.4) })
-        {
-            var past = new HttpRequestMessage(HttpMethod.Post, "/api/v1/device-reports/alerts")
-            {
-                Content = JsonContent.Create(new { deviceId = device, type = "temperature_high", state, startedAt = started, at, peak }),
-            };
-            past.Headers.Add("Idempotency-Key", $"{device}:alert:temperature_high:{state}:{started.ToUnixTimeMilliseconds()}");
-            await InventoryApi.Created(api.Gateway.SendAsync(past));
-        }
+        await InventoryApi.Created(api.AlertAsync(device, "temperature_high", "raised", started, started.AddMinutes(15), 9.0));
+        await InventoryApi.Created(api.AlertAsync(device, "temperature_high", "cleared", started, started.AddMinutes(65), 12.4));
         var now = DateTimeOffset.UtcNow;
-        var open = new HttpRequestMessage(HttpMethod.Post, "/api/v1/device-reports/alerts") { Content = JsonContent.Create(new { deviceId = device, type = "power_lost", state = "raised", startedAt = now, at = now }) };
-        open.Headers.Add("Idempotency-Key", $"{device}:alert:power_lost:raised:{now.ToUnixTimeMilliseconds()}");
-        await InventoryApi.Created(api.Gateway.SendAsync(open));
+        await InventoryApi.Created(api.AlertAsync(device, "power_lost", "raised", now, now));
 
         // Aube's beer stands there: its brewer gets the form; Saint-Fût's sees the alert, without a form.
         var aube = await api.Aube.GetStringAsync("/alertes");

@@ -61,16 +61,6 @@ public sealed class FlotteModel(FleetReader fleet, FestivalQueries festivals, Ca
         _ => ("ok", "normal"),
     };
 
-    public static string AlertName(string type, bool english) => type switch
-    {
-        "temperature_high" => english ? "beer too warm" : "bière trop chaude",
-        "temperature_low" => english ? "freezing risk" : "risque de gel",
-        "door_open_too_long" => english ? "door open too long" : "porte ouverte trop longtemps",
-        "power_lost" => english ? "power cut" : "panne de courant",
-        "offline" => english ? "offline" : "hors ligne",
-        _ => type,
-    };
-
     public static string Ago(TimeSpan span, bool english) => span.TotalMinutes < 1 ? (english ? "just now" : "à l'instant")
         : span.TotalHours < 1 ? (english ? $"{span.TotalMinutes:0} min ago" : $"il y a {span.TotalMinutes:0} min")
         : span.TotalDays < 1 ? (english ? $"{span.TotalHours:0} h ago" : $"il y a {span.TotalHours:0} h")
