@@ -153,6 +153,7 @@ public static class Extensions
             o.Conventions.AuthorizePage("/Festivals", Policies.Lead);
             o.Conventions.AuthorizePage("/Rapport", Policies.Lead);
             o.Conventions.AuthorizePage("/Parc", Policies.Lead);
+            o.Conventions.AuthorizePage("/Personnes", Policies.Lead);
             o.Conventions.AllowAnonymousToPage("/Connexion");
             o.Conventions.AllowAnonymousToPage("/Interdit");
             o.Conventions.AllowAnonymousToPage("/Introuvable");

@@ -292,6 +292,20 @@ public sealed class DashboardTests
         await page.Locator("#new-rule").GetByRole(AriaRole.Button, new() { Name = "Inscrire la règle" }).ClickAsync();
         await Assertions.Expect(page.Locator("#rules")).ToContainTextAsync("présente deux bières");
         Assert.Equal(1, await platform.ScalarAsync("SELECT count(*) FROM admission_rules WHERE text LIKE '%présente deux bières%'"));
+
+        // A key for a brewery's script, made on the page and shown once; it works.
+        await page.GotoAsync($"{platform.ApiUrl}/personnes");
+        var keyForm = page.Locator("#new-key");
+        await keyForm.Locator("input[name=name]").FillAsync("tableur de Saint-Fût");
+        await keyForm.Locator("select[name=brewery]").SelectOptionAsync("saint-fut");
+        await keyForm.GetByRole(AriaRole.Button, new() { Name = "Créer la clé" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#new-key-value")).ToContainTextAsync("frigo_");
+        var key = await page.Locator("#new-key-value").TextContentAsync();
+        using var script = new HttpClient { BaseAddress = new Uri(platform.ApiUrl) };
+        script.DefaultRequestHeaders.Add("X-Api-Key", key);
+        Assert.Equal(HttpStatusCode.OK, (await script.GetAsync("/api/v1/stock?brewery=saint-fut")).StatusCode);
+        await page.ReloadAsync();
+        Assert.DoesNotContain(key!, await page.ContentAsync());
     }
 
     [Fact]

@@ -87,3 +87,32 @@ public sealed class MembershipPageTests(ConcurrentInventoryApi api) : IClassFixt
         Assert.Contains("id=\"new-rule\"", lead);
     }
 }
+
+/// <summary>People and keys from the lead's page: a key created is shown once and works; a brewer can neither see the page nor make keys.</summary>
+public sealed class PeopleAndKeysTests(ConcurrentInventoryApi api) : IClassFixture<ConcurrentInventoryApi>
+{
+    [Fact]
+    public async Task The_lead_creates_a_key_shown_once_that_works_and_revokes_it_and_a_brewer_cannot()
+    {
+        var created = await (await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/api-keys", new { name = "script de Félix", role = "brewer", brewery = "saint-fut" })))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var key = created.GetProperty("key").GetString()!;
+        var script = api.WithApiKey(key);
+        Assert.Equal(HttpStatusCode.OK, (await script.GetAsync("/api/v1/stock?brewery=saint-fut")).StatusCode);
+        var page = await api.Lead.GetStringAsync("/personnes");
+        Assert.Contains($"data-prefix=\"{created.GetProperty("prefix").GetString()}\"", page);
+        Assert.DoesNotContain(key, page); // never shown again
+        Assert.Contains("data-username=\"felix\"", page);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await api.Lead.PostAsJsonAsync($"/api/v1/api-keys/{created.GetProperty("prefix").GetString()}/revoke", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await script.GetAsync("/api/v1/stock?brewery=saint-fut")).StatusCode);
+
+        await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/api-keys", new { name = "x", role = "brewer" }), HttpStatusCode.BadRequest, "brewery");
+        await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/api-keys", new { name = "x", role = "gateway", brewery = "aube" }), HttpStatusCode.BadRequest, "brewery");
+        await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/api-keys", new { name = "x", role = "brewer", brewery = "nowhere" }), HttpStatusCode.NotFound, "brewery");
+        await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/api-keys", new { name = "x", role = "root" }), HttpStatusCode.BadRequest, "role");
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.StFut.PostAsJsonAsync("/api/v1/api-keys", new { name = "mine", role = "lead" })).StatusCode);
+        var brewerPage = await api.StFut.GetAsync("/personnes");
+        Assert.EndsWith("/interdit", brewerPage.RequestMessage!.RequestUri!.AbsolutePath); // the page is the lead's
+    }
+}

@@ -1,8 +1,21 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Logging;
 
 namespace Inventory.Api.Auth;
 
 public sealed record Person(string Username, string DisplayName, string Role, string? Brewery, bool Disabled, int LiveSessions);
+
+/// <summary>A new API key for a script or a gateway: a name, a role, and for a brewer's key its brewery.</summary>
+public sealed record NewApiKey(string? Name, string? Role, string? Brewery) : Infrastructure.IValidatable
+{
+    public void Validate(Infrastructure.Validator v) => v
+        .Require(!string.IsNullOrWhiteSpace(Name) && Name.Length <= 80, "name", "is required (at most 80 characters)")
+        .Require(Role is not null && Roles.All.Contains(Role), "role", $"must be one of {string.Join(", ", Roles.All)}")
+        .Require((Role == Roles.Brewer) == (Brewery is not null), "brewery", "is required for a brewer's key, and only for one");
+}
+
+/// <summary>The key, shown once: only its hash is kept.</summary>
+public sealed record ApiKeyCreated(string Key, string Prefix, string Name, string Role, string? Brewery);
 
 /// <summary>
 /// The lead's hand on people and keys, the same as <c>Inventory.Api admin disable-user|enable-user|list-keys|revoke-key</c>:
@@ -23,10 +36,24 @@ public static class PeopleApi
         var keys = api.MapGroup("api-keys").WithTags("People").RequireAuthorization(Policies.Lead);
         keys.MapGet("", async (Accounts accounts, CancellationToken ct) => TypedResults.Ok(await accounts.ListApiKeysAsync(ct)))
             .WithName("ListApiKeys").WithSummary("Every API key: prefix, name, role, brewery, created, revoked (never the key)");
+        keys.MapPost("", CreateKeyAsync).WithName("CreateApiKey")
+            .WithSummary("A new API key (shown once in the answer; only its hash is kept)").ProducesProblem(StatusCodes.Status404NotFound);
         keys.MapPost("{prefix}/revoke", async Task<Results<NoContent, ProblemHttpResult>> (string prefix, Accounts accounts, AuthCache cache, CancellationToken ct) =>
                 await accounts.RevokeApiKeyAsync(prefix, ct) ? Changed(cache) : Infrastructure.Problems.NotFound("prefix", $"live API key {prefix}"))
             .WithName("RevokeApiKey").WithSummary("Revoke a key: refused by every replica within a second");
         return api;
+    }
+
+    private static async Task<Results<Created<ApiKeyCreated>, ProblemHttpResult>> CreateKeyAsync(NewApiKey body, Accounts accounts, Npgsql.NpgsqlDataSource db,
+        ILogger<Accounts> log, Caller caller, HttpContext http, CancellationToken ct)
+    {
+        Dashboard.Compression.Refuse(http); // the answer holds the key beside the name the caller typed (BREACH)
+        if (body.Brewery is not null && await Infrastructure.Lookup.BreweryIdAsync(db, body.Brewery, ct) is null)
+            return Infrastructure.Problems.NotFound("brewery", $"brewery {body.Brewery}");
+        var key = await accounts.CreateApiKeyAsync(body.Name!.Trim(), body.Role!, body.Brewery, ct: ct);
+        ApiKeys.TryParsePrefix(key, out var prefix);
+        log.LogInformation("API key {Prefix} ({Name}, {Role}) created by {Caller}", prefix, body.Name, body.Role, caller.Name);
+        return TypedResults.Created($"/api/v1/api-keys/{prefix}", new ApiKeyCreated(key, prefix, body.Name!.Trim(), body.Role!, body.Brewery));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> SetDisabledAsync(string username, bool disabled, Accounts accounts, AuthCache cache, CancellationToken ct) =>
