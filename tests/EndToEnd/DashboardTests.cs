@@ -306,6 +306,18 @@ public sealed class DashboardTests
         Assert.Equal(HttpStatusCode.OK, (await script.GetAsync("/api/v1/stock?brewery=saint-fut")).StatusCode);
         await page.ReloadAsync();
         Assert.DoesNotContain(key!, await page.ContentAsync());
+
+        // A grocery store's week, typed on its page: one sale movement per beer, once.
+        await page.GotoAsync($"{platform.ApiUrl}/epicerie");
+        var week = page.Locator("form.sell-through").First;
+        var store = await week.GetAttributeAsync("data-store");
+        await page.Locator("details:has(form.sell-through) > summary").First.ClickAsync();
+        await week.Locator("input[data-sku]").First.FillAsync("5");
+        await week.Locator("input[name=weekEnding]").FillAsync(DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        await week.GetByRole(AriaRole.Button, new() { Name = "Inscrire les ventes" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#flash")).ToContainTextAsync("inscrites");
+        Assert.Equal(1, await platform.ScalarAsync(
+            "SELECT count(*) FROM movements m JOIN locations l ON l.id = m.from_location_id WHERE l.code = $1 AND m.kind = 'sale' AND m.units = 5 AND m.occurred_at > now() - interval '2 days'", store!));
     }
 
     [Fact]

@@ -116,3 +116,22 @@ public sealed class PeopleAndKeysTests(ConcurrentInventoryApi api) : IClassFixtu
         Assert.EndsWith("/interdit", brewerPage.RequestMessage!.RequestUri!.AbsolutePath); // the page is the lead's
     }
 }
+
+/// <summary>The grocery pilot from its page: the lead places a beer and reports a store's week; a brewer reads only.</summary>
+public sealed class GroceryPageTests(ConcurrentInventoryApi api) : IClassFixture<ConcurrentInventoryApi>
+{
+    [Fact]
+    public async Task The_lead_gets_the_placement_form_and_one_weekly_form_per_store_listing_its_beers_and_a_brewer_neither()
+    {
+        var store = $"epicerie-{Guid.NewGuid():N}"[..20];
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/locations", new { code = store, name = $"Épicerie {store}", kind = "grocery_store", region = "Estrie" }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/grocery/placements", new { sku = "AUBE-IPA-473", store, startsOn = DateTime.UtcNow.AddDays(-14).ToString("yyyy-MM-dd"), facings = 2, shelfPriceCents = 399 }));
+        var lead = await api.Lead.GetStringAsync("/epicerie");
+        Assert.Contains("id=\"new-placement\"", lead);
+        var weekly = lead[lead.IndexOf($"data-store=\"{store}\"", StringComparison.Ordinal)..];
+        Assert.Contains("name=\"AUBE-IPA-473\"", weekly[..weekly.IndexOf("</form>", StringComparison.Ordinal)]);
+        var brewer = await api.Aube.GetStringAsync("/epicerie");
+        Assert.DoesNotContain("id=\"new-placement\"", brewer);
+        Assert.DoesNotContain("class=\"filters sell-through\"", brewer);
+    }
+}

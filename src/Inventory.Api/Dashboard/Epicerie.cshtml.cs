@@ -8,8 +8,16 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Inventory.Api.Dashboard;
 
 /// <summary>The grocery pilot: placements per store and how they sell, stores out of stock, weekly sales per SKU.</summary>
-public sealed class EpicerieModel(GroceryQueries grocery) : PageModel
+public sealed class EpicerieModel(GroceryQueries grocery, Catalogue.CatalogueQueries catalogue, TimeProvider time) : PageModel
 {
+    /// <summary>The lead places beers and reports a store's week (the API's rights); the forms are the lead's only.</summary>
+    public bool IsLead { get; private set; }
+    public IReadOnlyList<(string Sku, string Name)> Beers { get; private set; } = [];
+    public IReadOnlyList<(string Code, string Name)> Stores { get; private set; } = [];
+    /// <summary>The beers placed in each store now: what a week's report lists.</summary>
+    public IReadOnlyList<(string Store, string StoreName, IReadOnlyList<string> Skus)> Shelves { get; private set; } = [];
+    public DateOnly Today { get; private set; }
+
     public IReadOnlyList<PlacementPerformance> Performance { get; private set; } = [];
     public IReadOnlyList<(string Sku, string Store)> OutOfStock { get; private set; } = [];
     public IReadOnlyList<WeeklySales> WeeklySales { get; private set; } = [];
@@ -36,5 +44,13 @@ public sealed class EpicerieModel(GroceryQueries grocery) : PageModel
         Performance = await grocery.PerformanceAsync(caller, 4, ct);
         OutOfStock = Performance.Where(p => p.OutOfStock).Select(p => (p.Sku, p.Store)).ToList();
         WeeklySales = await grocery.WeeklySalesAsync(caller, ct);
+        IsLead = caller.IsLead;
+        if (!IsLead) return;
+        Today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        Beers = (await catalogue.BeersAsync(null, ct)).Select(b => (b.Sku, b.Name)).OrderBy(b => b.Name, StringComparer.Ordinal).ToList();
+        Stores = (await catalogue.LocationsAsync(Catalogue.LocationKinds.GroceryStore, null, ct)).Select(l => (l.Code, l.Name)).OrderBy(l => l.Name, StringComparer.Ordinal).ToList();
+        var placed = (await grocery.PlacementsAsync(null, ct)).Where(p => p.StartsOn <= Today && (p.EndsOn is null || p.EndsOn >= Today.AddDays(-7)));
+        Shelves = Stores.Select(s => (s.Code, s.Name, (IReadOnlyList<string>)placed.Where(p => p.Store == s.Code).Select(p => p.Sku).Distinct().Order().ToList()))
+            .Where(s => s.Item3.Count > 0).ToList();
     }
 }
