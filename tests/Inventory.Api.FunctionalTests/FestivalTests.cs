@@ -115,6 +115,24 @@ public sealed class FestivalTests(InventoryApi api) : IClassFixture<InventoryApi
     }
 
     [Fact]
+    public async Task Creating_a_festival_again_with_the_same_key_answers_the_first_creation_and_another_key_is_told_the_code_is_taken()
+    {
+        var body = new { code = "fest-twice", name = "Deux fois", site = "S", region = "R", startsOn = "2026-08-01", endsOn = "2026-08-02", expectedAttendance = 10, breweries = new[] { "aube" } };
+        async Task<HttpResponseMessage> Post(string key)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/festivals") { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", key);
+            return await api.Lead.SendAsync(request);
+        }
+        // A double click, or a retry after the answer was lost on the festival's network: the first answer again.
+        var first = await InventoryApi.Created(Post("form-render-1"));
+        var again = await InventoryApi.Created(Post("form-render-1"));
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
+        await ProblemAssert.HasStatusAsync(await Post("form-render-2"), HttpStatusCode.Conflict, "code");
+        Assert.Single((await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/festivals"))!, f => f.GetProperty("code").GetString() == "fest-twice");
+    }
+
+    [Fact]
     public async Task Festivals_with_bad_dates_or_unknown_breweries_are_refused_and_brewers_cannot_plan()
     {
         var backwards = await api.Lead.PostAsJsonAsync("/api/v1/festivals", new { code = "fest-x", name = "X", site = "S", region = "R", startsOn = "2026-07-10", endsOn = "2026-07-09", expectedAttendance = 10, breweries = new[] { "aube" } });

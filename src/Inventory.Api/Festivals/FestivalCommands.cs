@@ -14,30 +14,33 @@ namespace Inventory.Api.Festivals;
 /// </summary>
 public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festivals, MembershipQueries membership, BeerQueries beers, TimeProvider time)
 {
-    public async Task<FestivalView> CreateAsync(NewFestival body, CancellationToken ct)
-    {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await using var insert = connection.Command(tx, """
-            INSERT INTO festivals (code, name, site, region, starts_on, ends_on, expected_attendance, kind, kiosk_fee_bp) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-            ON CONFLICT (code) DO NOTHING RETURNING id
-            """, body.Code, body.Name!.Trim(), body.Site!.Trim(), body.Region!.Trim(), body.StartsOn!.Value, body.EndsOn!.Value, body.ExpectedAttendance!.Value, body.Kind ?? "festival",
-            body.KioskFeeBasisPoints ?? 0);
-        if (await insert.ExecuteScalarAsync(ct) is not long id) throw new DomainProblem(Problems.Conflict("Festival exists", $"code '{body.Code}' is taken"));
-        var histories = await MembershipQueries.HistoriesAsync(connection, ct);
-        for (var i = 0; i < body.Breweries!.Count; i++)
+    /// <summary>
+    /// Creates a festival or a tour, once per <c>Idempotency-Key</c> when one is given: a retry after a lost
+    /// answer (or a second click) gets the first answer again, not "code is taken".
+    /// </summary>
+    public Task<IResult> CreateAsync(NewFestival body, string? idempotencyKey, CancellationToken ct) =>
+        Idempotency.RunAsync(db, "festival-create", idempotencyKey, body, async (connection, tx, token) =>
         {
-            // Only members of the Table are offered kiosk places (membership on the festival's first day).
-            var breweryId = await Lookup.BreweryIdAsync(connection, body.Breweries[i], ct)
-                ?? throw new DomainProblem(Problems.NotFound($"breweries[{i}]", $"brewery {body.Breweries[i]}"));
-            if (!Membership.IsMemberOn(histories.GetValueOrDefault(breweryId) ?? [], body.StartsOn!.Value))
-                throw new DomainProblem(Problems.Unprocessable($"breweries[{i}]", $"{body.Breweries[i]} is not a member of the Table on {body.StartsOn:yyyy-MM-dd}: only members are offered kiosk places"));
-            await using var brewery = connection.Command(tx, "INSERT INTO festival_breweries (festival_id, brewery_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", id, breweryId);
-            await brewery.ExecuteNonQueryAsync(ct);
-        }
-        await tx.CommitAsync(ct);
-        return (await FestivalQueries.FindAsync(connection, body.Code!, ct))!;
-    }
+            await using var insert = connection.Command(tx, """
+                INSERT INTO festivals (code, name, site, region, starts_on, ends_on, expected_attendance, kind, kiosk_fee_bp) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                ON CONFLICT (code) DO NOTHING RETURNING id
+                """, body.Code, body.Name!.Trim(), body.Site!.Trim(), body.Region!.Trim(), body.StartsOn!.Value, body.EndsOn!.Value, body.ExpectedAttendance!.Value, body.Kind ?? "festival",
+                body.KioskFeeBasisPoints ?? 0);
+            if (await insert.ExecuteScalarAsync(token) is not long id)
+                throw new DomainProblem(Problems.Conflict("Festival exists", $"code '{body.Code}' is taken", new Dictionary<string, object?> { ["field"] = "code" }));
+            var histories = await MembershipQueries.HistoriesAsync(connection, token);
+            for (var i = 0; i < body.Breweries!.Count; i++)
+            {
+                // Only members of the Table are offered kiosk places (membership on the festival's first day).
+                var breweryId = await Lookup.BreweryIdAsync(connection, body.Breweries[i], token)
+                    ?? throw new DomainProblem(Problems.NotFound($"breweries[{i}]", $"brewery {body.Breweries[i]}"));
+                if (!Membership.IsMemberOn(histories.GetValueOrDefault(breweryId) ?? [], body.StartsOn!.Value))
+                    throw new DomainProblem(Problems.Unprocessable($"breweries[{i}]", $"{body.Breweries[i]} is not a member of the Table on {body.StartsOn:yyyy-MM-dd}: only members are offered kiosk places"));
+                await using var brewery = connection.Command(tx, "INSERT INTO festival_breweries (festival_id, brewery_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", id, breweryId);
+                await brewery.ExecuteNonQueryAsync(token);
+            }
+            return (StatusCodes.Status201Created, (object)(await FestivalQueries.FindAsync(connection, body.Code!, token))!);
+        }, ct);
 
     public async Task<KioskView> AddKioskAsync(string code, NewKiosk body, CancellationToken ct)
     {

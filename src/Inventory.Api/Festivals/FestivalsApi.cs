@@ -20,8 +20,8 @@ public static class FestivalsApi
         festivals.MapGet("{code}/allocation/suggested", Suggest).WithName("SuggestAllocation").WithSummary("Par levels per kiosk × SKU from past sales per attendee, else an even split")
             .ProducesProblem(StatusCodes.Status409Conflict);
         festivals.MapGet("{code}/pick-lists", PickLists).WithName("GetPickLists").WithSummary("What each brewery delivers to which kiosk, by when (a brewer sees its own)");
-        festivals.MapPost("", Create).WithName("CreateFestival").WithSummary("Create a festival or a tour with the member breweries taking part")
-            .RequireAuthorization(Policies.Lead).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        festivals.MapPost("", Create).WithName("CreateFestival").WithSummary("Create a festival or a tour with the member breweries taking part (Idempotency-Key header)")
+            .RequireAuthorization(Policies.Lead).Produces<FestivalView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         festivals.MapPost("{code}/kiosks", AddKiosk).WithName("AddKiosk").WithSummary("Add a kiosk (or a tour stop hosted by a member brewery on a day of the tour)")
             .RequireAuthorization(Policies.Lead).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         festivals.MapPost("{code}/kiosks/{kiosk}/devices", AssignDevice).WithName("AssignDevice")
@@ -71,11 +71,8 @@ public static class FestivalsApi
         return TypedResults.File(FestivalQueries.SettlementCsv(settlement).ToUtf8(), "text/csv; charset=utf-8", $"reglement-{code}.csv");
     }
 
-    private static async Task<Created<FestivalView>> Create(NewFestival body, FestivalCommands festivals, CancellationToken ct)
-    {
-        var festival = await festivals.CreateAsync(body, ct);
-        return TypedResults.Created($"/api/v1/festivals/{festival.Code}", festival);
-    }
+    private static Task<IResult> Create(NewFestival body, [FromHeader(Name = Idempotency.Header)] string? idempotencyKey, FestivalCommands festivals, CancellationToken ct) =>
+        festivals.CreateAsync(body, idempotencyKey, ct);
 
     private static async Task<Created<KioskView>> AddKiosk(string code, NewKiosk body, FestivalCommands festivals, CancellationToken ct) =>
         TypedResults.Created($"/api/v1/festivals/{code}", await festivals.AddKioskAsync(code, body, ct));
