@@ -175,6 +175,28 @@ public sealed class NotificationTests(NotifyingInventoryApi api)
     }
 
     [Fact]
+    public async Task An_offline_alert_is_told_only_if_it_outlasts_its_grace_a_blip_is_nobodys_business()
+    {
+        var (blip, _) = await FridgeWithStFutBeerAsync();
+        var (gone, _) = await FridgeWithStFutBeerAsync();
+        var felix = Unique("felix") + "@stfut.test";
+        await SubscribeAsync(api.StFut, felix);
+        var at = DateTimeOffset.UtcNow;
+        await InventoryApi.Created(AlertAsync(blip, "offline", "raised", at, at));
+        await InventoryApi.Created(AlertAsync(gone, "offline", "raised", at, at));
+        await api.DispatchAsync();
+        Assert.Empty(await api.Mail.MessagesAsync(felix)); // within the grace: waiting
+        await InventoryApi.Created(AlertAsync(blip, "offline", "cleared", at, at.AddSeconds(20))); // back 20 s later
+        // The grace (2 min) passes.
+        await api.ScalarAsync("UPDATE notification_events SET created_at = created_at - interval '3 minutes' WHERE alert_id IN (SELECT id FROM alerts WHERE device_id = ANY($1))",
+            (object)new[] { blip, gone });
+        await api.DispatchAsync();
+        var text = Assert.Single(await api.Mail.MessagesAsync(felix)).Text;
+        Assert.Contains($"(appareil {gone})", text);
+        Assert.DoesNotContain(blip, text);
+    }
+
+    [Fact]
     public async Task An_smtp_outage_delays_the_mail_and_loses_none_and_the_retry_sends_it_once()
     {
         var (device, _) = await FridgeWithStFutBeerAsync();

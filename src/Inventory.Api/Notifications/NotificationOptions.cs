@@ -12,6 +12,11 @@ public sealed class NotificationOptions
     public SmtpSettings Smtp { get; set; } = new();
     /// <summary>How long the first notification for a person waits for others: one mail rather than forty when a festival's power goes out.</summary>
     public TimeSpan DigestWindow { get; set; } = TimeSpan.FromMinutes(3);
+    /// <summary>
+    /// An <c>offline</c> alert is told only once it has lasted this long: a restart of the broker or of a
+    /// fleet's simulator takes every device offline for seconds, which is nobody's business.
+    /// </summary>
+    public TimeSpan OfflineGrace { get; set; } = TimeSpan.FromMinutes(2);
     /// <summary>An alert nobody acknowledged within this time goes to the lead.</summary>
     public TimeSpan EscalateAfter { get; set; } = TimeSpan.FromMinutes(30);
     public TimeSpan PollEvery { get; set; } = TimeSpan.FromSeconds(2);
@@ -55,6 +60,7 @@ public sealed class NotificationOptionsValidator : IValidateOptions<Notification
             if (string.IsNullOrEmpty(o.Smtp.Username) != string.IsNullOrEmpty(o.Smtp.Password)) errors.Add("Notifications__Smtp__Username and __Password go together");
         }
         if (o.DigestWindow < TimeSpan.Zero || o.DigestWindow > TimeSpan.FromHours(1)) errors.Add("Notifications__DigestWindow must be within 0..01:00:00");
+        if (o.OfflineGrace < TimeSpan.Zero || o.OfflineGrace > TimeSpan.FromHours(1)) errors.Add("Notifications__OfflineGrace must be within 0..01:00:00");
         if (o.EscalateAfter < TimeSpan.FromMinutes(1) || o.EscalateAfter > TimeSpan.FromDays(7)) errors.Add("Notifications__EscalateAfter must be within 00:01:00..7.00:00:00");
         if (o.PollEvery < TimeSpan.FromMilliseconds(100) || o.PollEvery > TimeSpan.FromMinutes(1)) errors.Add("Notifications__PollEvery must be within 00:00:00.1..00:01:00");
         if (o.WebhookRefusalsBeforeDisabling < 1) errors.Add("Notifications__WebhookRefusalsBeforeDisabling must be >= 1");

@@ -25,22 +25,28 @@ public sealed class Outbox(NpgsqlDataSource db, IOptions<NotificationOptions> se
         await using var tx = await c.BeginTransactionAsync(ct);
         await using var pending = c.Command(tx, """
             SELECT e.id, e.kind, a.device_id, a.type, a.raised_at, a.detail, a.peak_value, coalesce(la.name, ls.name), e.sku, b.name, e.units, e.par_units,
-                   coalesce(a.location_id, e.location_id), b.brewery_id, x.lot_code
+                   coalesce(a.location_id, e.location_id), b.brewery_id, x.lot_code,
+                   e.kind = 'alert_raised' AND a.type = 'offline' AND a.cleared_at IS NOT NULL AND a.cleared_at - a.raised_at < $2
             FROM notification_events e
             LEFT JOIN alerts a ON a.id = e.alert_id LEFT JOIN locations la ON la.id = a.location_id
             LEFT JOIN locations ls ON ls.id = e.location_id LEFT JOIN beers b ON b.sku = e.sku LEFT JOIN stock_exposures x ON x.id = e.exposure_id
-            WHERE e.fanned_out_at IS NULL ORDER BY e.id LIMIT 200
+            -- An offline alert waits out its grace: told if still open then, dropped if the device came back within it.
+            WHERE e.fanned_out_at IS NULL
+              AND NOT (e.kind = 'alert_raised' AND a.type = 'offline' AND a.cleared_at IS NULL AND e.created_at > $1 - $2)
+            ORDER BY e.id LIMIT 200
             FOR UPDATE OF e SKIP LOCKED
-            """);
+            """, now.UtcDateTime, Options.OfflineGrace);
         var events = await pending.ListAsync(r => (Facts: new EventFacts(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
             r.IsDBNull(4) ? null : r.GetFieldValue<DateTimeOffset>(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetDouble(6),
             r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9),
             r.IsDBNull(10) ? null : r.GetInt32(10), r.IsDBNull(11) ? null : r.GetInt32(11), r.IsDBNull(14) ? null : r.GetString(14)),
-            Location: r.IsDBNull(12) ? (long?)null : r.GetInt64(12), Brewery: r.IsDBNull(13) ? (long?)null : r.GetInt64(13)), ct);
+            Location: r.IsDBNull(12) ? (long?)null : r.GetInt64(12), Brewery: r.IsDBNull(13) ? (long?)null : r.GetInt64(13),
+            BackWithinGrace: !r.IsDBNull(15) && r.GetBoolean(15)), ct);
         if (events.Count == 0) return 0;
 
-        foreach (var (facts, location, brewery) in events)
+        foreach (var (facts, location, brewery, backWithinGrace) in events)
         {
+            if (backWithinGrace) continue; // offline for seconds: nobody is told
             var (subject, body) = NotificationText.For(facts, Options.DashboardUrl);
             foreach (var person in await RecipientsAsync(c, tx, facts.Kind, location, brewery, facts.RaisedAt, ct))
             {
