@@ -59,7 +59,7 @@ public sealed class WebhookSender(HttpClient http, Subscriptions subscriptions) 
 
     public async Task SendAsync(DeliveryGroup group, CancellationToken ct)
     {
-        var secret = (await subscriptions.FindAsync(group.UserId, ct)).WebhookSecret ?? throw new WebhookRefusedException("the webhook was removed");
+        var secret = await subscriptions.WebhookSecretAsync(group.UserId, ct) ?? throw new WebhookRefusedException("the webhook was removed");
         var delivery = $"frigo-{group.Deliveries[0].Id}-{group.Deliveries[^1].Id}";
         var body = JsonSerializer.SerializeToUtf8Bytes(new
         {

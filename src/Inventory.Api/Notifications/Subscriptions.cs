@@ -30,6 +30,13 @@ public sealed class Subscriptions(NpgsqlDataSource db, IOptions<NotificationOpti
         return new SubscriptionView(s.Email, s.Url, s.Secret, s.Disabled, s.Alerts, s.LowStock, s.From, s.To, deliveries);
     }
 
+    /// <summary>The secret a person's webhook is signed with (null: no webhook any more).</summary>
+    public async Task<string?> WebhookSecretAsync(long userId, CancellationToken ct)
+    {
+        await using var command = db.Command("SELECT webhook_secret FROM notification_subscriptions WHERE user_id = $1", userId);
+        return await command.ExecuteScalarAsync(ct) as string;
+    }
+
     /// <summary>
     /// Saves a person's subscription. A new or changed webhook address gets a new signing secret and starts
     /// enabled; an address on a private network is refused (the server would post into its own network).

@@ -50,30 +50,38 @@ public sealed class Exposures(NpgsqlDataSource db, IOptions<ExposureOptions> opt
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
+        // Each lot's level when the excursion began (summed by PostgreSQL, however long the fridge's history),
+        // then its changes during the excursion.
+        await using var levels = c.Command(tx, """
+            SELECT sku, lot_code, sum(CASE WHEN to_location_id = $1 THEN units ELSE -units END)::int
+            FROM movements WHERE (to_location_id = $1 OR from_location_id = $1) AND occurred_at <= $2
+            GROUP BY sku, lot_code
+            """, location, from.UtcDateTime);
+        var atStart = (await levels.ListAsync(r => (Lot: (r.GetString(0), r.GetString(1)), Units: r.GetInt32(2)), ct)).ToDictionary(l => l.Lot, l => l.Units);
         await using var moves = c.Command(tx, """
             SELECT sku, lot_code, occurred_at, CASE WHEN to_location_id = $1 THEN units ELSE -units END
-            FROM movements WHERE (to_location_id = $1 OR from_location_id = $1) AND occurred_at <= $2
-            ORDER BY occurred_at, id
-            """, location, to.UtcDateTime);
-        var changes = await moves.ListAsync(r => (Sku: r.GetString(0), Lot: r.GetString(1), At: r.GetFieldValue<DateTimeOffset>(2), Delta: r.GetInt32(3)), ct);
+            FROM movements WHERE (to_location_id = $1 OR from_location_id = $1) AND occurred_at > $2 AND occurred_at <= $3
+            """, location, from.UtcDateTime, to.UtcDateTime);
+        var during = (await moves.ListAsync(r => (Lot: (r.GetString(0), r.GetString(1)), Change: new ExposureRule.Change(r.GetFieldValue<DateTimeOffset>(2), r.GetInt32(3))), ct))
+            .ToLookup(m => m.Lot, m => m.Change);
         var found = 0;
-        foreach (var lot in changes.GroupBy(m => (m.Sku, m.Lot)))
+        foreach (var lot in atStart.Keys.Union(during.Select(g => g.Key)))
         {
-            var atStart = lot.Where(m => m.At <= from).Sum(m => m.Delta);
-            var units = ExposureRule.ExposedUnits(atStart, lot.Where(m => m.At > from).Select(m => new ExposureRule.Change(m.At, m.Delta)), from, to, limit);
+            var (sku, lotCode) = lot;
+            var units = ExposureRule.ExposedUnits(atStart.GetValueOrDefault(lot), during[lot], from, to, limit);
             if (units <= 0) continue;
             // Found again later (the excursion went on): the larger count stands until someone decides.
             await using var upsert = c.Command(tx, """
                 INSERT INTO stock_exposures AS e (alert_id, location_id, sku, lot_code, units, found_at) VALUES ($1, $2, $3, $4, $5, $6)
                 ON CONFLICT (alert_id, sku, lot_code) DO UPDATE SET units = greatest(e.units, EXCLUDED.units) WHERE e.decision IS NULL
                 RETURNING id, xmax = 0
-                """, alertId, location, lot.Key.Sku, lot.Key.Lot, units, now.UtcDateTime);
+                """, alertId, location, sku, lotCode, units, now.UtcDateTime);
             var rows = await upsert.ListAsync(r => (Id: r.GetInt64(0), Inserted: r.GetBoolean(1)), ct);
             if (rows is [{ Inserted: true } row])
             {
                 found++;
                 await using var note = c.Command(tx, "INSERT INTO notification_events (kind, alert_id, exposure_id, sku, location_id, units) VALUES ('stock_exposed', $1, $2, $3, $4, $5)",
-                    alertId, row.Id, lot.Key.Sku, location, units);
+                    alertId, row.Id, sku, location, units);
                 await note.ExecuteNonQueryAsync(ct);
             }
         }
@@ -84,16 +92,20 @@ public sealed class Exposures(NpgsqlDataSource db, IOptions<ExposureOptions> opt
     }
 
     /// <summary>Exposed lots a caller may see (a brewer: its own beers'), undecided first, then the latest decided.</summary>
-    public async Task<List<ExposureView>> ListAsync(Caller caller, bool undecidedOnly, CancellationToken ct)
+    public Task<List<ExposureView>> ListAsync(Caller caller, bool undecidedOnly, CancellationToken ct) => QueryAsync(caller, undecidedOnly, null, ct);
+
+    private async Task<ExposureView?> FindAsync(long id, Caller caller, CancellationToken ct) => (await QueryAsync(caller, false, id, ct)).SingleOrDefault();
+
+    private async Task<List<ExposureView>> QueryAsync(Caller caller, bool undecidedOnly, long? id, CancellationToken ct)
     {
         await using var command = db.Command($"""
             SELECT e.id, e.alert_id, l.code, l.name, e.sku, b.name, br.slug, e.lot_code, e.units, a.raised_at, a.cleared_at, a.peak_value,
                    e.decision, e.decided_by, e.decided_at, e.decision_note, e.discarded_units
             FROM stock_exposures e JOIN alerts a ON a.id = e.alert_id JOIN locations l ON l.id = e.location_id
             JOIN beers b ON b.sku = e.sku JOIN breweries br ON br.id = b.brewery_id
-            WHERE ($1::bigint IS NULL OR {Visibility.BeerOf("$1")}) AND (NOT $2 OR e.decision IS NULL)
+            WHERE ($1::bigint IS NULL OR {Visibility.BeerOf("$1")}) AND (NOT $2 OR e.decision IS NULL) AND ($3::bigint IS NULL OR e.id = $3)
             ORDER BY e.decision IS NOT NULL, e.id DESC LIMIT 200
-            """, Visibility.OnlyBrewery(caller), undecidedOnly);
+            """, Visibility.OnlyBrewery(caller), undecidedOnly, Db.Typed(id, NpgsqlTypes.NpgsqlDbType.Bigint));
         return await command.ListAsync(r => new ExposureView(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
             r.GetString(7), r.GetInt32(8), r.GetFieldValue<DateTimeOffset>(9), r.IsDBNull(10) ? null : r.GetFieldValue<DateTimeOffset>(10), r.IsDBNull(11) ? null : r.GetDouble(11),
             r.IsDBNull(12) ? null : r.GetString(12), r.IsDBNull(13) ? null : r.GetString(13), r.IsDBNull(14) ? null : r.GetFieldValue<DateTimeOffset>(14),
@@ -106,9 +118,8 @@ public sealed class Exposures(NpgsqlDataSource db, IOptions<ExposureOptions> opt
     /// </summary>
     public async Task<ExposureView> DecideAsync(long id, ExposureDecision body, Caller caller, CancellationToken ct)
     {
-        var exposure = (await ListAsync(caller, undecidedOnly: false, ct)).SingleOrDefault(e => e.Id == id)
-            ?? throw new DomainProblem(Problems.NotFound("exposure", $"exposure {id}"));
-        if (!caller.IsLead && caller.Role != Roles.Brewer) throw new DomainProblem(Problems.Forbidden("the lead or the beer's brewer decides"));
+        // A brewer finds only its own beers' exposures (another's is a 404): the one who may decide.
+        var exposure = await FindAsync(id, caller, ct) ?? throw new DomainProblem(Problems.NotFound("exposure", $"exposure {id}"));
         if (exposure.Decision is not null) return exposure;
         var now = time.GetUtcNow();
         await using var c = await db.OpenConnectionAsync(ct);
@@ -116,7 +127,7 @@ public sealed class Exposures(NpgsqlDataSource db, IOptions<ExposureOptions> opt
         await using var claim = c.Command(tx, """
             UPDATE stock_exposures SET decision = $2, decided_by = $3, decided_at = $4, decision_note = $5 WHERE id = $1 AND decision IS NULL RETURNING location_id
             """, id, body.Decision, caller.Name, now.UtcDateTime, body.Note?.Trim() is { Length: > 0 } note ? note : null);
-        if (await claim.ExecuteScalarAsync(ct) is not long location) return (await ListAsync(caller, false, ct)).Single(e => e.Id == id); // decided meanwhile
+        if (await claim.ExecuteScalarAsync(ct) is not long location) return (await FindAsync(id, caller, ct))!; // decided meanwhile
         if (body.Decision == "discard")
         {
             await using var held = c.Command(tx, "SELECT coalesce(sum(units), 0)::int FROM stock_levels WHERE sku = $1 AND location_id = $2 AND lot_code = $3", exposure.Sku, location, exposure.LotCode);
@@ -128,6 +139,6 @@ public sealed class Exposures(NpgsqlDataSource db, IOptions<ExposureOptions> opt
             await discarded.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
-        return (await ListAsync(caller, false, ct)).Single(e => e.Id == id);
+        return (await FindAsync(id, caller, ct))!;
     }
 }
