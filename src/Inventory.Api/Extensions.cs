@@ -10,6 +10,7 @@ using Inventory.Api.Festivals;
 using Inventory.Api.FridgeStatus;
 using Inventory.Api.Grocery;
 using Inventory.Api.Infrastructure;
+using Inventory.Api.Localisation;
 using Inventory.Api.Notifications;
 using Inventory.Api.Prices;
 using Inventory.Api.Sales;
@@ -146,6 +147,7 @@ public static class Extensions
         if (builder.Configuration.GetValue("Stock:CacheReads", defaultValue: true)) services.AddHostedService<Infrastructure.ChangeListener>();
         // French and every other script written as is (é, not &#xE9;): smaller pages, readable source; <, >, & and quotes are still encoded.
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        services.AddFrigoLocalisation();
         services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Dashboard";
@@ -158,7 +160,8 @@ public static class Extensions
             o.Conventions.AllowAnonymousToPage("/Interdit");
             o.Conventions.AllowAnonymousToPage("/Introuvable");
         });
-        services.AddProblemDetails();
+        // Every problem in the request's language (Accept-Language for the API, the dashboard's culture for its forms).
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiTranslation.Localise);
         services.AddExceptionHandler<DomainProblemHandler>();
         services.AddOpenApi(OpenApiDocument.Configure);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
@@ -215,6 +218,7 @@ public static class Extensions
     {
         app.Use(SecurityHeaders.Add);
         app.UseResponseCompression();
+        app.UseRequestLocalization(); // before the errors, so that a refusal or a 404 page speaks the person's language
         app.UseExceptionHandler();
         // A browser asking for a page that is not there gets a page (in its language); the API and scripts get problem details.
         app.UseWhen(IsPageRequest, pages => pages.UseStatusCodePagesWithReExecute("/introuvable"));

@@ -447,7 +447,7 @@ public sealed class AlertPageTests(NotifyingInventoryApi api)
         await api.Influx.WriteAsync($"fridge_reading,device={device},kind=fridge temp_c=3.5,seq=1i {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}000000");
         var fridge = await api.Lead.GetStringAsync($"/frigos/{device}");
         Assert.Contains("<td>bière trop chaude</td>", fridge);
-        Assert.Contains("<td>1 h 05</td><td>12.4</td>", fridge);
+        Assert.Contains("<td>1 h 05</td><td>12,4</td>", fridge);
         // A person's page shows the subscription's form.
         Assert.Contains("id=\"subscription\"", await api.StFut.GetStringAsync("/avis"));
     }

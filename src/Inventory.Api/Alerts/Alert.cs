@@ -8,16 +8,8 @@ public static class AlertTypes
 {
     public static readonly string[] All = ["temperature_high", "temperature_low", "door_open_too_long", "power_lost", "offline"];
 
-    /// <summary>What a person reads for a type, in the dashboard's two languages.</summary>
-    public static string Name(string type, bool english) => type switch
-    {
-        "temperature_high" => english ? "beer too warm" : "bière trop chaude",
-        "temperature_low" => english ? "freezing risk" : "risque de gel",
-        "door_open_too_long" => english ? "door open too long" : "porte ouverte trop longtemps",
-        "power_lost" => english ? "power cut" : "panne de courant",
-        "offline" => english ? "offline" : "hors ligne",
-        _ => type,
-    };
+    /// <summary>What a person reads for a type in a language (the words are in the pages' resource files).</summary>
+    public static string Name(string type, System.Globalization.CultureInfo culture) => Localisation.Language.Word(type, culture);
 }
 
 /// <summary>

@@ -2,6 +2,9 @@ using Inventory.Api.Alerts;
 using Inventory.Api.Auth;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
+using Inventory.Api.Localisation;
+using Microsoft.Extensions.Localization;
+
 namespace Inventory.Api.Dashboard;
 
 /// <summary>
@@ -25,12 +28,12 @@ public sealed class AlertesModel(AlertQueries alerts) : PageModel
     }
 
     /// <summary>A duration as people say it: 45 min, 2 h 05, 3 j 4 h.</summary>
-    public static string Duration(double? minutes, bool english)
+    public static string Duration(double? minutes, IStringLocalizer<PageText> L)
     {
         if (minutes is not { } m) return "—";
         var span = TimeSpan.FromMinutes(m);
         return span.TotalHours < 1 ? $"{span.TotalMinutes:0} min"
             : span.TotalDays < 1 ? $"{(int)span.TotalHours} h {span.Minutes:00}"
-            : $"{(int)span.TotalDays} {(english ? "d" : "j")} {span.Hours} h";
+            : L["{0} j {1} h", (int)span.TotalDays, span.Hours];
     }
 }

@@ -2,6 +2,7 @@ using FrigoCoop.Telemetry;
 using Inventory.Api.Auth;
 using Inventory.Api.FridgeStatus;
 using Inventory.Api.Infrastructure;
+using Inventory.Api.Localisation;
 
 namespace Inventory.Api.Dashboard;
 

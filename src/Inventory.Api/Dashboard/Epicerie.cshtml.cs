@@ -5,6 +5,9 @@ using System.Text;
 using Inventory.Api.Grocery;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
+using Inventory.Api.Localisation;
+using Microsoft.Extensions.Localization;
+
 namespace Inventory.Api.Dashboard;
 
 /// <summary>The grocery pilot: placements per store and how they sell, stores out of stock, weekly sales per SKU.</summary>
@@ -23,11 +26,11 @@ public sealed class EpicerieModel(GroceryQueries grocery, Catalogue.CatalogueQue
     public IReadOnlyList<WeeklySales> WeeklySales { get; private set; } = [];
 
     /// <summary>Weekly sales of a SKU as SVG bars, drawn on the server like the fridge chart.</summary>
-    public static string WeeklyChart(string sku, IReadOnlyList<(string Week, int Units)> weeks, bool english)
+    public static string WeeklyChart(string sku, IReadOnlyList<(string Week, int Units)> weeks, IStringLocalizer<PageText> L)
     {
         var max = Math.Max(1, weeks.Max(w => w.Units));
         var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"""<svg class="chart sell-through" viewBox="0 0 {weeks.Count * 60 + 20} 140" role="img" aria-label="{(english ? "Weekly sales of" : "Ventes hebdomadaires de")} {WebUtility.HtmlEncode(sku)}">""");
+        svg.Append(CultureInfo.InvariantCulture, $"""<svg class="chart sell-through" viewBox="0 0 {weeks.Count * 60 + 20} 140" role="img" aria-label="{WebUtility.HtmlEncode(L["Ventes hebdomadaires de {0}", sku])}">""");
         for (var i = 0; i < weeks.Count; i++)
         {
             var h = 100.0 * weeks[i].Units / max;

@@ -3,10 +3,13 @@ using Inventory.Api.Catalogue;
 using Inventory.Api.Festivals;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
+using Inventory.Api.Localisation;
+using Microsoft.Extensions.Localization;
+
 namespace Inventory.Api.Dashboard;
 
 /// <summary>The lead's festival planner: festivals, kiosks, devices on kiosks, the suggested allocation.</summary>
-public sealed class FestivalsModel(FestivalQueries festivalQueries, CatalogueQueries catalogue) : PageModel
+public sealed class FestivalsModel(FestivalQueries festivalQueries, CatalogueQueries catalogue, IStringLocalizer<PageText> localizer) : PageModel
 {
     private readonly Dictionary<string, IReadOnlyList<SuggestedPar>> _suggested = [];
 
@@ -25,7 +28,7 @@ public sealed class FestivalsModel(FestivalQueries festivalQueries, CatalogueQue
         Devices = (await catalogue.DevicesAsync(ct)).Select(d => d.DeviceId).ToList();
         ReturnPlaces = (await catalogue.LocationsAsync(null, null, ct)).Where(l => l.Kind is LocationKinds.Brewery or LocationKinds.Warehouse)
             .OrderBy(l => l.Name, StringComparer.Ordinal).Select(l => (l.Code, l.Name)).ToList();
-        TimelineSvg = PlacementTimeline.Render(await festivalQueries.DevicePlacementsAsync(ct), Lang.English(HttpContext));
+        TimelineSvg = PlacementTimeline.Render(await festivalQueries.DevicePlacementsAsync(ct), localizer);
         foreach (var festival in festivals.Where(f => f.Kiosks.Count > 0))
             if (await festivalQueries.SuggestedAsync(festival, ct) is { } suggested) _suggested[festival.Code] = suggested;
     }
@@ -47,11 +50,9 @@ public sealed class FestivalsModel(FestivalQueries festivalQueries, CatalogueQue
     public string SuggestedJson(string code) => JsonSerializer.Serialize(
         _suggested.GetValueOrDefault(code, []).Select(s => new { kiosk = s.Kiosk, sku = s.Sku, parUnits = s.ParUnits }));
 
-    public string SuggestedSummary(string code, bool english) => _suggested.GetValueOrDefault(code) is { Count: > 0 } s
-        ? english
-            ? $"{s.Sum(x => x.ParUnits)} units, {s.Select(x => x.Sku).Distinct().Count()} beers ({s[0].Basis})"
-            : $"{s.Sum(x => x.ParUnits)} unités, {s.Select(x => x.Sku).Distinct().Count()} bières ({s[0].Basis})"
-        : english ? "none (the participating breweries have no beer)" : "aucune (pas de bière chez les brasseries participantes)";
+    public string SuggestedSummary(string code, IStringLocalizer<PageText> L) => _suggested.GetValueOrDefault(code) is { Count: > 0 } s
+        ? L["{0} unités, {1} bières ({2})", s.Sum(x => x.ParUnits), s.Select(x => x.Sku).Distinct().Count(), s[0].Basis]
+        : L["aucune (pas de bière chez les brasseries participantes)"];
 }
 
 /// <summary>One kiosk × SKU line of the allocation editor.</summary>

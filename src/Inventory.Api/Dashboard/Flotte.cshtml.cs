@@ -6,6 +6,9 @@ using Inventory.Api.Stock;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
+using Inventory.Api.Localisation;
+using Microsoft.Extensions.Localization;
+
 namespace Inventory.Api.Dashboard;
 
 /// <summary>Every fridge and kiosk: temperature, door, power, last seen and active alerts, colour-coded and labelled.</summary>
@@ -51,18 +54,18 @@ public sealed class FlotteModel(FleetReader fleet, FestivalQueries festivals, Ca
     /// gateway actually raised (its thresholds: <see cref="BeerTemperature"/>), else the band where beer keeps —
     /// a reading outside 2-4 °C without an alert is one to watch, never "normal" beside a 2-4 °C legend.
     /// </summary>
-    public static (string Css, string Label) Status(FridgeStatusView d, DateTimeOffset now, bool english) => d switch
+    public static (string Css, string Label) Status(FridgeStatusView d, DateTimeOffset now, IStringLocalizer<PageText> L) => d switch
     {
-        { ActiveAlerts.Count: > 0 } => ("alert", english ? "alert" : "alerte"),
-        { LastSeen: null } => ("stale", english ? "silent" : "silencieux"),
-        _ when now - d.LastSeen!.Value > TimeSpan.FromSeconds(d.ReportingIntervalSeconds * 5) => ("stale", english ? "silent" : "silencieux"),
+        { ActiveAlerts.Count: > 0 } => ("alert", L["alerte"]),
+        { LastSeen: null } => ("stale", L["silencieux"]),
+        _ when now - d.LastSeen!.Value > TimeSpan.FromSeconds(d.ReportingIntervalSeconds * 5) => ("stale", L["silencieux"]),
         { Latest.TempC: var t } when t is < BeerTemperature.KeepsFromC or > BeerTemperature.KeepsToC =>
-            ("warn", english ? $"watch: outside {BeerTemperature.KeepsFromC}-{BeerTemperature.KeepsToC} °C" : $"à surveiller : hors de {BeerTemperature.KeepsFromC}-{BeerTemperature.KeepsToC} °C"),
-        _ => ("ok", "normal"),
+            ("warn", L["à surveiller : hors de {0}-{1} °C", BeerTemperature.KeepsFromC, BeerTemperature.KeepsToC]),
+        _ => ("ok", L["normal"]),
     };
 
-    public static string Ago(TimeSpan span, bool english) => span.TotalMinutes < 1 ? (english ? "just now" : "à l'instant")
-        : span.TotalHours < 1 ? (english ? $"{span.TotalMinutes:0} min ago" : $"il y a {span.TotalMinutes:0} min")
-        : span.TotalDays < 1 ? (english ? $"{span.TotalHours:0} h ago" : $"il y a {span.TotalHours:0} h")
-        : english ? $"{span.TotalDays:0} d ago" : $"il y a {span.TotalDays:0} j";
+    public static string Ago(TimeSpan span, IStringLocalizer<PageText> L) => span.TotalMinutes < 1 ? L["à l'instant"]
+        : span.TotalHours < 1 ? L["il y a {0:0} min", span.TotalMinutes]
+        : span.TotalDays < 1 ? L["il y a {0:0} h", span.TotalHours]
+        : L["il y a {0:0} j", span.TotalDays];
 }

@@ -3,6 +3,9 @@ using System.Net;
 using System.Text;
 using Inventory.Api.Festivals;
 
+using Inventory.Api.Localisation;
+using Microsoft.Extensions.Localization;
+
 namespace Inventory.Api.Dashboard;
 
 /// <summary>
@@ -13,7 +16,7 @@ public static class PlacementTimeline
 {
     private const int Width = 960, RowHeight = 26, Left = 130, Top = 24;
 
-    public static string Render(IReadOnlyList<DevicePlacement> placements, bool english)
+    public static string Render(IReadOnlyList<DevicePlacement> placements, IStringLocalizer<PageText> L)
     {
         if (placements.Count == 0) return "";
         var first = placements.Min(p => p.From).AddDays(-1);
@@ -26,7 +29,7 @@ public static class PlacementTimeline
 
         var height = Top + devices.Count * RowHeight + 10;
         var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"""<svg class="chart timeline" viewBox="0 0 {Width} {height}" role="img" aria-label="{(english ? $"Where the devices stand from {first:yyyy-MM-dd} to {last:yyyy-MM-dd}" : $"Placement des appareils du {first:yyyy-MM-dd} au {last:yyyy-MM-dd}")}" xmlns="http://www.w3.org/2000/svg">""");
+        svg.Append(CultureInfo.InvariantCulture, $"""<svg class="chart timeline" viewBox="0 0 {Width} {height}" role="img" aria-label="{E(L["Placement des appareils du {0:yyyy-MM-dd} au {1:yyyy-MM-dd}", first, last])}" xmlns="http://www.w3.org/2000/svg">""");
         for (var i = 0; i <= 4; i++)
         {
             var d = first.AddDays((days - 1) * i / 4);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Inventory.Api.Alerts;
+using Inventory.Api.Localisation;
 
 namespace Inventory.Api.Notifications;
 
@@ -12,13 +13,13 @@ public static class NotificationText
 {
     public static (string Subject, string Body) For(EventFacts e, string? dashboardUrl) => e.Kind switch
     {
-        "alert_raised" => ($"{Capital(AlertTypes.Name(e.AlertType!, false))} — {e.Place ?? e.DeviceId}",
-            $"{Capital(AlertTypes.Name(e.AlertType!, false))} : {e.Place ?? "?"} (appareil {e.DeviceId}), depuis {Time(e.RaisedAt)}. {e.Detail}{Peak(e)}\n"
-            + $"{Capital(AlertTypes.Name(e.AlertType!, true))}: {e.Place ?? "?"} (device {e.DeviceId}), since {Time(e.RaisedAt)}.\n"
+        "alert_raised" => ($"{Capital(AlertTypes.Name(e.AlertType!, Language.French))} — {e.Place ?? e.DeviceId}",
+            $"{Capital(AlertTypes.Name(e.AlertType!, Language.French))} : {e.Place ?? "?"} (appareil {e.DeviceId}), depuis {Time(e.RaisedAt)}. {e.Detail}{Peak(e)}\n"
+            + $"{Capital(AlertTypes.Name(e.AlertType!, Language.English))}: {e.Place ?? "?"} (device {e.DeviceId}), since {Time(e.RaisedAt)}.\n"
             + Link(dashboardUrl, "/alertes", "Accuser réception / Acknowledge")),
-        "alert_escalated" => ($"Sans réponse : {AlertTypes.Name(e.AlertType!, false)} — {e.Place ?? e.DeviceId}",
-            $"Personne n'a accusé réception de cette alerte : {AlertTypes.Name(e.AlertType!, false)} à {e.Place ?? "?"} (appareil {e.DeviceId}), depuis {Time(e.RaisedAt)}. {e.Detail}\n"
-            + $"Nobody acknowledged this alert: {AlertTypes.Name(e.AlertType!, true)} at {e.Place ?? "?"} (device {e.DeviceId}), since {Time(e.RaisedAt)}.\n"
+        "alert_escalated" => ($"Sans réponse : {AlertTypes.Name(e.AlertType!, Language.French)} — {e.Place ?? e.DeviceId}",
+            $"Personne n'a accusé réception de cette alerte : {AlertTypes.Name(e.AlertType!, Language.French)} à {e.Place ?? "?"} (appareil {e.DeviceId}), depuis {Time(e.RaisedAt)}. {e.Detail}\n"
+            + $"Nobody acknowledged this alert: {AlertTypes.Name(e.AlertType!, Language.English)} at {e.Place ?? "?"} (device {e.DeviceId}), since {Time(e.RaisedAt)}.\n"
             + Link(dashboardUrl, "/alertes", "Accuser réception / Acknowledge")),
         "low_stock" => ($"Sous le niveau cible : {e.BeerName} — {e.Place}",
             $"{e.BeerName} ({e.Sku}) à {e.Place} : {e.Units} unités pour un niveau cible de {e.ParUnits}.\n"

@@ -1,0 +1,97 @@
+using System.Collections;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Resources;
+using System.Text.RegularExpressions;
+using Inventory.Api.Localisation;
+
+namespace Inventory.Api.FunctionalTests;
+
+/// <summary>
+/// Issue 19's localisation: the pages' words come from resource files (French keys, English file), numbers and
+/// money follow the culture, and the API's problem details follow Accept-Language (English when none is sent).
+/// </summary>
+public sealed partial class LocalisationTests(ConcurrentInventoryApi api) : IClassFixture<ConcurrentInventoryApi>
+{
+    [Theory]
+    [InlineData("Inventory.Api.Resources.Localisation.PageText", "en")]
+    [InlineData("Inventory.Api.Resources.Localisation.ApiText", "fr")]
+    public void Every_translation_keeps_the_placeholders_of_its_key(string baseName, string language)
+    {
+        var set = new ResourceManager(baseName, typeof(PageText).Assembly).GetResourceSet(CultureInfo.GetCultureInfo(language), createIfNotExists: true, tryParents: false);
+        Assert.NotNull(set);
+        var entries = set.Cast<DictionaryEntry>().Select(e => ((string)e.Key, (string)e.Value!)).ToList();
+        Assert.True(entries.Count > 100, $"{baseName}.{language} holds {entries.Count} entries");
+        foreach (var (key, value) in entries)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(value), $"'{key}' has no {language} text");
+            Assert.Equal(Holes(key), Holes(value));
+        }
+        static string[] Holes(string text) => [.. Placeholder().Matches(text).Select(m => m.Value).Order(StringComparer.Ordinal)];
+    }
+
+    [Theory]
+    [InlineData("must be within 1..5000", "doit être entre 1 et 5000")]
+    [InlineData("must be within 0..10000 (basis points: 1500 = 15 %)", "doit être entre 0 et 10000 (points de base : 1500 = 15 %)")] // the specific sentence, not the general one
+    [InlineData("device kiosk-9 not found", "appareil kiosk-9 : introuvable")] // the thing not found is itself translated
+    [InlineData("kiosk 'k1' exists at fest-26", "le kiosque « k1 » existe déjà à fest-26")]
+    [InlineData("a sentence nobody wrote down", "a sentence nobody wrote down")] // unknown: stays as the API wrote it
+    public void A_refusal_reads_in_French_whatever_varies_in_it(string english, string french)
+    {
+        Assert.Equal(french, ApiTranslation.Translate(english, Language.French));
+        Assert.Equal(english, ApiTranslation.Translate(english, Language.English));
+    }
+
+    [Fact]
+    public async Task Problem_details_follow_accept_language_and_a_script_that_sends_none_gets_english()
+    {
+        async Task<JsonElement> SignInWithNothing(string? language)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/sign-in") { Content = JsonContent.Create(new { }) };
+            if (language is not null) request.Headers.AcceptLanguage.ParseAdd(language);
+            return await ProblemAssert.HasStatusAsync(await api.Anonymous.SendAsync(request), HttpStatusCode.BadRequest, "username");
+        }
+        var french = await SignInWithNothing("fr-CA,fr;q=0.9,en;q=0.8");
+        Assert.Equal("est requis (au plus 64 caractères)", french.GetProperty("errors").GetProperty("username")[0].GetString());
+        Assert.StartsWith("username : est requis", french.GetProperty("title").GetString());
+        var english = await SignInWithNothing("en-US");
+        Assert.Equal("is required (at most 64 characters)", english.GetProperty("errors").GetProperty("username")[0].GetString());
+        Assert.Equal("is required (at most 64 characters)", (await SignInWithNothing(null)).GetProperty("errors").GetProperty("username")[0].GetString());
+        // A language the API does not speak, preferred over French: French, the first it speaks.
+        Assert.Equal("est requis (au plus 64 caractères)", (await SignInWithNothing("de-DE,fr;q=0.5")).GetProperty("errors").GetProperty("username")[0].GetString());
+
+        using var notFound = new HttpRequestMessage(HttpMethod.Get, "/api/v1/festivals/nulle-part");
+        notFound.Headers.AcceptLanguage.ParseAdd("fr");
+        var missing = await ProblemAssert.HasStatusAsync(await api.Lead.SendAsync(notFound), HttpStatusCode.NotFound);
+        Assert.Equal("festival nulle-part : introuvable", missing.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task The_language_link_sets_the_culture_of_the_words_the_numbers_and_the_money()
+    {
+        var browser = await api.SignedInAsync("lea");
+        var french = await browser.GetStringAsync("/rapport?du=2024-03-01&au=2024-03-31");
+        Assert.Contains("<html lang=\"fr\">", french);
+        Assert.Contains("Rapport", french);
+        Assert.Equal("0 unités, 0,00\u00a0$ de ventes enregistrées.", Totals(french));
+
+        var switched = await browser.GetAsync("/langue?l=en&retour=/rapport%3Fdu%3D2024-03-01%26au%3D2024-03-31");
+        Assert.Equal(HttpStatusCode.OK, switched.StatusCode); // followed the redirect back to the page
+        var english = await switched.Content.ReadAsStringAsync();
+        Assert.Contains("<html lang=\"en\">", english);
+        Assert.Contains(">Report<", english);
+        Assert.Equal("0 units, $0.00 of recorded sales.", Totals(english));
+
+        // The cookie speaks for the person to the API too: the dashboard's own calls answer in English.
+        var refused = await browser.PostAsJsonAsync("/api/v1/festivals", new { });
+        Assert.Contains("is required", await refused.Content.ReadAsStringAsync());
+    }
+
+    private static string Totals(string page) => System.Net.WebUtility.HtmlDecode(TotalsLine().Match(page).Groups[1].Value);
+
+    [GeneratedRegex("<p id=\"totals\">([^<]*)</p>")]
+    private static partial Regex TotalsLine();
+
+    [GeneratedRegex(@"\{\d(:[^}]*)?\}")]
+    private static partial Regex Placeholder();
+}
