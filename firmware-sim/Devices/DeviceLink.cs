@@ -30,8 +30,7 @@ public sealed class DeviceLink(DeviceSpec spec, BrokerSettings broker, int buffe
         _client = new MqttClientFactory().CreateMqttClient();
         var status = spec.Topic("status");
         var (username, password) = broker.CredentialsFor(spec.Id);
-        var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(broker.Host, broker.Port)
+        var options = broker.Server(new MqttClientOptionsBuilder())
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId(spec.Id)
             .WithCredentials(username, password)
@@ -89,8 +88,15 @@ public sealed class DeviceLink(DeviceSpec spec, BrokerSettings broker, int buffe
 }
 
 /// <summary>Where the broker is and how devices authenticate (Mqtt__* and Simulator__* settings).</summary>
-public sealed record BrokerSettings(string Host, int Port, IReadOnlyDictionary<string, string>? DevicePasswords, string? SharedUsername, string? SharedPassword)
+public sealed record BrokerSettings(string Host, int Port, IReadOnlyDictionary<string, string>? DevicePasswords, string? SharedUsername, string? SharedPassword, bool Tls = false)
 {
+    /// <summary>The broker's address, over TLS when <c>Mqtt__Tls</c> says so (the production devices' listener).</summary>
+    public MqttClientOptionsBuilder Server(MqttClientOptionsBuilder options)
+    {
+        options.WithTcpServer(Host, Port);
+        return Tls ? options.WithTlsOptions(o => o.UseTls()) : options;
+    }
+
     /// <summary>
     /// Each device's own credentials (username = device id, its own random password from the file of
     /// <c>id:password</c> lines that provisioning wrote, as real firmware has its own in flash), or the
@@ -119,6 +125,6 @@ public sealed record BrokerSettings(string Host, int Port, IReadOnlyDictionary<s
         var passwordsFile = sharedAccount ? "" : Env("Simulator__DevicePasswords");
         var passwords = passwordsFile.Length > 0 ? ReadPasswords(passwordsFile) : null;
         if (passwords is not null && int.TryParse(Env("Simulator__DevicePort"), out var devicePort)) port = devicePort;
-        return new BrokerSettings(host, port, passwords, Env("Simulator__Username"), Env("Simulator__Password"));
+        return new BrokerSettings(host, port, passwords, Env("Simulator__Username"), Env("Simulator__Password"), Tls: bool.TryParse(Env("Mqtt__Tls"), out var tls) && tls);
     }
 }

@@ -37,7 +37,7 @@ public static class HostileDevice
         {
             using var intruder = new MqttClientFactory().CreateMqttClient();
             var (username, password) = broker.CredentialsFor(id);
-            var result = await intruder.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(broker.Host, broker.Port)
+            var result = await intruder.ConnectAsync(broker.Server(new MqttClientOptionsBuilder())
                 .WithProtocolVersion(MqttProtocolVersion.V500).WithClientId(clientId).WithCredentials(username, password).WithCleanStart(true).Build(), ct);
             report.Add($"connected asking for client id {clientId}: {result.ResultCode}, given {result.AssignedClientIdentifier ?? "its username"}");
             await intruder.DisconnectAsync(cancellationToken: ct);

@@ -11,6 +11,7 @@ using Inventory.Api.FridgeStatus;
 using Inventory.Api.Grocery;
 using Inventory.Api.Infrastructure;
 using Inventory.Api.Localisation;
+using Inventory.Api.Provisioning;
 using Inventory.Api.Notifications;
 using Inventory.Api.Prices;
 using Inventory.Api.Sales;
@@ -141,6 +142,9 @@ public static class Extensions
         services.AddSingleton<IdempotencyKeyPurge>();
         services.AddHostedService(sp => sp.GetRequiredService<IdempotencyKeyPurge>());
         services.AddSingleton<AuthCache>();
+        services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.Section).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<BrokerOptions>, BrokerOptionsValidation>();
+        services.AddSingleton<BrokerAccounts>();
         services.AddSingleton<ApiKeyLookupLimiter>();
         // Without the listener (Stock:CacheReads=false, e.g. behind a pooler in transaction mode, where LISTEN
         // cannot work) stock reads all go to PostgreSQL, and what a session or key is serves for a second only.
@@ -155,6 +159,7 @@ public static class Extensions
             o.Conventions.AuthorizePage("/Festivals", Policies.Lead);
             o.Conventions.AuthorizePage("/Rapport", Policies.Lead);
             o.Conventions.AuthorizePage("/Parc", Policies.Lead);
+            o.Conventions.AuthorizePage("/Appareils", Policies.Lead);
             o.Conventions.AuthorizePage("/Personnes", Policies.Lead);
             o.Conventions.AllowAnonymousToPage("/Connexion");
             o.Conventions.AllowAnonymousToPage("/Interdit");
@@ -252,6 +257,7 @@ public static class Extensions
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         api.MapAuthApi();
         api.MapPeopleApi();
+        api.MapProvisioningApi();
         api.MapCatalogueApi();
         api.MapStockApi();
         api.MapDeviceReportsApi();

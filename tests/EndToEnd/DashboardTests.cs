@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Playwright;
+using MQTTnet;
 
 namespace EndToEnd;
 
@@ -306,6 +307,32 @@ public sealed class DashboardTests
         Assert.Equal(HttpStatusCode.OK, (await script.GetAsync("/api/v1/stock?brewery=saint-fut")).StatusCode);
         await page.ReloadAsync();
         Assert.DoesNotContain(key!, await page.ContentAsync());
+
+        // A new fridge's controller, registered and given its broker password on the page (shown once, with its
+        // configuration); the password works on the devices' listener.
+        await page.GotoAsync($"{platform.ApiUrl}/appareils");
+        await page.GetByText("Inscrire ou déplacer un appareil").ClickAsync();
+        var newDevice = page.Locator("#register-device");
+        await newDevice.Locator("input[name=deviceId]").FillAsync("fridge-e2e-new");
+        await newDevice.Locator("select[name=location]").SelectOptionAsync("frigo-bar-plateau");
+        await newDevice.GetByRole(AriaRole.Button, new() { Name = "Inscrire" }).ClickAsync();
+        var deviceRow = page.Locator("tr[data-device='fridge-e2e-new']");
+        await Assertions.Expect(deviceRow).ToContainTextAsync("Bar coop du Plateau");
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync(); // "a new password replaces the old one: go on?"
+        await deviceRow.GetByRole(AriaRole.Button, new() { Name = "Nouveau mot de passe" }).ClickAsync();
+        var shown = page.Locator("#credentials [data-field=password]");
+        await Assertions.Expect(shown).Not.ToBeEmptyAsync();
+        var devicePassword = (await shown.TextContentAsync())!;
+        Assert.Contains(devicePassword, await page.Locator("#credentials [data-field=config]").TextContentAsync());
+        using (var firmware = new MqttClientFactory().CreateMqttClient())
+        {
+            var connected = await firmware.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", LocalServices.Current.DeviceMqttPort)
+                .WithCredentials("fridge-e2e-new", devicePassword).WithClientId("fridge-e2e-new").Build());
+            Assert.Equal(MqttClientConnectResultCode.Success, connected.ResultCode);
+        }
+        await page.ReloadAsync();
+        Assert.DoesNotContain(devicePassword, await page.ContentAsync());
+        await Assertions.Expect(page.Locator("tr[data-device='fridge-e2e-new'] .access")).ToContainTextAsync("mot de passe donné le");
 
         // A grocery store's week, typed on its page: one sale movement per beer, once.
         await page.GotoAsync($"{platform.ApiUrl}/epicerie");

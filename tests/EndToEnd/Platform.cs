@@ -62,6 +62,9 @@ public sealed class Platform : IAsyncDisposable
             // Mail through the services' smtp4dev (scripts/services env), grouped over 2 s instead of 3 min.
             ["Notifications__DigestWindow"] = "00:00:02",
         };
+        // Devices provisioned from /appareils: the broker's dynamic security plugin, as scripts/services sets it up.
+        foreach (var key in new[] { "ControlHost", "ControlPort", "Username", "Password", "DeviceHost", "DevicePort", "DeviceTls" })
+            apiEnvironment[$"Broker__{key}"] = services[$"Broker__{key}"];
         await RunToEndAsync("src/Inventory.Api", "Inventory.Api", apiEnvironment, "admin", "demo-data");
         var gatewayKey = GatewayKey = (await RunToEndAsync("src/Inventory.Api", "Inventory.Api", apiEnvironment, "admin", "create-key", "--role", "gateway", "--name", "e2e")).Trim().Split('\n')[^1];
         var leadPassword = LeadPassword = Guid.NewGuid().ToString("N");

@@ -84,6 +84,9 @@ public class InventoryApi : IAsyncLifetime
         web.UseSetting("Influx:Database", Influx.Database);
         // The outbox's worker would share the one pooled connection: the notification tests turn it on or drive it.
         web.UseSetting("Notifications:Send", "false");
+        // The real broker's dynamic security plugin, on the devices' listener, as scripts/services sets it up.
+        foreach (var key in new[] { "ControlHost", "ControlPort", "Username", "Password", "DeviceHost", "DevicePort", "DeviceTls" })
+            web.UseSetting($"Broker:{key}", LocalServices.Current[$"Broker__{key}"]);
         foreach (var (key, value) in Settings) web.UseSetting(key, value);
     });
 

@@ -30,6 +30,31 @@ public sealed partial class LocalisationTests(ConcurrentInventoryApi api) : ICla
         static string[] Holes(string text) => [.. Placeholder().Matches(text).Select(m => m.Value).Order(StringComparer.Ordinal)];
     }
 
+    [Fact]
+    public void Every_sentence_of_the_pages_has_its_english()
+    {
+        var english = new ResourceManager("Inventory.Api.Resources.Localisation.PageText", typeof(PageText).Assembly)
+            .GetResourceSet(CultureInfo.GetCultureInfo("en"), createIfNotExists: true, tryParents: false)!.Cast<DictionaryEntry>().Select(e => (string)e.Key).ToHashSet(StringComparer.Ordinal);
+        var dashboard = Path.Combine(LocalServices.RepositoryRoot, "src", "Inventory.Api", "Dashboard");
+        var missing = Directory.EnumerateFiles(dashboard, "*.cs*", SearchOption.AllDirectories)
+            .SelectMany(file => PageKey().Matches(File.ReadAllText(file)).Select(m => (File: Path.GetFileName(file), Key: Regex.Unescape(m.Groups[1].Value))))
+            .Where(k => !english.Contains(k.Key)).Select(k => $"{k.File}: {k.Key}").Distinct().ToList();
+        Assert.True(missing.Count == 0, "no English in Resources/Localisation.PageText.en.resx for:\n" + string.Join("\n", missing));
+    }
+
+    [Fact]
+    public void No_two_keys_of_a_resource_file_differ_only_by_case()
+    {
+        // The build keeps one of two such keys (warning MSB3568) and the other sentence silently stays French.
+        var resources = Path.Combine(LocalServices.RepositoryRoot, "src", "Inventory.Api", "Resources");
+        foreach (var file in Directory.EnumerateFiles(resources, "*.resx"))
+        {
+            var clashes = System.Xml.Linq.XDocument.Load(file).Root!.Elements("data").Select(d => (string)d.Attribute("name")!)
+                .GroupBy(k => k, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => string.Join(" / ", g)).ToList();
+            Assert.True(clashes.Count == 0, $"{Path.GetFileName(file)}: {string.Join("; ", clashes)}");
+        }
+    }
+
     [Theory]
     [InlineData("must be within 1..5000", "doit être entre 1 et 5000")]
     [InlineData("must be within 0..10000 (basis points: 1500 = 15 %)", "doit être entre 0 et 10000 (points de base : 1500 = 15 %)")] // the specific sentence, not the general one
@@ -91,6 +116,10 @@ public sealed partial class LocalisationTests(ConcurrentInventoryApi api) : ICla
 
     [GeneratedRegex("<p id=\"totals\">([^<]*)</p>")]
     private static partial Regex TotalsLine();
+
+    // L["…"] in a page or a page model: the key is a C# string literal.
+    [GeneratedRegex(@"\bL\[""((?:[^""\\]|\\.)*)""")]
+    private static partial Regex PageKey();
 
     [GeneratedRegex(@"\{\d(:[^}]*)?\}")]
     private static partial Regex Placeholder();
