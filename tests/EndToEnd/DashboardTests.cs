@@ -308,6 +308,27 @@ public sealed class DashboardTests
         await page.ReloadAsync();
         Assert.DoesNotContain(key!, await page.ContentAsync());
 
+        // A new person, added on the page with a first password shown once; she signs in and changes it on /avis.
+        await page.GotoAsync($"{platform.ApiUrl}/personnes");
+        await page.GetByText("Ajouter une personne").ClickAsync();
+        var personForm = page.Locator("#new-person");
+        await personForm.Locator("input[name=username]").FillAsync("nadia");
+        await personForm.Locator("input[name=displayName]").FillAsync("Nadia (Saint-Fût)");
+        await personForm.Locator("select[name=brewery]").SelectOptionAsync("saint-fut");
+        await personForm.GetByRole(AriaRole.Button, new() { Name = "Ajouter", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#new-person-password")).Not.ToBeEmptyAsync();
+        var firstPassword = (await page.Locator("#new-person-password").TextContentAsync())!;
+        var nadia = await (await browser.NewContextAsync()).NewPageAsync();
+        await SignInAsync(nadia, platform.ApiUrl, "nadia", firstPassword);
+        await nadia.WaitForURLAsync("**/stock");
+        await nadia.GotoAsync($"{platform.ApiUrl}/avis");
+        await nadia.Locator("#password input[name=currentPassword]").FillAsync(firstPassword);
+        await nadia.Locator("#password input[name=newPassword]").FillAsync("la saison des bleuets");
+        await nadia.Locator("#password").GetByRole(AriaRole.Button, new() { Name = "Changer" }).ClickAsync();
+        await Assertions.Expect(nadia.Locator("#flash")).ToContainTextAsync("Mot de passe changé");
+        using (var check = new HttpClient { BaseAddress = new Uri(platform.ApiUrl) })
+            Assert.Equal(HttpStatusCode.OK, (await check.PostAsJsonAsync("/api/v1/auth/sign-in", new { username = "nadia", password = "la saison des bleuets" })).StatusCode);
+
         // A new fridge's controller, registered and given its broker password on the page (shown once, with its
         // configuration); the password works on the devices' listener.
         await page.GotoAsync($"{platform.ApiUrl}/appareils");

@@ -24,6 +24,38 @@ public sealed class Accounts(NpgsqlDataSource db)
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
+    /// <summary>A new person, or null when the username is taken (never changes an existing account, unlike <see cref="CreateUserAsync"/>).</summary>
+    public async Task<long?> AddUserAsync(string username, string displayName, string password, string role, string? brewerySlug, CancellationToken ct = default)
+    {
+        if (!Roles.People.Contains(role)) throw new ArgumentException($"role must be one of {string.Join(", ", Roles.People)}", nameof(role));
+        var breweryId = await BreweryIdAsync(brewerySlug, role, ct);
+        await using var command = db.Command("""
+            INSERT INTO users (username, display_name, password_hash, role, brewery_id) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (username) DO NOTHING RETURNING id
+            """, username, displayName, Hasher.HashPassword(username, password), role, breweryId);
+        return await command.ExecuteScalarAsync(ct) as long?;
+    }
+
+    /// <summary>
+    /// A person changes their own password, giving the current one: their other sessions end (whoever else
+    /// was signed in with the old password is out), this one stays. False when the current password is wrong.
+    /// </summary>
+    public async Task<bool> ChangePasswordAsync(long userId, string username, string currentPassword, string newPassword, string keepSessionId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var read = connection.Command(transaction, "SELECT password_hash FROM users WHERE id = $1 FOR UPDATE", userId);
+        if (await read.ExecuteScalarAsync(ct) is not string hash
+            || Hasher.VerifyHashedPassword(username, hash, currentPassword) == PasswordVerificationResult.Failed) return false;
+        await using var update = connection.Command(transaction, "UPDATE users SET password_hash = $2 WHERE id = $1", userId, Hasher.HashPassword(username, newPassword));
+        await update.ExecuteNonQueryAsync(ct);
+        await using var others = connection.Command(transaction,
+            "UPDATE user_sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND id_hash <> $2", userId, Sessions.Hash(keepSessionId));
+        await others.ExecuteNonQueryAsync(ct);
+        await transaction.CommitAsync(ct);
+        return true;
+    }
+
     /// <summary>
     /// A new API key, shown once. With <paramref name="replace"/>, the live keys of the same name are revoked
     /// in the same transaction: a script that makes its key on every start leaves one live key, not one per start.

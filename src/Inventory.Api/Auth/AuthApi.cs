@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Inventory.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,6 +16,17 @@ public sealed record Me(string Id, string Name, string Role, string? Brewery)
     public static Me Of(Caller caller) => new(caller.Id, caller.Name, caller.Role, caller.BrewerySlug);
 }
 
+/// <summary>A person's new password, given with the current one.</summary>
+public sealed record PasswordChange(string? CurrentPassword, string? NewPassword) : IValidatable
+{
+    public const int MinLength = 12;
+
+    public void Validate(Validator v) => v
+        .Require(!string.IsNullOrEmpty(CurrentPassword) && CurrentPassword.Length <= 1024, "currentPassword", "is required (at most 1024 characters)")
+        .Require(NewPassword is { Length: >= MinLength and <= 1024 }, "newPassword", $"must be {MinLength} to 1024 characters")
+        .Require(NewPassword is null || NewPassword != CurrentPassword, "newPassword", "must differ from the current password");
+}
+
 /// <summary>People sign in with a password and get a cookie; machines send <c>X-Api-Key</c>.</summary>
 public static class AuthApi
 {
@@ -25,6 +37,8 @@ public static class AuthApi
             .AllowAnonymous().ProducesProblem(StatusCodes.Status429TooManyRequests);
         auth.MapPost("sign-out", SignOutAsync).WithName("SignOut").WithSummary("End this session (on every replica at once)").RequireAuthorization();
         auth.MapGet("me", (Caller caller) => TypedResults.Ok(Me.Of(caller))).WithName("Me").WithSummary("Who is calling: id, name, role and brewery").RequireAuthorization();
+        auth.MapPost("password", ChangePasswordAsync).WithName("ChangePassword")
+            .WithSummary("Change one's own password, giving the current one: one's other sessions end").RequireAuthorization(Policies.People);
         return api;
     }
 
@@ -38,6 +52,18 @@ public static class AuthApi
         }
         if (principal is null) return TypedResults.Problem(title: "Sign-in failed", detail: "unknown username or wrong password", statusCode: 401);
         return TypedResults.Ok(Me.Of(Caller.From(principal)));
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePasswordAsync(PasswordChange body, HttpContext http, Accounts accounts, AuthCache cache, CancellationToken ct)
+    {
+        // A person's session only: an API key has no password to change.
+        if (http.User.FindFirstValue(Sessions.SessionIdClaim) is not { } sessionId
+            || http.User.FindFirstValue(ClaimTypes.NameIdentifier) is not { } id || !long.TryParse(id.AsSpan("user:".Length), out var userId))
+            return Problems.Forbidden("a password belongs to a person: sign in");
+        if (!await accounts.ChangePasswordAsync(userId, http.User.Identity!.Name!, body.CurrentPassword!, body.NewPassword!, sessionId, ct))
+            return Problems.Invalid("currentPassword", "is not your current password");
+        cache.Invalidate(); // the sessions just ended are refused by this replica at once
+        return TypedResults.NoContent();
     }
 
     private static async Task<NoContent> SignOutAsync(HttpContext http, CancellationToken ct)
