@@ -92,11 +92,11 @@ public sealed class DashboardTests
         await Assertions.Expect(brewer.GetByRole(AriaRole.Heading, new() { Name = "Accès refusé" })).ToBeVisibleAsync();
         Assert.DoesNotContain("Planification", await brewer.ContentAsync());
 
-        // The movement form shows the API's validation message by field.
+        // The movement form shows the API's validation message by field, in the page's language, under the field's own label.
         await brewer.GotoAsync($"{platform.ApiUrl}/stock");
         await brewer.GetByLabel("Mouvement").SelectOptionAsync("transfer");
         await brewer.GetByRole(AriaRole.Button, new() { Name = "Inscrire" }).ClickAsync();
-        await Assertions.Expect(brewer.Locator("#movement-result")).ToContainTextAsync("units");
+        await Assertions.Expect(brewer.Locator("#movement-result")).ToContainTextAsync("Unités");
 
         // The lead disables the brewer: his very next page sends him to sign in.
         (await platform.Lead.PostAsync("/api/v1/people/felix/disable", null)).EnsureSuccessStatusCode();
@@ -150,7 +150,7 @@ public sealed class DashboardTests
         await assign.GetByLabel("Kiosque").SelectOptionAsync("k2");
         await assign.GetByLabel("Appareil").SelectOptionAsync("kiosk-fest-01");
         await assign.GetByRole(AriaRole.Button, new() { Name = "Placer l'appareil" }).ClickAsync();
-        await Assertions.Expect(assign.Locator("[role=status]")).ToContainTextAsync("stands elsewhere");
+        await Assertions.Expect(assign.Locator("[role=status]")).ToContainTextAsync("est ailleurs certains de ces jours");
 
         await festival.GetByRole(AriaRole.Button, new() { Name = "Adopter l'allocation suggérée" }).ClickAsync();
         await Assertions.Expect(festival.Locator("tr[data-kiosk='k2']")).ToContainTextAsync("STFUT-BLONDE-473");
@@ -208,6 +208,59 @@ public sealed class DashboardTests
         Assert.True(pdf.Length > 1000 && System.Text.Encoding.ASCII.GetString(pdf, 0, 5) == "%PDF-", "the report renders to PDF");
         await page.EmulateMediaAsync(new() { Media = Media.Screen });
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "rapport.png"), FullPage = true });
+
+        // A tour of the breweries, from the page: a stop hosted by Saint-Fût, its sales typed once the beer was
+        // sent there, the tour renamed; another festival cancelled before any beer went to it.
+        await page.EmulateMediaAsync(new() { Media = Media.Screen });
+        await page.GotoAsync($"{platform.ApiUrl}/festivals");
+        await page.GetByText("Nouveau festival").ClickAsync();
+        create = page.Locator("form[data-api='/api/v1/festivals']");
+        await create.GetByLabel("Code").FillAsync("tournee-e2e");
+        await create.GetByLabel("Nom").FillAsync("Tournée des brasseries");
+        await create.GetByLabel("Site").FillAsync("Les brasseries");
+        await create.GetByLabel("Région").FillAsync("Montérégie");
+        await create.GetByLabel("Début").FillAsync("2027-09-01");
+        await create.GetByLabel("Fin").FillAsync("2027-09-03");
+        await create.GetByLabel("Festivaliers attendus").FillAsync("300");
+        await create.GetByLabel("Sorte").SelectOptionAsync("tour");
+        await create.GetByLabel("Brasseries").SelectOptionAsync(["saint-fut"]);
+        await create.GetByRole(AriaRole.Button, new() { Name = "Créer" }).ClickAsync();
+        var tour = page.Locator("section[data-festival='tournee-e2e']");
+        await Assertions.Expect(tour).ToContainTextAsync("tournée de brasseries");
+        var stopForm = tour.Locator("form.stop");
+        await stopForm.GetByLabel("Nouvel arrêt (code)").FillAsync("s1");
+        await stopForm.GetByLabel("Nom").FillAsync("Saint-Fût, la salle");
+        await stopForm.GetByLabel("Jour").FillAsync("2027-09-02");
+        await stopForm.GetByRole(AriaRole.Button, new() { Name = "Ajouter l'arrêt" }).ClickAsync();
+        await Assertions.Expect(tour.Locator("tr[data-kiosk='s1']")).ToBeVisibleAsync();
+        (await platform.Lead.PutAsJsonAsync("/api/v1/festivals/tournee-e2e/allocation", new[] { new { kiosk = "s1", sku = "STFUT-IPA-355", parUnits = 24 } })).EnsureSuccessStatusCode();
+        (await platform.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = "STFUT-IPA-355", units = 24, from = "saint-fut-brasserie", to = "tournee-e2e-s1" })).EnsureSuccessStatusCode();
+        await page.ReloadAsync();
+        var stopSales = page.Locator("details.stop-sales[data-stop='s1']");
+        await stopSales.Locator("summary").ClickAsync();
+        await stopSales.Locator("input[name='STFUT-IPA-355']").FillAsync("5");
+        await stopSales.GetByRole(AriaRole.Button, new() { Name = "Inscrire les ventes" }).DblClickAsync();
+        await Assertions.Expect(page.Locator("#flash")).ToContainTextAsync("inscrites");
+        Assert.Equal(1, await platform.ScalarAsync(
+            "SELECT count(*) FROM movements m JOIN locations l ON l.id = m.from_location_id WHERE l.code = 'tournee-e2e-s1' AND m.kind = 'sale' AND m.units = 5"));
+        tour = page.Locator("section[data-festival='tournee-e2e']");
+        await tour.Locator("details.edit > summary").ClickAsync();
+        await tour.Locator("form.change input[name=name]").FillAsync("Tournée d'automne");
+        await tour.Locator("form.change").GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
+        await Assertions.Expect(page.Locator("section[data-festival='tournee-e2e'] h2")).ToContainTextAsync("Tournée d'automne");
+
+        (await platform.Lead.PostAsJsonAsync("/api/v1/festivals", new
+        {
+            code = "festif-pluie", name = "Festif sous la pluie", site = "Quai", region = "Mauricie", startsOn = "2027-10-01", endsOn = "2027-10-02", expectedAttendance = 500,
+            breweries = new[] { "saint-fut" },
+        })).EnsureSuccessStatusCode();
+        await page.ReloadAsync();
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync(); // "cancel it? its devices will be freed"
+        var rainy = page.Locator("section[data-festival='festif-pluie']");
+        await rainy.Locator("details.edit > summary").ClickAsync();
+        await rainy.Locator("form.cancel input[name=reason]").FillAsync("Orages annoncés");
+        await rainy.Locator("form.cancel").GetByRole(AriaRole.Button, new() { Name = "Annuler le festival" }).ClickAsync();
+        await Assertions.Expect(page.Locator("section[data-festival='festif-pluie'] .cancelled")).ToContainTextAsync("Orages annoncés");
 
         foreach (var (path, heading) in new[] { ("/epicerie", "Projet pilote en épicerie"), ("/brassins", "Brassins collaboratifs") })
         {

@@ -141,4 +141,76 @@ public sealed class FestivalTests(InventoryApi api) : IClassFixture<InventoryApi
         await ProblemAssert.HasStatusAsync(stranger, HttpStatusCode.NotFound, "breweries[0]");
         Assert.Equal(HttpStatusCode.Forbidden, (await api.Aube.PostAsJsonAsync("/api/v1/festivals", new { code = "fest-z" })).StatusCode);
     }
+
+    private static object Change(string name, string startsOn, string endsOn, int attendance = 2000) =>
+        new { name, site = "Parc portuaire", region = "Mauricie", startsOn, endsOn, expectedAttendance = attendance };
+
+    [Fact]
+    public async Task The_lead_changes_a_festivals_dates_and_its_devices_move_with_them_unless_one_stands_elsewhere()
+    {
+        await CreateFestivalAsync("bouge-a", "2032-06-01", "2032-06-03", 1000, "k1");
+        await CreateFestivalAsync("bouge-b", "2032-06-10", "2032-06-12", 1000, "k1");
+        await api.Lead.PutAsJsonAsync("/api/v1/devices/kiosk-bouge-1", new { kind = "kiosk" });
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/bouge-a/kiosks/k1/devices", new { deviceId = "kiosk-bouge-1" }));
+
+        // bouge-a moves a week later, its device with it: the device is then busy on some of bouge-b's days.
+        var moved = await api.Lead.PutAsJsonAsync("/api/v1/festivals/bouge-a", Change("Festif bouge A", "2032-06-09", "2032-06-11", 1500));
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        var view = await moved.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("2032-06-09", 1500), (view.GetProperty("startsOn").GetString(), view.GetProperty("expectedAttendance").GetInt32()));
+        var conflict = await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/festivals/bouge-b/kiosks/k1/devices", new { deviceId = "kiosk-bouge-1" }), HttpStatusCode.Conflict);
+        Assert.Contains("bouge-a", conflict.GetProperty("detail").GetString()); // where it stands now: on bouge-a's new days
+        // bouge-b takes the device on its own days, then bouge-a may not move onto them.
+        await api.Lead.PutAsJsonAsync("/api/v1/festivals/bouge-a", Change("Festif bouge A", "2032-06-01", "2032-06-03"));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/bouge-b/kiosks/k1/devices", new { deviceId = "kiosk-bouge-1" }));
+        var refused = await ProblemAssert.HasStatusAsync(await api.Lead.PutAsJsonAsync("/api/v1/festivals/bouge-a", Change("Festif bouge A", "2032-06-11", "2032-06-13")), HttpStatusCode.Conflict);
+        Assert.Equal("startsOn", refused.GetProperty("field").GetString());
+        Assert.Equal("2032-06-01", (await api.Lead.GetFromJsonAsync<JsonElement>("/api/v1/festivals/bouge-a")).GetProperty("startsOn").GetString()); // unchanged
+
+        // Refusals by field, and only the lead.
+        await ProblemAssert.HasStatusAsync(await api.Lead.PutAsJsonAsync("/api/v1/festivals/bouge-a", Change("", "2032-06-03", "2032-06-01")), HttpStatusCode.BadRequest, "endsOn");
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.StFut.PutAsJsonAsync("/api/v1/festivals/bouge-a", Change("Pris", "2032-06-01", "2032-06-03"))).StatusCode);
+        await ProblemAssert.HasStatusAsync(await api.Lead.PutAsJsonAsync("/api/v1/festivals/nulle-part", Change("X", "2032-06-01", "2032-06-03")), HttpStatusCode.NotFound, "code");
+    }
+
+    [Fact]
+    public async Task A_tour_keeps_its_stops_on_its_days()
+    {
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals", new
+        {
+            code = "tournee-bouge", name = "Tournée", site = "Les brasseries", region = "Mauricie", startsOn = "2032-09-01", endsOn = "2032-09-05", expectedAttendance = 300,
+            breweries = new[] { "saint-fut", "aube" }, kind = "tour",
+        }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/tournee-bouge/kiosks", new { code = "s4", name = "Arrêt 4", hostBrewery = "aube", on = "2032-09-04" }));
+        var refused = await ProblemAssert.HasStatusAsync(await api.Lead.PutAsJsonAsync("/api/v1/festivals/tournee-bouge", Change("Tournée", "2032-09-01", "2032-09-03", 300)), (HttpStatusCode)422);
+        Assert.Equal("endsOn", refused.GetProperty("field").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await api.Lead.PutAsJsonAsync("/api/v1/festivals/tournee-bouge", Change("Tournée d'automne", "2032-09-02", "2032-09-04", 300))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_festival_no_beer_went_to_is_cancelled_its_devices_freed_and_one_that_was_stocked_is_not()
+    {
+        await CreateFestivalAsync("annule-a", "2033-06-01", "2033-06-03", 1000, "k1");
+        await CreateFestivalAsync("annule-b", "2033-06-02", "2033-06-04", 1000, "k1");
+        await api.Lead.PutAsJsonAsync("/api/v1/devices/kiosk-annule-1", new { kind = "kiosk" });
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/annule-a/kiosks/k1/devices", new { deviceId = "kiosk-annule-1" }));
+        await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/festivals/annule-b/kiosks/k1/devices", new { deviceId = "kiosk-annule-1" }), HttpStatusCode.Conflict);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.StFut.PostAsJsonAsync("/api/v1/festivals/annule-a/cancellation", new { reason = "non" })).StatusCode);
+        var cancelled = await api.Lead.PostAsJsonAsync("/api/v1/festivals/annule-a/cancellation", new { reason = "Pluie annoncée" });
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        var view = (await cancelled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("cancelled");
+        Assert.Equal(("lea", "Pluie annoncée"), (view.GetProperty("by").GetString(), view.GetProperty("reason").GetString()));
+        // Its device is free for the other festival's overlapping days; the cancelled one takes no more changes.
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/annule-b/kiosks/k1/devices", new { deviceId = "kiosk-annule-1" }));
+        await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/festivals/annule-a/cancellation", new { }), HttpStatusCode.Conflict);
+        await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/festivals/annule-a/kiosks", new { code = "k2", name = "Kiosque 2" }), HttpStatusCode.Conflict);
+        await ProblemAssert.HasStatusAsync(await api.Lead.PutAsJsonAsync("/api/v1/festivals/annule-a", Change("X", "2033-06-01", "2033-06-03")), HttpStatusCode.Conflict);
+
+        // Beer went to annule-b's kiosk: it is reconciled, not cancelled.
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = "STFUT-EPAULE-473", units = 10, to = "annule-b-k1" }));
+        var stocked = await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/festivals/annule-b/cancellation", new { }), HttpStatusCode.Conflict);
+        Assert.Contains("reconcile", stocked.GetProperty("detail").GetString());
+        Assert.Equal(JsonValueKind.Null, (await api.Lead.GetFromJsonAsync<JsonElement>("/api/v1/festivals/annule-b")).GetProperty("cancelled").ValueKind);
+    }
 }

@@ -19,12 +19,18 @@ public sealed class FestivalsModel(FestivalQueries festivalQueries, CatalogueQue
     /// <summary>Where unsold beer goes back after a festival: the breweries and warehouses.</summary>
     public IReadOnlyList<(string Code, string Name)> ReturnPlaces { get; private set; } = [];
     public string TimelineSvg { get; private set; } = "";
+    private Dictionary<string, string> _beerNames = [];
+
+    /// <summary>A beer as people know it (its SKU stays beside it on the page).</summary>
+    public string BeerName(string sku) => _beerNames.GetValueOrDefault(sku, sku);
+    public string BreweryName(string slug) => Breweries.FirstOrDefault(b => b.Slug == slug).Name ?? slug;
 
     public async Task OnGetAsync(CancellationToken ct)
     {
         var festivals = await festivalQueries.AllAsync(ct);
         Festivals = festivals;
         Breweries = (await catalogue.BreweriesAsync(ct)).Select(b => (b.Slug, b.Name)).ToList();
+        _beerNames = (await catalogue.BeersAsync(null, ct)).ToDictionary(b => b.Sku, b => b.Name);
         Devices = (await catalogue.DevicesAsync(ct)).Select(d => d.DeviceId).ToList();
         ReturnPlaces = (await catalogue.LocationsAsync(null, null, ct)).Where(l => l.Kind is LocationKinds.Brewery or LocationKinds.Warehouse)
             .OrderBy(l => l.Name, StringComparer.Ordinal).Select(l => (l.Code, l.Name)).ToList();

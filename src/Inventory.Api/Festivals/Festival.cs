@@ -30,6 +30,25 @@ public sealed record NewFestival(string? Code, string? Name, string? Site, strin
         .Require(KioskFeeBasisPoints is null or (>= 0 and <= 10_000), "kioskFeeBasisPoints", "must be within 0..10000 (basis points: 1500 = 15 %)");
 }
 
+/// <summary>What the lead may change of a festival once made: its name, place, dates, attendance and kiosk fee.</summary>
+public sealed record FestivalChange(string? Name, string? Site, string? Region, DateOnly? StartsOn, DateOnly? EndsOn, int? ExpectedAttendance, int? KioskFeeBasisPoints = null) : IValidatable
+{
+    public void Validate(Validator v) => v
+        .Require(!string.IsNullOrWhiteSpace(Name) && Name.Length <= 200, "name", "is required (at most 200 characters)")
+        .Require(!string.IsNullOrWhiteSpace(Site) && Site.Length <= 200, "site", "is required (at most 200 characters)")
+        .Require(!string.IsNullOrWhiteSpace(Region) && Region.Length <= 100, "region", "is required (at most 100 characters)")
+        .Require(StartsOn is not null, "startsOn", "is required")
+        .Require(EndsOn is not null && EndsOn >= StartsOn, "endsOn", "is required, on or after startsOn")
+        .Require(ExpectedAttendance is >= 0 and <= FestivalLimits.MaxAttendance, "expectedAttendance", $"must be within 0..{FestivalLimits.MaxAttendance}")
+        .Require(KioskFeeBasisPoints is null or (>= 0 and <= 10_000), "kioskFeeBasisPoints", "must be within 0..10000 (basis points: 1500 = 15 %)");
+}
+
+/// <summary>Why a festival is cancelled (kept with it).</summary>
+public sealed record FestivalCancel(string? Reason) : IValidatable
+{
+    public void Validate(Validator v) => v.Require(Reason is null || Reason.Length <= 500, "reason", "must be at most 500 characters");
+}
+
 /// <param name="HostBrewery">For a tour stop: the member brewery that hosts it, at its own place.</param>
 /// <param name="On">For a tour stop: its day.</param>
 public sealed record NewKiosk(string? Code, string? Name, string? HostBrewery = null, DateOnly? On = null) : IValidatable
@@ -83,7 +102,10 @@ public sealed record Reconciliation(List<ReturnLine?>? Returns) : IValidatable
 
 public sealed record KioskView(string Code, string Name, string Location, IReadOnlyList<string> Devices, string? HostBrewery = null, DateOnly? On = null);
 public sealed record FestivalView(string Code, string Name, string Site, string Region, DateOnly StartsOn, DateOnly EndsOn, int ExpectedAttendance,
-    IReadOnlyList<string> Breweries, IReadOnlyList<KioskView> Kiosks, IReadOnlyList<AllocationLine> Allocation, string Kind = "festival", int KioskFeeBasisPoints = 0);
+    IReadOnlyList<string> Breweries, IReadOnlyList<KioskView> Kiosks, IReadOnlyList<AllocationLine> Allocation, string Kind = "festival", int KioskFeeBasisPoints = 0,
+    FestivalCancellation? Cancelled = null);
+/// <summary>Who cancelled a festival, when and why.</summary>
+public sealed record FestivalCancellation(DateTimeOffset At, string By, string? Reason);
 public sealed record AllocationLine(string Kiosk, string Sku, string Brewery, int ParUnits, int Cases, int LooseUnits);
 public sealed record PickLine(string Kiosk, string Location, string Sku, string BeerName, int Units, int Cases, int LooseUnits);
 public sealed record PickList(string Brewery, string DeliverBy, IReadOnlyList<PickLine> Lines);

@@ -42,9 +42,77 @@ public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festiv
             return (StatusCodes.Status201Created, (object)(await FestivalQueries.FindAsync(connection, body.Code!, token))!);
         }, ct);
 
+    /// <summary>
+    /// Changes a festival's name, place, dates, attendance or fee. Its devices move with its dates (refused when
+    /// one stands elsewhere on a new day), and a tour keeps every stop on one of its days.
+    /// </summary>
+    public async Task<FestivalView> ChangeAsync(string code, FestivalChange body, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var festival = await FestivalQueries.FindAsync(connection, code, ct) ?? throw new DomainProblem(Problems.NotFound("code", $"festival {code}"));
+        RefuseIfCancelled(festival);
+        if (festival.Kiosks.FirstOrDefault(k => k.On is { } on && (on < body.StartsOn || on > body.EndsOn)) is { } stop)
+            throw new DomainProblem(Problems.Unprocessable(stop.On < body.StartsOn ? "startsOn" : "endsOn", $"the stop {stop.Code} is on {stop.On:yyyy-MM-dd}: move or remove it first"));
+        await using (var update = connection.Command(tx, """
+            UPDATE festivals SET name = $2, site = $3, region = $4, starts_on = $5, ends_on = $6, expected_attendance = $7, kiosk_fee_bp = coalesce($8, kiosk_fee_bp)
+            WHERE code = $1
+            """, code, body.Name!.Trim(), body.Site!.Trim(), body.Region!.Trim(), body.StartsOn!.Value, body.EndsOn!.Value, body.ExpectedAttendance!.Value,
+            Db.Typed(body.KioskFeeBasisPoints, NpgsqlTypes.NpgsqlDbType.Integer)))
+            await update.ExecuteNonQueryAsync(ct);
+        // The devices placed on its kiosks stand there for the festival's days: the new ones.
+        await using (var devices = connection.Command(tx, """
+            UPDATE device_assignments a SET during = daterange($2, $3, '[]') FROM kiosks k JOIN festivals f ON f.id = k.festival_id
+            WHERE a.kiosk_id = k.id AND f.code = $1 RETURNING a.device_id
+            """, code, body.StartsOn!.Value, body.EndsOn!.Value))
+        {
+            try { await devices.ExecuteNonQueryAsync(ct); }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ExclusionViolation)
+            {
+                throw new DomainProblem(Problems.Conflict("Device already placed", $"a device of {code} stands elsewhere on some of the new dates",
+                    new Dictionary<string, object?> { ["field"] = "startsOn" }));
+            }
+        }
+        await tx.CommitAsync(ct);
+        return (await FestivalQueries.FindAsync(connection, code, ct))!;
+    }
+
+    /// <summary>
+    /// Cancels a festival that no beer was sent to (once beer moved, it is reconciled instead): it stays listed
+    /// as cancelled, with who did it and why, and its devices are free for other dates.
+    /// </summary>
+    public async Task<FestivalView> CancelAsync(string code, FestivalCancel body, Caller caller, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var festival = await FestivalQueries.FindAsync(connection, code, ct) ?? throw new DomainProblem(Problems.NotFound("code", $"festival {code}"));
+        RefuseIfCancelled(festival);
+        await using (var moved = connection.Command(tx, """
+            SELECT count(*) FROM movements m JOIN kiosks k ON k.location_id IN (m.from_location_id, m.to_location_id) JOIN festivals f ON f.id = k.festival_id WHERE f.code = $1
+            """, code))
+        {
+            if ((long)(await moved.ExecuteScalarAsync(ct))! > 0)
+                throw new DomainProblem(Problems.Conflict("Beer was sent", $"beer moved through {code}'s kiosks: reconcile the festival instead of cancelling it"));
+        }
+        await using (var cancel = connection.Command(tx, "UPDATE festivals SET cancelled_at = now(), cancelled_by = $2, cancel_reason = $3 WHERE code = $1",
+            code, caller.Name, Db.Typed(body.Reason?.Trim() is { Length: > 0 } reason ? reason : null, NpgsqlTypes.NpgsqlDbType.Text)))
+            await cancel.ExecuteNonQueryAsync(ct);
+        await using (var free = connection.Command(tx, "DELETE FROM device_assignments a USING kiosks k JOIN festivals f ON f.id = k.festival_id WHERE a.kiosk_id = k.id AND f.code = $1", code))
+            await free.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
+        return (await FestivalQueries.FindAsync(connection, code, ct))!;
+    }
+
+    private static void RefuseIfCancelled(FestivalView festival)
+    {
+        if (festival.Cancelled is { } cancelled)
+            throw new DomainProblem(Problems.Conflict("Festival cancelled", $"{festival.Code} was cancelled on {cancelled.At:yyyy-MM-dd}"));
+    }
+
     public async Task<KioskView> AddKioskAsync(string code, NewKiosk body, CancellationToken ct)
     {
         var festival = await festivals.GetAsync(code, ct);
+        RefuseIfCancelled(festival);
         string kind = LocationKinds.FestivalKiosk, region = festival.Region;
         long? hostId = null;
         if (festival.Kind == "tour")
@@ -75,6 +143,7 @@ public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festiv
 
     public async Task<KioskView> AssignDeviceAsync(string code, string kiosk, DeviceToKiosk body, CancellationToken ct)
     {
+        RefuseIfCancelled(await festivals.GetAsync(code, ct));
         await using var command = db.Command("""
             INSERT INTO device_assignments (device_id, kiosk_id, during)
             SELECT $3, k.id, daterange(f.starts_on, f.ends_on, '[]') FROM kiosks k JOIN festivals f ON f.id = k.festival_id WHERE f.code = $1 AND k.code = $2

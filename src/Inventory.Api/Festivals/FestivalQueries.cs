@@ -172,9 +172,10 @@ public sealed class FestivalQueries(NpgsqlDataSource db, MembershipQueries membe
     {
         var only = code is null ? "" : "WHERE f.code = $1";
         NpgsqlCommand Command(string sql) => code is null ? connection.Command(null, sql) : connection.Command(null, sql, code);
-        await using var festivals = Command($"SELECT f.id, f.code, f.name, f.site, f.region, f.starts_on, f.ends_on, f.expected_attendance, f.kind, f.kiosk_fee_bp FROM festivals f {only} ORDER BY f.starts_on DESC, f.code");
+        await using var festivals = Command($"SELECT f.id, f.code, f.name, f.site, f.region, f.starts_on, f.ends_on, f.expected_attendance, f.kind, f.kiosk_fee_bp, f.cancelled_at, f.cancelled_by, f.cancel_reason FROM festivals f {only} ORDER BY f.starts_on DESC, f.code");
         var rows = await festivals.ListAsync(r => (Id: r.GetInt64(0), Code: r.GetString(1), Name: r.GetString(2), Site: r.GetString(3), Region: r.GetString(4),
-            Starts: r.GetFieldValue<DateOnly>(5), Ends: r.GetFieldValue<DateOnly>(6), Attendance: r.GetInt32(7), Kind: r.GetString(8), Fee: r.GetInt32(9)), ct);
+            Starts: r.GetFieldValue<DateOnly>(5), Ends: r.GetFieldValue<DateOnly>(6), Attendance: r.GetInt32(7), Kind: r.GetString(8), Fee: r.GetInt32(9),
+            Cancelled: r.IsDBNull(10) ? null : new FestivalCancellation(r.GetFieldValue<DateTimeOffset>(10), r.GetString(11), r.IsDBNull(12) ? null : r.GetString(12))), ct);
         if (rows.Count == 0) return [];
         await using var breweries = Command($"""
             SELECT fb.festival_id, b.slug FROM festival_breweries fb JOIN breweries b ON b.id = fb.brewery_id JOIN festivals f ON f.id = fb.festival_id
@@ -199,6 +200,6 @@ public sealed class FestivalQueries(NpgsqlDataSource db, MembershipQueries membe
             return (Festival: r.GetInt64(0), Line: new AllocationLine(r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), split.Cases, split.Units));
         }, ct)).ToLookup(a => a.Festival, a => a.Line);
         return rows.Select(f => new FestivalView(f.Code, f.Name, f.Site, f.Region, f.Starts, f.Ends, f.Attendance,
-            breweriesOf[f.Id].ToList(), kiosksOf[f.Id].ToList(), allocationOf[f.Id].ToList(), f.Kind, f.Fee)).ToList();
+            breweriesOf[f.Id].ToList(), kiosksOf[f.Id].ToList(), allocationOf[f.Id].ToList(), f.Kind, f.Fee, f.Cancelled)).ToList();
     }
 }

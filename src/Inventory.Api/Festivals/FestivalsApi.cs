@@ -22,6 +22,11 @@ public static class FestivalsApi
         festivals.MapGet("{code}/pick-lists", PickLists).WithName("GetPickLists").WithSummary("What each brewery delivers to which kiosk, by when (a brewer sees its own)");
         festivals.MapPost("", Create).WithName("CreateFestival").WithSummary("Create a festival or a tour with the member breweries taking part (Idempotency-Key header)")
             .RequireAuthorization(Policies.Lead).Produces<FestivalView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        festivals.MapPut("{code}", Change).WithName("ChangeFestival").WithSummary("Change a festival's name, place, dates (its devices move with them), attendance or kiosk fee")
+            .RequireAuthorization(Policies.Lead).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        festivals.MapPost("{code}/cancellation", Cancel).WithName("CancelFestival")
+            .WithSummary("Cancel a festival no beer was sent to: kept as cancelled (who, when, why), its devices freed").RequireAuthorization(Policies.Lead)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         festivals.MapPost("{code}/kiosks", AddKiosk).WithName("AddKiosk").WithSummary("Add a kiosk (or a tour stop hosted by a member brewery on a day of the tour)")
             .RequireAuthorization(Policies.Lead).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         festivals.MapPost("{code}/kiosks/{kiosk}/devices", AssignDevice).WithName("AssignDevice")
@@ -73,6 +78,12 @@ public static class FestivalsApi
 
     private static Task<IResult> Create(NewFestival body, [FromHeader(Name = Idempotency.Header)] string? idempotencyKey, FestivalCommands festivals, CancellationToken ct) =>
         festivals.CreateAsync(body, idempotencyKey, ct);
+
+    private static async Task<Ok<FestivalView>> Change(string code, FestivalChange body, FestivalCommands festivals, CancellationToken ct) =>
+        TypedResults.Ok(await festivals.ChangeAsync(code, body, ct));
+
+    private static async Task<Ok<FestivalView>> Cancel(string code, FestivalCancel body, Caller caller, FestivalCommands festivals, CancellationToken ct) =>
+        TypedResults.Ok(await festivals.CancelAsync(code, body, caller, ct));
 
     private static async Task<Created<KioskView>> AddKiosk(string code, NewKiosk body, FestivalCommands festivals, CancellationToken ct) =>
         TypedResults.Created($"/api/v1/festivals/{code}", await festivals.AddKioskAsync(code, body, ct));
