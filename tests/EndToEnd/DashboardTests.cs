@@ -262,6 +262,59 @@ public sealed class DashboardTests
         await rainy.Locator("form.cancel").GetByRole(AriaRole.Button, new() { Name = "Annuler le festival" }).ClickAsync();
         await Assertions.Expect(page.Locator("section[data-festival='festif-pluie'] .cancelled")).ToContainTextAsync("Orages annoncés");
 
+        // A collab brew, from its page: planned with two partners, a contribution, brewed, fermenting, packaged —
+        // the packaging run puts the partners' shares in the ledger.
+        await page.GotoAsync($"{platform.ApiUrl}/brassins");
+        await page.GetByText("Planifier un brassin collaboratif").ClickAsync();
+        var brewForm = page.Locator("#new-brew");
+        await brewForm.Locator("input[name=code]").FillAsync("cerise-e2e");
+        await brewForm.Locator("input[name=name]").FillAsync("Cerise de terre");
+        await brewForm.Locator("select[name=hostBrewery]").SelectOptionAsync("saint-fut");
+        await brewForm.Locator("select[name=hostLocation]").SelectOptionAsync("saint-fut-brasserie");
+        await brewForm.Locator("input[name=brewDate]").FillAsync("2027-05-01");
+        await brewForm.Locator("input[name=plannedVolumeLitres]").FillAsync("500");
+        await brewForm.Locator("select[name=agreement]").SelectOptionAsync("fixed");
+        var partnerRow = brewForm.Locator("tr.partner").Last;
+        await partnerRow.Locator("input[name=partnerKey]").FillAsync("saint-fut");
+        await partnerRow.Locator("input[name=partnerName]").FillAsync("Saint-Fût");
+        await partnerRow.Locator("select[name=partnerBrewery]").SelectOptionAsync("saint-fut");
+        await partnerRow.Locator("select[name=partnerLocation]").SelectOptionAsync("saint-fut-brasserie");
+        await partnerRow.Locator("input[name=partnerShare]").FillAsync("90");
+        await brewForm.GetByRole(AriaRole.Button, new() { Name = "Ajouter un partenaire" }).ClickAsync();
+        partnerRow = brewForm.Locator("tr.partner").Last;
+        await partnerRow.Locator("input[name=partnerKey]").FillAsync("graphiste");
+        await partnerRow.Locator("input[name=partnerName]").FillAsync("La graphiste");
+        await partnerRow.Locator("select[name=partnerRole]").SelectOptionAsync("designer");
+        await partnerRow.Locator("select[name=partnerTakes]").SelectOptionAsync("cash");
+        await partnerRow.Locator("input[name=partnerShare]").FillAsync("10");
+        await brewForm.GetByRole(AriaRole.Button, new() { Name = "Planifier", Exact = true }).ClickAsync();
+        var brewSection = page.Locator("section[data-brew='cerise-e2e']");
+        await Assertions.Expect(brewSection).ToContainTextAsync("planifié");
+        await brewSection.Locator("details.contribution > summary").ClickAsync();
+        var contribution = brewSection.Locator("form.contribution");
+        await contribution.Locator("select[name=partner]").SelectOptionAsync("graphiste");
+        await contribution.Locator("select[name=kind]").SelectOptionAsync("design");
+        await contribution.Locator("input[name=description]").FillAsync("Étiquette");
+        await contribution.Locator("input[name=cents]").FillAsync("450");
+        await contribution.GetByRole(AriaRole.Button, new() { Name = "Inscrire l'apport" }).ClickAsync();
+        await Assertions.Expect(page.Locator("section[data-brew='cerise-e2e'] tr[data-partner='graphiste'] .contributed")).ToContainTextAsync("450,00");
+        foreach (var step in new[] { "brewed", "fermenting" })
+        {
+            var status = page.Locator("section[data-brew='cerise-e2e'] form.status");
+            await status.Locator("select[name=status]").SelectOptionAsync(step);
+            await status.GetByRole(AriaRole.Button, new() { Name = "Changer le statut" }).ClickAsync();
+            await Assertions.Expect(page.Locator("section[data-brew='cerise-e2e'] .status-word")).ToHaveTextAsync(step == "brewed" ? "brassé" : "en fermentation");
+        }
+        brewSection = page.Locator("section[data-brew='cerise-e2e']");
+        await brewSection.Locator("details.packaging > summary").ClickAsync();
+        var packaging = brewSection.Locator("form.packaging");
+        await packaging.Locator("input[name=brewedLitres]").FillAsync("480");
+        await packaging.Locator("input[name=sku]").FillAsync("CERISE-E2E-473");
+        await packaging.Locator("input[name=litres]").FillAsync("470");
+        await packaging.GetByRole(AriaRole.Button, new() { Name = "Inscrire le conditionnement" }).ClickAsync();
+        await Assertions.Expect(page.Locator("section[data-brew='cerise-e2e'] .status-word")).ToHaveTextAsync("conditionné");
+        Assert.Equal(1, await platform.ScalarAsync("SELECT count(*) FROM movements WHERE kind = 'production' AND sku = 'CERISE-E2E-473'"));
+
         foreach (var (path, heading) in new[] { ("/epicerie", "Projet pilote en épicerie"), ("/brassins", "Brassins collaboratifs") })
         {
             await page.EmulateMediaAsync(new() { Media = Media.Screen });
