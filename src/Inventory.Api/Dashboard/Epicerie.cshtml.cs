@@ -16,6 +16,9 @@ public sealed class EpicerieModel(GroceryQueries grocery, Catalogue.CatalogueQue
     /// <summary>The lead places beers and reports a store's week (the API's rights); the forms are the lead's only.</summary>
     public bool IsLead { get; private set; }
     public IReadOnlyList<(string Sku, string Name)> Beers { get; private set; } = [];
+
+    /// <summary>A beer as people know it (its SKU stays beside it on the page).</summary>
+    public string BeerName(string sku) => Beers.FirstOrDefault(b => b.Sku == sku).Name ?? sku;
     public IReadOnlyList<(string Code, string Name)> Stores { get; private set; } = [];
     /// <summary>The beers placed in each store now: what a week's report lists.</summary>
     public IReadOnlyList<(string Store, string StoreName, IReadOnlyList<string> Skus)> Shelves { get; private set; } = [];
@@ -30,7 +33,7 @@ public sealed class EpicerieModel(GroceryQueries grocery, Catalogue.CatalogueQue
     {
         var max = Math.Max(1, weeks.Max(w => w.Units));
         var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"""<svg class="chart sell-through" viewBox="0 0 {weeks.Count * 60 + 20} 140" role="img" aria-label="{WebUtility.HtmlEncode(L["Ventes hebdomadaires de {0}", sku])}">""");
+        svg.Append(CultureInfo.InvariantCulture, $"""<svg class="chart sell-through" viewBox="0 0 {weeks.Count * 60 + 20} 140" width="{weeks.Count * 60 + 20}" height="140" role="img" aria-label="{WebUtility.HtmlEncode(L["Ventes hebdomadaires de {0}", sku])}">""");
         for (var i = 0; i < weeks.Count; i++)
         {
             var h = 100.0 * weeks[i].Units / max;
@@ -48,9 +51,9 @@ public sealed class EpicerieModel(GroceryQueries grocery, Catalogue.CatalogueQue
         OutOfStock = Performance.Where(p => p.OutOfStock).Select(p => (p.Sku, p.Store)).ToList();
         WeeklySales = await grocery.WeeklySalesAsync(caller, ct);
         IsLead = caller.IsLead;
+        Beers = (await catalogue.BeersAsync(null, ct)).Select(b => (b.Sku, b.Name)).OrderBy(b => b.Name, StringComparer.Ordinal).ToList();
         if (!IsLead) return;
         Today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        Beers = (await catalogue.BeersAsync(null, ct)).Select(b => (b.Sku, b.Name)).OrderBy(b => b.Name, StringComparer.Ordinal).ToList();
         Stores = (await catalogue.LocationsAsync(Catalogue.LocationKinds.GroceryStore, null, ct)).Select(l => (l.Code, l.Name)).OrderBy(l => l.Name, StringComparer.Ordinal).ToList();
         var placed = (await grocery.PlacementsAsync(null, ct)).Where(p => p.StartsOn <= Today && (p.EndsOn is null || p.EndsOn >= Today.AddDays(-7)));
         Shelves = Stores.Select(s => (s.Code, s.Name, (IReadOnlyList<string>)placed.Where(p => p.Store == s.Code).Select(p => p.Sku).Distinct().Order().ToList()))

@@ -16,6 +16,10 @@ public sealed class StockModel(StockQueries stock, CatalogueQueries catalogue, S
     public IReadOnlyList<(string Code, string Name)> Locations { get; private set; } = [];
     public IReadOnlyList<LowStockRow> Low { get; private set; } = [];
     public IReadOnlyList<MovementRow> History { get; private set; } = [];
+
+    /// <summary>A beer and a place as people know them (the codes stay beside them on the page).</summary>
+    public string BeerName(string sku) => Skus.FirstOrDefault(s => s.Sku == sku).Name ?? sku;
+    public string PlaceName(string? code) => code is null ? "" : Locations.FirstOrDefault(l => l.Code == code).Name ?? code;
     /// <summary>The COOP fridges' sales of the last eight weeks (a brewer: its own beers).</summary>
     public IReadOnlyList<FridgeWeek> FridgeSales { get; private set; } = [];
     /// <summary>Lots exposed to heat that nobody decided on yet (a brewer: its own beers').</summary>
