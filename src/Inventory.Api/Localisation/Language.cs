@@ -38,12 +38,16 @@ public static class Language
                 // Only the API follows the header, and speaks its own English to a script that sends none: a
                 // browser's header is its operating system's, often English on a Québécois laptop, so the pages
                 // stay French until the person picks English (the pages' forms send the page's language).
-                new CustomRequestCultureProvider(http => Task.FromResult(http.Request.Path.StartsWithSegments("/api")
+                new CustomRequestCultureProvider(http => Task.FromResult(ForMachines(http.Request.Path)
                     ? FromAcceptLanguage(http) ?? new ProviderCultureResult(English.Name) : null)),
             ];
         });
         return services;
     }
+
+    /// <summary>The API and the probes (/readyz, /healthz, the OpenAPI document): scripts' addresses, not pages.</summary>
+    private static bool ForMachines(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/openapi");
 
     /// <summary>The first of French or English the header accepts, by quality; any region of either will do.</summary>
     private static ProviderCultureResult? FromAcceptLanguage(HttpContext http)
@@ -62,8 +66,6 @@ public static class Language
         tag.StartsWith("fr", StringComparison.OrdinalIgnoreCase) ? French
         : tag.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? English
         : null;
-
-    public static bool IsEnglish => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
 
     /// <summary><c>/langue?l=en&amp;retour=/stock</c>: the link in every page's header sets the culture cookie.</summary>
     public static WebApplication MapLanguageSwitch(this WebApplication app)
