@@ -11,8 +11,10 @@ public sealed class BatchOptions
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMilliseconds(50);
     /// <summary>Batches being written at once (each acknowledged after the one before it).</summary>
     public int MaxInFlightBatches { get; set; } = 4;
-    /// <summary>How many (device, seq) keys are remembered to recognise redelivered messages.</summary>
-    public int RememberedMessages { get; set; } = 500_000;
+    /// <summary>How many of each device's latest sequence numbers are remembered to recognise redelivered messages (a multiple of 64).</summary>
+    public int RememberedPerDevice { get; set; } = 1024;
+    /// <summary>How many devices are remembered (the first remembered is forgotten past that).</summary>
+    public int RememberedDevices { get; set; } = 100_000;
     /// <summary>Future tolerance of a device's <c>ts</c>; later ones are replaced by the receive time.</summary>
     public TimeSpan FutureTolerance { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>A <c>ts</c> older than this is implausible (an unset clock) and replaced by the receive time.</summary>
@@ -29,7 +31,8 @@ public sealed class BatchOptionsValidator : IValidateOptions<BatchOptions>
         if (o.MaxMessages is < 1 or > 50_000) errors.Add("Batch__MaxMessages must be within 1..50000");
         if (o.MaxDelay < TimeSpan.Zero || o.MaxDelay > TimeSpan.FromSeconds(10)) errors.Add("Batch__MaxDelay must be within 0..10 s");
         if (o.MaxInFlightBatches is < 1 or > 64) errors.Add("Batch__MaxInFlightBatches must be within 1..64");
-        if (o.RememberedMessages < 1000) errors.Add("Batch__RememberedMessages must be >= 1000");
+        if (o.RememberedPerDevice is < 64 or > 65_536 || o.RememberedPerDevice % 64 != 0) errors.Add("Batch__RememberedPerDevice must be a multiple of 64 within 64..65536");
+        if (o.RememberedDevices < 1000) errors.Add("Batch__RememberedDevices must be >= 1000");
         if (o.FutureTolerance < TimeSpan.Zero) errors.Add("Batch__FutureTolerance must not be negative");
         if (o.StallAfter < TimeSpan.FromSeconds(2) || o.StallAfter > TimeSpan.FromHours(1)) errors.Add("Batch__StallAfter must be within 2 s..1 h");
         if (o.MaxAge <= TimeSpan.FromHours(1)) errors.Add("Batch__MaxAge must be more than an hour: devices send hours-late buffers");

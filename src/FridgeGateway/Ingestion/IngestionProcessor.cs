@@ -39,7 +39,7 @@ public sealed class IngestionProcessor(
     private readonly IReadOnlyList<DurableSink> sinks = gatewaySinks.All;
     private readonly BatchOptions batchOptions = batchSettings.Value;
     private readonly AlertOptions alertOptions = alertSettings.Value;
-    private readonly RecentMessages _recent = new(batchSettings.Value.RememberedMessages);
+    private readonly RecentSequences _recent = new(batchSettings.Value.RememberedPerDevice, batchSettings.Value.RememberedDevices);
     private DateTimeOffset _lastSnapshot = DateTimeOffset.MinValue;
 
     public async Task RunAsync(ChannelReader<InboundMessage> reader, CancellationToken stoppingToken)
@@ -120,13 +120,12 @@ public sealed class IngestionProcessor(
                 continue;
             }
             var parsed = result.Message!;
-            var key = parsed.IdempotencyKey;
-            if (_recent.Contains(key))
+            if (!_recent.Add(parsed.DeviceId, parsed.Seq))
             {
                 metrics.Duplicate();
                 continue;
             }
-            _recent.Add(key);
+            var key = parsed.IdempotencyKey;
             work.Timestamps.Add(parsed.Timestamp);
             work.ItemsFor(gatewaySinks.Influx).Add(new SinkItem(message.Topic, key, InfluxSchema.ToLines(parsed)));
             if (gatewaySinks.Inventory is { } inventory && InventoryReports.For(message.Topic, parsed) is { } report)

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Gateway memory at 10,000 devices, steady (issue 20). Runs the gateway of a reference commit and the
+# current one, and the current one under other GC settings, one after the other in this script on the same
+# broker, InfluxDB and load, so that the ratios hold on a shared machine. Each run: RATE msg/s from 10,000
+# devices for DURATION seconds (enough messages to fill the old 500,000-key memory), the gateway's RSS every
+# 5 s (the first minute left out: JIT and warm-up), its peak RSS, its CPU-seconds per million messages, and
+# a heap snapshot (dotnet-gcdump) of the largest types at the end. Prints a Markdown table.
+#
+#   bench/gateway-memory.sh                         REF=c5a0174 (the last gateway with the 500,000-key memory)
+#   REF=HEAD~3 DURATION=300 RATE=3000 VARIANTS="current workstation" bench/gateway-memory.sh
+set -euo pipefail
+REF=${REF:-c5a0174}
+DURATION=${DURATION:-240}
+RATE=${RATE:-3000}
+VARIANTS=${VARIANTS:-"reference current conserve workstation datas-off"}
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+INFLUX="$Influx__Url"
+
+# The reference gateway, built from its commit in a worktree of its own (Release, as the current one).
+ref_dir="$OUT/gateway-ref"
+if [ ! -f "$ref_dir/.ref" ] || [ "$(cat "$ref_dir/.ref")" != "$(git rev-parse "$REF")" ]; then
+  rm -rf "$ref_dir"; git worktree prune
+  git worktree add --detach "$ref_dir/src" "$REF" >/dev/null 2>&1
+  dotnet build "$ref_dir/src/src/FridgeGateway/FridgeGateway.csproj" -c Release -v quiet -nologo -clp:ErrorsOnly >/dev/null \
+    || { echo "gateway-memory: the reference gateway ($REF) does not build" >&2; exit 1; }
+  git rev-parse "$REF" > "$ref_dir/.ref"
+fi
+REF_GW="$ref_dir/src/src/FridgeGateway/bin/Release/net10.0/FridgeGateway.dll"
+
+variant() { # variant NAME: the gateway dll and the runtime settings of a variant
+  case "$1" in
+    reference) echo "$REF_GW" ;;
+    current) echo "$GW" ;;
+    # Server GC with DATAS (the .NET 10 default for ASP.NET Core) asked to keep the heap small.
+    conserve) echo "$GW DOTNET_GCConserveMemory=7" ;;
+    # Workstation GC, concurrent: one heap, the GC on the allocating thread.
+    workstation) echo "$GW DOTNET_gcServer=0 DOTNET_gcConcurrent=1" ;;
+    # Server GC without DATAS: a heap per core, as before .NET 9.
+    datas-off) echo "$GW DOTNET_GCDynamicAdaptationMode=0" ;;
+    *) echo "unknown variant $1" >&2; exit 2 ;;
+  esac
+}
+cpu_seconds() { awk '{ print ($14 + $15) / 100 }' "/proc/$1/stat"; }
+forget_session() { timeout 5 mosquitto_sub -h "$Mqtt__Host" -p "$Mqtt__Port" -u "$Mqtt__Username" -P "$Mqtt__Password" -i "$1" -t coop/v1/cleanup -W 1 -V mqttv5 >/dev/null 2>&1 || true; }
+
+rows=()
+for name in $VARIANTS; do
+  read -r dll settings <<<"$(variant "$name")"
+  tag="mem-$name-$(date +%s)"; db="bench_mem"; port=5093
+  curl -sf -XPOST "$INFLUX/query" --data-urlencode "q=DROP DATABASE $db" >/dev/null || true
+  curl -sf -XPOST "$INFLUX/query" --data-urlencode "q=CREATE DATABASE $db" > /dev/null
+  # shellcheck disable=SC2086 # the settings are NAME=VALUE words for env
+  env $settings ASPNETCORE_CONTENTROOT="$(dirname "$dll")" Urls="http://127.0.0.1:$port" Influx__Database="$db" Spool__Directory="$OUT/spool-$tag" \
+    Mqtt__ClientId="gateway:$tag" Mqtt__SharedGroup="$tag" Mqtt__SessionExpirySeconds=300 Inventory__BaseUrl= Logging__LogLevel__Default=Warning \
+    dotnet "$dll" > "$OUT/gateway-$tag.log" 2>&1 &
+  gw=$!
+  wait_ready "http://127.0.0.1:$port/readyz" "the gateway (log: $OUT/gateway-$tag.log)"
+  dotnet "$SIM" load --prefix "bmem" --devices 10000 --rate "$(echo "$RATE / 10000" | bc -l)" --duration "$(date -u -d @"$DURATION" +%H:%M:%S)" \
+    --connections 50 --window 20 --summary "$OUT/load-$tag.json" > "$OUT/load-$tag.log" &
+  sim=$!
+  cpu0=$(cpu_seconds "$gw"); : > "$OUT/rss-$tag.txt"
+  while kill -0 "$sim" 2>/dev/null; do awk '/VmRSS/ { print $2 }' "/proc/$gw/status" >> "$OUT/rss-$tag.txt"; sleep 5; done
+  wait "$sim" || true
+  cpu1=$(cpu_seconds "$gw")
+  sent=$(sed -nE 's/.*"[Pp]ublished": *([0-9]+).*/\1/p' "$OUT/load-$tag.json" | head -n 1)
+  peak=$(awk '/VmHWM/ { print $2 }' "/proc/$gw/status")
+  # Where the managed heap is at the end: the largest types by size in a heap snapshot.
+  dotnet tool run dotnet-gcdump collect -p "$gw" -o "$OUT/heap-$tag.gcdump" >/dev/null 2>&1 \
+    && dotnet tool run dotnet-gcdump report "$OUT/heap-$tag.gcdump" 2>/dev/null | head -n 14 > "$OUT/heap-$tag.txt" || true
+  kill "$gw"; wait "$gw" 2>/dev/null || true
+  forget_session "gateway:$tag"
+  read -r mean max < <(awk 'NR > 12 { v = $1 / 1024; if (v > max) max = v; sum += v; n++ } END { printf "%.0f %.0f\n", sum / n, max }' "$OUT/rss-$tag.txt")
+  rows+=("$(printf '| %s | %s | %s | %s | %.0f MiB | %s | %.1f |' "$name" "${settings:-(default: server GC, DATAS)}" "${sent:-?}" "$mean" "$(echo "$peak / 1024" | bc -l)" "$max" \
+    "$(echo "($cpu1 - $cpu0) * 1000000 / ${sent:-1}" | bc -l)")")
+  echo "$name: steady mean $mean MiB, max $max MiB, peak $(( peak / 1024 )) MiB; heap: $OUT/heap-$tag.txt" >&2
+done
+echo
+echo "| gateway | runtime settings | messages | steady RSS, mean (MiB) | peak RSS | steady RSS, max (MiB) | CPU-s per million |"
+echo "|---|---|---:|---:|---:|---:|---:|"
+printf '%s\n' "${rows[@]}"

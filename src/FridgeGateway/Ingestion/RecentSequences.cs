@@ -1,0 +1,78 @@
+using System.Runtime.InteropServices;
+
+namespace FridgeGateway.Ingestion;
+
+/// <summary>
+/// The sequence numbers of each device's messages already made durable: the last <c>window</c> of them per
+/// device, as a ring of bits. Redelivery is normal (rule 2): a message seen again is acknowledged without
+/// being written twice, which matters most when its <c>ts</c> was replaced by the receive time (a rewrite
+/// would not overwrite) and for the alert machines, which must move once per reading.
+/// <para>
+/// It replaced a set of 500,000 <c>"device:seq"</c> strings: with 10,000 devices that remembered 50 messages
+/// of each for ~100 MiB; this remembers 1,024 of each in 270 bytes per device (2.6 MiB). A sequence older than
+/// the window (or a device whose counter restarted after a factory reset) is taken as new — written again,
+/// which InfluxDB absorbs (same series and time) — never dropped.
+/// </para>
+/// </summary>
+public sealed class RecentSequences
+{
+    private sealed class Seen(int words)
+    {
+        public long Newest = -1;
+        public readonly ulong[] Bits = new ulong[words];
+    }
+
+    private readonly int _window;
+    private readonly int _maxDevices;
+    private readonly Dictionary<string, Seen> _devices = new(StringComparer.Ordinal);
+    private readonly Queue<string> _arrival = new();
+
+    /// <param name="window">Sequence numbers remembered per device, a multiple of 64.</param>
+    /// <param name="maxDevices">Devices remembered; past that the first remembered is forgotten.</param>
+    public RecentSequences(int window, int maxDevices)
+    {
+        if (window < 64 || window % 64 != 0) throw new ArgumentOutOfRangeException(nameof(window), window, "a positive multiple of 64");
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDevices, 1);
+        (_window, _maxDevices) = (window, maxDevices);
+    }
+
+    public int Devices => _devices.Count;
+
+    public bool Contains(string deviceId, long seq) =>
+        _devices.TryGetValue(deviceId, out var seen) && seq <= seen.Newest && seq > seen.Newest - _window && IsSet(seen, seq);
+
+    /// <summary>Remembers <paramref name="seq"/>; false when it was remembered already.</summary>
+    public bool Add(string deviceId, long seq)
+    {
+        ref var seen = ref CollectionsMarshal.GetValueRefOrAddDefault(_devices, deviceId, out var known);
+        if (!known)
+        {
+            seen = new Seen(_window / 64);
+            _arrival.Enqueue(deviceId);
+        }
+        var device = seen!;
+        if (!known && _devices.Count > _maxDevices) _devices.Remove(_arrival.Dequeue());
+        if (seq > device.Newest)
+        {
+            // The slots of the sequences that fall out of the window become those of the new ones.
+            if (device.Newest < 0 || seq - device.Newest >= _window) Array.Clear(device.Bits);
+            else for (var s = device.Newest + 1; s < seq; s++) Set(device, s, false);
+            device.Newest = seq;
+        }
+        else if (seq <= device.Newest - _window) return true; // older than the window: taken as new, not remembered
+        else if (IsSet(device, seq)) return false;
+        Set(device, seq, true);
+        return true;
+    }
+
+    private int Slot(long seq) => (int)(seq % _window);
+
+    private bool IsSet(Seen seen, long seq) => (seen.Bits[Slot(seq) >> 6] & (1UL << (Slot(seq) & 63))) != 0;
+
+    private void Set(Seen seen, long seq, bool on)
+    {
+        var slot = Slot(seq);
+        if (on) seen.Bits[slot >> 6] |= 1UL << (slot & 63);
+        else seen.Bits[slot >> 6] &= ~(1UL << (slot & 63));
+    }
+}
