@@ -17,17 +17,14 @@ public static class FestivalLimits
 public sealed record NewFestival(string? Code, string? Name, string? Site, string? Region, DateOnly? StartsOn, DateOnly? EndsOn, int? ExpectedAttendance, List<string>? Breweries,
     string? Kind = null, int? KioskFeeBasisPoints = null) : IValidatable
 {
-    public void Validate(Validator v) => v
-        .Require(Code is not null && Patterns.Slug().IsMatch(Code), "code", Patterns.MustBeSlug)
-        .Require(!string.IsNullOrWhiteSpace(Name) && Name.Length <= 200, "name", "is required (at most 200 characters)")
-        .Require(!string.IsNullOrWhiteSpace(Site) && Site.Length <= 200, "site", "is required (at most 200 characters)")
-        .Require(!string.IsNullOrWhiteSpace(Region) && Region.Length <= 100, "region", "is required (at most 100 characters)")
-        .Require(StartsOn is not null, "startsOn", "is required")
-        .Require(EndsOn is not null && EndsOn >= StartsOn, "endsOn", "is required, on or after startsOn")
-        .Require(ExpectedAttendance is >= 0 and <= FestivalLimits.MaxAttendance, "expectedAttendance", $"must be within 0..{FestivalLimits.MaxAttendance}")
-        .Require(Breweries is { Count: > 0 }, "breweries", "must list the participating breweries")
-        .Require(Kind is null or "festival" or "tour", "kind", "must be festival or tour")
-        .Require(KioskFeeBasisPoints is null or (>= 0 and <= 10_000), "kioskFeeBasisPoints", "must be within 0..10000 (basis points: 1500 = 15 %)");
+    public void Validate(Validator v)
+    {
+        // What may change later follows the same rules as when it was first given.
+        new FestivalChange(Name, Site, Region, StartsOn, EndsOn, ExpectedAttendance, KioskFeeBasisPoints).Validate(v);
+        v.Require(Code is not null && Patterns.Slug().IsMatch(Code), "code", Patterns.MustBeSlug)
+         .Require(Breweries is { Count: > 0 }, "breweries", "must list the participating breweries")
+         .Require(Kind is null or "festival" or "tour", "kind", "must be festival or tour");
+    }
 }
 
 /// <summary>What the lead may change of a festival once made: its name, place, dates, attendance and kiosk fee.</summary>
