@@ -11,9 +11,10 @@
 #   RATES="1000 2000 4000" STEP=20 DRAIN=30 bench/gateway-peer.sh
 set -euo pipefail
 RATES=${RATES:-"1000 2000 4000 8000 16000"}
+PEERS=${PEERS:-"gateway node-red"}
 STEP=${STEP:-20}
 DRAIN=${DRAIN:-30}
-NODE_RED_VERSION=5.0.7
+NODE_RED_VERSION=4.1.2  # 5.x needs Node.js 22.9; Debian 12 has 20
 INFLUX_NODES_VERSION=0.7.0
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 INFLUX="$Influx__Url"
@@ -21,9 +22,10 @@ DEVICES=1000
 
 # Node-RED and its InfluxDB nodes from npm, pinned, into .local/tools (git-ignored).
 TOOLS="$ROOT/.local/tools/node-red"
-if [ ! -x "$TOOLS/node_modules/.bin/node-red" ]; then
+if [ "$(cat "$TOOLS/.version" 2>/dev/null)" != "$NODE_RED_VERSION $INFLUX_NODES_VERSION" ]; then
   command -v npm >/dev/null 2>&1 || { echo "gateway-peer: npm is missing: apt-get install npm, then run again" >&2; exit 1; }
   npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error "node-red@$NODE_RED_VERSION" "node-red-contrib-influxdb@$INFLUX_NODES_VERSION" >/dev/null
+  echo "$NODE_RED_VERSION $INFLUX_NODES_VERSION" > "$TOOLS/.version"
 fi
 
 influx_q() { curl -sf -G "$INFLUX/query" --data-urlencode "db=$1" --data-urlencode "q=$2"; }
@@ -71,7 +73,7 @@ drain() { # drain DB EXPECTED: seconds until EXPECTED points are in DB (or DRAIN
 }
 
 rate_rows=(); outage_rows=()
-for name in gateway node-red; do
+for name in $PEERS; do
   held=0
   for rate in $RATES; do
     db="bench_peer"; fresh_db "$db"; start_peer "$name" "$db"
