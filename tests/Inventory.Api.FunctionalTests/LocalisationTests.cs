@@ -114,6 +114,18 @@ public sealed partial class LocalisationTests(ConcurrentInventoryApi api) : ICla
 
     private static string Totals(string page) => System.Net.WebUtility.HtmlDecode(TotalsLine().Match(page).Groups[1].Value);
 
+    [Theory]
+    [InlineData("/stock", "/stock")]
+    [InlineData("//evil.example", "/")]
+    [InlineData("/\\evil.example", "/")] // a browser reads "/\host" as "//host"
+    [InlineData("https://evil.example/", "/")]
+    public async Task The_language_link_goes_back_to_a_page_of_this_site_only(string back, string expected)
+    {
+        var response = await api.NewBrowser().GetAsync($"/langue?l=en&retour={Uri.EscapeDataString(back)}");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(expected, response.Headers.Location?.OriginalString);
+    }
+
     [GeneratedRegex("<p id=\"totals\">([^<]*)</p>")]
     private static partial Regex TotalsLine();
 

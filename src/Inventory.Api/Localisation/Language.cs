@@ -75,10 +75,13 @@ public static class Language
             var culture = Of(l ?? "") ?? French;
             http.Response.Cookies.Append(Cookie, CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
                 new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365) });
-            return Results.LocalRedirect(retour is { Length: > 0 } && retour.StartsWith('/') && !retour.StartsWith("//", StringComparison.Ordinal) ? retour : "/");
+            return Results.LocalRedirect(IsLocal(retour) ? retour! : "/");
         }).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
+
+    /// <summary>A path of this site: "/x", not "//host" nor "/\\host" (which a browser takes for another site).</summary>
+    private static bool IsLocal(string? path) => path is { Length: > 0 } && path[0] == '/' && (path.Length == 1 || path[1] is not ('/' or '\\'));
 
     /// <summary>A whole number as the page's language writes it: 3 000 in French, 3,000 in English.</summary>
     public static string Number(long value) => value.ToString("N0", CultureInfo.CurrentCulture);
