@@ -84,3 +84,20 @@ public sealed class RecentSequencesTests
         }
     }
 }
+
+/// <summary>The memory's settings fail loudly at start when they cannot work.</summary>
+public sealed class RememberedSettingsTests
+{
+    [Theory]
+    [InlineData(1024, 100_000, true)]
+    [InlineData(100, 100_000, false)]   // not a multiple of 64: the ring is whole words of bits
+    [InlineData(0, 100_000, false)]
+    [InlineData(131_072, 100_000, false)]
+    [InlineData(1024, 10, false)]       // fewer devices than a small fleet
+    public void The_remembered_window_and_devices_are_checked(int perDevice, int devices, bool valid)
+    {
+        var result = new BatchOptionsValidator().Validate(null, new BatchOptions { RememberedPerDevice = perDevice, RememberedDevices = devices });
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid) Assert.Contains("Batch__Remembered", result.FailureMessage);
+    }
+}

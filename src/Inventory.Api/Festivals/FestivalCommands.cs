@@ -88,10 +88,10 @@ public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festiv
         var festival = await FestivalQueries.FindAsync(connection, code, ct) ?? throw new DomainProblem(Problems.NotFound("code", $"festival {code}"));
         RefuseIfCancelled(festival);
         await using (var moved = connection.Command(tx, """
-            SELECT count(*) FROM movements m JOIN kiosks k ON k.location_id IN (m.from_location_id, m.to_location_id) JOIN festivals f ON f.id = k.festival_id WHERE f.code = $1
+            SELECT EXISTS (SELECT FROM movements m JOIN kiosks k ON k.location_id IN (m.from_location_id, m.to_location_id) JOIN festivals f ON f.id = k.festival_id WHERE f.code = $1)
             """, code))
         {
-            if ((long)(await moved.ExecuteScalarAsync(ct))! > 0)
+            if ((bool)(await moved.ExecuteScalarAsync(ct))!)
                 throw new DomainProblem(Problems.Conflict("Beer was sent", $"beer moved through {code}'s kiosks: reconcile the festival instead of cancelling it"));
         }
         await using (var cancel = connection.Command(tx, "UPDATE festivals SET cancelled_at = now(), cancelled_by = $2, cancel_reason = $3 WHERE code = $1",

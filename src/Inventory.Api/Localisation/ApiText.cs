@@ -34,12 +34,8 @@ public static partial class ApiTranslation
                 validation.Errors[field] = [.. messages.Select(catalogue.Translate)];
             problem.Title = string.Join(" ; ", validation.Errors.Select(e => $"{e.Key} : {e.Value[0]}"));
         }
-        else if (problem.Title is { } title)
-        {
-            problem.Title = FieldFirst().Match(title) is { Success: true } m ? $"{m.Groups[1].Value} : {catalogue.Translate(m.Groups[2].Value)}" : catalogue.Translate(title);
-        }
-        if (problem.Detail is { } detail)
-            problem.Detail = FieldFirst().Match(detail) is { Success: true } d ? $"{d.Groups[1].Value} : {catalogue.Translate(d.Groups[2].Value)}" : catalogue.Translate(detail);
+        else if (problem.Title is { } title) problem.Title = catalogue.TranslateAfterField(title);
+        if (problem.Detail is { } detail) problem.Detail = catalogue.TranslateAfterField(detail);
     }
 
     /// <summary>One sentence in a culture (the tests and the dashboard's own refusals use it too).</summary>
@@ -75,6 +71,10 @@ public static partial class ApiTranslation
         }
 
         public string Translate(string sentence) => Translate(sentence, depth: 0);
+
+        /// <summary>"sku: is required" → "sku : est requis": the field's name as the API spells it, then the sentence.</summary>
+        public string TranslateAfterField(string text) =>
+            FieldFirst().Match(text) is { Success: true } m ? $"{m.Groups[1].Value} : {Translate(m.Groups[2].Value)}" : Translate(text);
 
         private string Translate(string sentence, int depth)
         {

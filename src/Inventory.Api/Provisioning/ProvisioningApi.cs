@@ -46,16 +46,11 @@ public static class ProvisioningApi
         var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
         try { await broker.SetPasswordAsync(deviceId, password, ct); }
         catch (BrokerRefusedException e) { return Unreachable(e); }
-        await using (var command = db.CreateCommand("""
+        await using (var command = db.Command("""
             INSERT INTO device_credentials (device_id, issued_at, issued_by) VALUES ($1, $2, $3)
             ON CONFLICT (device_id) DO UPDATE SET issued_at = excluded.issued_at, issued_by = excluded.issued_by, revoked_at = NULL, revoked_by = NULL
-            """))
-        {
-            command.Parameters.Add(new() { Value = deviceId });
-            command.Parameters.Add(new() { Value = time.GetUtcNow() });
-            command.Parameters.Add(new() { Value = caller.Name });
+            """, deviceId, time.GetUtcNow(), caller.Name))
             await command.ExecuteNonQueryAsync(ct);
-        }
         log.LogInformation("Broker password for {DeviceId} issued by {Caller}", deviceId, caller.Name);
         var o = options.Value;
         return TypedResults.Created($"/api/v1/devices/{deviceId}", new DeviceCredentials(deviceId, deviceId, password, o.DeviceHost!, o.DevicePort, o.DeviceTls,
@@ -68,29 +63,20 @@ public static class ProvisioningApi
         if (await RefusedAsync(deviceId, options.Value, db, ct) is { } refused) return refused;
         try { await broker.RemoveAsync(deviceId, ct); }
         catch (BrokerRefusedException e) { return Unreachable(e); }
-        await using (var command = db.CreateCommand("""
+        await using (var command = db.Command("""
             INSERT INTO device_credentials (device_id, issued_at, issued_by, revoked_at, revoked_by) VALUES ($1, NULL, NULL, $2, $3)
             ON CONFLICT (device_id) DO UPDATE SET revoked_at = excluded.revoked_at, revoked_by = excluded.revoked_by
-            """))
-        {
-            command.Parameters.Add(new() { Value = deviceId });
-            command.Parameters.Add(new() { Value = time.GetUtcNow() });
-            command.Parameters.Add(new() { Value = caller.Name });
+            """, deviceId, time.GetUtcNow(), caller.Name))
             await command.ExecuteNonQueryAsync(ct);
-        }
         log.LogWarning("Broker account of {DeviceId} taken back by {Caller}", deviceId, caller.Name);
         return TypedResults.NoContent();
     }
 
     public static async Task<IReadOnlyList<CredentialState>> StatesAsync(NpgsqlDataSource db, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("SELECT device_id, issued_at, issued_by, revoked_at, revoked_by FROM device_credentials ORDER BY device_id");
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var states = new List<CredentialState>();
-        while (await reader.ReadAsync(ct))
-            states.Add(new(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
-        return states;
+        await using var command = db.Command("SELECT device_id, issued_at, issued_by, revoked_at, revoked_by FROM device_credentials ORDER BY device_id");
+        return await command.ListAsync(r => new CredentialState(r.GetString(0), r.IsDBNull(1) ? null : r.GetFieldValue<DateTimeOffset>(1), r.IsDBNull(2) ? null : r.GetString(2),
+            r.IsDBNull(3) ? null : r.GetFieldValue<DateTimeOffset>(3), r.IsDBNull(4) ? null : r.GetString(4)), ct);
     }
 
     /// <summary>The firmware's configuration, ready to paste (the simulator reads the same shape).</summary>
@@ -104,8 +90,7 @@ public static class ProvisioningApi
     private static async Task<ProblemHttpResult?> RefusedAsync(string deviceId, BrokerOptions options, NpgsqlDataSource db, CancellationToken ct)
     {
         if (!Patterns.DeviceId().IsMatch(deviceId)) return Problems.NotFound("deviceId", $"device {deviceId}");
-        await using var command = db.CreateCommand("SELECT 1 FROM devices WHERE device_id = $1");
-        command.Parameters.Add(new() { Value = deviceId });
+        await using var command = db.Command("SELECT 1 FROM devices WHERE device_id = $1", deviceId);
         if (await command.ExecuteScalarAsync(ct) is null) return Problems.NotFound("deviceId", $"device {deviceId}");
         return options.Enabled ? null
             : TypedResults.Problem(title: "Provisioning is not configured", detail: "the API has no broker to provision devices in (Broker:ControlHost); use deploy/provision-devices", statusCode: 503);
