@@ -27,6 +27,11 @@ if [ ! -f "$ref_dir/.ref" ] || [ "$(cat "$ref_dir/.ref")" != "$(git rev-parse "$
 fi
 REF_GW="$ref_dir/src/src/FridgeGateway/bin/Release/net10.0/FridgeGateway.dll"
 
+# dotnet-gcdump in a folder of the benchmark's own, not in the repository's tool manifest: only this script
+# uses it, and a third tool there trips the SDK's parallel restore on a fresh machine (dotnet/sdk#53783).
+GCDUMP="$OUT/tools/dotnet-gcdump"
+[ -x "$GCDUMP" ] || dotnet tool install dotnet-gcdump --version 10.0.750501 --tool-path "$OUT/tools" >/dev/null
+
 variant() { # variant NAME: the gateway dll and the runtime settings of a variant
   case "$1" in
     reference) echo "$REF_GW" ;;
@@ -65,8 +70,8 @@ for name in $VARIANTS; do
   sent=$(sed -nE 's/.*"[Pp]ublished": *([0-9]+).*/\1/p' "$OUT/load-$tag.json" | head -n 1)
   peak=$(awk '/VmHWM/ { print $2 }' "/proc/$gw/status")
   # Where the managed heap is at the end: the largest types by size in a heap snapshot.
-  dotnet tool run dotnet-gcdump collect -p "$gw" -o "$OUT/heap-$tag.gcdump" >/dev/null 2>&1 \
-    && dotnet tool run dotnet-gcdump report "$OUT/heap-$tag.gcdump" 2>/dev/null | head -n 14 > "$OUT/heap-$tag.txt" || true
+  "$GCDUMP" collect -p "$gw" -o "$OUT/heap-$tag.gcdump" >/dev/null 2>&1 \
+    && "$GCDUMP" report "$OUT/heap-$tag.gcdump" 2>/dev/null | head -n 14 > "$OUT/heap-$tag.txt" || true
   kill "$gw"; wait "$gw" 2>/dev/null || true
   forget_session "gateway:$tag"
   read -r mean max < <(awk 'NR > 12 { v = $1 / 1024; if (v > max) max = v; sum += v; n++ } END { printf "%.0f %.0f\n", sum / n, max }' "$OUT/rss-$tag.txt")
