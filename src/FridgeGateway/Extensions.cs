@@ -55,8 +55,12 @@ public static class Extensions
             var alerts = sp.GetRequiredService<IOptions<AlertOptions>>().Value;
             return new AlertEngine(kind => kind == DeviceKind.Kiosk ? alerts.Kiosk : alerts.Fridge);
         });
-        services.AddSingleton(sp =>
+        services.AddSingleton<AlertOwnership>();
+        services.AddSingleton<IAlertStateKeeper>(sp =>
         {
+            // Several replicas keep it on the broker, handed from one holder of the alert session to the next;
+            // one gateway in a file of its spool folder.
+            if (sp.GetRequiredService<AlertOwnership>().Enabled) return new RetainedAlertState(sp.GetRequiredService<AlertOwnership>());
             var store = new AlertStateStore(Path.Combine(sp.GetRequiredService<IOptions<SpoolOptions>>().Value.Directory!, "alert-state.json"));
             store.Load(sp.GetRequiredService<AlertEngine>());
             return store;
@@ -95,7 +99,7 @@ public static class Extensions
         // an orchestrator restarts the gateway instead of keeping a consumer that does nothing.
         app.MapGet("/healthz", IResult (GatewayHealth health, GatewayMqttClient mqtt) =>
             health.Problem(mqtt.IsConnected) is { } problem ? TypedResults.Problem(problem, statusCode: 503) : TypedResults.Ok("alive"));
-        app.MapGet("/readyz", IResult (GatewayMqttClient mqtt, GatewaySinks sinks, IOptions<SpoolOptions> spool) =>
+        app.MapGet("/readyz", IResult (GatewayMqttClient mqtt, GatewaySinks sinks, IOptions<SpoolOptions> spool, AlertOwnership ownership) =>
         {
             // Ready = connected and subscribed, and able to accept work: a sink that is down while its
             // spool has room still accepts (rule 3).
@@ -104,7 +108,9 @@ public static class Extensions
             if (!mqtt.IsReady) return TypedResults.Problem("not connected and subscribed to the MQTT broker", statusCode: 503);
             if (full.Count > 0) return TypedResults.Problem($"spool full: {string.Join(", ", full)}", statusCode: 503);
             if (diskFull.Count > 0) return TypedResults.Problem($"spool disk full: {string.Join(", ", diskFull)}", statusCode: 503);
-            return TypedResults.Ok(new { ready = true, spooled = sinks.All.ToDictionary(s => s.Name, s => s.Spool.PendingBytes) });
+            // alerts: "here" (one gateway), "holding" or "standby" (several replicas, see AlertOwnership).
+            var alerts = !ownership.Enabled ? "here" : ownership.Tenure != 0 ? "holding" : "standby";
+            return TypedResults.Ok(new { ready = true, alerts, spooled = sinks.All.ToDictionary(s => s.Name, s => s.Spool.PendingBytes) });
         });
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;

@@ -39,29 +39,35 @@ public sealed class GatewayHarness : IAsyncDisposable
     {
         var harness = new GatewayHarness(Guid.NewGuid().ToString("N")[..12]);
         await harness.Influx.ExecuteAsync($"CREATE DATABASE {harness.Database}");
+        var environment = Environment($"gateway:it-{harness.Name}", $"it-{harness.Name}", harness.Port, harness.InfluxGate.Url, harness.Database, harness.SpoolDirectory);
+        foreach (var (key, value) in settings ?? []) environment[key] = value;
+        harness.Gateway = AppProcess.Start("src/FridgeGateway", "FridgeGateway", environment);
+        await harness.WaitUntilReadyAsync();
+        return harness;
+    }
+
+    /// <summary>What a gateway process of the tests runs with: the local services, its own client id, group, port, database and spool.</summary>
+    public static Dictionary<string, string> Environment(string clientId, string sharedGroup, int port, Uri influxUrl, string database, string spoolDirectory)
+    {
         var services = LocalServices.Current;
-        var environment = new Dictionary<string, string>
+        return new Dictionary<string, string>
         {
-            ["Urls"] = $"http://127.0.0.1:{harness.Port}",
+            ["Urls"] = $"http://127.0.0.1:{port}",
             ["Mqtt__Host"] = services.MqttHost,
             ["Mqtt__Port"] = services.MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Mqtt__Username"] = services.GatewayMqttUser,
             ["Mqtt__Password"] = services.GatewayMqttPassword,
-            ["Mqtt__ClientId"] = $"gateway:it-{harness.Name}",
-            ["Mqtt__SharedGroup"] = $"it-{harness.Name}",
+            ["Mqtt__ClientId"] = clientId,
+            ["Mqtt__SharedGroup"] = sharedGroup,
             ["Mqtt__SessionExpirySeconds"] = "120",
-            ["Influx__Url"] = harness.InfluxGate.Url.ToString(),
-            ["Influx__Database"] = harness.Database,
-            ["Spool__Directory"] = harness.SpoolDirectory,
+            ["Influx__Url"] = influxUrl.ToString(),
+            ["Influx__Database"] = database,
+            ["Spool__Directory"] = spoolDirectory,
             ["Resilience__AttemptTimeout"] = "00:00:02",
             ["Resilience__BreakDuration"] = "00:00:01",
             ["Logging__LogLevel__Default"] = "Information",
             ["Inventory__BaseUrl"] = "", // forwarding off unless a test turns it on
         };
-        foreach (var (key, value) in settings ?? []) environment[key] = value;
-        harness.Gateway = AppProcess.Start("src/FridgeGateway", "FridgeGateway", environment);
-        await harness.WaitUntilReadyAsync();
-        return harness;
     }
 
     public async Task WaitUntilReadyAsync()

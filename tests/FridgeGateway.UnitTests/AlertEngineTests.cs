@@ -46,6 +46,55 @@ public sealed class AlertEngineTests
     }
 
     [Fact]
+    public void Changes_say_when_an_alert_changed_course_and_when_only_the_times_seen_moved()
+    {
+        Reading(0, 5);
+        Assert.False(_engine.TakeChanges()[Device]);          // a first, normal reading: times only
+        Assert.Empty(_engine.TakeChanges());                          // taken: nothing left
+        Reading(1, 5.5);
+        Assert.False(Assert.Single(_engine.TakeChanges()).Value);
+        Reading(2, 9);                                                // a condition begins: not raised yet, but its start must be kept
+        Assert.True(_engine.TakeChanges()[Device]);
+        Reading(10, 9.2);                                             // still building, same start
+        Assert.False(_engine.TakeChanges()[Device]);
+        Reading(17, 10);                                              // raised
+        Reading(18, 10);                                              // then a times-only reading: the course change is not forgotten
+        Assert.True(_engine.TakeChanges()[Device]);
+        Reading(19, 11);                                              // a new peak
+        Assert.True(_engine.TakeChanges()[Device]);
+        Reading(20, 10.5);                                            // below the peak, still raised
+        Assert.False(_engine.TakeChanges()[Device]);
+        Assert.Single(_engine.Tick(T0.AddHours(2)));                  // silent: offline raised by the clock
+        Assert.True(_engine.TakeChanges()[Device]);
+        Assert.Empty(_engine.Tick(T0.AddHours(3)));                   // already raised: no change
+        Assert.Empty(_engine.TakeChanges());
+    }
+
+    [Fact]
+    public async Task The_file_keeper_saves_a_change_of_course_at_once_and_times_only_when_periodic()
+    {
+        var path = Path.GetTempFileName();
+        File.Delete(path);
+        try
+        {
+            var store = new AlertStateStore(path);
+            Reading(0, 5);
+            Assert.Null(store.Copy(_engine, periodic: false));      // times only: not yet
+            var periodic = store.Copy(_engine, periodic: true);      // ... but at the next period, though nothing moved since
+            Assert.NotNull(periodic);
+            Assert.Null(store.Copy(_engine, periodic: true));        // nothing unsaved
+            Reading(1, 9);
+            var course = store.Copy(_engine, periodic: false);
+            Assert.NotNull(course);
+            await course(CancellationToken.None);
+            var restarted = new AlertEngine(_ => new AlertThresholds());
+            new AlertStateStore(path).Load(restarted);
+            Assert.Equal(T0.AddMinutes(1), restarted.Devices[Device].Slot(AlertType.TemperatureHigh).ConditionSince);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public void The_peak_survives_a_restart_with_the_saved_state()
     {
         Reading(0, 9);

@@ -41,7 +41,8 @@ public sealed class IngestionProcessorTests : IDisposable
 
     private IngestionProcessor Processor(GatewaySinks sinks) => new(
         new MessageParser(TimestampPolicy.Default), new AlertEngine(_ => new AlertThresholds()),
-        new AlertStateStore(Path.Combine(_dir, "alerts.json")), sinks, _publisher, Metrics(), Options.Create(new BatchOptions()), Options.Create(new AlertOptions()),
+        new AlertStateStore(Path.Combine(_dir, "alerts.json")), new AlertOwnership(Options.Create(new MqttOptions()), new GatewayHealth(_time, TimeSpan.FromMinutes(2)), NullLogger<AlertOwnership>.Instance),
+        sinks, _publisher, Metrics(), Options.Create(new BatchOptions()), Options.Create(new AlertOptions()),
         _time, new GatewayHealth(_time, TimeSpan.FromMinutes(2)), NullLogger<IngestionProcessor>.Instance);
 
     private InboundMessage Message(string topic, string json, string? label = null) =>

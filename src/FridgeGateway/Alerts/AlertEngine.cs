@@ -10,15 +10,31 @@ public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
 {
     private readonly Dictionary<string, DeviceAlertState> _devices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DeviceKind> _kinds = new(StringComparer.Ordinal);
+    // Devices whose state moved since the last TakeChanges: true when an alert's course changed (a condition
+    // began or ended, an alert was raised or cleared, its peak moved), false when only the times seen did.
+    private readonly Dictionary<string, bool> _changed = new(StringComparer.Ordinal);
 
     public IReadOnlyDictionary<string, DeviceAlertState> Devices => _devices;
 
-    /// <summary>Replaces the state with a saved one (at start).</summary>
+    /// <summary>Replaces the state with a saved one (at start, or when this replica takes over the alerts).</summary>
     public void Restore(IReadOnlyDictionary<string, DeviceAlertState> saved, IReadOnlyDictionary<string, DeviceKind> kinds)
     {
         _devices.Clear();
+        _kinds.Clear();
+        _changed.Clear();
         foreach (var (device, state) in saved) _devices[device] = state;
         foreach (var (device, kind) in kinds) _kinds[device] = kind;
+    }
+
+    /// <summary>
+    /// The devices whose state changed since the last call, each with whether an alert's course changed
+    /// (what must be saved before the message is acknowledged) or only the times seen (saved now and then).
+    /// </summary>
+    public IReadOnlyDictionary<string, bool> TakeChanges()
+    {
+        var changes = new Dictionary<string, bool>(_changed, StringComparer.Ordinal);
+        _changed.Clear();
+        return changes;
     }
 
     public IReadOnlyDictionary<string, DeviceKind> Kinds => _kinds;
@@ -26,6 +42,7 @@ public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
     public IReadOnlyList<AlertTransition> Observe(DeviceMessage message)
     {
         var state = StateOf(message.DeviceId);
+        var course = Course(state);
         _kinds[message.DeviceId] = message.Kind;
         var limits = thresholdsFor(message.Kind);
         var ts = message.Timestamp;
@@ -52,18 +69,21 @@ public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
             case DeviceEvent { Type: "power_lost" } e: Power(e.DeviceId, state, ts, lost: true, transitions); break;
             case DeviceEvent { Type: "power_restored" } e: Power(e.DeviceId, state, ts, lost: false, transitions); break;
         }
+        Changed(message.DeviceId, state, course);
         return transitions;
     }
 
     public IReadOnlyList<AlertTransition> Observe(DeviceStatus status)
     {
         var state = StateOf(status.DeviceId);
+        var course = Course(state);
         var slot = state.Slot(AlertType.Offline);
         var transitions = new List<AlertTransition>();
         if (status.Online)
             Clear(status.DeviceId, slot, AlertType.Offline, status.ReceivedAt, null, "device online", transitions, ordered: false);
         else
             Raise(status.DeviceId, slot, AlertType.Offline, status.ReceivedAt, status.ReceivedAt, null, "device reported offline (MQTT will)", transitions);
+        Changed(status.DeviceId, state, course);
         return transitions;
     }
 
@@ -76,11 +96,28 @@ public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
             if (state.LastSeen == default) continue;
             var limit = thresholdsFor(_kinds.GetValueOrDefault(device, DeviceKind.Fridge)).SilenceLimit;
             var silent = now - state.LastSeen;
-            if (silent > limit)
+            if (silent > limit && !state.Slot(AlertType.Offline).Raised)
+            {
                 Raise(device, state.Slot(AlertType.Offline), AlertType.Offline, now, state.LastSeen, silent.TotalMinutes,
                     $"silent for {silent.TotalMinutes:0} min (limit {limit.TotalMinutes:0} min)", transitions);
+                _changed[device] = true;
+            }
         }
         return transitions;
+    }
+
+    /// <summary>How many times the device's alerts changed course (the counters only grow: equal means unchanged).</summary>
+    private static int Course(DeviceAlertState state)
+    {
+        var moves = 0;
+        foreach (var slot in state.Slots.Values) moves += slot.CourseChanges;
+        return moves;
+    }
+
+    private void Changed(string device, DeviceAlertState state, int courseBefore)
+    {
+        var course = Course(state) != courseBefore;
+        _changed[device] = course || _changed.GetValueOrDefault(device);
     }
 
     private DeviceAlertState StateOf(string device) =>

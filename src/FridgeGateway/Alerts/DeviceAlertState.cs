@@ -17,10 +17,21 @@ public sealed class DeviceAlertState
 
 public sealed class AlertSlot
 {
-    public bool Raised { get; set; }
+    private bool _raised;
+    private DateTimeOffset? _conditionSince;
+    private double? _peak;
+
+    public bool Raised { get => _raised; set { if (_raised != value) CourseChanges++; _raised = value; } }
     /// <summary>When the condition started, while it lasts (raised or still pending).</summary>
-    public DateTimeOffset? ConditionSince { get; set; }
+    public DateTimeOffset? ConditionSince { get => _conditionSince; set { if (_conditionSince != value) CourseChanges++; _conditionSince = value; } }
     public DateTimeOffset LastInput { get; set; } = DateTimeOffset.MinValue;
     /// <summary>The extreme value seen while raised (see <see cref="AlertTransition.Peak"/>).</summary>
-    public double? Peak { get; set; }
+    public double? Peak { get => _peak; set { if (_peak != value) CourseChanges++; _peak = value; } }
+
+    /// <summary>
+    /// Counts the changes of the three above, the alert's course: what several replicas must hand over exactly
+    /// (saved before the message that caused it is acknowledged). <see cref="LastInput"/> is not counted.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int CourseChanges { get; private set; }
 }

@@ -15,6 +15,7 @@ public sealed class GatewayWorker(
     GatewayMqttClient mqtt,
     IngestionProcessor processor,
     GatewaySinks sinks,
+    AlertOwnership alertOwnership,
     IOptions<MqttOptions> mqttOptions,
     GatewayHealth health,
     ILogger<GatewayWorker> logger) : BackgroundService
@@ -24,7 +25,7 @@ public sealed class GatewayWorker(
         var channel = Channel.CreateBounded<InboundMessage>(new BoundedChannelOptions(mqttOptions.Value.ReceiveMaximum)
         {
             SingleReader = true,
-            SingleWriter = true,
+            SingleWriter = false, // the MQTT connection, and the alert session when there are several replicas
             FullMode = BoundedChannelFullMode.Wait,
         });
         if (sinks.Inventory is null)
@@ -35,6 +36,7 @@ public sealed class GatewayWorker(
             [Task.Run(() => mqtt.RunAsync(channel.Writer, stoppingToken), stoppingToken)] = "mqtt",
             [Task.Run(() => processor.RunAsync(channel.Reader, stoppingToken), stoppingToken)] = "processor",
         };
+        if (alertOwnership.Enabled) loops[Task.Run(() => alertOwnership.RunAsync(channel.Writer, stoppingToken), stoppingToken)] = "alert session";
         foreach (var sink in sinks.All) loops[Task.Run(() => sink.ReplayAsync(stoppingToken), stoppingToken)] = $"{sink.Name} replay";
         // Every loop runs until the gateway stops: one that ends before is a failure, said on /healthz and
         // by stopping the process, so that the supervisor restarts it (nothing unacknowledged is lost).

@@ -26,7 +26,8 @@ public interface IGatewayPublisher : IDeadLetters
 public sealed class IngestionProcessor(
     MessageParser parser,
     AlertEngine alerts,
-    AlertStateStore alertStore,
+    IAlertStateKeeper alertState,
+    AlertOwnership ownership,
     GatewaySinks gatewaySinks,
     IGatewayPublisher publisher,
     GatewayMetrics metrics,
@@ -40,7 +41,16 @@ public sealed class IngestionProcessor(
     private readonly BatchOptions batchOptions = batchSettings.Value;
     private readonly AlertOptions alertOptions = alertSettings.Value;
     private readonly RecentSequences _recent = new(batchSettings.Value.RememberedPerDevice, batchSettings.Value.RememberedDevices);
-    private DateTimeOffset _lastSnapshot = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastSave = DateTimeOffset.MinValue;
+    // Several replicas: the alert tenure the engine was restored for, and the redeliveries seen through it.
+    private int _tenure;
+    private RecentSequences _alertRecent = new(batchSettings.Value.RememberedPerDevice, batchSettings.Value.RememberedDevices);
+
+    /// <summary>
+    /// Whether this gateway evaluates alerts now: always when it is the only one; with several replicas, while it
+    /// holds the alert session for the tenure the engine was restored for.
+    /// </summary>
+    private bool EvaluatesAlerts => !ownership.Enabled || (_tenure != 0 && ownership.Tenure == _tenure);
 
     public async Task RunAsync(ChannelReader<InboundMessage> reader, CancellationToken stoppingToken)
     {
@@ -104,9 +114,15 @@ public sealed class IngestionProcessor(
     /// </summary>
     private BatchWork Prepare(IReadOnlyList<InboundMessage> batch)
     {
+        BeginTenureIfAny();
         var work = new BatchWork(sinks);
         foreach (var message in batch)
         {
+            if (message.AlertTenure != 0)
+            {
+                ObserveForAlerts(message, work);
+                continue;
+            }
             metrics.MessageReceived();
             var result = parser.Parse(message.Topic, message.Payload, message.ReceivedAt);
             if (!result.IsValid)
@@ -116,7 +132,7 @@ public sealed class IngestionProcessor(
             }
             if (result.Status is { } status)
             {
-                work.Transitions.AddRange(alerts.Observe(status));
+                if (!ownership.Enabled) work.Transitions.AddRange(alerts.Observe(status));
                 continue;
             }
             var parsed = result.Message!;
@@ -130,29 +146,57 @@ public sealed class IngestionProcessor(
             work.ItemsFor(gatewaySinks.Influx).Add(new SinkItem(message.Topic, key, InfluxSchema.ToLines(parsed)));
             if (gatewaySinks.Inventory is { } inventory && InventoryReports.For(message.Topic, parsed) is { } report)
                 work.ItemsFor(inventory).Add(report);
-            work.Transitions.AddRange(alerts.Observe(parsed));
+            if (!ownership.Enabled) work.Transitions.AddRange(alerts.Observe(parsed));
         }
         AddAlertPoints(work);
-        SnapshotAlertsIfDue(work);
+        SaveAlertsIfDue(work);
         return work;
+    }
+
+    /// <summary>
+    /// Several replicas: a message of the alert session feeds the alert machines only (the shared subscription
+    /// writes it and dead-letters it if bad). One from a tenure that has ended is left unacknowledged: the
+    /// next holder gets it again.
+    /// </summary>
+    private void ObserveForAlerts(InboundMessage message, BatchWork work)
+    {
+        if (message.AlertTenure != _tenure || !EvaluatesAlerts) return;
+        var result = parser.Parse(message.Topic, message.Payload, message.ReceivedAt);
+        if (result.Status is { } status) work.Transitions.AddRange(alerts.Observe(status));
+        else if (result.Message is { } parsed && _alertRecent.Add(parsed.DeviceId, parsed.Seq)) work.Transitions.AddRange(alerts.Observe(parsed));
+    }
+
+    /// <summary>A new alert tenure starts from its predecessor's saved state, before any of its messages.</summary>
+    private void BeginTenureIfAny()
+    {
+        if (ownership.TakeBegun() is not { } tenure) return;
+        alerts.Restore(tenure.Devices, tenure.Kinds);
+        _alertRecent = new RecentSequences(batchOptions.RememberedPerDevice, batchOptions.RememberedDevices);
+        _tenure = tenure.Number;
+        _lastSave = DateTimeOffset.MinValue;
     }
 
     private BatchWork? PrepareSilenceCheck()
     {
+        BeginTenureIfAny();
+        if (!EvaluatesAlerts) return null;
         var work = new BatchWork(sinks);
         work.Transitions.AddRange(alerts.Tick(time.GetUtcNow()));
-        if (work.Transitions.Count == 0) return null;
+        SaveAlertsIfDue(work);
+        if (work.Transitions.Count == 0 && work.SaveAlertState is null) return null;
         AddAlertPoints(work);
-        SnapshotAlertsIfDue(work);
         return work;
     }
 
-    /// <summary>The alert state is saved with every transition (and now and then): a copy taken in order, written before the ack.</summary>
-    private void SnapshotAlertsIfDue(BatchWork work)
+    /// <summary>
+    /// The alert state is saved with every change of an alert's course (and the rest now and then): a copy taken
+    /// in order, written before the acknowledgement.
+    /// </summary>
+    private void SaveAlertsIfDue(BatchWork work)
     {
-        if (work.Transitions.Count == 0 && time.GetUtcNow() - _lastSnapshot <= alertOptions.SaveEvery) return;
-        work.AlertSnapshot = alertStore.Snapshot(alerts);
-        _lastSnapshot = time.GetUtcNow();
+        var periodic = time.GetUtcNow() - _lastSave > alertOptions.SaveEvery;
+        if (periodic) _lastSave = time.GetUtcNow();
+        work.SaveAlertState = alertState.Copy(alerts, periodic);
     }
 
     /// <summary>Phase 2: durable everywhere, then (after the batch before it) acknowledged in receive order.</summary>
@@ -216,10 +260,10 @@ public sealed class IngestionProcessor(
                     await publisher.PublishAlertAsync(work.Transitions[0], ct);
                     work.Transitions.RemoveAt(0);
                 }
-                if (work.AlertSnapshot is { } snapshot)
+                if (work.SaveAlertState is { } save)
                 {
-                    alertStore.Write(snapshot);
-                    work.AlertSnapshot = null;
+                    await save(ct);
+                    work.SaveAlertState = null;
                 }
                 if (work.Accepted.Count == sinks.Count)
                 {
@@ -258,7 +302,7 @@ public sealed class IngestionProcessor(
         public List<DateTimeOffset> Timestamps { get; } = [];
         public List<(InboundMessage Message, string Reason)> DeadLetters { get; } = [];
         public List<AlertTransition> Transitions { get; } = [];
-        public AlertStateStore.AlertSnapshot? AlertSnapshot { get; set; }
+        public SaveAlertState? SaveAlertState { get; set; }
         public List<SinkItem> ItemsFor(DurableSink sink) => _items[sink];
     }
 }

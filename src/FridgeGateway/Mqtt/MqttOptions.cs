@@ -19,17 +19,19 @@ public sealed class MqttOptions
     public ushort ReceiveMaximum { get; set; } = 10_000;
     /// <summary>MQTT 5 shared subscription group; empty subscribes without sharing.</summary>
     public string SharedGroup { get; set; } = "fridge-gateway";
+    /// <summary>
+    /// Several replicas: the client id of the one alert session they take turns holding (<see cref="AlertOwnership"/>).
+    /// Empty (one gateway): alerts are evaluated on the ingestion's own subscription.
+    /// </summary>
+    public string AlertSession { get; set; } = "";
     public int KeepAliveSeconds { get; set; } = 30;
     public int MaxReconnectDelaySeconds { get; set; } = 30;
 
-    public IReadOnlyList<string> TopicFilters
-    {
-        get
-        {
-            string[] topics = ["coop/v1/fridges/#", "coop/v1/kiosks/#", "coop/v1/devices/+/status"];
-            return string.IsNullOrEmpty(SharedGroup) ? topics : topics.Select(t => $"$share/{SharedGroup}/{t}").ToArray();
-        }
-    }
+    /// <summary>Everything the devices publish.</summary>
+    public static readonly IReadOnlyList<string> DeviceTopics = ["coop/v1/fridges/#", "coop/v1/kiosks/#", "coop/v1/devices/+/status"];
+
+    public IReadOnlyList<string> TopicFilters =>
+        string.IsNullOrEmpty(SharedGroup) ? DeviceTopics : DeviceTopics.Select(t => $"$share/{SharedGroup}/{t}").ToArray();
 }
 
 public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
@@ -42,6 +44,13 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
         if (string.IsNullOrWhiteSpace(o.ClientId)) errors.Add("Mqtt__ClientId is required (stable per gateway replica)");
         else if (Contract.ContractRules.IsDeviceId(o.ClientId))
             errors.Add($"Mqtt__ClientId '{o.ClientId}' is a valid device id, so a device account of that name could take the gateway's session: use a ':' in it, e.g. gateway:{o.ClientId}");
+        if (!string.IsNullOrEmpty(o.AlertSession))
+        {
+            if (Contract.ContractRules.IsDeviceId(o.AlertSession) || o.AlertSession == o.ClientId)
+                errors.Add($"Mqtt__AlertSession '{o.AlertSession}' must differ from Mqtt__ClientId and not be a valid device id: use a ':' in it, e.g. gateway:alerts");
+            if (string.IsNullOrEmpty(o.SharedGroup))
+                errors.Add("Mqtt__AlertSession is for several replicas, which share the ingestion through Mqtt__SharedGroup: set both");
+        }
         if (string.IsNullOrEmpty(o.Username) != string.IsNullOrEmpty(o.Password)) errors.Add("Mqtt__Username and Mqtt__Password go together");
         if (o.SessionExpirySeconds == 0) errors.Add("Mqtt__SessionExpirySeconds must be > 0: a persistent session keeps what is not acknowledged");
         if (o.ReceiveMaximum < 1) errors.Add("Mqtt__ReceiveMaximum must be >= 1");

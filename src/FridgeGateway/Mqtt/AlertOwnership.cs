@@ -1,0 +1,284 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using FridgeGateway.Alerts;
+using FridgeGateway.Contract;
+using FridgeGateway.Observability;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace FridgeGateway.Mqtt;
+
+/// <summary>
+/// Several replicas share the ingestion (the shared subscription), but a device's alerts need every one of
+/// its messages in one place, in order. So the replicas take turns holding one persistent MQTT session,
+/// <c>Mqtt__AlertSession</c>, subscribed to all device traffic without sharing: the broker lets one
+/// connection hold a client id at a time (a second one takes the session over), which makes the session a
+/// lease the broker itself arbitrates, and what arrives while nobody holds it waits in the session.
+/// <para>
+/// The holder announces itself retained on <see cref="OwnerTopic"/> with a will that clears it; the others
+/// watch that topic and, when it stays empty for a moment, take the session. Each device's alert state is
+/// kept retained on <c>coop/v1/gateway/alert-session/{session}/state/{device}</c>, published through the session before the
+/// message that changed an alert's course is acknowledged, so the next holder starts from everything its
+/// predecessor acknowledged and gets the rest redelivered. A holder that lost the session can no longer
+/// publish through it: a deposed replica cannot overwrite its successor's state.
+/// </para>
+/// </summary>
+public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth health, ILogger<AlertOwnership> logger) : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new();
+    private readonly MqttOptions _options = options.Value;
+
+    /// <summary>Who holds the session: retained, cleared by the holder's will.</summary>
+    public string OwnerTopic { get; } = $"coop/v1/gateway/alert-session/{options.Value.AlertSession}/owner";
+
+    /// <summary>Followed by a device id: that device's alert state, retained.</summary>
+    public string StateTopicPrefix { get; } = $"coop/v1/gateway/alert-session/{options.Value.AlertSession}/state/";
+    private readonly MqttClientFactory _factory = new();
+    private IMqttClient? _watch;
+    private IMqttClient? _session;
+
+    // Written by the MQTT handlers, read by the batch writer.
+    private volatile int _tenure;
+    private AlertTenure? _begun;
+    private volatile bool _ownerAnnounced;
+    private DateTimeOffset _ownerAbsentSince = DateTimeOffset.UtcNow;
+    private int _tenures;
+
+    public bool Enabled => !string.IsNullOrEmpty(_options.AlertSession);
+
+    /// <summary>The tenure this replica holds now, once its state is restored; 0 when it does not hold the alerts.</summary>
+    public int Tenure => _tenure;
+
+    /// <summary>A device's saved alert state, as kept retained.</summary>
+    public sealed record SavedDevice(DeviceKind Kind, DeviceAlertState State);
+
+    /// <summary>What a new tenure starts from: every device's saved state.</summary>
+    public sealed record AlertTenure(int Number, Dictionary<string, DeviceAlertState> Devices, Dictionary<string, DeviceKind> Kinds);
+
+    /// <summary>The tenure begun since the last call, for the batch writer to restore the engine from before any of its messages.</summary>
+    public AlertTenure? TakeBegun() => Interlocked.Exchange(ref _begun, null);
+
+    public static byte[] Serialize(DeviceKind kind, DeviceAlertState state) => JsonSerializer.SerializeToUtf8Bytes(new SavedDevice(kind, state), Json);
+
+    public async Task RunAsync(ChannelWriter<InboundMessage> inbound, CancellationToken stoppingToken)
+    {
+        var random = new Random();
+        var patience = TimeSpan.Zero;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            health.Beat("alerts");
+            try
+            {
+                await EnsureWatchingAsync(stoppingToken);
+                // Someone holds the alerts, or the seat has been empty only a moment (its holder may be re-announcing):
+                // wait, with a random part so that two standbys seldom reach for it together.
+                patience = patience == TimeSpan.Zero ? TimeSpan.FromMilliseconds(1000 + random.Next(2000)) : patience;
+                if (_ownerAnnounced || DateTimeOffset.UtcNow - _ownerAbsentSince < patience)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(250), stoppingToken);
+                    continue;
+                }
+                patience = TimeSpan.Zero;
+                var reason = await HoldAsync(inbound, stoppingToken);
+                // Taken over by another replica: let it settle before looking again.
+                if (reason == MqttClientDisconnectReason.SessionTakenOver) patience = TimeSpan.FromSeconds(5 + random.Next(5));
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("Alert session: {Error}; trying again", e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+        await ReleaseAsync();
+    }
+
+    /// <summary>Publishes devices' alert states retained through the session, if this tenure still holds it; otherwise nothing.</summary>
+    public async Task SaveAsync(int tenure, IReadOnlyList<(string Device, byte[] State)> devices, CancellationToken ct)
+    {
+        var session = _session;
+        if (tenure != _tenure || session is null) return;
+        try
+        {
+            var results = await Task.WhenAll(devices.Select(d => session.PublishAsync(new MqttApplicationMessageBuilder()
+                .WithTopic(StateTopicPrefix + d.Device).WithPayload(d.State).WithRetainFlag()
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct)));
+            if (results.FirstOrDefault(r => r.ReasonCode is not (MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers)) is { } refused)
+                throw new InvalidOperationException($"broker refused the alert state: {refused.ReasonCode} (may the gateway's account write {StateTopicPrefix}#?)");
+        }
+        // The session was lost meanwhile: its messages will not be acknowledged, the next holder gets them again.
+        catch (Exception) when (tenure != _tenure) { }
+    }
+
+    private async Task EnsureWatchingAsync(CancellationToken ct)
+    {
+        if (_watch is { IsConnected: true }) return;
+        _watch?.Dispose();
+        _watch = _factory.CreateMqttClient();
+        _watch.ApplicationMessageReceivedAsync += e =>
+        {
+            var present = e.ApplicationMessage.Payload.Length > 0;
+            if (_ownerAnnounced && !present) _ownerAbsentSince = DateTimeOffset.UtcNow;
+            _ownerAnnounced = present;
+            return Task.CompletedTask;
+        };
+        // Not a session of its own to keep: it only watches the retained announcement.
+        await _watch.ConnectAsync(Options($"{_options.ClientId}:watch", cleanStart: true).Build(), ct);
+        _ownerAnnounced = false;
+        _ownerAbsentSince = DateTimeOffset.UtcNow;
+        await _watch.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(OwnerTopic).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)).Build(), ct);
+    }
+
+    /// <summary>Takes the alert session and holds it until it is lost; returns why.</summary>
+    private async Task<MqttClientDisconnectReason> HoldAsync(ChannelWriter<InboundMessage> inbound, CancellationToken stoppingToken)
+    {
+        var number = ++_tenures;
+        var announcement = JsonSerializer.SerializeToUtf8Bytes(new { owner = _options.ClientId, tenure = $"{_options.ClientId}#{number}:{Guid.NewGuid():N}" });
+        var restoring = true;
+        var saved = new Dictionary<string, SavedDevice>(StringComparer.Ordinal);
+        var waiting = new List<InboundMessage>();
+        var lost = new TaskCompletionSource<MqttClientDisconnectReason>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var connection = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+
+        var session = _factory.CreateMqttClient();
+        // MQTTnet awaits this handler before it hands over the next message: the order below is the broker's.
+        session.ApplicationMessageReceivedAsync += async e =>
+        {
+            var message = e.ApplicationMessage;
+            if (message.Topic == OwnerTopic)
+            {
+                var payload = message.Payload.ToArray();
+                if (restoring && payload.AsSpan().SequenceEqual(announcement))
+                {
+                    // Our own announcement came back: every retained state, sent on subscribing before it, is here.
+                    restoring = false;
+                    Volatile.Write(ref _begun, new AlertTenure(number,
+                        saved.ToDictionary(s => s.Key, s => s.Value.State, StringComparer.Ordinal),
+                        saved.ToDictionary(s => s.Key, s => s.Value.Kind, StringComparer.Ordinal)));
+                    _tenure = number;
+                    logger.LogInformation("Holding the alert session {Session} (tenure {Tenure}): {Devices} devices' alert state taken over",
+                        _options.AlertSession, number, saved.Count);
+                    foreach (var held in waiting) await WriteAsync(inbound, held, connection.Token);
+                    waiting.Clear();
+                }
+                else if (!restoring && payload.Length == 0)
+                {
+                    // A predecessor's will cleared the seat after we took it: say again who holds it.
+                    _ = Announce(session, announcement, connection.Token);
+                }
+                return;
+            }
+            if (message.Topic.StartsWith(StateTopicPrefix, StringComparison.Ordinal))
+            {
+                if (restoring && message.Payload.Length > 0)
+                    saved[message.Topic[StateTopicPrefix.Length..]] = JsonSerializer.Deserialize<SavedDevice>(message.Payload.ToArray(), Json)!;
+                return;
+            }
+            e.AutoAcknowledge = false;
+            var inboundMessage = new InboundMessage(message.Topic, message.Payload.ToArray(), DateTimeOffset.UtcNow, ct => e.AcknowledgeAsync(ct), number);
+            if (restoring) waiting.Add(inboundMessage);
+            else await WriteAsync(inbound, inboundMessage, connection.Token);
+        };
+        session.DisconnectedAsync += e =>
+        {
+            _tenure = 0;
+            try { connection.Cancel(); } catch (ObjectDisposedException) { } // after this tenure ended
+            lost.TrySetResult(e.Reason);
+            return Task.CompletedTask;
+        };
+
+        // The will clears the announcement when this connection dies without saying goodbye (SIGKILL, a cut cable).
+        var connect = Options(_options.AlertSession, cleanStart: false)
+            .WithSessionExpiryInterval(_options.SessionExpirySeconds)
+            .WithReceiveMaximum(_options.ReceiveMaximum)
+            .WithWillTopic(OwnerTopic).WithWillPayload(Array.Empty<byte>()).WithWillRetain().WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithWillDelayInterval(0)
+            .Build();
+        var result = await session.ConnectAsync(connect, stoppingToken);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+            throw new InvalidOperationException($"broker refused the alert session: {result.ResultCode} {result.ReasonString}");
+        _session = session;
+        try
+        {
+            var subscribe = new MqttClientSubscribeOptionsBuilder()
+                // Our own saved states never come back to us (no local): only a predecessor's, retained, on subscribing.
+                .WithTopicFilter(f => f.WithTopic(StateTopicPrefix + "+").WithNoLocal().WithRetainHandling(MqttRetainHandling.SendAtSubscribe)
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                .WithTopicFilter(f => f.WithTopic(OwnerTopic).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+            foreach (var topic in MqttOptions.DeviceTopics)
+                subscribe.WithTopicFilter(f => f.WithTopic(topic).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+            await session.SubscribeAsync(subscribe.Build(), stoppingToken);
+            await Announce(session, announcement, stoppingToken);
+            while (!lost.Task.IsCompleted)
+            {
+                health.Beat("alerts");
+                await Task.WhenAny(lost.Task, Task.Delay(TimeSpan.FromSeconds(1), stoppingToken));
+                if (!session.IsConnected) lost.TrySetResult(MqttClientDisconnectReason.UnspecifiedError);
+            }
+            var reason = await lost.Task;
+            logger.LogWarning("Alert session {Session} lost (tenure {Tenure}): {Reason}", _options.AlertSession, number, reason);
+            return reason;
+        }
+        finally
+        {
+            _tenure = 0;
+            if (!stoppingToken.IsCancellationRequested) { _session = null; session.Dispose(); }
+        }
+    }
+
+    private async Task WriteAsync(ChannelWriter<InboundMessage> inbound, InboundMessage message, CancellationToken connection)
+    {
+        if (inbound.TryWrite(message)) return;
+        try { await inbound.WriteAsync(message, connection); }
+        catch (OperationCanceledException) { } // the session is gone: the next holder gets it again
+    }
+
+    private Task Announce(IMqttClient session, byte[] announcement, CancellationToken ct) =>
+        session.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(OwnerTopic).WithPayload(announcement).WithRetainFlag()
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
+
+    /// <summary>On a clean stop the seat is given back at once (the will would take the keep-alive's time).</summary>
+    private async Task ReleaseAsync()
+    {
+        if (_session is { IsConnected: true } session)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await session.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(OwnerTopic).WithPayload(Array.Empty<byte>()).WithRetainFlag()
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), timeout.Token);
+                await session.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), timeout.Token);
+            }
+            catch (Exception e) { logger.LogWarning("Alert session not released cleanly: {Error}", e.Message); }
+        }
+        if (_watch is { IsConnected: true } watch)
+            try { await watch.DisconnectAsync(); } catch (Exception) { }
+    }
+
+    private MqttClientOptionsBuilder Options(string clientId, bool cleanStart)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(_options.Host, _options.Port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(clientId)
+            .WithCleanStart(cleanStart)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(_options.KeepAliveSeconds))
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        if (!string.IsNullOrEmpty(_options.Username)) builder.WithCredentials(_options.Username, _options.Password);
+        return builder;
+    }
+
+    public void Dispose()
+    {
+        _session?.Dispose();
+        _watch?.Dispose();
+    }
+}
