@@ -33,3 +33,11 @@ start_api() {
   trap 'kill $api 2>/dev/null || true' EXIT
   wait_ready "http://127.0.0.1:$1/readyz" "the inventory API (log: $2)"
 }
+
+# InfluxDB (1.x API) and the broker, as the gateway benchmarks use them.
+influx_q() { curl -sf -G "$Influx__Url/query" --data-urlencode "db=$1" --data-urlencode "q=$2"; }
+fresh_db() { influx_q "" "DROP DATABASE $1" >/dev/null 2>&1 || true; curl -sf -XPOST "$Influx__Url/query" --data-urlencode "q=CREATE DATABASE $1" >/dev/null; }
+count_readings() { influx_q "$1" "SELECT count(temp_c) FROM fridge_reading" | sed -nE 's/.*"values":\[\["[^"]*",([0-9]+)\]\].*/\1/p'; }
+# forget_session CLIENT_ID: a clean connect discards a stopped gateway's persistent session (else the broker keeps queueing for it).
+forget_session() { timeout 5 mosquitto_sub -h "$Mqtt__Host" -p "$Mqtt__Port" -u "$Mqtt__Username" -P "$Mqtt__Password" -i "$1" -t coop/v1/cleanup -W 1 -V mqttv5 >/dev/null 2>&1 || true; }
+cpu_seconds() { awk '{ print ($14 + $15) / 100 }' "/proc/$1/stat"; }

@@ -45,8 +45,6 @@ variant() { # variant NAME: the gateway dll and the runtime settings of a varian
     *) echo "unknown variant $1" >&2; exit 2 ;;
   esac
 }
-cpu_seconds() { awk '{ print ($14 + $15) / 100 }' "/proc/$1/stat"; }
-forget_session() { timeout 5 mosquitto_sub -h "$Mqtt__Host" -p "$Mqtt__Port" -u "$Mqtt__Username" -P "$Mqtt__Password" -i "$1" -t coop/v1/cleanup -W 1 -V mqttv5 >/dev/null 2>&1 || true; }
 
 rows=()
 for name in $VARIANTS; do

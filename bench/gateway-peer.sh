@@ -28,10 +28,6 @@ if [ "$(cat "$TOOLS/.version" 2>/dev/null)" != "$NODE_RED_VERSION $INFLUX_NODES_
   echo "$NODE_RED_VERSION $INFLUX_NODES_VERSION" > "$TOOLS/.version"
 fi
 
-influx_q() { curl -sf -G "$INFLUX/query" --data-urlencode "db=$1" --data-urlencode "q=$2"; }
-count() { influx_q "$1" "SELECT count(temp_c) FROM fridge_reading" | sed -nE 's/.*"values":\[\["[^"]*",([0-9]+)\]\].*/\1/p'; }
-fresh_db() { influx_q "" "DROP DATABASE $1" >/dev/null 2>&1 || true; curl -sf -XPOST "$INFLUX/query" --data-urlencode "q=CREATE DATABASE $1" >/dev/null; }
-forget_session() { timeout 5 mosquitto_sub -h "$Mqtt__Host" -p "$Mqtt__Port" -u "$Mqtt__Username" -P "$Mqtt__Password" -i "$1" -t coop/v1/cleanup -W 1 -V mqttv5 >/dev/null 2>&1 || true; }
 INFLUX_HOST=$(sed -E 's#https?://([^:/]+).*#\1#' <<<"$INFLUX"); INFLUX_PORT=$(sed -E 's#.*:([0-9]+).*#\1#' <<<"$INFLUX")
 
 start_peer() { # start_peer NAME DB: the gateway or Node-RED reading the fridges' telemetry into DB; $peer is its pid
@@ -56,7 +52,6 @@ start_peer() { # start_peer NAME DB: the gateway or Node-RED reading the fridges
   fi
 }
 stop_peer() { kill "$peer" 2>/dev/null; wait "$peer" 2>/dev/null || true; forget_session "$peer_client"; }
-cpu_seconds() { awk '{ print ($14 + $15) / 100 }' "/proc/$1/stat"; }
 load() { # load PREFIX RATE SECONDS: RATE msg/s in all from the 1,000 devices; echoes how many were published
   dotnet "$SIM" load --prefix "$1" --devices "$DEVICES" --rate "$(echo "$2 / $DEVICES" | bc -l)" --duration "$(date -u -d @"$3" +%H:%M:%S)" \
     --connections 20 --window 20 --summary "$OUT/load-$1.json" > "$OUT/load-$1.log"
@@ -65,7 +60,7 @@ load() { # load PREFIX RATE SECONDS: RATE msg/s in all from the 1,000 devices; e
 drain() { # drain DB EXPECTED: seconds until EXPECTED points are in DB (or DRAIN+ when they are not); echoes "landed seconds"
   local start; start=$(date +%s.%N)
   while :; do
-    local landed; landed=$(count "$1"); landed=${landed:-0}
+    local landed; landed=$(count_readings "$1"); landed=${landed:-0}
     local waited; waited=$(echo "$(date +%s.%N) - $start" | bc -l)
     if [ "$landed" -ge "$2" ] || [ "$(echo "$waited > $DRAIN" | bc)" = 1 ]; then echo "$landed $waited"; return; fi
     sleep 0.5

@@ -1,3 +1,5 @@
+using Inventory.Api.Auth;
+
 namespace Inventory.Api.FunctionalTests;
 
 /// <summary>
@@ -59,5 +61,31 @@ public sealed class PeopleTests(InventoryApi api) : IClassFixture<InventoryApi>
 
         // A key has no password to change.
         Assert.Equal(HttpStatusCode.Forbidden, (await api.WithApiKey(api.LeadKey).PostAsJsonAsync("/api/v1/auth/password", new { currentPassword = first, newPassword = "un long mot de passe 2" })).StatusCode);
+    }
+}
+
+/// <summary>Guessing through an open session, on a fixture of its own (the limits count per client address, and the test server has one).</summary>
+public sealed class PasswordGuessingTests(InventoryApi api) : IClassFixture<InventoryApi>
+{
+    [Fact]
+    public async Task Wrong_current_passwords_past_five_make_the_person_wait_on_the_password_change_and_on_sign_in_alike()
+    {
+        var username = $"g{Guid.NewGuid():N}"[..10];
+        var created = await (await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/people", new { username, displayName = "Gabrielle", role = "brewer", brewery = "aube" }))).Content.ReadFromJsonAsync<JsonElement>();
+        var first = created.GetProperty("firstPassword").GetString()!;
+        // A tablet left signed in: whoever picks it up tries to guess the password to change it.
+        var tablet = api.NewBrowser();
+        Assert.Equal(HttpStatusCode.OK, (await tablet.PostAsJsonAsync("/api/v1/auth/sign-in", new { username, password = first })).StatusCode);
+        for (var i = 0; i < SignInThrottle.FreeFailures; i++)
+            await ProblemAssert.HasStatusAsync(await tablet.PostAsJsonAsync("/api/v1/auth/password", new { currentPassword = $"guess {i}", newPassword = "un long mot de passe" }), HttpStatusCode.BadRequest, "currentPassword");
+
+        // Now even the right one waits, and the wait says how long.
+        var locked = await tablet.PostAsJsonAsync("/api/v1/auth/password", new { currentPassword = first, newPassword = "un long mot de passe" });
+        await ProblemAssert.HasStatusAsync(locked, HttpStatusCode.TooManyRequests);
+        Assert.True(int.Parse(locked.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) is > 0 and <= 30);
+        // The same failures count at the sign-in door: no fresh guesses by signing in instead.
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await api.NewBrowser().PostAsJsonAsync("/api/v1/auth/sign-in", new { username, password = first })).StatusCode);
+        // And the password did not change.
+        Assert.Equal(HttpStatusCode.OK, (await tablet.GetAsync("/api/v1/auth/me")).StatusCode);
     }
 }

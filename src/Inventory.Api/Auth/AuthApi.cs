@@ -38,32 +38,44 @@ public static class AuthApi
         auth.MapPost("sign-out", SignOutAsync).WithName("SignOut").WithSummary("End this session (on every replica at once)").RequireAuthorization();
         auth.MapGet("me", (Caller caller) => TypedResults.Ok(Me.Of(caller))).WithName("Me").WithSummary("Who is calling: id, name, role and brewery").RequireAuthorization();
         auth.MapPost("password", ChangePasswordAsync).WithName("ChangePassword")
-            .WithSummary("Change one's own password, giving the current one: one's other sessions end").RequireAuthorization(Policies.People);
+            .WithSummary("Change one's own password, giving the current one: one's other sessions end").RequireAuthorization(Policies.People)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return api;
     }
 
     private static async Task<Results<Ok<Me>, ProblemHttpResult>> SignInAsync(SignIn body, HttpContext http)
     {
         var (principal, wait) = await Sessions.SignInAsync(http, body.Username!, body.Password!);
-        if (wait is { } retryAfter)
-        {
-            http.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return TypedResults.Problem(title: "Too many sign-in attempts", detail: $"try again in {Math.Ceiling(retryAfter.TotalSeconds)} s", statusCode: 429);
-        }
+        if (wait is { } retryAfter) return TooManyAttempts(http, "Too many sign-in attempts", retryAfter);
         if (principal is null) return TypedResults.Problem(title: "Sign-in failed", detail: "unknown username or wrong password", statusCode: 401);
         return TypedResults.Ok(Me.Of(Caller.From(principal)));
     }
 
-    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePasswordAsync(PasswordChange body, HttpContext http, Accounts accounts, AuthCache cache, CancellationToken ct)
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePasswordAsync(PasswordChange body, HttpContext http,
+        Accounts accounts, AuthCache cache, SignInThrottle throttle, CancellationToken ct)
     {
         // A person's session only: an API key has no password to change.
         if (http.User.FindFirstValue(Sessions.SessionIdClaim) is not { } sessionId
             || http.User.FindFirstValue(ClaimTypes.NameIdentifier) is not { } id || !long.TryParse(id.AsSpan("user:".Length), out var userId))
             return Problems.Forbidden("a password belongs to a person: sign in");
+        // Whoever holds an open session (a tablet left signed in) could otherwise guess the current password as
+        // fast as the API answers: the same throttle as sign-in, counting the same failures.
+        var (name, address) = (Sessions.ThrottleName(http.User.Identity!.Name!), Sessions.ClientAddress(http));
+        if (throttle.Attempt(name, address) is { } wait) return TooManyAttempts(http, "Too many password attempts", wait);
         if (!await accounts.ChangePasswordAsync(userId, http.User.Identity!.Name!, body.CurrentPassword!, body.NewPassword!, sessionId, ct))
+        {
+            throttle.Failed(name, address);
             return Problems.Invalid("currentPassword", "is not your current password");
+        }
+        throttle.Succeeded(name, address);
         cache.Invalidate(); // the sessions just ended are refused by this replica at once
         return TypedResults.NoContent();
+    }
+
+    private static ProblemHttpResult TooManyAttempts(HttpContext http, string title, TimeSpan retryAfter)
+    {
+        http.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(title: title, detail: $"try again in {Math.Ceiling(retryAfter.TotalSeconds)} s", statusCode: 429);
     }
 
     private static async Task<NoContent> SignOutAsync(HttpContext http, CancellationToken ct)

@@ -45,6 +45,11 @@ public static class Sessions
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
     }
 
+    /// <summary>Who the guessing throttle counts: a username as typed at sign-in, and the address it came from.</summary>
+    public static string ThrottleName(string username) => username.Trim().ToLowerInvariant();
+
+    public static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
     /// <summary>
     /// Both sign-in paths (the API's and the dashboard's form): the guessing throttle first, then the password;
     /// a person who checks out is signed in here (cookie) with a new session. Over-long input is a failed try.
@@ -52,8 +57,8 @@ public static class Sessions
     public static async Task<SignInOutcome> SignInAsync(HttpContext http, string username, string password)
     {
         var throttle = http.RequestServices.GetRequiredService<SignInThrottle>();
-        var name = username.Trim().ToLowerInvariant();
-        var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var name = ThrottleName(username);
+        var address = ClientAddress(http);
         if (throttle.Attempt(name, address) is { } wait) return new(null, wait);
         var principal = name.Length > 64 || password.Length > 1024 ? null
             : await http.RequestServices.GetRequiredService<Accounts>().SignInAsync(name, password, CookieAuthenticationDefaults.AuthenticationScheme, http.RequestAborted);
