@@ -41,3 +41,23 @@ count_readings() { influx_q "$1" "SELECT count(temp_c) FROM fridge_reading" | se
 # forget_session CLIENT_ID: a clean connect discards a stopped gateway's persistent session (else the broker keeps queueing for it).
 forget_session() { timeout 5 mosquitto_sub -h "$Mqtt__Host" -p "$Mqtt__Port" -u "$Mqtt__Username" -P "$Mqtt__Password" -i "$1" -t coop/v1/cleanup -W 1 -V mqttv5 >/dev/null 2>&1 || true; }
 cpu_seconds() { awk '{ print ($14 + $15) / 100 }' "/proc/$1/stat"; }
+
+# reference_gateway REV: the gateway of commit REV, built (Release) in a worktree of its own under .local/bench
+# once per commit; echoes its dll. Benchmarks run it beside the current one for same-run ratios.
+reference_gateway() {
+  local dir="$OUT/gateway-ref" rev; rev=$(git rev-parse "$1")
+  if [ ! -f "$dir/.ref" ] || [ "$(cat "$dir/.ref")" != "$rev" ]; then
+    rm -rf "$dir"; git worktree prune
+    git worktree add --detach "$dir/src" "$rev" >/dev/null 2>&1
+    dotnet build "$dir/src/src/FridgeGateway/FridgeGateway.csproj" -c Release -v quiet -nologo -clp:ErrorsOnly >/dev/null \
+      || { echo "the reference gateway ($1) does not build" >&2; return 1; }
+    echo "$rev" > "$dir/.ref"
+  fi
+  echo "$dir/src/src/FridgeGateway/bin/Release/net10.0/FridgeGateway.dll"
+}
+
+# flood PREFIX DEVICES COUNT [extra args]: the simulator's load mode, COUNT readings as fast as the broker takes them.
+flood() {
+  local prefix=$1 devices=$2 count=$3; shift 3
+  dotnet "$SIM" load --prefix "$prefix" --devices "$devices" --rate 100000 --count "$count" --connections 50 --window 20 --summary "$OUT/load-$prefix.json" "$@" > "$OUT/load-$prefix.log"
+}

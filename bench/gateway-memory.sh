@@ -16,16 +16,7 @@ VARIANTS=${VARIANTS:-"reference current conserve workstation datas-off"}
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 INFLUX="$Influx__Url"
 
-# The reference gateway, built from its commit in a worktree of its own (Release, as the current one).
-ref_dir="$OUT/gateway-ref"
-if [ ! -f "$ref_dir/.ref" ] || [ "$(cat "$ref_dir/.ref")" != "$(git rev-parse "$REF")" ]; then
-  rm -rf "$ref_dir"; git worktree prune
-  git worktree add --detach "$ref_dir/src" "$REF" >/dev/null 2>&1
-  dotnet build "$ref_dir/src/src/FridgeGateway/FridgeGateway.csproj" -c Release -v quiet -nologo -clp:ErrorsOnly >/dev/null \
-    || { echo "gateway-memory: the reference gateway ($REF) does not build" >&2; exit 1; }
-  git rev-parse "$REF" > "$ref_dir/.ref"
-fi
-REF_GW="$ref_dir/src/src/FridgeGateway/bin/Release/net10.0/FridgeGateway.dll"
+REF_GW=$(reference_gateway "$REF")
 
 # dotnet-gcdump in a folder of the benchmark's own, not in the repository's tool manifest: only this script
 # uses it, and a third tool there trips the SDK's parallel restore on a fresh machine (dotnet/sdk#53783).

@@ -17,17 +17,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 INFLUX="$Influx__Url"
 
 now() { date +%s.%N; }
-influx_q() { curl -sf -G "$INFLUX/query" --data-urlencode "db=$1" --data-urlencode "q=$2"; }
-influx_count() { influx_q "$1" "SELECT count(temp_c) FROM fridge_reading" | sed -nE 's/.*"values":\[\["[^"]*",([0-9]+)\]\].*/\1/p'; }
-load() { # load PREFIX DEVICES COUNT [extra args]: the simulator's load mode, as fast as the broker takes it
-  local prefix=$1 devices=$2 count=$3; shift 3
-  dotnet "$SIM" load --prefix "$prefix" --devices "$devices" --rate 100000 --count "$count" --connections 50 --window 20 --summary "$OUT/load-$prefix.json" "$@" > "$OUT/load-$prefix.log"
-}
-cpu_seconds() { awk '{ print ($14 + $15) / 100 }' "/proc/$1/stat"; }
 # A stopped gateway leaves a persistent session whose queue the broker keeps filling (as it must: a replica
-# may come back). Between benchmark runs that would slow the broker down, so each run ends by connecting
-# with the same client id and a clean start, which discards that session.
-forget_session() { timeout 5 mosquitto_sub -h "$Mqtt__Host" -p "$Mqtt__Port" -u "$Mqtt__Username" -P "$Mqtt__Password" -i "$1" -t coop/v1/cleanup -W 1 -V mqttv5 >/dev/null 2>&1 || true; }
+# may come back). Between benchmark runs that would slow the broker down, so each run ends with
+# forget_session (bench/common.sh), a connect with the same client id and a clean start.
 MOSQ_PID=$(cat "$FRIGO_SERVICE_HOME/mosquitto/mosquitto.pid")
 INFLUX_PID=$(cat "$FRIGO_DATA_DIR/influxdb/influxd.pid")
 # CPU-seconds of the broker and InfluxDB over a phase: on a small machine they share the cores with the gateway.
@@ -43,7 +35,7 @@ for devices in $DEVICES; do
   sub=$!
   sleep 1
   read -r m0 i0 < <(phase_cpu)
-  start=$(now); load "bref-$tag" "$devices" "$N"; wait "$sub"; end=$(now)
+  start=$(now); flood "bref-$tag" "$devices" "$N"; wait "$sub"; end=$(now)
   read -r m1 i1 < <(phase_cpu)
   broker_rate=$(echo "$N / ($end - $start)" | bc -l)
   echo "reference pass-through: mosquitto $(echo "$m1 - $m0" | bc) CPU-s over $(echo "$end - $start" | bc) s" >&2
@@ -81,15 +73,15 @@ for devices in $DEVICES; do
   # seconds of JIT compilation (a cold gateway spends about twice the CPU per message; docs/benchmarks.md).
   # The same devices as the measured run (the load generator starts each run on a fresh seq range), so
   # InfluxDB already knows their series too, as it would after weeks.
-  load "bgw-$tag" "$devices" "$WARMUP"
-  while [ "$(influx_count "$db")" != "$WARMUP" ]; do sleep 0.1; done
+  flood "bgw-$tag" "$devices" "$WARMUP"
+  while [ "$(count_readings "$db")" != "$WARMUP" ]; do sleep 0.1; done
   curl -sf "http://127.0.0.1:$port/metrics" > "$OUT/metrics-$tag-warm.txt"
   cpu0=$(cpu_seconds "$gw")
   read -r m0 i0 < <(phase_cpu)
   start=$(now)
-  load "bgw-$tag" "$devices" "$N"
+  flood "bgw-$tag" "$devices" "$N"
   published=$(now)
-  while [ "$(influx_count "$db")" != "$((WARMUP + N))" ]; do sleep 0.1; done
+  while [ "$(count_readings "$db")" != "$((WARMUP + N))" ]; do sleep 0.1; done
   end=$(now)
   cpu1=$(cpu_seconds "$gw")
   read -r m1 i1 < <(phase_cpu)
@@ -97,7 +89,7 @@ for devices in $DEVICES; do
   rss_peak_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$gw/status")
   curl -sf "http://127.0.0.1:$port/metrics" > "$OUT/metrics-$tag.txt"
   kill "$gw"; wait "$gw" 2>/dev/null || true
-  forget_session "gw-bench-$tag"
+  forget_session "gateway:bench-$tag"
   gw_rate=$(echo "$N / ($end - $start)" | bc -l)
   # p50 / p99 of "device ts -> durable in InfluxDB" from the gateway's histogram (upper bucket bounds).
   # The warm-up's messages are taken out: bucket counts after the run minus those before it.

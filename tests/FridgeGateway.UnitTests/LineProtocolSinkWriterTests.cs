@@ -11,9 +11,9 @@ public sealed class LineProtocolSinkWriterTests
     {
         public List<string[]> Bodies { get; } = [];
 
-        protected override Task<(HttpStatusCode Status, string Error)> SendAsync(string body, CancellationToken cancellationToken)
+        protected override Task<(HttpStatusCode Status, string Error)> SendAsync(LineProtocolBody body, CancellationToken cancellationToken)
         {
-            var lines = body.Split('\n');
+            var lines = body.ToString().Split('\n');
             Bodies.Add(lines);
             return Task.FromResult(lines.Any(l => l.Contains("bad", StringComparison.Ordinal))
                 ? (HttpStatusCode.BadRequest, "field type conflict")
@@ -22,6 +22,20 @@ public sealed class LineProtocolSinkWriterTests
     }
 
     private static SinkItem Line(string key) => new("coop/v1/fridges/fridge-t-01/telemetry", key, $"m,device=d v=1 {key}");
+
+    [Fact]
+    public async Task A_body_is_written_as_the_utf8_of_its_lines_joined_by_newlines_even_past_the_pooled_buffer()
+    {
+        // Accents (two bytes each in UTF-8), many small lines over several buffers, and one line larger than a buffer.
+        var items = Enumerable.Range(0, 3000).Select(i => Line($"{i} détail « été »"))
+            .Append(Line(new string('é', 70_000))).Append(Line("dernière")).ToList();
+        using var written = new MemoryStream();
+
+        await new LineProtocolBody(items, 1, items.Count - 1).WriteUtf8Async(written, CancellationToken.None);
+
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', items.Skip(1).Select(i => i.Body))), written.ToArray());
+        Assert.Equal(string.Join('\n', items.Skip(1).Select(i => i.Body)), new LineProtocolBody(items, 1, items.Count - 1).ToString());
+    }
 
     [Fact]
     public async Task A_batch_is_written_in_bodies_of_at_most_max_batch_items()

@@ -13,6 +13,16 @@ public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
     // Devices whose state moved since the last TakeChanges: true when an alert's course changed (a condition
     // began or ended, an alert was raised or cleared, its peak moved), false when only the times seen did.
     private readonly Dictionary<string, bool> _changed = new(StringComparer.Ordinal);
+    // Per message, the hot path (issue 20): one list for the transitions, reused; the details' sentences made
+    // once per set of thresholds, not three formatted strings for every reading.
+    private readonly List<AlertTransition> _transitions = [];
+    private readonly Dictionary<DeviceKind, Details> _details = [];
+
+    private sealed record Details(AlertThresholds Limits, string High, string Low, string Door)
+    {
+        public static Details Of(AlertThresholds t) =>
+            new(t, $"above {t.HighC} °C", $"below {t.LowC} °C (freezing)", $"door open longer than {t.DoorOpenFor.TotalMinutes:0} min");
+    }
 
     public IReadOnlyDictionary<string, DeviceAlertState> Devices => _devices;
 
@@ -45,8 +55,10 @@ public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
         var course = Course(state);
         _kinds[message.DeviceId] = message.Kind;
         var limits = thresholdsFor(message.Kind);
+        var details = _details.TryGetValue(message.Kind, out var known) && ReferenceEquals(known.Limits, limits) ? known : _details[message.Kind] = Details.Of(limits);
         var ts = message.Timestamp;
-        var transitions = new List<AlertTransition>();
+        var transitions = _transitions;
+        transitions.Clear();
         if (ts > state.LastSeen) state.LastSeen = ts;
 
         // Any message from the device means it is back.
@@ -57,20 +69,20 @@ public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
             case Reading r:
                 Sustained(r.DeviceId, state.Slot(AlertType.TemperatureHigh), AlertType.TemperatureHigh, ts,
                     active: r.TempC > limits.HighC, cleared: r.TempC < limits.HighClearC, limits.HighFor, r.TempC,
-                    $"above {limits.HighC} °C", transitions);
+                    details.High, transitions);
                 Sustained(r.DeviceId, state.Slot(AlertType.TemperatureLow), AlertType.TemperatureLow, ts,
                     active: r.TempC < limits.LowC, cleared: r.TempC > limits.LowClearC, limits.LowFor, r.TempC,
-                    $"below {limits.LowC} °C (freezing)", transitions);
-                if (r.DoorOpen is { } open) Door(r.DeviceId, state, ts, open, limits, transitions);
+                    details.Low, transitions);
+                if (r.DoorOpen is { } open) Door(r.DeviceId, state, ts, open, limits, details.Door, transitions);
                 if (r.OnBattery is { } onBattery) Power(r.DeviceId, state, ts, lost: onBattery, transitions);
                 break;
-            case DeviceEvent { Type: "door_opened" } e: Door(e.DeviceId, state, ts, open: true, limits, transitions); break;
-            case DeviceEvent { Type: "door_closed" } e: Door(e.DeviceId, state, ts, open: false, limits, transitions); break;
+            case DeviceEvent { Type: "door_opened" } e: Door(e.DeviceId, state, ts, open: true, limits, details.Door, transitions); break;
+            case DeviceEvent { Type: "door_closed" } e: Door(e.DeviceId, state, ts, open: false, limits, details.Door, transitions); break;
             case DeviceEvent { Type: "power_lost" } e: Power(e.DeviceId, state, ts, lost: true, transitions); break;
             case DeviceEvent { Type: "power_restored" } e: Power(e.DeviceId, state, ts, lost: false, transitions); break;
         }
         Changed(message.DeviceId, state, course);
-        return transitions;
+        return transitions.Count == 0 ? [] : transitions.ToArray();
     }
 
     public IReadOnlyList<AlertTransition> Observe(DeviceStatus status)
@@ -147,12 +159,12 @@ public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
         }
     }
 
-    private static void Door(string device, DeviceAlertState state, DateTimeOffset ts, bool open, AlertThresholds limits, List<AlertTransition> transitions)
+    private static void Door(string device, DeviceAlertState state, DateTimeOffset ts, bool open, AlertThresholds limits, string detail,
+        List<AlertTransition> transitions)
     {
         var slot = state.Slot(AlertType.DoorOpenTooLong);
         var openFor = open && slot.ConditionSince is { } since ? (ts - since).TotalMinutes : 0;
-        Sustained(device, slot, AlertType.DoorOpenTooLong, ts, active: open, cleared: !open, limits.DoorOpenFor, openFor,
-            $"door open longer than {limits.DoorOpenFor.TotalMinutes:0} min", transitions);
+        Sustained(device, slot, AlertType.DoorOpenTooLong, ts, active: open, cleared: !open, limits.DoorOpenFor, openFor, detail, transitions);
     }
 
     private static void Power(string device, DeviceAlertState state, DateTimeOffset ts, bool lost, List<AlertTransition> transitions)

@@ -11,6 +11,8 @@ public static partial class ContractRules
 
     public static bool IsDeviceId(string value) => DeviceIdPattern().IsMatch(value);
 
+    public static bool IsDeviceId(ReadOnlySpan<char> value) => DeviceIdPattern().IsMatch(value);
+
     public static bool IsSku(string value) => SkuPattern().IsMatch(value);
 
     [GeneratedRegex(TelemetryLimits.DeviceIdPattern, RegexOptions.CultureInvariant)]

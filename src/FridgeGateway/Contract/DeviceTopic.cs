@@ -12,39 +12,56 @@ public enum DeviceKind { Fridge, Kiosk }
 /// </summary>
 public readonly record struct DeviceTopic(DeviceKind? Kind, string DeviceId, MessageKind Message)
 {
+    private const string Prefix = "coop/v1/";
+
     public static bool TryParse(string topic, out DeviceTopic parsed, out string reason)
     {
         parsed = default;
-        var parts = topic.Split('/');
-        if (parts.Length != 5 || parts[0] != "coop" || parts[1] != "v1")
+        // coop/v1/{kinds}/{deviceId}/{message}, cut by hand: once per message, so no array and no copy but the id.
+        var rest = topic.AsSpan();
+        int first, second;
+        if (!rest.StartsWith(Prefix, StringComparison.Ordinal)
+            || (first = (rest = rest[Prefix.Length..]).IndexOf('/')) < 0
+            || (second = rest[(first + 1)..].IndexOf('/')) < 0
+            || rest[(first + 1 + second + 1)..].Contains('/'))
         {
             reason = "topic is not a telemetry v1 device topic";
             return false;
         }
-        var deviceId = parts[3];
+        var kinds = rest[..first];
+        var deviceId = rest.Slice(first + 1, second);
+        var message = rest[(first + 1 + second + 1)..];
         if (!ContractRules.IsDeviceId(deviceId))
         {
             reason = "device id in topic does not match ^[a-z0-9][a-z0-9-]{2,63}$";
             return false;
         }
-        (DeviceKind? kind, MessageKind? message) = (parts[2], parts[4]) switch
+        (DeviceKind? Kind, MessageKind Message)? route = kinds switch
         {
-            ("fridges", "telemetry") => (DeviceKind.Fridge, MessageKind.Telemetry),
-            ("fridges", "events") => (DeviceKind.Fridge, MessageKind.Events),
-            ("fridges", "stock") => (DeviceKind.Fridge, MessageKind.Stock),
-            ("kiosks", "telemetry") => (DeviceKind.Kiosk, MessageKind.Telemetry),
-            ("kiosks", "events") => (DeviceKind.Kiosk, MessageKind.Events),
-            ("kiosks", "stock") => (DeviceKind.Kiosk, MessageKind.Stock),
-            ("kiosks", "sales") => (DeviceKind.Kiosk, MessageKind.Sales),
-            ("devices", "status") => ((DeviceKind?)null, MessageKind.Status),
-            _ => ((DeviceKind?)null, (MessageKind?)null),
+            "fridges" => message switch
+            {
+                "telemetry" => (DeviceKind.Fridge, MessageKind.Telemetry),
+                "events" => (DeviceKind.Fridge, MessageKind.Events),
+                "stock" => (DeviceKind.Fridge, MessageKind.Stock),
+                _ => null,
+            },
+            "kiosks" => message switch
+            {
+                "telemetry" => (DeviceKind.Kiosk, MessageKind.Telemetry),
+                "events" => (DeviceKind.Kiosk, MessageKind.Events),
+                "stock" => (DeviceKind.Kiosk, MessageKind.Stock),
+                "sales" => (DeviceKind.Kiosk, MessageKind.Sales),
+                _ => null,
+            },
+            "devices" when message is "status" => (null, MessageKind.Status),
+            _ => null,
         };
-        if (message is null)
+        if (route is not { } known)
         {
-            reason = $"unknown topic kind {parts[2]}/{parts[4]}";
+            reason = $"unknown topic kind {kinds}/{message}";
             return false;
         }
-        parsed = new DeviceTopic(kind, deviceId, message.Value);
+        parsed = new DeviceTopic(known.Kind, deviceId.ToString(), known.Message);
         reason = "";
         return true;
     }

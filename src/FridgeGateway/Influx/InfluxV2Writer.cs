@@ -21,11 +21,11 @@ public sealed class InfluxV2Writer : LineProtocolSinkWriter, IDisposable
         _client.EnableGzip();
     }
 
-    protected override async Task<(HttpStatusCode Status, string Error)> SendAsync(string body, CancellationToken cancellationToken)
+    protected override async Task<(HttpStatusCode Status, string Error)> SendAsync(LineProtocolBody body, CancellationToken cancellationToken)
     {
         try
         {
-            await _client.GetWriteApiAsync().WriteRecordAsync(body, WritePrecision.Ns, _options.Bucket, _options.Org, cancellationToken);
+            await _client.GetWriteApiAsync().WriteRecordAsync(body.ToString(), WritePrecision.Ns, _options.Bucket, _options.Org, cancellationToken);
             return (HttpStatusCode.NoContent, "");
         }
         catch (HttpException e)

@@ -14,7 +14,7 @@ public abstract class LineProtocolSinkWriter(int maxItems) : ISinkWriter
     public string Name => "influx";
 
     /// <summary>Sends a body; returns the HTTP status and InfluxDB's error text.</summary>
-    protected abstract Task<(HttpStatusCode Status, string Error)> SendAsync(string body, CancellationToken cancellationToken);
+    protected abstract Task<(HttpStatusCode Status, string Error)> SendAsync(LineProtocolBody body, CancellationToken cancellationToken);
 
     public async Task<IReadOnlyList<RejectedItem>> WriteAsync(IReadOnlyList<SinkItem> items, CancellationToken cancellationToken)
     {
@@ -26,8 +26,7 @@ public abstract class LineProtocolSinkWriter(int maxItems) : ISinkWriter
 
     private async Task WriteRangeAsync(IReadOnlyList<SinkItem> items, int start, int count, List<RejectedItem> rejected, CancellationToken ct)
     {
-        var body = string.Join('\n', Enumerable.Range(start, count).Select(i => items[i].Body));
-        var (status, error) = await SendAsync(body, ct);
+        var (status, error) = await SendAsync(new LineProtocolBody(items, start, count), ct);
         var code = (int)status;
         if (code is >= 200 and < 300) return;
         if (IsPointProblem(status))

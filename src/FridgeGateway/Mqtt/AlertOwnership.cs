@@ -183,7 +183,7 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
                 return;
             }
             e.AutoAcknowledge = false;
-            var inboundMessage = new InboundMessage(message.Topic, message.Payload.ToArray(), DateTimeOffset.UtcNow, ct => e.AcknowledgeAsync(ct), number);
+            var inboundMessage = new InboundMessage(message.Topic, message.Payload.ToArray(), DateTimeOffset.UtcNow, e.AcknowledgeAsync, number);
             if (restoring) waiting.Add(inboundMessage);
             else await WriteAsync(inbound, inboundMessage, connection.Token);
         };

@@ -36,7 +36,7 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, GatewayHeal
             e.AutoAcknowledge = false;
             var message = e.ApplicationMessage;
             var inboundMessage = new InboundMessage(message.Topic, System.Buffers.BuffersExtensions.ToArray(message.Payload), DateTimeOffset.UtcNow,
-                ct => e.AcknowledgeAsync(ct));
+                e.AcknowledgeAsync);
             if (inbound.TryWrite(inboundMessage)) return;
             using var either = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _connection.Token);
             try { await inbound.WriteAsync(inboundMessage, either.Token); }

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Running;
+using FridgeGateway.Alerts;
+using FridgeGateway.Contract;
+using FridgeGateway.Influx;
+using FridgeGateway.Ingestion;
+using FridgeGateway.Sinks;
+
+BenchmarkSwitcher.FromAssembly(typeof(PerMessage).Assembly).Run(args);
+
+/// <summary>
+/// What the batch writer does for each telemetry message before the batch goes to its sinks (issue 20: the
+/// CPU per message): parse it, recognise a redelivery, write its line protocol, make its sink item, move its
+/// device's alert machines — and the batch's spool record. 1,000 devices' readings as the load generator
+/// writes them, taken in turn. Time and bytes allocated per message.
+/// </summary>
+[MemoryDiagnoser]
+public class PerMessage
+{
+    private const int Devices = 1000;
+    private static readonly DateTimeOffset ReceivedAt = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+    private readonly MessageParser _parser = new(TimestampPolicy.Default);
+    private static readonly AlertThresholds Thresholds = new();
+    private readonly AlertEngine _alerts = new(_ => Thresholds);
+    private readonly RecentSequences _recent = new(1024, 100_000);
+    private (string Topic, byte[] Payload)[] _messages = [];
+    private Reading[] _parsed = [];
+    private SinkItem[] _batch = [];
+    private int _next;
+    private long _seq;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _messages = Enumerable.Range(0, Devices).Select(n => ($"coop/v1/fridges/fridge-load-{n:D5}/telemetry", Telemetry(n, 1))).ToArray();
+        _parsed = _messages.Select(m => (Reading)_parser.Parse(m.Topic, m.Payload, ReceivedAt).Message!).ToArray();
+        _batch = _parsed.Select(r => new SinkItem($"coop/v1/fridges/{r.DeviceId}/telemetry", r.IdempotencyKey, InfluxSchema.ToLines(r))).ToArray();
+    }
+
+    /// <summary>A reading as firmware-sim writes it (ContractMessages.Telemetry).</summary>
+    private static byte[] Telemetry(int device, long seq) => Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+        $$"""{"seq":{{seq}},"ts":"{{ReceivedAt.AddSeconds(-device):yyyy-MM-dd'T'HH:mm:ss.fff'Z'}}","tempC":3.47,"ambientC":21.3,"doorOpen":false,"compressorOn":true,"powerW":85.2,"onBattery":false,"batteryPct":100,"rssi":-61}"""));
+
+    [Benchmark]
+    public ParseResult Parse()
+    {
+        var (topic, payload) = _messages[_next++ % Devices];
+        return _parser.Parse(topic, payload, ReceivedAt);
+    }
+
+    [Benchmark]
+    public string LineProtocol() => InfluxSchema.ToLines(_parsed[_next++ % Devices]);
+
+    [Benchmark]
+    public int ObserveAlerts() => _alerts.Observe(_parsed[_next++ % Devices]).Count;
+
+    /// <summary>The whole of it for one message, as <c>IngestionProcessor.Prepare</c> does.</summary>
+    [Benchmark(Baseline = true)]
+    public SinkItem? Prepare()
+    {
+        var i = _next++ % Devices;
+        var (topic, payload) = _messages[i];
+        var parsed = _parser.Parse(topic, payload, ReceivedAt).Message!;
+        // A new seq each round: never taken for a redelivery.
+        if (!_recent.Add(parsed.DeviceId, i == 0 ? ++_seq : _seq)) return null;
+        var item = new SinkItem(topic, parsed.IdempotencyKey, InfluxSchema.ToLines(parsed));
+        _alerts.Observe(parsed);
+        return item;
+    }
+
+    /// <summary>A batch of 1,000 items as one spool record (per message: divide by 1,000).</summary>
+    [Benchmark(OperationsPerInvoke = Devices)]
+    public int SpoolRecord() => SinkBatchCodec.Encode(_batch).Length;
+}
