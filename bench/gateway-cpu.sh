@@ -4,21 +4,26 @@
 # flooded with N more from DEVICES devices as fast as the broker takes them; the clock and the CPU count stop
 # when InfluxDB holds them all. Per run: msg/s, the gateway's CPU-seconds per million, its peak RSS.
 #
-#   REF=08746f5 bench/gateway-cpu.sh          N=200000 WARMUP=200000 DEVICES=1000 ROUNDS=2
+#   REF=08746f5 bench/gateway-cpu.sh          N=200000 WARMUP=600000 DEVICES=1000 ROUNDS=2
+#   REF=08746f5 TRY="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0" bench/gateway-cpu.sh   (the current one again, with these settings)
+# The warm-up is long on purpose: tiered compilation still recompiles hot methods for tens of seconds (perf
+# showed the JIT's thread at 11 % of the gateway's CPU after 300,000 messages); a service runs for weeks.
 set -euo pipefail
 REF=${REF:?name the commit to compare with, e.g. REF=HEAD~3}
 N=${N:-200000}
-WARMUP=${WARMUP:-200000}
+WARMUP=${WARMUP:-600000}
+TRY=${TRY:-}
 DEVICES=${DEVICES:-1000}
 ROUNDS=${ROUNDS:-2}
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 REF_GW=$(reference_gateway "$REF")
 
 rows=()
-run() { # run NAME DLL
-  local tag; tag="cpu-$1-$(date +%s)"; local db="bench_cpu" port=5092
+run() { # run NAME DLL [NAME=VALUE…] (the name's first word goes into ids and the load's device ids)
+  local tag; tag="cpu-${1%% *}-$(date +%s)"; local db="bench_cpu" port=5092
   fresh_db "$db"
-  ASPNETCORE_CONTENTROOT="$(dirname "$2")" Urls="http://127.0.0.1:$port" Influx__Database="$db" Spool__Directory="$OUT/spool-$tag" \
+  # shellcheck disable=SC2086 # settings are NAME=VALUE words for env
+  env ${3:-} ASPNETCORE_CONTENTROOT="$(dirname "$2")" Urls="http://127.0.0.1:$port" Influx__Database="$db" Spool__Directory="$OUT/spool-$tag" \
     Mqtt__ClientId="gateway:$tag" Mqtt__SharedGroup="$tag" Mqtt__SessionExpirySeconds=300 Inventory__BaseUrl= \
     Logging__LogLevel__Default=Warning dotnet "$2" > "$OUT/gateway-$tag.log" 2>&1 &
   local gw=$!
@@ -35,7 +40,10 @@ run() { # run NAME DLL
     "$(echo "($cpu1 - $cpu0) * 1000000 / $N" | bc -l)" "$(echo "$peak / 1024" | bc -l)")")
   echo "${rows[-1]}" >&2
 }
-for _ in $(seq "$ROUNDS"); do run "reference ($REF)" "$REF_GW"; run current "$GW"; done
+for _ in $(seq "$ROUNDS"); do
+  run "reference ($REF)" "$REF_GW"; run current "$GW"
+  [ -z "$TRY" ] || run "current with $TRY" "$GW" "$TRY"
+done
 echo
 echo "| gateway | messages | msg/s | CPU-s per million | peak RSS |"
 echo "|---|---:|---:|---:|---:|"
