@@ -155,8 +155,8 @@ public sealed class IngestionProcessor(
 
     /// <summary>
     /// Several replicas: a message of the alert session feeds the alert machines only (the shared subscription
-    /// writes it and dead-letters it if bad). One from a tenure that has ended is left unacknowledged: the
-    /// next holder gets it again.
+    /// writes it and dead-letters it if bad). One from a tenure that has ended is not evaluated, and its
+    /// acknowledgement has no session left to go to: the next holder gets it again.
     /// </summary>
     private void ObserveForAlerts(InboundMessage message, BatchWork work)
     {
