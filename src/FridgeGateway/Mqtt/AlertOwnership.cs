@@ -45,7 +45,8 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
     private volatile int _tenure;
     private AlertTenure? _begun;
     private volatile bool _ownerAnnounced;
-    private DateTimeOffset _ownerAbsentSince = DateTimeOffset.UtcNow;
+    // Ticks (UTC) since the seat has been empty: written by the watch's handler, read by the loop (a long, not torn).
+    private long _ownerAbsentSince = DateTimeOffset.UtcNow.UtcTicks;
     private int _tenures;
 
     public bool Enabled => !string.IsNullOrEmpty(_options.AlertSession);
@@ -77,7 +78,7 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
                 // Someone holds the alerts, or the seat has been empty only a moment (its holder may be re-announcing):
                 // wait, with a random part so that two standbys seldom reach for it together.
                 patience = patience == TimeSpan.Zero ? TimeSpan.FromMilliseconds(1000 + random.Next(2000)) : patience;
-                if (_ownerAnnounced || DateTimeOffset.UtcNow - _ownerAbsentSince < patience)
+                if (_ownerAnnounced || DateTimeOffset.UtcNow.UtcTicks - Volatile.Read(ref _ownerAbsentSince) < patience.Ticks)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(250), stoppingToken);
                     continue;
@@ -125,14 +126,14 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
         _watch.ApplicationMessageReceivedAsync += e =>
         {
             var present = e.ApplicationMessage.Payload.Length > 0;
-            if (_ownerAnnounced && !present) _ownerAbsentSince = DateTimeOffset.UtcNow;
+            if (_ownerAnnounced && !present) Volatile.Write(ref _ownerAbsentSince, DateTimeOffset.UtcNow.UtcTicks);
             _ownerAnnounced = present;
             return Task.CompletedTask;
         };
         // Not a session of its own to keep: it only watches the retained announcement.
         await _watch.ConnectAsync(Options($"{_options.ClientId}:watch", cleanStart: true).Build(), ct);
         _ownerAnnounced = false;
-        _ownerAbsentSince = DateTimeOffset.UtcNow;
+        Volatile.Write(ref _ownerAbsentSince, DateTimeOffset.UtcNow.UtcTicks);
         await _watch.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter(f => f.WithTopic(OwnerTopic).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)).Build(), ct);
     }
