@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using MQTTnet;
 using MQTTnet.Protocol;
 using Npgsql;
@@ -77,6 +79,49 @@ public sealed class ProvisioningTests(ConcurrentInventoryApi api) : IClassFixtur
         var state = states.EnumerateArray().Single(s => s.GetProperty("deviceId").GetString() == id);
         Assert.Equal("lea", state.GetProperty("revokedBy").GetString());
         device.Dispose(); again.Dispose();
+    }
+
+    [Fact]
+    public async Task Devices_provisioned_at_the_same_instant_all_get_working_passwords()
+    {
+        // Every call to the broker's plugin connects with the provisioning account, whose client id the devices'
+        // listener forces to its username: calls at the same instant (two replicas, or two requests) take each
+        // other's connection over. Each must still get its answer.
+        var ids = Enumerable.Range(0, 6).Select(n => $"fridge-prov-{Guid.NewGuid():N}"[..20]).ToList();
+        foreach (var id in ids)
+            Assert.Equal(HttpStatusCode.OK, (await api.Lead.PutAsJsonAsync($"/api/v1/devices/{id}", new { kind = "fridge" })).StatusCode);
+
+        var issued = await Task.WhenAll(ids.Select(id => IssueAsync(id)));
+
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var (device, connected) = await ConnectAsync(ids[i], issued[i].GetProperty("password").GetString()!);
+            Assert.Equal(MqttClientConnectResultCode.Success, connected);
+            await device.DisconnectAsync();
+            device.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Two_replicas_provisioning_at_the_same_instant_both_get_working_passwords()
+    {
+        // Two API replicas' broker clients (each serialises its own calls), three devices each, all at once:
+        // their calls take each other's control connection over, and are sent again.
+        var options = api.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Inventory.Api.Provisioning.BrokerOptions>>();
+        Inventory.Api.Provisioning.BrokerAccounts[] replicas =
+            [new(options, NullLogger<Inventory.Api.Provisioning.BrokerAccounts>.Instance), new(options, NullLogger<Inventory.Api.Provisioning.BrokerAccounts>.Instance)];
+        var devices = Enumerable.Range(0, 6).Select(_ => (Id: $"fridge-prov-{Guid.NewGuid():N}"[..20], Password: Guid.NewGuid().ToString("N"))).ToList();
+
+        await Task.WhenAll(devices.Select((d, i) => replicas[i % 2].SetPasswordAsync(d.Id, d.Password, CancellationToken.None)));
+
+        foreach (var (id, password) in devices)
+        {
+            var (device, connected) = await ConnectAsync(id, password);
+            Assert.Equal(MqttClientConnectResultCode.Success, connected);
+            await device.DisconnectAsync();
+            device.Dispose();
+            await replicas[0].RemoveAsync(id, CancellationToken.None);
+        }
     }
 
     [Fact]

@@ -96,7 +96,46 @@ public sealed class BrokerAccounts(IOptions<BrokerOptions> options, ILogger<Brok
         (new JsonObject { ["command"] = "deleteRole", ["rolename"] = Role(deviceId) }, MayFail: true),
     ], ct);
 
+    private const int Attempts = 5;
+
+    /// <summary>The control connection was lost before the broker answered: taken over by another call, most often.</summary>
+    private sealed class ControlConnectionLost(string why) : Exception(why);
+
+    /// <summary>
+    /// Sends the commands, again when the control connection was lost before the answer: every call connects
+    /// with the provisioning account, whose client id the devices' listener forces to its username, so calls
+    /// at the same instant (two replicas, two requests) take each other's connection over. The commands are
+    /// made to be sent twice (creations may fail, the password decides).
+    /// </summary>
     private async Task SendAsync(IReadOnlyList<(JsonObject Command, bool MayFail)> commands, CancellationToken ct)
+    {
+        // One call at a time from this process: its own calls never take each other's connection over.
+        await _oneAtATime.WaitAsync(ct);
+        try { await SendWithRetriesAsync(commands, ct); }
+        finally { _oneAtATime.Release(); }
+    }
+
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+    /// <summary>Another replica's call can still take the connection over: sent again, after a random pause.</summary>
+    private async Task SendWithRetriesAsync(IReadOnlyList<(JsonObject Command, bool MayFail)> commands, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await SendOnceAsync(commands, lastAttempt: attempt == Attempts, ct);
+                return;
+            }
+            catch (ControlConnectionLost e)
+            {
+                log.LogInformation("Broker control connection lost before the answer ({Why}); attempt {Attempt} of {Attempts}", e.Message, attempt, Attempts);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 150) * attempt), ct);
+            }
+        }
+    }
+
+    private async Task SendOnceAsync(IReadOnlyList<(JsonObject Command, bool MayFail)> commands, bool lastAttempt, CancellationToken ct)
     {
         var o = options.Value;
         if (!o.Enabled) throw new InvalidOperationException("the broker is not configured (Broker:ControlHost)");
@@ -118,6 +157,11 @@ public sealed class BrokerAccounts(IOptions<BrokerOptions> options, ILogger<Brok
             catch (JsonException) { /* not ours */ }
             return Task.CompletedTask;
         };
+        client.DisconnectedAsync += e =>
+        {
+            if (!lastAttempt) answered.TrySetException(new ControlConnectionLost(e.Reason.ToString()));
+            return Task.CompletedTask;
+        };
         var connect = new MqttClientOptionsBuilder().WithTcpServer(o.ControlHost, o.ControlPort).WithCredentials(o.Username, o.Password)
             .WithClientId(o.Username).WithCleanStart().WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500);
         if (o.ControlTls) connect.WithTlsOptions(t => t.UseTls());
@@ -126,7 +170,8 @@ public sealed class BrokerAccounts(IOptions<BrokerOptions> options, ILogger<Brok
             var connected = await client.ConnectAsync(connect.Build(), timeout.Token);
             if (connected.ResultCode != MqttClientConnectResultCode.Success) throw new BrokerRefusedException($"the broker refused the provisioning account: {connected.ResultCode}");
             await client.SubscribeAsync(ControlTopic + "/response", MqttQualityOfServiceLevel.AtLeastOnce, timeout.Token);
-            var body = new JsonObject { ["commands"] = new JsonArray([.. commands.Select(c => c.Command)]) };
+            // Copies: a node has one parent, and a retry sends the commands again.
+            var body = new JsonObject { ["commands"] = new JsonArray([.. commands.Select(c => c.Command.DeepClone())]) };
             var published = await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(ControlTopic).WithPayload(body.ToJsonString())
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), timeout.Token);
             if (!published.IsSuccess) throw new BrokerRefusedException($"the broker refused the command: {published.ReasonCode}");
@@ -144,10 +189,20 @@ public sealed class BrokerAccounts(IOptions<BrokerOptions> options, ILogger<Brok
         {
             throw new BrokerRefusedException($"the broker did not answer within {o.Timeout.TotalSeconds:0} s");
         }
+        // Taken over mid-call, MQTTnet answers with one of several exceptions; whichever, the connection is gone.
+        catch (Exception e) when (!lastAttempt && !client.IsConnected && e is not (ControlConnectionLost or BrokerRefusedException) && !ct.IsCancellationRequested)
+        {
+            throw new ControlConnectionLost($"{e.GetType().Name}: {e.Message}");
+        }
         catch (MQTTnet.Exceptions.MqttCommunicationException e)
         {
             log.LogWarning(e, "Broker unreachable at {Host}:{Port}", o.ControlHost, o.ControlPort);
             throw new BrokerRefusedException("the broker cannot be reached");
+        }
+        catch (Exception e) when (!client.IsConnected && e is not (ControlConnectionLost or BrokerRefusedException) && !ct.IsCancellationRequested)
+        {
+            log.LogWarning(e, "Broker control connection lost at {Host}:{Port}", o.ControlHost, o.ControlPort);
+            throw new BrokerRefusedException("the broker's control connection was lost before it answered");
         }
     }
 }
