@@ -125,6 +125,20 @@ public sealed class ProvisioningTests(ConcurrentInventoryApi api) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_broker_that_cannot_be_reached_is_said_so_after_the_retries_not_as_an_error_of_the_api()
+    {
+        var live = api.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Inventory.Api.Provisioning.BrokerOptions>>().Value;
+        var nowhere = Microsoft.Extensions.Options.Options.Create(new Inventory.Api.Provisioning.BrokerOptions
+        {
+            ControlHost = live.ControlHost, ControlPort = AppProcess.FreePort(), Password = live.Password, DeviceHost = live.DeviceHost,
+        });
+        var broker = new Inventory.Api.Provisioning.BrokerAccounts(nowhere, NullLogger<Inventory.Api.Provisioning.BrokerAccounts>.Instance);
+
+        var refused = await Assert.ThrowsAsync<Inventory.Api.Provisioning.BrokerRefusedException>(() => broker.SetPasswordAsync("fridge-nowhere-01", "x", CancellationToken.None));
+        Assert.Equal("the broker cannot be reached", refused.Message);
+    }
+
+    [Fact]
     public async Task Only_the_lead_provisions_and_only_a_registered_device()
     {
         Assert.Equal(HttpStatusCode.Forbidden, (await api.StFut.PostAsync("/api/v1/devices/fridge-stfut-01/credentials", null)).StatusCode);

@@ -12,7 +12,8 @@ public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
     private readonly Dictionary<string, DeviceKind> _kinds = new(StringComparer.Ordinal);
     // Devices whose state moved since the last TakeChanges: true when an alert's course changed (a condition
     // began or ended, an alert was raised or cleared, its peak moved), false when only the times seen did.
-    private readonly Dictionary<string, bool> _changed = new(StringComparer.Ordinal);
+    private Dictionary<string, bool> _changed = new(StringComparer.Ordinal);
+    private Dictionary<string, bool> _changedSpare = new(StringComparer.Ordinal);
     // Per message, the hot path (issue 20): one list for the transitions, reused; the details' sentences made
     // once per set of thresholds, not three formatted strings for every reading.
     private readonly List<AlertTransition> _transitions = [];
@@ -32,6 +33,7 @@ public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
         _devices.Clear();
         _kinds.Clear();
         _changed.Clear();
+        _changedSpare.Clear();
         foreach (var (device, state) in saved) _devices[device] = state;
         foreach (var (device, kind) in kinds) _kinds[device] = kind;
     }
@@ -39,12 +41,13 @@ public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
     /// <summary>
     /// The devices whose state changed since the last call, each with whether an alert's course changed
     /// (what must be saved before the message is acknowledged) or only the times seen (saved now and then).
+    /// Valid until the next call: taken once a batch, so the two sets are swapped rather than copied.
     /// </summary>
     public IReadOnlyDictionary<string, bool> TakeChanges()
     {
-        var changes = new Dictionary<string, bool>(_changed, StringComparer.Ordinal);
+        (_changed, _changedSpare) = (_changedSpare, _changed);
         _changed.Clear();
-        return changes;
+        return _changedSpare;
     }
 
     public IReadOnlyDictionary<string, DeviceKind> Kinds => _kinds;
@@ -128,8 +131,9 @@ public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
 
     private void Changed(string device, DeviceAlertState state, int courseBefore)
     {
-        var course = Course(state) != courseBefore;
-        _changed[device] = course || _changed.GetValueOrDefault(device);
+        // Once per message: one look-up, and a course change once seen stays until taken.
+        ref var course = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_changed, device, out _);
+        course |= Course(state) != courseBefore;
     }
 
     private DeviceAlertState StateOf(string device) =>

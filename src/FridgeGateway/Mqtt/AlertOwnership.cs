@@ -7,7 +7,6 @@ using FridgeGateway.Contract;
 using FridgeGateway.Observability;
 using Microsoft.Extensions.Options;
 using MQTTnet;
-using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
 namespace FridgeGateway.Mqtt;
@@ -131,7 +130,7 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
             return Task.CompletedTask;
         };
         // Not a session of its own to keep: it only watches the retained announcement.
-        await _watch.ConnectAsync(Options($"{_options.ClientId}:watch", cleanStart: true).Build(), ct);
+        await _watch.ConnectAsync(_options.Connection($"{_options.ClientId}:watch", cleanStart: true).Build(), ct);
         _ownerAnnounced = false;
         Volatile.Write(ref _ownerAbsentSince, DateTimeOffset.UtcNow.UtcTicks);
         await _watch.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
@@ -197,7 +196,7 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
         };
 
         // The will clears the announcement when this connection dies without saying goodbye (SIGKILL, a cut cable).
-        var connect = Options(_options.AlertSession, cleanStart: false)
+        var connect = _options.Connection(_options.AlertSession, cleanStart: false)
             .WithSessionExpiryInterval(_options.SessionExpirySeconds)
             .WithReceiveMaximum(_options.ReceiveMaximum)
             .WithWillTopic(OwnerTopic).WithWillPayload(Array.Empty<byte>()).WithWillRetain().WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
@@ -262,19 +261,6 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
         }
         if (_watch is { IsConnected: true } watch)
             try { await watch.DisconnectAsync(); } catch (Exception) { }
-    }
-
-    private MqttClientOptionsBuilder Options(string clientId, bool cleanStart)
-    {
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(_options.Host, _options.Port)
-            .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId(clientId)
-            .WithCleanStart(cleanStart)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(_options.KeepAliveSeconds))
-            .WithTimeout(TimeSpan.FromSeconds(10));
-        if (!string.IsNullOrEmpty(_options.Username)) builder.WithCredentials(_options.Username, _options.Password);
-        return builder;
     }
 
     public void Dispose()

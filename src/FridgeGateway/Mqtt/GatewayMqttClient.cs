@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using MQTTnet;
-using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using FridgeGateway.Observability;
 using Microsoft.Extensions.Options;
@@ -119,21 +118,12 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, GatewayHeal
         _subscribed = true;
     }
 
-    private MqttClientOptions BuildOptions()
-    {
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(_options.Host, _options.Port)
-            .WithStreamProvider(new CoalescingSocketStreamProvider())
-            .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId(_options.ClientId)
-            .WithCleanStart(false)
-            .WithSessionExpiryInterval(_options.SessionExpirySeconds)
-            .WithReceiveMaximum(_options.ReceiveMaximum)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(_options.KeepAliveSeconds))
-            .WithTimeout(TimeSpan.FromSeconds(10));
-        if (!string.IsNullOrEmpty(_options.Username)) builder.WithCredentials(_options.Username, _options.Password);
-        return builder.Build();
-    }
+    // A persistent session (clean start false) that keeps what is not acknowledged while the gateway is away.
+    private MqttClientOptions BuildOptions() => _options.Connection(_options.ClientId, cleanStart: false)
+        .WithStreamProvider(new CoalescingSocketStreamProvider())
+        .WithSessionExpiryInterval(_options.SessionExpirySeconds)
+        .WithReceiveMaximum(_options.ReceiveMaximum)
+        .Build();
 
     public void Dispose() => _client.Dispose();
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using MQTTnet;
 
 namespace FridgeGateway.Mqtt;
 
@@ -26,6 +27,23 @@ public sealed class MqttOptions
     public string AlertSession { get; set; } = "";
     public int KeepAliveSeconds { get; set; } = 30;
     public int MaxReconnectDelaySeconds { get; set; } = 30;
+
+    /// <summary>
+    /// A connection of the gateway's to the broker, as every one of them is made (MQTT 5, this account, keep-alive,
+    /// a 10 s timeout): the ingestion's, and with several replicas the alert session's and its watcher's.
+    /// </summary>
+    public MqttClientOptionsBuilder Connection(string clientId, bool cleanStart)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(Host, Port)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithClientId(clientId)
+            .WithCleanStart(cleanStart)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(KeepAliveSeconds))
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        if (!string.IsNullOrEmpty(Username)) builder.WithCredentials(Username, Password);
+        return builder;
+    }
 
     /// <summary>Everything the devices publish.</summary>
     public static readonly IReadOnlyList<string> DeviceTopics = ["coop/v1/fridges/#", "coop/v1/kiosks/#", "coop/v1/devices/+/status"];

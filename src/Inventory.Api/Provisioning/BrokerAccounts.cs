@@ -124,18 +124,23 @@ public sealed class BrokerAccounts(IOptions<BrokerOptions> options, ILogger<Brok
         {
             try
             {
-                await SendOnceAsync(commands, lastAttempt: attempt == Attempts, ct);
+                await SendOnceAsync(commands, ct);
                 return;
             }
-            catch (ControlConnectionLost e)
+            catch (ControlConnectionLost e) when (attempt < Attempts)
             {
                 log.LogInformation("Broker control connection lost before the answer ({Why}); attempt {Attempt} of {Attempts}", e.Message, attempt, Attempts);
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 150) * attempt), ct);
             }
+            catch (ControlConnectionLost e)
+            {
+                log.LogWarning("Broker control connection at {Host}:{Port} lost {Attempts} times: {Why}", options.Value.ControlHost, options.Value.ControlPort, Attempts, e.Message);
+                throw new BrokerRefusedException("the broker cannot be reached");
+            }
         }
     }
 
-    private async Task SendOnceAsync(IReadOnlyList<(JsonObject Command, bool MayFail)> commands, bool lastAttempt, CancellationToken ct)
+    private async Task SendOnceAsync(IReadOnlyList<(JsonObject Command, bool MayFail)> commands, CancellationToken ct)
     {
         var o = options.Value;
         if (!o.Enabled) throw new InvalidOperationException("the broker is not configured (Broker:ControlHost)");
@@ -159,7 +164,7 @@ public sealed class BrokerAccounts(IOptions<BrokerOptions> options, ILogger<Brok
         };
         client.DisconnectedAsync += e =>
         {
-            if (!lastAttempt) answered.TrySetException(new ControlConnectionLost(e.Reason.ToString()));
+            answered.TrySetException(new ControlConnectionLost(e.Reason.ToString()));
             return Task.CompletedTask;
         };
         var connect = new MqttClientOptionsBuilder().WithTcpServer(o.ControlHost, o.ControlPort).WithCredentials(o.Username, o.Password)
@@ -189,20 +194,10 @@ public sealed class BrokerAccounts(IOptions<BrokerOptions> options, ILogger<Brok
         {
             throw new BrokerRefusedException($"the broker did not answer within {o.Timeout.TotalSeconds:0} s");
         }
-        // Taken over mid-call, MQTTnet answers with one of several exceptions; whichever, the connection is gone.
-        catch (Exception e) when (!lastAttempt && !client.IsConnected && e is not (ControlConnectionLost or BrokerRefusedException) && !ct.IsCancellationRequested)
-        {
-            throw new ControlConnectionLost($"{e.GetType().Name}: {e.Message}");
-        }
-        catch (MQTTnet.Exceptions.MqttCommunicationException e)
-        {
-            log.LogWarning(e, "Broker unreachable at {Host}:{Port}", o.ControlHost, o.ControlPort);
-            throw new BrokerRefusedException("the broker cannot be reached");
-        }
+        // Unreachable, or taken over mid-call (MQTTnet answers with one of several exceptions): the connection is gone.
         catch (Exception e) when (!client.IsConnected && e is not (ControlConnectionLost or BrokerRefusedException) && !ct.IsCancellationRequested)
         {
-            log.LogWarning(e, "Broker control connection lost at {Host}:{Port}", o.ControlHost, o.ControlPort);
-            throw new BrokerRefusedException("the broker's control connection was lost before it answered");
+            throw new ControlConnectionLost($"{e.GetType().Name}: {e.Message}");
         }
     }
 }
