@@ -8,7 +8,8 @@ namespace Harness.SmokeTests;
 /// The README's first command as a newcomer meets it: <c>scripts/services</c> from a fresh copy of the
 /// repository placed under a mode-700 folder (as root's home is on Debian), beside the services this
 /// test run already uses (its ports shifted by <c>FRIGO_PORT_OFFSET</c>), the SMTP relay included: up, status, down, up again
-/// with the data kept, then purge leaves nothing behind.
+/// with the data kept, up once more after its data folder was removed (a fresh clone at the same path), then purge
+/// leaves nothing behind.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class ServicesScriptTests
@@ -56,6 +57,18 @@ public sealed class ServicesScriptTests
             await using (var db = NpgsqlDataSource.Create(settings["ConnectionStrings__Inventory"]))
             await using (var read = db.CreateCommand("SELECT id FROM kept_across_restarts"))
                 Assert.Equal(42, await read.ExecuteScalarAsync());
+
+            // A fresh clone where this one was (or its data folder removed): new secrets beside the service
+            // home of the old ones, which must start afresh instead of refusing the new broker admin.
+            Assert.Equal(0, (await Services(checkout, "down")).ExitCode);
+            Directory.Delete(Path.Combine(checkout, ".local"), recursive: true);
+            var anew = await Services(checkout, "up");
+            Assert.True(anew.ExitCode == 0, $"scripts/services up after the data folder was removed failed:\n{anew.Output}");
+            settings = ParseEnv((await Services(checkout, "env")).Output);
+            Assert.Equal(serviceHome, settings["FRIGO_SERVICE_HOME"]);
+            await using (var db = NpgsqlDataSource.Create(settings["ConnectionStrings__Inventory"]))
+            await using (var read = db.CreateCommand("SELECT to_regclass('kept_across_restarts') IS NULL"))
+                Assert.Equal(true, await read.ExecuteScalarAsync());
         }
         finally
         {
