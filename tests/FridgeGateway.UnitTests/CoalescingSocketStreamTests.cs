@@ -7,16 +7,23 @@ namespace FridgeGateway.UnitTests;
 /// <summary>The gateway's broker connection stream, against a real loopback socket as its peer.</summary>
 public sealed class CoalescingSocketStreamTests : IAsyncLifetime
 {
+    private const int Window = 3;
     private TcpListener _listener = null!;
     private Socket _peer = null!;
     private CoalescingSocketStream _stream = null!;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => ConnectAsync(receiveWindow: 0);
+
+    /// <summary>A new connection (the one of InitializeAsync, or another for the window's tests) replacing the last.</summary>
+    private async Task ConnectAsync(int receiveWindow)
     {
+        _stream?.Dispose();
+        _peer?.Dispose();
+        _listener?.Stop();
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         var accepted = _listener.AcceptSocketAsync();
-        _stream = (CoalescingSocketStream)await new CoalescingSocketStreamProvider().ConnectAsync(_listener.LocalEndpoint, CancellationToken.None);
+        _stream = (CoalescingSocketStream)await new CoalescingSocketStreamProvider(receiveWindow).ConnectAsync(_listener.LocalEndpoint, CancellationToken.None);
         _peer = await accepted;
     }
 
@@ -95,5 +102,93 @@ public sealed class CoalescingSocketStreamTests : IAsyncLifetime
             catch (IOException e) { failure = e; }
         }
         Assert.NotNull(failure);
+    }
+
+    // Packets as a broker sends them: a QoS 1 PUBLISH (type 3, QoS bits 01) with a two-byte length, so that
+    // the length itself can be split between reads; a PINGRESP; a QoS 0 PUBLISH.
+    private static byte[] QoS1Publish(int id) => [0x32, 0x85, 0x01, .. Enumerable.Repeat((byte)id, 133)];
+    private static readonly byte[] PingResponse = [0xD0, 0x00];
+    private static byte[] QoS0Publish(int id) => [0x30, 0x03, 0x00, 0x01, (byte)id];
+    private static byte[] PubAck(int id) => [0x40, 0x02, 0x00, (byte)id];
+
+    /// <summary>Reads as MQTTnet does (the first byte, the length byte by byte, then the body) one whole packet.</summary>
+    private async Task<byte[]> ReadPacketAsync(CancellationToken cancellationToken = default)
+    {
+        var packet = new List<byte>();
+        var one = new byte[1];
+        async Task<byte> ReadByte() { Assert.Equal(1, await _stream.ReadAsync(one, cancellationToken)); packet.Add(one[0]); return one[0]; }
+        await ReadByte();
+        int length = 0, shift = 0;
+        byte digit;
+        do { digit = await ReadByte(); length |= (digit & 0x7F) << shift; shift += 7; } while ((digit & 0x80) != 0);
+        var body = new byte[length];
+        for (var at = 0; at < length;)
+        {
+            var read = await _stream.ReadAsync(body.AsMemory(at), cancellationToken);
+            Assert.True(read > 0);
+            at += read;
+        }
+        packet.AddRange(body);
+        return [.. packet];
+    }
+
+    [Fact]
+    public async Task No_more_QoS_1_publishes_than_the_window_are_handed_out_before_they_are_acknowledged()
+    {
+        await ConnectAsync(Window);
+        // The broker sends past the window (as Mosquitto does while acknowledgements flow).
+        var sent = Enumerable.Range(1, 6).Select(QoS1Publish).ToList();
+        await _peer.SendAsync(sent.SelectMany(p => p).ToArray(), SocketFlags.None);
+
+        for (var i = 0; i < Window; i++) Assert.Equal(sent[i], await ReadPacketAsync());
+        var fourth = ReadPacketAsync();
+        await Assert.ThrowsAsync<TimeoutException>(() => fourth.WaitAsync(TimeSpan.FromMilliseconds(300)));
+
+        await _stream.WriteAsync(PubAck(1));
+        Assert.Equal(sent[3], await fourth.WaitAsync(TimeSpan.FromSeconds(10)));
+        var fifth = ReadPacketAsync();
+        await Assert.ThrowsAsync<TimeoutException>(() => fifth.WaitAsync(TimeSpan.FromMilliseconds(300)));
+
+        // PUBACKs written in one go, and split across writes, count each.
+        await _stream.WriteAsync(PubAck(2).Concat(PubAck(3)).ToArray());
+        Assert.Equal(sent[4], await fifth.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(sent[5], await ReadPacketAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        var ack = PubAck(4);
+        await _stream.WriteAsync(ack.AsMemory(0, 1));
+        await _stream.WriteAsync(ack.AsMemory(1));
+        var acknowledged = await PeerReceivesAsync(16);
+        Assert.Equal(PubAck(1).Concat(PubAck(2)).Concat(PubAck(3)).Concat(ack).ToArray(), acknowledged);
+    }
+
+    [Fact]
+    public async Task Packets_that_need_no_acknowledgement_pass_a_full_window()
+    {
+        await ConnectAsync(Window);
+        var first = Enumerable.Range(1, Window).Select(QoS1Publish).ToList();
+        await _peer.SendAsync(first.SelectMany(p => p).Concat(PingResponse).Concat(QoS0Publish(9)).Concat(QoS1Publish(4)).ToArray(), SocketFlags.None);
+
+        foreach (var packet in first) Assert.Equal(packet, await ReadPacketAsync());
+        Assert.Equal(PingResponse, await ReadPacketAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(QoS0Publish(9), await ReadPacketAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        var held = ReadPacketAsync();
+        await Assert.ThrowsAsync<TimeoutException>(() => held.WaitAsync(TimeSpan.FromMilliseconds(300)));
+        // A packet that is not a PUBACK (a PUBLISH of ours: type 3) frees nothing.
+        await _stream.WriteAsync(QoS1Publish(7));
+        await Assert.ThrowsAsync<TimeoutException>(() => held.WaitAsync(TimeSpan.FromMilliseconds(300)));
+        await _stream.WriteAsync(PubAck(1));
+        Assert.Equal(QoS1Publish(4), await held.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task A_read_held_by_the_window_ends_when_the_client_gives_up_on_the_connection()
+    {
+        await ConnectAsync(Window);
+        await _peer.SendAsync(Enumerable.Range(1, Window + 1).SelectMany(QoS1Publish).ToArray(), SocketFlags.None);
+        for (var i = 0; i < Window; i++) await ReadPacketAsync();
+
+        using var disconnect = new CancellationTokenSource();
+        var held = ReadPacketAsync(disconnect.Token);
+        disconnect.CancelAfter(200);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => held.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 }

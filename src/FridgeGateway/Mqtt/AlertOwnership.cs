@@ -197,6 +197,7 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
 
         // The will clears the announcement when this connection dies without saying goodbye (SIGKILL, a cut cable).
         var connect = _options.Connection(_options.AlertSession, cleanStart: false)
+            .WithStreamProvider(new CoalescingSocketStreamProvider(_options.ReceiveMaximum))
             .WithSessionExpiryInterval(_options.SessionExpirySeconds)
             .WithReceiveMaximum(_options.ReceiveMaximum)
             .WithWillTopic(OwnerTopic).WithWillPayload(Array.Empty<byte>()).WithWillRetain().WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)

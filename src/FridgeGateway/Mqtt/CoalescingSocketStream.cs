@@ -7,9 +7,11 @@ namespace FridgeGateway.Mqtt;
 
 /// <summary>
 /// Opens the gateway's TCP connection to the broker as a <see cref="CoalescingSocketStream"/> (MQTTnet's
-/// stream provider hook): same socket options as MQTTnet's own channel, fewer system calls per message.
+/// stream provider hook): same socket options as MQTTnet's own channel, fewer system calls per message, and
+/// the receive window announced to the broker kept on our side too.
 /// </summary>
-public sealed class CoalescingSocketStreamProvider : IMqttClientStreamProvider
+/// <param name="receiveWindow">The Receive Maximum the client announces; 0 keeps no window (any bytes, not only MQTT).</param>
+public sealed class CoalescingSocketStreamProvider(int receiveWindow) : IMqttClientStreamProvider
 {
     public async Task<Stream> ConnectAsync(EndPoint remoteEndPoint, CancellationToken cancellationToken)
     {
@@ -17,7 +19,7 @@ public sealed class CoalescingSocketStreamProvider : IMqttClientStreamProvider
         try
         {
             await socket.ConnectAsync(remoteEndPoint, cancellationToken);
-            return new CoalescingSocketStream(socket);
+            return new CoalescingSocketStream(socket, receiveWindow);
         }
         catch
         {
@@ -37,14 +39,32 @@ public sealed class CoalescingSocketStreamProvider : IMqttClientStreamProvider
 /// returns. Nothing here depends on that: a PUBACK lost with the connection makes the broker redeliver
 /// (and the redelivery counts once), and everything else the gateway sends waits for the broker's answer.
 /// A failed send closes the socket, so MQTTnet's reader sees the connection end and reconnects.
+/// <para>
+/// The receive window: the gateway announces a Receive Maximum, but Mosquitto 2.0 does not keep to it while
+/// acknowledgements flow (bench/receive-maximum.sh: 2,700-21,500 held at once against 1,000 announced), and
+/// MQTTnet's reader queues whatever arrives, unbounded, ahead of our handler (183,000 messages in a flood's
+/// heap dump). So the stream follows the packets' boundaries both ways, counts the QoS 1 PUBLISHes it hands to
+/// MQTTnet against the PUBACKs MQTTnet writes, and hands out no further PUBLISH while the window is full:
+/// the rest waits in the socket and, past its buffers, in the broker's queue for the session, where it
+/// belongs. A broker that keeps to the window is never held back, since it sends nothing past it; one that
+/// does not is held at the window. The one cost: a PINGRESP queued behind a held PUBLISH waits with it, so
+/// if the acknowledgements stop (a full spool) while the broker had sent past the window, the keep-alive
+/// times out and the client reconnects once; the new connection starts inside the window.
+/// </para>
 /// </summary>
-public sealed class CoalescingSocketStream(Socket socket) : Stream
+public sealed class CoalescingSocketStream(Socket socket, int receiveWindow) : Stream
 {
     /// <summary>Past this many queued bytes a writer waits for the flusher (backpressure, bounded memory).</summary>
     private const int MaxQueuedBytes = 1 << 20;
 
+    private const int PublishType = 3, PubAckType = 4;
+
     private readonly byte[] _readBuffer = new byte[64 * 1024];
     private int _readStart, _readEnd;
+    private MqttPacketBoundaries _inbound, _outbound;
+    // QoS 1 PUBLISHes handed to MQTTnet and not yet acknowledged; guarded by _writeLock, as is the reader's wait.
+    private int _unacknowledged;
+    private TaskCompletionSource? _windowOpened;
 
     private readonly Lock _writeLock = new();
     private ArrayBufferWriter<byte> _queued = new(16 * 1024);
@@ -65,9 +85,36 @@ public sealed class CoalescingSocketStream(Socket socket) : Stream
             (_readStart, _readEnd) = (0, read);
         }
         var count = Math.Min(buffer.Length, _readEnd - _readStart);
+        if (receiveWindow > 0)
+        {
+            if (_inbound.AtBoundary && IsAcknowledgedPublish(_readBuffer[_readStart])) await TakeWindowSlotAsync(cancellationToken);
+            // At most to the end of the packet: the next one's start is where the window is looked at.
+            count = _inbound.Consume(_readBuffer.AsSpan(_readStart, count));
+        }
         _readBuffer.AsSpan(_readStart, count).CopyTo(buffer.Span);
         _readStart += count;
         return count;
+    }
+
+    private static bool IsAcknowledgedPublish(byte fixedHeader) => fixedHeader >> 4 == PublishType && (fixedHeader >> 1 & 3) == 1;
+
+    private async ValueTask TakeWindowSlotAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task opened;
+            lock (_writeLock)
+            {
+                if (_unacknowledged < receiveWindow)
+                {
+                    _unacknowledged++;
+                    return;
+                }
+                opened = (_windowOpened ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+            // MQTTnet cancels its reader when the connection ends; nothing else would wake this wait then.
+            await opened.WaitAsync(cancellationToken);
+        }
     }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
@@ -77,6 +124,7 @@ public sealed class CoalescingSocketStream(Socket socket) : Stream
         {
             if (_sendFailure is not null) throw new IOException("the connection to the broker failed", _sendFailure);
             _queued.Write(buffer.Span);
+            if (receiveWindow > 0) CountAcknowledgements(buffer.Span);
             if (!_flushing)
             {
                 _flushing = true;
@@ -85,6 +133,24 @@ public sealed class CoalescingSocketStream(Socket socket) : Stream
             if (_queued.WrittenCount > MaxQueuedBytes) waitForRoom = (_drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
         }
         if (waitForRoom is not null) await waitForRoom.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Frees a window slot for each PUBACK that starts in these bytes (under the write lock).</summary>
+    private void CountAcknowledgements(ReadOnlySpan<byte> written)
+    {
+        var acknowledged = 0;
+        while (!written.IsEmpty)
+        {
+            if (_outbound.AtBoundary && written[0] >> 4 == PubAckType) acknowledged++;
+            written = written[_outbound.Consume(written)..];
+        }
+        if (acknowledged == 0) return;
+        _unacknowledged = Math.Max(0, _unacknowledged - acknowledged);
+        if (_windowOpened is not null && _unacknowledged < receiveWindow)
+        {
+            _windowOpened.TrySetResult();
+            _windowOpened = null;
+        }
     }
 
     /// <summary>Sends what is queued, then what was queued meanwhile, until nothing is left.</summary>
@@ -143,5 +209,63 @@ public sealed class CoalescingSocketStream(Socket socket) : Stream
     {
         if (disposing) socket.Dispose();
         base.Dispose(disposing);
+    }
+}
+
+/// <summary>
+/// Follows MQTT packet boundaries through a byte stream (a fixed header of a type byte and a one-to-four-byte
+/// remaining length, then the body) without parsing the packets: enough to tell where the next one starts.
+/// </summary>
+internal struct MqttPacketBoundaries
+{
+    private enum Phase : byte { Boundary, Length, Body }
+
+    private Phase _phase;
+    private int _length, _shift, _bodyLeft;
+
+    /// <summary>The next byte is a packet's first.</summary>
+    public readonly bool AtBoundary => _phase == Phase.Boundary;
+
+    /// <summary>Follows the bytes up to the end of the current packet; returns how many it took (all, if the packet goes on).</summary>
+    public int Consume(ReadOnlySpan<byte> bytes)
+    {
+        var at = 0;
+        while (at < bytes.Length)
+        {
+            switch (_phase)
+            {
+                case Phase.Boundary:
+                    (_phase, _length, _shift) = (Phase.Length, 0, 0);
+                    at++;
+                    break;
+                case Phase.Length:
+                    var digit = bytes[at++];
+                    _length |= (digit & 0x7F) << _shift;
+                    _shift += 7;
+                    if ((digit & 0x80) != 0)
+                    {
+                        if (_shift >= 28) throw new InvalidDataException("an MQTT remaining length longer than four bytes");
+                        break;
+                    }
+                    if (_length == 0)
+                    {
+                        _phase = Phase.Boundary;
+                        return at;
+                    }
+                    (_phase, _bodyLeft) = (Phase.Body, _length);
+                    break;
+                case Phase.Body:
+                    var take = Math.Min(_bodyLeft, bytes.Length - at);
+                    at += take;
+                    _bodyLeft -= take;
+                    if (_bodyLeft == 0)
+                    {
+                        _phase = Phase.Boundary;
+                        return at;
+                    }
+                    break;
+            }
+        }
+        return at;
     }
 }

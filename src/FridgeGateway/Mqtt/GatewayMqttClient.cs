@@ -120,7 +120,7 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, GatewayHeal
 
     // A persistent session (clean start false) that keeps what is not acknowledged while the gateway is away.
     private MqttClientOptions BuildOptions() => _options.Connection(_options.ClientId, cleanStart: false)
-        .WithStreamProvider(new CoalescingSocketStreamProvider())
+        .WithStreamProvider(new CoalescingSocketStreamProvider(_options.ReceiveMaximum))
         .WithSessionExpiryInterval(_options.SessionExpirySeconds)
         .WithReceiveMaximum(_options.ReceiveMaximum)
         .Build();
