@@ -172,11 +172,35 @@ public sealed class CoalescingSocketStreamTests : IAsyncLifetime
         Assert.Equal(QoS0Publish(9), await ReadPacketAsync().WaitAsync(TimeSpan.FromSeconds(10)));
         var held = ReadPacketAsync();
         await Assert.ThrowsAsync<TimeoutException>(() => held.WaitAsync(TimeSpan.FromMilliseconds(300)));
-        // A packet that is not a PUBACK (a PUBLISH of ours: type 3) frees nothing.
-        await _stream.WriteAsync(QoS1Publish(7));
+        // A packet of ours that is neither a PUBACK nor awaits an answer (a QoS 0 PUBLISH) frees nothing.
+        await _stream.WriteAsync(QoS0Publish(7));
         await Assert.ThrowsAsync<TimeoutException>(() => held.WaitAsync(TimeSpan.FromMilliseconds(300)));
         await _stream.WriteAsync(PubAck(1));
         Assert.Equal(QoS1Publish(4), await held.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task While_the_client_awaits_an_answer_publishes_pass_until_the_answer_is_read()
+    {
+        await ConnectAsync(Window);
+        // The answer to the client's own PUBLISH (its PUBACK) comes behind more than the window.
+        var before = Enumerable.Range(1, Window + 2).Select(QoS1Publish).ToList();
+        await _peer.SendAsync(before.SelectMany(p => p).Concat(PubAck(7)).Concat(QoS1Publish(9)).ToArray(), SocketFlags.None);
+        for (var i = 0; i < Window; i++) Assert.Equal(before[i], await ReadPacketAsync());
+        var held = ReadPacketAsync();
+        await Assert.ThrowsAsync<TimeoutException>(() => held.WaitAsync(TimeSpan.FromMilliseconds(300)));
+
+        // Were they held until it arrives, the client would wait for ever: what it awaits may be what lets it acknowledge them.
+        await _stream.WriteAsync(QoS1Publish(7));
+        Assert.Equal(before[Window], await held.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(before[Window + 1], await ReadPacketAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(PubAck(7), await ReadPacketAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+
+        // Answered: the window is kept again (five handed out, none acknowledged).
+        var after = ReadPacketAsync();
+        await Assert.ThrowsAsync<TimeoutException>(() => after.WaitAsync(TimeSpan.FromMilliseconds(300)));
+        foreach (var id in new[] { 1, 2, 3 }) await _stream.WriteAsync(PubAck(id));
+        Assert.Equal(QoS1Publish(9), await after.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
     [Fact]

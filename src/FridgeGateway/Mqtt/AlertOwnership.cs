@@ -44,6 +44,8 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
     private volatile int _tenure;
     private AlertTenure? _begun;
     private volatile bool _ownerAnnounced;
+    // Ours, while this replica holds the session (from its takeover, before the state is restored).
+    private volatile byte[]? _announcement;
     // Ticks (UTC) since the seat has been empty: written by the watch's handler, read by the loop (a long, not torn).
     private long _ownerAbsentSince = DateTimeOffset.UtcNow.UtcTicks;
     private int _tenures;
@@ -122,9 +124,13 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
         if (_watch is { IsConnected: true }) return;
         _watch?.Dispose();
         _watch = _factory.CreateMqttClient();
+        var watch = _watch;
         _watch.ApplicationMessageReceivedAsync += e =>
         {
             var present = e.ApplicationMessage.Payload.Length > 0;
+            // Cleared while we hold the session (the will of the holder it was taken from comes after our takeover):
+            // say again who holds it, at once, or the standbys would take it in turn.
+            if (!present && _announcement is { } ours) _ = Announce(watch, ours, CancellationToken.None);
             if (_ownerAnnounced && !present) Volatile.Write(ref _ownerAbsentSince, DateTimeOffset.UtcNow.UtcTicks);
             _ownerAnnounced = present;
             return Task.CompletedTask;
@@ -142,9 +148,7 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
     {
         var number = ++_tenures;
         var announcement = JsonSerializer.SerializeToUtf8Bytes(new { owner = _options.ClientId, tenure = $"{_options.ClientId}#{number}:{Guid.NewGuid():N}" });
-        var restoring = true;
-        var saved = new Dictionary<string, SavedDevice>(StringComparer.Ordinal);
-        var waiting = new List<InboundMessage>();
+        var restored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var lost = new TaskCompletionSource<MqttClientDisconnectReason>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var connection = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
 
@@ -153,43 +157,21 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
         session.ApplicationMessageReceivedAsync += async e =>
         {
             var message = e.ApplicationMessage;
-            if (message.Topic == OwnerTopic)
-            {
-                var payload = message.Payload.ToArray();
-                if (restoring && payload.AsSpan().SequenceEqual(announcement))
-                {
-                    // Our own announcement came back: every retained state, sent on subscribing before it, is here.
-                    restoring = false;
-                    Volatile.Write(ref _begun, new AlertTenure(number,
-                        saved.ToDictionary(s => s.Key, s => s.Value.State, StringComparer.Ordinal),
-                        saved.ToDictionary(s => s.Key, s => s.Value.Kind, StringComparer.Ordinal)));
-                    _tenure = number;
-                    logger.LogInformation("Holding the alert session {Session} (tenure {Tenure}): {Devices} devices' alert state taken over",
-                        _options.AlertSession, number, saved.Count);
-                    foreach (var held in waiting) await WriteAsync(inbound, held, connection.Token);
-                    waiting.Clear();
-                }
-                else if (!restoring && payload.Length == 0)
-                {
-                    // A predecessor's will cleared the seat after we took it: say again who holds it.
-                    _ = Announce(session, announcement, connection.Token);
-                }
-                return;
-            }
-            if (message.Topic.StartsWith(StateTopicPrefix, StringComparison.Ordinal))
-            {
-                if (restoring && message.Payload.Length > 0)
-                    saved[message.Topic[StateTopicPrefix.Length..]] = JsonSerializer.Deserialize<SavedDevice>(message.Payload.ToArray(), Json)!;
-                return;
-            }
             e.AutoAcknowledge = false;
             var inboundMessage = new InboundMessage(message.Topic, message.Payload.ToArray(), DateTimeOffset.UtcNow, e.AcknowledgeAsync, number);
-            if (restoring) waiting.Add(inboundMessage);
-            else await WriteAsync(inbound, inboundMessage, connection.Token);
+            try
+            {
+                // What waited in the session is evaluated only from the predecessor's state. Holding this handler
+                // holds the rest in MQTTnet and, past the receive window, in the broker: bounded either way.
+                await restored.Task.WaitAsync(connection.Token);
+                if (!inbound.TryWrite(inboundMessage)) await inbound.WriteAsync(inboundMessage, connection.Token);
+            }
+            catch (OperationCanceledException) { } // the session is gone: the next holder gets it again
         };
         session.DisconnectedAsync += e =>
         {
             _tenure = 0;
+            _announcement = null;
             try { connection.Cancel(); } catch (ObjectDisposedException) { } // after this tenure ended
             lost.TrySetResult(e.Reason);
             return Task.CompletedTask;
@@ -207,17 +189,28 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
         if (result.ResultCode != MqttClientConnectResultCode.Success)
             throw new InvalidOperationException($"broker refused the alert session: {result.ResultCode} {result.ReasonString}");
         _session = session;
+        _announcement = announcement;
         try
         {
-            var subscribe = new MqttClientSubscribeOptionsBuilder()
-                // Our own saved states never come back to us (no local): only a predecessor's, retained, on subscribing.
-                .WithTopicFilter(f => f.WithTopic(StateTopicPrefix + "+").WithNoLocal().WithRetainHandling(MqttRetainHandling.SendAtSubscribe)
-                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
-                .WithTopicFilter(f => f.WithTopic(OwnerTopic).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
-            foreach (var topic in MqttOptions.DeviceTopics)
-                subscribe.WithTopicFilter(f => f.WithTopic(topic).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
-            await session.SubscribeAsync(subscribe.Build(), stoppingToken);
-            await Announce(session, announcement, stoppingToken);
+            await SubscribeAsync(session, stoppingToken); // a present session has it: again is harmless
+            // Through the watch, which says it again if the will of the holder we took the session from clears it.
+            await Announce(_watch!, announcement, stoppingToken);
+            Dictionary<string, SavedDevice> saved;
+            using (var aside = _factory.CreateMqttClient())
+            {
+                await aside.ConnectAsync(_options.Connection($"{_options.ClientId}:restore", cleanStart: true).Build(), stoppingToken);
+                // The predecessor can no longer save (its session is ours now): what is retained is its last word.
+                saved = await ReadSavedStatesAsync(aside, stoppingToken);
+                await aside.DisconnectAsync(cancellationToken: stoppingToken);
+            }
+            Volatile.Write(ref _begun, new AlertTenure(number,
+                saved.ToDictionary(s => s.Key, s => s.Value.State, StringComparer.Ordinal),
+                saved.ToDictionary(s => s.Key, s => s.Value.Kind, StringComparer.Ordinal)));
+            _tenure = number;
+            restored.TrySetResult();
+            logger.LogInformation("Holding the alert session {Session} (tenure {Tenure}): {Devices} devices' alert state taken over",
+                _options.AlertSession, number, saved.Count);
+
             while (!lost.Task.IsCompleted)
             {
                 health.Beat("alerts");
@@ -231,19 +224,52 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
         finally
         {
             _tenure = 0;
+            _announcement = null;
             if (!stoppingToken.IsCancellationRequested) { _session = null; session.Dispose(); }
         }
     }
 
-    private async Task WriteAsync(ChannelWriter<InboundMessage> inbound, InboundMessage message, CancellationToken connection)
+    /// <summary>
+    /// The session's subscription: all device traffic, without the devices' retained messages (their last statuses,
+    /// one per device ever seen): the state handed over stands for them, and the shared ingestion never gets them either.
+    /// </summary>
+    private static async Task SubscribeAsync(IMqttClient session, CancellationToken ct)
     {
-        if (inbound.TryWrite(message)) return;
-        try { await inbound.WriteAsync(message, connection); }
-        catch (OperationCanceledException) { } // the session is gone: the next holder gets it again
+        var subscribe = new MqttClientSubscribeOptionsBuilder();
+        foreach (var topic in MqttOptions.DeviceTopics)
+            subscribe.WithTopicFilter(f => f.WithTopic(topic).WithRetainHandling(MqttRetainHandling.DoNotSendOnSubscribe)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+        await session.SubscribeAsync(subscribe.Build(), ct);
     }
 
-    private Task Announce(IMqttClient session, byte[] announcement, CancellationToken ct) =>
-        session.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(OwnerTopic).WithPayload(announcement).WithRetainFlag()
+    /// <summary>
+    /// Every device's retained alert state. The broker sends a subscription's retained messages before anything
+    /// published after it, so when a marker published after subscribing comes back, all of them are here.
+    /// </summary>
+    private async Task<Dictionary<string, SavedDevice>> ReadSavedStatesAsync(IMqttClient reader, CancellationToken ct)
+    {
+        var saved = new Dictionary<string, SavedDevice>(StringComparer.Ordinal);
+        var marker = $"coop/v1/gateway/alert-session/{_options.AlertSession}/restored/{Guid.NewGuid():N}";
+        var complete = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        reader.ApplicationMessageReceivedAsync += e =>
+        {
+            var message = e.ApplicationMessage;
+            if (message.Topic == marker) complete.TrySetResult();
+            else if (message.Payload.Length > 0)
+                saved[message.Topic[StateTopicPrefix.Length..]] = JsonSerializer.Deserialize<SavedDevice>(message.Payload.ToArray(), Json)!;
+            return Task.CompletedTask;
+        };
+        await reader.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(StateTopicPrefix + "+").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+            .WithTopicFilter(f => f.WithTopic(marker).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)).Build(), ct);
+        await reader.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(marker)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
+        await complete.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        return saved;
+    }
+
+    private Task Announce(IMqttClient client, byte[] announcement, CancellationToken ct) =>
+        client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(OwnerTopic).WithPayload(announcement).WithRetainFlag()
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
 
     /// <summary>On a clean stop the seat is given back at once (the will would take the keep-alive's time).</summary>
@@ -254,8 +280,9 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
             try
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await session.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(OwnerTopic).WithPayload(Array.Empty<byte>()).WithRetainFlag()
-                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), timeout.Token);
+                _announcement = null;
+                // Through the watch: the session's PUBACK may wait behind messages held by the receive window.
+                if (_watch is { IsConnected: true } watcher) await Announce(watcher, [], timeout.Token);
                 await session.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), timeout.Token);
             }
             catch (Exception e) { logger.LogWarning("Alert session not released cleanly: {Error}", e.Message); }

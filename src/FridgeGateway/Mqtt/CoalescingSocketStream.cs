@@ -46,10 +46,11 @@ public sealed class CoalescingSocketStreamProvider(int receiveWindow) : IMqttCli
 /// heap dump). So the stream follows the packets' boundaries both ways, counts the QoS 1 PUBLISHes it hands to
 /// MQTTnet against the PUBACKs MQTTnet writes, and hands out no further PUBLISH while the window is full:
 /// the rest waits in the socket and, past its buffers, in the broker's queue for the session, where it
-/// belongs. A broker that keeps to the window is never held back, since it sends nothing past it; one that
-/// does not is held at the window. The one cost: a PINGRESP queued behind a held PUBLISH waits with it, so
-/// if the acknowledgements stop (a full spool) while the broker had sent past the window, the keep-alive
-/// times out and the client reconnects once; the new connection starts inside the window.
+/// belongs. A broker that keeps to the window is never held back, since it sends nothing past it.
+/// Except while the client awaits an answer (the PUBACK of its own PUBLISH, a SUBACK, a PINGRESP): the answer
+/// may sit behind the held PUBLISHes, and what the client awaits may be what lets it acknowledge them (an
+/// alert published before the message that raised it is acknowledged). Then PUBLISHes pass until the answers
+/// are in: what passes is bounded by what the socket buffers held, and the window is kept again after.
 /// </para>
 /// </summary>
 public sealed class CoalescingSocketStream(Socket socket, int receiveWindow) : Stream
@@ -57,13 +58,16 @@ public sealed class CoalescingSocketStream(Socket socket, int receiveWindow) : S
     /// <summary>Past this many queued bytes a writer waits for the flusher (backpressure, bounded memory).</summary>
     private const int MaxQueuedBytes = 1 << 20;
 
-    private const int PublishType = 3, PubAckType = 4;
+    // MQTT control packet types (the fixed header's high nibble).
+    private const int PublishType = 3, PubAckType = 4, SubscribeType = 8, SubAckType = 9, UnsubscribeType = 10, UnsubAckType = 11,
+        PingRequestType = 12, PingResponseType = 13;
 
     private readonly byte[] _readBuffer = new byte[64 * 1024];
     private int _readStart, _readEnd;
     private MqttPacketBoundaries _inbound, _outbound;
-    // QoS 1 PUBLISHes handed to MQTTnet and not yet acknowledged; guarded by _writeLock, as is the reader's wait.
-    private int _unacknowledged;
+    // QoS 1 PUBLISHes handed to MQTTnet and not yet acknowledged, and the answers the client awaits from the broker;
+    // guarded by _writeLock, as is the reader's wait.
+    private int _unacknowledged, _awaitedAnswers;
     private TaskCompletionSource? _windowOpened;
 
     private readonly Lock _writeLock = new();
@@ -87,7 +91,12 @@ public sealed class CoalescingSocketStream(Socket socket, int receiveWindow) : S
         var count = Math.Min(buffer.Length, _readEnd - _readStart);
         if (receiveWindow > 0)
         {
-            if (_inbound.AtBoundary && IsAcknowledgedPublish(_readBuffer[_readStart])) await TakeWindowSlotAsync(cancellationToken);
+            if (_inbound.AtBoundary)
+            {
+                var header = _readBuffer[_readStart];
+                if (IsAcknowledgedPublish(header)) await TakeWindowSlotAsync(cancellationToken);
+                else if (header >> 4 is PubAckType or SubAckType or UnsubAckType or PingResponseType) AnswerArrived();
+            }
             // At most to the end of the packet: the next one's start is where the window is looked at.
             count = _inbound.Consume(_readBuffer.AsSpan(_readStart, count));
         }
@@ -105,7 +114,7 @@ public sealed class CoalescingSocketStream(Socket socket, int receiveWindow) : S
             Task opened;
             lock (_writeLock)
             {
-                if (_unacknowledged < receiveWindow)
+                if (_unacknowledged < receiveWindow || _awaitedAnswers > 0)
                 {
                     _unacknowledged++;
                     return;
@@ -124,7 +133,7 @@ public sealed class CoalescingSocketStream(Socket socket, int receiveWindow) : S
         {
             if (_sendFailure is not null) throw new IOException("the connection to the broker failed", _sendFailure);
             _queued.Write(buffer.Span);
-            if (receiveWindow > 0) CountAcknowledgements(buffer.Span);
+            if (receiveWindow > 0) CountWrittenPackets(buffer.Span);
             if (!_flushing)
             {
                 _flushing = true;
@@ -135,18 +144,32 @@ public sealed class CoalescingSocketStream(Socket socket, int receiveWindow) : S
         if (waitForRoom is not null) await waitForRoom.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Frees a window slot for each PUBACK that starts in these bytes (under the write lock).</summary>
-    private void CountAcknowledgements(ReadOnlySpan<byte> written)
+    private void AnswerArrived()
     {
-        var acknowledged = 0;
+        lock (_writeLock) _awaitedAnswers = Math.Max(0, _awaitedAnswers - 1);
+    }
+
+    /// <summary>
+    /// Frees a window slot for each PUBACK that starts in these bytes, and counts the packets the broker will
+    /// answer (under the write lock).
+    /// </summary>
+    private void CountWrittenPackets(ReadOnlySpan<byte> written)
+    {
+        var (acknowledged, awaited) = (0, 0);
         while (!written.IsEmpty)
         {
-            if (_outbound.AtBoundary && written[0] >> 4 == PubAckType) acknowledged++;
+            if (_outbound.AtBoundary)
+            {
+                var header = written[0];
+                if (header >> 4 == PubAckType) acknowledged++;
+                else if (IsAcknowledgedPublish(header) || header >> 4 is SubscribeType or UnsubscribeType or PingRequestType) awaited++;
+            }
             written = written[_outbound.Consume(written)..];
         }
-        if (acknowledged == 0) return;
+        if (acknowledged == 0 && awaited == 0) return;
         _unacknowledged = Math.Max(0, _unacknowledged - acknowledged);
-        if (_windowOpened is not null && _unacknowledged < receiveWindow)
+        _awaitedAnswers += awaited;
+        if (_windowOpened is not null && (_unacknowledged < receiveWindow || _awaitedAnswers > 0))
         {
             _windowOpened.TrySetResult();
             _windowOpened = null;
