@@ -281,7 +281,7 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
                 _announcement = null;
-                // Through the watch: the session's PUBACK may wait behind messages held by the receive window.
+                // Through the watch, as it was announced; a clean disconnect sends no will.
                 if (_watch is { IsConnected: true } watcher) await Announce(watcher, [], timeout.Token);
                 await session.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), timeout.Token);
             }
