@@ -7,14 +7,18 @@ using Microsoft.Extensions.Options;
 namespace FridgeGateway.Mqtt;
 
 /// <summary>
-/// The gateway's one MQTT 5 connection: a persistent session (clean start false, session expiry set,
-/// stable client id), shared subscriptions, manual acknowledgement, and a reconnect loop with capped
-/// backoff that runs forever (MQTTnet 5 ships no managed client).
+/// The gateway's MQTT 5 connections: the ingestion's, a persistent session (clean start false, session
+/// expiry set, stable client id) with shared subscriptions and manual acknowledgement, and beside it a
+/// clean one that only publishes what the gateway says (dead letters, alerts), with a reconnect loop
+/// with capped backoff that runs forever (MQTTnet 5 ships no managed client). The notices go on their
+/// own connection so that their PUBACKs never sit behind the PUBLISHes the ingestion's receive window
+/// holds (see <see cref="CoalescingSocketStream"/>): the window is then kept whatever the traffic.
 /// </summary>
 public sealed class GatewayMqttClient(IOptions<MqttOptions> options, GatewayHealth health, ILogger<GatewayMqttClient> logger) : IDisposable
 {
     private readonly MqttOptions _options = options.Value;
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+    private readonly IMqttClient _publisher = new MqttClientFactory().CreateMqttClient();
     private volatile bool _subscribed;
     // Cancelled when the connection is lost: a message handler waiting for room in the channel gives
     // up (the broker redelivers what was not acknowledged), so it can never hold the client's
@@ -22,9 +26,9 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, GatewayHeal
     private volatile CancellationTokenSource _connection = new();
 
     /// <summary>Connected and subscribed: ready for traffic.</summary>
-    public bool IsReady => _client.IsConnected && _subscribed;
+    public bool IsReady => IsConnected && _subscribed;
 
-    public bool IsConnected => _client.IsConnected;
+    public bool IsConnected => _client.IsConnected && _publisher.IsConnected;
 
     public async Task RunAsync(ChannelWriter<InboundMessage> inbound, CancellationToken stoppingToken)
     {
@@ -50,6 +54,12 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, GatewayHeal
             disconnected.Release();
             return Task.CompletedTask;
         };
+        _publisher.DisconnectedAsync += e =>
+        {
+            logger.LogWarning("MQTT publishing connection lost: {Reason} {ReasonString}", e.Reason, e.ReasonString);
+            disconnected.Release();
+            return Task.CompletedTask;
+        };
 
         var delay = TimeSpan.FromMilliseconds(500);
         while (!stoppingToken.IsCancellationRequested)
@@ -57,22 +67,34 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, GatewayHeal
             health.Beat("mqtt");
             try
             {
-                // Not disposed: a late handler of the old connection may still link to its token.
-                if (_connection.IsCancellationRequested) _connection = new CancellationTokenSource();
-                var result = await _client.ConnectAsync(BuildOptions(), stoppingToken);
-                if (result.ResultCode != MqttClientConnectResultCode.Success)
-                    throw new InvalidOperationException($"broker refused the connection: {result.ResultCode} {result.ReasonString}");
+                if (!_client.IsConnected)
+                {
+                    // Not disposed: a late handler of the old connection may still link to its token.
+                    if (_connection.IsCancellationRequested) _connection = new CancellationTokenSource();
+                    var result = await _client.ConnectAsync(BuildOptions(), stoppingToken);
+                    if (result.ResultCode != MqttClientConnectResultCode.Success)
+                        throw new InvalidOperationException($"broker refused the connection: {result.ResultCode} {result.ReasonString}");
+                    logger.LogInformation("Connected to MQTT {Host}:{Port} as {ClientId} (session present: {SessionPresent})",
+                        _options.Host, _options.Port, _options.ClientId, result.IsSessionPresent);
+                }
                 // The broker keeps subscriptions in a present session; subscribing again is harmless either way.
-                await SubscribeAsync(stoppingToken);
-                logger.LogInformation("Connected to MQTT {Host}:{Port} as {ClientId} (session present: {SessionPresent})",
-                    _options.Host, _options.Port, _options.ClientId, result.IsSessionPresent);
+                if (!_subscribed) await SubscribeAsync(stoppingToken);
+                if (!_publisher.IsConnected)
+                {
+                    var result = await _publisher.ConnectAsync(_options.Connection($"{_options.ClientId}:publish", cleanStart: true).Build(), stoppingToken);
+                    if (result.ResultCode != MqttClientConnectResultCode.Success)
+                        throw new InvalidOperationException($"broker refused the publishing connection: {result.ResultCode} {result.ReasonString}");
+                }
                 delay = TimeSpan.FromMilliseconds(500);
                 while (disconnected.CurrentCount > 0) await disconnected.WaitAsync(stoppingToken);
                 // Looked at every second as well as told: a lost connection is noticed even if its event is late.
-                while (_client.IsConnected && !await disconnected.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken))
+                while (IsConnected && !await disconnected.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken))
                     health.Beat("mqtt");
-                _subscribed = false;
-                _connection.Cancel();
+                if (!_client.IsConnected)
+                {
+                    _subscribed = false;
+                    _connection.Cancel();
+                }
                 logger.LogWarning("Disconnected from MQTT {Host}:{Port}; reconnecting", _options.Host, _options.Port);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -87,8 +109,9 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, GatewayHeal
             await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, _options.MaxReconnectDelaySeconds * 1000));
         }
-        if (_client.IsConnected)
-            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build());
+        foreach (var client in new[] { _client, _publisher })
+            if (client.IsConnected)
+                await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build());
     }
 
     /// <summary>Publishes at QoS 1 and waits for the broker's PUBACK; throws when not connected or refused.</summary>
@@ -101,7 +124,7 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, GatewayHeal
             .WithRetainFlag(retain)
             .WithContentType("application/json")
             .Build();
-        var result = await _client.PublishAsync(message, cancellationToken);
+        var result = await _publisher.PublishAsync(message, cancellationToken);
         if (result.ReasonCode is not (MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers))
             throw new InvalidOperationException($"broker refused publish to {topic}: {result.ReasonCode}");
     }
@@ -125,5 +148,9 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, GatewayHeal
         .WithReceiveMaximum(_options.ReceiveMaximum)
         .Build();
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _publisher.Dispose();
+    }
 }
