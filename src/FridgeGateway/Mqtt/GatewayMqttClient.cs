@@ -7,10 +7,10 @@ using Microsoft.Extensions.Options;
 namespace FridgeGateway.Mqtt;
 
 /// <summary>
-/// The gateway's MQTT 5 connections: the ingestion's, a persistent session (clean start false, session
+/// The gateway's MQTT 5 connections, kept by a reconnect loop with capped backoff that runs forever
+/// (MQTTnet 5 ships no managed client): the ingestion's, a persistent session (clean start false, session
 /// expiry set, stable client id) with shared subscriptions and manual acknowledgement, and beside it a
-/// clean one that only publishes what the gateway says (dead letters, alerts), with a reconnect loop
-/// with capped backoff that runs forever (MQTTnet 5 ships no managed client). The notices go on their
+/// clean one that only publishes what the gateway says (dead letters, alerts). The notices go on their
 /// own connection so that their PUBACKs never sit behind the PUBLISHes the ingestion's receive window
 /// holds (see <see cref="CoalescingSocketStream"/>): the window is then kept whatever the traffic.
 /// </summary>
