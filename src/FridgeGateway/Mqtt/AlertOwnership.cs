@@ -23,7 +23,10 @@ namespace FridgeGateway.Mqtt;
 /// kept retained on <c>coop/v1/gateway/alert-session/{session}/state/{device}</c>, published through the session before the
 /// message that changed an alert's course is acknowledged, so the next holder starts from everything its
 /// predecessor acknowledged and gets the rest redelivered. A holder that lost the session can no longer
-/// publish through it: a deposed replica cannot overwrite its successor's state.
+/// publish through it: a deposed replica cannot overwrite its successor's state. A new holder reads the
+/// states on a clean connection of its own, not through the session: there they would queue behind what
+/// waited for a holder, possibly more than the receive window lets through before an acknowledgement,
+/// and no acknowledgement can come before the states.
 /// </para>
 /// </summary>
 public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth health, ILogger<AlertOwnership> logger) : IDisposable
@@ -178,10 +181,7 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
         };
 
         // The will clears the announcement when this connection dies without saying goodbye (SIGKILL, a cut cable).
-        var connect = _options.Connection(_options.AlertSession, cleanStart: false)
-            .WithStreamProvider(new CoalescingSocketStreamProvider(_options.ReceiveMaximum))
-            .WithSessionExpiryInterval(_options.SessionExpirySeconds)
-            .WithReceiveMaximum(_options.ReceiveMaximum)
+        var connect = _options.PersistentSession(_options.AlertSession)
             .WithWillTopic(OwnerTopic).WithWillPayload(Array.Empty<byte>()).WithWillRetain().WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithWillDelayInterval(0)
             .Build();
@@ -195,14 +195,8 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
             await SubscribeAsync(session, stoppingToken); // a present session has it: again is harmless
             // Through the watch, which says it again if the will of the holder we took the session from clears it.
             await Announce(_watch!, announcement, stoppingToken);
-            Dictionary<string, SavedDevice> saved;
-            using (var aside = _factory.CreateMqttClient())
-            {
-                await aside.ConnectAsync(_options.Connection($"{_options.ClientId}:restore", cleanStart: true).Build(), stoppingToken);
-                // The predecessor can no longer save (its session is ours now): what is retained is its last word.
-                saved = await ReadSavedStatesAsync(aside, stoppingToken);
-                await aside.DisconnectAsync(cancellationToken: stoppingToken);
-            }
+            // The predecessor can no longer save (its session is ours now): what is retained is its last word.
+            var saved = await ReadSavedStatesAsync(stoppingToken);
             Volatile.Write(ref _begun, new AlertTenure(number,
                 saved.ToDictionary(s => s.Key, s => s.Value.State, StringComparer.Ordinal),
                 saved.ToDictionary(s => s.Key, s => s.Value.Kind, StringComparer.Ordinal)));
@@ -243,11 +237,13 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
     }
 
     /// <summary>
-    /// Every device's retained alert state. The broker sends a subscription's retained messages before anything
-    /// published after it, so when a marker published after subscribing comes back, all of them are here.
+    /// Every device's retained alert state, read on a short clean connection of its own (see the class). The
+    /// broker sends a subscription's retained messages before anything published after it, so when a marker
+    /// published after subscribing comes back, all of them are here.
     /// </summary>
-    private async Task<Dictionary<string, SavedDevice>> ReadSavedStatesAsync(IMqttClient reader, CancellationToken ct)
+    private async Task<Dictionary<string, SavedDevice>> ReadSavedStatesAsync(CancellationToken ct)
     {
+        using var reader = _factory.CreateMqttClient();
         var saved = new Dictionary<string, SavedDevice>(StringComparer.Ordinal);
         var marker = $"coop/v1/gateway/alert-session/{_options.AlertSession}/restored/{Guid.NewGuid():N}";
         var complete = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -259,12 +255,14 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
                 saved[message.Topic[StateTopicPrefix.Length..]] = JsonSerializer.Deserialize<SavedDevice>(message.Payload.ToArray(), Json)!;
             return Task.CompletedTask;
         };
+        await reader.ConnectAsync(_options.Connection($"{_options.ClientId}:restore", cleanStart: true).Build(), ct);
         await reader.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter(f => f.WithTopic(StateTopicPrefix + "+").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
             .WithTopicFilter(f => f.WithTopic(marker).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)).Build(), ct);
         await reader.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(marker)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
         await complete.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        await reader.DisconnectAsync(cancellationToken: ct);
         return saved;
     }
 

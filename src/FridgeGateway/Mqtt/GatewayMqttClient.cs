@@ -71,7 +71,7 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, GatewayHeal
                 {
                     // Not disposed: a late handler of the old connection may still link to its token.
                     if (_connection.IsCancellationRequested) _connection = new CancellationTokenSource();
-                    var result = await _client.ConnectAsync(BuildOptions(), stoppingToken);
+                    var result = await _client.ConnectAsync(_options.PersistentSession(_options.ClientId).Build(), stoppingToken);
                     if (result.ResultCode != MqttClientConnectResultCode.Success)
                         throw new InvalidOperationException($"broker refused the connection: {result.ResultCode} {result.ReasonString}");
                     logger.LogInformation("Connected to MQTT {Host}:{Port} as {ClientId} (session present: {SessionPresent})",
@@ -140,13 +140,6 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, GatewayHeal
                 throw new InvalidOperationException($"subscription to {item.TopicFilter.Topic} refused: {item.ResultCode}");
         _subscribed = true;
     }
-
-    // A persistent session (clean start false) that keeps what is not acknowledged while the gateway is away.
-    private MqttClientOptions BuildOptions() => _options.Connection(_options.ClientId, cleanStart: false)
-        .WithStreamProvider(new CoalescingSocketStreamProvider(_options.ReceiveMaximum))
-        .WithSessionExpiryInterval(_options.SessionExpirySeconds)
-        .WithReceiveMaximum(_options.ReceiveMaximum)
-        .Build();
 
     public void Dispose()
     {

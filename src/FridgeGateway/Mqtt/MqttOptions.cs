@@ -45,6 +45,16 @@ public sealed class MqttOptions
         return builder;
     }
 
+    /// <summary>
+    /// A persistent session that receives device traffic (the ingestion's, the alert session's): what it misses while
+    /// away waits in the broker, and the receive window it announces is the one its socket keeps
+    /// (<see cref="CoalescingSocketStream"/>), so the two can never differ.
+    /// </summary>
+    public MqttClientOptionsBuilder PersistentSession(string clientId) => Connection(clientId, cleanStart: false)
+        .WithStreamProvider(new CoalescingSocketStreamProvider(ReceiveMaximum))
+        .WithSessionExpiryInterval(SessionExpirySeconds)
+        .WithReceiveMaximum(ReceiveMaximum);
+
     /// <summary>Everything the devices publish.</summary>
     public static readonly IReadOnlyList<string> DeviceTopics = ["coop/v1/fridges/#", "coop/v1/kiosks/#", "coop/v1/devices/+/status"];
 
