@@ -7,4 +7,4 @@
 #   bench/gateway-hotpath.sh --job default    # longer, steadier
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-dotnet run -c Release --project bench/GatewayHotPath -- --filter '*' --job short --artifacts .local/bench/hotpath "$@"
+dotnet run -c Release --project bench/GatewayHotPath -- --filter '*' --job short --inProcess --artifacts .local/bench/hotpath "$@"

@@ -28,6 +28,8 @@ public class PerMessage
     private (string Topic, byte[] Payload)[] _messages = [];
     private Reading[] _parsed = [];
     private SinkItem[] _batch = [];
+    // A batch's line protocol: a fresh one every 1,000 messages, as a batch would.
+    private Utf8Chunks _lines = new();
     private int _next;
     private long _seq;
 
@@ -36,7 +38,7 @@ public class PerMessage
     {
         _messages = Enumerable.Range(0, Devices).Select(n => ($"coop/v1/fridges/fridge-load-{n:D5}/telemetry", Telemetry(n, 1))).ToArray();
         _parsed = _messages.Select(m => (Reading)_parser.Parse(m.Topic, m.Payload, ReceivedAt).Message!).ToArray();
-        _batch = _parsed.Select(r => new SinkItem($"coop/v1/fridges/{r.DeviceId}/telemetry", r.IdempotencyKey, InfluxSchema.ToLines(r))).ToArray();
+        _batch = _parsed.Select(r => new SinkItem($"coop/v1/fridges/{r.DeviceId}/telemetry", r.IdempotencyKey, InfluxSchema.ToLines(r, _lines))).ToArray();
     }
 
     /// <summary>A reading as firmware-sim writes it (ContractMessages.Telemetry).</summary>
@@ -51,7 +53,7 @@ public class PerMessage
     }
 
     [Benchmark]
-    public string LineProtocol() => InfluxSchema.ToLines(_parsed[_next++ % Devices]);
+    public ReadOnlyMemory<byte> LineProtocol() => InfluxSchema.ToLines(_parsed[NextBatchSlot()], _lines);
 
     [Benchmark]
     public int ObserveAlerts() => _alerts.Observe(_parsed[_next++ % Devices]).Count;
@@ -60,14 +62,21 @@ public class PerMessage
     [Benchmark(Baseline = true)]
     public SinkItem? Prepare()
     {
-        var i = _next++ % Devices;
+        var i = NextBatchSlot();
         var (topic, payload) = _messages[i];
         var parsed = _parser.Parse(topic, payload, ReceivedAt).Message!;
         // A new seq each round: never taken for a redelivery.
         if (!_recent.Add(parsed.DeviceId, i == 0 ? ++_seq : _seq)) return null;
-        var item = new SinkItem(topic, parsed.IdempotencyKey, InfluxSchema.ToLines(parsed));
+        var item = new SinkItem(topic, parsed.IdempotencyKey, InfluxSchema.ToLines(parsed, _lines));
         _alerts.Observe(parsed);
         return item;
+    }
+
+    private int NextBatchSlot()
+    {
+        var i = _next++ % Devices;
+        if (i == 0) _lines = new Utf8Chunks();
+        return i;
     }
 
     /// <summary>A batch of 1,000 items as one spool record (per message: divide by 1,000).</summary>

@@ -33,8 +33,8 @@ public sealed class LineProtocolSinkWriterTests
 
         await new LineProtocolBody(items, 1, items.Count - 1).WriteUtf8Async(written, CancellationToken.None);
 
-        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', items.Skip(1).Select(i => i.Body))), written.ToArray());
-        Assert.Equal(string.Join('\n', items.Skip(1).Select(i => i.Body)), new LineProtocolBody(items, 1, items.Count - 1).ToString());
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', items.Skip(1).Select(i => i.Text))), written.ToArray());
+        Assert.Equal(string.Join('\n', items.Skip(1).Select(i => i.Text)), new LineProtocolBody(items, 1, items.Count - 1).ToString());
     }
 
     [Fact]

@@ -1,5 +1,8 @@
+using System.Globalization;
+using System.Text;
 using FridgeGateway.Contract;
 using FridgeGateway.Influx;
+using FridgeGateway.Sinks;
 
 namespace FridgeGateway.UnitTests;
 
@@ -40,9 +43,9 @@ public sealed class LineProtocolTests
     public void A_reading_becomes_one_fridge_reading_point_and_the_same_message_gives_the_same_line()
     {
         var reading = new Reading(DeviceKind.Kiosk, "kiosk-fest-07", 9, Ts, false, 3.5, null, true, null, null, false, null, -70, 46.3, -72.5);
-        var line = InfluxSchema.ToLines(reading);
+        var line = Lines(reading);
         Assert.Equal("fridge_reading,device=kiosk-fest-07,kind=kiosk temp_c=3.5,door_open=true,on_battery=false,rssi=-70,lat=46.3,lon=-72.5,seq=9i,ts_substituted=false 1784052192250000009", line);
-        Assert.Equal(line, InfluxSchema.ToLines(reading with { }));
+        Assert.Equal(line, Lines(reading with { }));
     }
 
     [Fact]
@@ -50,12 +53,50 @@ public sealed class LineProtocolTests
     {
         var sale = new KioskSale(DeviceKind.Kiosk, "kiosk-fest-07", 77, Ts, false, "s-77",
             [new SaleLine("STFUT-EPAULE-473", 2, 900), new SaleLine("AUBE-IPA-355", 1, 700)], "card");
-        var lines = InfluxSchema.ToLines(sale).Split('\n');
+        var lines = Lines(sale).Split('\n');
         Assert.Equal(2, lines.Length);
         Assert.StartsWith("kiosk_sale,device=kiosk-fest-07,sku=STFUT-EPAULE-473 units=2i,unit_price_cents=900i,sale_id=\"s-77\",payment=\"card\",seq=77i", lines[0]);
 
         var count = new StockCount(DeviceKind.Fridge, "fridge-stfut-01", 5, Ts, true, [new StockItem("STFUT-EPAULE-473", 11), new StockItem("AUBE-IPA-355", 0)]);
-        var countLines = InfluxSchema.ToLines(count).Split('\n');
+        var countLines = Lines(count).Split('\n');
         Assert.Equal("stock_count,device=fridge-stfut-01,kind=fridge,sku=AUBE-IPA-355 units=0i,seq=5i,ts_substituted=true 1784052192250000005", countLines[1]);
     }
+
+    [Fact]
+    public void Text_beyond_ascii_is_written_as_utf8_and_escaped_where_line_protocol_says()
+    {
+        var line = new LineProtocolBuilder().Measurement("m=1 x").Tag("brasserie", "Dieu du Ciel, Saint-Jérôme")
+            .Field("détail", "«porte» ouverte \\ 🍺").Timestamp(1).ToString();
+        Assert.Equal("m=1\\ x,brasserie=Dieu\\ du\\ Ciel\\,\\ Saint-Jérôme détail=\"«porte» ouverte \\\\ 🍺\" 1", line);
+    }
+
+    [Fact]
+    public void Numbers_are_written_as_the_shortest_text_that_reads_back_the_same()
+    {
+        // The bytes are formatted in place; they must say what the text formatting says (InfluxDB reads them back).
+        var random = new Random(20);
+        var values = new[] { 0.1 + 0.2, 1e-7, -0.0, 1.7976931348623157e308, 3.47, -61 }
+            .Concat(Enumerable.Range(0, 2000).Select(_ => (random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-12, 12))));
+        foreach (var value in values)
+        {
+            var line = new LineProtocolBuilder().Measurement("m").Field("v", value).Field("n", (long)value).Timestamp(long.MaxValue).ToString();
+            Assert.Equal(string.Create(CultureInfo.InvariantCulture, $"m v={value:R},n={(long)value}i {long.MaxValue}"), line);
+        }
+    }
+
+    [Fact]
+    public void Every_message_of_a_batch_keeps_its_own_lines_in_the_shared_chunks()
+    {
+        var chunks = new Utf8Chunks();
+        // Enough readings to fill several chunks, and an event whose detail is longer than a chunk.
+        var readings = Enumerable.Range(0, 1000).Select(n => new Reading(DeviceKind.Fridge, $"fridge-t-{n:D4}", n, Ts, false, n / 10.0,
+            null, null, null, null, null, null, null, null, null)).ToList();
+        var huge = new DeviceEvent(DeviceKind.Fridge, "fridge-t-0001", 5, Ts, false, "door_open", new string('é', 40_000));
+        var slices = readings.Select(r => InfluxSchema.ToLines(r, chunks)).Append(InfluxSchema.ToLines(huge, chunks)).ToList();
+
+        for (var n = 0; n < readings.Count; n++) Assert.Equal(Lines(readings[n]), Encoding.UTF8.GetString(slices[n].Span));
+        Assert.Equal(Lines(huge), Encoding.UTF8.GetString(slices[^1].Span));
+    }
+
+    private static string Lines(DeviceMessage message) => Encoding.UTF8.GetString(InfluxSchema.ToLines(message, new Utf8Chunks()).Span);
 }

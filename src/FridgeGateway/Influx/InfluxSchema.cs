@@ -20,7 +20,8 @@ public static class InfluxSchema
 
     public static string KindTag(DeviceKind kind) => kind == DeviceKind.Fridge ? "fridge" : "kiosk";
 
-    public static string ToLines(DeviceMessage message)
+    /// <summary>A message's lines, UTF-8, written into the batch's <paramref name="chunks"/>.</summary>
+    public static ReadOnlyMemory<byte> ToLines(DeviceMessage message, Utf8Chunks chunks)
     {
         var lines = new LineProtocolBuilder();
         var time = PointTime(message.Timestamp, message.Seq);
@@ -55,15 +56,15 @@ public static class InfluxSchema
                         .Timestamp(time);
                 break;
         }
-        return lines.ToString();
+        return lines.CopyTo(chunks);
     }
 
-    public static string ToLines(AlertTransition alert)
+    public static ReadOnlyMemory<byte> ToLines(AlertTransition alert, Utf8Chunks chunks)
     {
         return new LineProtocolBuilder()
             .Measurement("alert").Tag("device", alert.DeviceId).Tag("type", alert.Type.WireName())
             .Field("state", alert.Raised ? "raised" : "cleared").Field("value", alert.Value).Field("detail", alert.Detail)
             .Timestamp(alert.At.ToUnixTimeMilliseconds() * 1_000_000 + (long)alert.Type)
-            .ToString();
+            .CopyTo(chunks);
     }
 }

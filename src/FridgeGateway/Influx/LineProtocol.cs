@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -5,35 +6,39 @@ namespace FridgeGateway.Influx;
 
 /// <summary>
 /// Builds InfluxDB line protocol, the one format that InfluxDB 1.x <c>/write</c> and 2.x/3.x
-/// <c>/api/v2/write</c> both take. Fields are written in the order given; tags must be given sorted by
-/// key (InfluxDB's recommendation, and what our fixed schema does). <see cref="ToString"/> ends it.
+/// <c>/api/v2/write</c> both take, as UTF-8. Fields are written in the order given; tags must be given sorted
+/// by key (InfluxDB's recommendation, and what our fixed schema does). <see cref="CopyTo"/> or
+/// <see cref="ToString"/> ends it.
 /// </summary>
 /// <remarks>
-/// Once per message on the gateway's hot path (issue 20): numbers are written straight into the text, and
-/// the text's buffer is the thread's, handed back when the line is done, so that a message costs one string.
+/// Once per message on the gateway's hot path (issue 20): numbers are formatted straight into the bytes, and
+/// the buffer is the thread's, handed back when the lines are done. What is kept is a copy into the batch's
+/// <see cref="Utf8Chunks"/>: no string and no object of its own per message.
 /// </remarks>
 public sealed class LineProtocolBuilder
 {
-    [ThreadStatic] private static StringBuilder? t_spare;
-    private StringBuilder? _text = TakeSpare();
-    private string? _done;
+    [ThreadStatic] private static byte[]? t_spare;
+    private byte[]? _bytes = TakeSpare();
+    private int _used;
     private int _fieldsInLine;
 
-    private static StringBuilder TakeSpare()
-    {
-        var spare = t_spare ?? new StringBuilder(512);
-        t_spare = null;
-        return spare.Clear();
-    }
+    // Characters that line protocol escapes with a backslash (the '=' only outside a measurement's name),
+    // and the line breaks it cannot carry at all (written as a space).
+    private static readonly SearchValues<char> Special = SearchValues.Create(", =\\\n\r\"");
 
-    private StringBuilder Text => _text ?? throw new InvalidOperationException("the line protocol is finished (ToString)");
+    private static byte[] TakeSpare()
+    {
+        var spare = t_spare ?? new byte[1024];
+        t_spare = null;
+        return spare;
+    }
 
     public int Lines { get; private set; }
 
     public LineProtocolBuilder Measurement(string name)
     {
-        if (Lines > 0) Text.Append('\n');
-        Escape(name, measurement: true);
+        if (Lines > 0) Append((byte)'\n');
+        Escape(name, Context.Measurement);
         _fieldsInLine = 0;
         Lines++;
         return this;
@@ -42,80 +47,186 @@ public sealed class LineProtocolBuilder
     public LineProtocolBuilder Tag(string key, string value)
     {
         if (value.Length == 0) return this; // an empty tag value is not allowed: leave the tag out
-        Text.Append(',');
-        Escape(key, measurement: false);
-        Text.Append('=');
-        Escape(value, measurement: false);
+        Append((byte)',');
+        Escape(key, Context.Key);
+        Append((byte)'=');
+        Escape(value, Context.Key);
         return this;
     }
 
     public LineProtocolBuilder Field(string key, double? value)
     {
         // "R": the shortest text that reads back as the same double.
-        if (value is { } v) FieldKey(key).Append(CultureInfo.InvariantCulture, $"{v:R}");
+        if (value is { } v) Format(key, v, "R", suffix: 0);
         return this;
     }
 
     public LineProtocolBuilder Field(string key, long? value)
     {
-        if (value is { } v) FieldKey(key).Append(CultureInfo.InvariantCulture, $"{v}i");
+        if (value is { } v) Format(key, v, default, suffix: (byte)'i');
         return this;
     }
 
     public LineProtocolBuilder Field(string key, bool? value)
     {
-        if (value is { } v) FieldKey(key).Append(v ? "true" : "false");
+        if (value is { } v)
+        {
+            FieldKey(key);
+            Append(v ? "true"u8 : "false"u8);
+        }
         return this;
     }
 
     public LineProtocolBuilder Field(string key, string? value)
     {
         if (value is null) return this;
-        var text = FieldKey(key).Append('"');
-        foreach (var c in value)
-        {
-            if (c is '"' or '\\') text.Append('\\');
-            text.Append(c is '\n' or '\r' ? ' ' : c); // a newline would end the line
-        }
-        text.Append('"');
+        FieldKey(key);
+        Append((byte)'"');
+        Escape(value, Context.StringField);
+        Append((byte)'"');
         return this;
     }
 
     public LineProtocolBuilder Timestamp(long unixNanoseconds)
     {
         if (_fieldsInLine == 0) throw new InvalidOperationException("a line protocol point needs at least one field");
-        Text.Append(' ').Append(CultureInfo.InvariantCulture, $"{unixNanoseconds}");
+        Append((byte)' ');
+        Format(unixNanoseconds, default);
         return this;
     }
 
-    /// <summary>The text; the builder is finished and its buffer goes back to the thread.</summary>
+    /// <summary>The lines, copied into <paramref name="chunks"/>; the builder is finished and its buffer goes back to the thread.</summary>
+    public ReadOnlyMemory<byte> CopyTo(Utf8Chunks chunks)
+    {
+        var copy = chunks.Add(Bytes.AsSpan(0, _used));
+        Finish();
+        return copy;
+    }
+
+    /// <summary>The lines as text (tests, and InfluxDB.Client's string API); the builder is finished.</summary>
     public override string ToString()
     {
-        if (_text is { } text)
-        {
-            _done = text.ToString();
-            // A buffer grown by an unusually long message is not kept.
-            if (text.Capacity <= 4096) t_spare = text;
-            _text = null;
-        }
-        return _done!;
+        var text = Encoding.UTF8.GetString(Bytes, 0, _used);
+        Finish();
+        return text;
     }
 
-    /// <summary>Starts a field: its separator and escaped key, then '='; the caller appends the value.</summary>
-    private StringBuilder FieldKey(string key)
+    private byte[] Bytes => _bytes ?? throw new InvalidOperationException("the line protocol is finished");
+
+    private void Finish()
     {
-        Text.Append(_fieldsInLine++ == 0 ? ' ' : ',');
-        Escape(key, measurement: false);
-        return Text.Append('=');
+        // A buffer grown by an unusually long message is not kept.
+        if (_bytes is { Length: <= 4096 } bytes) t_spare = bytes;
+        _bytes = null;
     }
 
-    private void Escape(string value, bool measurement)
+    /// <summary>Starts a field: its separator and escaped key, then '='; the caller writes the value.</summary>
+    private void FieldKey(string key)
     {
-        var text = Text;
-        foreach (var c in value)
+        Append(_fieldsInLine++ == 0 ? (byte)' ' : (byte)',');
+        Escape(key, Context.Key);
+        Append((byte)'=');
+    }
+
+    private void Format<T>(string key, T value, ReadOnlySpan<char> format, byte suffix) where T : IUtf8SpanFormattable
+    {
+        FieldKey(key);
+        Format(value, format);
+        if (suffix != 0) Append(suffix);
+    }
+
+    private void Format<T>(T value, ReadOnlySpan<char> format) where T : IUtf8SpanFormattable
+    {
+        int written;
+        while (!value.TryFormat(Bytes.AsSpan(_used), out written, format, CultureInfo.InvariantCulture)) Grow(32);
+        _used += written;
+    }
+
+    private enum Context { Measurement, Key, StringField }
+
+    private void Escape(string value, Context context)
+    {
+        var rest = value.AsSpan();
+        while (!rest.IsEmpty)
         {
-            if (c is ',' or ' ' || (!measurement && c == '=') || c == '\\') text.Append('\\');
-            text.Append(c is '\n' or '\r' ? ' ' : c);
+            // Plain runs (nearly always the whole value) are transcoded in one go.
+            var special = rest.IndexOfAny(Special);
+            var plain = special < 0 ? rest : rest[..special];
+            Append(plain);
+            if (special < 0) return;
+            var c = rest[special];
+            if (c is '\n' or '\r') Append((byte)' '); // a line break would end the line
+            else
+            {
+                var escaped = context switch
+                {
+                    Context.StringField => c is '"' or '\\',
+                    Context.Measurement => c is ',' or ' ' or '\\',
+                    _ => c is ',' or ' ' or '=' or '\\',
+                };
+                if (escaped) Append((byte)'\\');
+                Append((byte)c);
+            }
+            rest = rest[(special + 1)..];
         }
+    }
+
+    private void Append(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty) return;
+        Reserve(Encoding.UTF8.GetMaxByteCount(text.Length));
+        _used += Encoding.UTF8.GetBytes(text, Bytes.AsSpan(_used));
+    }
+
+    private void Append(ReadOnlySpan<byte> bytes)
+    {
+        Reserve(bytes.Length);
+        bytes.CopyTo(Bytes.AsSpan(_used));
+        _used += bytes.Length;
+    }
+
+    private void Append(byte b)
+    {
+        Reserve(1);
+        Bytes[_used++] = b;
+    }
+
+    private void Reserve(int bytes)
+    {
+        if (_used + bytes > Bytes.Length) Grow(bytes);
+    }
+
+    private void Grow(int atLeast)
+    {
+        var bigger = new byte[Math.Max(Bytes.Length * 2, _used + atLeast)];
+        Bytes.AsSpan(0, _used).CopyTo(bigger);
+        _bytes = bigger;
+    }
+}
+
+/// <summary>
+/// Many small UTF-8 texts kept in a few shared chunks: a batch's line protocol, one slice per message, so that
+/// 5,000 messages waiting to be written (and then to be acknowledged) are a handful of objects for the GC to
+/// follow, not 5,000 strings (issue 20). Chunks stay under the large-object heap's threshold; they are not
+/// pooled, so a slice stays valid for as long as anything holds it (a spool record, a dead letter).
+/// </summary>
+public sealed class Utf8Chunks
+{
+    private const int ChunkSize = 64 * 1024;
+    private byte[] _chunk = [];
+    private int _used;
+
+    public ReadOnlyMemory<byte> Add(ReadOnlySpan<byte> text)
+    {
+        if (text.Length > _chunk.Length - _used)
+        {
+            // A text longer than a chunk gets one of its own.
+            _chunk = new byte[Math.Max(ChunkSize, text.Length)];
+            _used = 0;
+        }
+        text.CopyTo(_chunk.AsSpan(_used));
+        var slice = new ReadOnlyMemory<byte>(_chunk, _used, text.Length);
+        _used += text.Length;
+        return slice;
     }
 }

@@ -124,7 +124,7 @@ public sealed class IngestionProcessor(
                 continue;
             }
             metrics.MessageReceived();
-            var result = parser.Parse(message.Topic, message.Payload, message.ReceivedAt);
+            var result = parser.Parse(message.Topic, message.Payload.Span, message.ReceivedAt);
             if (!result.IsValid)
             {
                 work.DeadLetters.Add((message, result.Rejection!));
@@ -143,7 +143,7 @@ public sealed class IngestionProcessor(
             }
             var key = parsed.IdempotencyKey;
             work.Timestamps.Add(parsed.Timestamp);
-            work.ItemsFor(gatewaySinks.Influx).Add(new SinkItem(message.Topic, key, InfluxSchema.ToLines(parsed)));
+            work.ItemsFor(gatewaySinks.Influx).Add(new SinkItem(message.Topic, key, InfluxSchema.ToLines(parsed, work.Lines)));
             if (gatewaySinks.Inventory is { } inventory && InventoryReports.For(message.Topic, parsed) is { } report)
                 work.ItemsFor(inventory).Add(report);
             if (!ownership.Enabled) work.Transitions.AddRange(alerts.Observe(parsed));
@@ -161,7 +161,7 @@ public sealed class IngestionProcessor(
     private void ObserveForAlerts(InboundMessage message, BatchWork work)
     {
         if (message.AlertTenure != _tenure || !EvaluatesAlerts) return;
-        var result = parser.Parse(message.Topic, message.Payload, message.ReceivedAt);
+        var result = parser.Parse(message.Topic, message.Payload.Span, message.ReceivedAt);
         if (result.Status is { } status) work.Transitions.AddRange(alerts.Observe(status));
         else if (result.Message is { } parsed && _alertRecent.Add(parsed.DeviceId, parsed.Seq)) work.Transitions.AddRange(alerts.Observe(parsed));
     }
@@ -222,7 +222,7 @@ public sealed class IngestionProcessor(
         foreach (var t in work.Transitions)
         {
             logger.LogInformation("Alert {Type} {State} for {Device}: {Detail}", t.Type.WireName(), t.Raised ? "raised" : "cleared", t.DeviceId, t.Detail);
-            work.ItemsFor(gatewaySinks.Influx).Add(new SinkItem(AlertMessages.Topic(t), $"{t.DeviceId}:alert:{t.Type.WireName()}", InfluxSchema.ToLines(t)));
+            work.ItemsFor(gatewaySinks.Influx).Add(new SinkItem(AlertMessages.Topic(t), $"{t.DeviceId}:alert:{t.Type.WireName()}", InfluxSchema.ToLines(t, work.Lines)));
             // The inventory API keeps the alert history and tells people (issue 18), through the same durable sink as sales and counts.
             if (gatewaySinks.Inventory is { } inventory) work.ItemsFor(inventory).Add(InventoryReports.For(t));
         }
@@ -304,5 +304,7 @@ public sealed class IngestionProcessor(
         public List<AlertTransition> Transitions { get; } = [];
         public SaveAlertState? SaveAlertState { get; set; }
         public List<SinkItem> ItemsFor(DurableSink sink) => _items[sink];
+        /// <summary>The batch's line protocol, the items' bodies slices of it.</summary>
+        public Utf8Chunks Lines { get; } = new();
     }
 }

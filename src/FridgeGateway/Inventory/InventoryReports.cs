@@ -1,4 +1,4 @@
-using System.Text;
+using System.Buffers;
 using System.Text.Json;
 using FridgeGateway.Alerts;
 using FridgeGateway.Contract;
@@ -83,15 +83,15 @@ public static class InventoryReports
         if (m.TimestampSubstituted) w.WriteBoolean("tsSubstituted", true);
     }
 
-    private static string Json(Action<Utf8JsonWriter> body)
+    private static byte[] Json(Action<Utf8JsonWriter> body)
     {
-        using var buffer = new MemoryStream();
+        var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             body(writer);
             writer.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        return buffer.WrittenSpan.ToArray();
     }
 }

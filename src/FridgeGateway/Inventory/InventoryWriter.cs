@@ -24,7 +24,7 @@ public sealed class InventoryWriter(HttpClient http, InventoryOptions options) :
                 var item = items[index];
                 using var request = new HttpRequestMessage(HttpMethod.Post, InventoryReports.PathFor(item))
                 {
-                    Content = new StringContent(item.Body, Encoding.UTF8, "application/json"),
+                    Content = new ReadOnlyMemoryContent(item.Body) { Headers = { ContentType = new("application/json") { CharSet = "utf-8" } } },
                 };
                 request.Headers.Add("Idempotency-Key", item.Key);
                 request.Headers.Add("X-Api-Key", options.ApiKey);

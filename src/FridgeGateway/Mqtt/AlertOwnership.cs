@@ -161,7 +161,7 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
         {
             var message = e.ApplicationMessage;
             e.AutoAcknowledge = false;
-            var inboundMessage = new InboundMessage(message.Topic, message.Payload.ToArray(), DateTimeOffset.UtcNow, e.AcknowledgeAsync, number);
+            var inboundMessage = new InboundMessage(message.Topic, InboundMessage.PayloadOf(message), DateTimeOffset.UtcNow, e.AcknowledgeAsync, number);
             try
             {
                 // What waited in the session is evaluated only from the predecessor's state. Holding this handler

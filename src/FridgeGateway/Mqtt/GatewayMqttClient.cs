@@ -38,7 +38,7 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, GatewayHeal
             // PUBACK waits until the batch writer has made the message durable (rule 1).
             e.AutoAcknowledge = false;
             var message = e.ApplicationMessage;
-            var inboundMessage = new InboundMessage(message.Topic, System.Buffers.BuffersExtensions.ToArray(message.Payload), DateTimeOffset.UtcNow,
+            var inboundMessage = new InboundMessage(message.Topic, InboundMessage.PayloadOf(message), DateTimeOffset.UtcNow,
                 e.AcknowledgeAsync);
             if (inbound.TryWrite(inboundMessage)) return;
             using var either = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _connection.Token);

@@ -120,7 +120,7 @@ public sealed class DurableSink : IDisposable
             _logger.LogError("Sink {Sink} failed {Key} from {Topic} {Attempts} times while answering others: quarantined{Where} ({Reason})",
                 Name, item.Key, item.Topic, attempts, kept ? $" in {_quarantine.Path}" : " (quarantine full: dead letter only)", reason);
             await _deadLetters.PublishAsync(item.Topic, $"{Name} quarantined after {attempts} attempts: {reason}",
-                System.Text.Encoding.UTF8.GetBytes(item.Body), DateTimeOffset.UtcNow, ct);
+                item.Body, DateTimeOffset.UtcNow, ct);
         }
     }
 
@@ -150,7 +150,7 @@ public sealed class DurableSink : IDisposable
             _logger.LogWarning("Sink {Sink} refused {Key} from {Topic}: {Reason}", Name, reject.Item.Key, reject.Item.Topic, reject.Reason);
             _metrics.DeadLetter("sink_refused");
             await _deadLetters.PublishAsync(reject.Item.Topic, $"{Name} refused: {reject.Reason}",
-                System.Text.Encoding.UTF8.GetBytes(reject.Item.Body), DateTimeOffset.UtcNow, cancellationToken);
+                reject.Item.Body, DateTimeOffset.UtcNow, cancellationToken);
         }
     }
 

@@ -17,7 +17,7 @@ public sealed class SinkQuarantine(string path, long maxBytes)
     /// <summary>Appends the item; false when the quarantine file is at its cap.</summary>
     public bool TryAdd(SinkItem item, string reason, DateTimeOffset at)
     {
-        var line = JsonSerializer.SerializeToUtf8Bytes(new { quarantinedAt = at, topic = item.Topic, key = item.Key, reason, body = item.Body });
+        var line = JsonSerializer.SerializeToUtf8Bytes(new { quarantinedAt = at, topic = item.Topic, key = item.Key, reason, body = item.Text });
         lock (_gate)
         {
             var size = File.Exists(path) ? new FileInfo(path).Length : 0;
