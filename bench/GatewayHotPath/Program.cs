@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
 using FridgeGateway.Alerts;
@@ -51,6 +52,14 @@ public class PerMessage
         var (topic, payload) = _messages[_next++ % Devices];
         return _parser.Parse(topic, payload, ReceivedAt);
     }
+
+    /// <summary>A reading's JSON alone, read by the fast path (what <c>Parse</c> does for it)…</summary>
+    [Benchmark]
+    public object? ReadingJsonFastPath() => TelemetryFastPath.TryRead(_messages[_next++ % Devices].Payload);
+
+    /// <summary>…and by the generated deserializer it falls back to.</summary>
+    [Benchmark]
+    public object? ReadingJsonGenerated() => JsonSerializer.Deserialize(_messages[_next++ % Devices].Payload, ContractJsonContext.Default.TelemetryPayload);
 
     [Benchmark]
     public ReadOnlyMemory<byte> LineProtocol() => InfluxSchema.ToLines(_parsed[NextBatchSlot()], _lines);

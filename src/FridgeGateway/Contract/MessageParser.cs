@@ -39,7 +39,8 @@ public sealed class MessageParser(TimestampPolicy policy)
         {
             return route.Message switch
             {
-                MessageKind.Telemetry => Telemetry(kind, route.DeviceId, Deserialize(payload, ContractJsonContext.Default.TelemetryPayload), receivedAt),
+                MessageKind.Telemetry => Telemetry(kind, route.DeviceId,
+                    TelemetryFastPath.TryRead(payload) ?? Deserialize(payload, ContractJsonContext.Default.TelemetryPayload), receivedAt),
                 MessageKind.Events => Event(kind, route.DeviceId, Deserialize(payload, ContractJsonContext.Default.EventPayload), receivedAt),
                 MessageKind.Stock => Stock(kind, route.DeviceId, Deserialize(payload, ContractJsonContext.Default.StockPayload), receivedAt),
                 MessageKind.Sales => Sale(kind, route.DeviceId, Deserialize(payload, ContractJsonContext.Default.SalePayload), receivedAt),

@@ -1,0 +1,83 @@
+using System.Text.Json;
+
+namespace FridgeGateway.Contract;
+
+/// <summary>
+/// A reading's payload read straight off its bytes: the message every device sends every few seconds, so the
+/// generated deserializer's machinery was a tenth of the gateway's CPU per message (issue 20). Only the plain
+/// case is read here — an object of the contract's fields, each at most once, each a value of its own JSON type
+/// or null. Anything else (an unknown field, a wrong type, a repeated field, bytes after the object) is left to
+/// the generated deserializer, which accepts or rejects it naming the field: both read every payload the same
+/// way (agreement-tested in <c>TelemetryFastPathTests</c>).
+/// </summary>
+internal static class TelemetryFastPath
+{
+    private enum Field { Seq, Ts, TempC, AmbientC, DoorOpen, CompressorOn, PowerW, OnBattery, BatteryPct, Rssi, Lat, Lon }
+
+    // The wire names, in Field's order (camelCase, as ContractJsonContext names them).
+    private static readonly byte[][] Names = Enum.GetNames<Field>().Select(name => JsonNamingPolicy.CamelCase.ConvertName(name))
+        .Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
+
+    /// <summary>The payload, or null when it is not the plain case (then ask the generated deserializer).</summary>
+    public static TelemetryPayload? TryRead(ReadOnlySpan<byte> json)
+    {
+        try { return Read(json); }
+        catch (JsonException) { return null; }
+    }
+
+    private static TelemetryPayload? Read(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+        var payload = new TelemetryPayload();
+        var seen = 0;
+        while (reader.Read())
+        {
+            // The object's end must be the payload's end (a further value or byte makes the reader throw).
+            if (reader.TokenType == JsonTokenType.EndObject) return reader.Read() ? null : payload;
+            if (FieldOf(ref reader) is not { } field || (seen & 1 << (int)field) != 0 || !reader.Read()) return null;
+            seen |= 1 << (int)field;
+            if (reader.TokenType == JsonTokenType.Null) continue;
+            if (!TrySet(payload, field, ref reader)) return null;
+        }
+        return null;
+    }
+
+    private static Field? FieldOf(ref Utf8JsonReader reader)
+    {
+        for (var i = 0; i < Names.Length; i++)
+            if (reader.ValueTextEquals(Names[i])) return (Field)i;
+        return null;
+    }
+
+    /// <summary>Sets the field from the value the reader is on; false when the value is not of the field's JSON type.</summary>
+    private static bool TrySet(TelemetryPayload p, Field field, ref Utf8JsonReader reader) => field switch
+    {
+        Field.Seq => (p.Seq = Integer(ref reader)) is not null,
+        Field.Ts => (p.Ts = reader.TokenType == JsonTokenType.String ? reader.GetString() : null) is not null,
+        Field.TempC => (p.TempC = Number(ref reader)) is not null,
+        Field.AmbientC => (p.AmbientC = Number(ref reader)) is not null,
+        Field.DoorOpen => (p.DoorOpen = Flag(ref reader)) is not null,
+        Field.CompressorOn => (p.CompressorOn = Flag(ref reader)) is not null,
+        Field.PowerW => (p.PowerW = Number(ref reader)) is not null,
+        Field.OnBattery => (p.OnBattery = Flag(ref reader)) is not null,
+        Field.BatteryPct => (p.BatteryPct = Number(ref reader)) is not null,
+        Field.Rssi => (p.Rssi = Number(ref reader)) is not null,
+        Field.Lat => (p.Lat = Number(ref reader)) is not null,
+        Field.Lon => (p.Lon = Number(ref reader)) is not null,
+        _ => false,
+    };
+
+    private static long? Integer(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) ? value : null;
+
+    private static double? Number(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var value) ? value : null;
+
+    private static bool? Flag(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.True => true,
+        JsonTokenType.False => false,
+        _ => null,
+    };
+}
