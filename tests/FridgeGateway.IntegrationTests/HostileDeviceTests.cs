@@ -91,6 +91,41 @@ public sealed class HostileDeviceTests
     }
 
     [Fact]
+    public async Task A_flood_of_malformed_messages_is_held_at_the_receive_window_and_never_passes_it()
+    {
+        // A small window, so that the flood fills it. Each malformed message is a dead letter the gateway publishes;
+        // were it published on the ingestion connection, every awaited PUBACK would let PUBLISHes past the full
+        // window and the flood's memory would have no bound (the notices have a connection of their own).
+        await using var h = await GatewayHarness.StartAsync(new() { ["Mqtt__ReceiveMaximum"] = "10" });
+        using var hostile = await Mqtt.ConnectAsDeviceAsync(Hostile);
+        const int Malformed = 2000;
+        var flood = Task.Run(async () =>
+        {
+            // Many at once, as a device that does not wait for its PUBACKs would: the broker has them before the gateway.
+            for (var sent = 0; sent < Malformed; sent += 200)
+                await Task.WhenAll(Enumerable.Range(sent, 200).Select(i => hostile.PublishAsync(new MqttApplicationMessageBuilder()
+                    .WithTopic($"coop/v1/fridges/{Hostile}/telemetry").WithPayload($$"""{"seq":{{i}},"tempC":""")
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build())));
+        });
+        var seqBase = SeqBase();
+        await PublishVictimReadingsAsync(seqBase, perDevice: 20);
+        await flood;
+
+        await ExpectVictimsLandedAsync(h, 40);
+        await Eventually.Returns(() => Metric(h, "gateway_messages_dead_lettered_total"), n => n >= Malformed, WithinSeconds, "every malformed message dead-lettered");
+        Assert.True(await Metric(h, "gateway_mqtt_window_held_total") > 0, "the flood never filled the window: this test shows nothing");
+        Assert.Equal(0, await Metric(h, "gateway_mqtt_window_passed_full_total"));
+    }
+
+    /// <summary>A counter from the gateway's /metrics, summed over its labels (0 when it has not been counted yet).</summary>
+    private static async Task<long> Metric(GatewayHarness h, string name)
+    {
+        var (_, text) = await h.GetAsync("/metrics");
+        return text.Split('\n').Where(line => line.StartsWith(name, StringComparison.Ordinal) && line.Length > name.Length && line[name.Length] is ' ' or '{')
+            .Sum(line => (long)double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task A_device_cannot_take_the_gateways_session_or_another_devices_and_cannot_log_in_on_the_gateways_listener()
     {
         await using var h = await GatewayHarness.StartAsync();

@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
+using FridgeGateway.Observability;
 using MQTTnet.Channel;
 
 namespace FridgeGateway.Mqtt;
@@ -62,6 +64,14 @@ public sealed class CoalescingSocketStream(Socket socket, int receiveWindow) : S
     private const int PublishType = 3, PubAckType = 4, SubscribeType = 8, SubAckType = 9, UnsubscribeType = 10, UnsubAckType = 11,
         PingRequestType = 12, PingResponseType = 13;
 
+    // What the window did, on the gateway's meter (/metrics): PUBLISHes that waited for a slot, and those handed out
+    // past a full window because an answer was awaited. A flood that reopens the window shows in the second.
+    private static readonly Meter WindowMeter = new(GatewayMetrics.MeterName);
+    private static readonly Counter<long> Held = WindowMeter.CreateCounter<long>("gateway.mqtt.window.held", "{message}",
+        "QoS 1 PUBLISHes held in the socket until the receive window had room");
+    private static readonly Counter<long> PassedFullWindow = WindowMeter.CreateCounter<long>("gateway.mqtt.window.passed_full", "{message}",
+        "QoS 1 PUBLISHes handed past a full receive window while an answer from the broker was awaited");
+
     private readonly byte[] _readBuffer = new byte[64 * 1024];
     private int _readStart, _readEnd;
     private MqttPacketBoundaries _inbound, _outbound;
@@ -109,6 +119,7 @@ public sealed class CoalescingSocketStream(Socket socket, int receiveWindow) : S
 
     private async ValueTask TakeWindowSlotAsync(CancellationToken cancellationToken)
     {
+        var held = false;
         while (true)
         {
             Task opened;
@@ -116,11 +127,14 @@ public sealed class CoalescingSocketStream(Socket socket, int receiveWindow) : S
             {
                 if (_unacknowledged < receiveWindow || _awaitedAnswers > 0)
                 {
+                    if (_unacknowledged >= receiveWindow) PassedFullWindow.Add(1);
                     _unacknowledged++;
                     return;
                 }
                 opened = (_windowOpened ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
             }
+            if (!held) Held.Add(1);
+            held = true;
             // MQTTnet cancels its reader when the connection ends; nothing else would wake this wait then.
             await opened.WaitAsync(cancellationToken);
         }
