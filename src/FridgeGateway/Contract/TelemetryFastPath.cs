@@ -31,22 +31,28 @@ internal static class TelemetryFastPath
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
         var payload = new TelemetryPayload();
         var seen = 0;
+        var next = 0;
         while (reader.Read())
         {
             // The object's end must be the payload's end (a further value or byte makes the reader throw).
             if (reader.TokenType == JsonTokenType.EndObject) return reader.Read() ? null : payload;
-            if (FieldOf(ref reader) is not { } field || (seen & 1 << (int)field) != 0 || !reader.Read()) return null;
+            if (FieldOf(ref reader, next) is not { } field || (seen & 1 << (int)field) != 0 || !reader.Read()) return null;
             seen |= 1 << (int)field;
+            next = (int)field + 1;
             if (reader.TokenType == JsonTokenType.Null) continue;
             if (!TrySet(payload, field, ref reader)) return null;
         }
         return null;
     }
 
-    private static Field? FieldOf(ref Utf8JsonReader reader)
+    /// <summary>The field the reader is on; looked for from <paramref name="from"/> on, since firmware writes them in the contract's order.</summary>
+    private static Field? FieldOf(ref Utf8JsonReader reader, int from)
     {
-        for (var i = 0; i < Names.Length; i++)
+        for (var n = 0; n < Names.Length; n++)
+        {
+            var i = (from + n) % Names.Length;
             if (reader.ValueTextEquals(Names[i])) return (Field)i;
+        }
         return null;
     }
 
