@@ -220,8 +220,8 @@ public sealed class Utf8Chunks
     {
         if (text.Length > _chunk.Length - _used)
         {
-            // A text longer than a chunk gets one of its own.
-            _chunk = new byte[Math.Max(ChunkSize, text.Length)];
+            // A text longer than a chunk gets one of its own. Not zeroed: only what is written is ever handed out.
+            _chunk = GC.AllocateUninitializedArray<byte>(Math.Max(ChunkSize, text.Length));
             _used = 0;
         }
         text.CopyTo(_chunk.AsSpan(_used));
