@@ -22,8 +22,8 @@ public sealed class LineProtocolBuilder
     private int _used;
     private int _fieldsInLine;
 
-    // Characters that line protocol escapes with a backslash (the '=' only outside a measurement's name),
-    // and the line breaks it cannot carry at all (written as a space).
+    // Characters that some part of a line escapes with a backslash (which ones depends on the part: see Escape),
+    // and the line breaks no part can carry (written as a space).
     private static readonly SearchValues<char> Special = SearchValues.Create(", =\\\n\r\"");
 
     private static byte[] TakeSpare()

@@ -48,16 +48,12 @@ public readonly struct LineProtocolBody(IReadOnlyList<SinkItem> items, int start
         }
     }
 
-    /// <summary>The lines as one string (InfluxDB.Client takes a string; tests read it).</summary>
+    /// <summary>The lines as one string (InfluxDB.Client takes a string; tests read it): the same bytes, decoded once.</summary>
     public override string ToString()
     {
-        var text = new StringBuilder();
-        for (var i = start; i < start + count; i++)
-        {
-            if (i > start) text.Append('\n');
-            text.Append(items[i].Text);
-        }
-        return text.ToString();
+        using var bytes = new MemoryStream();
+        WriteUtf8Async(bytes, CancellationToken.None).GetAwaiter().GetResult(); // a MemoryStream completes every write at once
+        return Encoding.UTF8.GetString(bytes.GetBuffer(), 0, (int)bytes.Length);
     }
 }
 
