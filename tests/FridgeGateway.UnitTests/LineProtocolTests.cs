@@ -84,10 +84,12 @@ public sealed class LineProtocolTests
         }
     }
 
-    [Fact]
-    public void Every_message_of_a_batch_keeps_its_own_lines_in_the_shared_chunks()
+    [Theory]
+    [InlineData(64 * 1024)]
+    [InlineData(10 * InfluxSchema.TypicalLineBytes)] // a batch expected small: a small first chunk, then full ones
+    public void Every_message_of_a_batch_keeps_its_own_lines_in_the_shared_chunks(int firstChunk)
     {
-        var chunks = new Utf8Chunks();
+        var chunks = new Utf8Chunks(firstChunk);
         // Enough readings to fill several chunks, and an event whose detail is longer than a chunk.
         var readings = Enumerable.Range(0, 1000).Select(n => new Reading(DeviceKind.Fridge, $"fridge-t-{n:D4}", n, Ts, false, n / 10.0,
             null, null, null, null, null, null, null, null, null)).ToList();

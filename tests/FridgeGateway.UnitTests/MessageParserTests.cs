@@ -95,6 +95,21 @@ public sealed class MessageParserTests
     }
 
     [Fact]
+    public void A_device_id_is_one_string_for_all_its_messages_and_the_ids_kept_are_bounded()
+    {
+        var reading = Parse("coop/v1/fridges/fridge-intern-01/telemetry", """{"seq": 1, "tempC": 4}""").Message!;
+        var count = Parse("coop/v1/fridges/fridge-intern-01/stock", """{"seq": 2, "items": []}""").Message!;
+        Assert.Same(reading.DeviceId, count.DeviceId);
+
+        // Many ids (an account publishing under ids of its own making): kept up to the bound, none past it.
+        for (var i = 0; i < KnownDeviceIds.Max + 1_000; i++) KnownDeviceIds.Of($"dev-{i:D6}");
+        Assert.Equal(KnownDeviceIds.Max, KnownDeviceIds.Count);
+        var past = Parse("coop/v1/fridges/fridge-past-the-bound/telemetry", """{"seq": 1, "tempC": 4}""").Message!;
+        Assert.Equal("fridge-past-the-bound", past.DeviceId);
+        Assert.Equal(KnownDeviceIds.Max, KnownDeviceIds.Count);
+    }
+
+    [Fact]
     public void A_payload_over_16_KiB_is_rejected_before_it_is_parsed()
     {
         var huge = "{\"seq\": 1, \"tempC\": 3, \"pad\": \"" + new string('x', 17_000) + "\"}";

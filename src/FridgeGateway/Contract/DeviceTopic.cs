@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace FridgeGateway.Contract;
 
 /// <summary>What a device publishes, as named by the last segment of its topic.</summary>
@@ -61,8 +63,36 @@ public readonly record struct DeviceTopic(DeviceKind? Kind, string DeviceId, Mes
             reason = $"unknown topic kind {kinds}/{message}";
             return false;
         }
-        parsed = new DeviceTopic(known.Kind, deviceId.ToString(), known.Message);
+        parsed = new DeviceTopic(known.Kind, KnownDeviceIds.Of(deviceId), known.Message);
         reason = "";
         return true;
     }
+}
+
+/// <summary>
+/// Each device id as one string, shared by all its messages: read from the topic once per message, it was a new
+/// string each time, kept while the message waits for its batch and its acknowledgement (issue 20); shared, the
+/// alert machines' and the recent-keys memory's look-ups also compare it by reference.
+/// </summary>
+/// <remarks>
+/// Bounded: past <see cref="Max"/> ids a new one is made each time as before, so that an account able to publish
+/// under many ids (only the gateway's and the services' are; a device's only under its own) cannot grow it.
+/// </remarks>
+internal static class KnownDeviceIds
+{
+    public const int Max = 65_536;
+    private static readonly ConcurrentDictionary<string, string> Ids = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> BySpan = Ids.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static int s_count;
+
+    public static string Of(ReadOnlySpan<char> id)
+    {
+        if (BySpan.TryGetValue(id, out var known)) return known;
+        var made = id.ToString();
+        // The dictionary's own Count takes all its locks; a counter of our own does not.
+        if (Volatile.Read(ref s_count) < Max && Ids.TryAdd(made, made)) Interlocked.Increment(ref s_count);
+        return made;
+    }
+
+    internal static int Count => Volatile.Read(ref s_count);
 }

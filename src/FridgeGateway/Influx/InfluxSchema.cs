@@ -18,6 +18,9 @@ public static class InfluxSchema
     public static long PointTime(DateTimeOffset ts, long seq) =>
         ts.ToUnixTimeMilliseconds() * 1_000_000 + seq % 1_000_000;
 
+    /// <summary>About what one message's lines take (a reading with its usual fields: 150-200 bytes), to size buffers.</summary>
+    public const int TypicalLineBytes = 192;
+
     public static string KindTag(DeviceKind kind) => kind == DeviceKind.Fridge ? "fridge" : "kiosk";
 
     /// <summary>A message's lines, UTF-8, written into the batch's <paramref name="chunks"/>.</summary>

@@ -210,18 +210,24 @@ public sealed class LineProtocolBuilder
 /// follow, not 5,000 strings (issue 20). Chunks stay under the large-object heap's threshold; they are not
 /// pooled, so a slice stays valid for as long as anything holds it (a spool record, a dead letter).
 /// </summary>
-public sealed class Utf8Chunks
+/// <param name="firstChunk">
+/// The size expected in all, when known: the first chunk is only that big (at least 1 KiB), so that a small batch —
+/// a paced load's 150 messages every 50 ms — is not a 64 KiB array each time.
+/// </param>
+public sealed class Utf8Chunks(int firstChunk = Utf8Chunks.ChunkSize)
 {
     private const int ChunkSize = 64 * 1024;
     private byte[] _chunk = [];
     private int _used;
+    private int _nextChunk = Math.Clamp(firstChunk, 1024, ChunkSize);
 
     public ReadOnlyMemory<byte> Add(ReadOnlySpan<byte> text)
     {
         if (text.Length > _chunk.Length - _used)
         {
             // A text longer than a chunk gets one of its own. Not zeroed: only what is written is ever handed out.
-            _chunk = GC.AllocateUninitializedArray<byte>(Math.Max(ChunkSize, text.Length));
+            _chunk = GC.AllocateUninitializedArray<byte>(Math.Max(_nextChunk, text.Length));
+            _nextChunk = ChunkSize;
             _used = 0;
         }
         text.CopyTo(_chunk.AsSpan(_used));

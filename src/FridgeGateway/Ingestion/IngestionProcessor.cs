@@ -70,7 +70,9 @@ public sealed class IngestionProcessor(
             {
                 if (!await waiting) break;
                 waiting = null;
-                var batch = new List<InboundMessage>(batchOptions.MaxMessages);
+                // Sized to what is waiting: a flood fills a batch at once, a paced load trickles in (150 messages
+                // in 50 ms at 3,000 msg/s), and a list made for 5,000 every 50 ms was 40 KB of garbage each time.
+                var batch = new List<InboundMessage>(Math.Min(batchOptions.MaxMessages, Math.Max(16, reader.CanCount ? reader.Count : 0)));
                 await CollectAsync(reader, batch, stoppingToken);
                 previous = FinishAsync(Prepare(batch), batch, previous, stoppingToken);
                 inFlight.Enqueue(previous);
@@ -115,7 +117,7 @@ public sealed class IngestionProcessor(
     private BatchWork Prepare(IReadOnlyList<InboundMessage> batch)
     {
         BeginTenureIfAny();
-        var work = new BatchWork(sinks);
+        var work = new BatchWork(sinks, batch.Count);
         foreach (var message in batch)
         {
             if (message.AlertTenure != 0)
@@ -294,17 +296,18 @@ public sealed class IngestionProcessor(
         }
     }
 
-    private sealed class BatchWork(IReadOnlyList<DurableSink> sinks)
+    /// <param name="messages">How many messages it holds (0 for the silence check): what its lists are sized for.</param>
+    private sealed class BatchWork(IReadOnlyList<DurableSink> sinks, int messages = 0)
     {
         private readonly Dictionary<DurableSink, List<SinkItem>> _items = sinks.ToDictionary(sink => sink, _ => new List<SinkItem>());
         /// <summary>The sinks that have this batch durably.</summary>
         public HashSet<DurableSink> Accepted { get; } = [];
-        public List<DateTimeOffset> Timestamps { get; } = [];
+        public List<DateTimeOffset> Timestamps { get; } = new(messages);
         public List<(InboundMessage Message, string Reason)> DeadLetters { get; } = [];
         public List<AlertTransition> Transitions { get; } = [];
         public SaveAlertState? SaveAlertState { get; set; }
         public List<SinkItem> ItemsFor(DurableSink sink) => _items[sink];
         /// <summary>The batch's line protocol, the items' bodies slices of it.</summary>
-        public Utf8Chunks Lines { get; } = new();
+        public Utf8Chunks Lines { get; } = new(firstChunk: messages * InfluxSchema.TypicalLineBytes);
     }
 }
