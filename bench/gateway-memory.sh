@@ -35,6 +35,11 @@ variant() { # variant NAME: the gateway dll and the runtime settings of a varian
     datas-off) echo "$GW DOTNET_GCDynamicAdaptationMode=0" ;;
     # Idle thread-pool threads block at once instead of spinning first (sched_yield was ~10 % of a flood's profile).
     nospin) echo "$GW DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0" ;;
+    # The young generation's allocation budget capped at 16 MiB (DATAS sizes it by itself, up to far more).
+    gen0cap) echo "$GW DOTNET_GCgen0MaxBudget=0x1000000" ;;
+    # JIT-compiled code mapped once instead of twice (write and execute views): what W^X costs in memory.
+    # A hardening the gateway keeps; measured to know, not to switch off.
+    nowx) echo "$GW DOTNET_EnableWriteXorExecute=0" ;;
     *) echo "unknown variant $1" >&2; exit 2 ;;
   esac
 }
