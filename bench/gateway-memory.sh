@@ -8,10 +8,13 @@
 #
 #   bench/gateway-memory.sh                         REF=c5a0174 (the last gateway with the 500,000-key memory)
 #   REF=HEAD~3 DURATION=300 RATE=3000 VARIANTS="current workstation" bench/gateway-memory.sh
+#   DOOR_EVERY=20 bench/gateway-memory.sh   (every 20th reading of a device with its door open: alerts change course
+#                                           all the time, as in a real fleet, and the alert state is saved with them)
 set -euo pipefail
 REF=${REF:-c5a0174}
 DURATION=${DURATION:-240}
 RATE=${RATE:-3000}
+DOOR_EVERY=${DOOR_EVERY:-0}
 VARIANTS=${VARIANTS:-"reference current conserve workstation datas-off"}
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 INFLUX="$Influx__Url"
@@ -57,7 +60,7 @@ for name in $VARIANTS; do
   gw=$!
   wait_ready "http://127.0.0.1:$port/readyz" "the gateway (log: $OUT/gateway-$tag.log)"
   dotnet "$SIM" load --prefix "bmem" --devices 10000 --rate "$(echo "$RATE / 10000" | bc -l)" --duration "$(date -u -d @"$DURATION" +%H:%M:%S)" \
-    --connections 50 --window 20 --summary "$OUT/load-$tag.json" > "$OUT/load-$tag.log" &
+    --connections 50 --window 20 --door-open-every "$DOOR_EVERY" --summary "$OUT/load-$tag.json" > "$OUT/load-$tag.log" &
   sim=$!
   cpu0=$(cpu_seconds "$gw"); : > "$OUT/rss-$tag.txt"
   while kill -0 "$sim" 2>/dev/null; do awk '/VmRSS/ { print $2 }' "/proc/$gw/status" >> "$OUT/rss-$tag.txt"; sleep 5; done

@@ -47,9 +47,10 @@ var durationOption = new Option<TimeSpan?>("--duration") { Description = "Stop a
 var connectionsOption = new Option<int>("--connections") { Description = "MQTT connections the devices share", DefaultValueFactory = _ => 50 };
 var windowOption = new Option<int>("--window") { Description = "Unacknowledged publishes per connection", DefaultValueFactory = _ => 20 };
 var prefixOption = new Option<string>("--prefix") { Description = "Device id prefix", DefaultValueFactory = _ => "fridge-load" };
+var doorOpenEveryOption = new Option<int>("--door-open-every") { Description = "Every n-th reading of a device with its door open (0: never)", DefaultValueFactory = _ => 0 };
 var load = new Command("load", "Load mode: N devices × rate, report the achieved rate and PUBACK latency")
 {
-    devicesOption, rateOption, countOption, durationOption, connectionsOption, windowOption, prefixOption, summaryOption,
+    devicesOption, rateOption, countOption, durationOption, connectionsOption, windowOption, prefixOption, summaryOption, doorOpenEveryOption,
 };
 load.SetAction(Guarded(async (parse, ct) =>
 {
@@ -59,7 +60,7 @@ load.SetAction(Guarded(async (parse, ct) =>
         return 2;
     }
     var generator = new LoadGenerator(BrokerSettings.FromEnvironment(sharedAccount: true), parse.GetValue(devicesOption), parse.GetValue(rateOption),
-        parse.GetValue(connectionsOption), parse.GetValue(windowOption), parse.GetValue(prefixOption)!, Progress.Line);
+        parse.GetValue(connectionsOption), parse.GetValue(windowOption), parse.GetValue(prefixOption)!, Progress.Line, parse.GetValue(doorOpenEveryOption));
     var summary = await generator.RunAsync(parse.GetValue(countOption), parse.GetValue(durationOption), ct);
     Progress.Done(JsonSerializer.Serialize(summary));
     if (parse.GetValue(summaryOption) is { } file) await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(summary), ct);

@@ -13,9 +13,12 @@ public sealed record LoadSummary(long Published, long Refused, double Seconds, d
 /// <summary>
 /// N devices × a rate, over a number of MQTT connections (the simulator's account, each connection
 /// speaking for its share of the devices), with a window of unacknowledged publishes per connection.
-/// Telemetry payloads are the contract's, with ts = now and a seq per device.
+/// Telemetry payloads are the contract's, with ts = now and a seq per device; with <paramref name="doorOpenEvery"/>
+/// (n &gt; 0) every n-th reading of a device has its door open, so that alerts change course as in a real fleet (a
+/// condition begins with the open door and ends with the next reading).
 /// </summary>
-public sealed class LoadGenerator(BrokerSettings broker, int devices, double ratePerDevice, int connections, int window, string prefix, Action<string> progress)
+public sealed class LoadGenerator(BrokerSettings broker, int devices, double ratePerDevice, int connections, int window, string prefix, Action<string> progress,
+    int doorOpenEvery = 0)
 {
     public async Task<LoadSummary> RunAsync(long? messageCount, TimeSpan? duration, CancellationToken ct)
     {
@@ -65,7 +68,8 @@ public sealed class LoadGenerator(BrokerSettings broker, int devices, double rat
                 if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait, ct);
                 var device = (int)(n % devices);
                 var seq = seqBase + Interlocked.Increment(ref seqs[device]);
-                var payload = ContractMessages.Telemetry(seq, DateTimeOffset.UtcNow, 3.5, 21, false, true, 90, false, 100, -60, null);
+                var doorOpen = doorOpenEvery > 0 && seq % doorOpenEvery == 0;
+                var payload = ContractMessages.Telemetry(seq, DateTimeOffset.UtcNow, 3.5, 21, doorOpen, true, 90, false, 100, -60, null);
                 var sent = Stopwatch.GetTimestamp();
                 var result = await client.PublishAsync(new MqttApplicationMessageBuilder()
                     .WithTopic($"coop/v1/fridges/{prefix}-{device:D5}/telemetry").WithPayload(payload)

@@ -113,39 +113,6 @@ public sealed class AlertEngineTests
     }
 
     [Fact]
-    public void A_fleet_state_larger_than_a_chunk_is_saved_in_the_shape_it_always_had_and_reads_back_whole()
-    {
-        // 2,000 devices, some mid-alert, some kiosks: about 1 MB of JSON, many of the snapshot's 64 KiB chunks.
-        for (var i = 0; i < 2_000; i++)
-        {
-            var kind = i % 3 == 0 ? DeviceKind.Kiosk : DeviceKind.Fridge;
-            _engine.Observe(new Reading(kind, $"dev-{i:D4}", 1, T0, false, i % 7 == 0 ? 11 : 4, null, i % 5 == 0, null, null, null, null, null, null, null));
-            _engine.Observe(new Reading(kind, $"dev-{i:D4}", 2, T0.AddMinutes(20), false, i % 7 == 0 ? 12 : 4, null, null, null, null, null, null, null, null, null));
-        }
-        var path = Path.GetTempFileName();
-        try
-        {
-            new AlertStateStore(path).Save(_engine);
-
-            // Byte for byte what the store wrote before it wrote in chunks: a saved file from an older gateway reads back.
-            var before = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
-            {
-                Devices = new Dictionary<string, DeviceAlertState>(_engine.Devices),
-                Kinds = new Dictionary<string, DeviceKind>(_engine.Kinds),
-            });
-            Assert.True(before.Length > 4 * 64 * 1024, $"{before.Length} bytes: not enough to span chunks");
-            Assert.Equal(before, File.ReadAllBytes(path));
-
-            var restarted = new AlertEngine(_ => new AlertThresholds());
-            new AlertStateStore(path).Load(restarted);
-            Assert.Equal(_engine.Kinds.OrderBy(k => k.Key), restarted.Kinds.OrderBy(k => k.Key));
-            var warm = restarted.Devices["dev-0007"].Slot(AlertType.TemperatureHigh);
-            Assert.Equal((T0, 12.0), (warm.ConditionSince, warm.Peak));
-        }
-        finally { File.Delete(path); }
-    }
-
-    [Fact]
     public void A_short_warm_spell_does_not_raise_and_restarts_the_clock()
     {
         Assert.Empty(Reading(0, 9));

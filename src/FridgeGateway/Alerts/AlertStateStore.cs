@@ -17,49 +17,127 @@ public interface IAlertStateKeeper
     SaveAlertState? Copy(AlertEngine engine, bool periodic);
 }
 
-/// <summary>One gateway: the alert state machines kept across restarts in one JSON file, replaced atomically.</summary>
+/// <summary>
+/// One gateway: the alert state machines kept across restarts in its spool folder — a snapshot of every device
+/// (<c>alert-state.json</c>, replaced atomically) and after it a journal of the devices saved since
+/// (<c>alert-state.journal</c>, a JSON line per device, appended).
+/// </summary>
+/// <remarks>
+/// A change of an alert's course is saved before its message is acknowledged, and a fleet's doors open all day:
+/// saving every device for it (4.6 MB of JSON at 10,000 devices, with every batch that holds one) cost more than
+/// the batch (issue 20). So a batch appends only the devices it moved; the devices whose times alone moved are
+/// saved every <c>Alerts__SaveEvery</c>, as a new snapshot when they are most of the fleet (a steady fleet: every
+/// device reports within the period), which also empties the journal. Every copy is numbered in the order it was
+/// taken; copies may be written out of that order (batches overlap), so what is read back is, per device, the
+/// highest-numbered of the snapshot and the journal's lines.
+/// </remarks>
 public sealed class AlertStateStore(string path) : IAlertStateKeeper
 {
-    private sealed record Saved(Dictionary<string, DeviceAlertState> Devices, Dictionary<string, DeviceKind> Kinds);
+    private sealed record Saved(Dictionary<string, DeviceAlertState> Devices, Dictionary<string, DeviceKind> Kinds, long Version = 0);
+
+    /// <summary>A journal line: one device's state as of copy <paramref name="Version"/>.</summary>
+    private sealed record JournalEntry(long Version, string Device, DeviceKind Kind, DeviceAlertState State);
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
+    /// <summary>The journal is folded into a new snapshot once it is this big (or as big as the last snapshot).</summary>
+    private const long JournalLimit = 1 << 20;
+
+    private readonly string _journal = Path.ChangeExtension(path, ".journal");
+
     public void Load(AlertEngine engine)
     {
-        if (!File.Exists(path)) return;
-        var saved = JsonSerializer.Deserialize<Saved>(File.ReadAllBytes(path), Json);
-        if (saved is not null) engine.Restore(saved.Devices, saved.Kinds);
+        var saved = File.Exists(path) ? JsonSerializer.Deserialize<Saved>(File.ReadAllBytes(path), Json) : null;
+        var devices = saved?.Devices ?? new Dictionary<string, DeviceAlertState>(StringComparer.Ordinal);
+        var kinds = saved?.Kinds ?? new Dictionary<string, DeviceKind>(StringComparer.Ordinal);
+        var snapshotVersion = saved?.Version ?? 0;
+        var newest = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var entry in ReadJournal())
+        {
+            if (entry.Version <= snapshotVersion || entry.Version <= newest.GetValueOrDefault(entry.Device)) continue;
+            newest[entry.Device] = entry.Version;
+            devices[entry.Device] = entry.State;
+            kinds[entry.Device] = entry.Kind;
+        }
+        if (saved is not null || newest.Count > 0) engine.Restore(devices, kinds);
+        // Copies from now on are numbered after everything on disk; the journal is emptied by the next snapshot.
+        _journalNewest = newest.Values.DefaultIfEmpty(0).Max();
+        _journalLength = File.Exists(_journal) ? new FileInfo(_journal).Length : 0;
+        _taken = _written = Math.Max(snapshotVersion, _journalNewest);
     }
 
-    /// <summary>The state at one moment, numbered so that a newer copy is never overwritten by an older one.</summary>
-    public sealed record AlertSnapshot(long Version, ChunkedBuffer Json);
+    /// <summary>The journal's whole lines; a line cut short (a crash while it was appended: its batch was not acknowledged) is left out.</summary>
+    private IEnumerable<JournalEntry> ReadJournal()
+    {
+        if (!File.Exists(_journal)) yield break;
+        var rest = File.ReadAllBytes(_journal).AsMemory();
+        int end;
+        while ((end = rest.Span.IndexOf((byte)'\n')) >= 0)
+        {
+            var line = rest[..end];
+            rest = rest[(end + 1)..];
+            JournalEntry? entry;
+            try { entry = JsonSerializer.Deserialize<JournalEntry>(line.Span, Json); }
+            catch (JsonException) { continue; } // only the remains of an append that failed and was cut back can be here
+            if (entry is not null) yield return entry;
+        }
+    }
 
     private readonly Lock _gate = new();
-    private long _taken;
-    private long _written;
+    private long _taken;     // the number of the last copy taken (the engine's thread)
+    private long _written;   // the number of the newest snapshot written (under _gate)
+    private long _journalNewest;
+    private long _journalLength;
+    private long _journalSinceSnapshot; // bytes copied for the journal since the last snapshot was copied (the engine's thread)
+    private long _snapshotBytes;
     private bool _unsaved;
+    private readonly HashSet<string> _timesOnly = new(StringComparer.Ordinal);
 
     public void Save(AlertEngine engine) => Write(Snapshot(engine));
 
     public SaveAlertState? Copy(AlertEngine engine, bool periodic)
     {
         var changes = engine.TakeChanges();
+        var course = new List<string>();
+        foreach (var (device, changedCourse) in changes)
+            if (changedCourse) course.Add(device);
+            else _timesOnly.Add(device);
         _unsaved |= changes.Count > 0;
-        if (!(periodic && _unsaved) && !changes.Values.Any(course => course)) return null;
-        _unsaved = false;
-        var snapshot = Snapshot(engine);
-        return _ => { Write(snapshot); return Task.CompletedTask; };
+        if (!(periodic && _unsaved) && course.Count == 0) return null;
+
+        var due = course;
+        if (periodic)
+        {
+            foreach (var device in _timesOnly) if (!changes.GetValueOrDefault(device)) due.Add(device);
+            _timesOnly.Clear();
+            _unsaved = false;
+        }
+        if (periodic && due.Count * 2 >= engine.Devices.Count || _journalSinceSnapshot > Math.Max(JournalLimit, _snapshotBytes))
+        {
+            // Most of the fleet, or a journal grown as big as a snapshot: a new snapshot, which the journal restarts from.
+            var snapshot = Snapshot(engine);
+            _timesOnly.Clear();
+            _unsaved = false;
+            _journalSinceSnapshot = 0;
+            _snapshotBytes = snapshot.Json.Length;
+            return _ => { Write(snapshot); return Task.CompletedTask; };
+        }
+        var lines = Lines(engine, due, ++_taken);
+        _journalSinceSnapshot += lines.Json.Length;
+        return _ => { Append(lines); return Task.CompletedTask; };
     }
+
+    /// <summary>The state at one moment, numbered so that a newer copy is never overwritten by an older one.</summary>
+    public sealed record AlertSnapshot(long Version, ChunkedBuffer Json);
 
     /// <summary>
     /// A copy of the state, taken where the engine is used (it is not thread-safe): the <see cref="Saved"/> shape,
-    /// written straight from the engine's dictionaries into chunks under the large-object threshold. At 10,000
-    /// devices the copy is about 4.6 MB, taken every <c>Alerts__SaveEvery</c> and with every change of an alert's
-    /// course; as one array (and the serializer's doubling buffers before it) it was the gateway's whole
-    /// large-object churn, ~1.2 MB/s that only a full collection gives back (issue 20).
+    /// written straight from the engine's dictionaries into chunks under the large-object threshold. As one array
+    /// (and the serializer's doubling buffers before it) it was the gateway's whole large-object churn (issue 20).
     /// </summary>
     public AlertSnapshot Snapshot(AlertEngine engine)
     {
+        var version = ++_taken;
         var buffer = new ChunkedBuffer();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -68,12 +146,29 @@ public sealed class AlertStateStore(string path) : IAlertStateKeeper
             JsonSerializer.Serialize(writer, engine.Devices, Json);
             writer.WritePropertyName(nameof(Saved.Kinds));
             JsonSerializer.Serialize(writer, engine.Kinds, Json);
+            writer.WriteNumber(nameof(Saved.Version), version);
             writer.WriteEndObject();
         }
-        return new(Interlocked.Increment(ref _taken), buffer);
+        return new(version, buffer);
     }
 
-    /// <summary>Writes a copy (fsync, then rename over the old file) unless a newer one is on disk already.</summary>
+    /// <summary>Some devices' states as journal lines, numbered like a snapshot.</summary>
+    private static AlertSnapshot Lines(AlertEngine engine, List<string> devices, long version)
+    {
+        var buffer = new ChunkedBuffer();
+        using var writer = new Utf8JsonWriter(buffer);
+        foreach (var device in devices)
+        {
+            if (!engine.Devices.TryGetValue(device, out var state)) continue;
+            JsonSerializer.Serialize(writer, new JournalEntry(version, device, engine.Kinds.GetValueOrDefault(device, DeviceKind.Fridge), state), Json);
+            writer.Flush();
+            writer.Reset();
+            buffer.Write("\n"u8);
+        }
+        return new(version, buffer);
+    }
+
+    /// <summary>Writes a copy (fsync, then rename over the old file) unless a newer one is on disk already; the journal it makes old is emptied.</summary>
     public void Write(AlertSnapshot snapshot)
     {
         lock (_gate)
@@ -87,6 +182,35 @@ public sealed class AlertStateStore(string path) : IAlertStateKeeper
             }
             File.Move(temp, path, overwrite: true);
             _written = snapshot.Version;
+            // Lines newer than the snapshot (copied after it, written before it) stay; they are dropped with a later one.
+            if (_journalNewest <= snapshot.Version && _journalLength > 0)
+            {
+                File.Delete(_journal);
+                _journalLength = 0;
+            }
+        }
+    }
+
+    private void Append(AlertSnapshot lines)
+    {
+        lock (_gate)
+        {
+            if (lines.Version <= _written) return; // a newer snapshot holds these devices already
+            using var file = new FileStream(_journal, FileMode.Append, FileAccess.Write);
+            var before = file.Length;
+            try
+            {
+                lines.Json.WriteTo(file);
+                file.Flush(flushToDisk: true);
+            }
+            catch
+            {
+                // Cut back what part was written (a full disk), so that the retry's lines start on a line of their own.
+                try { file.SetLength(before); } catch (IOException) { }
+                throw;
+            }
+            _journalLength = file.Length;
+            _journalNewest = Math.Max(_journalNewest, lines.Version);
         }
     }
 }
@@ -146,6 +270,12 @@ public sealed class ChunkedBuffer : IBufferWriter<byte>
     public Memory<byte> GetMemory(int sizeHint = 0) => Reserve(sizeHint).AsMemory(_used);
 
     public Span<byte> GetSpan(int sizeHint = 0) => Reserve(sizeHint).AsSpan(_used);
+
+    public void Write(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(GetSpan(bytes.Length));
+        Advance(bytes.Length);
+    }
 
     public void WriteTo(Stream destination)
     {
