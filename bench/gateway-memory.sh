@@ -4,7 +4,8 @@
 # broker, InfluxDB and load, so that the ratios hold on a shared machine. Each run: RATE msg/s from 10,000
 # devices for DURATION seconds (enough messages to fill the old 500,000-key memory), the gateway's RSS every
 # 5 s (the first minute left out: JIT and warm-up), its peak RSS, its CPU-seconds per million messages, and
-# a heap snapshot (dotnet-gcdump) of the largest types at the end. Prints a Markdown table.
+# what it wrote to disk (the spool, the alert state), and a heap snapshot (dotnet-gcdump) of the largest types at
+# the end. Prints a Markdown table.
 #
 #   bench/gateway-memory.sh                         REF=c5a0174 (the last gateway with the 500,000-key memory)
 #   REF=HEAD~3 DURATION=300 RATE=3000 VARIANTS="current workstation" bench/gateway-memory.sh
@@ -62,10 +63,10 @@ for name in $VARIANTS; do
   dotnet "$SIM" load --prefix "bmem" --devices 10000 --rate "$(echo "$RATE / 10000" | bc -l)" --duration "$(date -u -d @"$DURATION" +%H:%M:%S)" \
     --connections 50 --window 20 --door-open-every "$DOOR_EVERY" --summary "$OUT/load-$tag.json" > "$OUT/load-$tag.log" &
   sim=$!
-  cpu0=$(cpu_seconds "$gw"); : > "$OUT/rss-$tag.txt"
+  cpu0=$(cpu_seconds "$gw"); io0=$(awk '/^write_bytes/ { print $2 }' "/proc/$gw/io"); : > "$OUT/rss-$tag.txt"
   while kill -0 "$sim" 2>/dev/null; do awk '/VmRSS/ { print $2 }' "/proc/$gw/status" >> "$OUT/rss-$tag.txt"; sleep 5; done
   wait "$sim" || true
-  cpu1=$(cpu_seconds "$gw")
+  cpu1=$(cpu_seconds "$gw"); io1=$(awk '/^write_bytes/ { print $2 }' "/proc/$gw/io")
   sent=$(sed -nE 's/.*"[Pp]ublished": *([0-9]+).*/\1/p' "$OUT/load-$tag.json" | head -n 1)
   peak=$(awk '/VmHWM/ { print $2 }' "/proc/$gw/status")
   # Where the managed heap is at the end: the largest types by size in a heap snapshot.
@@ -74,11 +75,11 @@ for name in $VARIANTS; do
   kill "$gw"; wait "$gw" 2>/dev/null || true
   forget_session "gateway:$tag"
   read -r mean max < <(awk 'NR > 12 { v = $1 / 1024; if (v > max) max = v; sum += v; n++ } END { printf "%.0f %.0f\n", sum / n, max }' "$OUT/rss-$tag.txt")
-  rows+=("$(printf '| %s | %s | %s | %s | %.0f MiB | %s | %.1f |' "$name" "${settings:-(default: server GC, DATAS)}" "${sent:-?}" "$mean" "$(echo "$peak / 1024" | bc -l)" "$max" \
-    "$(echo "($cpu1 - $cpu0) * 1000000 / ${sent:-1}" | bc -l)")")
+  rows+=("$(printf '| %s | %s | %s | %s | %.0f MiB | %s | %.1f | %.0f |' "$name" "${settings:-(default: server GC, DATAS)}" "${sent:-?}" "$mean" "$(echo "$peak / 1024" | bc -l)" "$max" \
+    "$(echo "($cpu1 - $cpu0) * 1000000 / ${sent:-1}" | bc -l)" "$(echo "($io1 - $io0) / 1048576" | bc -l)")")
   echo "$name: steady mean $mean MiB, max $max MiB, peak $(( peak / 1024 )) MiB; heap: $OUT/heap-$tag.txt" >&2
 done
 echo
-echo "| gateway | runtime settings | messages | steady RSS, mean (MiB) | peak RSS | steady RSS, max (MiB) | CPU-s per million |"
-echo "|---|---|---:|---:|---:|---:|---:|"
+echo "| gateway | runtime settings | messages | steady RSS, mean (MiB) | peak RSS | steady RSS, max (MiB) | CPU-s per million | written to disk (MiB) |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"

@@ -118,9 +118,16 @@ public sealed class AlertStateStoreTests : IDisposable
         var whole = File.ReadAllBytes(JournalPath);
         File.WriteAllBytes(JournalPath, whole[..^40]);                          // the last line cut, as by a crash mid-append
 
-        var restarted = Restarted();
+        var restarted = new AlertEngine(_ => new AlertThresholds());
+        var again = new AlertStateStore(StatePath);
+        again.Load(restarted);
         Assert.Equal(T0, WarmSince(restarted, "dev-0001"));
         Assert.Equal(T0, WarmSince(restarted, "dev-0002"));                     // its later line was cut: the earlier one stands
+
+        // The cut line is gone from the file: the next line appended after the restart reads back.
+        restarted.Observe(new Reading(DeviceKind.Fridge, "dev-0001", 99, T0.AddMinutes(2), false, 4, null, null, null, null, null, null, null, null, null));
+        await again.Copy(restarted, periodic: false)!(CancellationToken.None);
+        Assert.Null(WarmSince(Restarted(), "dev-0001"));
     }
 
     [Fact]

@@ -66,11 +66,23 @@ public sealed class AlertStateStore(string path) : IAlertStateKeeper
         _taken = _written = Math.Max(snapshotVersion, _journalNewest);
     }
 
-    /// <summary>The journal's whole lines; a line cut short (a crash while it was appended: its batch was not acknowledged) is left out.</summary>
-    private IEnumerable<JournalEntry> ReadJournal()
+    /// <summary>
+    /// The journal's whole lines. A line cut short (a crash while it was appended: its batch was not acknowledged)
+    /// is left out, and cut off the file, so that the next line appended starts on a line of its own.
+    /// </summary>
+    private List<JournalEntry> ReadJournal()
     {
-        if (!File.Exists(_journal)) yield break;
-        var rest = File.ReadAllBytes(_journal).AsMemory();
+        var entries = new List<JournalEntry>();
+        if (!File.Exists(_journal)) return entries;
+        var bytes = File.ReadAllBytes(_journal);
+        var whole = bytes.AsSpan().LastIndexOf((byte)'\n') + 1;
+        if (whole < bytes.Length)
+        {
+            using var file = new FileStream(_journal, FileMode.Open, FileAccess.Write);
+            file.SetLength(whole);
+            file.Flush(flushToDisk: true);
+        }
+        var rest = bytes.AsMemory(0, whole);
         int end;
         while ((end = rest.Span.IndexOf((byte)'\n')) >= 0)
         {
@@ -78,9 +90,10 @@ public sealed class AlertStateStore(string path) : IAlertStateKeeper
             rest = rest[(end + 1)..];
             JournalEntry? entry;
             try { entry = JsonSerializer.Deserialize<JournalEntry>(line.Span, Json); }
-            catch (JsonException) { continue; } // only the remains of an append that failed and was cut back can be here
-            if (entry is not null) yield return entry;
+            catch (JsonException) { continue; } // a whole line is one the gateway wrote: only a damaged disk gets here
+            if (entry is not null) entries.Add(entry);
         }
+        return entries;
     }
 
     private readonly Lock _gate = new();
