@@ -44,6 +44,15 @@ public sealed class AlertStateStore(string path) : IAlertStateKeeper
     private const long JournalLimit = 1 << 20;
 
     private readonly string _journal = Path.ChangeExtension(path, ".journal");
+    private readonly Lock _gate = new();
+    private long _taken;     // the number of the last copy taken (the engine's thread)
+    private long _written;   // the number of the newest snapshot written (under _gate)
+    private long _journalNewest; // the number of the newest line in the journal (under _gate)
+    private long _journalLength;
+    private long _journalSinceSnapshot; // bytes copied for the journal since the last snapshot was copied (the engine's thread)
+    private long _snapshotBytes;
+    private bool _unsaved;  // times seen moved since the last periodic save (the engine's thread)
+    private readonly HashSet<string> _timesOnly = new(StringComparer.Ordinal);
 
     public void Load(AlertEngine engine)
     {
@@ -95,16 +104,6 @@ public sealed class AlertStateStore(string path) : IAlertStateKeeper
         }
         return entries;
     }
-
-    private readonly Lock _gate = new();
-    private long _taken;     // the number of the last copy taken (the engine's thread)
-    private long _written;   // the number of the newest snapshot written (under _gate)
-    private long _journalNewest;
-    private long _journalLength;
-    private long _journalSinceSnapshot; // bytes copied for the journal since the last snapshot was copied (the engine's thread)
-    private long _snapshotBytes;
-    private bool _unsaved;
-    private readonly HashSet<string> _timesOnly = new(StringComparer.Ordinal);
 
     public void Save(AlertEngine engine) => Write(Snapshot(engine));
 
