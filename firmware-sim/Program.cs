@@ -48,6 +48,10 @@ var connectionsOption = new Option<int>("--connections") { Description = "MQTT c
 var windowOption = new Option<int>("--window") { Description = "Unacknowledged publishes per connection", DefaultValueFactory = _ => 20 };
 var prefixOption = new Option<string>("--prefix") { Description = "Device id prefix", DefaultValueFactory = _ => "fridge-load" };
 var doorOpenEveryOption = new Option<int>("--door-open-every") { Description = "Every n-th reading of a device with its door open (0: never)", DefaultValueFactory = _ => 0 };
+doorOpenEveryOption.Validators.Add(result =>
+{
+    if (result.GetValueOrDefault<int>() < 0) result.AddError("--door-open-every must be 0 (never) or more");
+});
 var load = new Command("load", "Load mode: N devices × rate, report the achieved rate and PUBACK latency")
 {
     devicesOption, rateOption, countOption, durationOption, connectionsOption, windowOption, prefixOption, summaryOption, doorOpenEveryOption,

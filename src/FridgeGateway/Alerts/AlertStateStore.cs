@@ -48,10 +48,9 @@ public sealed class AlertStateStore(string path) : IAlertStateKeeper
     private long _taken;     // the number of the last copy taken (the engine's thread)
     private long _written;   // the number of the newest snapshot written (under _gate)
     private long _journalNewest; // the number of the newest line in the journal (under _gate)
-    private long _journalLength;
     private long _journalSinceSnapshot; // bytes copied for the journal since the last snapshot was copied (the engine's thread)
     private long _snapshotBytes;
-    private bool _unsaved;  // times seen moved since the last periodic save (the engine's thread)
+    // Devices whose times seen alone moved since the last periodic save (the engine's thread): a change of course is saved at once.
     private readonly HashSet<string> _timesOnly = new(StringComparer.Ordinal);
 
     public void Load(AlertEngine engine)
@@ -71,7 +70,6 @@ public sealed class AlertStateStore(string path) : IAlertStateKeeper
         if (saved is not null || newest.Count > 0) engine.Restore(devices, kinds);
         // Copies from now on are numbered after everything on disk; the journal is emptied by the next snapshot.
         _journalNewest = newest.Values.DefaultIfEmpty(0).Max();
-        _journalLength = File.Exists(_journal) ? new FileInfo(_journal).Length : 0;
         _taken = _written = Math.Max(snapshotVersion, _journalNewest);
     }
 
@@ -114,22 +112,19 @@ public sealed class AlertStateStore(string path) : IAlertStateKeeper
         foreach (var (device, changedCourse) in changes)
             if (changedCourse) course.Add(device);
             else _timesOnly.Add(device);
-        _unsaved |= changes.Count > 0;
-        if (!(periodic && _unsaved) && course.Count == 0) return null;
+        if (course.Count == 0 && !(periodic && _timesOnly.Count > 0)) return null;
 
         var due = course;
         if (periodic)
         {
             foreach (var device in _timesOnly) if (!changes.GetValueOrDefault(device)) due.Add(device);
             _timesOnly.Clear();
-            _unsaved = false;
         }
         if (periodic && due.Count * 2 >= engine.Devices.Count || _journalSinceSnapshot > Math.Max(JournalLimit, _snapshotBytes))
         {
             // Most of the fleet, or a journal grown as big as a snapshot: a new snapshot, which the journal restarts from.
             var snapshot = Snapshot(engine);
             _timesOnly.Clear();
-            _unsaved = false;
             _journalSinceSnapshot = 0;
             _snapshotBytes = snapshot.Json.Length;
             return _ => { Write(snapshot); return Task.CompletedTask; };
@@ -139,8 +134,11 @@ public sealed class AlertStateStore(string path) : IAlertStateKeeper
         return _ => { Append(lines); return Task.CompletedTask; };
     }
 
-    /// <summary>The state at one moment, numbered so that a newer copy is never overwritten by an older one.</summary>
-    public sealed record AlertSnapshot(long Version, ChunkedBuffer Json);
+    /// <summary>
+    /// The state at one moment — every device's (a snapshot) or some devices' (journal lines) — numbered so that a
+    /// newer copy is never overwritten by an older one.
+    /// </summary>
+    public sealed record AlertSnapshot(long Version, Utf8Chunks Json);
 
     /// <summary>
     /// A copy of the state, taken where the engine is used (it is not thread-safe): the <see cref="Saved"/> shape,
@@ -150,7 +148,7 @@ public sealed class AlertStateStore(string path) : IAlertStateKeeper
     public AlertSnapshot Snapshot(AlertEngine engine)
     {
         var version = ++_taken;
-        var buffer = new ChunkedBuffer();
+        var buffer = new Utf8Chunks();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
@@ -167,7 +165,7 @@ public sealed class AlertStateStore(string path) : IAlertStateKeeper
     /// <summary>Some devices' states as journal lines, numbered like a snapshot.</summary>
     private static AlertSnapshot Lines(AlertEngine engine, List<string> devices, long version)
     {
-        var buffer = new ChunkedBuffer();
+        var buffer = new Utf8Chunks(firstChunk: devices.Count * 512); // a device's state: about 460 bytes
         using var writer = new Utf8JsonWriter(buffer);
         foreach (var device in devices)
         {
@@ -195,11 +193,7 @@ public sealed class AlertStateStore(string path) : IAlertStateKeeper
             File.Move(temp, path, overwrite: true);
             _written = snapshot.Version;
             // Lines newer than the snapshot (copied after it, written before it) stay; they are dropped with a later one.
-            if (_journalNewest <= snapshot.Version && _journalLength > 0)
-            {
-                File.Delete(_journal);
-                _journalLength = 0;
-            }
+            if (_journalNewest <= snapshot.Version) File.Delete(_journal);
         }
     }
 
@@ -221,7 +215,6 @@ public sealed class AlertStateStore(string path) : IAlertStateKeeper
                 try { file.SetLength(before); } catch (IOException) { }
                 throw;
             }
-            _journalLength = file.Length;
             _journalNewest = Math.Max(_journalNewest, lines.Version);
         }
     }
@@ -262,46 +255,4 @@ public sealed class RetainedAlertState(Mqtt.AlertOwnership ownership) : IAlertSt
 
     private static byte[] Serialize(AlertEngine engine, string device) =>
         Mqtt.AlertOwnership.Serialize(engine.Kinds.GetValueOrDefault(device, DeviceKind.Fridge), engine.Devices[device]);
-}
-
-/// <summary>
-/// Bytes written in chunks of 64 KiB, below the large-object heap's threshold: a big text made and dropped often
-/// stays in the young generation, which is collected cheaply and often, instead of the large-object heap.
-/// </summary>
-public sealed class ChunkedBuffer : IBufferWriter<byte>
-{
-    private const int ChunkSize = 64 * 1024;
-    private readonly List<(byte[] Chunk, int Used)> _full = [];
-    private byte[] _current = [];
-    private int _used;
-
-    public long Length => _full.Sum(c => (long)c.Used) + _used;
-
-    public void Advance(int count) => _used += count;
-
-    public Memory<byte> GetMemory(int sizeHint = 0) => Reserve(sizeHint).AsMemory(_used);
-
-    public Span<byte> GetSpan(int sizeHint = 0) => Reserve(sizeHint).AsSpan(_used);
-
-    public void Write(ReadOnlySpan<byte> bytes)
-    {
-        bytes.CopyTo(GetSpan(bytes.Length));
-        Advance(bytes.Length);
-    }
-
-    public void WriteTo(Stream destination)
-    {
-        foreach (var (chunk, used) in _full) destination.Write(chunk, 0, used);
-        destination.Write(_current, 0, _used);
-    }
-
-    private byte[] Reserve(int sizeHint)
-    {
-        if (_current.Length - _used >= Math.Max(sizeHint, 1)) return _current;
-        if (_used > 0) _full.Add((_current, _used));
-        // Not zeroed: only what was written is ever read.
-        _current = GC.AllocateUninitializedArray<byte>(Math.Max(ChunkSize, sizeHint));
-        _used = 0;
-        return _current;
-    }
 }

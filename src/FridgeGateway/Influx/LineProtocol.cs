@@ -203,36 +203,3 @@ public sealed class LineProtocolBuilder
         _bytes = bigger;
     }
 }
-
-/// <summary>
-/// Many small UTF-8 texts kept in a few shared chunks: a batch's line protocol, one slice per message, so that
-/// 5,000 messages waiting to be written (and then to be acknowledged) are a handful of objects for the GC to
-/// follow, not 5,000 strings (issue 20). Chunks stay under the large-object heap's threshold; they are not
-/// pooled, so a slice stays valid for as long as anything holds it (a spool record, a dead letter).
-/// </summary>
-/// <param name="firstChunk">
-/// The size expected in all, when known: the first chunk is only that big (at least 1 KiB), so that a small batch —
-/// a paced load's 150 messages every 50 ms — is not a 64 KiB array each time.
-/// </param>
-public sealed class Utf8Chunks(int firstChunk = Utf8Chunks.ChunkSize)
-{
-    private const int ChunkSize = 64 * 1024;
-    private byte[] _chunk = [];
-    private int _used;
-    private int _nextChunk = Math.Clamp(firstChunk, 1024, ChunkSize);
-
-    public ReadOnlyMemory<byte> Add(ReadOnlySpan<byte> text)
-    {
-        if (text.Length > _chunk.Length - _used)
-        {
-            // A text longer than a chunk gets one of its own. Not zeroed: only what is written is ever handed out.
-            _chunk = GC.AllocateUninitializedArray<byte>(Math.Max(_nextChunk, text.Length));
-            _nextChunk = ChunkSize;
-            _used = 0;
-        }
-        text.CopyTo(_chunk.AsSpan(_used));
-        var slice = new ReadOnlyMemory<byte>(_chunk, _used, text.Length);
-        _used += text.Length;
-        return slice;
-    }
-}
