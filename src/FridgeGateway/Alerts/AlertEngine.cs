@@ -55,7 +55,7 @@ public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
     public IReadOnlyList<AlertTransition> Observe(DeviceMessage message)
     {
         var state = StateOf(message.DeviceId);
-        var course = Course(state);
+        var course = state.CourseChanges;
         _kinds[message.DeviceId] = message.Kind;
         var limits = thresholdsFor(message.Kind);
         var details = _details.TryGetValue(message.Kind, out var known) && ReferenceEquals(known.Limits, limits) ? known : _details[message.Kind] = Details.Of(limits);
@@ -91,7 +91,7 @@ public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
     public IReadOnlyList<AlertTransition> Observe(DeviceStatus status)
     {
         var state = StateOf(status.DeviceId);
-        var course = Course(state);
+        var course = state.CourseChanges;
         var slot = state.Slot(AlertType.Offline);
         var transitions = new List<AlertTransition>();
         if (status.Online)
@@ -121,19 +121,11 @@ public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
         return transitions;
     }
 
-    /// <summary>How many times the device's alerts changed course (the counters only grow: equal means unchanged).</summary>
-    private static int Course(DeviceAlertState state)
-    {
-        var moves = 0;
-        foreach (var slot in state.Slots.Values) moves += slot.CourseChanges;
-        return moves;
-    }
-
     private void Changed(string device, DeviceAlertState state, int courseBefore)
     {
         // Once per message: one look-up, and a course change once seen stays until taken.
         ref var course = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_changed, device, out _);
-        course |= Course(state) != courseBefore;
+        course |= state.CourseChanges != courseBefore;
     }
 
     private DeviceAlertState StateOf(string device) =>

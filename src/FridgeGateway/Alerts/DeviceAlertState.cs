@@ -7,12 +7,46 @@ namespace FridgeGateway.Alerts;
 /// </summary>
 public sealed class DeviceAlertState
 {
-    public Dictionary<AlertType, AlertSlot> Slots { get; set; } = [];
+    // The slots twice: keyed by type as they are saved (Slots), and in an array by type for the alert machines, which
+    // move up to five of them for every reading (issue 20: five dictionary look-ups and two enumerations a reading).
+    private const int LastType = (int)AlertType.Offline;
+    private readonly AlertSlot?[] _byType = new AlertSlot?[LastType + 1];
+    private Dictionary<AlertType, AlertSlot> _slots = [];
+
+    /// <summary>The slots by type, as saved; set when read back (a type this gateway does not know is kept, unused).</summary>
+    public IReadOnlyDictionary<AlertType, AlertSlot> Slots
+    {
+        get => _slots;
+        init
+        {
+            _slots = new Dictionary<AlertType, AlertSlot>(value);
+            foreach (var (type, slot) in _slots)
+                if (type is > 0 and <= (AlertType)LastType) _byType[(int)type] = slot;
+        }
+    }
+
     /// <summary>The newest device time seen from this device, for the silence check.</summary>
     public DateTimeOffset LastSeen { get; set; }
 
-    public AlertSlot Slot(AlertType type) =>
-        Slots.TryGetValue(type, out var slot) ? slot : Slots[type] = new AlertSlot();
+    public AlertSlot Slot(AlertType type)
+    {
+        if (_byType[(int)type] is { } slot) return slot;
+        var made = new AlertSlot();
+        _slots[type] = made;
+        return _byType[(int)type] = made;
+    }
+
+    /// <summary>How many times the device's alerts changed course (the counters only grow: equal means unchanged).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int CourseChanges
+    {
+        get
+        {
+            var moves = 0;
+            foreach (var slot in _byType) moves += slot?.CourseChanges ?? 0;
+            return moves;
+        }
+    }
 }
 
 public sealed class AlertSlot
