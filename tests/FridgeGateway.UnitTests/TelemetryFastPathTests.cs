@@ -26,6 +26,8 @@ public sealed class TelemetryFastPathTests
 
         Assert.NotNull(fast);
         Assert.Equal(Fields(Deserialize(Firmware)!), Fields(fast));
+        // Its ts read off the bytes: no string made for it.
+        Assert.Equal((DateTimeOffset.Parse("2026-07-14T18:03:12.250Z"), null), (fast.FirmwareTs, fast.Ts));
     }
 
     [Fact]
@@ -81,7 +83,11 @@ public sealed class TelemetryFastPathTests
     }
 
     private static string Fields(TelemetryPayload p) => string.Join('|',
-        p.Seq, p.Ts, Bits(p.TempC), Bits(p.AmbientC), p.DoorOpen, p.CompressorOn, Bits(p.PowerW), p.OnBattery, Bits(p.BatteryPct), Bits(p.Rssi), Bits(p.Lat), Bits(p.Lon));
+        p.Seq, Ts(p), Bits(p.TempC), Bits(p.AmbientC), p.DoorOpen, p.CompressorOn, Bits(p.PowerW), p.OnBattery, Bits(p.BatteryPct), Bits(p.Rssi), Bits(p.Lat), Bits(p.Lon));
+
+    /// <summary>The time <c>ts</c> names when it is in the firmware's form (the fast path reads it off the bytes), else the text.</summary>
+    private static string? Ts(TelemetryPayload p) =>
+        (p.FirmwareTs ?? (p.Ts is { } text && MessageParser.TryParseFirmwareTime(text, out var time) ? time : null))?.ToString("O") ?? p.Ts;
 
     private static string Bits(double? value) => value is { } v ? BitConverter.DoubleToInt64Bits(v).ToString("x") : "-";
 }

@@ -10,6 +10,9 @@ internal sealed class TelemetryPayload
 {
     public long? Seq { get; set; }
     public string? Ts { get; set; }
+    /// <summary><c>ts</c> already read, when the fast path found it in the firmware's own form (then <see cref="Ts"/> is null).</summary>
+    [JsonIgnore]
+    public DateTimeOffset? FirmwareTs { get; set; }
     public double? TempC { get; set; }
     public double? AmbientC { get; set; }
     public bool? DoorOpen { get; set; }
@@ -20,6 +23,13 @@ internal sealed class TelemetryPayload
     public double? Rssi { get; set; }
     public double? Lat { get; set; }
     public double? Lon { get; set; }
+
+    /// <summary>Every field back to absent, for the fast path's next reading.</summary>
+    public void Clear()
+    {
+        (Seq, Ts, FirmwareTs, TempC, AmbientC, DoorOpen, CompressorOn) = (null, null, null, null, null, null, null);
+        (PowerW, OnBattery, BatteryPct, Rssi, Lat, Lon) = (null, null, null, null, null, null);
+    }
 }
 
 internal sealed class EventPayload

@@ -18,7 +18,13 @@ internal static class TelemetryFastPath
     private static readonly byte[][] Names = Enum.GetNames<Field>().Select(name => JsonNamingPolicy.CamelCase.ConvertName(name))
         .Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
 
-    /// <summary>The payload, or null when it is not the plain case (then ask the generated deserializer).</summary>
+    // One payload per thread, read into again by each reading: it is copied into the Reading at once.
+    [ThreadStatic] private static TelemetryPayload? t_payload;
+
+    /// <summary>
+    /// The payload, or null when it is not the plain case (then ask the generated deserializer). The payload is
+    /// the thread's own, read into again by the next call on the thread: take what it says before that.
+    /// </summary>
     public static TelemetryPayload? TryRead(ReadOnlySpan<byte> json)
     {
         try { return Read(json); }
@@ -29,7 +35,8 @@ internal static class TelemetryFastPath
     {
         var reader = new Utf8JsonReader(json);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
-        var payload = new TelemetryPayload();
+        var payload = t_payload ??= new TelemetryPayload();
+        payload.Clear();
         var seen = 0;
         var next = 0;
         while (reader.Read())
@@ -60,7 +67,7 @@ internal static class TelemetryFastPath
     private static bool TrySet(TelemetryPayload p, Field field, ref Utf8JsonReader reader) => field switch
     {
         Field.Seq => (p.Seq = Integer(ref reader)) is not null,
-        Field.Ts => (p.Ts = reader.TokenType == JsonTokenType.String ? reader.GetString() : null) is not null,
+        Field.Ts => reader.TokenType == JsonTokenType.String && ReadTs(p, ref reader),
         Field.TempC => (p.TempC = Number(ref reader)) is not null,
         Field.AmbientC => (p.AmbientC = Number(ref reader)) is not null,
         Field.DoorOpen => (p.DoorOpen = Flag(ref reader)) is not null,
@@ -73,6 +80,14 @@ internal static class TelemetryFastPath
         Field.Lon => (p.Lon = Number(ref reader)) is not null,
         _ => false,
     };
+
+    /// <summary>The firmware's form read straight off the bytes (no string per reading); any other string kept for the parser.</summary>
+    private static bool ReadTs(TelemetryPayload p, ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped && MessageParser.TryParseFirmwareTime(reader.ValueSpan, out var ts)) p.FirmwareTs = ts;
+        else p.Ts = reader.GetString();
+        return true;
+    }
 
     private static long? Integer(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) ? value : null;
