@@ -76,7 +76,7 @@ public class PerMessage
         var parsed = _parser.Parse(topic, payload, ReceivedAt).Message!;
         // A new seq each round: never taken for a redelivery.
         if (!_recent.Add(parsed.DeviceId, i == 0 ? ++_seq : _seq)) return null;
-        var item = new SinkItem(topic, parsed.IdempotencyKey, InfluxSchema.ToLines(parsed, _lines));
+        var item = new SinkItem(topic, parsed.DeviceId, parsed.Seq, InfluxSchema.ToLines(parsed, _lines));
         _alerts.Observe(parsed);
         return item;
     }

@@ -138,7 +138,7 @@ public sealed class DurableSinkTests : IDisposable
         writer.WriteAsync(default!, default).ThrowsAsyncForAnyArgs(new HttpRequestException("connection refused"));
         using var sink = Sink(writer, _dir, maxBytes: 1 << 20);
         // ~450 KB a batch: two fit in 1 MiB, a third does not.
-        var big = Enumerable.Range(0, 1000).Select(i => Item($"k:{i}") with { Body = new byte[400] }).ToList();
+        var big = Enumerable.Range(0, 1000).Select(i => new SinkItem("coop/v1/fridges/fridge-t-01/telemetry", $"k:{i}", new byte[400])).ToList();
 
         Assert.True(await sink.AcceptAsync(big, _stop.Token));
         Assert.True(await sink.AcceptAsync(big, _stop.Token));

@@ -7,7 +7,8 @@ public sealed class SinkBatchCodecTests
 {
     private static readonly SinkItem[] Items =
     [
-        new("coop/v1/fridges/fridge-t-01/telemetry", "fridge-t-01:1", "fridge_reading,device=fridge-t-01 temp_c=3.5 1"),
+        // A reading's item: its key made from the device id and seq only when asked (here, by the record).
+        new("coop/v1/fridges/fridge-t-01/telemetry", "fridge-t-01", 1, Encoding.UTF8.GetBytes("fridge_reading,device=fridge-t-01 temp_c=3.5 1")),
         new("coop/v1/kiosks/kiosk-fest-07/sales", "kiosk-fest-07:9", """{"deviceId":"kiosk-fest-07","payment":"carte à puce"}"""),
         new("coop/v1/fridges/fridge-t-01/events", "fridge-t-01:2", ""),
     ];
@@ -17,6 +18,7 @@ public sealed class SinkBatchCodecTests
     {
         var decoded = SinkBatchCodec.Decode(SinkBatchCodec.Encode(Items));
 
+        Assert.Equal("fridge-t-01:1", decoded[0].Key);
         Assert.Equal(Items.Select(i => (i.Topic, i.Key, i.Text)), decoded.Select(i => (i.Topic, i.Key, i.Text)));
     }
 

@@ -143,9 +143,8 @@ public sealed class IngestionProcessor(
                 metrics.Duplicate();
                 continue;
             }
-            var key = parsed.IdempotencyKey;
             work.Timestamps.Add(parsed.Timestamp);
-            work.ItemsFor(gatewaySinks.Influx).Add(new SinkItem(message.Topic, key, InfluxSchema.ToLines(parsed, work.Lines)));
+            work.ItemsFor(gatewaySinks.Influx).Add(new SinkItem(message.Topic, parsed.DeviceId, parsed.Seq, InfluxSchema.ToLines(parsed, work.Lines)));
             if (gatewaySinks.Inventory is { } inventory && InventoryReports.For(message.Topic, parsed) is { } report)
                 work.ItemsFor(inventory).Add(report);
             if (!ownership.Enabled) work.Transitions.AddRange(alerts.Observe(parsed));

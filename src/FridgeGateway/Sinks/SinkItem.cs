@@ -6,12 +6,35 @@ namespace FridgeGateway.Sinks;
 /// One message's share of work for a sink: the line protocol of its points, or the body of its
 /// inventory report, as UTF-8. The topic and key travel with it so that a rejection can be dead-lettered.
 /// </summary>
-/// <param name="Topic">The MQTT topic the message came on.</param>
-/// <param name="Key">The message's idempotency key, <c>{deviceId}:{seq}</c>.</param>
-/// <param name="Body">Line protocol (InfluxDB) or JSON (inventory), UTF-8; often a slice of a batch's shared buffer.</param>
-public sealed record SinkItem(string Topic, string Key, ReadOnlyMemory<byte> Body)
+public sealed class SinkItem
 {
+    // The key itself, or a device message's device id with its seq: that key is made only when asked (a spool record,
+    // a log line, a quarantined item), since most readings are written without it (issue 20: a string per reading).
+    private readonly string _keyOrDevice;
+    private readonly long _seq;
+
+    /// <param name="topic">The MQTT topic the message came on.</param>
+    /// <param name="key">The item's idempotency key.</param>
+    /// <param name="body">Line protocol (InfluxDB) or JSON (inventory), UTF-8; often a slice of a batch's shared buffer.</param>
+    public SinkItem(string topic, string key, ReadOnlyMemory<byte> body) : this(topic, key, -1, body) { }
+
+    /// <summary>A device message's item, whose key is <c>{deviceId}:{seq}</c> (contract v1's idempotency key).</summary>
+    public SinkItem(string topic, string deviceId, long seq, ReadOnlyMemory<byte> body)
+    {
+        Topic = topic;
+        _keyOrDevice = deviceId;
+        _seq = seq;
+        Body = body;
+    }
+
     public SinkItem(string topic, string key, string text) : this(topic, key, Encoding.UTF8.GetBytes(text)) { }
+
+    public string Topic { get; }
+
+    /// <summary>The message's idempotency key, <c>{deviceId}:{seq}</c> for a device's message.</summary>
+    public string Key => _seq < 0 ? _keyOrDevice : $"{_keyOrDevice}:{_seq}";
+
+    public ReadOnlyMemory<byte> Body { get; }
 
     /// <summary>The body as text (logs, the quarantine file, InfluxDB.Client's string API).</summary>
     public string Text => Encoding.UTF8.GetString(Body.Span);
