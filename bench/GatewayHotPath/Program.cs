@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
+using FridgeGateway;
 using FridgeGateway.Alerts;
 using FridgeGateway.Contract;
 using FridgeGateway.Influx;
