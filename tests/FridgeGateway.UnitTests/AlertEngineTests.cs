@@ -208,6 +208,21 @@ public sealed class AlertEngineTests
     }
 
     [Fact]
+    public void A_devices_kind_is_kept_when_it_changes_and_again_after_a_restore_that_lacks_it()
+    {
+        Reading Of(DeviceKind kind, long seq) => new(kind, "kiosk-fest-02", seq, T0.AddSeconds(seq), false, 4, null, null, null, null, null, null, null, null, null);
+        _engine.Observe(Of(DeviceKind.Fridge, 1));
+        _engine.Observe(Of(DeviceKind.Kiosk, 2));
+        Assert.Equal(DeviceKind.Kiosk, _engine.Kinds["kiosk-fest-02"]);
+
+        // The same state objects restored without their kinds: the next message keeps the kind again.
+        _engine.Restore(new Dictionary<string, DeviceAlertState>(_engine.Devices), new Dictionary<string, DeviceKind>());
+        Assert.False(_engine.Kinds.ContainsKey("kiosk-fest-02"));
+        _engine.Observe(Of(DeviceKind.Kiosk, 3));
+        Assert.Equal(DeviceKind.Kiosk, _engine.Kinds["kiosk-fest-02"]);
+    }
+
+    [Fact]
     public void Kiosks_use_their_own_thresholds()
     {
         var engine = new AlertEngine(kind => kind == DeviceKind.Kiosk ? new AlertThresholds { HighC = 10, HighFor = TimeSpan.Zero } : new AlertThresholds());

@@ -34,8 +34,12 @@ public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
         _kinds.Clear();
         _changed.Clear();
         _changedSpare.Clear();
-        foreach (var (device, state) in saved) _devices[device] = state;
         foreach (var (device, kind) in kinds) _kinds[device] = kind;
+        foreach (var (device, state) in saved)
+        {
+            _devices[device] = state;
+            state.KindKept = _kinds.TryGetValue(device, out var kind) ? kind : null;
+        }
     }
 
     /// <summary>
@@ -56,7 +60,7 @@ public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
     {
         var state = StateOf(message.DeviceId);
         var course = state.CourseChanges;
-        _kinds[message.DeviceId] = message.Kind;
+        if (state.KindKept != message.Kind) _kinds[message.DeviceId] = (state.KindKept = message.Kind).Value;
         var limits = thresholdsFor(message.Kind);
         var details = _details.TryGetValue(message.Kind, out var known) && ReferenceEquals(known.Limits, limits) ? known : _details[message.Kind] = Details.Of(limits);
         var ts = message.Timestamp;

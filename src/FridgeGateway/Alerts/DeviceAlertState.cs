@@ -1,3 +1,5 @@
+using FridgeGateway.Contract;
+
 namespace FridgeGateway.Alerts;
 
 /// <summary>
@@ -24,6 +26,9 @@ public sealed class DeviceAlertState
                 if (type is > 0 and <= (AlertType)LastType) _byType[(int)type] = slot;
         }
     }
+
+    /// <summary>The kind the engine last kept for the device (not saved: the engine keeps kinds apart), so that it writes it only when it changes.</summary>
+    internal DeviceKind? KindKept { get; set; }
 
     /// <summary>The newest device time seen from this device, for the silence check.</summary>
     public DateTimeOffset LastSeen { get; set; }

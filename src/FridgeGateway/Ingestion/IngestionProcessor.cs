@@ -118,6 +118,7 @@ public sealed class IngestionProcessor(
     {
         BeginTenureIfAny();
         var work = new BatchWork(sinks, batch.Count);
+        var received = 0;
         foreach (var message in batch)
         {
             if (message.AlertTenure != 0)
@@ -125,7 +126,7 @@ public sealed class IngestionProcessor(
                 ObserveForAlerts(message, work);
                 continue;
             }
-            metrics.MessageReceived();
+            received++;
             var result = parser.Parse(message.Topic, message.Payload.Span, message.ReceivedAt);
             if (!result.IsValid)
             {
@@ -149,6 +150,7 @@ public sealed class IngestionProcessor(
                 work.ItemsFor(inventory).Add(report);
             if (!ownership.Enabled) work.Transitions.AddRange(alerts.Observe(parsed));
         }
+        metrics.MessagesReceived(received);
         AddAlertPoints(work);
         SaveAlertsIfDue(work);
         return work;

@@ -39,7 +39,11 @@ public sealed class GatewayMetrics
         meter.CreateObservableGauge("gateway.spool.bytes", () => _spoolBytes.Select(f => f()), "By", "bytes waiting in the spools");
     }
 
-    public void MessageReceived() => _received.Add(1);
+    /// <summary>Counted once a batch: a measurement per message was a measurable part of its cost (issue 20).</summary>
+    public void MessagesReceived(int count)
+    {
+        if (count > 0) _received.Add(count);
+    }
     public void Duplicate() => _duplicates.Add(1);
     public void DeadLetter(string reasonClass) => _deadLettered.Add(1, new KeyValuePair<string, object?>("reason", reasonClass));
     public void DeadLetterNotPublished() => _deadLettersNotPublished.Add(1);
