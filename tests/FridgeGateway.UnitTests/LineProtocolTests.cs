@@ -84,6 +84,23 @@ public sealed class LineProtocolTests
         }
     }
 
+    [Fact]
+    public void Numbers_of_a_few_decimals_are_written_as_the_general_formatter_writes_them()
+    {
+        // A reading's values (3.47, 85.2, -61) take a shorter path than the general formatter: it must write the same
+        // text for every value, those it takes (up to three decimals, under 10^9) and those at its edges it leaves.
+        var random = new Random(20261129);
+        var edges = new[] { 0.5, -0.5, 0.05, 0.001, -0.001, 0.0005, 0.1 + 0.2, 1e9, -1e9, 1e9 - 0.001, 999_999_999.999, 123_456_789.123,
+            double.Epsilon, 0.0, -0.0, double.NaN, double.PositiveInfinity, 4.35, 1.005, 2.675, 8.345, 0.3, 0.7 };
+        var fewDecimals = Enumerable.Range(0, 300_000).Select(_ =>
+            random.NextInt64(-2_000_000_000_000, 2_000_000_000_000) / Math.Pow(10, random.Next(0, 6)) / (random.Next(2) == 0 ? 1 : Math.Pow(10, random.Next(0, 8))));
+        foreach (var value in edges.Concat(fewDecimals))
+        {
+            var line = new LineProtocolBuilder().Measurement("m").Field("v", value).Timestamp(1).ToString();
+            Assert.Equal(string.Create(CultureInfo.InvariantCulture, $"m v={value:R} 1"), line);
+        }
+    }
+
     [Theory]
     [InlineData(64 * 1024)]
     [InlineData(10 * InfluxSchema.TypicalLineBytes)] // a batch expected small: a small first chunk, then full ones

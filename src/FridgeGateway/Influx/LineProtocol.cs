@@ -56,8 +56,11 @@ public sealed class LineProtocolBuilder
 
     public LineProtocolBuilder Field(string key, double? value)
     {
-        // "R": the shortest text that reads back as the same double.
-        if (value is { } v) Format(key, v, "R", suffix: 0);
+        if (value is not { } v) return this;
+        FieldKey(key);
+        // "R": the shortest text that reads back as the same double. A reading's values mostly have up to three
+        // decimals (3.47 °C, 85.2 W, -61 dBm), written here as integers with the point put in: the same text.
+        if (!TryAppendFewDecimals(v)) Format(v, "R");
         return this;
     }
 
@@ -140,6 +143,45 @@ public sealed class LineProtocolBuilder
         int written;
         while (!value.TryFormat(Bytes.AsSpan(_used), out written, format, CultureInfo.InvariantCulture)) Grow(32);
         _used += written;
+    }
+
+    private static readonly double[] Scales = [1, 10, 100, 1000];
+    private static readonly string[] FractionFormats = ["", "D1", "D2", "D3"];
+
+    /// <summary>
+    /// <paramref name="value"/> as <c>"R"</c> writes it, when it is a number of at most three decimals under 10⁹ (what
+    /// a reading holds): about a tenth of the general formatter's cost. With k the fewest decimals for which
+    /// m = round(value·10ᵏ) gives m/10ᵏ == value, IEEE division and decimal parsing both round m/10ᵏ to the nearest
+    /// double, so the text "m with k decimals" reads back as the value; no shorter text does (a smaller k failed),
+    /// and under 10⁹ the doubles are too close together for another text of k decimals to read back as it, so it is
+    /// the shortest round-trip text "R" writes. Agreement-tested against "R" (<c>LineProtocolTests</c>).
+    /// </summary>
+    private bool TryAppendFewDecimals(double value)
+    {
+        // Zero is left to "R": it tells 0 from -0. NaN fails the comparison.
+        if (!(Math.Abs(value) < 1e9) || value == 0) return false;
+        for (var k = 0; k < Scales.Length; k++)
+        {
+            var scaled = Math.Round(value * Scales[k]);
+            if (scaled / Scales[k] != value) continue;
+            Reserve(24);
+            var digits = (long)Math.Abs(scaled);
+            var unit = (long)Scales[k];
+            var span = Bytes.AsSpan(_used);
+            var n = 0;
+            if (value < 0) span[n++] = (byte)'-';
+            (digits / unit).TryFormat(span[n..], out var written, default, CultureInfo.InvariantCulture);
+            n += written;
+            if (k > 0)
+            {
+                span[n++] = (byte)'.';
+                (digits % unit).TryFormat(span[n..], out written, FractionFormats[k], CultureInfo.InvariantCulture);
+                n += written;
+            }
+            _used += n;
+            return true;
+        }
+        return false;
     }
 
     private enum Context { Measurement, Key, StringField }
