@@ -16,6 +16,10 @@ public sealed class LineProtocolTests
         var line = new LineProtocolBuilder().Measurement("device_event").Tag("device", "a b,c=d")
             .Field("detail", "said \"hi\" \\ bye\nnext").Timestamp(1).ToString();
         Assert.Equal("device_event,device=a\\ b\\,c\\=d detail=\"said \\\"hi\\\" \\\\ bye next\" 1", line);
+
+        // Keys are escaped once, when the key is made.
+        LineProtocolKey key = "a key,with=signs";
+        Assert.Equal("m,a\\ key\\,with\\=signs=v a\\ key\\,with\\=signs=1i 1", new LineProtocolBuilder().Measurement("m").Tag(key, "v").Field(key, 1L).Timestamp(1).ToString());
     }
 
     [Fact]

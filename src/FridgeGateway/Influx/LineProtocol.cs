@@ -44,17 +44,17 @@ public sealed class LineProtocolBuilder
         return this;
     }
 
-    public LineProtocolBuilder Tag(string key, string value)
+    public LineProtocolBuilder Tag(LineProtocolKey key, string value)
     {
         if (value.Length == 0) return this; // an empty tag value is not allowed: leave the tag out
         Append((byte)',');
-        Escape(key, Context.Key);
+        Append(key.Utf8);
         Append((byte)'=');
         Escape(value, Context.Key);
         return this;
     }
 
-    public LineProtocolBuilder Field(string key, double? value)
+    public LineProtocolBuilder Field(LineProtocolKey key, double? value)
     {
         if (value is not { } v) return this;
         FieldKey(key);
@@ -64,13 +64,13 @@ public sealed class LineProtocolBuilder
         return this;
     }
 
-    public LineProtocolBuilder Field(string key, long? value)
+    public LineProtocolBuilder Field(LineProtocolKey key, long? value)
     {
         if (value is { } v) Format(key, v, default, suffix: (byte)'i');
         return this;
     }
 
-    public LineProtocolBuilder Field(string key, bool? value)
+    public LineProtocolBuilder Field(LineProtocolKey key, bool? value)
     {
         if (value is { } v)
         {
@@ -80,7 +80,7 @@ public sealed class LineProtocolBuilder
         return this;
     }
 
-    public LineProtocolBuilder Field(string key, string? value)
+    public LineProtocolBuilder Field(LineProtocolKey key, string? value)
     {
         if (value is null) return this;
         FieldKey(key);
@@ -124,14 +124,14 @@ public sealed class LineProtocolBuilder
     }
 
     /// <summary>Starts a field: its separator and escaped key, then '='; the caller writes the value.</summary>
-    private void FieldKey(string key)
+    private void FieldKey(LineProtocolKey key)
     {
         Append(_fieldsInLine++ == 0 ? (byte)' ' : (byte)',');
-        Escape(key, Context.Key);
+        Append(key.Utf8);
         Append((byte)'=');
     }
 
-    private void Format<T>(string key, T value, ReadOnlySpan<char> format, byte suffix) where T : IUtf8SpanFormattable
+    private void Format<T>(LineProtocolKey key, T value, ReadOnlySpan<char> format, byte suffix) where T : IUtf8SpanFormattable
     {
         FieldKey(key);
         Format(value, format);
@@ -185,6 +185,16 @@ public sealed class LineProtocolBuilder
     }
 
     private enum Context { Measurement, Key, StringField }
+
+    /// <summary>A tag or field key escaped, UTF-8 (see <see cref="LineProtocolKey"/>).</summary>
+    internal static byte[] EscapedKey(string key)
+    {
+        var builder = new LineProtocolBuilder();
+        builder.Escape(key, Context.Key);
+        var escaped = builder.Bytes.AsSpan(0, builder._used).ToArray();
+        builder.Finish();
+        return escaped;
+    }
 
     private void Escape(string value, Context context)
     {
@@ -244,4 +254,17 @@ public sealed class LineProtocolBuilder
         Bytes.AsSpan(0, _used).CopyTo(bigger);
         _bytes = bigger;
     }
+}
+
+/// <summary>
+/// A tag or field key, escaped and encoded once: the schema's keys are the same for every message, and writing each
+/// again for every line was a measurable part of a reading's cost (issue 20). A string converts to one (tests, rare
+/// lines); the schema keeps its keys in static fields.
+/// </summary>
+public readonly struct LineProtocolKey(string key)
+{
+    internal ReadOnlySpan<byte> Utf8 => _utf8 ?? throw new InvalidOperationException("a line protocol key is made from its text");
+    private readonly byte[] _utf8 = LineProtocolBuilder.EscapedKey(key);
+
+    public static implicit operator LineProtocolKey(string key) => new(key);
 }

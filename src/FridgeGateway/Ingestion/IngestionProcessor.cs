@@ -118,6 +118,7 @@ public sealed class IngestionProcessor(
     {
         BeginTenureIfAny();
         var work = new BatchWork(sinks, batch.Count);
+        var influx = work.ItemsFor(gatewaySinks.Influx);
         var received = 0;
         foreach (var message in batch)
         {
@@ -145,7 +146,7 @@ public sealed class IngestionProcessor(
                 continue;
             }
             work.Timestamps.Add(parsed.Timestamp);
-            work.ItemsFor(gatewaySinks.Influx).Add(new SinkItem(message.Topic, parsed.DeviceId, parsed.Seq, InfluxSchema.ToLines(parsed, work.Lines)));
+            influx.Add(new SinkItem(message.Topic, parsed.DeviceId, parsed.Seq, InfluxSchema.ToLines(parsed, work.Lines)));
             if (gatewaySinks.Inventory is { } inventory && InventoryReports.For(message.Topic, parsed) is { } report)
                 work.ItemsFor(inventory).Add(report);
             if (!ownership.Enabled) work.Transitions.AddRange(alerts.Observe(parsed));
