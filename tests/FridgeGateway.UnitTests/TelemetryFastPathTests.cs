@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using FridgeGateway.Contract;
@@ -63,6 +64,34 @@ public sealed class TelemetryFastPathTests
     public void A_payload_cut_at_any_byte_reads_the_same_both_ways()
     {
         for (var length = 0; length <= Firmware.Length; length++) Agree(Firmware[..length]);
+    }
+
+    [Fact]
+    public void Short_decimals_read_as_the_general_parser_reads_them()
+    {
+        // The reading's numbers take a short path (digits over a power of ten): bit for bit what the general parser says.
+        var random = new Random(20261129);
+        var texts = new[] { "0", "-0", "-0.0", "0.1", "0.3", "3.47", "-61", "85.2", "100", "999999999999999", "0.000000000000001",
+            "123456789.012345", "-9007199254740993", "1.7976931348623157" }
+            .Concat(Enumerable.Range(0, 500_000).Select(_ =>
+            {
+                var digits = random.NextInt64(0, (long)Math.Pow(10, random.Next(1, 16))).ToString(CultureInfo.InvariantCulture);
+                var point = random.Next(digits.Length + 1);
+                var text = point == digits.Length ? digits : $"{(point == 0 ? "0" : digits[..point])}.{digits[point..]}";
+                return random.Next(2) == 0 ? text : "-" + text;
+            }));
+        var taken = 0;
+        foreach (var text in texts)
+        {
+            if (!TelemetryFastPath.TryReadShortDecimal(Encoding.UTF8.GetBytes(text), out var value)) continue;
+            taken++;
+            Assert.True(BitConverter.DoubleToInt64Bits(double.Parse(text, CultureInfo.InvariantCulture)) == BitConverter.DoubleToInt64Bits(value),
+                $"{text}: {value:R} against {double.Parse(text, CultureInfo.InvariantCulture):R}");
+        }
+        Assert.True(taken > 400_000, $"the short path read only {taken} numbers");
+        // More than 15 digits, or an exponent, is left to the general parser.
+        Assert.All(new[] { "1234567890123456", "1e3", "1E-5", "0.1234567890123456", "" },
+            text => Assert.False(TelemetryFastPath.TryReadShortDecimal(Encoding.UTF8.GetBytes(text), out _), text));
     }
 
     /// <summary>Asserts agreement; 1 when the fast path read the payload.</summary>

@@ -93,7 +93,36 @@ internal static class TelemetryFastPath
         reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) ? value : null;
 
     private static double? Number(ref Utf8JsonReader reader) =>
-        reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var value) ? value : null;
+        reader.TokenType == JsonTokenType.Number && (TryReadShortDecimal(reader.ValueSpan, out var value) || reader.TryGetDouble(out value)) ? value : null;
+
+    // Powers of ten a double holds exactly.
+    private static readonly double[] PowersOfTen = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+    /// <summary>
+    /// A JSON number of at most 15 digits and no exponent (every value of a reading: 3.47, -61, 85.2), read as its
+    /// digits over a power of ten. Both are exact doubles, and IEEE division rounds their quotient to the nearest
+    /// double — what a correct parser returns for the text (Clinger's fast path), at a fraction of the general
+    /// parser's cost. Anything else: false, and the reader's own parser reads it.
+    /// </summary>
+    internal static bool TryReadShortDecimal(ReadOnlySpan<byte> number, out double value)
+    {
+        value = 0;
+        var negative = !number.IsEmpty && number[0] == (byte)'-';
+        long digits = 0;
+        int count = 0, decimals = -1;
+        for (var i = negative ? 1 : 0; i < number.Length; i++)
+        {
+            if (number[i] == (byte)'.' && decimals < 0) { decimals = 0; continue; }
+            var digit = (uint)(number[i] - '0');
+            if (digit > 9 || ++count > 15) return false;
+            digits = digits * 10 + digit;
+            if (decimals >= 0) decimals++;
+        }
+        if (count == 0) return false;
+        value = digits / PowersOfTen[Math.Max(decimals, 0)];
+        if (negative) value = -value;
+        return true;
+    }
 
     private static bool? Flag(ref Utf8JsonReader reader) => reader.TokenType switch
     {
