@@ -10,6 +10,13 @@ public static class TelemetryLimits
     /// <summary>Payloads are UTF-8 JSON objects of at most 16 KiB (the contract's words).</summary>
     public const int MaxPayloadBytes = 16 * 1024;
 
+    /// <summary>
+    /// Appended to a pattern where .NET checks it: .NET's <c>$</c> also matches before a final newline, so
+    /// "fridge-01\n" passed <c>^…$</c>. With this, the end is the end. The patterns stay as people (in refusals)
+    /// and other regex dialects read them.
+    /// </summary>
+    public const string NothingAfter = "(?!\n)";
+
     /// <summary>A device id: lower-case letters, digits and dashes, 3 to 64 characters.</summary>
     public const string DeviceIdPattern = "^[a-z0-9][a-z0-9-]{2,63}$";
 

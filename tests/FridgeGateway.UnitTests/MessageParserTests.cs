@@ -68,6 +68,9 @@ public sealed class MessageParserTests
     [InlineData("coop/v1/kiosks/kiosk-fest-07/sales", """{"seq": 1, "saleId": "s1", "lines": [{"sku": "STFUT-A-473", "units": 0, "unitPriceCents": 900}]}""", "lines[0].units 0 is outside 1..10000")]
     [InlineData("coop/v1/fridges/fridge-stfut-01/sales", """{"seq": 1}""", "unknown topic kind fridges/sales")]
     [InlineData("coop/v1/fridges/Fridge_Bad/telemetry", """{"seq": 1, "tempC": 3}""", "device id in topic does not match")]
+    // .NET's $ alone matches before a final newline: an id or SKU ending in one is refused all the same.
+    [InlineData("coop/v1/fridges/fridge-stfut-01\n/telemetry", """{"seq": 1, "tempC": 3}""", "device id in topic does not match")]
+    [InlineData("coop/v1/fridges/fridge-stfut-01/stock", """{"seq": 1, "items": [{"sku": "STFUT-A-473\n", "units": 1}]}""", "items[0].sku 'STFUT-A-473\n' does not match")]
     [InlineData("coop/v1/fridges/fridge-stfut-01", """{"seq": 1, "tempC": 3}""", "topic is not a telemetry v1 device topic")]
     public void Bad_input_is_rejected_with_a_reason_naming_the_field(string topic, string json, string reason)
     {

@@ -39,10 +39,11 @@ public sealed class CatalogueTests(InventoryApi api) : IClassFixture<InventoryAp
 
     [Theory]
     [InlineData("BAD sku", "sku")]
+    [InlineData("GOOD-SKU-2\n", "sku")] // .NET's $ alone lets a final newline through
     [InlineData("GOOD-SKU-1", "format")]
     public async Task A_beer_with_a_bad_field_is_a_400_naming_it(string sku, string field)
     {
-        var response = await api.Lead.PostAsJsonAsync("/api/v1/beers", new { sku, brewery = "saint-fut", name = "X", format = sku == "BAD sku" ? "can_473" : "barrel", unitsPerCase = 24 });
+        var response = await api.Lead.PostAsJsonAsync("/api/v1/beers", new { sku, brewery = "saint-fut", name = "X", format = field == "format" ? "barrel" : "can_473", unitsPerCase = 24 });
         await ProblemAssert.HasStatusAsync(response, HttpStatusCode.BadRequest, field);
     }
 
@@ -72,6 +73,8 @@ public sealed class CatalogueTests(InventoryApi api) : IClassFixture<InventoryAp
         Assert.Equal("frigo-coop-02", devices!.Single(d => d.GetProperty("deviceId").GetString() == "fridge-cat-01").GetProperty("location").GetString());
         var bad = await api.Lead.PutAsJsonAsync("/api/v1/devices/Bad_Id", new { kind = "fridge" });
         await ProblemAssert.HasStatusAsync(bad, HttpStatusCode.BadRequest, "deviceId");
+        var newline = await api.Lead.PutAsJsonAsync("/api/v1/devices/fridge-cat-03%0A", new { kind = "fridge" });
+        await ProblemAssert.HasStatusAsync(newline, HttpStatusCode.BadRequest, "deviceId");
         var nowhere = await api.Lead.PutAsJsonAsync("/api/v1/devices/fridge-cat-02", new { kind = "fridge", location = "nowhere" });
         await ProblemAssert.HasStatusAsync(nowhere, HttpStatusCode.NotFound, "location");
     }

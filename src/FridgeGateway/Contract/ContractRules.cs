@@ -15,10 +15,10 @@ public static partial class ContractRules
 
     public static bool IsSku(string value) => SkuPattern().IsMatch(value);
 
-    [GeneratedRegex(TelemetryLimits.DeviceIdPattern, RegexOptions.CultureInvariant)]
+    [GeneratedRegex(TelemetryLimits.DeviceIdPattern + TelemetryLimits.NothingAfter, RegexOptions.CultureInvariant)]
     private static partial Regex DeviceIdPattern();
 
-    [GeneratedRegex(TelemetryLimits.SkuPattern, RegexOptions.CultureInvariant)]
+    [GeneratedRegex(TelemetryLimits.SkuPattern + TelemetryLimits.NothingAfter, RegexOptions.CultureInvariant)]
     private static partial Regex SkuPattern();
 
     public static readonly IReadOnlySet<string> EventTypes = new HashSet<string>(StringComparer.Ordinal)

@@ -9,6 +9,7 @@ namespace Inventory.Api.Infrastructure;
 /// </summary>
 public static partial class Patterns
 {
+    // Each check is its pattern with TelemetryLimits.NothingAfter: .NET's $ alone lets a final newline through.
     public const string SlugPattern = "^[a-z0-9][a-z0-9-]{1,62}$";
     public const string SkuPattern = TelemetryLimits.SkuPattern;
     public const string DeviceIdPattern = TelemetryLimits.DeviceIdPattern;
@@ -22,10 +23,10 @@ public static partial class Patterns
     public const string MustBeKioskCode = "must be 1 to 31 characters: lower-case letters, digits and '-', like k1 (" + KioskCodePattern + ")";
 
     public const string UsernamePattern = "^[a-z0-9][a-z0-9._-]{1,62}$";
-    [GeneratedRegex(UsernamePattern)] public static partial Regex Username();
+    [GeneratedRegex(UsernamePattern + TelemetryLimits.NothingAfter)] public static partial Regex Username();
 
-    [GeneratedRegex(SlugPattern)] public static partial Regex Slug();
-    [GeneratedRegex(SkuPattern)] public static partial Regex Sku();
-    [GeneratedRegex(DeviceIdPattern)] public static partial Regex DeviceId();
-    [GeneratedRegex(KioskCodePattern)] public static partial Regex KioskCode();
+    [GeneratedRegex(SlugPattern + TelemetryLimits.NothingAfter)] public static partial Regex Slug();
+    [GeneratedRegex(SkuPattern + TelemetryLimits.NothingAfter)] public static partial Regex Sku();
+    [GeneratedRegex(DeviceIdPattern + TelemetryLimits.NothingAfter)] public static partial Regex DeviceId();
+    [GeneratedRegex(KioskCodePattern + TelemetryLimits.NothingAfter)] public static partial Regex KioskCode();
 }
