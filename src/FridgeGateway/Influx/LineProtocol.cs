@@ -150,11 +150,12 @@ public sealed class LineProtocolBuilder
 
     /// <summary>
     /// <paramref name="value"/> as <c>"R"</c> writes it, when it is a number of at most three decimals under 10⁹ (what
-    /// a reading holds): about a tenth of the general formatter's cost. With k the fewest decimals for which
-    /// m = round(value·10ᵏ) gives m/10ᵏ == value, IEEE division and decimal parsing both round m/10ᵏ to the nearest
-    /// double, so the text "m with k decimals" reads back as the value; no shorter text does (a smaller k failed),
-    /// and under 10⁹ the doubles are too close together for another text of k decimals to read back as it, so it is
-    /// the shortest round-trip text "R" writes. Agreement-tested against "R" (<c>LineProtocolTests</c>).
+    /// a reading holds), without the general formatter (a reading's line protocol 730 → 568 ns, bench/gateway-hotpath.sh).
+    /// With k the fewest decimals for which m = round(value·10ᵏ) gives m/10ᵏ == value, IEEE division and decimal
+    /// parsing both round m/10ᵏ to the nearest double, so the text "m with k decimals" reads back as the value; no
+    /// shorter text does (a smaller k failed); and under 10⁹ neighbouring doubles are far less than 10⁻³ apart, so
+    /// no other text of k decimals reads back as it: it is the shortest round-trip text, the one "R" writes.
+    /// Agreement-tested against "R" (<c>LineProtocolTests</c>).
     /// </summary>
     private bool TryAppendFewDecimals(double value)
     {
