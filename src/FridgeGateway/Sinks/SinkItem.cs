@@ -16,15 +16,19 @@ public sealed class SinkItem
     /// <param name="topic">The MQTT topic the message came on.</param>
     /// <param name="key">The item's idempotency key.</param>
     /// <param name="body">Line protocol (InfluxDB) or JSON (inventory), UTF-8; often a slice of a batch's shared buffer.</param>
-    public SinkItem(string topic, string key, ReadOnlyMemory<byte> body) : this(topic, key, -1, body) { }
-
-    /// <summary>A device message's item, whose key is <c>{deviceId}:{seq}</c> (contract v1's idempotency key).</summary>
-    public SinkItem(string topic, string deviceId, long seq, ReadOnlyMemory<byte> body)
+    public SinkItem(string topic, string key, ReadOnlyMemory<byte> body)
     {
         Topic = topic;
-        _keyOrDevice = deviceId;
-        _seq = seq;
+        _keyOrDevice = key;
+        _seq = -1;
         Body = body;
+    }
+
+    /// <summary>A device message's item, whose key is <c>{deviceId}:{seq}</c> (contract v1's idempotency key; seq ≥ 0).</summary>
+    public SinkItem(string topic, string deviceId, long seq, ReadOnlyMemory<byte> body) : this(topic, deviceId, body)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(seq);
+        _seq = seq;
     }
 
     public SinkItem(string topic, string key, string text) : this(topic, key, Encoding.UTF8.GetBytes(text)) { }
