@@ -185,9 +185,7 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
             .WithWillTopic(OwnerTopic).WithWillPayload(Array.Empty<byte>()).WithWillRetain().WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithWillDelayInterval(0)
             .Build();
-        var result = await session.ConnectAsync(connect, stoppingToken);
-        if (result.ResultCode != MqttClientConnectResultCode.Success)
-            throw new InvalidOperationException($"broker refused the alert session: {result.ResultCode} {result.ReasonString}");
+        await session.ConnectOrThrowAsync(connect, "the alert session", stoppingToken);
         _session = session;
         _announcement = announcement;
         try

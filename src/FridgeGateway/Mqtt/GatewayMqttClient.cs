@@ -71,9 +71,7 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, GatewayHeal
                 {
                     // Not disposed: a late handler of the old connection may still link to its token.
                     if (_connection.IsCancellationRequested) _connection = new CancellationTokenSource();
-                    var result = await _client.ConnectAsync(_options.PersistentSession(_options.ClientId).Build(), stoppingToken);
-                    if (result.ResultCode != MqttClientConnectResultCode.Success)
-                        throw new InvalidOperationException($"broker refused the connection: {result.ResultCode} {result.ReasonString}");
+                    var result = await _client.ConnectOrThrowAsync(_options.PersistentSession(_options.ClientId).Build(), "the connection", stoppingToken);
                     logger.LogInformation("Connected to MQTT {Host}:{Port} as {ClientId} (session present: {SessionPresent})",
                         _options.Host, _options.Port, _options.ClientId, result.IsSessionPresent);
                 }
@@ -81,9 +79,7 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, GatewayHeal
                 if (!_subscribed) await SubscribeAsync(stoppingToken);
                 if (!_publisher.IsConnected)
                 {
-                    var result = await _publisher.ConnectAsync(_options.Connection($"{_options.ClientId}:publish", cleanStart: true).Build(), stoppingToken);
-                    if (result.ResultCode != MqttClientConnectResultCode.Success)
-                        throw new InvalidOperationException($"broker refused the publishing connection: {result.ResultCode} {result.ReasonString}");
+                    await _publisher.ConnectOrThrowAsync(_options.Connection($"{_options.ClientId}:publish", cleanStart: true).Build(), "the publishing connection", stoppingToken);
                 }
                 delay = TimeSpan.FromMilliseconds(500);
                 while (disconnected.CurrentCount > 0) await disconnected.WaitAsync(stoppingToken);
