@@ -60,7 +60,11 @@ public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
     {
         var state = StateOf(message.DeviceId);
         var course = state.CourseChanges;
-        if (state.KindKept != message.Kind) _kinds[message.DeviceId] = (state.KindKept = message.Kind).Value;
+        if (state.KindKept != message.Kind)
+        {
+            state.KindKept = message.Kind;
+            _kinds[message.DeviceId] = message.Kind;
+        }
         var limits = thresholdsFor(message.Kind);
         var details = _details.TryGetValue(message.Kind, out var known) && ReferenceEquals(known.Limits, limits) ? known : _details[message.Kind] = Details.Of(limits);
         var ts = message.Timestamp;

@@ -66,7 +66,10 @@ public sealed class LineProtocolBuilder
 
     public LineProtocolBuilder Field(LineProtocolKey key, long? value)
     {
-        if (value is { } v) Format(key, v, default, suffix: (byte)'i');
+        if (value is not { } v) return this;
+        FieldKey(key);
+        Format(v, default);
+        Append((byte)'i');
         return this;
     }
 
@@ -129,13 +132,6 @@ public sealed class LineProtocolBuilder
         Append(_fieldsInLine++ == 0 ? (byte)' ' : (byte)',');
         Append(key.Utf8);
         Append((byte)'=');
-    }
-
-    private void Format<T>(LineProtocolKey key, T value, ReadOnlySpan<char> format, byte suffix) where T : IUtf8SpanFormattable
-    {
-        FieldKey(key);
-        Format(value, format);
-        if (suffix != 0) Append(suffix);
     }
 
     private void Format<T>(T value, ReadOnlySpan<char> format) where T : IUtf8SpanFormattable
