@@ -13,9 +13,9 @@ public sealed class DeviceReportTests(ConcurrentInventoryApi api) : IClassFixtur
         return (device, location);
     }
 
-    private static object Sale(string device, long seq, int units, string sku = "STFUT-EPAULE-473") => new
+    private static object Sale(string device, long seq, int units, string sku = "STFUT-EPAULE-473", DateTimeOffset? ts = null) => new
     {
-        deviceId = device, seq, ts = DateTimeOffset.UtcNow.AddMinutes(-1), saleId = $"{device}-{seq}", payment = "card",
+        deviceId = device, seq, ts = ts ?? DateTimeOffset.UtcNow.AddMinutes(-1), saleId = $"{device}-{seq}", payment = "card",
         lines = new[] { new { sku, units, unitPriceCents = 900 } },
     };
 
@@ -71,11 +71,11 @@ public sealed class DeviceReportTests(ConcurrentInventoryApi api) : IClassFixtur
         Assert.Equal(2, seq); // -10,000 is the floor: the first sale reaches it, the second would pass it
         Assert.Equal(-10_000, await UnitsAsync(location));
         // A replay of the refused report is refused again (nothing was claimed); once a shelf count says what is
-        // there, the kiosk's sales land again.
+        // there, the kiosk's sales after it land again.
         await ProblemAssert.HasStatusAsync(await ReportAsync("sales", Sale(device, seq, 10_000), $"{device}:{seq}"), HttpStatusCode.UnprocessableEntity, "lines[0].units");
         await InventoryApi.Created(ReportAsync("stock-counts",
             new { deviceId = device, seq = 3, ts = DateTimeOffset.UtcNow.AddSeconds(-30), items = new[] { new { sku = "STFUT-EPAULE-473", units = 5 } } }, $"{device}:3"));
-        await InventoryApi.Created(ReportAsync("sales", Sale(device, 4, 1), $"{device}:4"));
+        await InventoryApi.Created(ReportAsync("sales", Sale(device, 4, 1, ts: DateTimeOffset.UtcNow), $"{device}:4"));
         Assert.Equal(4, await UnitsAsync(location));
     }
 

@@ -30,7 +30,7 @@ public sealed class DeviceReportCommands(NpgsqlDataSource db, BeerQueries beers)
 
         return await Idempotency.RunAsync(db, Scope, idempotencyKey, body, async (c, tx, token) =>
         {
-            await LockLocationAsync(c, tx, location.Id, token);
+            await ShelfLedger.LockPlacesAsync(c, tx, [location.Id], token);
             var movements = new List<PostedMovement>();
             for (var i = 0; i < body.Lines!.Count; i++)
             {
@@ -50,68 +50,43 @@ public sealed class DeviceReportCommands(NpgsqlDataSource db, BeerQueries beers)
     }
 
     /// <summary>
-    /// A shelf count, once per <c>{deviceId}:{seq}</c>. The count is the full contents (contract: a SKU not
-    /// listed has 0 units), compared with the ledger as it stood when the device counted, so a count that
-    /// arrives hours late does not undo what was recorded since. At a COOP fridge (which reports no sales)
-    /// what is gone was sold: recorded as sales of the fridge channel (<see cref="ShelfCount"/>); what is
-    /// there beyond the deliveries is found stock, a discrepancy. At a kiosk (which reports its sales) any
-    /// difference is a discrepancy. An unknown SKU is recorded as a discrepancy with its reason, never
-    /// dropped and never a refusal of the whole count.
+    /// A shelf count, once per <c>{deviceId}:{seq}</c>. The count is the full contents (contract: a SKU not listed
+    /// has 0 units) and is kept as a fact; what it says left the shelf is derived in event time from the counts and
+    /// movements around it (<see cref="ShelfLedger"/>), so a count that arrives late or out of order re-derives what
+    /// follows it instead of being compared with a ledger that already moved on. At a COOP fridge (which reports no
+    /// sales) what is gone was sold; what is there beyond the deliveries is found stock, a discrepancy. At a kiosk
+    /// (which reports its sales) any difference is a discrepancy. An unknown SKU is recorded as a discrepancy with
+    /// its reason, never dropped and never a refusal of the whole count.
     /// </summary>
     public async Task<IResult> ReconcileCountAsync(StockCountReport body, string idempotencyKey, CancellationToken ct)
     {
         var (device, location) = await PlacedDeviceAsync(body.DeviceId!, ct);
         var ts = body.Ts!.Value;
-        var sellsThroughCounts = device.Kind == "fridge";
+        var sellsThrough = location.Kind == LocationKinds.CoopFridge;
 
         return await Idempotency.RunAsync(db, Scope, idempotencyKey, body, async (c, tx, token) =>
         {
-            await LockLocationAsync(c, tx, location.Id, token);
-            var counted = body.Items!.ToDictionary(i => i!.Sku!, i => i!.Units!.Value);
-            foreach (var sku in await SkusHeldAsync(c, tx, location.Id, ts, token)) counted.TryAdd(sku, 0);
+            await ShelfLedger.LockPlacesAsync(c, tx, [location.Id], token);
+            var known = new List<(string Sku, int Units)>();
             var lines = new List<CountLine>();
-            foreach (var (sku, units) in counted.OrderBy(p => p.Key, StringComparer.Ordinal))
+            foreach (var item in body.Items!)
             {
-                var actor = $"device:{device.Id}";
-                if (await beers.FactsAsync(c, sku, token) is null)
-                {
-                    await RecordDiscrepancyAsync(c, tx, device.Id, location.Id, sku, 0, units, ts, $"unknown SKU {sku}: not in the catalogue, nothing posted", token);
-                    lines.Add(new CountLine(sku, 0, units, 0, 0, "unknown SKU"));
-                    continue;
-                }
-                var ledger = await Ledger.UnitsAsOfAsync(c, tx, sku, location.Id, ts, token);
-                var adjustment = units - ledger;
-                if (adjustment == 0) { lines.Add(new CountLine(sku, ledger, units, 0, 0, null)); continue; }
-                if (sellsThroughCounts)
-                {
-                    var outcome = ShelfCount.Compare(ledger, units);
-                    if (outcome.Sold > 0)
-                    {
-                        await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, sku, null, outcome.Sold, location.Id, null, ts, actor,
-                            $"sold from the fridge between shelf counts (seq {body.Seq})", device.Id, await PriceQueries.PriceAsync(c, tx, sku, PriceChannels.Fridge, ts, token)),
-                            allowShortfall: true, token);
-                        lines.Add(new CountLine(sku, ledger, units, adjustment, outcome.Sold, null));
-                        continue;
-                    }
-                    var reason = ledger <= 0 ? $"{outcome.Found} on the shelf, none delivered here" : $"{outcome.Found} more on the shelf than delivered";
-                    await PostCountAdjustmentAsync(c, tx, sku, location.Id, adjustment, ts, actor, body.Seq!.Value, device.Id, token);
-                    await RecordDiscrepancyAsync(c, tx, device.Id, location.Id, sku, ledger, units, ts, reason, token);
-                    lines.Add(new CountLine(sku, ledger, units, adjustment, 0, reason));
-                    continue;
-                }
-                var kioskReason = adjustment < 0 ? $"{-adjustment} fewer on the shelf than the ledger" : $"{adjustment} more on the shelf than the ledger";
-                await PostCountAdjustmentAsync(c, tx, sku, location.Id, adjustment, ts, actor, body.Seq!.Value, device.Id, token);
-                await RecordDiscrepancyAsync(c, tx, device.Id, location.Id, sku, ledger, units, ts, kioskReason, token);
-                lines.Add(new CountLine(sku, ledger, units, adjustment, 0, kioskReason));
+                if (await beers.FactsAsync(c, item!.Sku!, token) is not null) { known.Add((item.Sku!, item.Units!.Value)); continue; }
+                await RecordDiscrepancyAsync(c, tx, device.Id, location.Id, item.Sku!, 0, item.Units!.Value, ts,
+                    $"unknown SKU {item.Sku}: not in the catalogue, nothing posted", token);
+                lines.Add(new CountLine(item.Sku!, 0, item.Units!.Value, 0, 0, "unknown SKU"));
             }
+            var countId = await ShelfLedger.RecordCountAsync(c, tx, location.Id, device.Id, body.Seq!.Value, ts, known, token);
+            foreach (var ((id, sku), outcome) in await ShelfLedger.RederiveAsync(c, tx, location.Id, ts, token))
+            {
+                if (id != countId || (outcome.Expected == 0 && outcome.Counted == 0)) continue;
+                lines.Add(new CountLine(sku, outcome.Expected, outcome.Counted, outcome.Counted - outcome.Expected, sellsThrough ? outcome.Gone : 0,
+                    ShelfLedger.Discrepancy(outcome, sellsThrough)));
+            }
+            lines.Sort((x, y) => StringComparer.Ordinal.Compare(x.Sku, y.Sku));
             return (StatusCodes.Status201Created, new CountReconciled(device.Id, body.Seq!.Value, location.Code, lines));
         }, ct);
     }
-
-    private static async Task PostCountAdjustmentAsync(NpgsqlConnection c, NpgsqlTransaction tx, string sku, long locationId, int adjustment, DateTimeOffset ts,
-        string actor, long seq, string deviceId, CancellationToken ct) =>
-        await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.CountAdjustment, sku, null, Math.Abs(adjustment),
-            adjustment < 0 ? locationId : null, adjustment > 0 ? locationId : null, ts, actor, $"shelf count seq {seq}", deviceId), allowShortfall: true, ct);
 
     private static async Task RecordDiscrepancyAsync(NpgsqlConnection c, NpgsqlTransaction tx, string deviceId, long locationId, string sku, int ledger, int counted,
         DateTimeOffset ts, string reason, CancellationToken ct)
@@ -123,13 +98,13 @@ public sealed class DeviceReportCommands(NpgsqlDataSource db, BeerQueries beers)
     }
 
     /// <summary>The device and the place it stands at; a 404 for an unknown device, a 422 for one placed nowhere.</summary>
-    private async Task<((string Id, string Kind) Device, (long Id, string Code) Location)> PlacedDeviceAsync(string deviceId, CancellationToken ct)
+    private async Task<((string Id, string Kind) Device, (long Id, string Code, string Kind) Location)> PlacedDeviceAsync(string deviceId, CancellationToken ct)
     {
-        await using var command = db.Command("SELECT d.location_id, l.code, d.kind FROM devices d LEFT JOIN locations l ON l.id = d.location_id WHERE d.device_id = $1", deviceId);
+        await using var command = db.Command("SELECT d.location_id, l.code, d.kind, l.kind FROM devices d LEFT JOIN locations l ON l.id = d.location_id WHERE d.device_id = $1", deviceId);
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) throw new DomainProblem(Problems.NotFound("deviceId", $"device {deviceId}"));
         if (reader.IsDBNull(0)) throw new DomainProblem(Problems.Unprocessable("deviceId", $"device {deviceId} is not placed at a location"));
-        return ((deviceId, reader.GetString(2)), (reader.GetInt64(0), reader.GetString(1)));
+        return ((deviceId, reader.GetString(2)), (reader.GetInt64(0), reader.GetString(1), reader.GetString(3)));
     }
 
     /// <summary>A SKU's level at a place, every lot together (the place is locked by the caller).</summary>
@@ -137,21 +112,5 @@ public sealed class DeviceReportCommands(NpgsqlDataSource db, BeerQueries beers)
     {
         await using var command = c.Command(tx, "SELECT coalesce(sum(units), 0) FROM stock_levels WHERE sku = $1 AND location_id = $2", sku, locationId);
         return (long)(await command.ExecuteScalarAsync(ct))!;
-    }
-
-    /// <summary>Reports of one place are applied one at a time: a count and a sale never interleave.</summary>
-    private static async Task LockLocationAsync(NpgsqlConnection c, NpgsqlTransaction tx, long locationId, CancellationToken ct)
-    {
-        await using var command = c.Command(tx, "SELECT pg_advisory_xact_lock(1, $1::int)", (int)locationId);
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private static async Task<List<string>> SkusHeldAsync(NpgsqlConnection c, NpgsqlTransaction tx, long locationId, DateTimeOffset asOf, CancellationToken ct)
-    {
-        await using var command = c.Command(tx, """
-            SELECT sku FROM movements WHERE (to_location_id = $1 OR from_location_id = $1) AND occurred_at <= $2
-            GROUP BY sku HAVING sum(CASE WHEN to_location_id = $1 THEN units ELSE -units END) <> 0
-            """, locationId, asOf.UtcDateTime);
-        return await command.ListAsync(r => r.GetString(0), ct);
     }
 }

@@ -36,8 +36,8 @@ public sealed class SalesQueries(NpgsqlDataSource db, TimeProvider time)
     {
         await using var command = db.Command($"""
             SELECT l.code, l.name, br.slug, date_trunc('week', m.occurred_at AT TIME ZONE 'UTC')::date, sum(m.units)::bigint, coalesce(sum(m.units * m.unit_price_cents), 0)::bigint
-            FROM movements m JOIN locations l ON l.id = m.from_location_id JOIN beers b ON b.sku = m.sku JOIN breweries br ON br.id = b.brewery_id
-            WHERE m.kind = 'sale' AND l.kind = '{LocationKinds.CoopFridge}' AND m.occurred_at >= $1 AND m.occurred_at < $2 AND ($3::bigint IS NULL OR {Visibility.BeerOf("$3")})
+            FROM sale_lines m JOIN locations l ON l.id = m.location_id JOIN beers b ON b.sku = m.sku JOIN breweries br ON br.id = b.brewery_id
+            WHERE l.kind = '{LocationKinds.CoopFridge}' AND m.occurred_at >= $1 AND m.occurred_at < $2 AND ($3::bigint IS NULL OR {Visibility.BeerOf("$3")})
             GROUP BY l.code, l.name, br.slug, 4 ORDER BY 4 DESC, l.code, br.slug
             """, from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
             Db.Typed(onlyBreweryId, NpgsqlTypes.NpgsqlDbType.Bigint));
@@ -49,8 +49,8 @@ public sealed class SalesQueries(NpgsqlDataSource db, TimeProvider time)
     {
         await using var command = db.Command($"""
             SELECT br.slug, {ChannelOfPlace}, sum(m.units)::bigint, coalesce(sum(m.units * m.unit_price_cents), 0)::bigint
-            FROM movements m JOIN locations l ON l.id = m.from_location_id JOIN beers b ON b.sku = m.sku JOIN breweries br ON br.id = b.brewery_id
-            WHERE m.kind = 'sale' AND l.kind IN {LocationKinds.SharedSql} AND m.occurred_at >= $1 AND m.occurred_at < $2
+            FROM sale_lines m JOIN locations l ON l.id = m.location_id JOIN beers b ON b.sku = m.sku JOIN breweries br ON br.id = b.brewery_id
+            WHERE l.kind IN {LocationKinds.SharedSql} AND m.occurred_at >= $1 AND m.occurred_at < $2
               AND ($3::bigint IS NULL OR {Visibility.BeerOf("$3")})
             GROUP BY 1, 2 ORDER BY 1, 2
             """, from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), Visibility.OnlyBrewery(caller));

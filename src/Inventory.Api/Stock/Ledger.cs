@@ -16,6 +16,11 @@ public static class Ledger
     /// </param>
     public static async Task<IReadOnlyList<PostedMovement>> PostAsync(NpgsqlConnection c, NpgsqlTransaction tx, MovementToPost m, bool allowShortfall, CancellationToken ct)
     {
+        long[] ends = [.. new[] { m.FromLocationId, m.ToLocationId }.OfType<long>()];
+        var derived = m.ShelfCountId is not null;
+        // A fact at a counted place may change what its counts derived: the place is locked before its lots (the order
+        // a device report takes them in), and re-derived after the posting.
+        if (!derived) await ShelfLedger.LockPlacesAsync(c, tx, ends, ct);
         IReadOnlyList<LotTake> takes;
         var shortfall = 0;
         if (m.FromLocationId is { } from)
@@ -40,16 +45,20 @@ public static class Ledger
         {
             var takeShortfall = take.LotCode == shortfallLot ? shortfall : 0;
             await using var insert = c.Command(tx, """
-                INSERT INTO movements (kind, sku, lot_code, units, from_location_id, to_location_id, occurred_at, actor, reason, device_id, shortfall, unit_price_cents)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                INSERT INTO movements (kind, sku, lot_code, units, from_location_id, to_location_id, occurred_at, actor, reason, device_id, shortfall,
+                                       unit_price_cents, shelf_count_id)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
                 RETURNING id
-                """, m.Kind, m.Sku, take.LotCode, take.Units, m.FromLocationId, m.ToLocationId, m.OccurredAt.UtcDateTime, m.Actor, m.Reason, m.DeviceId, takeShortfall, m.UnitPriceCents);
+                """, m.Kind, m.Sku, take.LotCode, take.Units, m.FromLocationId, m.ToLocationId, m.OccurredAt.UtcDateTime, m.Actor, m.Reason, m.DeviceId, takeShortfall,
+                m.UnitPriceCents, m.ShelfCountId);
             var id = (long)(await insert.ExecuteScalarAsync(ct))!;
 
             if (m.FromLocationId is { } fromId) await AddAsync(c, tx, m.Sku, fromId, take.LotCode, -take.Units, ct);
             if (m.ToLocationId is { } toId) await AddAsync(c, tx, m.Sku, toId, take.LotCode, take.Units, ct);
             posted.Add(new PostedMovement(id, m.Kind, m.Sku, take.LotCode, take.Units, m.FromLocationId, m.ToLocationId, m.OccurredAt, takeShortfall));
         }
+        if (!derived)
+            foreach (var end in ends) await ShelfLedger.AfterMovementAsync(c, tx, end, m.OccurredAt, ticked: m.DeviceId is null, ct);
         return posted;
     }
 

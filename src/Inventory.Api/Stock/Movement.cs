@@ -10,7 +10,14 @@ public static class MovementKinds
     public const string CountAdjustment = "count_adjustment";
     public const string Return = "return";
 
+    /// <summary>Units a count had booked as sold that facts known later show never left: only a count's re-derivation posts it (never a person).</summary>
+    public const string SaleReversal = "sale_reversal";
+
+    /// <summary>The kinds a person or a script may post.</summary>
     public static readonly string[] All = [Production, Transfer, Sale, Loss, CountAdjustment, Return];
+
+    /// <summary>Every kind the ledger holds (the history's filter): what may be posted, and what only a count derives.</summary>
+    public static readonly string[] Recorded = [.. All, SaleReversal];
 
     /// <summary>Null when the ends are right for the kind, else the field that is wrong and why.</summary>
     public static (string Field, string Message)? CheckEnds(string kind, bool hasFrom, bool hasTo) => kind switch
@@ -28,9 +35,10 @@ public static class MovementKinds
 }
 
 /// <summary>A movement to post: units of one SKU between locations.</summary>
+/// <param name="ShelfCountId">The shelf count that derived it (<see cref="ShelfLedger"/>); null for every other movement.</param>
 public sealed record MovementToPost(
     string Kind, string Sku, string? LotCode, int Units, long? FromLocationId, long? ToLocationId,
-    DateTimeOffset OccurredAt, string Actor, string? Reason, string? DeviceId = null, long? UnitPriceCents = null);
+    DateTimeOffset OccurredAt, string Actor, string? Reason, string? DeviceId = null, long? UnitPriceCents = null, long? ShelfCountId = null);
 
 /// <summary>A ledger row as posted (one per lot touched).</summary>
 public sealed record PostedMovement(long Id, string Kind, string Sku, string LotCode, int Units, long? FromLocationId, long? ToLocationId,

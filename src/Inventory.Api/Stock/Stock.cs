@@ -43,7 +43,7 @@ public sealed record MovementFilter(string? Sku = null, string? Location = null,
     public void Validate(Validator v) => v
         .Require(Cursor is null || DecodeCursor(Cursor) is not null, "cursor", "is not a cursor this API gave")
         .Require(Limit is null or (>= 1 and <= StockLimits.MaxPageSize), "limit", $"must be within 1..{StockLimits.MaxPageSize}")
-        .Require(Kind is null || MovementKinds.All.Contains(Kind), "kind", $"must be one of {string.Join(", ", MovementKinds.All)}");
+        .Require(Kind is null || MovementKinds.Recorded.Contains(Kind), "kind", $"must be one of {string.Join(", ", MovementKinds.Recorded)}");
 
     /// <summary>The movement id a cursor stands for (the page goes on below it).</summary>
     public static long? DecodeCursor(string cursor)

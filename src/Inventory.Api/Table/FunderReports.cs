@@ -35,8 +35,8 @@ public sealed class FunderReports(NpgsqlDataSource db, InfluxReader influx, Memb
         await using var sales = db.Command($"""
             SELECT CASE l.kind WHEN '{LocationKinds.CoopFridge}' THEN 'frigos' WHEN '{LocationKinds.FestivalKiosk}' THEN 'kiosques' WHEN '{LocationKinds.TourStop}' THEN 'tournee' ELSE 'epiceries' END,
                    br.slug, l.region, sum(m.units)::bigint, coalesce(sum(m.units * m.unit_price_cents), 0)::bigint
-            FROM movements m JOIN locations l ON l.id = m.from_location_id JOIN beers b ON b.sku = m.sku JOIN breweries br ON br.id = b.brewery_id
-            WHERE m.kind = 'sale' AND l.kind IN {LocationKinds.SharedSql}
+            FROM sale_lines m JOIN locations l ON l.id = m.location_id JOIN beers b ON b.sku = m.sku JOIN breweries br ON br.id = b.brewery_id
+            WHERE l.kind IN {LocationKinds.SharedSql}
               AND m.occurred_at >= $1 AND m.occurred_at < $2
             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
             """, from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
@@ -46,8 +46,8 @@ public sealed class FunderReports(NpgsqlDataSource db, InfluxReader influx, Memb
         await using var festivals = db.Command("""
             SELECT f.code FROM festivals f
             WHERE f.kind = 'festival' AND ((f.starts_on <= $2 AND f.ends_on >= $1)
-               OR EXISTS (SELECT 1 FROM kiosks k JOIN movements m ON m.from_location_id = k.location_id
-                          WHERE k.festival_id = f.id AND m.kind = 'sale' AND m.occurred_at >= $3 AND m.occurred_at < $4))
+               OR EXISTS (SELECT 1 FROM kiosks k JOIN sale_lines m ON m.location_id = k.location_id
+                          WHERE k.festival_id = f.id AND m.occurred_at >= $3 AND m.occurred_at < $4))
             ORDER BY f.starts_on
             """, from, to, from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
         var served = await festivals.ListAsync(r => r.GetString(0), ct);

@@ -1,0 +1,205 @@
+using Inventory.Api.Catalogue;
+using Inventory.Api.Infrastructure;
+using Inventory.Api.Prices;
+using Npgsql;
+
+namespace Inventory.Api.Stock;
+
+/// <summary>
+/// Keeps what a counted place's shelf counts derive (a COOP fridge's sales, a kiosk's missing and found units) equal
+/// to <see cref="SellThrough"/> over the facts in event time, whatever order they arrived in (DESIGN rule 10,
+/// docs/ledger.md). Each count is kept as a fact; a fact that arrives with a time before facts already derived (a
+/// late count, a backdated delivery, a line ticked after the door closed) re-derives the counts it can change, in
+/// the same transaction, and the differences are posted as movements that name their count: more sold is a sale,
+/// less is a <c>sale_reversal</c> at the price and lot it was booked at, found stock a count adjustment either way.
+/// The caller holds the place's lock (<see cref="LockPlacesAsync"/>).
+/// </summary>
+public static class ShelfLedger
+{
+    /// <summary>
+    /// How far before a new fact a count's outcome can change: the fact's own window, a re-placed movement's, and
+    /// the count before that (found stock gives back to the count before it).
+    /// </summary>
+    private static readonly TimeSpan Reach = 4 * SellThrough.MatchWindow;
+
+    private const string CountOrder = "counted_at, device_id, seq";
+
+    /// <summary>Facts of one place are applied one at a time: a count, a sale and a delivery never interleave. Places in id order.</summary>
+    public static async Task LockPlacesAsync(NpgsqlConnection c, NpgsqlTransaction tx, IEnumerable<long> locationIds, CancellationToken ct)
+    {
+        foreach (var id in locationIds.Distinct().Order())
+        {
+            await using var command = c.Command(tx, "SELECT pg_advisory_xact_lock(1, $1::int)", (int)id);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>Keeps a count as a fact (catalogued SKUs only: an unknown one is the caller's discrepancy).</summary>
+    public static async Task<long> RecordCountAsync(NpgsqlConnection c, NpgsqlTransaction tx, long locationId, string deviceId, long seq, DateTimeOffset at,
+        IEnumerable<(string Sku, int Units)> items, CancellationToken ct)
+    {
+        await using var insert = c.Command(tx, "INSERT INTO shelf_counts (location_id, device_id, seq, counted_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            locationId, deviceId, seq, at.UtcDateTime);
+        var id = (long)(await insert.ExecuteScalarAsync(ct))!;
+        var list = items.ToList();
+        if (list.Count == 0) return id;
+        await using var command = c.Command(tx, "INSERT INTO shelf_count_items (count_id, sku, units) SELECT $1, * FROM unnest($2::text[], $3::int[])",
+            id, list.Select(i => i.Sku).ToArray(), list.Select(i => i.Units).ToArray());
+        await command.ExecuteNonQueryAsync(ct);
+        return id;
+    }
+
+    /// <summary>
+    /// After a movement that its counts did not derive was posted at a place: re-derives the place's counts if the
+    /// movement is dated before (or, ticked by a person, near) its latest count. Nothing to do at an uncounted place.
+    /// </summary>
+    public static async Task AfterMovementAsync(NpgsqlConnection c, NpgsqlTransaction tx, long locationId, DateTimeOffset at, bool ticked, CancellationToken ct)
+    {
+        await using var latest = c.Command(tx, "SELECT max(counted_at) FROM shelf_counts WHERE location_id = $1", locationId);
+        if (await latest.ExecuteScalarAsync(ct) is not DateTime last) return;
+        if (last < (ticked ? at - SellThrough.MatchWindow : at).UtcDateTime) return;
+        await RederiveAsync(c, tx, locationId, at, ct);
+    }
+
+    /// <summary>
+    /// Re-derives every count of the place that a fact at <paramref name="since"/> can change and posts the
+    /// differences; returns the outcomes of the counts re-derived, by count and SKU.
+    /// </summary>
+    public static async Task<Dictionary<(long CountId, string Sku), CountOutcome>> RederiveAsync(NpgsqlConnection c, NpgsqlTransaction tx, long locationId,
+        DateTimeOffset since, CancellationToken ct)
+    {
+        // The anchor is the second count before the reach: the count after it is re-derived (a count within the reach may
+        // give back to it), the anchor itself is not, and its units are where the shelf stood.
+        await using var before = c.Command(tx, $"""
+            SELECT id, counted_at FROM shelf_counts WHERE location_id = $1 AND counted_at < $2
+            ORDER BY counted_at DESC, device_id DESC, seq DESC LIMIT 2
+            """, locationId, (since - Reach).UtcDateTime);
+        var earlier = await before.ListAsync(r => (Id: r.GetInt64(0), At: r.GetFieldValue<DateTimeOffset>(1)), ct);
+        (long Id, DateTimeOffset At)? anchor = earlier.Count == 2 ? earlier[1] : null;
+
+        DateTime? countsFrom = null, movementsFrom = null;
+        if (anchor is { } a)
+        {
+            // Counts from two windows before the anchor, and one more: placing a movement near the anchor needs the
+            // counts around it and the count before each (docs/ledger.md, "How far a late fact reaches").
+            movementsFrom = (a.At - SellThrough.MatchWindow).UtcDateTime;
+            await using var context = c.Command(tx, "SELECT max(counted_at) FROM shelf_counts WHERE location_id = $1 AND counted_at < $2",
+                locationId, (a.At - 2 * SellThrough.MatchWindow).UtcDateTime);
+            countsFrom = await context.ExecuteScalarAsync(ct) as DateTime? ?? (a.At - 2 * SellThrough.MatchWindow).UtcDateTime;
+        }
+        var from = Db.Typed(countsFrom, NpgsqlTypes.NpgsqlDbType.TimestampTz);
+
+        await using var countsCommand = c.Command(tx, $"""
+            SELECT id, counted_at, device_id, seq FROM shelf_counts WHERE location_id = $1 AND ($2::timestamptz IS NULL OR counted_at >= $2) ORDER BY {CountOrder}
+            """, locationId, from);
+        var counts = await countsCommand.ListAsync(r => new CountRow(r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetString(2), r.GetInt64(3)), ct);
+        var firstDerived = anchor is { } an ? counts.FindIndex(k => k.Id == an.Id) + 1 : 0;
+        if (firstDerived >= counts.Count) return [];
+
+        await using var itemsCommand = c.Command(tx, """
+            SELECT i.count_id, i.sku, i.units FROM shelf_count_items i JOIN shelf_counts s ON s.id = i.count_id
+            WHERE s.location_id = $1 AND ($2::timestamptz IS NULL OR s.counted_at >= $2)
+            """, locationId, Db.Typed(countsFrom, NpgsqlTypes.NpgsqlDbType.TimestampTz));
+        var items = (await itemsCommand.ListAsync(r => (Count: r.GetInt64(0), Sku: r.GetString(1), Units: r.GetInt32(2)), ct))
+            .ToDictionary(i => (i.Count, i.Sku), i => i.Units);
+
+        await using var movementsCommand = c.Command(tx, """
+            SELECT sku, occurred_at, CASE WHEN to_location_id = $1 THEN units ELSE -units END, device_id IS NULL
+            FROM movements WHERE (to_location_id = $1 OR from_location_id = $1) AND shelf_count_id IS NULL AND ($2::timestamptz IS NULL OR occurred_at >= $2)
+            """, locationId, Db.Typed(movementsFrom, NpgsqlTypes.NpgsqlDbType.TimestampTz));
+        var movements = (await movementsCommand.ListAsync(r => (Sku: r.GetString(0), Movement: new ShelfMovement(r.GetFieldValue<DateTimeOffset>(1), r.GetInt32(2), r.GetBoolean(3))), ct))
+            .ToLookup(m => m.Sku, m => m.Movement);
+
+        var derivedIds = counts.Skip(firstDerived).Select(k => k.Id).ToArray();
+        await using var postedCommand = c.Command(tx, """
+            SELECT shelf_count_id, sku,
+                   coalesce(sum(CASE kind WHEN 'sale' THEN units WHEN 'sale_reversal' THEN -units END), 0)::int,
+                   coalesce(sum(CASE WHEN kind = 'count_adjustment' THEN CASE WHEN to_location_id = $1 THEN units ELSE -units END END), 0)::int
+            FROM movements WHERE shelf_count_id = ANY($2) GROUP BY 1, 2
+            """, locationId, derivedIds);
+        var posted = (await postedCommand.ListAsync(r => (Count: r.GetInt64(0), Sku: r.GetString(1), Sold: r.GetInt32(2), Adjusted: r.GetInt32(3)), ct))
+            .ToDictionary(p => (p.Count, p.Sku), p => (p.Sold, p.Adjusted));
+
+        await using var kindCommand = c.Command(tx, "SELECT kind FROM locations WHERE id = $1", locationId);
+        var sellsThrough = (string)(await kindCommand.ExecuteScalarAsync(ct))! == LocationKinds.CoopFridge;
+
+        var skus = items.Keys.Select(k => k.Sku).Concat(movements.Select(g => g.Key)).Concat(posted.Keys.Select(k => k.Sku)).Distinct().Order(StringComparer.Ordinal);
+        var outcomes = new Dictionary<(long, string), CountOutcome>();
+        foreach (var sku in skus)
+        {
+            var facts = counts.Select(k => new CountFact(k.Id, k.At, items.GetValueOrDefault((k.Id, sku)))).ToList();
+            var derived = SellThrough.Derive(facts, movements[sku].ToList());
+            for (var i = firstDerived; i < counts.Count; i++)
+            {
+                var outcome = derived[i];
+                outcomes[(counts[i].Id, sku)] = outcome;
+                var (sold, adjusted) = posted.GetValueOrDefault((counts[i].Id, sku));
+                var (targetSold, targetAdjusted) = sellsThrough ? (outcome.Gone, outcome.Found) : (0, outcome.Found - outcome.Gone);
+                if (targetSold != sold) await PostSoldAsync(c, tx, counts[i], locationId, sku, targetSold - sold, ct);
+                if (targetAdjusted != adjusted) await PostAdjustmentAsync(c, tx, counts[i], locationId, sku, targetAdjusted - adjusted, ct);
+                if (Math.Abs(targetAdjusted) > Math.Abs(adjusted)) await RecordDiscrepancyAsync(c, tx, counts[i], locationId, sku, outcome, sellsThrough, ct);
+                else if (Math.Abs(targetAdjusted) < Math.Abs(adjusted)) await CloseDiscrepanciesAsync(c, tx, counts[i], locationId, sku, ct);
+            }
+        }
+        return outcomes;
+    }
+
+    private sealed record CountRow(long Id, DateTimeOffset At, string DeviceId, long Seq);
+
+    private static async Task PostSoldAsync(NpgsqlConnection c, NpgsqlTransaction tx, CountRow count, long locationId, string sku, int more, CancellationToken ct)
+    {
+        var actor = $"device:{count.DeviceId}";
+        if (more > 0)
+        {
+            await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, sku, null, more, locationId, null, count.At, actor,
+                $"sold from the fridge between shelf counts (seq {count.Seq})", count.DeviceId,
+                await PriceQueries.PriceAsync(c, tx, sku, PriceChannels.Fridge, count.At, ct), count.Id), allowShortfall: true, ct);
+            return;
+        }
+        // Fewer sold than booked: put back what this count booked, newest first, at the lot and price it was booked at.
+        await using var booked = c.Command(tx, """
+            SELECT lot_code, unit_price_cents, sum(units)::int FROM sale_lines WHERE shelf_count_id = $1 AND sku = $2
+            GROUP BY 1, 2 HAVING sum(units) > 0 ORDER BY max(id) DESC
+            """, count.Id, sku);
+        var left = -more;
+        foreach (var (lot, price, units) in await booked.ListAsync(r => (r.GetString(0), r.IsDBNull(1) ? (long?)null : r.GetInt64(1), r.GetInt32(2)), ct))
+        {
+            var take = Math.Min(left, units);
+            await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.SaleReversal, sku, lot, take, null, locationId, count.At, actor,
+                $"not sold after all: count seq {count.Seq} re-derived from facts known later", count.DeviceId, price, count.Id), allowShortfall: true, ct);
+            if ((left -= take) == 0) break;
+        }
+    }
+
+    private static async Task PostAdjustmentAsync(NpgsqlConnection c, NpgsqlTransaction tx, CountRow count, long locationId, string sku, int delta, CancellationToken ct) =>
+        await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.CountAdjustment, sku, null, Math.Abs(delta),
+            delta < 0 ? locationId : null, delta > 0 ? locationId : null, count.At, $"device:{count.DeviceId}", $"shelf count seq {count.Seq}", count.DeviceId,
+            null, count.Id), allowShortfall: true, ct);
+
+    /// <summary>Why a count disagrees with what the shelf should hold, when it is a discrepancy (a fridge's sales are not).</summary>
+    public static string? Discrepancy(CountOutcome outcome, bool sellsThrough) =>
+        outcome.Found > 0 ? (sellsThrough && outcome.Expected <= 0 ? $"{outcome.Found} on the shelf, none delivered here"
+                              : $"{outcome.Found} more on the shelf than {(sellsThrough ? "delivered" : "the ledger")}")
+        : !sellsThrough && outcome.Gone > 0 ? $"{outcome.Gone} fewer on the shelf than the ledger"
+        : null;
+
+    /// <summary>A count's difference that a later-known fact explains (the delivery it missed arrived) is reviewed by that fact.</summary>
+    private static async Task CloseDiscrepanciesAsync(NpgsqlConnection c, NpgsqlTransaction tx, CountRow count, long locationId, string sku, CancellationToken ct)
+    {
+        await using var close = c.Command(tx, """
+            UPDATE stock_discrepancies SET reviewed_at = now(), reviewed_by = 'explained by a later-known fact'
+            WHERE location_id = $1 AND sku = $2 AND device_id = $3 AND occurred_at = $4 AND reviewed_at IS NULL
+            """, locationId, sku, count.DeviceId, count.At.UtcDateTime);
+        await close.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task RecordDiscrepancyAsync(NpgsqlConnection c, NpgsqlTransaction tx, CountRow count, long locationId, string sku, CountOutcome outcome,
+        bool sellsThrough, CancellationToken ct)
+    {
+        if (Discrepancy(outcome, sellsThrough) is not { } reason) return;
+        await using var discrepancy = c.Command(tx, """
+            INSERT INTO stock_discrepancies (device_id, location_id, sku, ledger_units, counted_units, occurred_at, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            """, count.DeviceId, locationId, sku, outcome.Expected, outcome.Counted, count.At.UtcDateTime, reason);
+        await discrepancy.ExecuteNonQueryAsync(ct);
+    }
+}
