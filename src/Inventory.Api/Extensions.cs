@@ -63,10 +63,16 @@ public static class Extensions
             .Configure<IConfiguration>((o, config) => o.ConnectionString = config.GetConnectionString("Inventory"))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+        builder.Services.AddOptions<TableOptions>().BindConfiguration(TableOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TableOptions>, TableOptionsValidator>();
+        builder.Services.AddSingleton(sp => new TableCalendar(sp.GetRequiredService<IOptions<TableOptions>>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp =>
         {
             var connectionString = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!;
             var dataSource = new NpgsqlDataSourceBuilder(connectionString);
+            // Every session runs in the Table's zone: a timestamptz's ::date, date_trunc('week', …) and a date
+            // compared with a timestamptz cut at Québec midnights, the same as TableCalendar (DESIGN rule 10).
+            dataSource.ConnectionStringBuilder.Timezone = sp.GetRequiredService<TableCalendar>().ZoneId;
             // The API runs a few statement texts over and over: prepared on each connection after two uses,
             // PostgreSQL skips parsing and, for most, planning (more than the execution itself for "my stock").
             // A connection string that sets Max Auto Prepare itself keeps its own choice (0 turns it off).

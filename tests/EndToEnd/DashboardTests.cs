@@ -75,7 +75,7 @@ public sealed class DashboardTests
         await lead.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "frigo.png"), FullPage = true });
         var download = await lead.RunAndWaitForDownloadAsync(() => lead.GetByText("Journal des températures (CSV)", new() { Exact = true }).ClickAsync());
         var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
-        Assert.StartsWith("horodatage_utc,temperature_c,excursion,porte_ouverte,sur_batterie", csv);
+        Assert.StartsWith("horodatage,temperature_c,excursion,porte_ouverte,sur_batterie", csv);
         Assert.True(csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length > 10);
 
         await lead.GotoAsync($"{platform.ApiUrl}/festivals");

@@ -25,8 +25,10 @@ public sealed class CsvTests
 
     [Fact]
     public void Numbers_dates_and_times_are_written_as_a_spreadsheet_reads_them() =>
-        Assert.Equal("3.25,2026-07-14,2026-07-14T18:03:12Z,-1500,true\r\n",
-            new Csv().Row(3.25m, new DateOnly(2026, 7, 14), new DateTimeOffset(2026, 7, 14, 14, 3, 12, TimeSpan.FromHours(-4)), -1500L, true).ToString()); // no header: rows only
+        // An instant in UTC ends in Z; one on the Table's clock (TableCalendar.Local) keeps its offset.
+        Assert.Equal("3.25,2026-07-14,2026-07-14T18:03:12Z,2026-07-14T14:03:12-04:00,-1500,true\r\n",
+            new Csv().Row(3.25m, new DateOnly(2026, 7, 14), new DateTimeOffset(2026, 7, 14, 18, 3, 12, TimeSpan.Zero),
+                new DateTimeOffset(2026, 7, 14, 14, 3, 12, TimeSpan.FromHours(-4)), -1500L, true).ToString()); // no header: rows only
 
     /// <summary>A reader as strict as a spreadsheet's import: quoted fields, doubled quotes, CRLF records.</summary>
     private static List<List<string>> ReadBack(string csv)

@@ -456,7 +456,7 @@ public sealed class AlertPageTests(NotifyingInventoryApi api)
     public async Task The_food_safety_log_covers_a_long_period_in_pieces_and_marks_the_excursions()
     {
         var device = $"fridge-{Guid.NewGuid():N}"[..19];
-        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.FromHours(-5)); // Québec's midnight (EST)
         // 40 days, one reading every 6 hours; every 7th above 8 °C.
         var lines = Enumerable.Range(0, 160).Select(i => $"fridge_reading,device={device},kind=fridge temp_c={(i % 7 == 0 ? 9.5 : 3.0)},seq={i}i {start.AddHours(6 * i).ToUnixTimeMilliseconds()}000000");
         await api.Influx.WriteAsync(string.Join('\n', lines));
@@ -465,11 +465,11 @@ public sealed class AlertPageTests(NotifyingInventoryApi api)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         var rows = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("horodatage_utc,temperature_c,excursion,porte_ouverte,sur_batterie", rows[0]);
+        Assert.Equal("horodatage,temperature_c,excursion,porte_ouverte,sur_batterie", rows[0]);
         Assert.Equal(160, rows.Length - 1);
         Assert.Equal(rows.Skip(1).Order(StringComparer.Ordinal), rows.Skip(1)); // in time order across the weekly pieces
         Assert.Equal(23, rows.Count(r => r.Contains(",9.5,au-dessus de 8 °C,", StringComparison.Ordinal)));
-        Assert.StartsWith("2026-01-01T00:00:00Z,9.5,", rows[1]);
+        Assert.StartsWith("2026-01-01T00:00:00-05:00,9.5,", rows[1]); // the Table's days, on its clock
         Assert.Equal(HttpStatusCode.BadRequest, (await api.Lead.GetAsync($"/frigos/{device}/journal.csv?du=2024-01-01&au=2026-02-09")).StatusCode);
     }
 }

@@ -34,8 +34,8 @@ public sealed class TableTests(InventoryApi api) : IClassFixture<InventoryApi>
         await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = "AUBE-IPA-473", units = 30, to = "frigo-coop-02", occurredAt = "2026-03-05T10:00:00Z" }));
         await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "sale", sku = "AUBE-IPA-473", units = 12, from = "frigo-coop-02", occurredAt = "2026-03-08T18:00:00Z" }));
         await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "sale", sku = "AUBE-IPA-473", units = 5, from = "frigo-coop-02", occurredAt = "2026-03-20T18:00:00Z" }));
-        // One day of hourly readings, March 6: 18 in the 2-4 °C band, 4 lukewarm, 2 above 8 °C.
-        var day = new DateTimeOffset(2026, 3, 6, 0, 0, 0, TimeSpan.Zero);
+        // One day of hourly readings, March 6 in Québec (EST): 18 in the 2-4 °C band, 4 lukewarm, 2 above 8 °C.
+        var day = new DateTimeOffset(2026, 3, 6, 0, 0, 0, TimeSpan.FromHours(-5));
         var temps = Enumerable.Repeat(3.0, 18).Concat(Enumerable.Repeat(5.5, 4)).Concat(Enumerable.Repeat(9.0, 2)).ToArray();
         await api.Influx.WriteAsync(string.Join('\n', temps.Select((t, h) => $"fridge_reading,device=fridge-asset-01,kind=fridge temp_c={t},seq={h}i {Ns(day.AddHours(h))}")));
 

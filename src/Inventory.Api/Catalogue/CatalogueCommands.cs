@@ -5,7 +5,7 @@ using Npgsql;
 namespace Inventory.Api.Catalogue;
 
 /// <summary>Adding to the catalogue: breweries (with their status at the Table), beers, locations, devices.</summary>
-public sealed class CatalogueCommands(NpgsqlDataSource db, TimeProvider time)
+public sealed class CatalogueCommands(NpgsqlDataSource db, TableCalendar calendar)
 {
     public async Task<Brewery> AddBreweryAsync(NewBrewery body, CancellationToken ct)
     {
@@ -13,7 +13,7 @@ public sealed class CatalogueCommands(NpgsqlDataSource db, TimeProvider time)
             WITH brewery AS (INSERT INTO breweries (slug, name, region) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING RETURNING id),
                  membership AS (INSERT INTO membership_events (brewery_id, status, effective_on) SELECT id, $4, $5 FROM brewery)
             SELECT id FROM brewery
-            """, body.Slug, body.Name!.Trim(), body.Region!.Trim(), body.Status ?? "member", body.Since ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+            """, body.Slug, body.Name!.Trim(), body.Region!.Trim(), body.Status ?? "member", body.Since ?? calendar.Today);
         if (await command.ExecuteScalarAsync(ct) is not long id) throw new DomainProblem(Problems.Conflict("Brewery exists", $"slug '{body.Slug}' is taken"));
         return new Brewery(id, body.Slug!, body.Name.Trim(), body.Region.Trim());
     }

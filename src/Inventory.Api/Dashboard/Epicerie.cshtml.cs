@@ -1,3 +1,4 @@
+using Inventory.Api.Infrastructure;
 using Inventory.Api.Auth;
 using System.Globalization;
 using System.Net;
@@ -11,7 +12,7 @@ using Microsoft.Extensions.Localization;
 namespace Inventory.Api.Dashboard;
 
 /// <summary>The grocery pilot: placements per store and how they sell, stores out of stock, weekly sales per SKU.</summary>
-public sealed class EpicerieModel(GroceryQueries grocery, Catalogue.CatalogueQueries catalogue, TimeProvider time) : PageModel
+public sealed class EpicerieModel(GroceryQueries grocery, Catalogue.CatalogueQueries catalogue, TableCalendar calendar) : PageModel
 {
     /// <summary>The lead places beers and reports a store's week (the API's rights); the forms are the lead's only.</summary>
     public bool IsLead { get; private set; }
@@ -53,7 +54,7 @@ public sealed class EpicerieModel(GroceryQueries grocery, Catalogue.CatalogueQue
         IsLead = caller.IsLead;
         Beers = (await catalogue.BeersAsync(null, ct)).Select(b => (b.Sku, b.Name)).OrderBy(b => b.Name, StringComparer.Ordinal).ToList();
         if (!IsLead) return;
-        Today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        Today = calendar.Today;
         Stores = (await catalogue.LocationsAsync(Catalogue.LocationKinds.GroceryStore, null, ct)).Select(l => (l.Code, l.Name)).OrderBy(l => l.Name, StringComparer.Ordinal).ToList();
         var placed = (await grocery.PlacementsAsync(null, ct)).Where(p => p.StartsOn <= Today && (p.EndsOn is null || p.EndsOn >= Today.AddDays(-7)));
         Shelves = Stores.Select(s => (s.Code, s.Name, (IReadOnlyList<string>)placed.Where(p => p.Store == s.Code).Select(p => p.Sku).Distinct().Order().ToList()))

@@ -11,7 +11,7 @@ namespace Inventory.Api.Dashboard;
 public sealed record BeerInFridge(string Sku, int Ledger, int? Counted, int? Difference);
 
 /// <summary>One fridge: its temperature chart, events, alerts, and the beers in it (ledger against the last shelf count).</summary>
-public sealed class FrigoModel(FleetReader fleet, StockQueries stock, BeerQueries beers, AlertQueries alertQueries, TimeProvider time) : PageModel
+public sealed class FrigoModel(FleetReader fleet, StockQueries stock, BeerQueries beers, AlertQueries alertQueries, TimeProvider time, TableCalendar calendar) : PageModel
 {
     public static readonly (string Key, string Label)[] Periods = [("24h", "24 h"), ("7j", "7 jours"), ("30j", "30 jours")];
 
@@ -35,7 +35,7 @@ public sealed class FrigoModel(FleetReader fleet, StockQueries stock, BeerQuerie
         if (!Patterns.DeviceId().IsMatch(deviceId)) return;
         var to = time.GetUtcNow();
         var from = to - Span(Period);
-        Today = DateOnly.FromDateTime(to.UtcDateTime);
+        Today = calendar.DateOf(to);
         Alerts = await alertQueries.ListAsync(new AlertFilter(null, deviceId, 30), ct);
         try
         {

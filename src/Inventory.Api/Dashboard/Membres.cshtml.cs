@@ -1,3 +1,4 @@
+using Inventory.Api.Infrastructure;
 using Inventory.Api.Auth;
 using Inventory.Api.Table;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -5,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Inventory.Api.Dashboard;
 
 /// <summary>The Table's membership: each brewery's status and its history, the admission rules; the lead changes a status and records a rule.</summary>
-public sealed class MembresModel(MembershipQueries membership, TimeProvider time) : PageModel
+public sealed class MembresModel(MembershipQueries membership, TableCalendar calendar) : PageModel
 {
     public IReadOnlyList<MemberView> Members { get; private set; } = [];
     public IReadOnlyList<Rule> Rules { get; private set; } = [];
@@ -15,7 +16,7 @@ public sealed class MembresModel(MembershipQueries membership, TimeProvider time
     public async Task OnGetAsync(CancellationToken ct)
     {
         IsLead = Caller.From(User).IsLead;
-        Today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        Today = calendar.Today;
         Members = (await membership.MembersAsync(ct)).OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
         Rules = await membership.RulesAsync(ct);
     }

@@ -1,3 +1,4 @@
+using Inventory.Api.Infrastructure;
 using Inventory.Api.Catalogue;
 using Inventory.Api.Table;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,7 +9,7 @@ namespace Inventory.Api.Dashboard;
 /// The lead's register of the COOP fridges the Table bought: registering one (serial, model, cost, funding,
 /// the device inside it) and placing it somewhere, which is what the funder report counts.
 /// </summary>
-public sealed class ParcModel(FridgeAssets assets, CatalogueQueries catalogue, TimeProvider time) : PageModel
+public sealed class ParcModel(FridgeAssets assets, CatalogueQueries catalogue, TableCalendar calendar) : PageModel
 {
     public IReadOnlyList<AssetView> Assets { get; private set; } = [];
     /// <summary>Fridge devices no bought fridge holds yet.</summary>
@@ -19,7 +20,7 @@ public sealed class ParcModel(FridgeAssets assets, CatalogueQueries catalogue, T
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        Today = calendar.Today;
         Assets = await assets.ListAsync(Today, ct);
         var taken = Assets.Select(a => a.DeviceId).OfType<string>().ToHashSet();
         FreeDevices = (await catalogue.DevicesAsync(ct)).Where(d => d.Kind == "fridge" && !taken.Contains(d.DeviceId)).Select(d => d.DeviceId).Order().ToList();

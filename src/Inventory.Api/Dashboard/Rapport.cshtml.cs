@@ -1,10 +1,11 @@
+using Inventory.Api.Infrastructure;
 using Inventory.Api.Table;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Inventory.Api.Dashboard;
 
 /// <summary>The funder report as a page that prints cleanly to PDF (the same figures as the API and its CSV).</summary>
-public sealed class RapportModel(FunderReports reports, TimeProvider time) : PageModel
+public sealed class RapportModel(FunderReports reports, TableCalendar calendar) : PageModel
 {
     public DateOnly From { get; private set; }
     public DateOnly To { get; private set; }
@@ -12,7 +13,7 @@ public sealed class RapportModel(FunderReports reports, TimeProvider time) : Pag
 
     public async Task OnGetAsync(DateOnly? du, DateOnly? au, CancellationToken ct)
     {
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var today = calendar.Today;
         To = au ?? today;
         From = du is { } d && d <= To ? d : new DateOnly(To.Year, 1, 1);
         Report = await reports.BuildAsync(From, To, ct);

@@ -12,8 +12,11 @@ namespace Inventory.Api.Festivals;
 /// tour stops, placing devices without double-booking, saving the allocation, recording a stop's sales
 /// and reconciling after the event. A refusal is a <see cref="DomainProblem"/> naming the field.
 /// </summary>
-public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festivals, MembershipQueries membership, BeerQueries beers, TimeProvider time)
+public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festivals, MembershipQueries membership, BeerQueries beers, TimeProvider time, TableCalendar calendar)
 {
+    /// <summary>A tour stop's sales typed after the evening are dated at 20:00 on the Table's clock of the stop's day.</summary>
+    private static readonly TimeOnly StopSalesAt = new(20, 0);
+
     /// <summary>
     /// Creates a festival or a tour, once per <c>Idempotency-Key</c> when one is given: a retry after a lost
     /// answer (or a second click) gets the first answer again, not "code is taken".
@@ -193,7 +196,7 @@ public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festiv
         if (!caller.IsLead && stop.HostBrewery != caller.BrewerySlug)
             throw new DomainProblem(Problems.Forbidden("a stop's sales are reported by the lead or by the brewery hosting it"));
         var location = await Lookup.LocationIdAsync(db, stop.Location, ct);
-        var at = stop.On is { } day ? new DateTimeOffset(day.ToDateTime(new TimeOnly(22, 0)), TimeSpan.Zero) : time.GetUtcNow();
+        var at = stop.On is { } day ? calendar.At(day, StopSalesAt) : time.GetUtcNow();
         // A key of the caller's own lives in the caller's scope: nobody can take the key another's report will use.
         var scope = idempotencyKey is null ? "stop-sales" : $"stop-sales:{caller.Id}";
         return await Idempotency.RunAsync(db, scope, idempotencyKey ?? $"{code}:{kiosk}", body, async (c, tx, token) =>

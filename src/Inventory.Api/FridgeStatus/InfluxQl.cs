@@ -21,8 +21,12 @@ public static class InfluxQl
     /// <summary><c>time &gt;= start AND time &lt; end</c>.</summary>
     public static string During(DateTimeOffset start, DateTimeOffset end) => $"time >= {Time(start)} AND time < {Time(end)}";
 
-    /// <summary>Whole UTC days, <paramref name="first"/> to <paramref name="last"/> included.</summary>
-    public static string During(DateOnly first, DateOnly last) => During(StartOf(first), StartOf(last.AddDays(1)));
+    /// <summary>Whole days of the Table's, <paramref name="first"/> to <paramref name="last"/> included.</summary>
+    public static string During(TableCalendar calendar, DateOnly first, DateOnly last)
+    {
+        var (start, end) = calendar.Days(first, last);
+        return During(start, end);
+    }
 
     /// <summary>A reading in the band where beer keeps (<see cref="BeerTemperature"/>).</summary>
     public static readonly string InKeepingBand =
@@ -30,6 +34,4 @@ public static class InfluxQl
 
     /// <summary>A reading above the temperature that degrades beer.</summary>
     public static readonly string AboveDegrading = string.Create(CultureInfo.InvariantCulture, $"temp_c > {BeerTemperature.DegradesAboveC}");
-
-    private static DateTimeOffset StartOf(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 }

@@ -36,7 +36,7 @@ public sealed record SellThroughReport(string? Store, DateOnly? WeekEnding, List
 {
     public void Validate(Validator v) => v
         .Require(Store is not null, "store", "is required")
-        .Require(WeekEnding is not null && WeekEnding <= DateOnly.FromDateTime(v.Now.UtcDateTime.AddDays(1)), "weekEnding", "is required, not in the future")
+        .Require(WeekEnding is not null && WeekEnding <= v.Today.AddDays(1), "weekEnding", "is required, not in the future")
         .Require(Lines is { Count: > 0 and <= GroceryLimits.MaxReportLines }, "lines", $"must have 1 to {GroceryLimits.MaxReportLines} lines")
         .EachOf(Lines, "lines");
 }

@@ -9,7 +9,7 @@ namespace Inventory.Api.Grocery;
 /// The grocery pilot's changes: placing a SKU in a store for a period, and a store's weekly sell-through,
 /// into the ledger once per store and week (deliveries are ledger transfers, <c>POST /api/v1/movements</c>).
 /// </summary>
-public sealed class GroceryCommands(NpgsqlDataSource db, BeerQueries beers)
+public sealed class GroceryCommands(NpgsqlDataSource db, BeerQueries beers, TableCalendar calendar)
 {
     public async Task<Placement> PlaceAsync(NewPlacement body, CancellationToken ct)
     {
@@ -34,7 +34,7 @@ public sealed class GroceryCommands(NpgsqlDataSource db, BeerQueries beers)
     public async Task<IResult> ReportSellThroughAsync(SellThroughReport body, string? idempotencyKey, CancellationToken ct)
     {
         var store = await Lookup.LocationIdAsync(db, body.Store!, ct) ?? throw new DomainProblem(Problems.NotFound("store", $"grocery store {body.Store}"));
-        var at = new DateTimeOffset(body.WeekEnding!.Value.ToDateTime(new TimeOnly(23, 59)), TimeSpan.Zero);
+        var at = calendar.At(body.WeekEnding!.Value, new TimeOnly(23, 59)); // the week's last evening, on the Table's clock
         return await Idempotency.RunAsync(db, "grocery-sell-through", idempotencyKey ?? $"{body.Store}:{body.WeekEnding:yyyy-MM-dd}", body, async (c, tx, token) =>
         {
             var movements = new List<PostedMovement>();

@@ -40,7 +40,9 @@ public sealed class Csv
     {
         null => "",
         string text => Text(text),
-        DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        // An instant in UTC ends in Z; one shown on the Table's clock (TableCalendar.Local) carries its offset.
+        DateTimeOffset t when t.Offset == TimeSpan.Zero => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        DateTimeOffset t => t.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
         IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),

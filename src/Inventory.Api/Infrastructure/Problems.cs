@@ -45,6 +45,9 @@ public sealed class Validator
     /// <summary>The moment the request is judged at (the injected clock's, set by <see cref="RequestValidation"/>).</summary>
     public DateTimeOffset Now { get; init; }
 
+    /// <summary>The Table's date at <see cref="Now"/> (its zone's, set by <see cref="RequestValidation"/>).</summary>
+    public DateOnly Today { get; init; }
+
     public bool IsValid => _errors.Count == 0;
 
     public Validator Require(bool condition, string field, string message)

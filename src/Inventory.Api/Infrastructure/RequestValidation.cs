@@ -31,7 +31,9 @@ public static class RequestValidation
             if (checkedArguments.Length == 0) return next;
             return context =>
             {
-                var validator = new Validator { Now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() };
+                var calendar = context.HttpContext.RequestServices.GetRequiredService<TableCalendar>();
+                var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+                var validator = new Validator { Now = now, Today = calendar.DateOf(now) };
                 foreach (var index in checkedArguments)
                 {
                     switch (context.Arguments[index])

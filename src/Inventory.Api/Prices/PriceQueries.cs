@@ -19,12 +19,12 @@ public sealed class PriceQueries(NpgsqlDataSource db)
             r.GetFieldValue<DateOnly>(5), r.IsDBNull(6) ? null : r.GetFieldValue<DateOnly>(6), r.GetString(7)), ct);
     }
 
-    /// <summary>A beer's price in a channel on the day of a sale (UTC), inside the sale's transaction; null when the list has none.</summary>
+    /// <summary>A beer's price in a channel on the Table's day of a sale, inside the sale's transaction; null when the list has none.</summary>
     public static async Task<long?> PriceAsync(NpgsqlConnection c, NpgsqlTransaction tx, string sku, string channel, DateTimeOffset at, CancellationToken ct)
     {
         await using var command = c.Command(tx, """
-            SELECT unit_price_cents FROM prices WHERE sku = $1 AND channel = $2 AND daterange(valid_from, valid_to, '[]') @> $3::date
-            """, sku, channel, DateOnly.FromDateTime(at.UtcDateTime));
+            SELECT unit_price_cents FROM prices WHERE sku = $1 AND channel = $2 AND daterange(valid_from, valid_to, '[]') @> ($3::timestamptz)::date
+            """, sku, channel, at.UtcDateTime); // the session's zone is the Table's: ::date is the Table's day
         return await command.ExecuteScalarAsync(ct) as long?;
     }
 }

@@ -2,7 +2,7 @@ using Inventory.Api.Infrastructure;
 
 namespace Inventory.Api.Sales;
 
-/// <summary>Units a COOP fridge sold of one brewery's beers in one week (Monday to Sunday, UTC).</summary>
+/// <summary>Units a COOP fridge sold of one brewery's beers in one week (Monday to Sunday, the Table's).</summary>
 public sealed record FridgeWeek(string Fridge, string FridgeName, string Brewery, DateOnly WeekOf, long Units, long RevenueCents);
 
 /// <summary>What one brewery sold through one channel over a period, from the ledger's sales.</summary>
@@ -16,21 +16,21 @@ public sealed record FridgeWeeksQuery(int? Weeks) : IValidatable
     public void Validate(Validator v) => v.Require(Weeks is null or (>= 1 and <= MaxWeeks), "weeks", $"must be within 1..{MaxWeeks}");
 }
 
-/// <summary>A period of whole days, both included (the last 30 days when absent).</summary>
+/// <summary>A period of whole days of the Table's, both included (the last 30 days when absent).</summary>
 public sealed record SalesPeriod(DateOnly? From, DateOnly? To) : IValidatable
 {
     public const int MaxDays = 2 * 366;
 
     public void Validate(Validator v)
     {
-        var (from, to) = Resolve(v.Now);
+        var (from, to) = Resolve(v.Today);
         v.Require(from <= to, "from", "must be on or before 'to'");
         if (v.IsValid) v.Require(to.DayNumber - from.DayNumber <= MaxDays, "from", "the period may be at most two years");
     }
 
-    public (DateOnly From, DateOnly To) Resolve(DateTimeOffset now)
+    public (DateOnly From, DateOnly To) Resolve(DateOnly today)
     {
-        var to = To ?? DateOnly.FromDateTime(now.UtcDateTime);
+        var to = To ?? today;
         return (From ?? to.AddDays(-29), to);
     }
 }

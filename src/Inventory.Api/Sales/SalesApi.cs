@@ -1,3 +1,4 @@
+using Inventory.Api.Infrastructure;
 using Inventory.Api.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -17,9 +18,9 @@ public static class SalesApi
     private static async Task<Ok<List<FridgeWeek>>> FridgeWeeks([AsParameters] FridgeWeeksQuery query, Caller caller, SalesQueries sales, CancellationToken ct) =>
         TypedResults.Ok(await sales.FridgeWeeksAsync(caller, query.Weeks ?? 8, ct));
 
-    private static async Task<Ok<List<ChannelRevenue>>> Revenue([AsParameters] SalesPeriod period, Caller caller, SalesQueries sales, TimeProvider time, CancellationToken ct)
+    private static async Task<Ok<List<ChannelRevenue>>> Revenue([AsParameters] SalesPeriod period, Caller caller, SalesQueries sales, TableCalendar calendar, CancellationToken ct)
     {
-        var (from, to) = period.Resolve(time.GetUtcNow());
+        var (from, to) = period.Resolve(calendar.Today);
         return TypedResults.Ok(await sales.RevenueAsync(caller, from, to, ct));
     }
 }

@@ -11,7 +11,7 @@ namespace Inventory.Api.Sales;
 /// kiosk's from its own reports, a grocery store's from its weekly sell-through. A brewer sees its own
 /// beers' sales only (rule 8).
 /// </summary>
-public sealed class SalesQueries(NpgsqlDataSource db, TimeProvider time)
+public sealed class SalesQueries(NpgsqlDataSource db, TableCalendar calendar)
 {
     /// <summary>The channel of a sale, from the kind of place it left (constants of this code, never input).</summary>
     public static readonly string ChannelOfPlace = $"""
@@ -23,8 +23,8 @@ public sealed class SalesQueries(NpgsqlDataSource db, TimeProvider time)
     /// <summary>Sales per COOP fridge, brewery and week over the last <paramref name="weeks"/> weeks (this one included).</summary>
     public Task<List<FridgeWeek>> FridgeWeeksAsync(Caller caller, int weeks, CancellationToken ct)
     {
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var thisMonday = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
+        var today = calendar.Today;
+        var thisMonday = TableCalendar.MondayOf(today);
         return FridgeWeeksAsync(caller.OnlyBreweryId, thisMonday.AddDays(-7 * (weeks - 1)), today, ct);
     }
 
@@ -34,26 +34,28 @@ public sealed class SalesQueries(NpgsqlDataSource db, TimeProvider time)
     /// </summary>
     public async Task<List<FridgeWeek>> FridgeWeeksAsync(long? onlyBreweryId, DateOnly from, DateOnly to, CancellationToken ct)
     {
+        var (start, end) = calendar.Days(from, to);
+        // The session's zone is the Table's: date_trunc cuts Monday at Québec midnight.
         await using var command = db.Command($"""
-            SELECT l.code, l.name, br.slug, date_trunc('week', m.occurred_at AT TIME ZONE 'UTC')::date, sum(m.units)::bigint, coalesce(sum(m.units * m.unit_price_cents), 0)::bigint
+            SELECT l.code, l.name, br.slug, date_trunc('week', m.occurred_at)::date, sum(m.units)::bigint, coalesce(sum(m.units * m.unit_price_cents), 0)::bigint
             FROM sale_lines m JOIN locations l ON l.id = m.location_id JOIN beers b ON b.sku = m.sku JOIN breweries br ON br.id = b.brewery_id
             WHERE l.kind = '{LocationKinds.CoopFridge}' AND m.occurred_at >= $1 AND m.occurred_at < $2 AND ($3::bigint IS NULL OR {Visibility.BeerOf("$3")})
             GROUP BY l.code, l.name, br.slug, 4 ORDER BY 4 DESC, l.code, br.slug
-            """, from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
-            Db.Typed(onlyBreweryId, NpgsqlTypes.NpgsqlDbType.Bigint));
+            """, start.UtcDateTime, end.UtcDateTime, Db.Typed(onlyBreweryId, NpgsqlTypes.NpgsqlDbType.Bigint));
         return await command.ListAsync(r => new FridgeWeek(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<DateOnly>(3), r.GetInt64(4), r.GetInt64(5)), ct);
     }
 
     /// <summary>Units and revenue per brewery and channel over a period of whole days.</summary>
     public async Task<List<ChannelRevenue>> RevenueAsync(Caller caller, DateOnly from, DateOnly to, CancellationToken ct)
     {
+        var (start, end) = calendar.Days(from, to);
         await using var command = db.Command($"""
             SELECT br.slug, {ChannelOfPlace}, sum(m.units)::bigint, coalesce(sum(m.units * m.unit_price_cents), 0)::bigint
             FROM sale_lines m JOIN locations l ON l.id = m.location_id JOIN beers b ON b.sku = m.sku JOIN breweries br ON br.id = b.brewery_id
             WHERE l.kind IN {LocationKinds.SharedSql} AND m.occurred_at >= $1 AND m.occurred_at < $2
               AND ($3::bigint IS NULL OR {Visibility.BeerOf("$3")})
             GROUP BY 1, 2 ORDER BY 1, 2
-            """, from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), Visibility.OnlyBrewery(caller));
+            """, start.UtcDateTime, end.UtcDateTime, Visibility.OnlyBrewery(caller));
         return await command.ListAsync(r => new ChannelRevenue(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3)), ct);
     }
 }

@@ -9,7 +9,7 @@ namespace Inventory.Api.Table;
 /// and their figures over a period from the ledger (days owned and placed, units sold there) and from
 /// telemetry (reporting, temperature compliance).
 /// </summary>
-public sealed class FridgeAssets(NpgsqlDataSource db, InfluxReader influx)
+public sealed class FridgeAssets(NpgsqlDataSource db, InfluxReader influx, TableCalendar calendar)
 {
     public async Task<NewAsset> RegisterAsync(NewAsset body, CancellationToken ct)
     {
@@ -82,7 +82,7 @@ public sealed class FridgeAssets(NpgsqlDataSource db, InfluxReader influx)
                        WHERE f.serial = $1 AND a.during && daterange($2, $3, '[]'))
             SELECT coalesce(sum(upper(p.during) - lower(p.during)), 0)::int,
                    coalesce((SELECT sum(m.units) FROM sale_lines m JOIN p p2 ON m.location_id = p2.location_id
-                                                                     AND p2.during @> (m.occurred_at AT TIME ZONE 'UTC')::date), 0)::bigint
+                                                                     AND p2.during @> m.occurred_at::date), 0)::bigint -- the Table's day (the session's zone)
             FROM p
             """, serial, start, end);
         var (daysPlaced, sold) = (await placed.ListAsync(r => (r.GetInt32(0), r.GetInt64(1)), ct))[0];
@@ -90,7 +90,7 @@ public sealed class FridgeAssets(NpgsqlDataSource db, InfluxReader influx)
         decimal reporting = 0, inBand = 0, above = 0;
         if (device is not null && daysOwned > 0)
         {
-            var window = $"{InfluxQl.DeviceIs(device)} AND {InfluxQl.During(start, end)}";
+            var window = $"{InfluxQl.DeviceIs(device)} AND {InfluxQl.During(calendar, start, end)}";
             var answer = await influx.QueryAsync($"""
                 SELECT count(temp_c) FROM fridge_reading WHERE {window} GROUP BY time(1h) fill(0);
                 SELECT count(temp_c) FROM fridge_reading WHERE {window};
@@ -98,7 +98,8 @@ public sealed class FridgeAssets(NpgsqlDataSource db, InfluxReader influx)
                 SELECT count(temp_c) FROM fridge_reading WHERE {window} AND {InfluxQl.AboveDegrading}
                 """, ct);
             long Count(int i) => answer[i].SelectMany(s => s.Rows).Select(r => (long)r["count"].GetDouble()).FirstOrDefault();
-            var hours = daysOwned * 24;
+            var (from, to) = calendar.Days(ownedFrom, end);
+            var hours = (int)Math.Round((to - from).TotalHours); // a day of a change of time has 23 or 25
             var reportingHours = answer[0].SelectMany(s => s.Rows).Count(r => r["count"].GetDouble() > 0);
             var readings = Count(1);
             reporting = Math.Round(100m * reportingHours / hours, 1);

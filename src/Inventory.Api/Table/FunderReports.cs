@@ -12,10 +12,11 @@ namespace Inventory.Api.Table;
 /// taking part, and the fleet's temperature compliance. Its totals are the sums of the ledger and
 /// telemetry they come from; the API, its CSV and the dashboard's printable page all read it here.
 /// </summary>
-public sealed class FunderReports(NpgsqlDataSource db, InfluxReader influx, MembershipQueries membership, SalesQueries salesQueries)
+public sealed class FunderReports(NpgsqlDataSource db, InfluxReader influx, MembershipQueries membership, SalesQueries salesQueries, TableCalendar calendar)
 {
     public async Task<FunderReport> BuildAsync(DateOnly from, DateOnly to, CancellationToken ct)
     {
+        var (start, end) = calendar.Days(from, to);
         await using var fridges = db.Command("SELECT count(*)::int, coalesce(sum(cost_cents), 0)::bigint, coalesce(sum(cost_cents) FILTER (WHERE funding = 'grant'), 0)::bigint FROM fridge_assets WHERE purchased_on BETWEEN $1 AND $2", from, to);
         var (bought, cost, onGrant) = (await fridges.ListAsync(r => (r.GetInt32(0), r.GetInt64(1), r.GetInt64(2)), ct))[0];
         // The fleet as it stood: owned at the end of the period, and how many of those stood somewhere during it.
@@ -39,7 +40,7 @@ public sealed class FunderReports(NpgsqlDataSource db, InfluxReader influx, Memb
             WHERE l.kind IN {LocationKinds.SharedSql}
               AND m.occurred_at >= $1 AND m.occurred_at < $2
             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-            """, from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+            """, start.UtcDateTime, end.UtcDateTime);
         var channelSales = await sales.ListAsync(r => new ChannelSales(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4)), ct);
 
         // A festival was served when it took place in the period or its kiosks sold in it.
@@ -49,7 +50,7 @@ public sealed class FunderReports(NpgsqlDataSource db, InfluxReader influx, Memb
                OR EXISTS (SELECT 1 FROM kiosks k JOIN sale_lines m ON m.location_id = k.location_id
                           WHERE k.festival_id = f.id AND m.occurred_at >= $3 AND m.occurred_at < $4))
             ORDER BY f.starts_on
-            """, from, to, from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+            """, from, to, start.UtcDateTime, end.UtcDateTime);
         var served = await festivals.ListAsync(r => r.GetString(0), ct);
         await using var stops = db.Command("""
             SELECT f.code || '/' || k.code FROM kiosks k JOIN festivals f ON f.id = k.festival_id WHERE f.kind = 'tour' AND k.stop_on BETWEEN $1 AND $2 ORDER BY k.stop_on
@@ -66,7 +67,7 @@ public sealed class FunderReports(NpgsqlDataSource db, InfluxReader influx, Memb
         decimal fleetInBand;
         try
         {
-            var window = InfluxQl.During(from, to);
+            var window = InfluxQl.During(calendar, from, to);
             var answer = await influx.QueryAsync($"SELECT count(temp_c) FROM fridge_reading WHERE {window}; SELECT count(temp_c) FROM fridge_reading WHERE {window} AND {InfluxQl.InKeepingBand}", ct);
             double Count(int i) => answer[i].SelectMany(s => s.Rows).Select(r => r["count"].GetDouble()).FirstOrDefault();
             fleetInBand = Count(0) == 0 ? 0 : Math.Round((decimal)(100 * Count(1) / Count(0)), 1);

@@ -4,7 +4,7 @@ using Npgsql;
 namespace Inventory.Api.Table;
 
 /// <summary>The Table's membership histories, as every feature that asks "was it a member then" reads them.</summary>
-public sealed class MembershipQueries(NpgsqlDataSource db, TimeProvider time)
+public sealed class MembershipQueries(NpgsqlDataSource db, TableCalendar calendar)
 {
     private const string Histories = "SELECT brewery_id, status, effective_on FROM membership_events ORDER BY effective_on";
 
@@ -28,7 +28,7 @@ public sealed class MembershipQueries(NpgsqlDataSource db, TimeProvider time)
     public async Task<List<MemberView>> MembersAsync(CancellationToken ct)
     {
         var histories = await HistoriesAsync(ct);
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var today = calendar.Today;
         await using var breweries = db.CreateCommand("SELECT id, slug, name, region FROM breweries ORDER BY name");
         return await breweries.ListAsync(r =>
         {

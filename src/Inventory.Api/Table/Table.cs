@@ -61,14 +61,14 @@ public sealed record FiguresPeriod(DateOnly? From, DateOnly? To) : IValidatable
 {
     public void Validate(Validator v)
     {
-        var (start, end) = Resolve(v.Now);
+        var (start, end) = Resolve(v.Today);
         v.Require(start <= end, "from", "must be on or before 'to'");
         if (v.IsValid) v.Require(end.DayNumber - start.DayNumber <= TableLimits.MaxFiguresDays, "from", "the period may be at most two years");
     }
 
-    public (DateOnly Start, DateOnly End) Resolve(DateTimeOffset now)
+    public (DateOnly Start, DateOnly End) Resolve(DateOnly today)
     {
-        var end = To ?? DateOnly.FromDateTime(now.UtcDateTime);
+        var end = To ?? today;
         return (From ?? end.AddDays(-365), end);
     }
 }

@@ -46,8 +46,8 @@ public static class TableApi
         return TypedResults.Created($"/api/v1/table/admission-rules/{rule.Id}", rule);
     }
 
-    private static async Task<Ok<List<AssetView>>> Assets(FridgeAssets assets, TimeProvider time, CancellationToken ct) =>
-        TypedResults.Ok(await assets.ListAsync(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), ct));
+    private static async Task<Ok<List<AssetView>>> Assets(FridgeAssets assets, TableCalendar calendar, CancellationToken ct) =>
+        TypedResults.Ok(await assets.ListAsync(calendar.Today, ct));
 
     private static async Task<Created<NewAsset>> AddAsset(NewAsset body, FridgeAssets assets, CancellationToken ct) =>
         TypedResults.Created($"/api/v1/table/assets/{body.Serial}", await assets.RegisterAsync(body, ct));
@@ -55,9 +55,9 @@ public static class TableApi
     private static async Task<Created<NewAssetPlacement>> PlaceAsset(string serial, NewAssetPlacement body, FridgeAssets assets, CancellationToken ct) =>
         TypedResults.Created($"/api/v1/table/assets/{serial}", await assets.PlaceAsync(serial, body, ct));
 
-    private static async Task<Results<Ok<AssetFigures>, ProblemHttpResult>> Figures(string serial, [AsParameters] FiguresPeriod period, FridgeAssets assets, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<AssetFigures>, ProblemHttpResult>> Figures(string serial, [AsParameters] FiguresPeriod period, FridgeAssets assets, TableCalendar calendar, CancellationToken ct)
     {
-        var (start, end) = period.Resolve(time.GetUtcNow());
+        var (start, end) = period.Resolve(calendar.Today);
         try
         {
             return await assets.FiguresAsync(serial, start, end, ct) is { } figures ? TypedResults.Ok(figures) : Problems.NotFound("serial", $"asset {serial}");

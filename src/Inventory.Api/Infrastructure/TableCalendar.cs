@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Options;
+
+namespace Inventory.Api.Infrastructure;
+
+/// <summary>The Table's own settings (section <c>Table</c>), validated at start.</summary>
+public sealed class TableOptions
+{
+    public const string Section = "Table";
+
+    /// <summary>
+    /// The IANA zone of every calendar notion (a day, a Monday-to-Sunday week, a report period, a price's validity).
+    /// The Table lives in Québec time: Montréal uses America/Toronto.
+    /// </summary>
+    public string TimeZone { get; set; } = TableCalendar.QuebecZone;
+}
+
+public sealed class TableOptionsValidator : IValidateOptions<TableOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TableOptions o) => TableCalendar.TryZone(o.TimeZone) is null
+        ? ValidateOptionsResult.Fail($"Table__TimeZone is not a known IANA zone: '{o.TimeZone}'")
+        : ValidateOptionsResult.Success;
+}
+
+/// <summary>
+/// The Table's calendar (DESIGN rule 10): a sale at 21:00 in Montréal belongs to that evening's date, a week runs
+/// Monday to Sunday in Québec, a period's last day ends at Québec midnight, across both changes of daylight time.
+/// The database sessions run in the same zone (<c>Extensions.AddInventoryData</c>), so <c>::date</c> and
+/// <c>date_trunc</c> on a <c>timestamptz</c> cut at the same midnights as this class.
+/// </summary>
+public sealed class TableCalendar(TimeZoneInfo zone, TimeProvider time)
+{
+    public const string QuebecZone = "America/Toronto";
+
+    public TableCalendar(IOptions<TableOptions> options, TimeProvider time) : this(TryZone(options.Value.TimeZone)!, time) { }
+
+    public TimeZoneInfo Zone { get; } = zone;
+
+    /// <summary>The zone's IANA id, as PostgreSQL and InfluxQL's <c>tz()</c> know it.</summary>
+    public string ZoneId => Zone.Id;
+
+    /// <summary>Today's date in the Table's zone.</summary>
+    public DateOnly Today => DateOf(time.GetUtcNow());
+
+    /// <summary>The Table's date of an instant.</summary>
+    public DateOnly DateOf(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Zone).DateTime);
+
+    /// <summary>The instant a Table day starts (its local midnight: no zone the Table could use changes time at midnight).</summary>
+    public DateTimeOffset StartOf(DateOnly day) => At(day, TimeOnly.MinValue);
+
+    /// <summary>The instant a Table day shows a time of day on its clocks (a time the zone skips: the first that exists after it).</summary>
+    public DateTimeOffset At(DateOnly day, TimeOnly timeOfDay)
+    {
+        var local = day.ToDateTime(timeOfDay, DateTimeKind.Unspecified);
+        while (Zone.IsInvalidTime(local)) local = local.AddMinutes(30);
+        return new DateTimeOffset(local, Zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
+    /// <summary>The instants of a period of whole days, <paramref name="first"/> to <paramref name="last"/> included: [start, end).</summary>
+    public (DateTimeOffset Start, DateTimeOffset End) Days(DateOnly first, DateOnly last) => (StartOf(first), StartOf(last.AddDays(1)));
+
+    /// <summary>The Monday of a date's week.</summary>
+    public static DateOnly MondayOf(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+
+    /// <summary>An instant as the Table's clocks show it.</summary>
+    public DateTimeOffset Local(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
+
+    public static TimeZoneInfo? TryZone(string? id)
+    {
+        if (string.IsNullOrWhiteSpace(id)) return null;
+        try { return TimeZoneInfo.FindSystemTimeZoneById(id); }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException) { return null; }
+    }
+}
