@@ -94,4 +94,21 @@ public sealed class TableTests(InventoryApi api) : IClassFixture<InventoryApi>
         Assert.Contains("2024-03-01 – 2024-03-31", page); // repeated on every printed page
         Assert.Contains("du 2024-03-01 au 2024-03-31", page);
     }
+
+    [Fact]
+    public async Task A_brewery_that_was_a_member_in_the_middle_of_the_period_takes_part()
+    {
+        // Joins on 10 March 2023, leaves on 20 March: a member neither on the period's first day nor on its last.
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/breweries", new { slug = "passage", name = "Brasserie de passage", region = "Bas-Saint-Laurent", status = "candidate", since = "2023-01-05" }));
+        Assert.Equal(HttpStatusCode.OK, (await api.Lead.PostAsJsonAsync("/api/v1/table/members/passage/status", new { status = "member", effectiveOn = "2023-03-10" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.Lead.PostAsJsonAsync("/api/v1/table/members/passage/status", new { status = "former", effectiveOn = "2023-03-20" })).StatusCode);
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/beers", new { sku = "PASSAGE-ROUSSE-473", brewery = "passage", name = "Rousse", format = "can_473", unitsPerCase = 24 }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = "PASSAGE-ROUSSE-473", units = 10, to = "frigo-coop-01", occurredAt = "2023-03-11T15:00:00Z" }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "sale", sku = "PASSAGE-ROUSSE-473", units = 6, from = "frigo-coop-01", occurredAt = "2023-03-15T15:00:00Z" }));
+
+        var report = await api.Lead.GetFromJsonAsync<JsonElement>("/api/v1/table/funder-report?from=2023-03-01&to=2023-03-31");
+        Assert.Contains("passage", report.GetProperty("membersTakingPart").EnumerateArray().Select(m => m.GetString()));
+        var before = await api.Lead.GetFromJsonAsync<JsonElement>("/api/v1/table/funder-report?from=2023-03-01&to=2023-03-09");
+        Assert.DoesNotContain("passage", before.GetProperty("membersTakingPart").EnumerateArray().Select(m => m.GetString()));
+    }
 }

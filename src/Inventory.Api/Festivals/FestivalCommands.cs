@@ -2,6 +2,7 @@ using Inventory.Api.Auth;
 using Inventory.Api.Catalogue;
 using Inventory.Api.Infrastructure;
 using Inventory.Api.Stock;
+using Inventory.Api.Prices;
 using Inventory.Api.Table;
 using Npgsql;
 
@@ -209,7 +210,8 @@ public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festiv
                 if (!await SentToAsync(c, tx, line.Sku!, location!.Value, token))
                     throw new DomainProblem(Problems.Unprocessable($"lines[{i}].sku", $"{line.Sku} was never sent to {stop.Name}: only what was sent there can be sold there"));
                 posted.AddRange(await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, line.Sku!, null, line.Units!.Value, location, null, at,
-                    caller.Name, $"sold at {stop.Name}", null, line.UnitPriceCents), allowShortfall: true, token));
+                    caller.Name, $"sold at {stop.Name}", null, line.UnitPriceCents ?? await PriceQueries.PriceAsync(c, tx, line.Sku!, PriceChannels.Kiosk, at, token)),
+                    allowShortfall: true, token));
             }
             return (StatusCodes.Status201Created, posted);
         }, ct);

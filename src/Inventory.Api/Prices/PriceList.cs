@@ -34,6 +34,12 @@ public sealed record NewPrice(string? Sku, string? Channel, long? UnitPriceCents
         .Require(ValidTo is null || ValidTo >= ValidFrom, "validTo", "must be on or after validFrom");
 }
 
+/// <summary>A price's last day (included): the price ends then, and the days after have none until another is set.</summary>
+public sealed record PriceEnd(DateOnly? ValidTo) : IValidatable
+{
+    public void Validate(Validator v) => v.Require(ValidTo is not null, "validTo", "is required");
+}
+
 public sealed record Price(long Id, string Sku, string Brewery, string Channel, long UnitPriceCents, DateOnly ValidFrom, DateOnly? ValidTo, string SetBy);
 
 /// <summary>The filters of the price list (query string): a beer, a channel, the prices in force on a day.</summary>

@@ -10,13 +10,19 @@ public static class PricesApi
     {
         var prices = api.MapGroup("prices").WithTags("Prices").RequireAuthorization(Policies.People);
         prices.MapGet("", List).WithName("ListPrices").WithSummary("The price list, optionally of one beer, one channel, or in force on a day");
-        prices.MapPost("", Set).WithName("SetPrice").WithSummary("Set a beer's price in a channel for a period (the lead, or a brewer for its own beers)")
+        prices.MapPost("", Set).WithName("SetPrice")
+            .WithSummary("Set a beer's price in a channel from a day (the lead, or a brewer for its own beers); the price in force that day ends the day before")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        prices.MapPost("{id:long}/end", End).WithName("EndPrice").WithSummary("End a price on its last day (the lead, or a brewer for its own beers)")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 
     private static async Task<Ok<List<Price>>> List([AsParameters] PriceFilter filter, PriceQueries prices, CancellationToken ct) =>
         TypedResults.Ok(await prices.ListAsync(filter, ct));
+
+    private static async Task<Results<Ok<Price>, NotFound>> End(long id, PriceEnd body, Caller caller, PriceCommands prices, CancellationToken ct) =>
+        await prices.EndAsync(id, body, caller, ct) is { } price ? TypedResults.Ok(price) : TypedResults.NotFound();
 
     private static async Task<Created<Price>> Set(NewPrice body, Caller caller, PriceCommands prices, CancellationToken ct)
     {

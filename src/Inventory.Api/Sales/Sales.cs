@@ -3,10 +3,12 @@ using Inventory.Api.Infrastructure;
 namespace Inventory.Api.Sales;
 
 /// <summary>Units a COOP fridge sold of one brewery's beers in one week (Monday to Sunday, the Table's).</summary>
-public sealed record FridgeWeek(string Fridge, string FridgeName, string Brewery, DateOnly WeekOf, long Units, long RevenueCents);
+/// <param name="UnpricedUnits">Units among <c>Units</c> sold without a price (none in the list that day): not in <c>RevenueCents</c>, never counted as $0.</param>
+public sealed record FridgeWeek(string Fridge, string FridgeName, string Brewery, DateOnly WeekOf, long Units, long RevenueCents, long UnpricedUnits);
 
 /// <summary>What one brewery sold through one channel over a period, from the ledger's sales.</summary>
-public sealed record ChannelRevenue(string Brewery, string Channel, long Units, long RevenueCents);
+/// <param name="UnpricedUnits">Units among <c>Units</c> sold without a price: not in <c>RevenueCents</c>, never counted as $0.</param>
+public sealed record ChannelRevenue(string Brewery, string Channel, long Units, long RevenueCents, long UnpricedUnits);
 
 /// <summary>How many weeks of fridge sales to show (8 when absent).</summary>
 public sealed record FridgeWeeksQuery(int? Weeks) : IValidatable

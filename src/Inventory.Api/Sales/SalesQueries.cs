@@ -37,12 +37,13 @@ public sealed class SalesQueries(NpgsqlDataSource db, TableCalendar calendar)
         var (start, end) = calendar.Days(from, to);
         // The session's zone is the Table's: date_trunc cuts Monday at Québec midnight.
         await using var command = db.Command($"""
-            SELECT l.code, l.name, br.slug, date_trunc('week', m.occurred_at)::date, sum(m.units)::bigint, coalesce(sum(m.units * m.unit_price_cents), 0)::bigint
+            SELECT l.code, l.name, br.slug, date_trunc('week', m.occurred_at)::date, sum(m.units)::bigint, coalesce(sum(m.units * m.unit_price_cents), 0)::bigint,
+                   coalesce(sum(m.units) FILTER (WHERE m.unit_price_cents IS NULL), 0)::bigint
             FROM sale_lines m JOIN locations l ON l.id = m.location_id JOIN beers b ON b.sku = m.sku JOIN breweries br ON br.id = b.brewery_id
             WHERE l.kind = '{LocationKinds.CoopFridge}' AND m.occurred_at >= $1 AND m.occurred_at < $2 AND ($3::bigint IS NULL OR {Visibility.BeerOf("$3")})
             GROUP BY l.code, l.name, br.slug, 4 ORDER BY 4 DESC, l.code, br.slug
             """, start.UtcDateTime, end.UtcDateTime, Db.Typed(onlyBreweryId, NpgsqlTypes.NpgsqlDbType.Bigint));
-        return await command.ListAsync(r => new FridgeWeek(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<DateOnly>(3), r.GetInt64(4), r.GetInt64(5)), ct);
+        return await command.ListAsync(r => new FridgeWeek(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<DateOnly>(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6)), ct);
     }
 
     /// <summary>Units and revenue per brewery and channel over a period of whole days.</summary>
@@ -50,12 +51,13 @@ public sealed class SalesQueries(NpgsqlDataSource db, TableCalendar calendar)
     {
         var (start, end) = calendar.Days(from, to);
         await using var command = db.Command($"""
-            SELECT br.slug, {ChannelOfPlace}, sum(m.units)::bigint, coalesce(sum(m.units * m.unit_price_cents), 0)::bigint
+            SELECT br.slug, {ChannelOfPlace}, sum(m.units)::bigint, coalesce(sum(m.units * m.unit_price_cents), 0)::bigint,
+                   coalesce(sum(m.units) FILTER (WHERE m.unit_price_cents IS NULL), 0)::bigint
             FROM sale_lines m JOIN locations l ON l.id = m.location_id JOIN beers b ON b.sku = m.sku JOIN breweries br ON br.id = b.brewery_id
             WHERE l.kind IN {LocationKinds.SharedSql} AND m.occurred_at >= $1 AND m.occurred_at < $2
               AND ($3::bigint IS NULL OR {Visibility.BeerOf("$3")})
             GROUP BY 1, 2 ORDER BY 1, 2
             """, start.UtcDateTime, end.UtcDateTime, Visibility.OnlyBrewery(caller));
-        return await command.ListAsync(r => new ChannelRevenue(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3)), ct);
+        return await command.ListAsync(r => new ChannelRevenue(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)), ct);
     }
 }

@@ -35,13 +35,14 @@ public sealed class FunderReports(NpgsqlDataSource db, InfluxReader influx, Memb
         // Sales through the COOP channels, by brewery and region; a former member's sales still count.
         await using var sales = db.Command($"""
             SELECT CASE l.kind WHEN '{LocationKinds.CoopFridge}' THEN 'frigos' WHEN '{LocationKinds.FestivalKiosk}' THEN 'kiosques' WHEN '{LocationKinds.TourStop}' THEN 'tournee' ELSE 'epiceries' END,
-                   br.slug, l.region, sum(m.units)::bigint, coalesce(sum(m.units * m.unit_price_cents), 0)::bigint
+                   br.slug, l.region, sum(m.units)::bigint, coalesce(sum(m.units * m.unit_price_cents), 0)::bigint,
+                   coalesce(sum(m.units) FILTER (WHERE m.unit_price_cents IS NULL), 0)::bigint
             FROM sale_lines m JOIN locations l ON l.id = m.location_id JOIN beers b ON b.sku = m.sku JOIN breweries br ON br.id = b.brewery_id
             WHERE l.kind IN {LocationKinds.SharedSql}
               AND m.occurred_at >= $1 AND m.occurred_at < $2
             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
             """, start.UtcDateTime, end.UtcDateTime);
-        var channelSales = await sales.ListAsync(r => new ChannelSales(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4)), ct);
+        var channelSales = await sales.ListAsync(r => new ChannelSales(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5)), ct);
 
         // A festival was served when it took place in the period or its kiosks sold in it.
         await using var festivals = db.Command("""
@@ -61,7 +62,7 @@ public sealed class FunderReports(NpgsqlDataSource db, InfluxReader influx, Memb
         await using var slugs = db.CreateCommand("SELECT id, slug FROM breweries");
         var breweryIds = (await slugs.ListAsync(r => (Slug: r.GetString(1), Id: r.GetInt64(0)), ct)).ToDictionary(x => x.Slug, x => x.Id);
         var members = channelSales.Select(s => s.Brewery).Distinct()
-            .Where(slug => histories.TryGetValue(breweryIds[slug], out var h) && (Membership.IsMemberOn(h, from) || Membership.IsMemberOn(h, to)))
+            .Where(slug => histories.TryGetValue(breweryIds[slug], out var h) && Membership.WasMemberDuring(h, from, to))
             .Order().ToList();
 
         decimal fleetInBand;
@@ -75,15 +76,15 @@ public sealed class FunderReports(NpgsqlDataSource db, InfluxReader influx, Memb
         catch (TelemetryUnavailableException) { fleetInBand = -1; } // said in the report rather than failing it
 
         var fridgeWeeks = await salesQueries.FridgeWeeksAsync(onlyBreweryId: null, from, to, ct);
-        return new FunderReport(from, to, TableLimits.GrantCents, bought, cost, onGrant, owned, placedCount, placed, channelSales, channelSales.Sum(s => s.Units), channelSales.Sum(s => s.RevenueCents),
+        return new FunderReport(from, to, TableLimits.GrantCents, bought, cost, onGrant, owned, placedCount, placed, channelSales, channelSales.Sum(s => s.Units), channelSales.Sum(s => s.RevenueCents), channelSales.Sum(s => s.UnpricedUnits),
             fridgeWeeks, served, tourStops, members, fleetInBand);
     }
 
     /// <summary>The report's sales for a spreadsheet, one line per channel, brewery and region.</summary>
     public static Csv SalesCsv(FunderReport report)
     {
-        var csv = new Csv("canal", "brasserie", "region", "unites", "revenus_cents");
-        foreach (var s in report.Sales) csv.Row(s.Channel, s.Brewery, s.Region, s.Units, s.RevenueCents);
+        var csv = new Csv("canal", "brasserie", "region", "unites", "revenus_cents", "unites_sans_prix");
+        foreach (var s in report.Sales) csv.Row(s.Channel, s.Brewery, s.Region, s.Units, s.RevenueCents, s.UnpricedUnits);
         return csv;
     }
 }

@@ -13,4 +13,8 @@ public static class Membership
         history.Where(e => e.EffectiveOn <= day).OrderBy(e => e.EffectiveOn).LastOrDefault()?.Status;
 
     public static bool IsMemberOn(IEnumerable<MembershipEvent> history, DateOnly day) => StatusOn(history, day) == "member";
+
+    /// <summary>A member on at least one day of the period, both days included (joined after it began or left before it ended too).</summary>
+    public static bool WasMemberDuring(IReadOnlyCollection<MembershipEvent> history, DateOnly first, DateOnly last) =>
+        IsMemberOn(history, first) || history.Any(e => e.Status == "member" && e.EffectiveOn > first && e.EffectiveOn <= last);
 }

@@ -85,7 +85,8 @@ public sealed record ReportPeriod(DateOnly? From, DateOnly? To, string? Format) 
 public sealed record AssetFigures(string Serial, string? DeviceId, DateOnly From, DateOnly To, int DaysOwned, int DaysPlaced, decimal ReportingPercent,
     decimal InBandPercent, decimal HoursAbove8C, long UnitsSold);
 public sealed record AssetPlacement(string Serial, string Location, DateOnly From, DateOnly? To);
-public sealed record ChannelSales(string Channel, string Brewery, string Region, long Units, long RevenueCents);
+/// <param name="UnpricedUnits">Units among <c>Units</c> sold without a price: not in <c>RevenueCents</c>, never counted as $0.</param>
+public sealed record ChannelSales(string Channel, string Brewery, string Region, long Units, long RevenueCents, long UnpricedUnits);
 /// <summary>
 /// The funder report: <c>FridgesBought</c> in the period, <c>FridgesOwned</c> at its end and <c>FridgesPlaced</c>
 /// (those that stood somewhere during it); <c>FridgeSales</c> per fridge, brewery and week, whose units are the
@@ -93,4 +94,4 @@ public sealed record ChannelSales(string Channel, string Brewery, string Region,
 /// </summary>
 public sealed record FunderReport(DateOnly From, DateOnly To, long GrantCents, int FridgesBought, long FridgesCostCents, long FridgesOnGrantCents,
     int FridgesOwned, int FridgesPlaced, IReadOnlyList<AssetPlacement> Placements, IReadOnlyList<ChannelSales> Sales,
-    long UnitsSold, long RevenueCents, IReadOnlyList<Sales.FridgeWeek> FridgeSales, IReadOnlyList<string> FestivalsServed, IReadOnlyList<string> TourStopsServed, IReadOnlyList<string> MembersTakingPart, decimal FleetInBandPercent);
+    long UnitsSold, long RevenueCents, long UnpricedUnits, IReadOnlyList<Sales.FridgeWeek> FridgeSales, IReadOnlyList<string> FestivalsServed, IReadOnlyList<string> TourStopsServed, IReadOnlyList<string> MembersTakingPart, decimal FleetInBandPercent);
