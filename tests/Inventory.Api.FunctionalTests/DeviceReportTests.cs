@@ -170,4 +170,24 @@ public sealed class DeviceReportTests(ConcurrentInventoryApi api) : IClassFixtur
         Assert.Equal(0, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("lines")[0].GetProperty("adjustment").GetInt32());
         Assert.Equal(16, await UnitsAsync(location));
     }
+
+    [Fact]
+    public async Task A_reflashed_kiosk_whose_seq_restarts_has_its_new_reports_counted_once_each_not_refused()
+    {
+        var (device, location) = await PlacedKioskAsync(stock: 50);
+        var before = DateTimeOffset.UtcNow.AddHours(-3);
+        for (var seq = 1; seq <= 3; seq++)
+            await InventoryApi.Created(ReportAsync("sales", Sale(device, seq, 2, ts: before.AddMinutes(seq)), $"{device}:{seq}"));
+
+        // Reflashed: the counter starts again at 1, with later times and other sales.
+        var after = DateTimeOffset.UtcNow.AddHours(-1);
+        var restarted = Sale(device, 1, 5, ts: after);
+        Assert.Equal(HttpStatusCode.Created, (await ReportAsync("sales", restarted, $"{device}:1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await ReportAsync("sales", restarted, $"{device}:1")).StatusCode); // redelivered: once
+        await InventoryApi.Created(ReportAsync("sales", Sale(device, 2, 1, ts: after.AddMinutes(1)), $"{device}:2"));
+
+        Assert.Equal(50 - 6 - 5 - 1, await UnitsAsync(location));
+        // The same seq and time with another body is still a collision, refused by name.
+        await ProblemAssert.HasStatusAsync(await ReportAsync("sales", Sale(device, 1, 9, ts: after), $"{device}:1"), HttpStatusCode.UnprocessableEntity, "Idempotency-Key");
+    }
 }

@@ -50,6 +50,16 @@ public static class DeviceReport
         .Require(seq is >= 0, "seq", "is required, an integer >= 0")
         .Require(ts is not null, "ts", "is required (RFC 3339)");
 
+    /// <summary>
+    /// What makes a device's message once: its device, its <c>seq</c> and, when the device gave it, its <c>ts</c>. A
+    /// redelivery (MQTT, the device's own buffer, the gateway's spool) repeats all three. A device whose counter
+    /// restarted (a reflashed kiosk) repeats a <c>seq</c> with a later time: a new message, not a collision that
+    /// would refuse every report of the new epoch. A <c>ts</c> the gateway put in (none or implausible) is the
+    /// receive time, which a redelivery changes: such a message is named by its <c>seq</c> alone.
+    /// </summary>
+    public static string MessageKey(string deviceId, long seq, DateTimeOffset ts, bool? tsSubstituted) =>
+        tsSubstituted == true ? $"{deviceId}:{seq}" : $"{deviceId}:{seq}@{ts.ToUnixTimeMilliseconds()}";
+
     /// <summary>The Idempotency-Key a device report must carry: the message's own identity.</summary>
     public static Validator RequireKey(string? idempotencyKey, string? deviceId, long? seq) => new Validator()
         .Require(idempotencyKey is not null && idempotencyKey == $"{deviceId}:{seq}", Idempotency.Header, "must be {deviceId}:{seq}");

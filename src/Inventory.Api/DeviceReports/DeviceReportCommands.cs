@@ -7,8 +7,8 @@ using Npgsql;
 namespace Inventory.Api.DeviceReports;
 
 /// <summary>
-/// What the gateway forwards from the devices (telemetry contract: sales and stock), into the ledger once
-/// per <c>Idempotency-Key: {deviceId}:{seq}</c>. A sale happened in the physical world: it is always
+/// What the gateway forwards from the devices (telemetry contract: sales and stock), into the ledger once per
+/// message (<see cref="DeviceReport.MessageKey"/>: device, seq and the device's ts). A sale happened in the physical world: it is always
 /// recorded, a shortfall flagged. A count reconciles the ledger to what the shelf holds (at a fridge,
 /// what is gone was sold).
 /// </summary>
@@ -22,13 +22,14 @@ public sealed class DeviceReportCommands(NpgsqlDataSource db, BeerQueries beers)
     /// </summary>
     public const int ShortfallFloor = -10_000;
 
-    public async Task<IResult> RecordSaleAsync(SaleReport body, string idempotencyKey, CancellationToken ct)
+    public async Task<IResult> RecordSaleAsync(SaleReport body, CancellationToken ct)
     {
         var (device, location) = await PlacedDeviceAsync(body.DeviceId!, ct);
         if (device.Kind != "kiosk")
             throw new DomainProblem(Problems.Unprocessable("deviceId", $"device {device.Id} is a {device.Kind}: only kiosks report sales (a fridge reports shelf counts)"));
 
-        return await Idempotency.RunAsync(db, Scope, idempotencyKey, body, async (c, tx, token) =>
+        var key = DeviceReport.MessageKey(device.Id, body.Seq!.Value, body.Ts!.Value, body.TsSubstituted);
+        return await Idempotency.RunAsync(db, Scope, key, body, async (c, tx, token) =>
         {
             await ShelfLedger.LockPlacesAsync(c, tx, [location.Id], token);
             var movements = new List<PostedMovement>();
@@ -50,21 +51,22 @@ public sealed class DeviceReportCommands(NpgsqlDataSource db, BeerQueries beers)
     }
 
     /// <summary>
-    /// A shelf count, once per <c>{deviceId}:{seq}</c>. The count is the full contents (contract: a SKU not listed
-    /// has 0 units) and is kept as a fact; what it says left the shelf is derived in event time from the counts and
+    /// A shelf count, once per message (<see cref="DeviceReport.MessageKey"/>). The count is the full contents
+    /// (contract: a SKU not listed has 0 units) and is kept as a fact; what it says left the shelf is derived in event time from the counts and
     /// movements around it (<see cref="ShelfLedger"/>), so a count that arrives late or out of order re-derives what
     /// follows it instead of being compared with a ledger that already moved on. At a COOP fridge (which reports no
     /// sales) what is gone was sold; what is there beyond the deliveries is found stock, a discrepancy. At a kiosk
     /// (which reports its sales) any difference is a discrepancy. An unknown SKU is recorded as a discrepancy with
     /// its reason, never dropped and never a refusal of the whole count.
     /// </summary>
-    public async Task<IResult> ReconcileCountAsync(StockCountReport body, string idempotencyKey, CancellationToken ct)
+    public async Task<IResult> ReconcileCountAsync(StockCountReport body, CancellationToken ct)
     {
         var (device, location) = await PlacedDeviceAsync(body.DeviceId!, ct);
         var ts = body.Ts!.Value;
         var sellsThrough = location.Kind == LocationKinds.CoopFridge;
 
-        return await Idempotency.RunAsync(db, Scope, idempotencyKey, body, async (c, tx, token) =>
+        var key = DeviceReport.MessageKey(device.Id, body.Seq!.Value, ts, body.TsSubstituted);
+        return await Idempotency.RunAsync(db, Scope, key, body, async (c, tx, token) =>
         {
             await ShelfLedger.LockPlacesAsync(c, tx, [location.Id], token);
             var known = new List<(string Sku, int Units)>();

@@ -19,8 +19,8 @@ public static class DeviceReportsApi
     }
 
     private static async Task<IResult> PostSale(SaleReport body, [FromHeader(Name = Idempotency.Header)] string? idempotencyKey, DeviceReportCommands reports, CancellationToken ct) =>
-        DeviceReport.RequireKey(idempotencyKey, body.DeviceId, body.Seq) is { IsValid: false } key ? key.Problem() : await reports.RecordSaleAsync(body, idempotencyKey!, ct);
+        DeviceReport.RequireKey(idempotencyKey, body.DeviceId, body.Seq) is { IsValid: false } key ? key.Problem() : await reports.RecordSaleAsync(body, ct);
 
     private static async Task<IResult> PostStockCount(StockCountReport body, [FromHeader(Name = Idempotency.Header)] string? idempotencyKey, DeviceReportCommands reports, CancellationToken ct) =>
-        DeviceReport.RequireKey(idempotencyKey, body.DeviceId, body.Seq) is { IsValid: false } key ? key.Problem() : await reports.ReconcileCountAsync(body, idempotencyKey!, ct);
+        DeviceReport.RequireKey(idempotencyKey, body.DeviceId, body.Seq) is { IsValid: false } key ? key.Problem() : await reports.ReconcileCountAsync(body, ct);
 }
