@@ -1,3 +1,4 @@
+using Inventory.Api.Catalogue;
 using Inventory.Api.Auth;
 using Inventory.Api.Infrastructure;
 using Npgsql;
@@ -14,10 +15,10 @@ public sealed class AlertCommands(NpgsqlDataSource db, TimeProvider time)
 
     public async Task<IResult> RecordAsync(AlertReport report, string idempotencyKey, CancellationToken ct)
     {
-        await using var device = db.Command("SELECT location_id FROM devices WHERE device_id = $1", report.DeviceId);
-        var placed = await device.ListAsync(r => r.IsDBNull(0) ? (long?)null : r.GetInt64(0), ct);
-        if (placed.Count == 0) return Problems.NotFound("deviceId", $"device {report.DeviceId}");
-        var location = placed[0];
+        // The alert belongs to where the device stood when it started (a kiosk between festivals: to the one it was at).
+        var (found, placed) = await DevicePlacements.FindAsync(db, report.DeviceId!, report.StartedAt!.Value, ct);
+        if (!found) return Problems.NotFound("deviceId", $"device {report.DeviceId}");
+        var location = placed?.LocationId;
         var (type, started, at) = (report.Type!, report.StartedAt!.Value.UtcDateTime, report.At!.Value.UtcDateTime);
 
         return await Idempotency.RunAsync(db, Scope, idempotencyKey, report, async (c, tx, token) =>

@@ -45,9 +45,20 @@ public sealed record NewLocation(string? Code, string? Name, string? Kind, strin
 
 public sealed record Device(string DeviceId, string Kind, string? Location, int ReportingIntervalSeconds);
 
-public sealed record DeviceAssignment(string? Kind, string? Location, int? ReportingIntervalSeconds) : IValidatable
+/// <summary>A device registered or placed: where it stands from <c>Since</c> on (now when absent).</summary>
+/// <param name="Stock">
+/// When a COOP fridge leaves a place that holds beer: <c>move</c> (the beer goes with it to the new place) or <c>close</c>
+/// (the place's stock is closed there, counted out with its reason). Required then, so no stock is left behind
+/// for the next device there to book as sales.
+/// </param>
+public sealed record DeviceAssignment(string? Kind, string? Location, int? ReportingIntervalSeconds, DateTimeOffset? Since = null, string? Stock = null) : IValidatable
 {
+    public const string MoveStock = "move";
+    public const string CloseStock = "close";
+
     public void Validate(Validator v) => v
         .Require(Kind is "fridge" or "kiosk", "kind", "must be fridge or kiosk")
-        .Require(ReportingIntervalSeconds is null or (>= 5 and <= 86400), "reportingIntervalSeconds", "must be within 5..86400");
+        .Require(ReportingIntervalSeconds is null or (>= 5 and <= 86400), "reportingIntervalSeconds", "must be within 5..86400")
+        .Require(Since is null || Since <= v.Now.AddMinutes(5), "since", "must not be in the future")
+        .Require(Stock is null or MoveStock or CloseStock, "stock", $"must be {MoveStock} or {CloseStock}");
 }

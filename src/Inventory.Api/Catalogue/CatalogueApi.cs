@@ -56,6 +56,6 @@ public static class CatalogueApi
     private static async Task<Ok<List<Device>>> ListDevices(CatalogueQueries catalogue, CancellationToken ct) =>
         TypedResults.Ok(await catalogue.DevicesAsync(ct));
 
-    private static async Task<Ok<Device>> PutDevice(string deviceId, DeviceAssignment body, CatalogueCommands catalogue, CancellationToken ct) =>
-        TypedResults.Ok(await catalogue.PutDeviceAsync(deviceId, body, ct));
+    private static async Task<Ok<Device>> PutDevice(string deviceId, DeviceAssignment body, Caller caller, CatalogueCommands catalogue, CancellationToken ct) =>
+        TypedResults.Ok(await catalogue.PutDeviceAsync(deviceId, body, caller.Name, ct));
 }

@@ -1,5 +1,6 @@
 using Inventory.Api.Auth;
 using Inventory.Api.Infrastructure;
+using Inventory.Api.Stock;
 using Npgsql;
 
 namespace Inventory.Api.Catalogue;
@@ -45,18 +46,56 @@ public sealed class CatalogueCommands(NpgsqlDataSource db, TableCalendar calenda
         return new Location(id, body.Code!, body.Name.Trim(), body.Kind!, body.Region.Trim(), body.Address, body.Brewery);
     }
 
-    /// <summary>Registers a device, or moves it to another location (or none).</summary>
-    public async Task<Device> PutDeviceAsync(string deviceId, DeviceAssignment body, CancellationToken ct)
+    /// <summary>
+    /// Registers a device, or moves it to another location (or none) from a time on: its placement history is what
+    /// its reports are placed by (<see cref="DevicePlacements"/>). A COOP fridge leaving a place that holds beer moves
+    /// that stock with it or closes it there, as the body says (409 naming <c>stock</c> when it says neither).
+    /// </summary>
+    public async Task<Device> PutDeviceAsync(string deviceId, DeviceAssignment body, string actor, CancellationToken ct)
     {
         if (!Patterns.DeviceId().IsMatch(deviceId)) throw new DomainProblem(Problems.Invalid("deviceId", Patterns.MustBeDeviceId));
         long? locationId = null;
         if (body.Location is not null && (locationId = await Lookup.LocationIdAsync(db, body.Location, ct)) is null)
             throw new DomainProblem(Problems.NotFound("location", $"location {body.Location}"));
-        await using var command = db.Command("""
+        var since = body.Since ?? calendar.Now;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using (var lockDevice = connection.Command(tx, "SELECT pg_advisory_xact_lock(2, hashtext($1))", deviceId))
+            await lockDevice.ExecuteNonQueryAsync(ct);
+        var current = await DevicePlacements.CurrentAsync(connection, tx, deviceId, ct);
+        await using (var command = connection.Command(tx, """
             INSERT INTO devices (device_id, kind, location_id, reporting_interval_s) VALUES ($1, $2, $3, $4)
             ON CONFLICT (device_id) DO UPDATE SET kind = EXCLUDED.kind, location_id = EXCLUDED.location_id, reporting_interval_s = EXCLUDED.reporting_interval_s
-            """, deviceId, body.Kind, Db.Typed(locationId, NpgsqlTypes.NpgsqlDbType.Bigint), body.ReportingIntervalSeconds ?? 60);
-        await command.ExecuteNonQueryAsync(ct);
+            """, deviceId, body.Kind, Db.Typed(locationId, NpgsqlTypes.NpgsqlDbType.Bigint), body.ReportingIntervalSeconds ?? 60))
+            await command.ExecuteNonQueryAsync(ct);
+        if (current is null || current.Value.LocationId != locationId)
+        {
+            // A device's first placement covers its past: what it buffered before it was registered lands where it stands.
+            await DevicePlacements.AddAsync(connection, tx, deviceId, locationId, current is null && body.Since is null ? DateTimeOffset.MinValue : since, actor, ct);
+            if (current is { LocationId: { } left } && body.Kind == "fridge")
+                await MoveOrCloseStockAsync(connection, tx, deviceId, left, locationId, body.Stock, since, actor, ct);
+        }
+        await tx.CommitAsync(ct);
         return new Device(deviceId, body.Kind!, body.Location, body.ReportingIntervalSeconds ?? 60);
+    }
+
+    private static async Task MoveOrCloseStockAsync(NpgsqlConnection c, NpgsqlTransaction tx, string deviceId, long left, long? to, string? choice,
+        DateTimeOffset at, string actor, CancellationToken ct)
+    {
+        await using var held = c.Command(tx, $"""
+            SELECT s.sku, s.lot_code, s.units, l.code FROM stock_levels s JOIN locations l ON l.id = s.location_id
+            WHERE s.location_id = $1 AND s.units > 0 AND l.kind = '{LocationKinds.CoopFridge}' ORDER BY s.sku, s.lot_code
+            """, left);
+        var lots = await held.ListAsync(r => (Sku: r.GetString(0), Lot: r.GetString(1), Units: r.GetInt32(2), Place: r.GetString(3)), ct);
+        if (lots.Count == 0) return;
+        if (choice is null || (choice == DeviceAssignment.MoveStock && to is null))
+            throw new DomainProblem(Problems.Conflict("Stock left behind",
+                $"{lots[0].Place} holds {lots.Sum(l => l.Units)} units: say whether they move with the fridge (stock: move, to a new place) or are closed there (stock: close)",
+                new Dictionary<string, object?> { ["field"] = "stock" }));
+        foreach (var (sku, lot, units, place) in lots)
+            await Ledger.PostAsync(c, tx, choice == DeviceAssignment.MoveStock
+                ? new MovementToPost(MovementKinds.Transfer, sku, lot, units, left, to, at, actor, $"moved with fridge {deviceId}")
+                : new MovementToPost(MovementKinds.CountAdjustment, sku, lot, units, left, null, at, actor, $"fridge {deviceId} moved away from {place}: its stock closed there"),
+                allowShortfall: false, ct);
     }
 }

@@ -24,7 +24,7 @@ public sealed class DeviceReportCommands(NpgsqlDataSource db, BeerQueries beers)
 
     public async Task<IResult> RecordSaleAsync(SaleReport body, CancellationToken ct)
     {
-        var (device, location) = await PlacedDeviceAsync(body.DeviceId!, ct);
+        var (device, location) = await PlacedAsync(body.DeviceId!, body.Ts!.Value, ct);
         if (device.Kind != "kiosk")
             throw new DomainProblem(Problems.Unprocessable("deviceId", $"device {device.Id} is a {device.Kind}: only kiosks report sales (a fridge reports shelf counts)"));
 
@@ -61,7 +61,7 @@ public sealed class DeviceReportCommands(NpgsqlDataSource db, BeerQueries beers)
     /// </summary>
     public async Task<IResult> ReconcileCountAsync(StockCountReport body, CancellationToken ct)
     {
-        var (device, location) = await PlacedDeviceAsync(body.DeviceId!, ct);
+        var (device, location) = await PlacedAsync(body.DeviceId!, body.Ts!.Value, ct);
         var ts = body.Ts!.Value;
         var sellsThrough = location.Kind == LocationKinds.CoopFridge;
 
@@ -99,14 +99,11 @@ public sealed class DeviceReportCommands(NpgsqlDataSource db, BeerQueries beers)
         await discrepancy.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>The device and the place it stands at; a 404 for an unknown device, a 422 for one placed nowhere.</summary>
-    private async Task<((string Id, string Kind) Device, (long Id, string Code, string Kind) Location)> PlacedDeviceAsync(string deviceId, CancellationToken ct)
+    /// <summary>The device and where it stood when it reported (<see cref="DevicePlacements"/>).</summary>
+    private async Task<((string Id, string Kind) Device, (long Id, string Code, string Kind) Location)> PlacedAsync(string deviceId, DateTimeOffset at, CancellationToken ct)
     {
-        await using var command = db.Command("SELECT d.location_id, l.code, d.kind, l.kind FROM devices d LEFT JOIN locations l ON l.id = d.location_id WHERE d.device_id = $1", deviceId);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) throw new DomainProblem(Problems.NotFound("deviceId", $"device {deviceId}"));
-        if (reader.IsDBNull(0)) throw new DomainProblem(Problems.Unprocessable("deviceId", $"device {deviceId} is not placed at a location"));
-        return ((deviceId, reader.GetString(2)), (reader.GetInt64(0), reader.GetString(1), reader.GetString(3)));
+        var placed = await DevicePlacements.AtAsync(db, deviceId, at, ct);
+        return ((placed.Id, placed.Kind), (placed.LocationId, placed.LocationCode, placed.LocationKind));
     }
 
     /// <summary>A SKU's level at a place, every lot together (the place is locked by the caller).</summary>

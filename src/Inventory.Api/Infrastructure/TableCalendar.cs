@@ -38,6 +38,9 @@ public sealed class TableCalendar(TimeZoneInfo zone, TimeProvider time)
     /// <summary>The zone's IANA id, as PostgreSQL and InfluxQL's <c>tz()</c> know it.</summary>
     public string ZoneId => Zone.Id;
 
+    /// <summary>The injected clock's now (an instant: the same everywhere).</summary>
+    public DateTimeOffset Now => time.GetUtcNow();
+
     /// <summary>Today's date in the Table's zone.</summary>
     public DateOnly Today => DateOf(time.GetUtcNow());
 
