@@ -121,6 +121,7 @@ public static class Extensions
         services.AddScoped<FunderReports>();
         services.AddSingleton<FestivalQueries>();
         services.AddSingleton<FestivalCommands>();
+        services.AddSingleton<SettlementStatements>();
         services.AddSingleton<DeviceReportCommands>();
         services.AddSingleton<GroceryQueries>();
         services.AddSingleton<GroceryCommands>();

@@ -132,4 +132,23 @@ public sealed class CollabBrewTests(InventoryApi api) : IClassFixture<InventoryA
         Assert.DoesNotContain((await api.Aube.GetFromJsonAsync<JsonElement[]>("/api/v1/collab-brews"))!, b => b.GetProperty("code").GetString() == "epaule-private");
         Assert.Equal(HttpStatusCode.Forbidden, (await api.StFut.PostAsJsonAsync("/api/v1/collab-brews/epaule-private/status", new { status = "brewed" })).StatusCode);
     }
+
+    [Fact]
+    public async Task A_contribution_after_packaging_is_refused_and_the_split_partners_took_stays()
+    {
+        await CreateAsync("epaule-closed");
+        await MoveAsync("epaule-closed", "brewed", "fermenting");
+        var posted = await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/collab-brews/epaule-closed/packaging", Run("epaule-closed")));
+        var split = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("split").GetRawText();
+
+        // A cost found after packaging would re-split what the partners already took: contributions closed then.
+        var late = await api.Lead.PostAsJsonAsync("/api/v1/collab-brews/epaule-closed/contributions",
+            new { partner = "atab", kind = "ingredient", description = "camerises oubliées", quantity = 10, unit = "kg", unitCostCents = 1_450 });
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Contains("closed at packaging", await late.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var brew = await api.Lead.GetFromJsonAsync<JsonElement>("/api/v1/collab-brews/epaule-closed");
+        Assert.Equal(5, brew.GetProperty("contributions").GetArrayLength());
+        var replay = await api.Lead.PostAsJsonAsync("/api/v1/collab-brews/epaule-closed/packaging", Run("epaule-closed"));
+        Assert.Equal(split, (await replay.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("split").GetRawText());
+    }
 }

@@ -50,4 +50,85 @@ public sealed class FestivalSettlementTests(InventoryApi api) : IClassFixture<In
             code = "fee-fest", name = "Frais", site = "Parc", region = "Mauricie", startsOn = "2026-07-10", endsOn = "2026-07-11",
             expectedAttendance = 500, breweries = new[] { "saint-fut" }, kioskFeeBasisPoints = 10_001,
         }), HttpStatusCode.BadRequest, "kioskFeeBasisPoints");
+
+    [Fact]
+    public async Task An_issued_statement_is_frozen_and_a_late_kiosk_sale_makes_a_correction_statement()
+    {
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals", new
+        {
+            code = "frozen-fest", name = "Festival réglé", site = "Quai", region = "Mauricie", startsOn = "2026-07-17", endsOn = "2026-07-18",
+            expectedAttendance = 500, breweries = new[] { "saint-fut", "aube" }, kioskFeeBasisPoints = 1000,
+        }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/frozen-fest/kiosks", new { code = "k1", name = "Kiosque" }));
+        await api.Lead.PutAsJsonAsync("/api/v1/devices/kiosk-frozen-1", new { kind = "kiosk" });
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/frozen-fest/kiosks/k1/devices", new { deviceId = "kiosk-frozen-1" }));
+        foreach (var sku in new[] { "STFUT-EPAULE-473", "AUBE-IPA-473" })
+            await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku, units = 40, to = "frozen-fest-k1" }));
+        async Task SellAsync(long seq, string sku, int units)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/device-reports/sales")
+            {
+                Content = JsonContent.Create(new
+                {
+                    deviceId = "kiosk-frozen-1", seq, ts = new DateTimeOffset(2026, 7, 17, 20, 0, 0, TimeSpan.FromHours(-4)).AddMinutes(seq),
+                    saleId = $"frozen-{seq}", lines = new[] { new { sku, units, unitPriceCents = 1000 } },
+                }),
+            };
+            request.Headers.Add("Idempotency-Key", $"kiosk-frozen-1:{seq}");
+            await InventoryApi.Created(api.Gateway.SendAsync(request));
+        }
+        await SellAsync(1, "STFUT-EPAULE-473", 10);
+        await SellAsync(2, "AUBE-IPA-473", 5);
+
+        var first = await (await InventoryApi.Created(api.Lead.PostAsync("/api/v1/festivals/frozen-fest/statements", null))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(1, first.GetProperty("number").GetInt32());
+        await ProblemAssert.HasStatusAsync(await api.Lead.PostAsync("/api/v1/festivals/frozen-fest/statements", null), HttpStatusCode.Conflict);
+
+        // Paid. Then the kiosk's buffered sale of the Friday evening arrives.
+        await SellAsync(3, "AUBE-IPA-473", 2);
+        var statements = (await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/festivals/frozen-fest/statements"))!;
+        Assert.Equal(first.GetProperty("settlement").GetRawText(), Assert.Single(statements).GetProperty("settlement").GetRawText()); // never a silent change
+
+        var correction = await (await InventoryApi.Created(api.Lead.PostAsync("/api/v1/festivals/frozen-fest/statements", null))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, correction.GetProperty("number").GetInt32());
+        var changes = correction.GetProperty("correction").GetProperty("changes").EnumerateArray().ToDictionary(c => c.GetProperty("party").GetString()!);
+        Assert.Equal(["aube", "table"], changes.Keys.Order());
+        Assert.Equal((2L, 2_000L, 200L, 1_800L), (changes["aube"].GetProperty("units").GetInt64(), changes["aube"].GetProperty("revenueCents").GetInt64(),
+            changes["aube"].GetProperty("feeCents").GetInt64(), changes["aube"].GetProperty("balanceCents").GetInt64()));
+        Assert.Equal("table→aube 1800", string.Join(";", correction.GetProperty("correction").GetProperty("transfers").EnumerateArray()
+            .Select(t => $"{t.GetProperty("from").GetString()}→{t.GetProperty("to").GetString()} {t.GetProperty("cents").GetInt64()}")));
+
+        // Saint-Fût's brewer sees its own lines of both: statement 1's, and no change in the correction.
+        var stFut = (await api.StFut.GetFromJsonAsync<JsonElement[]>("/api/v1/festivals/frozen-fest/statements"))!;
+        Assert.Equal(["saint-fut"], stFut[0].GetProperty("settlement").GetProperty("statements").EnumerateArray().Select(s => s.GetProperty("party").GetString()));
+        Assert.Empty(stFut[1].GetProperty("correction").GetProperty("changes").EnumerateArray());
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.StFut.PostAsync("/api/v1/festivals/frozen-fest/statements", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Units_a_kiosk_count_found_missing_show_in_the_festivals_results()
+    {
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals", new
+        {
+            code = "missing-fest", name = "Festival des manquants", site = "Quai", region = "Mauricie", startsOn = "2026-07-24", endsOn = "2026-07-25",
+            expectedAttendance = 500, breweries = new[] { "aube" },
+        }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/missing-fest/kiosks", new { code = "k1", name = "Kiosque" }));
+        await api.Lead.PutAsJsonAsync("/api/v1/devices/kiosk-missing-1", new { kind = "kiosk" });
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/missing-fest/kiosks/k1/devices", new { deviceId = "kiosk-missing-1" }));
+        var evening = new DateTimeOffset(2026, 7, 24, 18, 0, 0, TimeSpan.FromHours(-4));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = "AUBE-IPA-473", units = 40, to = "aube-brasserie", occurredAt = evening.AddHours(-7) }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = "AUBE-IPA-473", units = 40, from = "aube-brasserie", to = "missing-fest-k1", occurredAt = evening.AddHours(-6) }));
+        async Task ReportAsync(string path, object body, long seq)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/device-reports/{path}") { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", $"kiosk-missing-1:{seq}");
+            await InventoryApi.Created(api.Gateway.SendAsync(request));
+        }
+        await ReportAsync("sales", new { deviceId = "kiosk-missing-1", seq = 1, ts = evening, saleId = "m-1", lines = new[] { new { sku = "AUBE-IPA-473", units = 10, unitPriceCents = 800 } } }, 1);
+        await ReportAsync("stock-counts", new { deviceId = "kiosk-missing-1", seq = 2, ts = evening.AddHours(2), items = new[] { new { sku = "AUBE-IPA-473", units = 25 } } }, 2);
+
+        var result = Assert.Single((await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/festivals/missing-fest/results"))!);
+        Assert.Equal((40, 10, 5), (result.GetProperty("sent").GetInt32(), result.GetProperty("sold").GetInt32(), result.GetProperty("missingAtCount").GetInt32()));
+    }
 }

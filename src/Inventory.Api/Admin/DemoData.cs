@@ -94,8 +94,11 @@ public static class DemoData
             await Exec(connection, transaction, "INSERT INTO locations (code, name, kind, region) VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO NOTHING", ct, code, name, kind, region);
         foreach (var (device, kind, location) in Devices)
             await Exec(connection, transaction, """
-                INSERT INTO devices (device_id, kind, location_id) SELECT $1, $2, id FROM locations WHERE code = $3 ON CONFLICT (device_id) DO NOTHING
-                """, ct, device, kind, location);
+                WITH added AS (
+                    INSERT INTO devices (device_id, kind, location_id) SELECT $1, $2, id FROM locations WHERE code = $3 ON CONFLICT (device_id) DO NOTHING
+                    RETURNING device_id, location_id)
+                INSERT INTO device_placements (device_id, location_id, since, set_by) SELECT device_id, location_id, '-infinity', 'demo-data' FROM added
+                """, ct, device, kind, location); // placed since always: what the demo's devices report lands where they stand
 
         // The price list: every beer's fridge shelf price, kiosk price and grocery wholesale price since the pilot began.
         foreach (var (_, _, _, prefix) in Breweries)

@@ -51,17 +51,27 @@ public sealed class CollabCommands(NpgsqlDataSource db, TimeProvider time)
     {
         var brew = await CollabStore.LoadAsync(db, code, ct) ?? throw new DomainProblem(Problems.NotFound("code", $"collab brew {code}"));
         if (!brew.Partners.Any(p => p.Key == body.Partner)) throw new DomainProblem(Problems.Invalid("partner", "must be a partner of the brew"));
-        if (brew.Status is BrewStatus.Released or BrewStatus.Closed)
-            throw new DomainProblem(Problems.Conflict("Brew settled", $"{code} is {Lifecycle.Name(brew.Status)}: contributions are closed"));
+        if (brew.Status >= BrewStatus.Packaged) throw ContributionsClosed(code, brew.Status);
+        // Only while the brew is not packaged, checked in the insert itself: a packaging in progress holds the brew's
+        // row, so a contribution racing it waits and then finds it packaged, never slipping in after the split.
         await using var command = db.Command("""
             INSERT INTO collab_contributions (brew_id, partner_key, kind, description, cents, quantity, unit, unit_cost_cents, hours, rate_cents)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM collab_brews
+            WHERE id = $1 AND status IN ('planned', 'brewed', 'fermenting') FOR SHARE
+            RETURNING id
             """, brew.Id, body.Partner, body.Kind, body.Description!.Trim(),
             Db.Typed(body.Cents, NpgsqlTypes.NpgsqlDbType.Bigint), Db.Typed(body.Quantity, NpgsqlTypes.NpgsqlDbType.Numeric), Db.Typed(body.Unit, NpgsqlTypes.NpgsqlDbType.Text),
             Db.Typed(body.UnitCostCents, NpgsqlTypes.NpgsqlDbType.Bigint), Db.Typed(body.Hours, NpgsqlTypes.NpgsqlDbType.Numeric), Db.Typed(body.RateCents, NpgsqlTypes.NpgsqlDbType.Bigint));
-        var id = (long)(await command.ExecuteScalarAsync(ct))!;
+        if (await command.ExecuteScalarAsync(ct) is not long id) throw ContributionsClosed(code, BrewStatus.Packaged);
         return (await CollabStore.LoadAsync(db, code, ct))!.View().Contributions.Single(c => c.Id == id);
     }
+
+    /// <summary>
+    /// Contributions close at packaging: the output is split by them then, and the partners take their shares. A cost
+    /// found later is settled between the partners outside the brew, never by re-splitting what they already took.
+    /// </summary>
+    private static DomainProblem ContributionsClosed(string code, BrewStatus status) =>
+        new(Problems.Conflict("Contributions closed", $"{code} is {Lifecycle.Name(status)}: contributions closed at packaging, when the output was split"));
 
     public async Task<CollabBrewView> ChangeStatusAsync(string code, CollabStatusChange body, CancellationToken ct)
     {
@@ -79,6 +89,9 @@ public sealed class CollabCommands(NpgsqlDataSource db, TimeProvider time)
     public Task<IResult> PackageAsync(string code, PackagingRequest body, CancellationToken ct) =>
         Idempotency.RunAsync(db, "collab-packaging", code, body, async (c, tx, token) =>
         {
+            // The brew's row is held until the split is posted: no contribution lands between reading them and splitting.
+            await using (var hold = c.Command(tx, "SELECT 1 FROM collab_brews WHERE code = $1 FOR UPDATE", code))
+                await hold.ExecuteNonQueryAsync(token);
             var brew = await CollabStore.LoadAsync(c, code, token) ?? throw new DomainProblem(Problems.NotFound("code", $"collab brew {code}"));
             if (!Lifecycle.IsAllowed(brew.Status, BrewStatus.Packaged))
                 throw new DomainProblem(Problems.Conflict("Invalid transition", $"{code} is {Lifecycle.Name(brew.Status)}: only a fermenting brew is packaged"));

@@ -106,7 +106,9 @@ public sealed record FestivalCancellation(DateTimeOffset At, string By, string? 
 public sealed record AllocationLine(string Kiosk, string Sku, string Brewery, int ParUnits, int Cases, int LooseUnits);
 public sealed record PickLine(string Kiosk, string Location, string Sku, string BeerName, int Units, int Cases, int LooseUnits);
 public sealed record PickList(string Brewery, string DeliverBy, IReadOnlyList<PickLine> Lines);
-public sealed record StopResult(string Stop, string? HostBrewery, DateOnly? On, string Brewery, int Sent, int Sold, int Returned, int Loss, long RevenueCents);
+/// <param name="MissingAtCount">Units a kiosk's shelf counts found missing (fewer on the shelf than sent less sold): neither sold nor returned.</param>
+public sealed record StopResult(string Stop, string? HostBrewery, DateOnly? On, string Brewery, int Sent, int Sold, int Returned, int Loss, long RevenueCents,
+    int MissingAtCount);
 /// <summary>A device on a festival's kiosk, first to last day.</summary>
 public sealed record DevicePlacement(string Device, string Festival, string Kiosk, DateOnly From, DateOnly To);
 public sealed record ReconciledLine(string Kiosk, string Sku, int Sent, int Sold, int Returned, int Loss);

@@ -99,7 +99,7 @@ public sealed class FestivalQueries(NpgsqlDataSource db, MembershipQueries membe
             .GroupBy(f => (f.Kiosk, f.HostBrewery, f.On, Brewery: f.Brewery!))
             .OrderBy(g => g.Key.On.HasValue).ThenBy(g => g.Key.On).ThenBy(g => g.Key.Kiosk, StringComparer.Ordinal).ThenBy(g => g.Key.Brewery, StringComparer.Ordinal)
             .Select(g => new StopResult(g.Key.Kiosk, g.Key.HostBrewery, g.Key.On, g.Key.Brewery,
-                g.Sum(f => f.Sent), g.Sum(f => f.Sold), g.Sum(f => f.Returned), g.Sum(f => f.Lost), g.Sum(f => f.RevenueCents)))
+                g.Sum(f => f.Sent), g.Sum(f => f.Sold), g.Sum(f => f.Returned), g.Sum(f => f.Lost), g.Sum(f => f.RevenueCents), g.Sum(f => f.CountedOut)))
             .ToList();
     }
 
@@ -111,15 +111,17 @@ public sealed class FestivalQueries(NpgsqlDataSource db, MembershipQueries membe
     public async Task<FestivalSettlement> SettlementAsync(FestivalView festival, string? onlyBrewery, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var takings = (await FlowsAsync(connection, null, festival.Code, ct))
+        return await SettlementAsync(connection, null, festival, onlyBrewery, ct);
+    }
+
+    /// <summary>The same on the connection of a transaction in progress.</summary>
+    public static async Task<FestivalSettlement> SettlementAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, FestivalView festival, string? onlyBrewery,
+        CancellationToken ct)
+    {
+        var takings = (await FlowsAsync(connection, transaction, festival.Code, ct))
             .Where(f => f.Brewery is not null && (f.Sold > 0 || f.RevenueCents > 0))
             .Select(f => new KioskTakings(f.Kiosk, f.HostBrewery ?? KioskSettlement.Table, f.Brewery!, f.Sold, f.RevenueCents)).ToList();
-        var settlement = KioskSettlement.Compute(festival.Code, festival.KioskFeeBasisPoints, takings);
-        return onlyBrewery is null ? settlement : settlement with
-        {
-            Statements = settlement.Statements.Where(s => s.Party == onlyBrewery).ToList(),
-            Transfers = settlement.Transfers.Where(t => t.From == onlyBrewery || t.To == onlyBrewery).ToList(),
-        };
+        return KioskSettlement.SeenBy(KioskSettlement.Compute(festival.Code, festival.KioskFeeBasisPoints, takings), onlyBrewery);
     }
 
     /// <summary>The statements of a settlement for a spreadsheet, one line per party.</summary>

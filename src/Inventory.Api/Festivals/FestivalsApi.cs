@@ -39,6 +39,11 @@ public static class FestivalsApi
         festivals.MapGet("{code}/settlement", Settlement).WithName("FestivalSettlement")
             .WithSummary("Who owes whom: each party's takings, kiosk fee, collected and balance, and the fewest transfers (format=csv for a spreadsheet)")
             .Produces<FestivalSettlement>(StatusCodes.Status200OK, "application/json", "text/csv");
+        festivals.MapPost("{code}/statements", IssueStatement).WithName("IssueSettlementStatement")
+            .WithSummary("Issue the settlement as a numbered, frozen statement; after it, a correction statement of what later facts changed")
+            .RequireAuthorization(Policies.Lead).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        festivals.MapGet("{code}/statements", Statements).WithName("SettlementStatements")
+            .WithSummary("The issued statements, in order, each as it was issued (a brewer: its own lines)").ProducesProblem(StatusCodes.Status404NotFound);
         festivals.MapPost("{code}/reconciliation", Reconcile).WithName("ReconcileFestival")
             .WithSummary("After the event: returns posted, the rest of each kiosk's stock posted as loss; once").RequireAuthorization(Policies.Lead)
             .Produces<List<ReconciledLine>>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -68,6 +73,15 @@ public static class FestivalsApi
         await festivals.GetAsync(code, ct);
         return TypedResults.Ok(await festivals.ResultsAsync(code, caller.OnlyBrewerySlug, ct));
     }
+
+    private static async Task<Created<IssuedStatement>> IssueStatement(string code, Caller caller, SettlementStatements statements, CancellationToken ct)
+    {
+        var issued = await statements.IssueAsync(code, caller.Name, ct);
+        return TypedResults.Created($"/api/v1/festivals/{code}/statements", issued);
+    }
+
+    private static async Task<Ok<List<IssuedStatement>>> Statements(string code, Caller caller, SettlementStatements statements, CancellationToken ct) =>
+        TypedResults.Ok(await statements.ListAsync(code, caller.OnlyBrewerySlug, ct));
 
     private static async Task<Results<Ok<FestivalSettlement>, FileContentHttpResult>> Settlement(string code, string? format, Caller caller, FestivalQueries festivals, CancellationToken ct)
     {

@@ -14,6 +14,12 @@ public sealed record SettlementStatement(string Party, long Units, long RevenueC
 /// <summary>A festival's settlement: each party's statement and the fewest transfers that bring every balance to zero.</summary>
 public sealed record FestivalSettlement(string Festival, int KioskFeeBasisPoints, long TakingsCents, IReadOnlyList<SettlementStatement> Statements, IReadOnlyList<Transfer> Transfers);
 
+/// <summary>What changed between two issued statements of a festival: each party's differences, and the fewest transfers that settle them.</summary>
+public sealed record StatementCorrection(IReadOnlyList<SettlementStatement> Changes, IReadOnlyList<Transfer> Transfers);
+
+/// <summary>A settlement as issued, numbered and frozen; from number 2 on, the correction it makes to the one before.</summary>
+public sealed record IssuedStatement(string Festival, int Number, DateTimeOffset IssuedAt, string IssuedBy, FestivalSettlement Settlement, StatementCorrection? Correction);
+
 /// <summary>
 /// Who owes whom after a festival (issue 17). At each kiosk someone collects the money: the Table at a
 /// festival's kiosks, the host brewery at a tour stop. Each brewery is owed what its beer sold for, less
@@ -46,4 +52,38 @@ public static class KioskSettlement
         return new FestivalSettlement(festival, kioskFeeBasisPoints, takings.Sum(t => t.RevenueCents), statements,
             Settlement.FewestTransfers(statements.Select(s => (s.Party, s.BalanceCents)).ToList()));
     }
+
+    /// <summary>
+    /// The correction from what was issued to what the facts say now: per party, every figure's difference (a party
+    /// whose figures did not change is left out); the balances' differences sum to zero, so they settle by transfers
+    /// of their own. Empty changes: nothing to correct.
+    /// </summary>
+    public static StatementCorrection Correct(FestivalSettlement issued, FestivalSettlement now)
+    {
+        var before = issued.Statements.ToDictionary(s => s.Party);
+        var after = now.Statements.ToDictionary(s => s.Party);
+        var none = new SettlementStatement("", 0, 0, 0, 0, 0, 0);
+        var changes = before.Keys.Union(after.Keys).Order(StringComparer.Ordinal).Select(party =>
+        {
+            var (b, a) = (before.GetValueOrDefault(party) ?? none, after.GetValueOrDefault(party) ?? none);
+            return new SettlementStatement(party, a.Units - b.Units, a.RevenueCents - b.RevenueCents, a.FeeCents - b.FeeCents, a.OwedCents - b.OwedCents,
+                a.CollectedCents - b.CollectedCents, a.BalanceCents - b.BalanceCents);
+        }).Where(c => c is not { Units: 0, RevenueCents: 0, FeeCents: 0, OwedCents: 0, CollectedCents: 0, BalanceCents: 0 }).ToList();
+        return new StatementCorrection(changes, Settlement.FewestTransfers(changes.Select(c => (c.Party, c.BalanceCents)).ToList()));
+    }
+
+    /// <summary>What a brewer sees of a settlement: its own statement and the transfers it is part of (DESIGN rule 8).</summary>
+    public static FestivalSettlement SeenBy(FestivalSettlement settlement, string? onlyParty) => onlyParty is null ? settlement : settlement with
+    {
+        Statements = settlement.Statements.Where(s => s.Party == onlyParty).ToList(),
+        Transfers = settlement.Transfers.Where(t => t.From == onlyParty || t.To == onlyParty).ToList(),
+    };
+
+    /// <summary>The same for an issued statement and its correction.</summary>
+    public static IssuedStatement SeenBy(IssuedStatement statement, string? onlyParty) => onlyParty is null ? statement : statement with
+    {
+        Settlement = SeenBy(statement.Settlement, onlyParty),
+        Correction = statement.Correction is { } c ? new StatementCorrection(c.Changes.Where(s => s.Party == onlyParty).ToList(),
+            c.Transfers.Where(t => t.From == onlyParty || t.To == onlyParty).ToList()) : null,
+    };
 }
