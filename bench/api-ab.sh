@@ -2,7 +2,8 @@
 # A/B of the inventory API against an earlier revision, on the same database, interleaved so that the
 # shared machine's drift falls on both alike: `bench/api-ab.sh REV` builds REV (a git worktree under
 # .local/bench), starts both APIs (Release), then alternates 10 s wrk runs of a brewer's "my stock"
-# read and of a 1-unit transfer, ROUNDS times (3), at C connections (64).
+# read, of a 1-unit transfer, and of a fridge's shelf count posted as the gateway does (each its own seq and
+# a later ts, one sale each: the device-report path), ROUNDS times (3), at C connections (64).
 set -euo pipefail
 REV=${1:?usage: bench/api-ab.sh REV (the revision to compare the working tree with)}
 ROUNDS=${ROUNDS:-3}; C=${C:-64}
@@ -14,6 +15,7 @@ OLD="$THEIRS/src/Inventory.Api/bin/Release/net10.0/Inventory.Api.dll"
 fresh_inventory_database bench_ab
 dotnet "$API" admin demo-data >/dev/null
 KEY=$(dotnet "$API" admin create-key --role brewer --brewery saint-fut --name bench | tail -n 1)
+GATEWAY_KEY=$(dotnet "$API" admin create-key --role gateway --name bench-gateway | tail -n 1)
 psql_ -d bench_ab -c "INSERT INTO movements (kind, sku, lot_code, units, to_location_id, occurred_at, actor) SELECT 'production', 'STFUT-BLONDE-473', 'BENCH', 10000000, id, now(), 'bench' FROM locations WHERE code = 'saint-fut-brasserie'" \
   -c "INSERT INTO stock_levels (sku, location_id, lot_code, units) SELECT 'STFUT-BLONDE-473', id, 'BENCH', 10000000 FROM locations WHERE code = 'saint-fut-brasserie'"
 start() { ASPNETCORE_CONTENTROOT="$(dirname "$2")" Urls="http://127.0.0.1:$1" Logging__LogLevel__Default=Warning dotnet "$2" > "$OUT/ab-$1.log" 2>&1 & }
@@ -27,14 +29,32 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["X-Api-Key"] = "$KEY"
 wrk.body = '{"kind":"transfer","sku":"STFUT-BLONDE-473","units":1,"lot":"BENCH","from":"saint-fut-brasserie","to":"frigo-stfut-degustation"}'
 LUA
+# A shelf count per request, in time order: thread t posts seq t*10^8+n at a ts n seconds after its start, counting
+# one unit fewer each time. Each API counts its own fridge (same shape), so neither re-derives the other's.
+count_lua() {
+  cat > "$OUT/ab-count-$1.lua" <<LUA
+local threads, n, id = 0, 0, 0
+function setup(thread) thread:set("id", threads); threads = threads + 1 end
+function request()
+  n = n + 1
+  local seq = id * 100000000 + n
+  local ts = os.date("!%Y-%m-%dT%H:%M:%S.000Z", 1781000000 + id * 10000000 + n)
+  local body = string.format('{"deviceId":"$1","seq":%d,"ts":"%s","items":[{"sku":"STFUT-BLONDE-473","units":%d}]}', seq, ts, 1000000 - n)
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json", ["X-Api-Key"] = "$GATEWAY_KEY", ["Idempotency-Key"] = "$1:" .. seq}, body)
+end
+LUA
+}
+count_lua fridge-stfut-01; count_lua fridge-stfut-02
 rps() { wrk -t2 -c"$C" -d10s "$@" | awk '/Requests\/sec/ { printf "%.0f", $2 }'; }
 for port in 5101 5102; do wrk -t2 -c16 -d5s -H "X-Api-Key: $KEY" "http://127.0.0.1:$port/api/v1/stock?brewery=saint-fut" >/dev/null; done
-echo "| round | read, this tree | read, $REV | transfer, this tree | transfer, $REV |"
-echo "|---:|---:|---:|---:|---:|"
+echo "| round | read, this tree | read, $REV | transfer, this tree | transfer, $REV | count, this tree | count, $REV |"
+echo "|---:|---:|---:|---:|---:|---:|---:|"
 for round in $(seq "$ROUNDS"); do
   r_new=$(rps -H "X-Api-Key: $KEY" "http://127.0.0.1:5101/api/v1/stock?brewery=saint-fut")
   r_old=$(rps -H "X-Api-Key: $KEY" "http://127.0.0.1:5102/api/v1/stock?brewery=saint-fut")
   w_new=$(rps -s "$OUT/ab-post.lua" "http://127.0.0.1:5101/api/v1/movements")
   w_old=$(rps -s "$OUT/ab-post.lua" "http://127.0.0.1:5102/api/v1/movements")
-  echo "| $round | $r_new | $r_old | $w_new | $w_old |"
+  c_new=$(rps -s "$OUT/ab-count-fridge-stfut-01.lua" "http://127.0.0.1:5101/api/v1/device-reports/stock-counts")
+  c_old=$(rps -s "$OUT/ab-count-fridge-stfut-02.lua" "http://127.0.0.1:5102/api/v1/device-reports/stock-counts")
+  echo "| $round | $r_new | $r_old | $w_new | $w_old | $c_new | $c_old |"
 done
