@@ -29,23 +29,26 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["X-Api-Key"] = "$KEY"
 wrk.body = '{"kind":"transfer","sku":"STFUT-BLONDE-473","units":1,"lot":"BENCH","from":"saint-fut-brasserie","to":"frigo-stfut-degustation"}'
 LUA
-# A shelf count per request, in time order: thread t posts seq t*10^8+n at a ts n seconds after its start, counting
-# one unit fewer each time. Each API counts its own fridge (same shape), so neither re-derives the other's.
+# A shelf count per request, in time order: in round r, thread t posts seq r*10^10+t*10^8+n at a ts n seconds after its
+# start, counting one unit fewer each time (never a replay). Each API counts its own fridge (same shape), so neither
+# re-derives the other's.
 count_lua() {
   cat > "$OUT/ab-count-$1.lua" <<LUA
-local threads, n, id = 0, 0, 0
+local threads, n, id, round = 0, 0, 0, 0
 function setup(thread) thread:set("id", threads); threads = threads + 1 end
+function init(args) round = tonumber(args[1]) end
 function request()
   n = n + 1
-  local seq = id * 100000000 + n
-  local ts = os.date("!%Y-%m-%dT%H:%M:%S.000Z", 1781000000 + id * 10000000 + n)
+  local seq = round * 10000000000 + id * 100000000 + n
+  local ts = os.date("!%Y-%m-%dT%H:%M:%S.000Z", 1700000000 + round * 20000000 + id * 5000000 + n)
   local body = string.format('{"deviceId":"$1","seq":%d,"ts":"%s","items":[{"sku":"STFUT-BLONDE-473","units":%d}]}', seq, ts, 1000000 - n)
   return wrk.format("POST", nil, {["Content-Type"] = "application/json", ["X-Api-Key"] = "$GATEWAY_KEY", ["Idempotency-Key"] = "$1:" .. seq}, body)
 end
 LUA
 }
 count_lua fridge-stfut-01; count_lua fridge-stfut-02
-rps() { wrk -t2 -c"$C" -d10s "$@" | awk '/Requests\/sec/ { printf "%.0f", $2 }'; }
+# Requests per second; a run with refused requests (non-2xx) is no measure: it says so.
+rps() { wrk -t2 -c"$C" -d10s "$@" | awk '/Non-2xx/ { bad = $NF } /Requests\/sec/ { rate = $2 } END { printf (bad ? "%.0f (%s refused)" : "%.0f"), rate, bad }'; }
 for port in 5101 5102; do wrk -t2 -c16 -d5s -H "X-Api-Key: $KEY" "http://127.0.0.1:$port/api/v1/stock?brewery=saint-fut" >/dev/null; done
 echo "| round | read, this tree | read, $REV | transfer, this tree | transfer, $REV | count, this tree | count, $REV |"
 echo "|---:|---:|---:|---:|---:|---:|---:|"
@@ -54,7 +57,7 @@ for round in $(seq "$ROUNDS"); do
   r_old=$(rps -H "X-Api-Key: $KEY" "http://127.0.0.1:5102/api/v1/stock?brewery=saint-fut")
   w_new=$(rps -s "$OUT/ab-post.lua" "http://127.0.0.1:5101/api/v1/movements")
   w_old=$(rps -s "$OUT/ab-post.lua" "http://127.0.0.1:5102/api/v1/movements")
-  c_new=$(rps -s "$OUT/ab-count-fridge-stfut-01.lua" "http://127.0.0.1:5101/api/v1/device-reports/stock-counts")
-  c_old=$(rps -s "$OUT/ab-count-fridge-stfut-02.lua" "http://127.0.0.1:5102/api/v1/device-reports/stock-counts")
+  c_new=$(rps -s "$OUT/ab-count-fridge-stfut-01.lua" "http://127.0.0.1:5101/api/v1/device-reports/stock-counts" "$round")
+  c_old=$(rps -s "$OUT/ab-count-fridge-stfut-02.lua" "http://127.0.0.1:5102/api/v1/device-reports/stock-counts" "$round")
   echo "| $round | $r_new | $r_old | $w_new | $w_old | $c_new | $c_old |"
 done

@@ -131,4 +131,38 @@ public sealed class FestivalSettlementTests(InventoryApi api) : IClassFixture<In
         var result = Assert.Single((await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/festivals/missing-fest/results"))!);
         Assert.Equal((40, 10, 5), (result.GetProperty("sent").GetInt32(), result.GetProperty("sold").GetInt32(), result.GetProperty("missingAtCount").GetInt32()));
     }
+
+    [Fact]
+    public async Task A_kiosk_sale_learnt_of_after_the_reconciliation_is_a_sale_not_also_a_loss()
+    {
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals", new
+        {
+            code = "late-fest", name = "Festival tardif", site = "Quai", region = "Mauricie", startsOn = "2026-07-31", endsOn = "2026-08-01",
+            expectedAttendance = 500, breweries = new[] { "aube" },
+        }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/late-fest/kiosks", new { code = "k1", name = "Kiosque" }));
+        await api.Lead.PutAsJsonAsync("/api/v1/devices/kiosk-late-1", new { kind = "kiosk" });
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/late-fest/kiosks/k1/devices", new { deviceId = "kiosk-late-1" }));
+        var evening = new DateTimeOffset(2026, 7, 31, 19, 0, 0, TimeSpan.FromHours(-4));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = "AUBE-IPA-473", units = 20, to = "aube-brasserie", occurredAt = evening.AddHours(-8) }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = "AUBE-IPA-473", units = 20, from = "aube-brasserie", to = "late-fest-k1", occurredAt = evening.AddHours(-7) }));
+        async Task SellAsync(long seq, int units)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/device-reports/sales")
+            {
+                Content = JsonContent.Create(new { deviceId = "kiosk-late-1", seq, ts = evening.AddMinutes(seq), saleId = $"late-{seq}", lines = new[] { new { sku = "AUBE-IPA-473", units, unitPriceCents = 800 } } }),
+            };
+            request.Headers.Add("Idempotency-Key", $"kiosk-late-1:{seq}");
+            await InventoryApi.Created(api.Gateway.SendAsync(request));
+        }
+        await SellAsync(1, 5);
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/late-fest/reconciliation", new { returns = Array.Empty<object>() })); // 15 lost
+
+        await SellAsync(2, 3); // buffered on the kiosk, arrives after the reconciliation
+
+        var result = Assert.Single((await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/festivals/late-fest/results"))!);
+        Assert.Equal((20, 8, 12), (result.GetProperty("sent").GetInt32(), result.GetProperty("sold").GetInt32(), result.GetProperty("loss").GetInt32()));
+        var left = await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/stock?location=late-fest-k1");
+        Assert.Equal(0, left!.Sum(r => r.GetProperty("units").GetInt32())); // not −3: nothing sold twice out of the kiosk's books
+    }
 }

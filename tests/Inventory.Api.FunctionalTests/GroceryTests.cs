@@ -22,6 +22,7 @@ public sealed class GroceryTests(InventoryApi api) : IClassFixture<InventoryApi>
         async Task Week(string store, int daysAgo, int units) => await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/grocery/sell-through",
             new { store, weekEnding = today.AddDays(-daysAgo), lines = new[] { new { sku = "AUBE-IPA-473", unitsSold = units } } }));
         await Week("epicerie-rimouski", 14, 24);
+        await InventoryApi.Created(api.Aube.PostAsJsonAsync("/api/v1/prices", new { sku = "AUBE-IPA-473", channel = "grocery", unitPriceCents = 305, validFrom = today.AddDays(-10) }));
         await Week("epicerie-rimouski", 7, 24);
         await Week("epicerie-victo", 7, 24);
         var replay = await api.Lead.PostAsJsonAsync("/api/v1/grocery/sell-through", new { store = "epicerie-victo", weekEnding = today.AddDays(-7), lines = new[] { new { sku = "AUBE-IPA-473", unitsSold = 24 } } });
@@ -34,10 +35,12 @@ public sealed class GroceryTests(InventoryApi api) : IClassFixture<InventoryApi>
         Assert.False(rimouski.GetProperty("outOfStock").GetBoolean());
         Assert.True(performance["epicerie-victo"].GetProperty("outOfStock").GetBoolean());
 
-        // Sales are priced at the placement's shelf price, so the funder report counts grocery revenue too.
+        // Sales are priced at the grocery list (wholesale) price of the week, what Aube is paid, not the store's
+        // shelf price; the week before the list had a price is unpriced, never $0. The funder report counts both.
         var report = await api.Lead.GetFromJsonAsync<JsonElement>($"/api/v1/table/funder-report?from={today.AddDays(-30):yyyy-MM-dd}&to={today:yyyy-MM-dd}");
         var grocery = report.GetProperty("sales").EnumerateArray().Where(s => s.GetProperty("channel").GetString() == "epiceries").ToList();
-        Assert.Equal((72L, 72 * 429L), (grocery.Sum(s => s.GetProperty("units").GetInt64()), grocery.Sum(s => s.GetProperty("revenueCents").GetInt64())));
+        Assert.Equal((72L, 48 * 305L, 24L), (grocery.Sum(s => s.GetProperty("units").GetInt64()), grocery.Sum(s => s.GetProperty("revenueCents").GetInt64()),
+            grocery.Sum(s => s.GetProperty("unpricedUnits").GetInt64())));
     }
 
     [Fact]

@@ -278,7 +278,13 @@ public sealed class NotificationTests(NotifyingInventoryApi api)
         await sending;
         var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body.ToArray()));
         Assert.Equal(expected, context.Request.Headers[WebhookSender.SignatureHeader]);
-        Assert.Contains($"(appareil {device})", JsonDocument.Parse(body.ToArray()).RootElement.GetProperty("text").GetString());
+        var text = JsonDocument.Parse(body.ToArray()).RootElement.GetProperty("text").GetString()!;
+        Assert.Contains($"(appareil {device})", text);
+        // The time on the Table's clock, with the zone's abbreviation in each language (never UTC).
+        var quebec = TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById("America/Toronto"));
+        var (french, english) = quebec.Offset == TimeSpan.FromHours(-4) ? ("HAE", "EDT") : ("HNE", "EST");
+        Assert.Contains($"depuis {quebec:yyyy-MM-dd HH:mm} {french}", text);
+        Assert.Contains($"since {quebec:yyyy-MM-dd HH:mm} {english}", text);
 
         // The receiving tool is gone (410): three refusals in a row disable the webhook, with the reason shown.
         for (var refusal = 1; refusal <= 3; refusal++)

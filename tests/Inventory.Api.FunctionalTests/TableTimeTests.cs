@@ -138,4 +138,19 @@ public sealed class TableTimeTests(ConcurrentInventoryApi api) : IClassFixture<C
         Assert.Contains("Table__TimeZone", result.FailureMessage, StringComparison.Ordinal);
         Assert.True(new TableOptionsValidator().Validate(null, new TableOptions()).Succeeded);
     }
+
+    [Fact]
+    public async Task Pages_show_times_on_the_tables_clock_with_its_abbreviation_in_the_readers_language()
+    {
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = "STFUT-BLONDE-355", units = 1, to = "stfut-brasserie", occurredAt = "2026-01-15T15:30:00Z" }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = "STFUT-BLONDE-355", units = 1, to = "stfut-brasserie", occurredAt = "2026-07-14T18:03:00Z" }));
+
+        var browser = await api.SignedInAsync("lea");
+        var french = await browser.GetStringAsync("/stock");
+        Assert.Contains("2026-01-15 10:30 HNE", french);
+        Assert.Contains("2026-07-14 14:03 HAE", french);
+        var english = await (await browser.GetAsync("/langue?l=en&retour=/stock")).Content.ReadAsStringAsync();
+        Assert.Contains("2026-01-15 10:30 EST", english);
+        Assert.Contains("2026-07-14 14:03 EDT", english);
+    }
 }

@@ -1,4 +1,5 @@
 using Inventory.Api.Catalogue;
+using Inventory.Api.Festivals;
 using Inventory.Api.Infrastructure;
 using Inventory.Api.Prices;
 using Inventory.Api.Stock;
@@ -45,6 +46,7 @@ public sealed class DeviceReportCommands(NpgsqlDataSource db, BeerQueries beers)
                 movements.AddRange(await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, line.Sku!, null, line.Units!.Value,
                     location.Id, null, body.Ts!.Value, $"device:{device.Id}", $"sale {body.SaleId} ({body.Payment ?? "payment unknown"})",
                     device.Id, line.UnitPriceCents), allowShortfall: true, token));
+                await FestivalCommands.GiveBackReconciledLossAsync(c, tx, location.Id, line.Sku!, line.Units.Value, body.Ts.Value, token);
             }
             return (StatusCodes.Status201Created, new SaleRecorded(device.Id, body.Seq!.Value, location.Code, movements, movements.Sum(m => m.Shortfall)));
         }, ct);

@@ -212,6 +212,7 @@ public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festiv
                 posted.AddRange(await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, line.Sku!, null, line.Units!.Value, location, null, at,
                     caller.Name, $"sold at {stop.Name}", null, line.UnitPriceCents ?? await PriceQueries.PriceAsync(c, tx, line.Sku!, PriceChannels.Kiosk, at, token)),
                     allowShortfall: true, token));
+                await GiveBackReconciledLossAsync(c, tx, location!.Value, line.Sku!, line.Units.Value, at, token);
             }
             return (StatusCodes.Status201Created, posted);
         }, ct);
@@ -241,13 +242,35 @@ public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festiv
                 if (loss > 0)
                 {
                     var kioskId = await Lookup.LocationIdAsync(c, festival.Kiosks.Single(k => k.Code == flow.Kiosk).Location, token);
-                    await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Loss, flow.Sku, null, loss, kioskId, null, at, "festival-reconciliation",
+                    await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Loss, flow.Sku, null, loss, kioskId, null, at, ReconciliationActor,
                         $"left at {flow.Kiosk} after {festival.Name}"), allowShortfall: true, token);
                 }
                 lines.Add(new ReconciledLine(flow.Kiosk, flow.Sku, flow.Sent, flow.Sold, flow.Returned, Math.Max(0, loss)));
             }
             return (StatusCodes.Status201Created, lines);
         }, ct);
+    }
+
+    private const string ReconciliationActor = "festival-reconciliation";
+
+    /// <summary>
+    /// A sale at a kiosk dated before its festival's reconciliation, learnt of after it (a kiosk's buffered sale, a
+    /// stop's sales typed late): the reconciliation had posted those units as lost. As much of that loss as the sale
+    /// explains is reversed, dated at the loss, so that a unit is never both a loss and a sale (docs/ledger.md).
+    /// </summary>
+    public static async Task GiveBackReconciledLossAsync(NpgsqlConnection c, NpgsqlTransaction tx, long location, string sku, int sold, DateTimeOffset soldAt,
+        CancellationToken ct)
+    {
+        await using var lost = c.Command(tx, $"""
+            SELECT coalesce(sum(CASE kind WHEN '{MovementKinds.Loss}' THEN units ELSE -units END), 0)::int, max(occurred_at)
+            FROM movements
+            WHERE sku = $2 AND actor = '{ReconciliationActor}' AND occurred_at >= $3
+              AND ((kind = '{MovementKinds.Loss}' AND from_location_id = $1) OR (kind = '{MovementKinds.LossReversal}' AND to_location_id = $1))
+            """, location, sku, soldAt.UtcDateTime);
+        var (units, at) = (await lost.ListAsync(r => (r.GetInt32(0), r.IsDBNull(1) ? (DateTimeOffset?)null : r.GetFieldValue<DateTimeOffset>(1)), ct))[0];
+        if (units <= 0 || at is null) return;
+        await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.LossReversal, sku, null, Math.Min(units, sold), null, location, at.Value, ReconciliationActor,
+            "sold after all: a sale learnt of after the reconciliation"), allowShortfall: true, ct);
     }
 
     /// <summary>Whether any movement ever brought this SKU to the place (a stop sells only what was sent there).</summary>

@@ -144,7 +144,8 @@ public sealed class FestivalQueries(NpgsqlDataSource db, MembershipQueries membe
                    coalesce(sum(m.units) FILTER (WHERE m.to_location_id = l.id AND m.kind IN ('{MovementKinds.Transfer}', '{MovementKinds.Production}', '{MovementKinds.CountAdjustment}')), 0)::int,
                    coalesce(sum(m.units) FILTER (WHERE m.from_location_id = l.id AND m.kind = '{MovementKinds.Sale}'), 0)::int,
                    coalesce(sum(m.units) FILTER (WHERE m.from_location_id = l.id AND m.kind = '{MovementKinds.Return}'), 0)::int,
-                   coalesce(sum(m.units) FILTER (WHERE m.from_location_id = l.id AND m.kind = '{MovementKinds.Loss}'), 0)::int,
+                   (coalesce(sum(m.units) FILTER (WHERE m.from_location_id = l.id AND m.kind = '{MovementKinds.Loss}'), 0)
+                    - coalesce(sum(m.units) FILTER (WHERE m.to_location_id = l.id AND m.kind = '{MovementKinds.LossReversal}'), 0))::int,
                    coalesce(sum(m.units) FILTER (WHERE m.from_location_id = l.id AND m.kind = '{MovementKinds.CountAdjustment}'), 0)::int,
                    coalesce(sum(m.units * m.unit_price_cents) FILTER (WHERE m.from_location_id = l.id AND m.kind = '{MovementKinds.Sale}'), 0)::bigint
             FROM kiosks k JOIN festivals f ON f.id = k.festival_id JOIN locations l ON l.id = k.location_id

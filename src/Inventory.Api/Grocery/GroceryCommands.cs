@@ -1,3 +1,4 @@
+using Inventory.Api.Prices;
 using Inventory.Api.Catalogue;
 using Inventory.Api.Infrastructure;
 using Inventory.Api.Stock;
@@ -30,7 +31,7 @@ public sealed class GroceryCommands(NpgsqlDataSource db, BeerQueries beers, Tabl
         }
     }
 
-    /// <summary>A store's weekly sales, priced at the shelf price of the placement in force that week; once per key (by default store:week).</summary>
+    /// <summary>A store's weekly sales, priced at the grocery list price in force that week; once per key (by default store:week).</summary>
     public async Task<IResult> ReportSellThroughAsync(SellThroughReport body, string? idempotencyKey, CancellationToken ct)
     {
         var store = await Lookup.LocationIdAsync(db, body.Store!, ct) ?? throw new DomainProblem(Problems.NotFound("store", $"grocery store {body.Store}"));
@@ -43,14 +44,12 @@ public sealed class GroceryCommands(NpgsqlDataSource db, BeerQueries beers, Tabl
                 var line = body.Lines[i]!;
                 if (await beers.FactsAsync(c, line.Sku!, token) is null) throw new DomainProblem(Problems.Unprocessable($"lines[{i}].sku", $"unknown SKU {line.Sku}"));
                 if (line.UnitsSold == 0) continue;
-                // The shelf price of the placement in force that week prices the sale (the store reports units only).
-                await using var price = c.Command(tx, """
-                    SELECT shelf_price_cents FROM grocery_placements WHERE sku = $1 AND location_id = $2 AND daterange(starts_on, ends_on, '[]') @> $3::date
-                    """, line.Sku, store, body.WeekEnding!.Value);
-                var shelfPrice = await price.ExecuteScalarAsync(token) as long?;
+                // What the brewery is paid for a unit the store sold is the grocery list (wholesale) price in force that week,
+                // not the store's shelf price (the store's own margin); none in the list: unpriced, never $0.
+                var wholesale = await PriceQueries.PriceAsync(c, tx, line.Sku!, PriceChannels.Grocery, at, token);
                 // Sold on the shelf: recorded even beyond what the ledger holds, the shortfall flagged.
                 movements.AddRange(await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, line.Sku!, null, line.UnitsSold!.Value, store, null, at,
-                    "grocery-sell-through", $"week ending {body.WeekEnding:yyyy-MM-dd}", null, shelfPrice), allowShortfall: true, token));
+                    "grocery-sell-through", $"week ending {body.WeekEnding:yyyy-MM-dd}", null, wholesale), allowShortfall: true, token));
             }
             return (StatusCodes.Status201Created, movements);
         }, ct);

@@ -67,6 +67,29 @@ public sealed class TableCalendar(TimeZoneInfo zone, TimeProvider time)
     /// <summary>An instant as the Table's clocks show it.</summary>
     public DateTimeOffset Local(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
 
+    /// <summary>
+    /// An instant as pages and mail show it: the Table's clock and the zone's abbreviation, in the reader's language
+    /// ("2026-07-14 14:03 HAE", "… EDT" in English: the abbreviation is a page word).
+    /// </summary>
+    public string Show(DateTimeOffset instant, Microsoft.Extensions.Localization.IStringLocalizer words) =>
+        $"{Local(instant):yyyy-MM-dd HH:mm} {words[Abbreviation(instant)]}";
+
+    /// <summary>The same in a text that is not a page (mail): French, or English (EDT/EST for HAE/HNE).</summary>
+    public string Show(DateTimeOffset instant, bool english)
+    {
+        var abbreviation = Abbreviation(instant);
+        if (english) abbreviation = abbreviation switch { "HAE" => "EDT", "HNE" => "EST", _ => abbreviation };
+        return $"{Local(instant):yyyy-MM-dd HH:mm} {abbreviation}";
+    }
+
+    /// <summary>Québec's names of Eastern time (heure normale / avancée de l'Est); for another zone, its offset then.</summary>
+    public string Abbreviation(DateTimeOffset instant)
+    {
+        if (ZoneId is QuebecZone or "America/Montreal") return Zone.IsDaylightSavingTime(instant) ? "HAE" : "HNE";
+        var offset = Zone.GetUtcOffset(instant);
+        return $"UTC{(offset < TimeSpan.Zero ? "−" : "+")}{offset.Duration().ToString(@"hh\:mm", System.Globalization.CultureInfo.InvariantCulture)}";
+    }
+
     public static TimeZoneInfo? TryZone(string? id)
     {
         if (string.IsNullOrWhiteSpace(id)) return null;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Inventory.Api.Alerts;
+using Inventory.Api.Infrastructure;
 using Inventory.Api.Localisation;
 
 namespace Inventory.Api.Notifications;
@@ -11,23 +12,24 @@ public sealed record EventFacts(long Id, string Kind, string? DeviceId, string? 
 /// <summary>The words of a notification: French first (the Table works in French), English below.</summary>
 public static class NotificationText
 {
-    public static (string Subject, string Body) For(EventFacts e, string? dashboardUrl) => e.Kind switch
+    /// <param name="calendar">Times are shown on the Table's clock with the zone's abbreviation, in each language.</param>
+    public static (string Subject, string Body) For(EventFacts e, string? dashboardUrl, TableCalendar calendar) => e.Kind switch
     {
         "alert_raised" => ($"{Capital(AlertTypes.Name(e.AlertType!, Language.French))} — {e.Place ?? e.DeviceId}",
-            $"{Capital(AlertTypes.Name(e.AlertType!, Language.French))} : {e.Place ?? "?"} (appareil {e.DeviceId}), depuis {Time(e.RaisedAt)}. {e.Detail}{Peak(e)}\n"
-            + $"{Capital(AlertTypes.Name(e.AlertType!, Language.English))}: {e.Place ?? "?"} (device {e.DeviceId}), since {Time(e.RaisedAt)}.\n"
+            $"{Capital(AlertTypes.Name(e.AlertType!, Language.French))} : {e.Place ?? "?"} (appareil {e.DeviceId}), depuis {Time(e.RaisedAt, calendar, english: false)}. {e.Detail}{Peak(e)}\n"
+            + $"{Capital(AlertTypes.Name(e.AlertType!, Language.English))}: {e.Place ?? "?"} (device {e.DeviceId}), since {Time(e.RaisedAt, calendar, english: true)}.\n"
             + Link(dashboardUrl, "/alertes", "Accuser réception / Acknowledge")),
         "alert_escalated" => ($"Sans réponse : {AlertTypes.Name(e.AlertType!, Language.French)} — {e.Place ?? e.DeviceId}",
-            $"Personne n'a accusé réception de cette alerte : {AlertTypes.Name(e.AlertType!, Language.French)} à {e.Place ?? "?"} (appareil {e.DeviceId}), depuis {Time(e.RaisedAt)}. {e.Detail}\n"
-            + $"Nobody acknowledged this alert: {AlertTypes.Name(e.AlertType!, Language.English)} at {e.Place ?? "?"} (device {e.DeviceId}), since {Time(e.RaisedAt)}.\n"
+            $"Personne n'a accusé réception de cette alerte : {AlertTypes.Name(e.AlertType!, Language.French)} à {e.Place ?? "?"} (appareil {e.DeviceId}), depuis {Time(e.RaisedAt, calendar, english: false)}. {e.Detail}\n"
+            + $"Nobody acknowledged this alert: {AlertTypes.Name(e.AlertType!, Language.English)} at {e.Place ?? "?"} (device {e.DeviceId}), since {Time(e.RaisedAt, calendar, english: true)}.\n"
             + Link(dashboardUrl, "/alertes", "Accuser réception / Acknowledge")),
         "low_stock" => ($"Sous le niveau cible : {e.BeerName} — {e.Place}",
             $"{e.BeerName} ({e.Sku}) à {e.Place} : {e.Units} unités pour un niveau cible de {e.ParUnits}.\n"
             + $"{e.BeerName} ({e.Sku}) at {e.Place}: {e.Units} units for a par level of {e.ParUnits}.\n"
             + Link(dashboardUrl, "/tournees", "Préparer une tournée / Make a round")),
         "stock_exposed" => ($"Bière exposée à la chaleur : {e.BeerName} — {e.Place}",
-            $"{e.BeerName} ({e.Sku}), lot {Lot(e.LotCode)} : {e.Units} unités sont restées au chaud à {e.Place} (au-dessus de la limite depuis {Time(e.RaisedAt)}{Peak(e)}). Garder ou jeter ?\n"
-            + $"{e.BeerName} ({e.Sku}), lot {Lot(e.LotCode)}: {e.Units} units stood warm at {e.Place} (above the limit since {Time(e.RaisedAt)}). Keep or discard?\n"
+            $"{e.BeerName} ({e.Sku}), lot {Lot(e.LotCode)} : {e.Units} unités sont restées au chaud à {e.Place} (au-dessus de la limite depuis {Time(e.RaisedAt, calendar, english: false)}{Peak(e)}). Garder ou jeter ?\n"
+            + $"{e.BeerName} ({e.Sku}), lot {Lot(e.LotCode)}: {e.Units} units stood warm at {e.Place} (above the limit since {Time(e.RaisedAt, calendar, english: true)}). Keep or discard?\n"
             + Link(dashboardUrl, "/stock#exposed", "Décider / Decide")),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.Kind, "no text for this kind of event"),
     };
@@ -38,7 +40,7 @@ public static class NotificationText
         : ($"[Frigo COOP] {items.Count} avis / notices", string.Join("\n\n", items.Select(i => $"• {i.Subject}\n{i.Body}")));
 
     private static string Lot(string? lot) => string.IsNullOrEmpty(lot) ? "—" : lot;
-    private static string Time(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) ?? "?";
+    private static string Time(DateTimeOffset? at, TableCalendar calendar, bool english) => at is { } instant ? calendar.Show(instant, english) : "?";
     private static string Peak(EventFacts e) => e.Peak is { } peak && e.AlertType is "temperature_high" or "temperature_low" ? $" ({peak.ToString("0.0", CultureInfo.InvariantCulture)} °C)" : "";
     private static string Link(string? dashboardUrl, string path, string words) => dashboardUrl is null ? "" : $"{words} : {dashboardUrl.TrimEnd('/')}{path}\n";
     private static string Capital(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];

@@ -13,7 +13,7 @@ public sealed record PendingDelivery(long Id, string Subject, string Body, int A
 /// once (rows are claimed with SKIP LOCKED): events become deliveries to the people subscribed, alerts
 /// nobody acknowledged in time become escalations, and due deliveries are claimed for sending.
 /// </summary>
-public sealed class Outbox(NpgsqlDataSource db, IOptions<NotificationOptions> settings, TimeProvider time)
+public sealed class Outbox(NpgsqlDataSource db, IOptions<NotificationOptions> settings, TimeProvider time, TableCalendar calendar)
 {
     private NotificationOptions Options => settings.Value;
 
@@ -47,7 +47,7 @@ public sealed class Outbox(NpgsqlDataSource db, IOptions<NotificationOptions> se
         foreach (var (facts, location, brewery, backWithinGrace) in events)
         {
             if (backWithinGrace) continue; // offline for seconds: nobody is told
-            var (subject, body) = NotificationText.For(facts, Options.DashboardUrl);
+            var (subject, body) = NotificationText.For(facts, Options.DashboardUrl, calendar);
             foreach (var person in await RecipientsAsync(c, tx, facts.Kind, location, brewery, facts.RaisedAt, ct))
             {
                 // An escalation is urgent: it ignores quiet hours.

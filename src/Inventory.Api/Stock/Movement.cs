@@ -13,11 +13,14 @@ public static class MovementKinds
     /// <summary>Units a count had booked as sold that facts known later show never left: only a count's re-derivation posts it (never a person).</summary>
     public const string SaleReversal = "sale_reversal";
 
+    /// <summary>Units a festival's reconciliation posted as lost that a later-known sale shows were sold: only that sale posts it.</summary>
+    public const string LossReversal = "loss_reversal";
+
     /// <summary>The kinds a person or a script may post.</summary>
     public static readonly string[] All = [Production, Transfer, Sale, Loss, CountAdjustment, Return];
 
     /// <summary>Every kind the ledger holds (the history's filter): what may be posted, and what only a count derives.</summary>
-    public static readonly string[] Recorded = [.. All, SaleReversal];
+    public static readonly string[] Recorded = [.. All, SaleReversal, LossReversal];
 
     /// <summary>Null when the ends are right for the kind, else the field that is wrong and why.</summary>
     public static (string Field, string Message)? CheckEnds(string kind, bool hasFrom, bool hasTo) => kind switch
