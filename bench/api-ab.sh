@@ -41,7 +41,7 @@ function request()
   n = n + 1
   local seq = round * 10000000000 + id * 100000000 + n
   local ts = os.date("!%Y-%m-%dT%H:%M:%S.000Z", 1700000000 + round * 20000000 + id * 5000000 + n)
-  local body = string.format('{"deviceId":"$1","seq":%d,"ts":"%s","items":[{"sku":"STFUT-BLONDE-473","units":%d}]}', seq, ts, 1000000 - n)
+  local body = string.format('{"deviceId":"$1","seq":%d,"ts":"%s","items":[{"sku":"STFUT-BLONDE-473","units":%d}]}', seq, ts, math.max(0, 100000 - n))
   return wrk.format("POST", nil, {["Content-Type"] = "application/json", ["X-Api-Key"] = "$GATEWAY_KEY", ["Idempotency-Key"] = "$1:" .. seq}, body)
 end
 LUA

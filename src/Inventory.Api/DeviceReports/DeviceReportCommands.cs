@@ -81,7 +81,7 @@ public sealed class DeviceReportCommands(NpgsqlDataSource db, BeerQueries beers)
                 lines.Add(new CountLine(item.Sku!, 0, item.Units!.Value, 0, 0, "unknown SKU"));
             }
             var countId = await ShelfLedger.RecordCountAsync(c, tx, location.Id, device.Id, body.Seq!.Value, ts, known, token);
-            foreach (var ((id, sku), outcome) in await ShelfLedger.RederiveAsync(c, tx, location.Id, ts, token))
+            foreach (var ((id, sku), outcome) in await ShelfLedger.RederiveAfterCountAsync(c, tx, location.Id, countId, ts, token))
             {
                 if (id != countId || (outcome.Expected == 0 && outcome.Counted == 0)) continue;
                 lines.Add(new CountLine(sku, outcome.Expected, outcome.Counted, outcome.Counted - outcome.Expected, sellsThrough ? outcome.Gone : 0,

@@ -68,6 +68,44 @@ public static class ShelfLedger
     public static async Task<Dictionary<(long CountId, string Sku), CountOutcome>> RederiveAsync(NpgsqlConnection c, NpgsqlTransaction tx, long locationId,
         DateTimeOffset since, CancellationToken ct)
     {
+        var (anchor, countsFrom, movementsFrom) = await WindowAsync(c, tx, locationId, since, ct);
+        return await DeriveWindowAsync(c, tx, locationId, anchor, countsFrom, movementsFrom, ct);
+    }
+
+    /// <summary>
+    /// After a new count: when it is the place's latest and no person's movement is near the counts it can change (the
+    /// ordinary case, counts arriving in order), only it and the count before it are re-derived, from the count
+    /// before that; otherwise as any late fact (<see cref="RederiveAsync"/>). Both give the same outcomes: without a
+    /// ticked movement nearby, every movement is placed by its own time, and a later count changes no earlier one but
+    /// the count it gives back to.
+    /// </summary>
+    public static async Task<Dictionary<(long CountId, string Sku), CountOutcome>> RederiveAfterCountAsync(NpgsqlConnection c, NpgsqlTransaction tx,
+        long locationId, long countId, DateTimeOffset at, CancellationToken ct)
+    {
+        await using var window = c.Command(tx, $"""
+            SELECT id, counted_at FROM shelf_counts
+            WHERE location_id = $1 AND id <> $2 AND counted_at < $3
+              AND NOT EXISTS (SELECT 1 FROM shelf_counts WHERE location_id = $1 AND id <> $2 AND counted_at >= $3)
+            ORDER BY counted_at DESC, device_id DESC, seq DESC LIMIT 2
+            """, locationId, countId, at.UtcDateTime);
+        var before = await window.ListAsync(r => (Id: r.GetInt64(0), At: r.GetFieldValue<DateTimeOffset>(1)), ct);
+        if (before.Count == 2)
+        {
+            var anchor = before[1];
+            await using var ticked = c.Command(tx, """
+                SELECT EXISTS (SELECT 1 FROM movements WHERE (to_location_id = $1 OR from_location_id = $1) AND shelf_count_id IS NULL
+                               AND device_id IS NULL AND occurred_at >= $2)
+                """, locationId, (anchor.At - SellThrough.MatchWindow).UtcDateTime);
+            if (!(bool)(await ticked.ExecuteScalarAsync(ct))!)
+                return await DeriveWindowAsync(c, tx, locationId, anchor, anchor.At.UtcDateTime, anchor.At.UtcDateTime, ct);
+        }
+        return await RederiveAsync(c, tx, locationId, at, ct);
+    }
+
+    /// <summary>The counts a fact at <paramref name="since"/> can change: the anchor they are derived from, and from when to load counts and movements.</summary>
+    private static async Task<((long Id, DateTimeOffset At)? Anchor, DateTime? CountsFrom, DateTime? MovementsFrom)> WindowAsync(NpgsqlConnection c,
+        NpgsqlTransaction tx, long locationId, DateTimeOffset since, CancellationToken ct)
+    {
         // The anchor is the second count before the reach: the count after it is re-derived (a count within the reach may
         // give back to it), the anchor itself is not, and its units are where the shelf stood.
         await using var before = c.Command(tx, $"""
@@ -87,6 +125,16 @@ public static class ShelfLedger
                 locationId, (a.At - 2 * SellThrough.MatchWindow).UtcDateTime);
             countsFrom = await context.ExecuteScalarAsync(ct) as DateTime? ?? (a.At - 2 * SellThrough.MatchWindow).UtcDateTime;
         }
+        return (anchor, countsFrom, movementsFrom);
+    }
+
+    /// <summary>
+    /// Derives the counts after <paramref name="anchor"/> (all of them without one) from the counts loaded from
+    /// <paramref name="countsFrom"/> and the movements from <paramref name="movementsFrom"/>, and posts the differences.
+    /// </summary>
+    private static async Task<Dictionary<(long CountId, string Sku), CountOutcome>> DeriveWindowAsync(NpgsqlConnection c, NpgsqlTransaction tx, long locationId,
+        (long Id, DateTimeOffset At)? anchor, DateTime? countsFrom, DateTime? movementsFrom, CancellationToken ct)
+    {
         var from = Db.Typed(countsFrom, NpgsqlTypes.NpgsqlDbType.TimestampTz);
 
         await using var countsCommand = c.Command(tx, $"""
