@@ -29,8 +29,9 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["X-Api-Key"] = "$KEY"
 wrk.body = '{"kind":"transfer","sku":"STFUT-BLONDE-473","units":1,"lot":"BENCH","from":"saint-fut-brasserie","to":"frigo-stfut-degustation"}'
 LUA
-# A shelf count per request, in time order: in round r, thread t posts seq r*10^10+t*10^8+n at a ts n seconds after its
-# start, counting one unit fewer each time (never a replay). Each API counts its own fridge (same shape), so neither
+# A shelf count per request, nearly in time order (a busy fridge: a count every 30 s of event time, the two threads'
+# counts interleaved, so a few arrive late): in round r, thread t posts seq r*10^10+t*10^8+n, counting one unit fewer
+# each time (never a replay). Each API counts its own fridge (same shape), so neither
 # re-derives the other's.
 count_lua() {
   cat > "$OUT/ab-count-$1.lua" <<LUA
@@ -40,7 +41,7 @@ function init(args) round = tonumber(args[1]) end
 function request()
   n = n + 1
   local seq = round * 10000000000 + id * 100000000 + n
-  local ts = os.date("!%Y-%m-%dT%H:%M:%S.000Z", 1700000000 + round * 20000000 + id * 5000000 + n)
+  local ts = os.date("!%Y-%m-%dT%H:%M:%S.000Z", 1700000000 + round * 20000000 + (n * 2 + id) * 30)
   local body = string.format('{"deviceId":"$1","seq":%d,"ts":"%s","items":[{"sku":"STFUT-BLONDE-473","units":%d}]}', seq, ts, math.max(0, 100000 - n))
   return wrk.format("POST", nil, {["Content-Type"] = "application/json", ["X-Api-Key"] = "$GATEWAY_KEY", ["Idempotency-Key"] = "$1:" .. seq}, body)
 end

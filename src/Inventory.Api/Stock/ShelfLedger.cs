@@ -135,41 +135,57 @@ public static class ShelfLedger
     private static async Task<Dictionary<(long CountId, string Sku), CountOutcome>> DeriveWindowAsync(NpgsqlConnection c, NpgsqlTransaction tx, long locationId,
         (long Id, DateTimeOffset At)? anchor, DateTime? countsFrom, DateTime? movementsFrom, CancellationToken ct)
     {
-        var from = Db.Typed(countsFrom, NpgsqlTypes.NpgsqlDbType.TimestampTz);
-
-        await using var countsCommand = c.Command(tx, $"""
-            SELECT id, counted_at, device_id, seq FROM shelf_counts WHERE location_id = $1 AND ($2::timestamptz IS NULL OR counted_at >= $2) ORDER BY {CountOrder}
-            """, locationId, from);
-        var counts = await countsCommand.ListAsync(r => new CountRow(r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetString(2), r.GetInt64(3)), ct);
+        // One round trip: the counts, what they saw, the movements between them, what they had posted, the kind of place.
+        NpgsqlBatchCommand Query(string sql, DateTime? since) => new(sql)
+        {
+            Parameters = { new() { Value = locationId }, Db.Typed(since, NpgsqlTypes.NpgsqlDbType.TimestampTz) },
+        };
+        await using var batch = new NpgsqlBatch(c, tx)
+        {
+            BatchCommands =
+            {
+                Query($"SELECT id, counted_at, device_id, seq FROM shelf_counts WHERE location_id = $1 AND ($2::timestamptz IS NULL OR counted_at >= $2) ORDER BY {CountOrder}",
+                    countsFrom),
+                Query("""
+                    SELECT i.count_id, i.sku, i.units FROM shelf_count_items i JOIN shelf_counts s ON s.id = i.count_id
+                    WHERE s.location_id = $1 AND ($2::timestamptz IS NULL OR s.counted_at >= $2)
+                    """, countsFrom),
+                Query("""
+                    SELECT sku, occurred_at, CASE WHEN to_location_id = $1 THEN units ELSE -units END, device_id IS NULL
+                    FROM movements WHERE (to_location_id = $1 OR from_location_id = $1) AND shelf_count_id IS NULL AND ($2::timestamptz IS NULL OR occurred_at >= $2)
+                    """, movementsFrom),
+                Query("""
+                    SELECT m.shelf_count_id, m.sku,
+                           coalesce(sum(CASE m.kind WHEN 'sale' THEN m.units WHEN 'sale_reversal' THEN -m.units END), 0)::int,
+                           coalesce(sum(CASE WHEN m.kind = 'count_adjustment' THEN CASE WHEN m.to_location_id = $1 THEN m.units ELSE -m.units END END), 0)::int
+                    FROM movements m JOIN shelf_counts s ON s.id = m.shelf_count_id
+                    WHERE s.location_id = $1 AND ($2::timestamptz IS NULL OR s.counted_at >= $2) GROUP BY 1, 2
+                    """, countsFrom),
+                Query("SELECT kind, $2::timestamptz FROM locations WHERE id = $1", null),
+            },
+        };
+        var counts = new List<CountRow>();
+        var items = new Dictionary<(long Count, string Sku), int>();
+        var movementRows = new List<(string Sku, ShelfMovement Movement)>();
+        var posted = new Dictionary<(long Count, string Sku), (int Sold, int Adjusted)>();
+        bool sellsThrough;
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct)) counts.Add(new CountRow(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetInt64(3)));
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct)) items[(reader.GetInt64(0), reader.GetString(1))] = reader.GetInt32(2);
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+                movementRows.Add((reader.GetString(0), new ShelfMovement(reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt32(2), reader.GetBoolean(3))));
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct)) posted[(reader.GetInt64(0), reader.GetString(1))] = (reader.GetInt32(2), reader.GetInt32(3));
+            await reader.NextResultAsync(ct);
+            await reader.ReadAsync(ct);
+            sellsThrough = reader.GetString(0) == LocationKinds.CoopFridge;
+        }
         var firstDerived = anchor is { } an ? counts.FindIndex(k => k.Id == an.Id) + 1 : 0;
         if (firstDerived >= counts.Count) return [];
-
-        await using var itemsCommand = c.Command(tx, """
-            SELECT i.count_id, i.sku, i.units FROM shelf_count_items i JOIN shelf_counts s ON s.id = i.count_id
-            WHERE s.location_id = $1 AND ($2::timestamptz IS NULL OR s.counted_at >= $2)
-            """, locationId, Db.Typed(countsFrom, NpgsqlTypes.NpgsqlDbType.TimestampTz));
-        var items = (await itemsCommand.ListAsync(r => (Count: r.GetInt64(0), Sku: r.GetString(1), Units: r.GetInt32(2)), ct))
-            .ToDictionary(i => (i.Count, i.Sku), i => i.Units);
-
-        await using var movementsCommand = c.Command(tx, """
-            SELECT sku, occurred_at, CASE WHEN to_location_id = $1 THEN units ELSE -units END, device_id IS NULL
-            FROM movements WHERE (to_location_id = $1 OR from_location_id = $1) AND shelf_count_id IS NULL AND ($2::timestamptz IS NULL OR occurred_at >= $2)
-            """, locationId, Db.Typed(movementsFrom, NpgsqlTypes.NpgsqlDbType.TimestampTz));
-        var movements = (await movementsCommand.ListAsync(r => (Sku: r.GetString(0), Movement: new ShelfMovement(r.GetFieldValue<DateTimeOffset>(1), r.GetInt32(2), r.GetBoolean(3))), ct))
-            .ToLookup(m => m.Sku, m => m.Movement);
-
-        var derivedIds = counts.Skip(firstDerived).Select(k => k.Id).ToArray();
-        await using var postedCommand = c.Command(tx, """
-            SELECT shelf_count_id, sku,
-                   coalesce(sum(CASE kind WHEN 'sale' THEN units WHEN 'sale_reversal' THEN -units END), 0)::int,
-                   coalesce(sum(CASE WHEN kind = 'count_adjustment' THEN CASE WHEN to_location_id = $1 THEN units ELSE -units END END), 0)::int
-            FROM movements WHERE shelf_count_id = ANY($2) GROUP BY 1, 2
-            """, locationId, derivedIds);
-        var posted = (await postedCommand.ListAsync(r => (Count: r.GetInt64(0), Sku: r.GetString(1), Sold: r.GetInt32(2), Adjusted: r.GetInt32(3)), ct))
-            .ToDictionary(p => (p.Count, p.Sku), p => (p.Sold, p.Adjusted));
-
-        await using var kindCommand = c.Command(tx, "SELECT kind FROM locations WHERE id = $1", locationId);
-        var sellsThrough = (string)(await kindCommand.ExecuteScalarAsync(ct))! == LocationKinds.CoopFridge;
+        var movements = movementRows.ToLookup(m => m.Sku, m => m.Movement);
 
         var skus = items.Keys.Select(k => k.Sku).Concat(movements.Select(g => g.Key)).Concat(posted.Keys.Select(k => k.Sku)).Distinct().Order(StringComparer.Ordinal);
         var outcomes = new Dictionary<(long, string), CountOutcome>();
