@@ -2,8 +2,8 @@
 # A/B of the inventory API against an earlier revision, on the same database, interleaved so that the
 # shared machine's drift falls on both alike: `bench/api-ab.sh REV` builds REV (a git worktree under
 # .local/bench), starts both APIs (Release), then alternates 10 s wrk runs of a brewer's "my stock"
-# read, of a 1-unit transfer, and of a fridge's shelf count posted as the gateway does (each its own seq and
-# a later ts, one sale each: the device-report path), ROUNDS times (3), at C connections (64).
+# read, of a 1-unit transfer, and of shelf counts posted as the gateway does (two fridges, each count its own seq and a
+# later ts, one sale each: the device-report path), ROUNDS times (3), at C connections (64).
 set -euo pipefail
 REV=${1:?usage: bench/api-ab.sh REV (the revision to compare the working tree with)}
 ROUNDS=${ROUNDS:-3}; C=${C:-64}
@@ -29,27 +29,28 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["X-Api-Key"] = "$KEY"
 wrk.body = '{"kind":"transfer","sku":"STFUT-BLONDE-473","units":1,"lot":"BENCH","from":"saint-fut-brasserie","to":"frigo-stfut-degustation"}'
 LUA
-# A shelf count per request, nearly in time order (a busy fridge: a count every 30 s of event time, the two threads'
-# counts interleaved, so a few arrive late): in round r, thread t posts seq r*10^10+t*10^8+n, counting one unit fewer
-# each time (never a replay). Each API counts its own fridge (same shape), so neither
-# re-derives the other's.
+# A shelf count per request, in time order, as a busy fridge sends them: each wrk thread is one fridge counting every
+# 30 s of event time, one unit fewer each time; in round r, thread t posts seq r*10^10+n (never a replay). Each API
+# counts fridges of its own (same shape), so neither re-derives the other's.
 count_lua() {
   cat > "$OUT/ab-count-$1.lua" <<LUA
+local devices = { "$2", "$3" }
 local threads, n, id, round = 0, 0, 0, 0
 function setup(thread) thread:set("id", threads); threads = threads + 1 end
 function init(args) round = tonumber(args[1]) end
 function request()
   n = n + 1
-  local seq = round * 10000000000 + id * 100000000 + n
-  local ts = os.date("!%Y-%m-%dT%H:%M:%S.000Z", 1700000000 + round * 20000000 + (n * 2 + id) * 30)
-  local body = string.format('{"deviceId":"$1","seq":%d,"ts":"%s","items":[{"sku":"STFUT-BLONDE-473","units":%d}]}', seq, ts, math.max(0, 100000 - n))
-  return wrk.format("POST", nil, {["Content-Type"] = "application/json", ["X-Api-Key"] = "$GATEWAY_KEY", ["Idempotency-Key"] = "$1:" .. seq}, body)
+  local device = devices[id + 1]
+  local seq = round * 10000000000 + n
+  local ts = os.date("!%Y-%m-%dT%H:%M:%S.000Z", 1700000000 + round * 20000000 + n * 30)
+  local body = string.format('{"deviceId":"%s","seq":%d,"ts":"%s","items":[{"sku":"STFUT-BLONDE-473","units":%d}]}', device, seq, ts, math.max(0, 100000 - n))
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json", ["X-Api-Key"] = "$GATEWAY_KEY", ["Idempotency-Key"] = device .. ":" .. seq}, body)
 end
 LUA
 }
-count_lua fridge-stfut-01; count_lua fridge-stfut-02
+count_lua this fridge-stfut-01 fridge-epicerie-01; count_lua theirs fridge-stfut-02 fridge-epicerie-02
 # Requests per second; a run with refused requests (non-2xx) is no measure: it says so.
-rps() { wrk -t2 -c"$C" -d10s "$@" | awk '/Non-2xx/ { bad = $NF } /Requests\/sec/ { rate = $2 } END { printf (bad ? "%.0f (%s refused)" : "%.0f"), rate, bad }'; }
+rps() { wrk -t2 -c"${CONNS:-$C}" -d10s "$@" | awk '/Non-2xx/ { bad = $NF } /Requests\/sec/ { rate = $2 } END { printf (bad ? "%.0f (%s refused)" : "%.0f"), rate, bad }'; }
 for port in 5101 5102; do wrk -t2 -c16 -d5s -H "X-Api-Key: $KEY" "http://127.0.0.1:$port/api/v1/stock?brewery=saint-fut" >/dev/null; done
 echo "| round | read, this tree | read, $REV | transfer, this tree | transfer, $REV | count, this tree | count, $REV |"
 echo "|---:|---:|---:|---:|---:|---:|---:|"
@@ -58,7 +59,8 @@ for round in $(seq "$ROUNDS"); do
   r_old=$(rps -H "X-Api-Key: $KEY" "http://127.0.0.1:5102/api/v1/stock?brewery=saint-fut")
   w_new=$(rps -s "$OUT/ab-post.lua" "http://127.0.0.1:5101/api/v1/movements")
   w_old=$(rps -s "$OUT/ab-post.lua" "http://127.0.0.1:5102/api/v1/movements")
-  c_new=$(rps -s "$OUT/ab-count-fridge-stfut-01.lua" "http://127.0.0.1:5101/api/v1/device-reports/stock-counts" "$round")
-  c_old=$(rps -s "$OUT/ab-count-fridge-stfut-02.lua" "http://127.0.0.1:5102/api/v1/device-reports/stock-counts" "$round")
+  # One connection per fridge: a device's reports come one after the other.
+  c_new=$(CONNS=2 rps -s "$OUT/ab-count-this.lua" "http://127.0.0.1:5101/api/v1/device-reports/stock-counts" "$round")
+  c_old=$(CONNS=2 rps -s "$OUT/ab-count-theirs.lua" "http://127.0.0.1:5102/api/v1/device-reports/stock-counts" "$round")
   echo "| $round | $r_new | $r_old | $w_new | $w_old | $c_new | $c_old |"
 done
