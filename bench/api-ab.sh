@@ -48,7 +48,8 @@ function request()
 end
 LUA
 }
-count_lua this fridge-stfut-01 fridge-epicerie-01; count_lua theirs fridge-stfut-02 fridge-epicerie-02
+# Not fridge-stfut-01: the transfers above fill its fridge, and each side must count alike.
+count_lua this fridge-stfut-02 fridge-epicerie-01; count_lua theirs fridge-epicerie-02 fridge-bar-01
 # Requests per second; a run with refused requests (non-2xx) is no measure: it says so.
 rps() { wrk -t2 -c"${CONNS:-$C}" -d10s "$@" | awk '/Non-2xx/ { bad = $NF } /Requests\/sec/ { rate = $2 } END { printf (bad ? "%.0f (%s refused)" : "%.0f"), rate, bad }'; }
 for port in 5101 5102; do wrk -t2 -c16 -d5s -H "X-Api-Key: $KEY" "http://127.0.0.1:$port/api/v1/stock?brewery=saint-fut" >/dev/null; done

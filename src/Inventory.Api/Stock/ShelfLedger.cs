@@ -94,8 +94,8 @@ public static class ShelfLedger
             var anchor = before[1];
             await using var ticked = c.Command(tx, """
                 SELECT EXISTS (SELECT 1 FROM movements WHERE (to_location_id = $1 OR from_location_id = $1) AND shelf_count_id IS NULL
-                               AND device_id IS NULL AND occurred_at >= $2)
-                """, locationId, (anchor.At - SellThrough.MatchWindow).UtcDateTime);
+                               AND device_id IS NULL AND occurred_at BETWEEN $2 AND $3)
+                """, locationId, (anchor.At - SellThrough.MatchWindow).UtcDateTime, (at + SellThrough.MatchWindow).UtcDateTime);
             if (!(bool)(await ticked.ExecuteScalarAsync(ct))!)
                 return await DeriveWindowAsync(c, tx, locationId, anchor, anchor.At.UtcDateTime, anchor.At.UtcDateTime, ct);
         }
@@ -136,9 +136,11 @@ public static class ShelfLedger
         (long Id, DateTimeOffset At)? anchor, DateTime? countsFrom, DateTime? movementsFrom, CancellationToken ct)
     {
         // One round trip: the counts, what they saw, the movements between them, what they had posted, the kind of place.
+        // A movement later than the last count's match window changes no count: not loaded (a fridge's deliveries of
+        // the coming weeks must not make each count slower).
         NpgsqlBatchCommand Query(string sql, DateTime? since) => new(sql)
         {
-            Parameters = { new() { Value = locationId }, Db.Typed(since, NpgsqlTypes.NpgsqlDbType.TimestampTz) },
+            Parameters = { new() { Value = locationId }, Db.Typed(since, NpgsqlTypes.NpgsqlDbType.TimestampTz), new() { Value = SellThrough.MatchWindow } },
         };
         await using var batch = new NpgsqlBatch(c, tx)
         {
@@ -153,6 +155,7 @@ public static class ShelfLedger
                 Query("""
                     SELECT sku, occurred_at, CASE WHEN to_location_id = $1 THEN units ELSE -units END, device_id IS NULL
                     FROM movements WHERE (to_location_id = $1 OR from_location_id = $1) AND shelf_count_id IS NULL AND ($2::timestamptz IS NULL OR occurred_at >= $2)
+                      AND occurred_at <= (SELECT max(counted_at) FROM shelf_counts WHERE location_id = $1) + $3::interval
                     """, movementsFrom),
                 Query("""
                     SELECT m.shelf_count_id, m.sku,
