@@ -4,6 +4,7 @@ using FirmwareSim.Devices;
 using FirmwareSim.Load;
 using FirmwareSim.Running;
 using FirmwareSim.Scenarios;
+using FirmwareSim.Season;
 
 // firmware-sim: simulated COOP fridges and festival kiosks speaking telemetry contract v1, and the
 // load generator of the ingestion benchmarks. Broker settings come from the environment, as the
@@ -71,9 +72,25 @@ load.SetAction(Guarded(async (parse, ct) =>
     return summary.Refused == 0 ? 0 : 1;
 }));
 
+var seasonArgument = new Argument<FileInfo>("season") { Description = "A season file (firmware-sim/seasons/*.json)" };
+var truthOption = new Option<DirectoryInfo>("--truth") { Description = "Folder for the ground truth: truth.jsonl (every true event) and totals.json", Required = true };
+var season = new Command("season", "Plan a season (docs/season.md) and write its ground truth; scripts/season plays it through the platform")
+{
+    seasonArgument, seedOption, truthOption,
+};
+season.SetAction(Guarded(async (parse, ct) =>
+{
+    var plan = SeasonPlan.Generate(SeasonFile.Load(parse.GetValue(seasonArgument)!.FullName), parse.GetValue(seedOption));
+    var totals = SeasonTotals.Of(plan);
+    await GroundTruthFiles.WriteAsync(plan, totals, parse.GetValue(truthOption)!.FullName, ct);
+    Progress.Done($"{plan.Season.Name}: {plan.Messages.Count} device messages, {plan.Actions.Count} people's actions, {plan.Truth.Count} true events, " +
+                  $"{totals.Revenue.Sum(r => r.Units)} units sold for {totals.Revenue.Sum(r => r.RevenueCents) / 100m:0.00} $");
+    return 0;
+}));
+
 var root = new RootCommand("firmware-sim: simulated COOP fridges and festival kiosks (telemetry contract v1), and the load generator")
 {
-    run, load,
+    run, load, season,
 };
 return await root.Parse(args).InvokeAsync();
 

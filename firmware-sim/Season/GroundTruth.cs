@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace FirmwareSim.Season;
+
+/// <summary>Units and revenue of one COOP fridge for one brewery's beers over one Monday-to-Sunday Québec week.</summary>
+public sealed record FridgeWeekTruth(string Fridge, string Brewery, DateOnly WeekOf, long Units, long RevenueCents);
+
+/// <summary>Units and revenue of one brewery in one channel over the whole season.</summary>
+public sealed record ChannelTruth(string Brewery, string Channel, long Units, long RevenueCents);
+
+/// <summary>The figures the Table reads, as they really were: what every report of the season must equal.</summary>
+public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly LastDay, List<FridgeWeekTruth> FridgeWeeks, List<ChannelTruth> Revenue,
+    long UnitsStolen, long UnitsBroken)
+{
+    public static SeasonTotals Of(SeasonPlan plan)
+    {
+        var season = plan.Season;
+        var breweryOf = season.Breweries.SelectMany(b => b.Beers.Select(beer => (beer.Sku, b.Slug))).ToDictionary(x => x.Sku, x => x.Slug, StringComparer.Ordinal);
+        var sales = plan.Truth.Where(e => e.Type == "sale").ToList();
+        var weeks = sales
+            .GroupBy(e => (e.Place, Brewery: breweryOf[e.Sku!], Week: SeasonFile.MondayOf(season.DayOf(e.At))))
+            .Select(g => new FridgeWeekTruth(g.Key.Place, g.Key.Brewery, g.Key.Week, g.Sum(e => e.Units), g.Sum(e => e.Units * e.UnitPriceCents!.Value)))
+            .OrderBy(w => w.WeekOf).ThenBy(w => w.Fridge, StringComparer.Ordinal).ThenBy(w => w.Brewery, StringComparer.Ordinal).ToList();
+        var revenue = sales.GroupBy(e => breweryOf[e.Sku!])
+            .Select(g => new ChannelTruth(g.Key, "fridge", g.Sum(e => e.Units), g.Sum(e => e.Units * e.UnitPriceCents!.Value)))
+            .OrderBy(r => r.Brewery, StringComparer.Ordinal).ToList();
+        return new SeasonTotals(season.Name, season.FirstDay, season.FirstDay.AddDays(season.Days - 1), weeks, revenue,
+            plan.Truth.Where(e => e.Type == "theft").Sum(e => e.Units), plan.Truth.Where(e => e.Type == "breakage").Sum(e => e.Units));
+    }
+}
+
+/// <summary>Writes the ground truth of a season: <c>truth.jsonl</c> (every true event) and <c>totals.json</c>.</summary>
+public static class GroundTruthFiles
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static async Task WriteAsync(SeasonPlan plan, SeasonTotals totals, string directory, CancellationToken ct)
+    {
+        Directory.CreateDirectory(directory);
+        await using (var events = new StreamWriter(Path.Combine(directory, "truth.jsonl")) { NewLine = "\n" })
+            foreach (var e in plan.Truth)
+                await events.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $$"""{"at":"{{e.At.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}}","type":"{{e.Type}}","place":"{{e.Place}}","sku":{{(e.Sku is null ? "null" : $"\"{e.Sku}\"")}},"units":{{e.Units}},"unitPriceCents":{{(e.UnitPriceCents?.ToString(CultureInfo.InvariantCulture) ?? "null")}}}"""));
+        await File.WriteAllTextAsync(Path.Combine(directory, "totals.json"), JsonSerializer.Serialize(totals, Json) + "\n", ct);
+    }
+}

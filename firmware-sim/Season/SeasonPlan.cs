@@ -1,0 +1,188 @@
+using System.Text;
+using FirmwareSim.Wire;
+
+namespace FirmwareSim.Season;
+
+/// <summary>A device message of the season: sent at <see cref="Ts"/>, reaching the broker at <see cref="ArrivesAt"/> (later after an outage).</summary>
+public sealed record PlannedMessage(string Device, string Topic, byte[] Payload, DateTimeOffset Ts, DateTimeOffset ArrivesAt);
+
+/// <summary>
+/// What a person does through the API (a movement: the brewery's production, a driver's delivery, a broken or stolen
+/// can), recorded at <see cref="ArrivesAt"/> with the time the person gives (<see cref="OccurredAt"/>).
+/// </summary>
+public sealed record PersonAction(DateTimeOffset ArrivesAt, string Key, string Kind, string Sku, int Units, string? From, string? To,
+    DateTimeOffset OccurredAt, string Reason);
+
+/// <summary>What really happened (ground truth): a sale, a delivery, a breakage, a theft, an outage.</summary>
+public sealed record TruthEvent(DateTimeOffset At, string Type, string Place, string? Sku, int Units, long? UnitPriceCents);
+
+/// <summary>
+/// A season played out, deterministically: the same file and seed give the same messages, actions and truth,
+/// byte for byte (randomness from <see cref="StableSeed"/>, never <c>string.GetHashCode</c>, which changes per process).
+/// Every message of a device has its own millisecond.
+/// </summary>
+public sealed record SeasonPlan(SeasonFile Season, IReadOnlyList<PlannedMessage> Messages, IReadOnlyList<PersonAction> Actions, IReadOnlyList<TruthEvent> Truth)
+{
+    /// <summary>Units each brewery brews of each beer on the eve of the season: more than its fridges will take.</summary>
+    public const int Production = 100_000;
+
+    public static string BreweryPlace(string slug) => $"{slug}-brasserie";
+
+    public static SeasonPlan Generate(SeasonFile season, int seed)
+    {
+        var messages = new List<PlannedMessage>();
+        var actions = new List<PersonAction>();
+        var truth = new List<TruthEvent>();
+        var eve = season.At(season.FirstDay.AddDays(-1), new TimeOnly(8, 0));
+        foreach (var brewery in season.Breweries)
+            foreach (var beer in brewery.Beers)
+                actions.Add(new PersonAction(eve, $"season:{season.Name}:brewed:{beer.Sku}", "production", beer.Sku, Production, null, BreweryPlace(brewery.Slug), eve,
+                    "brewed for the season"));
+        foreach (var fridge in season.Fridges)
+            new FridgeSeason(season, fridge, new Random(StableSeed(seed, fridge.Device)), messages, actions, truth).Play();
+
+        var byTime = Comparer<DateTimeOffset>.Default;
+        messages.Sort((x, y) => byTime.Compare(x.ArrivesAt, y.ArrivesAt) is var c and not 0 ? c : string.CompareOrdinal(x.Device, y.Device));
+        actions.Sort((x, y) => byTime.Compare(x.ArrivesAt, y.ArrivesAt) is var c and not 0 ? c : string.CompareOrdinal(x.Key, y.Key));
+        truth.Sort((x, y) => byTime.Compare(x.At, y.At) is var c and not 0 ? c
+            : string.CompareOrdinal(x.Place, y.Place) is var p and not 0 ? p : string.CompareOrdinal(x.Type + x.Sku, y.Type + y.Sku));
+        return new SeasonPlan(season, messages, actions, truth);
+    }
+
+    /// <summary>A seed from the run's seed and a name, the same in every process (FNV-1a of the UTF-8 name).</summary>
+    public static int StableSeed(int seed, string name)
+    {
+        var hash = 2166136261u ^ (uint)seed;
+        foreach (var b in Encoding.UTF8.GetBytes(name)) hash = (hash ^ b) * 16777619u;
+        return (int)(hash & 0x7FFFFFFF);
+    }
+
+    /// <summary>The fridge price of a SKU on a Québec day: its beer's, or the latest change in force.</summary>
+    public static long FridgeCents(SeasonFile season, string sku, DateOnly day) =>
+        season.PriceChanges.Where(c => c.Sku == sku && c.From <= day).OrderBy(c => c.From).LastOrDefault()?.FridgeCents
+        ?? season.Breweries.SelectMany(b => b.Beers).Single(b => b.Sku == sku).FridgeCents;
+}
+
+/// <summary>One fridge's season, minute by minute in Québec time.</summary>
+internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Random random, List<PlannedMessage> messages, List<PersonAction> actions,
+    List<TruthEvent> truth)
+{
+    private readonly Dictionary<string, int> _shelf = fridge.Skus.ToDictionary(s => s, _ => 0, StringComparer.Ordinal);
+    private readonly string _topic = $"coop/v1/fridges/{fridge.Device}/stock";
+    private readonly HashSet<long> _usedMs = [];
+    private long _seq;
+    private int _visit;
+
+    public void Play()
+    {
+        var first = season.At(season.FirstDay, TimeOnly.MinValue);
+        var end = season.At(season.FirstDay.AddDays(season.Days), TimeOnly.MinValue);
+        foreach (var outage in season.Outages.Where(o => o.Device == fridge.Device))
+            truth.Add(new TruthEvent(season.At(DateOnly.FromDateTime(outage.From), TimeOnly.FromDateTime(outage.From)), "outage", fridge.Place, null,
+                (int)Math.Round(outage.Hours * 60), null));
+        // The fridge is filled the evening before the season opens, and counts from then on.
+        Visit(season.At(season.FirstDay.AddDays(-1), new TimeOnly(18, 0)));
+        var nextCount = first;
+        for (var minute = first; minute < end; minute = minute.AddMinutes(1))
+        {
+            var local = TimeZoneInfo.ConvertTime(minute, season.Zone);
+            var day = DateOnly.FromDateTime(local.DateTime);
+            if (fridge.RestockDays.Contains(day.DayOfWeek) && TimeOnly.FromDateTime(local.DateTime) == fridge.RestockAt) Visit(minute);
+            var open = OpenAt(local);
+            if (open)
+            {
+                for (var customers = Poisson(fridge.CustomersPerHour / 60); customers > 0; customers--) Buy(minute.AddSeconds(random.Next(60)), day);
+                if (random.NextDouble() < fridge.TheftsPerHour / 60) Steal(minute.AddSeconds(random.Next(60)), day);
+            }
+            if (minute >= nextCount)
+            {
+                Count(minute.AddSeconds(random.Next(1, 50)));
+                nextCount = nextCount.AddMinutes(season.CountEveryMinutes);
+            }
+        }
+    }
+
+    private bool OpenAt(DateTimeOffset local)
+    {
+        var hours = local.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? fridge.Weekends : fridge.Weekdays;
+        var time = TimeOnly.FromDateTime(local.DateTime);
+        return time >= hours.Opens && time < hours.Closes;
+    }
+
+    private void Buy(DateTimeOffset at, DateOnly day)
+    {
+        var inStock = _shelf.Where(s => s.Value > 0).Select(s => s.Key).Order(StringComparer.Ordinal).ToList();
+        if (inStock.Count == 0) return;
+        var sku = inStock[random.Next(inStock.Count)];
+        var units = Math.Min(_shelf[sku], 1 + random.Next(2));
+        _shelf[sku] -= units;
+        truth.Add(new TruthEvent(at, "sale", fridge.Place, sku, units, SeasonPlan.FridgeCents(season, sku, day)));
+    }
+
+    /// <summary>A can taken without paying: the venue reports it the next morning with the time its camera shows.</summary>
+    private void Steal(DateTimeOffset at, DateOnly day)
+    {
+        var inStock = _shelf.Where(s => s.Value > 0).Select(s => s.Key).Order(StringComparer.Ordinal).ToList();
+        if (inStock.Count == 0) return;
+        var sku = inStock[random.Next(inStock.Count)];
+        _shelf[sku]--;
+        truth.Add(new TruthEvent(at, "theft", fridge.Place, sku, 1, null));
+        var reported = season.At(day.AddDays(1), new TimeOnly(9, 0)).AddSeconds(random.Next(3600));
+        actions.Add(new PersonAction(reported, $"season:{season.Name}:theft:{fridge.Place}:{at.ToUnixTimeMilliseconds()}", "loss", sku, 1, fridge.Place, null, at,
+            "stolen from the fridge (the venue's report)"));
+    }
+
+    /// <summary>
+    /// A restocking visit: the door opens at <paramref name="at"/>, broken cans come out and each SKU is topped up to
+    /// par two minutes later, and the driver ticks the lines on the phone between a minute before and nine minutes after
+    /// (before or after the door closes at +5 min).
+    /// </summary>
+    private void Visit(DateTimeOffset at)
+    {
+        _visit++;
+        var onShelf = at.AddMinutes(2);
+        var ticked = at.AddSeconds(random.Next(-60, 9 * 60));
+        foreach (var sku in fridge.Skus)
+        {
+            var brewery = season.Breweries.Single(b => b.Beers.Any(beer => beer.Sku == sku)).Slug;
+            if (_shelf[sku] > 0 && random.NextDouble() < fridge.BreakageChance)
+            {
+                _shelf[sku]--;
+                truth.Add(new TruthEvent(onShelf, "breakage", fridge.Place, sku, 1, null));
+                actions.Add(new PersonAction(ticked, $"season:{season.Name}:broken:{fridge.Place}:{_visit}:{sku}", "loss", sku, 1, fridge.Place, null, ticked,
+                    "broken can found at the restocking visit"));
+            }
+            var units = fridge.Par - _shelf[sku];
+            if (units <= 0) continue;
+            _shelf[sku] += units;
+            truth.Add(new TruthEvent(onShelf, "delivery", fridge.Place, sku, units, null));
+            actions.Add(new PersonAction(ticked, $"season:{season.Name}:delivered:{fridge.Place}:{_visit}:{sku}", "transfer", sku, units,
+                SeasonPlan.BreweryPlace(brewery), fridge.Place, ticked, "restocking visit"));
+        }
+    }
+
+    private void Count(DateTimeOffset at)
+    {
+        at = at.AddMilliseconds(random.Next(1000));
+        while (!_usedMs.Add(at.ToUnixTimeMilliseconds())) at = at.AddMilliseconds(1); // every message its own millisecond
+        var payload = ContractMessages.Stock(++_seq, at, _shelf);
+        var outage = season.Outages.FirstOrDefault(o => o.Device == fridge.Device && Covers(o, at));
+        var arrives = outage is null ? at : season.At(DateOnly.FromDateTime(outage.From), TimeOnly.FromDateTime(outage.From)).AddHours(outage.Hours);
+        messages.Add(new PlannedMessage(fridge.Device, _topic, payload, at, arrives));
+    }
+
+    private bool Covers(SeasonOutage outage, DateTimeOffset at)
+    {
+        var from = season.At(DateOnly.FromDateTime(outage.From), TimeOnly.FromDateTime(outage.From));
+        return at >= from && at < from.AddHours(outage.Hours);
+    }
+
+    private int Poisson(double mean)
+    {
+        var limit = Math.Exp(-mean);
+        var product = random.NextDouble();
+        var count = 0;
+        while (product > limit) { count++; product *= random.NextDouble(); }
+        return count;
+    }
+}
