@@ -115,6 +115,15 @@ public sealed class TableTimeTests(ConcurrentInventoryApi api) : IClassFixture<C
                           r => (r.GetProperty("units").GetInt64(), r.GetProperty("revenueCents").GetInt64()));
         Assert.Equal((5L, 5 * 400L), weeks[TableCalendar.MondayOf(sunday)]); // Sunday's week, at Sunday's price
         Assert.Equal((2L, 2 * 500L), weeks[monday]);
+
+        // A past period by its days: Monday alone, then a period that asks for weeks too (refused, naming the field).
+        var mondayOnly = (await api.Lead.GetFromJsonAsync<JsonElement[]>($"/api/v1/sales/fridges?from={monday:yyyy-MM-dd}&to={monday:yyyy-MM-dd}"))!
+            .Single(r => r.GetProperty("fridge").GetString() == location);
+        Assert.Equal((2L, monday.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
+            (mondayOnly.GetProperty("units").GetInt64(), mondayOnly.GetProperty("weekOf").GetString()));
+        var both = await api.Lead.GetAsync($"/api/v1/sales/fridges?weeks=2&from={monday:yyyy-MM-dd}");
+        Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
+        Assert.Contains("weeks", await both.Content.ReadAsStringAsync());
     }
 
     [Theory]

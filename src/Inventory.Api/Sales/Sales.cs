@@ -10,12 +10,21 @@ public sealed record FridgeWeek(string Fridge, string FridgeName, string Brewery
 /// <param name="UnpricedUnits">Units among <c>Units</c> sold without a price: not in <c>RevenueCents</c>, never counted as $0.</param>
 public sealed record ChannelRevenue(string Brewery, string Channel, long Units, long RevenueCents, long UnpricedUnits);
 
-/// <summary>How many weeks of fridge sales to show (8 when absent).</summary>
-public sealed record FridgeWeeksQuery(int? Weeks) : IValidatable
+/// <summary>
+/// Which weeks of fridge sales to show: the last <c>weeks</c> (8 when nothing is given), or the days from <c>from</c> to
+/// <c>to</c> (today when absent; a week the period cuts shows only the period's days).
+/// </summary>
+public sealed record FridgeWeeksQuery(int? Weeks, DateOnly? From, DateOnly? To) : IValidatable
 {
     public const int MaxWeeks = 104;
 
-    public void Validate(Validator v) => v.Require(Weeks is null or (>= 1 and <= MaxWeeks), "weeks", $"must be within 1..{MaxWeeks}");
+    public void Validate(Validator v)
+    {
+        v.Require(Weeks is null or (>= 1 and <= MaxWeeks), "weeks", $"must be within 1..{MaxWeeks}")
+         .Require(Weeks is null || From is null, "weeks", "give either weeks or from")
+         .Require(To is null || From is not null, "from", "is required with 'to'");
+        if (From is not null && v.IsValid) new SalesPeriod(From, To).Validate(v);
+    }
 }
 
 /// <summary>A period of whole days of the Table's, both included (the last 30 days when absent).</summary>

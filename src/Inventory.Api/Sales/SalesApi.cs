@@ -15,8 +15,13 @@ public static class SalesApi
         return api;
     }
 
-    private static async Task<Ok<List<FridgeWeek>>> FridgeWeeks([AsParameters] FridgeWeeksQuery query, Caller caller, SalesQueries sales, CancellationToken ct) =>
-        TypedResults.Ok(await sales.FridgeWeeksAsync(caller, query.Weeks ?? 8, ct));
+    private static async Task<Ok<List<FridgeWeek>>> FridgeWeeks([AsParameters] FridgeWeeksQuery query, Caller caller, SalesQueries sales, TableCalendar calendar,
+        CancellationToken ct)
+    {
+        if (query.From is null) return TypedResults.Ok(await sales.FridgeWeeksAsync(caller, query.Weeks ?? 8, ct));
+        var (from, to) = new SalesPeriod(query.From, query.To).Resolve(calendar.Today);
+        return TypedResults.Ok(await sales.FridgeWeeksAsync(caller.OnlyBreweryId, from, to, ct));
+    }
 
     private static async Task<Ok<List<ChannelRevenue>>> Revenue([AsParameters] SalesPeriod period, Caller caller, SalesQueries sales, TableCalendar calendar, CancellationToken ct)
     {
