@@ -198,6 +198,15 @@ public sealed class AlertEngineTests
     }
 
     [Fact]
+    public void Offline_cleared_by_the_oldest_buffered_message_ends_when_it_began_never_before()
+    {
+        Reading(0, 4);
+        Assert.Single(_engine.Observe(new DeviceStatus(Device, false, T0.AddMinutes(30)))); // the will, on the gateway's clock
+        var cleared = Assert.Single(Reading(1, 4));                                            // the buffer's first message, from minute 1
+        Assert.Equal((AlertType.Offline, false, T0.AddMinutes(30), T0.AddMinutes(30)), (cleared.Type, cleared.Raised, cleared.StartedAt, cleared.At));
+    }
+
+    [Fact]
     public void Silence_longer_than_five_reporting_intervals_raises_offline_once()
     {
         Reading(0, 4);

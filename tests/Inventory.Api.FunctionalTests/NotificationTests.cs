@@ -128,6 +128,21 @@ public sealed class NotificationTests(NotifyingInventoryApi api)
     }
 
     [Fact]
+    public async Task A_device_silent_for_weeks_raises_an_offline_alert_whose_peak_is_its_silent_minutes()
+    {
+        var (device, _) = await api.PlacedFridgeAsync();
+        var lastSeen = DateTimeOffset.UtcNow.AddDays(-40);
+        var now = DateTimeOffset.UtcNow;
+        await InventoryApi.Created(AlertAsync(device, "offline", "raised", lastSeen, now, peak: (now - lastSeen).TotalMinutes));
+        var alert = Assert.Single((await api.Lead.GetFromJsonAsync<JsonElement[]>($"/api/v1/alerts?open=true&device={device}"))!);
+        Assert.Equal(40 * 24 * 60, alert.GetProperty("peak").GetDouble(), precision: 0);
+
+        // A temperature is still bounded, and silent minutes are never negative.
+        await ProblemAssert.HasStatusAsync(await AlertAsync(device, "temperature_high", "raised", lastSeen, now, peak: 57_600), HttpStatusCode.BadRequest, "peak");
+        await ProblemAssert.HasStatusAsync(await AlertAsync(device, "power_lost", "raised", lastSeen, now, peak: double.MaxValue), HttpStatusCode.BadRequest, "peak");
+    }
+
+    [Fact]
     public async Task A_raised_alert_reaches_the_lead_and_the_brewers_whose_beer_stands_there_in_one_mail_per_person_once()
     {
         var (first, location) = await FridgeWithStFutBeerAsync();

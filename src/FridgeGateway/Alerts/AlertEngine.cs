@@ -197,6 +197,10 @@ public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
         if (!slot.Raised) { if (!ordered) slot.ConditionSince = null; return; }
         if (ordered && at < slot.LastInput) return;
         var (startedAt, peak) = (slot.ConditionSince ?? at, slot.Peak);
+        // Offline ends with any message, and the first one after a reconnection is the oldest of the device's buffer,
+        // dated before the alert began: the alert ends when it began at the earliest, never before (a clear dated
+        // before its start is refused by the inventory API and the alert would stay open there).
+        if (at < startedAt) at = startedAt;
         slot.Raised = false;
         slot.ConditionSince = null;
         slot.Peak = null;

@@ -20,13 +20,20 @@ public sealed record AlertReport(string? DeviceId, string? Type, string? State, 
 {
     public const int MaxDetailLength = 300;
 
+    /// <summary>
+    /// An offline alert's peak is how many minutes the device was silent: a kiosk between two festivals is silent for
+    /// weeks (found by the season replay, where a past season's devices were silent 40 days and every alert was refused).
+    /// </summary>
+    public const double MaxSilentMinutes = 10 * 366 * 24 * 60;
+
     public void Validate(Validator v) => v
         .Require(DeviceId is not null && Patterns.DeviceId().IsMatch(DeviceId), "deviceId", Patterns.MustBeDeviceId)
         .Require(Type is not null && AlertTypes.All.Contains(Type), "type", $"must be one of {string.Join(", ", AlertTypes.All)}")
         .Require(State is "raised" or "cleared", "state", "must be raised or cleared")
         .Require(StartedAt is not null, "startedAt", "is required (RFC 3339)")
         .Require(At is not null && At >= StartedAt, "at", "is required, on or after startedAt")
-        .Require(Peak is null || (double.IsFinite(Peak.Value) && Math.Abs(Peak.Value) <= 10_000), "peak", "must be a finite number within ±10000")
+        .Require(Peak is null || (double.IsFinite(Peak.Value) && (Type == "offline" ? Peak is >= 0 and <= MaxSilentMinutes : Math.Abs(Peak.Value) <= 10_000)), "peak",
+            Type == "offline" ? $"must be the minutes silent, within 0..{MaxSilentMinutes}" : "must be a finite number within ±10000")
         .Require(Detail is null || Detail.Length <= MaxDetailLength, "detail", $"must be at most {MaxDetailLength} characters");
 
     /// <summary>The key a report must carry: the transition's identity, under the device's own id.</summary>

@@ -1,0 +1,53 @@
+using FirmwareSim.Season;
+using FrigoCoop.Client;
+
+namespace SeasonDriver;
+
+/// <summary>
+/// Reads the Table's reports through the API and lists every way they differ from the ground truth, to the unit
+/// and the cent. A report row the truth does not have, or a truth row the report lacks, is a difference too.
+/// </summary>
+public static class Comparison
+{
+    public static async Task<List<string>> DifferencesAsync(FrigoCoopClient lead, SeasonPlan plan, SeasonTotals truth, CancellationToken ct)
+    {
+        var differences = new List<string>();
+        var places = plan.Season.Fridges.Select(f => f.Place).ToHashSet(StringComparer.Ordinal);
+        var from = World.Day(truth.FirstDay);
+        var to = World.Day(truth.LastDay);
+
+        var weeks = (await lead.Api.V1.Sales.Fridges.GetAsync(q => { q.QueryParameters.From = from; q.QueryParameters.To = to; }, ct))!
+            .Where(w => places.Contains(w.Fridge!))
+            .ToDictionary(w => (w.Fridge!, w.Brewery!, new DateOnly(w.WeekOf!.Value.Year, w.WeekOf.Value.Month, w.WeekOf.Value.Day)));
+        var expectedWeeks = truth.FridgeWeeks.ToDictionary(w => (w.Fridge, w.Brewery, w.WeekOf));
+        foreach (var key in expectedWeeks.Keys.Union(weeks.Keys).Order())
+        {
+            var (fridge, brewery, week) = key;
+            var expected = expectedWeeks.GetValueOrDefault(key);
+            var reported = weeks.GetValueOrDefault(key);
+            Compare(differences, $"fridge sales {fridge} {brewery} week of {week:yyyy-MM-dd}",
+                (expected?.Units ?? 0, expected?.RevenueCents ?? 0, 0), (reported?.Units ?? 0, reported?.RevenueCents ?? 0, reported?.UnpricedUnits ?? 0));
+        }
+
+        var revenue = (await lead.Api.V1.Sales.Revenue.GetAsync(q => { q.QueryParameters.From = from; q.QueryParameters.To = to; }, ct))!
+            .ToDictionary(r => (r.Brewery!, r.Channel!));
+        var expectedRevenue = truth.Revenue.ToDictionary(r => (r.Brewery, r.Channel));
+        foreach (var key in expectedRevenue.Keys.Union(revenue.Keys).Order())
+        {
+            var expected = expectedRevenue.GetValueOrDefault(key);
+            var reported = revenue.GetValueOrDefault(key);
+            Compare(differences, $"revenue {key.Item1} {key.Item2} {truth.FirstDay:yyyy-MM-dd}..{truth.LastDay:yyyy-MM-dd}",
+                (expected?.Units ?? 0, expected?.RevenueCents ?? 0, 0), (reported?.Units ?? 0, reported?.RevenueCents ?? 0, reported?.UnpricedUnits ?? 0));
+        }
+        return differences;
+    }
+
+    private static void Compare(List<string> differences, string figure, (long Units, long Cents, long Unpriced) truth, (long Units, long Cents, long Unpriced) reported)
+    {
+        if (truth == reported) return;
+        differences.Add($"{figure}: truth {truth.Units} u. {Money(truth.Cents)}, platform {reported.Units} u. {Money(reported.Cents)}" +
+                        (reported.Unpriced > 0 ? $" ({reported.Unpriced} u. unpriced)" : "") + $" — off by {reported.Units - truth.Units} u. {Money(reported.Cents - truth.Cents)}");
+    }
+
+    private static string Money(long cents) => $"{cents / 100m:0.00} $";
+}

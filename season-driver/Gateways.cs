@@ -1,0 +1,47 @@
+using System.Globalization;
+
+namespace SeasonDriver;
+
+/// <summary>Waits until the gateways have forwarded what was played: read from their Prometheus metrics.</summary>
+public static class Gateways
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    /// <summary>
+    /// Until every device message played is accounted for by the gateways (written to the inventory API or dead-lettered),
+    /// nothing waits in their spools and nothing has moved for three seconds; a clear failure after five minutes without progress.
+    /// </summary>
+    public static async Task DrainedAsync(IReadOnlyList<string> gateways, long played, Action<string> progress, CancellationToken ct)
+    {
+        var last = -1.0;
+        var stalledSince = DateTime.UtcNow;
+        while (true)
+        {
+            double forwarded = 0, deadLettered = 0, spooled = 0;
+            foreach (var gateway in gateways)
+            {
+                var metrics = await Http.GetStringAsync($"{gateway.TrimEnd('/')}/metrics", ct);
+                forwarded += Sum(metrics, "gateway_items_written", "sink=\"inventory\"");
+                deadLettered += Sum(metrics, "gateway_messages_dead_lettered", "");
+                spooled += Sum(metrics, "gateway_spool_bytes", "");
+            }
+            // Alerts are forwarded too: done when the count covers what was played and has not moved for three seconds.
+            if (forwarded + deadLettered >= played && spooled == 0 && forwarded + deadLettered == last && DateTime.UtcNow - stalledSince > TimeSpan.FromSeconds(3)) return;
+            if (forwarded + deadLettered != last)
+            {
+                last = forwarded + deadLettered;
+                stalledSince = DateTime.UtcNow;
+                progress($"gateways: {forwarded} forwarded, {deadLettered} dead-lettered, of {played} played");
+            }
+            else if (DateTime.UtcNow - stalledSince > TimeSpan.FromMinutes(5))
+                throw new TimeoutException($"the gateways forwarded {forwarded} of {played} device messages and made no progress for five minutes (their logs say why)");
+            await Task.Delay(500, ct);
+        }
+    }
+
+    /// <summary>The sum of a metric's samples (any suffix such as <c>_total</c>) whose labels contain <paramref name="label"/>.</summary>
+    private static double Sum(string metrics, string name, string label) =>
+        metrics.Split('\n')
+            .Where(line => line.StartsWith(name, StringComparison.Ordinal) && line.Contains(label, StringComparison.Ordinal) && !line.Contains("_bucket", StringComparison.Ordinal))
+            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+}

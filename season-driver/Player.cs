@@ -1,0 +1,67 @@
+using System.Globalization;
+using FirmwareSim.Devices;
+using FirmwareSim.Season;
+using FirmwareSim.Wire;
+using FrigoCoop.Client;
+using FrigoCoop.Client.Models;
+
+namespace SeasonDriver;
+
+/// <summary>
+/// Plays a season in the order things reach the platform: each device message through the broker as its device
+/// (own credentials, QoS 1), each person's action through the API, as fast as they go. The gateways then forward
+/// the devices' reports to the API in parallel, so the API sees them in yet another order: the figures must not
+/// depend on it (DESIGN rule 10).
+/// </summary>
+public sealed class Player(SeasonPlan plan, BrokerSettings broker, FrigoCoopClient lead, Action<string> progress)
+{
+    public async Task<int> PlayAsync(CancellationToken ct)
+    {
+        var links = plan.Messages.Select(m => m.Device).Distinct().ToDictionary(d => d, d => new DeviceLink(new DeviceSpec { Id = d, Kind = "fridge" }, broker));
+        try
+        {
+            foreach (var link in links.Values) await link.ConnectAsync(ct);
+            var messages = 0;
+            var actions = 0;
+            while (messages < plan.Messages.Count || actions < plan.Actions.Count)
+            {
+                var nextIsMessage = actions == plan.Actions.Count
+                    || (messages < plan.Messages.Count && plan.Messages[messages].ArrivesAt <= plan.Actions[actions].ArrivesAt);
+                if (nextIsMessage)
+                {
+                    var message = plan.Messages[messages++];
+                    await links[message.Device].PublishNowAsync(new Outgoing(message.Topic, message.Payload), ct);
+                }
+                else await ActAsync(plan.Actions[actions++], ct);
+                if ((messages + actions) % 1000 == 0) progress($"played {messages} device messages and {actions} actions");
+            }
+            var refused = links.Values.Sum(l => l.Refused);
+            if (refused > 0) throw new InvalidOperationException($"the broker refused {refused} device messages");
+            return messages;
+        }
+        finally
+        {
+            foreach (var link in links.Values) await link.DisposeAsync();
+        }
+    }
+
+    /// <summary>What the API refused of the people's actions (each a difference: a true fact the platform would not take).</summary>
+    public List<string> Refused { get; } = [];
+
+    /// <summary>A person's movement, with the time the person gives, once (its key is the Idempotency-Key).</summary>
+    private async Task ActAsync(PersonAction action, CancellationToken ct)
+    {
+        try
+        {
+            await lead.Api.V1.Movements.PostAsync(new NewMovement
+            {
+                Kind = action.Kind, Sku = action.Sku, Units = action.Units, From = action.From, To = action.To, OccurredAt = action.OccurredAt, Reason = action.Reason,
+                Lot = action.Kind == "production" ? $"{plan.Season.Name}-{action.OccurredAt.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}" : null,
+            }, config => config.Headers.Add("Idempotency-Key", action.Key), ct);
+        }
+        catch (ProblemDetails problem)
+        {
+            Refused.Add($"refused {action.Key} ({action.Kind} of {action.Units} {action.Sku} at {action.OccurredAt:u}): {problem.ResponseStatusCode} {problem.Title} {problem.Detail}");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using FirmwareSim.Season;
+using FrigoCoop.Client;
+using FrigoCoop.Client.Models;
+using Microsoft.Kiota.Abstractions;
+
+namespace SeasonDriver;
+
+/// <summary>
+/// The season's world, set up through the API as the Table's lead would on a fresh database (no SQL): the member
+/// breweries with their brewing places and beers, the COOP fridges' places, the fridge devices placed there before
+/// the season, and the fridge price list with its changes.
+/// </summary>
+public static class World
+{
+    public static async Task SetUpAsync(FrigoCoopClient lead, SeasonFile season, CancellationToken ct)
+    {
+        var api = lead.Api.V1;
+        var memberSince = season.FirstDay.AddYears(-1);
+        foreach (var brewery in season.Breweries)
+        {
+            await api.Breweries.PostAsync(new NewBrewery { Slug = brewery.Slug, Name = brewery.Name, Region = brewery.Region, Status = "member", Since = Day(memberSince) },
+                cancellationToken: ct);
+            await api.Locations.PostAsync(new NewLocation
+            {
+                Code = SeasonPlan.BreweryPlace(brewery.Slug), Name = $"{brewery.Name}, brasserie", Kind = "brewery", Region = brewery.Region, Brewery = brewery.Slug,
+            }, cancellationToken: ct);
+            foreach (var beer in brewery.Beers)
+            {
+                var can = beer.Sku.EndsWith("-355", StringComparison.Ordinal) ? "can_355" : "can_473";
+                await api.Beers.PostAsync(new NewBeer { Sku = beer.Sku, Brewery = brewery.Slug, Name = beer.Name, Format = can, UnitsPerCase = 24 }, cancellationToken: ct);
+                // In force from the eve of the season, when the fridges are filled.
+                await api.Prices.PostAsync(new NewPrice { Sku = beer.Sku, Channel = "fridge", UnitPriceCents = beer.FridgeCents, ValidFrom = Day(season.FirstDay.AddDays(-1)) },
+                    cancellationToken: ct);
+            }
+        }
+        foreach (var change in season.PriceChanges.OrderBy(c => c.From))
+            await api.Prices.PostAsync(new NewPrice { Sku = change.Sku, Channel = "fridge", UnitPriceCents = change.FridgeCents, ValidFrom = Day(change.From) },
+                cancellationToken: ct);
+        foreach (var fridge in season.Fridges)
+        {
+            await api.Locations.PostAsync(new NewLocation { Code = fridge.Place, Name = fridge.PlaceName, Kind = "coop_fridge", Region = fridge.Region }, cancellationToken: ct);
+            await api.Devices[fridge.Device].PutAsync(new DeviceAssignment
+            {
+                Kind = "fridge", Location = fridge.Place, ReportingIntervalSeconds = 60, Since = season.At(season.FirstDay.AddDays(-2), TimeOnly.MinValue),
+            }, cancellationToken: ct);
+        }
+    }
+
+    public static Date Day(DateOnly day) => new(day.Year, day.Month, day.Day);
+}
