@@ -85,19 +85,20 @@ internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Rando
         var nextCount = first;
         for (var minute = first; minute < end; minute = minute.AddMinutes(1))
         {
-            var local = TimeZoneInfo.ConvertTime(minute, season.Zone);
-            var day = DateOnly.FromDateTime(local.DateTime);
-            if (fridge.RestockDays.Contains(day.DayOfWeek) && TimeOnly.FromDateTime(local.DateTime) == fridge.RestockAt) Visit(minute);
-            var open = OpenAt(local);
-            if (open)
-            {
-                for (var customers = Poisson(fridge.CustomersPerHour / 60); customers > 0; customers--) Buy(minute.AddSeconds(random.Next(60)), day);
-                if (random.NextDouble() < fridge.TheftsPerHour / 60) Steal(minute.AddSeconds(random.Next(60)), day);
-            }
+            // Within a minute, in time order: the count (its first second), a restocking visit (from second 1), then
+            // customers and thieves (seconds 3-59); so each count holds exactly what happened before its ts.
             if (minute >= nextCount)
             {
-                Count(minute.AddSeconds(random.Next(1, 50)));
+                Count(minute.AddMilliseconds(random.Next(1000)));
                 nextCount = nextCount.AddMinutes(season.CountEveryMinutes);
+            }
+            var local = TimeZoneInfo.ConvertTime(minute, season.Zone);
+            var day = DateOnly.FromDateTime(local.DateTime);
+            if (fridge.RestockDays.Contains(day.DayOfWeek) && TimeOnly.FromDateTime(local.DateTime) == fridge.RestockAt) Visit(minute.AddSeconds(1));
+            if (OpenAt(local))
+            {
+                for (var customers = Poisson(fridge.CustomersPerHour / 60); customers > 0; customers--) Buy(minute.AddSeconds(random.Next(3, 60)), day);
+                if (random.NextDouble() < fridge.TheftsPerHour / 60) Steal(minute.AddSeconds(random.Next(3, 60)), day);
             }
         }
     }
@@ -134,13 +135,13 @@ internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Rando
 
     /// <summary>
     /// A restocking visit: the door opens at <paramref name="at"/>, broken cans come out and each SKU is topped up to
-    /// par two minutes later, and the driver ticks the lines on the phone between a minute before and nine minutes after
-    /// (before or after the door closes at +5 min).
+    /// par at once, and the driver ticks the lines on the phone between a minute before and nine minutes after (before
+    /// or after the door closes at +5 min).
     /// </summary>
     private void Visit(DateTimeOffset at)
     {
         _visit++;
-        var onShelf = at.AddMinutes(2);
+        var onShelf = at;
         var ticked = at.AddSeconds(random.Next(-60, 9 * 60));
         foreach (var sku in fridge.Skus)
         {
@@ -163,7 +164,6 @@ internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Rando
 
     private void Count(DateTimeOffset at)
     {
-        at = at.AddMilliseconds(random.Next(1000));
         while (!_usedMs.Add(at.ToUnixTimeMilliseconds())) at = at.AddMilliseconds(1); // every message its own millisecond
         var payload = ContractMessages.Stock(++_seq, at, _shelf);
         var outage = season.Outages.FirstOrDefault(o => o.Device == fridge.Device && Covers(o, at));

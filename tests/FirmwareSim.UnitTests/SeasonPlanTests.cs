@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using FirmwareSim.Season;
+
+namespace FirmwareSim.UnitTests;
+
+/// <summary>The season's plan and ground truth (docs/season.md): deterministic, in Québec time, and consistent with itself.</summary>
+public sealed class SeasonPlanTests
+{
+    private static readonly SeasonFile Short = SeasonFile.Load(Path.Combine(AppContext.BaseDirectory, "seasons", "short.json"));
+
+    private static async Task<string> TruthHashAsync(int seed)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"season-{Guid.NewGuid():N}");
+        var plan = SeasonPlan.Generate(Short, seed);
+        await GroundTruthFiles.WriteAsync(plan, SeasonTotals.Of(plan), directory, CancellationToken.None);
+        var bytes = (await File.ReadAllBytesAsync(Path.Combine(directory, "truth.jsonl"))).Concat(await File.ReadAllBytesAsync(Path.Combine(directory, "totals.json"))).ToArray();
+        Directory.Delete(directory, recursive: true);
+        return Convert.ToHexString(SHA256.HashData(bytes));
+    }
+
+    [Fact]
+    public async Task The_same_file_and_seed_give_byte_identical_ground_truth_and_another_seed_another()
+    {
+        Assert.Equal(await TruthHashAsync(7), await TruthHashAsync(7));
+        Assert.NotEqual(await TruthHashAsync(7), await TruthHashAsync(8));
+    }
+
+    [Fact]
+    public void A_stable_seed_does_not_depend_on_the_process()
+    {
+        // FNV-1a: the value this test pins is the same in every process (string.GetHashCode is not).
+        Assert.Equal(SeasonPlan.StableSeed(2026, "fridge-bar-01"), SeasonPlan.StableSeed(2026, "fridge-bar-01"));
+        Assert.Equal(0x640C292C, SeasonPlan.StableSeed(0, "a")); // FNV-1a("a") = 0xE40C292C, sign bit cleared
+    }
+
+    [Fact]
+    public void Every_message_of_a_device_has_its_own_millisecond_and_an_outage_delays_but_keeps_its_messages()
+    {
+        var plan = SeasonPlan.Generate(Short, 2026);
+        foreach (var device in plan.Messages.GroupBy(m => m.Device))
+            Assert.Equal(device.Count(), device.Select(m => m.Ts.ToUnixTimeMilliseconds()).Distinct().Count());
+        var outage = Short.Outages[0];
+        var delayed = plan.Messages.Where(m => m.Device == outage.Device && m.ArrivesAt > m.Ts).ToList();
+        Assert.Equal(outage.Hours * 60 / Short.CountEveryMinutes, delayed.Count, tolerance: 1);
+        Assert.All(delayed, m => Assert.Equal(delayed[0].ArrivesAt, m.ArrivesAt));
+        // Messages reach the broker in the order of arrival: a buffered count after counts sent later.
+        Assert.True(plan.Messages.Zip(plan.Messages.Skip(1)).All(p => p.First.ArrivesAt <= p.Second.ArrivesAt));
+    }
+
+    [Fact]
+    public void Fridges_sell_only_while_their_venue_is_open_in_quebec_time_across_the_change_of_time()
+    {
+        var plan = SeasonPlan.Generate(Short, 2026);
+        var fridges = Short.Fridges.ToDictionary(f => f.Place);
+        var zone = Short.Zone;
+        foreach (var sale in plan.Truth.Where(e => e.Type == "sale"))
+        {
+            var local = TimeZoneInfo.ConvertTime(sale.At, zone);
+            var hours = local.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? fridges[sale.Place].Weekends : fridges[sale.Place].Weekdays;
+            var time = TimeOnly.FromDateTime(local.DateTime);
+            Assert.True(time >= hours.Opens && time < hours.Closes.AddMinutes(1), $"{sale.Place} sold at {local:yyyy-MM-dd HH:mm:ss zzz}");
+        }
+        // The season crosses the end of daylight saving time: sales on both sides, at both offsets.
+        var offsets = plan.Truth.Where(e => e.Type == "sale").Select(e => TimeZoneInfo.ConvertTime(e.At, zone).Offset).Distinct().Order().ToList();
+        Assert.Equal([TimeSpan.FromHours(-5), TimeSpan.FromHours(-4)], offsets);
+    }
+
+    [Fact]
+    public void The_totals_are_the_true_events_summed_and_the_shelf_never_goes_below_zero()
+    {
+        var plan = SeasonPlan.Generate(Short, 2026);
+        var totals = SeasonTotals.Of(plan);
+        var sales = plan.Truth.Where(e => e.Type == "sale").ToList();
+        Assert.Equal(sales.Sum(e => e.Units), totals.FridgeWeeks.Sum(w => w.Units));
+        Assert.Equal(sales.Sum(e => e.Units * e.UnitPriceCents!.Value), totals.Revenue.Sum(r => r.RevenueCents));
+        Assert.True(totals.UnitsStolen > 0 && totals.UnitsBroken > 0, "the short season has shrinkage");
+        Assert.Equal(totals.UnitsStolen + totals.UnitsBroken, plan.Actions.Where(a => a.Kind == "loss").Sum(a => a.Units));
+
+        // Each count says what the shelf holds: deliveries minus sales, thefts and breakages before it, never negative.
+        foreach (var fridge in Short.Fridges)
+        {
+            var events = plan.Truth.Where(e => e.Place == fridge.Place && e.Sku is not null).ToList();
+            foreach (var count in plan.Messages.Where(m => m.Device == fridge.Device))
+            {
+                var counted = JsonDocument.Parse(count.Payload).RootElement.GetProperty("items").EnumerateArray()
+                    .ToDictionary(i => i.GetProperty("sku").GetString()!, i => i.GetProperty("units").GetInt32());
+                foreach (var sku in fridge.Skus)
+                {
+                    var expected = events.Where(e => e.Sku == sku && e.At <= count.Ts).Sum(e => e.Type == "delivery" ? e.Units : -e.Units);
+                    Assert.Equal(expected, counted.GetValueOrDefault(sku));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void A_price_change_applies_from_its_quebec_day()
+    {
+        var change = Short.PriceChanges[0];
+        Assert.NotEqual(change.FridgeCents, SeasonPlan.FridgeCents(Short, change.Sku, change.From.AddDays(-1)));
+        Assert.Equal(change.FridgeCents, SeasonPlan.FridgeCents(Short, change.Sku, change.From));
+    }
+}
