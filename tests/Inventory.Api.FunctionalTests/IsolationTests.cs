@@ -118,6 +118,50 @@ public sealed class IsolationTests(IsolationTests.World api) : IClassFixture<Iso
     }
 
     [Fact]
+    public async Task A_brewer_sees_a_shared_places_levels_now_but_its_past_levels_of_its_own_beers_only()
+    {
+        // Now: the glass shelf, every brewery's cans. In the past: two dated reads a second apart would show Aube's sales.
+        Assert.True(await ShowsAubeAsync(api.StFut, "/api/v1/stock?location=frigo-coop-01"));
+        var asOf = Uri.EscapeDataString(DateTimeOffset.UtcNow.ToString("O"));
+        Assert.False(await ShowsAubeAsync(api.StFut, $"/api/v1/stock?location=frigo-coop-01&asOf={asOf}"));
+        Assert.False(await ShowsAubeAsync(api.StFut, $"/api/v1/stock?sku={AubeBeer}&asOf={asOf}"));
+        Assert.True(await ShowsAubeAsync(api.Lead, $"/api/v1/stock?location=frigo-coop-01&asOf={asOf}"));
+        Assert.True(await ShowsAubeAsync(api.Aube, $"/api/v1/stock?location=frigo-coop-01&asOf={asOf}"));
+    }
+
+    [Fact]
+    public async Task A_festivals_takings_are_the_leads_a_brewer_cannot_subtract_its_way_to_the_others()
+    {
+        var lead = await api.Lead.GetFromJsonAsync<JsonElement>("/api/v1/festivals/isolation-fest/settlement");
+        Assert.Equal(JsonValueKind.Number, lead.GetProperty("takingsCents").ValueKind);
+        var brewer = await api.StFut.GetFromJsonAsync<JsonElement>("/api/v1/festivals/isolation-fest/settlement");
+        Assert.Equal(JsonValueKind.Null, brewer.GetProperty("takingsCents").ValueKind);
+        Assert.DoesNotContain("Ventes aux kiosques", await api.StFut.GetStringAsync("/festivals/isolation-fest/reglement"));
+        Assert.Contains("Ventes aux kiosques", await api.Lead.GetStringAsync("/festivals/isolation-fest/reglement"));
+    }
+
+    [Fact]
+    public async Task A_brewers_suggested_allocation_holds_its_own_beers_only()
+    {
+        // Another brewery's suggested par is its past kiosk sales per attendee times the attendance: its sales history.
+        Assert.True(await ShowsAubeAsync(api.Lead, "/api/v1/festivals/isolation-fest/allocation/suggested"));
+        var mine = (await api.StFut.GetFromJsonAsync<JsonElement[]>("/api/v1/festivals/isolation-fest/allocation/suggested"))!;
+        Assert.NotEmpty(mine);
+        Assert.All(mine, s => Assert.StartsWith("STFUT-", s.GetProperty("sku").GetString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_brewer_brings_beer_into_a_shared_place_by_transfer_never_from_nothing()
+    {
+        // A production (or a "found" adjustment) straight into a shared fridge would be phantom stock the next count books as sales.
+        foreach (var kind in new[] { "production", "count_adjustment" })
+            await ProblemAssert.HasStatusAsync(await api.StFut.PostAsJsonAsync("/api/v1/movements", new { kind, sku = "STFUT-EPAULE-473", units = 5, to = "frigo-coop-01" }),
+                HttpStatusCode.Forbidden, "to");
+        await InventoryApi.Created(api.StFut.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = "STFUT-EPAULE-473", units = 5, to = "stfut-brasserie" }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = "STFUT-EPAULE-473", units = 1, to = "frigo-coop-01" }));
+    }
+
+    [Fact]
     public async Task A_brewer_cannot_move_his_beer_into_another_brewerys_place()
     {
         await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = "STFUT-EPAULE-473", units = 10, to = "stfut-brasserie" }));

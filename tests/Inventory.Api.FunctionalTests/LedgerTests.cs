@@ -72,8 +72,8 @@ public sealed class LedgerTests(ConcurrentInventoryApi api) : IClassFixture<Conc
     {
         var fridge = await NewLocationAsync();
         var key = Guid.NewGuid().ToString();
-        var first = await InventoryApi.Created(PostAsync(api.StFut, Move("count_adjustment", "STFUT-BLONDE-355", 12, to: fridge), key));
-        var replay = await PostAsync(api.StFut, Move("count_adjustment", "STFUT-BLONDE-355", 12, to: fridge), key);
+        var first = await InventoryApi.Created(PostAsync(api.Lead, Move("count_adjustment", "STFUT-BLONDE-355", 12, to: fridge), key));
+        var replay = await PostAsync(api.Lead, Move("count_adjustment", "STFUT-BLONDE-355", 12, to: fridge), key);
 
         Assert.Equal(HttpStatusCode.Created, replay.StatusCode);
         Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
@@ -86,9 +86,9 @@ public sealed class LedgerTests(ConcurrentInventoryApi api) : IClassFixture<Conc
     {
         var fridge = await NewLocationAsync();
         var key = Guid.NewGuid().ToString();
-        await InventoryApi.Created(PostAsync(api.StFut, Move("count_adjustment", "STFUT-BLONDE-355", 12, to: fridge), key));
+        await InventoryApi.Created(PostAsync(api.Lead, Move("count_adjustment", "STFUT-BLONDE-355", 12, to: fridge), key));
 
-        var response = await PostAsync(api.StFut, Move("count_adjustment", "STFUT-BLONDE-355", 13, to: fridge), key);
+        var response = await PostAsync(api.Lead, Move("count_adjustment", "STFUT-BLONDE-355", 13, to: fridge), key);
 
         await ProblemAssert.HasStatusAsync(response, (HttpStatusCode)422, "Idempotency-Key");
     }
@@ -99,7 +99,7 @@ public sealed class LedgerTests(ConcurrentInventoryApi api) : IClassFixture<Conc
         var fridge = await NewLocationAsync();
         var key = Guid.NewGuid().ToString();
         await ProblemAssert.HasStatusAsync(await PostAsync(api.StFut, Move("sale", "STFUT-BLONDE-355", 2, from: fridge), key), HttpStatusCode.Conflict);
-        await InventoryApi.Created(PostAsync(api.StFut, Move("count_adjustment", "STFUT-BLONDE-355", 5, to: fridge)));
+        await InventoryApi.Created(PostAsync(api.Lead, Move("count_adjustment", "STFUT-BLONDE-355", 5, to: fridge)));
 
         await InventoryApi.Created(PostAsync(api.StFut, Move("sale", "STFUT-BLONDE-355", 2, from: fridge), key));
         Assert.Equal(3, await UnitsAsync("STFUT-BLONDE-355", fridge));
@@ -126,7 +126,7 @@ public sealed class LedgerTests(ConcurrentInventoryApi api) : IClassFixture<Conc
     {
         var fridge = await NewLocationAsync();
         var monday = new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
-        await InventoryApi.Created(PostAsync(api.StFut, Move("count_adjustment", "STFUT-EPAULE-473", 40, to: fridge, occurredAt: monday)));
+        await InventoryApi.Created(PostAsync(api.Lead, Move("count_adjustment", "STFUT-EPAULE-473", 40, to: fridge, occurredAt: monday)));
         await InventoryApi.Created(PostAsync(api.StFut, Move("sale", "STFUT-EPAULE-473", 15, from: fridge, occurredAt: monday.AddDays(2))));
 
         Assert.Equal(40, await UnitsAsync("STFUT-EPAULE-473", fridge, monday.AddDays(1)));
@@ -138,7 +138,7 @@ public sealed class LedgerTests(ConcurrentInventoryApi api) : IClassFixture<Conc
     public async Task Movement_history_pages_by_cursor_without_gaps_or_repeats()
     {
         var fridge = await NewLocationAsync();
-        for (var i = 1; i <= 7; i++) await InventoryApi.Created(PostAsync(api.StFut, Move("count_adjustment", "STFUT-BLONDE-355", i, to: fridge)));
+        for (var i = 1; i <= 7; i++) await InventoryApi.Created(PostAsync(api.Lead, Move("count_adjustment", "STFUT-BLONDE-355", i, to: fridge)));
 
         var seen = new List<int>();
         string? cursor = null;
@@ -166,7 +166,7 @@ public sealed class LedgerTests(ConcurrentInventoryApi api) : IClassFixture<Conc
     {
         var fridge = await NewLocationAsync();
         var aubeWarehouse = await NewLocationAsync("warehouse");
-        await InventoryApi.Created(PostAsync(api.Aube, Move("count_adjustment", "AUBE-IPA-473", 6, to: fridge)));
+        await InventoryApi.Created(PostAsync(api.Lead, Move("count_adjustment", "AUBE-IPA-473", 6, to: fridge)));
         await InventoryApi.Created(PostAsync(api.Aube, Move("production", "AUBE-IPA-473", 99, to: aubeWarehouse)));
 
         var seenByStFut = await api.StFut.GetFromJsonAsync<JsonElement[]>("/api/v1/stock?sku=AUBE-IPA-473");
@@ -178,7 +178,7 @@ public sealed class LedgerTests(ConcurrentInventoryApi api) : IClassFixture<Conc
     public async Task Low_stock_lists_what_is_under_its_par_level()
     {
         var fridge = await NewLocationAsync();
-        await InventoryApi.Created(PostAsync(api.StFut, Move("count_adjustment", "STFUT-EPAULE-473", 4, to: fridge)));
+        await InventoryApi.Created(PostAsync(api.Lead, Move("count_adjustment", "STFUT-EPAULE-473", 4, to: fridge)));
         Assert.Equal(HttpStatusCode.OK, (await api.StFut.PutAsJsonAsync("/api/v1/par-levels", new { sku = "STFUT-EPAULE-473", location = fridge, parUnits = 12 })).StatusCode);
 
         var low = await api.StFut.GetFromJsonAsync<JsonElement[]>($"/api/v1/stock/low?location={fridge}");

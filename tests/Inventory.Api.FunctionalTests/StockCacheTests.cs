@@ -78,7 +78,7 @@ public sealed class StockCacheTests(InventoryApi api) : IClassFixture<InventoryA
         await using (var off = new NpgsqlCommand("ALTER TABLE stock_levels DISABLE TRIGGER stock_levels_changed", connection)) await off.ExecuteNonQueryAsync();
         try
         {
-            await InventoryApi.Created(api.StFut.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = Sku, units = 4, to = fridge }));
+            await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = Sku, units = 4, to = fridge }));
             Assert.Equal(14, await UnitsAsync(fridge));
         }
         finally

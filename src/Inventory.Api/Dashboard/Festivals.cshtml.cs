@@ -36,7 +36,7 @@ public sealed class FestivalsModel(FestivalQueries festivalQueries, CatalogueQue
             .OrderBy(l => l.Name, StringComparer.Ordinal).Select(l => (l.Code, l.Name)).ToList();
         TimelineSvg = PlacementTimeline.Render(await festivalQueries.DevicePlacementsAsync(ct), localizer);
         foreach (var festival in festivals.Where(f => f.Kiosks.Count > 0))
-            if (await festivalQueries.SuggestedAsync(festival, ct) is { } suggested) _suggested[festival.Code] = suggested;
+            if (await festivalQueries.SuggestedAsync(festival, null, ct) is { } suggested) _suggested[festival.Code] = suggested;
     }
 
     /// <summary>

@@ -53,8 +53,11 @@ public sealed class FestivalQueries(NpgsqlDataSource db, MembershipQueries membe
     public async Task<FestivalView> GetAsync(string code, CancellationToken ct) =>
         await FindAsync(code, ct) ?? throw new DomainProblem(Problems.NotFound("code", $"festival {code}"));
 
-    /// <summary>The suggested par levels of a festival with kiosks, or null when no participating brewery has a beer.</summary>
-    public async Task<IReadOnlyList<SuggestedPar>?> SuggestedAsync(FestivalView festival, CancellationToken ct)
+    /// <summary>
+    /// The suggested par levels of a festival with kiosks, or null when no participating brewery has a beer; of one
+    /// brewery's beers only when <paramref name="onlyBrewery"/> is given (another's par is its sales history per attendee, rule 8).
+    /// </summary>
+    public async Task<IReadOnlyList<SuggestedPar>?> SuggestedAsync(FestivalView festival, string? onlyBrewery, CancellationToken ct)
     {
         await using var skus = db.Command("""
             SELECT br.slug, b.sku FROM festival_breweries fb JOIN festivals f ON f.id = fb.festival_id JOIN breweries br ON br.id = fb.brewery_id
@@ -73,8 +76,12 @@ public sealed class FestivalQueries(NpgsqlDataSource db, MembershipQueries membe
             GROUP BY m.sku, f.id, f.expected_attendance
             """, festival.Code, festival.StartsOn);
         var history = await past.ListAsync(r => new PastSales(r.GetString(0), r.GetInt64(1), r.GetInt32(2)), ct);
-        try { return AllocationPlanner.Suggest(festival.Kiosks.Select(k => k.Code).ToList(), byBrewery, festival.ExpectedAttendance, history); }
+        IReadOnlyList<SuggestedPar> suggested;
+        try { suggested = AllocationPlanner.Suggest(festival.Kiosks.Select(k => k.Code).ToList(), byBrewery, festival.ExpectedAttendance, history); }
         catch (ArgumentException) { return null; }
+        if (onlyBrewery is null) return suggested;
+        var own = byBrewery.GetValueOrDefault(onlyBrewery) ?? [];
+        return suggested.Where(s => own.Contains(s.Sku)).ToList();
     }
 
     /// <summary>Per brewery (or for one brewery only): what to deliver to which kiosk, the day before the festival opens.</summary>

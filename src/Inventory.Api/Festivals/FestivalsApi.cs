@@ -56,11 +56,11 @@ public static class FestivalsApi
     private static async Task<Ok<FestivalView>> Get(string code, FestivalQueries festivals, CancellationToken ct) =>
         TypedResults.Ok(await festivals.GetAsync(code, ct));
 
-    private static async Task<Results<Ok<IReadOnlyList<SuggestedPar>>, ProblemHttpResult>> Suggest(string code, FestivalQueries festivals, CancellationToken ct)
+    private static async Task<Results<Ok<IReadOnlyList<SuggestedPar>>, ProblemHttpResult>> Suggest(string code, Caller caller, FestivalQueries festivals, CancellationToken ct)
     {
         var festival = await festivals.GetAsync(code, ct);
         if (festival.Kiosks.Count == 0) return Problems.Conflict("No kiosk", $"{code} has no kiosk yet: add kiosks first");
-        return await festivals.SuggestedAsync(festival, ct) is { } suggested
+        return await festivals.SuggestedAsync(festival, caller.OnlyBrewerySlug, ct) is { } suggested
             ? TypedResults.Ok(suggested)
             : Problems.Conflict("Nothing to allocate", "no participating brewery has a beer");
     }

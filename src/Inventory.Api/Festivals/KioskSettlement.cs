@@ -12,7 +12,8 @@ public sealed record KioskTakings(string Kiosk, string Collector, string Brewery
 public sealed record SettlementStatement(string Party, long Units, long RevenueCents, long FeeCents, long OwedCents, long CollectedCents, long BalanceCents);
 
 /// <summary>A festival's settlement: each party's statement and the fewest transfers that bring every balance to zero.</summary>
-public sealed record FestivalSettlement(string Festival, int KioskFeeBasisPoints, long TakingsCents, IReadOnlyList<SettlementStatement> Statements, IReadOnlyList<Transfer> Transfers);
+/// <param name="TakingsCents">Every kiosk's takings together: the lead's only (a brewer would subtract its own and know the others', rule 8).</param>
+public sealed record FestivalSettlement(string Festival, int KioskFeeBasisPoints, long? TakingsCents, IReadOnlyList<SettlementStatement> Statements, IReadOnlyList<Transfer> Transfers);
 
 /// <summary>What changed between two issued statements of a festival: each party's differences, and the fewest transfers that settle them.</summary>
 public sealed record StatementCorrection(IReadOnlyList<SettlementStatement> Changes, IReadOnlyList<Transfer> Transfers);
@@ -75,6 +76,7 @@ public static class KioskSettlement
     /// <summary>What a brewer sees of a settlement: its own statement and the transfers it is part of (DESIGN rule 8).</summary>
     public static FestivalSettlement SeenBy(FestivalSettlement settlement, string? onlyParty) => onlyParty is null ? settlement : settlement with
     {
+        TakingsCents = null,
         Statements = settlement.Statements.Where(s => s.Party == onlyParty).ToList(),
         Transfers = settlement.Transfers.Where(t => t.From == onlyParty || t.To == onlyParty).ToList(),
     };

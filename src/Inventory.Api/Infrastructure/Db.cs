@@ -45,14 +45,14 @@ public static class Lookup
     public static Task<long?> LocationIdAsync(NpgsqlDataSource db, string code, CancellationToken ct) => IdAsync(db.CreateCommand(Location), code, ct);
     public static Task<long?> LocationIdAsync(NpgsqlConnection connection, string code, CancellationToken ct) => IdAsync(new NpgsqlCommand(Location, connection), code, ct);
 
-    /// <summary>A location and the brewery whose own place it is (null for shared places).</summary>
-    public static async Task<(long Id, long? BreweryId)?> LocationAsync(NpgsqlDataSource db, string code, CancellationToken ct)
+    /// <summary>A location, its kind and the brewery whose own place it is (null for shared places).</summary>
+    public static async Task<(long Id, long? BreweryId, string Kind)?> LocationAsync(NpgsqlDataSource db, string code, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("SELECT id, brewery_id FROM locations WHERE code = $1");
+        await using var command = db.CreateCommand("SELECT id, brewery_id, kind FROM locations WHERE code = $1");
         command.Parameters.Add(new() { Value = code });
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
-        return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
+        return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetString(2));
     }
 
     private static async Task<long?> IdAsync(NpgsqlCommand command, string value, CancellationToken ct)

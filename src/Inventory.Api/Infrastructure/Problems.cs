@@ -24,6 +24,10 @@ public static class Problems
 
     public static ProblemHttpResult Forbidden(string detail) =>
         TypedResults.Problem(title: "Forbidden", detail: detail, statusCode: 403);
+
+    /// <summary>403 naming the field whose value the caller may not use.</summary>
+    public static ProblemHttpResult Forbidden(string detail, string field) =>
+        TypedResults.Problem(title: $"{field}: forbidden", detail: detail, statusCode: 403, extensions: new Dictionary<string, object?> { ["field"] = field });
 }
 
 /// <summary>A rule of the domain refused the request: becomes problem details.</summary>

@@ -15,13 +15,17 @@ public sealed class StockCommands(NpgsqlDataSource db, BeerQueries beers, TimePr
     public async Task<IResult> PostMovementAsync(NewMovement body, string? idempotencyKey, Caller caller, CancellationToken ct)
     {
         var beer = await beers.FactsAsync(body.Sku!, ct) ?? throw new DomainProblem(Problems.NotFound("sku", $"beer {body.Sku}"));
-        (long Id, long? BreweryId)? from = null, to = null;
+        (long Id, long? BreweryId, string Kind)? from = null, to = null;
         if (body.From is not null && (from = await Lookup.LocationAsync(db, body.From, ct)) is null) throw new DomainProblem(Problems.NotFound("from", $"location {body.From}"));
         if (body.To is not null && (to = await Lookup.LocationAsync(db, body.To, ct)) is null) throw new DomainProblem(Problems.NotFound("to", $"location {body.To}"));
         if (!caller.MayMoveBeer(beer.BreweryId, beer.CollabBreweryIds, from?.BreweryId))
             throw new DomainProblem(Problems.Forbidden($"a brewer moves its own brewery's beers, and its share of a collab brew out of its own places; {body.Sku} from {body.From ?? "nowhere"} is not one"));
         if (!caller.IsLead && to?.BreweryId is { } destination && destination != caller.BreweryId)
             throw new DomainProblem(Problems.Forbidden($"{body.To} belongs to another brewery: a brewer moves beer into shared places or his own"));
+        // Units from nothing (a production, a count found more) only in one's own places: in a shared place they would be
+        // phantom stock that the next shelf count books as sales.
+        if (!caller.IsLead && from is null && to is { } place && LocationKinds.Shared.Contains(place.Kind))
+            throw new DomainProblem(Problems.Forbidden($"{body.To} is a shared place: a brewer brings beer there by a transfer from its own places", "to"));
         var units = (body.Cases ?? 0) * beer.UnitsPerCase + (body.Units ?? 0);
 
         return await Idempotency.RunAsync(db, caller.Id, idempotencyKey, body, async (c, tx, token) =>

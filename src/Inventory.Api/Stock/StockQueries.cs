@@ -47,7 +47,9 @@ public sealed class StockQueries(NpgsqlDataSource db, StockReadCache cache)
             .Add("br.slug = {0}", brewery, NpgsqlDbType.Text)
             .Add("l.code = {0}", location, NpgsqlDbType.Text)
             .Add("s.sku = {0}", sku, NpgsqlDbType.Text)
-            .Add($"(b.brewery_id = {{0}} OR l.kind IN {LocationKinds.SharedSql})", visibleTo, NpgsqlDbType.Bigint);
+            // A shared place's current levels are on a glass shelf for every brewer; its past levels are not: two dated
+            // reads a second apart would show another brewery's sale (rule 8, docs/security.md).
+            .Add(asOf is null ? $"({Visibility.BeerOf("{0}")} OR l.kind IN {LocationKinds.SharedSql})" : Visibility.BeerOf("{0}"), visibleTo, NpgsqlDbType.Bigint);
         command.CommandText = $"""
             SELECT s.sku, b.name, br.slug, b.format, l.code, l.name, l.kind, l.region, s.lot_code, s.units, b.units_per_case
             FROM ({levels}) s
