@@ -56,7 +56,7 @@ public sealed class EpicerieModel(GroceryQueries grocery, Catalogue.CatalogueQue
         if (!IsLead) return;
         Today = calendar.Today;
         Stores = (await catalogue.LocationsAsync(Catalogue.LocationKinds.GroceryStore, null, ct)).Select(l => (l.Code, l.Name)).OrderBy(l => l.Name, StringComparer.Ordinal).ToList();
-        var placed = (await grocery.PlacementsAsync(null, ct)).Where(p => p.StartsOn <= Today && (p.EndsOn is null || p.EndsOn >= Today.AddDays(-7)));
+        var placed = (await grocery.PlacementsAsync(caller, null, ct)).Where(p => p.StartsOn <= Today && (p.EndsOn is null || p.EndsOn >= Today.AddDays(-7)));
         Shelves = Stores.Select(s => (s.Code, s.Name, (IReadOnlyList<string>)placed.Where(p => p.Store == s.Code).Select(p => p.Sku).Distinct().Order().ToList()))
             .Where(s => s.Item3.Count > 0).ToList();
     }

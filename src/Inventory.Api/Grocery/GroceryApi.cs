@@ -27,8 +27,8 @@ public static class GroceryApi
         return api;
     }
 
-    private static async Task<Ok<List<Placement>>> ListPlacements(string? store, GroceryQueries grocery, CancellationToken ct) =>
-        TypedResults.Ok(await grocery.PlacementsAsync(store, ct));
+    private static async Task<Ok<List<Placement>>> ListPlacements(string? store, Caller caller, GroceryQueries grocery, CancellationToken ct) =>
+        TypedResults.Ok(await grocery.PlacementsAsync(caller, store, ct));
 
     private static async Task<Created<Placement>> CreatePlacement(NewPlacement body, GroceryCommands grocery, CancellationToken ct)
     {

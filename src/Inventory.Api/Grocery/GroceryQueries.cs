@@ -8,12 +8,14 @@ namespace Inventory.Api.Grocery;
 /// <summary>The grocery pilot's figures as a caller may see them (a brewer: its own beers only, rule 8).</summary>
 public sealed class GroceryQueries(NpgsqlDataSource db, TimeProvider time)
 {
-    public async Task<List<Placement>> PlacementsAsync(string? store, CancellationToken ct)
+    /// <summary>The placements the caller may see: a brewer its own beers' only (another's placements are its grocery business, rule 8).</summary>
+    public async Task<List<Placement>> PlacementsAsync(Caller caller, string? store, CancellationToken ct)
     {
-        await using var command = db.Command("""
-            SELECT p.id, p.sku, l.code, p.starts_on, p.ends_on, p.facings, p.shelf_price_cents FROM grocery_placements p JOIN locations l ON l.id = p.location_id
-            WHERE $1::text IS NULL OR l.code = $1 ORDER BY l.code, p.sku, p.starts_on
-            """, Db.Typed(store, NpgsqlTypes.NpgsqlDbType.Text));
+        await using var command = db.Command($"""
+            SELECT p.id, p.sku, l.code, p.starts_on, p.ends_on, p.facings, p.shelf_price_cents
+            FROM grocery_placements p JOIN locations l ON l.id = p.location_id JOIN beers b ON b.sku = p.sku
+            WHERE ($1::text IS NULL OR l.code = $1) AND ($2::bigint IS NULL OR {Visibility.BeerOf("$2")}) ORDER BY l.code, p.sku, p.starts_on
+            """, Db.Typed(store, NpgsqlTypes.NpgsqlDbType.Text), Visibility.OnlyBrewery(caller));
         return await command.ListAsync(r => new Placement(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetFieldValue<DateOnly>(3),
             r.IsDBNull(4) ? null : r.GetFieldValue<DateOnly>(4), r.GetInt32(5), r.GetInt64(6)), ct);
     }

@@ -40,7 +40,8 @@ public sealed record PriceEnd(DateOnly? ValidTo) : IValidatable
     public void Validate(Validator v) => v.Require(ValidTo is not null, "validTo", "is required");
 }
 
-public sealed record Price(long Id, string Sku, string Brewery, string Channel, long UnitPriceCents, DateOnly ValidFrom, DateOnly? ValidTo, string SetBy);
+/// <param name="SetBy">Who set it: shown to the lead and to the brewery of the beer only.</param>
+public sealed record Price(long Id, string Sku, string Brewery, string Channel, long UnitPriceCents, DateOnly ValidFrom, DateOnly? ValidTo, string? SetBy);
 
 /// <summary>The filters of the price list (query string): a beer, a channel, the prices in force on a day.</summary>
 public sealed record PriceFilter(string? Sku = null, string? Channel = null, DateOnly? On = null) : IValidatable

@@ -18,8 +18,8 @@ public static class PricesApi
         return api;
     }
 
-    private static async Task<Ok<List<Price>>> List([AsParameters] PriceFilter filter, PriceQueries prices, CancellationToken ct) =>
-        TypedResults.Ok(await prices.ListAsync(filter, ct));
+    private static async Task<Ok<List<Price>>> List([AsParameters] PriceFilter filter, Caller caller, PriceQueries prices, CancellationToken ct) =>
+        TypedResults.Ok(await prices.ListAsync(caller, filter, ct));
 
     private static async Task<Results<Ok<Price>, NotFound>> End(long id, PriceEnd body, Caller caller, PriceCommands prices, CancellationToken ct) =>
         await prices.EndAsync(id, body, caller, ct) is { } price ? TypedResults.Ok(price) : TypedResults.NotFound();

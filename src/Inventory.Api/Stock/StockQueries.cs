@@ -113,7 +113,10 @@ public sealed class StockQueries(NpgsqlDataSource db, StockReadCache cache)
         }, ct);
     }
 
-    /// <summary>Levels under their par level, as a caller may see them.</summary>
+    /// <summary>
+    /// Levels under their par level, as a caller may see them: a brewer its own beers only (another's par level is its
+    /// plan, and its shortfall moving between two reads is its sales, rule 8).
+    /// </summary>
     public async Task<List<LowStockRow>> LowAsync(Caller caller, string? location, CancellationToken ct)
     {
         await using var command = db.Command($"""
@@ -122,10 +125,10 @@ public sealed class StockQueries(NpgsqlDataSource db, StockReadCache cache)
             JOIN locations l ON l.id = p.location_id
             JOIN beers b ON b.sku = p.sku
             LEFT JOIN stock_levels s ON s.sku = p.sku AND s.location_id = p.location_id
-            WHERE ($1::text IS NULL OR l.code = $1) AND ($2::bigint IS NULL OR b.brewery_id = $2 OR l.kind IN {LocationKinds.SharedSql})
+            WHERE ($1::text IS NULL OR l.code = $1) AND ($2::bigint IS NULL OR {Visibility.BeerOf("$2")})
             GROUP BY p.sku, l.code, p.par_units
             HAVING coalesce(sum(s.units), 0) < p.par_units
-            ORDER BY p.par_units - coalesce(sum(s.units), 0) DESC, p.sku
+            ORDER BY p.par_units - coalesce(sum(s.units), 0) DESC, p.sku, l.code
             """, Db.Typed(location, NpgsqlDbType.Text), Visibility.OnlyBrewery(caller));
         return await command.ListAsync(r => new LowStockRow(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(3) - r.GetInt32(2)), ct);
     }
