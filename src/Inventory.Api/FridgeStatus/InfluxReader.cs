@@ -41,7 +41,11 @@ public sealed record InfluxSeries(IReadOnlyDictionary<string, string> Tags, IRea
 /// <summary>Thrown when InfluxDB cannot be asked (down, or not configured): the caller answers 503.</summary>
 public sealed class TelemetryUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
-public sealed class InfluxReader(HttpClient http, IOptions<InfluxOptions> options)
+/// <remarks>
+/// What goes wrong is logged in full here; the exception's message is what people read in a 503, so it names no
+/// host, port or query (the internal layout is no one's business outside, issue 30).
+/// </remarks>
+public sealed class InfluxReader(HttpClient http, IOptions<InfluxOptions> options, ILogger<InfluxReader> logger)
 {
     private readonly InfluxOptions _options = options.Value;
 
@@ -58,16 +62,25 @@ public sealed class InfluxReader(HttpClient http, IOptions<InfluxOptions> option
         try { response = await http.SendAsync(request, ct); }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            throw new TelemetryUnavailableException($"InfluxDB unreachable: {e.Message}", e);
+            logger.LogWarning(e, "InfluxDB unreachable at {Url}", _options.Url);
+            throw new TelemetryUnavailableException("the telemetry store cannot be reached; try again in a minute", e);
         }
         using (response)
         {
-            if (!response.IsSuccessStatusCode) throw new TelemetryUnavailableException($"InfluxDB answered {(int)response.StatusCode}");
+            if (!response.IsSuccessStatusCode)
+            {
+                logger.LogWarning("InfluxDB at {Url} answered {Status}", _options.Url, (int)response.StatusCode);
+                throw new TelemetryUnavailableException($"the telemetry store answered {(int)response.StatusCode}");
+            }
             var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
             var statements = new List<IReadOnlyList<InfluxSeries>>();
             foreach (var result in body.GetProperty("results").EnumerateArray())
             {
-                if (result.TryGetProperty("error", out var error)) throw new TelemetryUnavailableException($"InfluxDB: {error.GetString()}");
+                if (result.TryGetProperty("error", out var error))
+                {
+                    logger.LogWarning("InfluxDB refused a query: {Error}", error.GetString());
+                    throw new TelemetryUnavailableException("the telemetry store refused the query");
+                }
                 var series = new List<InfluxSeries>();
                 if (result.TryGetProperty("series", out var all))
                     foreach (var s in all.EnumerateArray())
