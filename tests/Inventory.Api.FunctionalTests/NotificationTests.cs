@@ -85,7 +85,7 @@ public sealed class NotificationTests(NotifyingInventoryApi api)
     private async Task<(string Device, string Location)> FridgeWithStFutBeerAsync()
     {
         var (device, location) = await api.PlacedFridgeAsync();
-        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = "STFUT-BLONDE-355", units = 24, to = location }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = "STFUT-BLONDE-355", units = 24, to = location, occurredAt = DateTimeOffset.UtcNow.AddDays(-1) }));
         return (device, location);
     }
 
@@ -358,6 +358,12 @@ public sealed class NotificationTests(NotifyingInventoryApi api)
         Assert.Equal(HttpStatusCode.Forbidden, (await api.Aube.PostAsJsonAsync($"/api/v1/alerts/{acknowledged}/acknowledgement", new { note = "?" })).StatusCode);
         var ack = await (await api.StFut.PostAsJsonAsync($"/api/v1/alerts/{acknowledged}/acknowledgement", new { note = "J'y vais, 20 min" })).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(("felix", "J'y vais, 20 min"), (ack.GetProperty("acknowledgedBy").GetString(), ack.GetProperty("acknowledgementNote").GetString()));
+        // Aube brings a can there after the alert was raised: the alert is still not Aube's to silence (an acknowledgement stops the escalation).
+        var open = (await api.Lead.GetFromJsonAsync<JsonElement[]>($"/api/v1/alerts?device={device}"))![0].GetProperty("id").GetInt64();
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = "AUBE-IPA-473", units = 1, to = "aube-brasserie" }));
+        var fridge = (await api.Lead.GetFromJsonAsync<JsonElement[]>($"/api/v1/alerts?device={device}"))![0].GetProperty("location").GetString();
+        await InventoryApi.Created(api.Aube.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = "AUBE-IPA-473", units = 1, from = "aube-brasserie", to = fridge }));
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.Aube.PostAsJsonAsync($"/api/v1/alerts/{open}/acknowledgement", new { note = "vu" })).StatusCode);
 
         await api.ScalarAsync("UPDATE alerts SET reported_at = now() - interval '2 hours' WHERE device_id = ANY($1)", (object)new[] { device, other });
         await api.DispatchAsync();
@@ -447,7 +453,7 @@ public sealed class AlertPageTests(NotifyingInventoryApi api)
     public async Task The_alerts_page_offers_taking_an_alert_in_hand_to_whom_it_concerns_and_the_fridge_page_lists_its_history()
     {
         var (device, location) = await api.PlacedFridgeAsync();
-        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = "AUBE-IPA-473", units = 6, to = location }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = "AUBE-IPA-473", units = 6, to = location, occurredAt = DateTimeOffset.UtcNow.AddDays(-1) }));
         var started = DateTimeOffset.UtcNow.AddMinutes(-125);
         await InventoryApi.Created(api.AlertAsync(device, "temperature_high", "raised", started, started.AddMinutes(15), 9.0));
         await InventoryApi.Created(api.AlertAsync(device, "temperature_high", "cleared", started, started.AddMinutes(65), 12.4));

@@ -1,3 +1,4 @@
+using Inventory.Api.Auth;
 using Inventory.Api.Infrastructure;
 using Npgsql;
 
@@ -28,23 +29,26 @@ public sealed class AlertQueries(NpgsqlDataSource db, TimeProvider time)
         return (await command.ListAsync(Read, ct)).SingleOrDefault();
     }
 
-    /// <summary>Whether the brewery's beer stands where the alert's device stands (the brewers told of it).</summary>
-    public async Task<bool> ConcernsAsync(long alertId, long breweryId, CancellationToken ct)
-    {
-        await using var command = db.Command("""
-            SELECT EXISTS (SELECT 1 FROM alerts a JOIN stock_levels s ON s.location_id = a.location_id JOIN beers b ON b.sku = s.sku
-                           WHERE a.id = $1 AND s.units > 0 AND b.brewery_id = $2)
-            """, alertId, breweryId);
-        return (bool)(await command.ExecuteScalarAsync(ct))!;
-    }
+    /// <summary>
+    /// The alerts (of those whose ids are $1) at whose place a beer of the brewery $2 stood when the alert was raised, by
+    /// the ledger in event time: a brewer who brings a can there afterwards has not made the alert its own (issue 30).
+    /// </summary>
+    private static readonly string StoodThereWhenRaised = $"""
+        SELECT a.id FROM alerts a
+        JOIN movements m ON a.location_id IN (m.to_location_id, m.from_location_id) AND m.occurred_at <= a.raised_at
+        JOIN beers b ON b.sku = m.sku
+        WHERE a.id = ANY($1) AND {Visibility.BeerOf("$2")}
+        GROUP BY a.id, m.sku HAVING sum(CASE WHEN m.to_location_id = a.location_id THEN m.units ELSE -m.units END) > 0
+        """;
 
-    /// <summary>Of the given alerts, those where the brewery's beer stands (the ones its brewer may acknowledge).</summary>
+    /// <summary>Whether a beer of the brewery stood where the alert was raised, when it was (the brewer may acknowledge it).</summary>
+    public async Task<bool> ConcernsAsync(long alertId, long breweryId, CancellationToken ct) =>
+        (await ConcerningAsync([alertId], breweryId, ct)).Count > 0;
+
+    /// <summary>Of the given alerts, those where a beer of the brewery stood when they were raised (the ones its brewer may acknowledge).</summary>
     public async Task<HashSet<long>> ConcerningAsync(IReadOnlyCollection<long> alertIds, long breweryId, CancellationToken ct)
     {
-        await using var command = db.Command("""
-            SELECT DISTINCT a.id FROM alerts a JOIN stock_levels s ON s.location_id = a.location_id JOIN beers b ON b.sku = s.sku
-            WHERE a.id = ANY($1) AND s.units > 0 AND b.brewery_id = $2
-            """, alertIds.ToArray(), breweryId);
+        await using var command = db.Command($"SELECT DISTINCT id FROM ({StoodThereWhenRaised}) stood", alertIds.ToArray(), breweryId);
         return [.. await command.ListAsync(r => r.GetInt64(0), ct)];
     }
 
