@@ -30,8 +30,14 @@ public sealed class TourTests(InventoryApi api) : IClassFixture<InventoryApi>
                 await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku, units, from = home, to }));
             }
 
-        // The host of stop 2 reports its sales; it may not report another stop's.
-        await InventoryApi.Created(api.Aube.PostAsJsonAsync("/api/v1/festivals/tournee-2026/kiosks/arret-2/sales", new { lines = new[] { new { sku = "STFUT-EPAULE-473", units = 40, unitPriceCents = 800 } } }));
+        // The host of stop 2 reports its sales; it may not report another stop's. What it owes Saint-Fût is priced from the
+        // list, not by the host, and it cannot report more than stood there.
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/prices", new { sku = "STFUT-EPAULE-473", channel = "kiosk", unitPriceCents = 800, validFrom = "2026-07-01", validTo = "2026-08-31" }));
+        const string Stop2 = "/api/v1/festivals/tournee-2026/kiosks/arret-2/sales";
+        await ProblemAssert.HasStatusAsync(await api.Aube.PostAsJsonAsync(Stop2, new { lines = new[] { new { sku = "STFUT-EPAULE-473", units = 40, unitPriceCents = 0 } } }),
+            HttpStatusCode.UnprocessableEntity, "lines[0].unitPriceCents");
+        await ProblemAssert.HasStatusAsync(await api.Aube.PostAsJsonAsync(Stop2, new { lines = new[] { new { sku = "STFUT-EPAULE-473", units = 49 } } }), HttpStatusCode.Conflict, "units");
+        await InventoryApi.Created(api.Aube.PostAsJsonAsync(Stop2, new { lines = new[] { new { sku = "STFUT-EPAULE-473", units = 40 } } }));
         Assert.Equal(HttpStatusCode.Forbidden, (await api.Aube.PostAsJsonAsync("/api/v1/festivals/tournee-2026/kiosks/arret-1/sales", new { lines = new[] { new { sku = "AUBE-IPA-473", units = 1 } } })).StatusCode);
         await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/tournee-2026/kiosks/arret-1/sales", new { lines = new[] { new { sku = "AUBE-IPA-473", units = 20, unitPriceCents = 700 }, new { sku = "STFUT-EPAULE-473", units = 24, unitPriceCents = 800 } } }));
 

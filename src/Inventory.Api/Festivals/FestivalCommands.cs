@@ -209,9 +209,15 @@ public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festiv
                 if (await beers.FactsAsync(c, line.Sku!, token) is null) throw new DomainProblem(Problems.Unprocessable($"lines[{i}].sku", $"unknown SKU {line.Sku}"));
                 if (!await SentToAsync(c, tx, line.Sku!, location!.Value, token))
                     throw new DomainProblem(Problems.Unprocessable($"lines[{i}].sku", $"{line.Sku} was never sent to {stop.Name}: only what was sent there can be sold there"));
+                // A host reports the other breweries' sales, which it owes them: at the list's price, and no more than stands
+                // there (issue 30). The lead may correct both (a price agreed on the day, a sale found after a count).
+                var listed = await PriceQueries.PriceAsync(c, tx, line.Sku!, PriceChannels.Kiosk, at, token);
+                if (!caller.IsLead && line.UnitPriceCents is { } typed && typed != listed)
+                    throw new DomainProblem(Problems.Unprocessable($"lines[{i}].unitPriceCents",
+                        $"a host reports at the price list's kiosk price ({(listed is { } p ? $"{p} cents" : "none on that day")}): leave it out, or ask the lead to change the list"));
                 posted.AddRange(await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, line.Sku!, null, line.Units!.Value, location, null, at,
-                    caller.Name, $"sold at {stop.Name}", null, line.UnitPriceCents ?? await PriceQueries.PriceAsync(c, tx, line.Sku!, PriceChannels.Kiosk, at, token)),
-                    allowShortfall: true, token));
+                    caller.Name, $"sold at {stop.Name}", null, line.UnitPriceCents ?? listed),
+                    allowShortfall: caller.IsLead, token));
                 await GiveBackReconciledLossAsync(c, tx, location!.Value, line.Sku!, line.Units.Value, at, token);
             }
             return (StatusCodes.Status201Created, posted);
