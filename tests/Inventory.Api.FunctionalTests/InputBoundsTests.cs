@@ -16,6 +16,9 @@ public sealed class InputBoundsTests(InventoryApi api) : IClassFixture<Inventory
         var stop = (await api.Lead.GetFromJsonAsync<JsonElement>($"/api/v1/festivals/{code}")).GetProperty("kiosks")[0].GetProperty("location").GetString();
         await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = "STFUT-EPAULE-473", units = 24, to = "stfut-brasserie" }));
         await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = "STFUT-EPAULE-473", units = 24, from = "stfut-brasserie", to = stop }));
+        // A host reports at the list's kiosk price; the tests of this class share one database, so the second finds it set.
+        var price = await api.Lead.PostAsJsonAsync("/api/v1/prices", new { sku = "STFUT-EPAULE-473", channel = "kiosk", unitPriceCents = 800, validFrom = "2026-07-01", validTo = "2026-08-31" });
+        Assert.True(price.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, $"kiosk price: {(int)price.StatusCode} {await price.Content.ReadAsStringAsync()}");
     }
 
     private static object Sales(string sku, long price) => new { lines = new[] { new { sku, units = 1, unitPriceCents = price } } };
