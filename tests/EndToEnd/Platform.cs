@@ -119,9 +119,21 @@ public sealed class Platform : IAsyncDisposable
         (await Lead.PutAsJsonAsync("/api/v1/festivals/festif-demo/allocation", suggested)).EnsureSuccessStatusCode();
     }
 
-    /// <summary>Runs a scenario with the simulator, 10 hours in about 10 seconds, and returns its summary.</summary>
-    public async Task<JsonElement> RunScenarioAsync(string scenario, double speed = 3600)
+    /// <summary>
+    /// Runs a scenario with the simulator, 10 hours in about 10 seconds, and returns its summary. By default it
+    /// replays the scenario's day at its own time of day (the latest such run that has ended: yesterday's, until
+    /// today's has); <paramref name="endingNow"/> makes it end a minute ago whatever the hour, for a test that
+    /// reads the last 24 hours (a run that ended yesterday at this hour leaves only its last minutes in them).
+    /// </summary>
+    public async Task<JsonElement> RunScenarioAsync(string scenario, double speed = 3600, bool endingNow = false)
     {
+        var file = Path.Combine(LocalServices.RepositoryRoot, "firmware-sim", "scenarios", scenario + ".json");
+        string[] when = ["--now"];
+        if (endingNow)
+        {
+            var hours = JsonDocument.Parse(await File.ReadAllTextAsync(file)).RootElement.GetProperty("durationHours").GetDouble();
+            when = ["--start", DateTimeOffset.UtcNow.AddHours(-hours).AddMinutes(-1).ToString("O", CultureInfo.InvariantCulture)];
+        }
         var services = LocalServices.Current;
         var summary = Path.Combine(_simState, "summary.json");
         Directory.CreateDirectory(_simState);
@@ -130,8 +142,7 @@ public sealed class Platform : IAsyncDisposable
             ["Mqtt__Host"] = services.MqttHost,
             ["Mqtt__Port"] = services.MqttPort.ToString(CultureInfo.InvariantCulture),
             ["Simulator__DevicePasswords"] = services["Simulator__DevicePasswords"],
-        }, "run", Path.Combine(LocalServices.RepositoryRoot, "firmware-sim", "scenarios", scenario + ".json"),
-           "--now", "--speed", speed.ToString(CultureInfo.InvariantCulture), "--state", _simState, "--summary", summary);
+        }, ["run", file, .. when, "--speed", speed.ToString(CultureInfo.InvariantCulture), "--state", _simState, "--summary", summary]);
         return JsonSerializer.Deserialize<JsonElement>(await File.ReadAllTextAsync(summary));
     }
 
