@@ -46,6 +46,23 @@ public sealed class FridgeStatusTests(InventoryApi api) : IClassFixture<Inventor
     }
 
     [Fact]
+    public async Task A_temperature_series_has_at_most_a_day_of_minutes_the_interval_widened_to_fit()
+    {
+        var start = new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero);
+        await api.Influx.WriteAsync(string.Join('\n', Enumerable.Range(0, 2000).Select(i =>
+            $"fridge_reading,device=fridge-cap-01,kind=fridge temp_c=4,seq={i}i {Ns(start.AddMinutes(i))}")));
+        string Url(DateTimeOffset from, DateTimeOffset to) =>
+            $"/api/v1/fridges/fridge-cap-01/temperatures?from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}&every=1m";
+
+        var day = await api.StFut.GetFromJsonAsync<JsonElement[]>(Url(start, start.AddDays(1)));
+        var year = await api.StFut.GetFromJsonAsync<JsonElement[]>(Url(start.AddDays(-300), start.AddDays(65)));
+
+        Assert.Equal(FridgeStatus.FleetReader.MaxTemperaturePoints, day!.Length);
+        // A year of minutes would be 2,000 rows here (525,600 with a year of readings): it comes a point a day.
+        Assert.Equal([start, start.AddDays(1)], year!.Select(p => p.GetProperty("at").GetDateTimeOffset()));
+    }
+
+    [Fact]
     public async Task The_gateway_key_cannot_read_fridge_status()
     {
         Assert.Equal(HttpStatusCode.Forbidden, (await api.Gateway.GetAsync("/api/v1/fridges")).StatusCode);

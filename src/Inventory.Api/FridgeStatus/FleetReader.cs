@@ -16,7 +16,26 @@ public sealed record TimelineEvent(DateTimeOffset At, string Type);
 /// </summary>
 public sealed class FleetReader(NpgsqlDataSource db, InfluxReader influx)
 {
-    public static readonly IReadOnlyDictionary<string, string> Intervals = new Dictionary<string, string> { ["1m"] = "1m", ["5m"] = "5m", ["15m"] = "15m", ["1h"] = "1h", ["1d"] = "1d" };
+    public static readonly IReadOnlyDictionary<string, TimeSpan> Intervals = new Dictionary<string, TimeSpan>
+    {
+        ["1m"] = TimeSpan.FromMinutes(1), ["5m"] = TimeSpan.FromMinutes(5), ["15m"] = TimeSpan.FromMinutes(15), ["1h"] = TimeSpan.FromHours(1), ["1d"] = TimeSpan.FromDays(1),
+    };
+
+    /// <summary>The most points a temperature series has: a day at one a minute, what a chart or a person can use.</summary>
+    public const int MaxTemperaturePoints = 1440;
+
+    /// <summary>
+    /// The interval of a temperature series: the one asked for (else one that suits the period), widened to the
+    /// next listed one until the period holds at most <see cref="MaxTemperaturePoints"/>, so that no caller can make
+    /// the API buffer a year of minutes (525,600 rows, issue 30). A year at 1d is 366 points, so one always fits.
+    /// </summary>
+    public static string TemperatureInterval(DateTimeOffset start, DateTimeOffset end, string? every)
+    {
+        var span = end - start;
+        var asked = every ?? (span <= TimeSpan.FromDays(1) ? "5m" : span <= TimeSpan.FromDays(7) ? "1h" : "1d");
+        return Intervals.Where(i => i.Value >= Intervals[asked]).OrderBy(i => i.Value)
+            .First(i => Math.Ceiling(span / i.Value) <= MaxTemperaturePoints || i.Key == "1d").Key;
+    }
 
     public async Task<List<FridgeStatusView>> ReadAsync(CancellationToken ct)
     {
@@ -67,9 +86,9 @@ public sealed class FleetReader(NpgsqlDataSource db, InfluxReader influx)
     /// <summary>Mean, min and max temperature per interval; the device id must have been checked against its pattern.</summary>
     public async Task<List<TemperaturePoint>> TemperaturesAsync(string deviceId, DateTimeOffset start, DateTimeOffset end, string? every, CancellationToken ct)
     {
-        var interval = every ?? ((end - start) <= TimeSpan.FromDays(1) ? "5m" : (end - start) <= TimeSpan.FromDays(7) ? "1h" : "1d");
+        var interval = TemperatureInterval(start, end, every);
         var answer = await influx.QueryAsync(
-            $"SELECT mean(temp_c), min(temp_c), max(temp_c) FROM fridge_reading WHERE {InfluxQl.DeviceIs(deviceId)} AND {InfluxQl.During(start, end)} GROUP BY time({Intervals[interval]}) fill(none)", ct);
+            $"SELECT mean(temp_c), min(temp_c), max(temp_c) FROM fridge_reading WHERE {InfluxQl.DeviceIs(deviceId)} AND {InfluxQl.During(start, end)} GROUP BY time({interval}) fill(none)", ct);
         return answer[0].SelectMany(s => s.Rows).Select(r => new TemperaturePoint(DateTimeOffset.FromUnixTimeMilliseconds(r["time"].GetInt64()),
             Math.Round(r["mean"].GetDouble(), 2), r["min"].GetDouble(), r["max"].GetDouble())).ToList();
     }
