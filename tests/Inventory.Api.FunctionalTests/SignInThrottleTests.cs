@@ -21,7 +21,7 @@ public sealed class SignInThrottleTests
     public void Five_failures_are_free_then_the_wait_doubles_up_to_fifteen_minutes()
     {
         Assert.Equal([TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(120), TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(15)],
-            new[] { 0, 4, 5, 6, 7, 20, 60 }.Select(SignInThrottle.Lockout));
+            new[] { 0, 4, 5, 6, 7, 20, 60 }.Select(failures => SignInThrottle.Lockout(failures)));
     }
 
     [Fact]
@@ -40,13 +40,36 @@ public sealed class SignInThrottleTests
     }
 
     [Fact]
-    public void The_real_person_from_another_address_is_never_locked_out_by_an_attacker()
+    public void The_real_person_from_an_address_she_signed_in_from_is_never_locked_out_by_an_attacker()
     {
         var throttle = new SignInThrottle(_time);
-        for (var i = 0; i < 15; i++) throttle.Failed("lea", "203.0.113.7"); // the attacker, as fast as the lockouts allow
+        throttle.Succeeded("lea", "198.51.100.2"); // her brewery's office, last week
+        _time.Advance(TimeSpan.FromDays(7));
+        for (var i = 0; i < 40; i++) throttle.Failed("lea", $"203.0.113.{i}"); // the attacker, from forty addresses
 
-        Assert.NotNull(throttle.Attempt("lea", "203.0.113.7"));
+        Assert.NotNull(throttle.Attempt("lea", "203.0.113.99"));
         Assert.Null(throttle.Attempt("lea", "198.51.100.2"));
+        _time.Advance(SignInThrottle.KnownFor);
+        for (var i = 0; i < 40; i++) throttle.Failed("lea", $"203.0.113.{i}");
+        Assert.NotNull(throttle.Attempt("lea", "198.51.100.2")); // a month without signing in there, the office is an address like any other
+    }
+
+    [Fact]
+    public void Guessing_one_username_from_many_addresses_gets_twenty_free_failures_not_five_per_address()
+    {
+        var throttle = new SignInThrottle(_time);
+        for (var i = 0; i < SignInThrottle.FreeFailuresPerUsername; i++)
+        {
+            Assert.Null(throttle.Attempt("lea", $"203.0.113.{i}"));
+            throttle.Failed("lea", $"203.0.113.{i}");
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(30), throttle.Attempt("lea", "203.0.113.200"));
+        Assert.Null(throttle.Attempt("marc", "203.0.113.200"));
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Null(throttle.Attempt("lea", "203.0.113.200"));
+        throttle.Failed("lea", "203.0.113.200");
+        Assert.Equal(TimeSpan.FromSeconds(60), throttle.Attempt("lea", "203.0.113.201"));
     }
 
     [Fact]
@@ -64,12 +87,28 @@ public sealed class SignInThrottleTests
     }
 
     [Fact]
-    public void One_address_gets_twenty_attempts_a_minute_whatever_the_usernames()
+    public void A_festival_behind_one_address_signs_in_however_many_people_come()
     {
         var throttle = new SignInThrottle(_time);
-        for (var i = 0; i < SignInThrottle.AttemptsPerMinute; i++) Assert.Null(throttle.Attempt($"user{i}", "10.0.0.9"));
+        for (var i = 0; i < 500; i++)
+        {
+            Assert.Null(throttle.Attempt($"benevole{i}", "10.0.0.9"));
+            throttle.Succeeded($"benevole{i}", "10.0.0.9");
+        }
+        Fail(throttle, 4, "benevole500"); // a few typos on the way
+
+        Assert.Null(throttle.Attempt("benevole501", "10.0.0.9"));
+    }
+
+    [Fact]
+    public void Thirty_failures_a_minute_from_one_address_make_it_wait_except_for_people_known_there()
+    {
+        var throttle = new SignInThrottle(_time);
+        throttle.Succeeded("lea", "10.0.0.9");
+        for (var i = 0; i < SignInThrottle.FailuresPerAddressPerMinute; i++) Fail(throttle, 1, $"user{i}");
 
         Assert.Equal(TimeSpan.FromMinutes(1), throttle.Attempt("user99", "10.0.0.9"));
+        Assert.Null(throttle.Attempt("lea", "10.0.0.9"));
         Assert.Null(throttle.Attempt("user99", "10.0.0.10"));
         _time.Advance(TimeSpan.FromMinutes(1));
         Assert.Null(throttle.Attempt("user99", "10.0.0.9"));
