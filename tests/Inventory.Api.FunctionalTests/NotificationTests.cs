@@ -394,6 +394,54 @@ public sealed class NotificationTests(NotifyingInventoryApi api)
         Assert.Contains($"Blonde du Fût (STFUT-BLONDE-355) à Frigo {location} : 16 unités pour un niveau cible de 20.", mail.Text);
         Assert.Empty(await api.Mail.MessagesAsync(marie));
     }
+
+    [Fact]
+    public async Task A_brewer_moving_a_can_out_and_back_around_par_warns_once_in_two_hours_not_once_a_crossing()
+    {
+        var (_, location) = await FridgeWithStFutBeerAsync(); // 24 Blonde on the shelf
+        Assert.Equal(HttpStatusCode.OK, (await api.StFut.PutAsJsonAsync("/api/v1/par-levels", new { sku = "STFUT-BLONDE-355", location, parUnits = 20 })).StatusCode);
+        async Task ToggleAsync()
+        {
+            await InventoryApi.Created(api.StFut.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = "STFUT-BLONDE-355", units = 5, from = location, to = "stfut-brasserie" }));
+            await InventoryApi.Created(api.StFut.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = "STFUT-BLONDE-355", units = 5, from = "stfut-brasserie", to = location }));
+        }
+        const string warnings = "SELECT count(*) FROM notification_events e JOIN locations l ON l.id = e.location_id WHERE l.code = $1 AND e.kind = 'low_stock'";
+
+        for (var i = 0; i < 5; i++) await ToggleAsync();
+        Assert.Equal(1, await api.ScalarAsync(warnings, location));
+
+        await api.ScalarAsync("UPDATE notification_events e SET created_at = now() - interval '2 hours 1 minute' FROM locations l WHERE l.id = e.location_id AND l.code = $1", location);
+        await ToggleAsync();
+        Assert.Equal(2, await api.ScalarAsync(warnings, location));
+    }
+
+    [Fact]
+    public async Task An_alert_raised_behind_a_flood_of_low_stock_warnings_is_fanned_out_and_sent_first()
+    {
+        var (device, location) = await FridgeWithStFutBeerAsync();
+        var felix = Unique("felix") + "@stfut.test";
+        await SubscribeAsync(api.StFut, felix);
+        await api.ScalarAsync("""
+            INSERT INTO notification_events (kind, sku, location_id, units, par_units)
+            SELECT 'low_stock', 'STFUT-BLONDE-355', l.id, 1, 2 FROM locations l, generate_series(1, 450) WHERE l.code = $1
+            """, location);
+        var started = DateTimeOffset.UtcNow.AddMinutes(-20);
+        await InventoryApi.Created(AlertAsync(device, "temperature_high", "raised", started, started.AddMinutes(15), peak: 9.1));
+        const string alertDelivery = """
+            SELECT count(*) FROM notification_deliveries d JOIN notification_events e ON e.id = d.event_id JOIN alerts a ON a.id = e.alert_id
+            WHERE a.device_id = $1 AND d.destination = $2
+            """;
+
+        await api.Services.GetRequiredService<Outbox>().FanOutAsync(CancellationToken.None); // one batch of 200
+
+        Assert.Equal(1, await api.ScalarAsync(alertDelivery, device, felix));
+        while (await api.DispatchAsync() > 0) { }
+        // 451 deliveries to Félix go in five digests of at most 100: the alert is in the first one sent.
+        Assert.Equal(451, await api.ScalarAsync("SELECT count(*) FROM notification_deliveries WHERE destination = $1 AND sent_at IS NOT NULL", felix));
+        Assert.Equal(1, await api.ScalarAsync($"""
+            {alertDelivery} AND d.sent_at = (SELECT min(sent_at) FROM notification_deliveries WHERE destination = $2)
+            """, device, felix));
+    }
 }
 
 /// <summary>Beer exposed to heat: found from the alert history and the ledger, told to its brewers, decided once.</summary>

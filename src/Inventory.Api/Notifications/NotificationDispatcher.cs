@@ -38,14 +38,21 @@ public sealed class NotificationDispatcher(NpgsqlDataSource db, Outbox outbox, S
     {
         await outbox.EscalateAsync(ct);
         await exposures.FindAsync(ct);
-        while (await outbox.FanOutAsync(ct) > 0) { }
         var sent = 0;
-        foreach (var group in await outbox.ReadyAsync(ct))
+        int fannedOut;
+        // A batch of events fanned out, then what is ready sent: a flood of events delays what is due by one batch,
+        // not by all of them.
+        do
         {
-            // Sending finishes even when the host stops: the outcome is then recorded, and nothing is sent twice.
-            sent += await SendAsync(group, CancellationToken.None);
-            if (ct.IsCancellationRequested) break;
+            fannedOut = await outbox.FanOutAsync(ct);
+            foreach (var group in await outbox.ReadyAsync(ct))
+            {
+                // Sending finishes even when the host stops: the outcome is then recorded, and nothing is sent twice.
+                sent += await SendAsync(group, CancellationToken.None);
+                if (ct.IsCancellationRequested) return sent;
+            }
         }
+        while (fannedOut > 0);
         return sent;
     }
 

@@ -33,7 +33,8 @@ public sealed class Outbox(NpgsqlDataSource db, IOptions<NotificationOptions> se
             -- An offline alert waits out its grace: told if still open then, dropped if the device came back within it.
             WHERE e.fanned_out_at IS NULL
               AND NOT (e.kind = 'alert_raised' AND a.type = 'offline' AND a.cleared_at IS NULL AND e.created_at > $1 - $2)
-            ORDER BY e.id LIMIT 200
+            -- Alerts, escalations and exposed lots before low stock: a flood of the one never holds up the others.
+            ORDER BY e.kind = 'low_stock', e.id LIMIT 200
             FOR UPDATE OF e SKIP LOCKED
             """, now.UtcDateTime, Options.OfflineGrace);
         var events = await pending.ListAsync(r => (Facts: new EventFacts(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
@@ -127,15 +128,17 @@ public sealed class Outbox(NpgsqlDataSource db, IOptions<NotificationOptions> se
 
     /// <summary>
     /// The groups ready to send: a destination whose oldest due delivery has waited the digest window (so
-    /// that what comes within it goes in the same message), or whose retry is due.
+    /// that what comes within it goes in the same message), or whose retry is due; those holding more than low
+    /// stock first.
     /// </summary>
     public async Task<List<(string Channel, long UserId, string Destination)>> ReadyAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
         await using var command = db.Command("""
-            SELECT channel, user_id, destination FROM notification_deliveries
-            WHERE sent_at IS NULL AND abandoned_reason IS NULL AND due_at <= $1 AND next_attempt_at <= $1
-            GROUP BY channel, user_id, destination HAVING min(due_at) <= $2
+            SELECT d.channel, d.user_id, d.destination FROM notification_deliveries d JOIN notification_events e ON e.id = d.event_id
+            WHERE d.sent_at IS NULL AND d.abandoned_reason IS NULL AND d.due_at <= $1 AND d.next_attempt_at <= $1
+            GROUP BY d.channel, d.user_id, d.destination HAVING min(d.due_at) <= $2
+            ORDER BY bool_and(e.kind = 'low_stock'), min(d.due_at)
             LIMIT 100
             """, now.UtcDateTime, (now - Options.DigestWindow).UtcDateTime);
         return await command.ListAsync(r => (r.GetString(0), r.GetInt64(1), r.GetString(2)), ct);
@@ -147,10 +150,11 @@ public sealed class Outbox(NpgsqlDataSource db, IOptions<NotificationOptions> se
     /// </summary>
     public static async Task<DeliveryGroup?> ClaimAsync(NpgsqlConnection c, NpgsqlTransaction tx, (string Channel, long UserId, string Destination) group, DateTimeOffset now, CancellationToken ct)
     {
+        // The most urgent first: a digest's 100 rows hold the alert even behind a thousand low-stock warnings.
         await using var command = c.Command(tx, """
-            SELECT id, subject, body, attempts FROM notification_deliveries
-            WHERE channel = $1 AND user_id = $2 AND destination = $3 AND sent_at IS NULL AND abandoned_reason IS NULL AND due_at <= $4 AND next_attempt_at <= $4
-            ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED
+            SELECT d.id, d.subject, d.body, d.attempts FROM notification_deliveries d JOIN notification_events e ON e.id = d.event_id
+            WHERE d.channel = $1 AND d.user_id = $2 AND d.destination = $3 AND d.sent_at IS NULL AND d.abandoned_reason IS NULL AND d.due_at <= $4 AND d.next_attempt_at <= $4
+            ORDER BY e.kind = 'low_stock', d.id LIMIT 100 FOR UPDATE OF d SKIP LOCKED
             """, group.Channel, group.UserId, group.Destination, now.UtcDateTime);
         var rows = await command.ListAsync(r => new PendingDelivery(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt32(3)), ct);
         return rows.Count == 0 ? null : new DeliveryGroup(group.Channel, group.UserId, group.Destination, rows);
