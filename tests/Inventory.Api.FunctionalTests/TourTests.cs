@@ -38,6 +38,15 @@ public sealed class TourTests(InventoryApi api) : IClassFixture<InventoryApi>
             HttpStatusCode.UnprocessableEntity, "lines[0].unitPriceCents");
         await ProblemAssert.HasStatusAsync(await api.Aube.PostAsJsonAsync(Stop2, new { lines = new[] { new { sku = "STFUT-EPAULE-473", units = 49 } } }), HttpStatusCode.Conflict, "units");
         await InventoryApi.Created(api.Aube.PostAsJsonAsync(Stop2, new { lines = new[] { new { sku = "STFUT-EPAULE-473", units = 40 } } }));
+        // Its report is once per stop, whatever key it sends: the same report again is the first answer, another is refused
+        // (selling the same cans twice under two keys is the lead's to correct).
+        var again = new HttpRequestMessage(HttpMethod.Post, Stop2) { Content = JsonContent.Create(new { lines = new[] { new { sku = "STFUT-EPAULE-473", units = 40 } } }) };
+        again.Headers.Add("Idempotency-Key", "arret-2-encore");
+        var replayed = await api.Aube.SendAsync(again);
+        Assert.Equal((HttpStatusCode.Created, "true"), (replayed.StatusCode, replayed.Headers.GetValues("Idempotent-Replayed").Single()));
+        var more = new HttpRequestMessage(HttpMethod.Post, Stop2) { Content = JsonContent.Create(new { lines = new[] { new { sku = "STFUT-EPAULE-473", units = 8 } } }) };
+        more.Headers.Add("Idempotency-Key", "arret-2-suite");
+        await ProblemAssert.HasStatusAsync(await api.Aube.SendAsync(more), HttpStatusCode.Conflict, "lines");
         Assert.Equal(HttpStatusCode.Forbidden, (await api.Aube.PostAsJsonAsync("/api/v1/festivals/tournee-2026/kiosks/arret-1/sales", new { lines = new[] { new { sku = "AUBE-IPA-473", units = 1 } } })).StatusCode);
         await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/tournee-2026/kiosks/arret-1/sales", new { lines = new[] { new { sku = "AUBE-IPA-473", units = 20, unitPriceCents = 700 }, new { sku = "STFUT-EPAULE-473", units = 24, unitPriceCents = 800 } } }));
 

@@ -198,9 +198,14 @@ public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festiv
             throw new DomainProblem(Problems.Forbidden("a stop's sales are reported by the lead or by the brewery hosting it"));
         var location = await Lookup.LocationIdAsync(db, stop.Location, ct);
         var at = stop.On is { } day ? calendar.At(day, StopSalesAt) : time.GetUtcNow();
-        // A key of the caller's own lives in the caller's scope: nobody can take the key another's report will use.
-        var scope = idempotencyKey is null ? "stop-sales" : $"stop-sales:{caller.Id}";
-        return await Idempotency.RunAsync(db, scope, idempotencyKey ?? $"{code}:{kiosk}", body, async (c, tx, token) =>
+        // A host reports its stop once: the stop is the report's key, whatever key it sends, so that it cannot report
+        // the same stock sold twice under two keys (what it would then owe is not the brewers' to find out). The lead's
+        // own keys live in the lead's scope: nobody can take the key another's report will use, and the lead corrects.
+        var (scope, key) = !caller.IsLead ? ("stop-sales:host", $"{code}:{kiosk}")
+            : (idempotencyKey is null ? "stop-sales" : $"stop-sales:{caller.Id}", idempotencyKey ?? $"{code}:{kiosk}");
+        var reported = Problems.Conflict("lines: reported already", $"the sales of {stop.Name} are reported already: the lead corrects them",
+            new Dictionary<string, object?> { ["field"] = "lines" });
+        return await Idempotency.RunAsync(db, scope, key, body, async (c, tx, token) =>
         {
             var posted = new List<PostedMovement>();
             for (var i = 0; i < body.Lines!.Count; i++)
@@ -221,7 +226,7 @@ public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festiv
                 await GiveBackReconciledLossAsync(c, tx, location!.Value, line.Sku!, line.Units.Value, at, token);
             }
             return (StatusCodes.Status201Created, posted);
-        }, ct);
+        }, ct, caller.IsLead ? null : reported);
     }
 
     /// <summary>After the event: returns posted, and what is neither sold nor sent back posted as loss; once per festival.</summary>

@@ -16,7 +16,9 @@ public static class Idempotency
 
     public delegate Task<(int Status, object Body)> Work(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct);
 
-    public static async Task<IResult> RunAsync(NpgsqlDataSource db, string scope, string? key, object request, Work work, CancellationToken ct)
+    /// <param name="otherRequest">The answer to the same key with another body, when the key is not the caller's own
+    /// (422 naming the header otherwise).</param>
+    public static async Task<IResult> RunAsync(NpgsqlDataSource db, string scope, string? key, object request, Work work, CancellationToken ct, IResult? otherRequest = null)
     {
         if (key is { Length: 0 or > 200 }) return Problems.Invalid(Header, "must be 1 to 200 characters");
         var requestHash = SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, request.GetType(), Json.Options));
@@ -24,7 +26,7 @@ public static class Idempotency
         {
             try
             {
-                return await RunOnceAsync(db, scope, key, requestHash, work, ct);
+                return await RunOnceAsync(db, scope, key, requestHash, work, otherRequest, ct);
             }
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < 5)
             {
@@ -43,7 +45,7 @@ public static class Idempotency
         }
     }
 
-    private static async Task<IResult> RunOnceAsync(NpgsqlDataSource db, string scope, string? key, byte[] requestHash, Work work, CancellationToken ct)
+    private static async Task<IResult> RunOnceAsync(NpgsqlDataSource db, string scope, string? key, byte[] requestHash, Work work, IResult? otherRequest, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -54,7 +56,7 @@ public static class Idempotency
                 INSERT INTO idempotency_keys (scope, key, request_hash, status_code) VALUES ($1, $2, $3, 0)
                 ON CONFLICT DO NOTHING
                 """, scope, key, requestHash);
-            if (await claim.ExecuteNonQueryAsync(ct) == 0) return await ReplayAsync(connection, transaction, scope, key, requestHash, ct);
+            if (await claim.ExecuteNonQueryAsync(ct) == 0) return await ReplayAsync(connection, transaction, scope, key, requestHash, otherRequest, ct);
         }
 
         var (status, body) = await work(connection, transaction, ct);
@@ -68,13 +70,14 @@ public static class Idempotency
         return Results.Text(json, "application/json", Encoding.UTF8, status);
     }
 
-    private static async Task<IResult> ReplayAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string scope, string key, byte[] requestHash, CancellationToken ct)
+    private static async Task<IResult> ReplayAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string scope, string key, byte[] requestHash, IResult? otherRequest,
+        CancellationToken ct)
     {
         await using var select = connection.Command(transaction, "SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2", scope, key);
         await using var reader = await select.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         if (!((byte[])reader[0]).AsSpan().SequenceEqual(requestHash))
-            return Problems.Unprocessable(Header, $"key '{key}' was already used for a different request");
+            return otherRequest ?? Problems.Unprocessable(Header, $"key '{key}' was already used for a different request");
         return new ReplayResult(reader.GetInt32(1), reader.GetString(2));
     }
 
