@@ -209,6 +209,7 @@ public static class Extensions
             .AddPolicy(Policies.People, p => p.RequireRole(Roles.People))
             .AddPolicy(Policies.Gateway, p => p.RequireRole(Roles.Gateway, Roles.Lead));
         services.AddSingleton<SignInThrottle>();
+        services.AddCallerRateLimits();
         // The fleet page is 245 KiB for 500 devices on a festival's network. Over HTTPS too (behind the proxy):
         // the pages that hold a secret or a sign-in token opt out (BREACH), see Dashboard/Compression.cs.
         services.AddResponseCompression(o =>
@@ -239,6 +240,7 @@ public static class Extensions
         app.UseRouting(); // after the re-execution, so that it routes the page it re-executes
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter(); // after authentication: the buckets are per person or key
         app.Use(StockReadCache.InvalidateAfterWrites);
 
         app.MapOpenApi("/openapi/{documentName}.json");

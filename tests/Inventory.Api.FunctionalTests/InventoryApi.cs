@@ -84,6 +84,9 @@ public class InventoryApi : IAsyncLifetime
         web.UseSetting("Influx:Database", Influx.Database);
         // The outbox's worker would share the one pooled connection: the notification tests turn it on or drive it.
         web.UseSetting("Notifications:Send", "false");
+        // The tests post as fast as the machine goes, far past a person's pace: RateLimitTests has the real limits.
+        web.UseSetting("RateLimits:WritesPerMinute", "1000000");
+        web.UseSetting("RateLimits:ExpensiveReadsPerMinute", "1000000");
         // The real broker's dynamic security plugin, on the devices' listener, as scripts/services sets it up.
         foreach (var key in new[] { "ControlHost", "ControlPort", "Username", "Password", "DeviceHost", "DevicePort", "DeviceTls" })
             web.UseSetting($"Broker:{key}", LocalServices.Current[$"Broker__{key}"]);

@@ -41,7 +41,7 @@ public static class DashboardEndpoints
                 await writer.FlushAsync(ct);
             }
             return Results.Empty;
-        }).RequireAuthorization(Policies.People).ExcludeFromDescription();
+        }).RequireAuthorization(Policies.People).ExpensiveRead().ExcludeFromDescription();
         return app;
     }
 

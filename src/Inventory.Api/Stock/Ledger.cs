@@ -27,6 +27,8 @@ public static class Ledger
         {
             var lots = await LockLotsAsync(c, tx, m.Sku, from, m.LotCode, ct);
             var allocation = LotAllocation.Take(lots, m.Units, m.LotCode ?? "");
+            if (allocation.Shortfall > 0 && !allowShortfall && !derived && await ShelfLedger.GiveBackForLateRemovalAsync(c, tx, from, m, ct))
+                allocation = LotAllocation.Take(await LockLotsAsync(c, tx, m.Sku, from, m.LotCode, ct), m.Units, m.LotCode ?? "");
             if (allocation.Shortfall > 0 && !allowShortfall)
                 throw new DomainProblem(Problems.Conflict("Not enough stock",
                     $"{m.Units} units of {m.Sku} wanted{(m.LotCode is null ? "" : $" from lot {m.LotCode}")}, {m.Units - allocation.Shortfall} held",

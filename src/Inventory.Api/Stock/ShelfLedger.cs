@@ -62,6 +62,32 @@ public static class ShelfLedger
     }
 
     /// <summary>
+    /// A removal dated before counts that already booked its units as sold (a theft recorded after the fridge counted
+    /// the shelf without the can, a pick-up entered the next day) finds the shelf emptied by those sales: the counts are
+    /// re-derived as if it were there, which gives its units back to the shelf, and it is taken away again for the
+    /// caller to post for real. Only when its units stood there at its time, in event time (more is a shortfall
+    /// whatever came after). Whether the shelf now holds enough is the caller's check; if not, the caller refuses and
+    /// the transaction, re-derivation and all, is rolled back. False when nothing was given back.
+    /// </summary>
+    public static async Task<bool> GiveBackForLateRemovalAsync(NpgsqlConnection c, NpgsqlTransaction tx, long locationId, MovementToPost removal, CancellationToken ct)
+    {
+        var ticked = removal.DeviceId is null;
+        await using var latest = c.Command(tx, "SELECT max(counted_at) FROM shelf_counts WHERE location_id = $1", locationId);
+        if (await latest.ExecuteScalarAsync(ct) is not DateTime last || last < (ticked ? removal.OccurredAt - SellThrough.MatchWindow : removal.OccurredAt).UtcDateTime)
+            return false;
+        // Only what stood there then, in event time, can have been removed then: more is a shortfall whatever came after.
+        if (await Ledger.UnitsAsOfAsync(c, tx, removal.Sku, locationId, removal.OccurredAt, ct) < removal.Units) return false;
+        await using var provisional = c.Command(tx, """
+            INSERT INTO movements (kind, sku, lot_code, units, from_location_id, occurred_at, actor, device_id) VALUES ($1, $2, '', $3, $4, $5, $6, $7) RETURNING id
+            """, removal.Kind, removal.Sku, removal.Units, locationId, removal.OccurredAt.UtcDateTime, removal.Actor, Db.Typed(removal.DeviceId, NpgsqlTypes.NpgsqlDbType.Text));
+        var id = (long)(await provisional.ExecuteScalarAsync(ct))!;
+        await RederiveAsync(c, tx, locationId, removal.OccurredAt, ct);
+        await using var withdraw = c.Command(tx, "DELETE FROM movements WHERE id = $1", id);
+        await withdraw.ExecuteNonQueryAsync(ct);
+        return true;
+    }
+
+    /// <summary>
     /// Re-derives every count of the place that a fact at <paramref name="since"/> can change and posts the
     /// differences; returns the outcomes of the counts re-derived, by count and SKU.
     /// </summary>

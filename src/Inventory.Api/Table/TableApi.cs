@@ -24,9 +24,9 @@ public static class TableApi
             .RequireAuthorization(Policies.Lead).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         table.MapPost("assets/{serial}/placements", PlaceAsset).WithName("PlaceFridgeAsset").WithSummary("Place a bought fridge at a location for a period")
             .RequireAuthorization(Policies.Lead).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        table.MapGet("assets/{serial}/figures", Figures).WithName("FridgeAssetFigures").WithSummary("Days placed vs owned, reporting, temperature compliance, units sold")
+        table.MapGet("assets/{serial}/figures", Figures).WithName("FridgeAssetFigures").WithSummary("Days placed vs owned, reporting, temperature compliance, units sold").ExpensiveRead()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        table.MapGet("funder-report", FunderReport).WithName("FunderReport").WithSummary("The grant report for a period (format=csv for a spreadsheet)")
+        table.MapGet("funder-report", FunderReport).WithName("FunderReport").WithSummary("The grant report for a period (format=csv for a spreadsheet)").ExpensiveRead()
             .RequireAuthorization(Policies.Lead).Produces<FunderReport>(StatusCodes.Status200OK, "application/json", "text/csv");
         return api;
     }
