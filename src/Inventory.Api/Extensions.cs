@@ -146,8 +146,10 @@ public static class Extensions
             services.AddHostedService(sp => sp.GetRequiredService<NotificationDispatcher>());
         services.AddMemoryCache();
         services.AddSingleton<StockReadCache>();
-        services.AddSingleton<IdempotencyKeyPurge>();
-        services.AddHostedService(sp => sp.GetRequiredService<IdempotencyKeyPurge>());
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
+        services.AddSingleton<RetentionPurge>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionPurge>());
         services.AddSingleton<AuthCache>();
         services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.Section).ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<BrokerOptions>, BrokerOptionsValidation>();

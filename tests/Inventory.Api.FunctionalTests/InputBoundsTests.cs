@@ -82,28 +82,3 @@ public sealed class InputBoundsTests(InventoryApi api) : IClassFixture<Inventory
         await ProblemAssert.HasStatusAsync(figures, HttpStatusCode.BadRequest, "from");
     }
 }
-
-public sealed class IdempotencyPurgeTests(InventoryApi api) : IClassFixture<InventoryApi>
-{
-    [Fact]
-    public async Task Keys_past_ninety_days_are_purged_and_recent_ones_kept()
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync();
-        await using (var insert = new Npgsql.NpgsqlCommand("""
-            INSERT INTO idempotency_keys (scope, key, request_hash, status_code, created_at) VALUES
-                ('device-report', 'fridge-old-01:1', '\x00', 201, now() - interval '91 days'),
-                ('device-report', 'fridge-new-01:1', '\x00', 201, now() - interval '89 days')
-            """, connection))
-            await insert.ExecuteNonQueryAsync();
-
-        var purged = await api.Services.GetRequiredService<Inventory.Api.Infrastructure.IdempotencyKeyPurge>().PurgeAsync(CancellationToken.None);
-
-        Assert.True(purged >= 1);
-        await using var left = new Npgsql.NpgsqlCommand("SELECT key FROM idempotency_keys WHERE key LIKE 'fridge-%-01:1' ORDER BY key", connection);
-        await using var reader = await left.ExecuteReaderAsync();
-        Assert.True(await reader.ReadAsync());
-        Assert.Equal("fridge-new-01:1", reader.GetString(0));
-        Assert.False(await reader.ReadAsync());
-    }
-}
