@@ -173,6 +173,7 @@ public static class Extensions
             o.Conventions.AllowAnonymousToPage("/Connexion");
             o.Conventions.AllowAnonymousToPage("/Interdit");
             o.Conventions.AllowAnonymousToPage("/Introuvable");
+            o.Conventions.AllowAnonymousToPage("/Confirmer"); // a confirmation mail's link, opened wherever the mail is read
         });
         // Every problem in the request's language (Accept-Language for the API, the dashboard's culture for its forms).
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiTranslation.Localise);

@@ -18,6 +18,9 @@ public sealed class AlertLoopTests
         {
             (await felix.PostAsJsonAsync("/api/v1/auth/sign-in", new { username = "felix", password = platform.BrewerPassword })).EnsureSuccessStatusCode();
             (await felix.PutAsJsonAsync("/api/v1/notifications/subscription", new { email = mailbox, alerts = true, lowStock = false })).EnsureSuccessStatusCode();
+            // Nothing goes to an address before its owner confirms it with the code mailed to it.
+            await using var inbox = MailServer.OfServices();
+            await inbox.ConfirmAsync(felix, mailbox);
         }
 
         await platform.RunScenarioAsync("heat-wave");

@@ -23,6 +23,8 @@ public sealed class NotifyingInventoryApi : InventoryApi
         ["Notifications:DigestWindow"] = "00:00:00",
         ["Notifications:AllowPrivateWebhooks"] = "true",
         ["Notifications:DashboardUrl"] = "http://dashboard.test",
+        // Each test subscribes its people at addresses of its own: far more than a person's three a day.
+        ["Notifications:ConfirmationMailsPerDay"] = "1000",
     };
 
     public override async Task InitializeAsync()
@@ -99,6 +101,8 @@ public sealed class NotificationTests(NotifyingInventoryApi api)
         var body = new Dictionary<string, object?> { ["email"] = email, ["alerts"] = true, ["lowStock"] = true };
         foreach (var p in more?.GetType().GetProperties() ?? []) body[p.Name] = p.GetValue(more);
         Assert.Equal(HttpStatusCode.OK, (await person.PutAsJsonAsync("/api/v1/notifications/subscription", body)).StatusCode);
+        await api.DispatchAsync();
+        await api.Mail.ConfirmAsync(api.Anonymous, email);
     }
 
     [Fact]
@@ -263,7 +267,8 @@ public sealed class NotificationTests(NotifyingInventoryApi api)
             if (i == devices.Count / 2) await one.DisposeAsync(); // a graceful stop, as a deployment does
         }
         await Eventually.Holds(async () => await api.ScalarAsync("""
-            SELECT count(*) FROM notification_deliveries d JOIN users u ON u.id = d.user_id WHERE d.destination = $1 AND d.sent_at IS NOT NULL
+            SELECT count(*) FROM notification_deliveries d JOIN notification_events e ON e.id = d.event_id
+            WHERE d.destination = $1 AND d.sent_at IS NOT NULL AND e.kind <> 'email_verification'
             """, lead) == devices.Count, TimeSpan.FromSeconds(30), "every notification to be sent");
 
         var text = string.Concat((await api.Mail.MessagesAsync(lead)).Select(m => m.Text));
@@ -323,6 +328,47 @@ public sealed class NotificationTests(NotifyingInventoryApi api)
         Assert.Equal(JsonValueKind.Null, fresh.GetProperty("webhookDisabledReason").ValueKind);
         Assert.NotEqual(secret, fresh.GetProperty("webhookSecret").GetString());
         Assert.Equal(HttpStatusCode.OK, (await api.StFut.PutAsJsonAsync("/api/v1/notifications/subscription", new { alerts = true })).StatusCode); // no webhook any more
+    }
+
+    [Fact]
+    public async Task An_address_is_told_nothing_but_its_confirmation_until_its_owner_confirms_it_once()
+    {
+        var felix = Unique("felix") + "@stfut.test";
+        await api.DispatchAsync(); // what earlier tests left
+        Assert.Equal(HttpStatusCode.OK, (await api.StFut.PutAsJsonAsync("/api/v1/notifications/subscription", new { email = felix, alerts = true })).StatusCode);
+        Assert.False((await api.StFut.GetFromJsonAsync<JsonElement>("/api/v1/notifications/subscription")).GetProperty("emailVerified").GetBoolean());
+        var (device, _) = await FridgeWithStFutBeerAsync();
+        var started = DateTimeOffset.UtcNow.AddMinutes(-30);
+        await InventoryApi.Created(AlertAsync(device, "power_lost", "raised", started, started.AddMinutes(1)));
+        await api.DispatchAsync();
+
+        var confirmation = Assert.Single(await api.Mail.MessagesAsync(felix)); // the alert went to nobody at this address
+        Assert.Contains("http://dashboard.test/avis/confirmer?jeton=", confirmation.Text);
+        var code = System.Text.RegularExpressions.Regex.Match(confirmation.Text, "[0-9a-f]{64}").Value;
+        var verify = (string token) => api.Anonymous.PostAsJsonAsync("/api/v1/notifications/email-verification", new { token });
+        await ProblemAssert.HasStatusAsync(await verify(new string('a', 64)), HttpStatusCode.NotFound, "token");
+        await ProblemAssert.HasStatusAsync(await verify("not-a-code"), HttpStatusCode.BadRequest, "token");
+        Assert.Equal(HttpStatusCode.NoContent, (await verify(code)).StatusCode);
+        await ProblemAssert.HasStatusAsync(await verify(code), HttpStatusCode.NotFound, "token"); // once
+        Assert.True((await api.StFut.GetFromJsonAsync<JsonElement>("/api/v1/notifications/subscription")).GetProperty("emailVerified").GetBoolean());
+
+        // Confirmed, the address is told; the same address saved again (its case changed) stays confirmed.
+        Assert.Equal(HttpStatusCode.OK, (await api.StFut.PutAsJsonAsync("/api/v1/notifications/subscription", new { email = felix.ToUpperInvariant(), alerts = true })).StatusCode);
+        await InventoryApi.Created(AlertAsync(device, "door_open_too_long", "raised", started, started.AddMinutes(2)));
+        await api.DispatchAsync();
+        Assert.Contains(await api.Mail.MessagesAsync(felix), m => m.Text.Contains($"(appareil {device})", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_confirmation_code_expires_after_two_days()
+    {
+        var marie = Unique("marie") + "@aube.test";
+        Assert.Equal(HttpStatusCode.OK, (await api.Aube.PutAsJsonAsync("/api/v1/notifications/subscription", new { email = marie })).StatusCode);
+        await api.DispatchAsync();
+        var code = System.Text.RegularExpressions.Regex.Match(Assert.Single(await api.Mail.MessagesAsync(marie)).Text, "[0-9a-f]{64}").Value;
+        await api.ScalarAsync("UPDATE notification_subscriptions SET email_token_sent_at = now() - interval '2 days 1 minute' WHERE email = $1", marie);
+
+        await ProblemAssert.HasStatusAsync(await api.Anonymous.PostAsJsonAsync("/api/v1/notifications/email-verification", new { token = code }), HttpStatusCode.NotFound, "token");
     }
 
     [Fact]
@@ -437,9 +483,10 @@ public sealed class NotificationTests(NotifyingInventoryApi api)
         Assert.Equal(1, await api.ScalarAsync(alertDelivery, device, felix));
         while (await api.DispatchAsync() > 0) { }
         // 451 deliveries to Félix go in five digests of at most 100: the alert is in the first one sent.
-        Assert.Equal(451, await api.ScalarAsync("SELECT count(*) FROM notification_deliveries WHERE destination = $1 AND sent_at IS NOT NULL", felix));
+        const string notices = "SELECT {0} FROM notification_deliveries d JOIN notification_events e ON e.id = d.event_id WHERE d.destination = $1 AND e.kind <> 'email_verification'";
+        Assert.Equal(451, await api.ScalarAsync(string.Format(notices, "count(d.sent_at)"), felix));
         Assert.Equal(1, await api.ScalarAsync($"""
-            {alertDelivery} AND d.sent_at = (SELECT min(sent_at) FROM notification_deliveries WHERE destination = $2)
+            {alertDelivery} AND d.sent_at = ({string.Format(notices, "min(d.sent_at)").Replace("$1", "$2")})
             """, device, felix));
     }
 }

@@ -89,6 +89,23 @@ public sealed class MailServer : IAsyncDisposable
         return mails;
     }
 
+    /// <summary>
+    /// Confirms an address as its owner would: waits for the confirmation mail sent to it, posts the code it carries
+    /// through <paramref name="api"/> (anybody's client: the code is the proof), and deletes that mail, so that what a
+    /// test reads there next is the notifications.
+    /// </summary>
+    public async Task ConfirmAsync(HttpClient api, string address)
+    {
+        var mails = await Eventually.Returns(() => MessagesAsync(address), found => found.Any(IsConfirmation), TimeSpan.FromSeconds(30), $"the confirmation mail to {address}");
+        var mail = mails.Last(IsConfirmation);
+        var code = System.Text.RegularExpressions.Regex.Match(mail.Text, "[0-9a-f]{64}").Value;
+        var confirmed = await api.PostAsJsonAsync("/api/v1/notifications/email-verification", new { token = code });
+        if (!confirmed.IsSuccessStatusCode) throw new InvalidOperationException($"confirming {address}: {(int)confirmed.StatusCode} {await confirmed.Content.ReadAsStringAsync()}");
+        (await _web.DeleteAsync($"api/messages/{mail.Id}")).EnsureSuccessStatusCode();
+    }
+
+    public static bool IsConfirmation(Mail mail) => mail.Subject.Contains("Confirmez votre adresse", StringComparison.Ordinal);
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();

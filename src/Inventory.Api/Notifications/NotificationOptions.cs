@@ -28,6 +28,11 @@ public sealed class NotificationOptions
     public string TimeZone { get; set; } = "America/Toronto";
     /// <summary>Webhooks to loopback and private networks (a local receiver, the tests); never in production.</summary>
     public bool AllowPrivateWebhooks { get; set; }
+    /// <summary>
+    /// Confirmation mails one person may have sent a day: a new address gets one, and a person typing other people's
+    /// addresses must not be able to mail them at will.
+    /// </summary>
+    public int ConfirmationMailsPerDay { get; set; } = 3;
     /// <summary>The dashboard's address, for links in the messages (none: no links).</summary>
     public string? DashboardUrl { get; set; }
 
@@ -67,6 +72,7 @@ public sealed class NotificationOptionsValidator : IValidateOptions<Notification
         if (o.MaxAttempts < 1) errors.Add("Notifications__MaxAttempts must be >= 1");
         try { _ = o.Zone; }
         catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException) { errors.Add($"Notifications__TimeZone is not a known zone: '{o.TimeZone}'"); }
+        if (o.ConfirmationMailsPerDay is < 1 or > 1000) errors.Add("Notifications__ConfirmationMailsPerDay must be 1..1000");
         if (o.DashboardUrl is not null && !Uri.TryCreate(o.DashboardUrl, UriKind.Absolute, out _)) errors.Add("Notifications__DashboardUrl must be an absolute URL");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

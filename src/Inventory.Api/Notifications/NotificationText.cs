@@ -34,6 +34,17 @@ public static class NotificationText
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.Kind, "no text for this kind of event"),
     };
 
+    /// <summary>The mail that asks the owner of an address to confirm it: the code, and the page to type it on (or the link).</summary>
+    public static (string Subject, string Body) Verification(string token, string? dashboardUrl)
+    {
+        var page = dashboardUrl is null ? null : $"{dashboardUrl.TrimEnd('/')}/avis/confirmer?jeton={token}";
+        return ("Confirmez votre adresse / Confirm your address",
+            "Quelqu'un a demandé les avis de Frigo COOP à cette adresse. Si c'est vous, confirmez-la"
+            + (page is null ? $" avec ce code sur la page « Mes avis » : {token}" : $" ici : {page}") + ". Sinon, ne faites rien : rien d'autre ne vous sera envoyé.\n"
+            + "Someone asked for Frigo COOP's notifications at this address. If it was you, confirm it"
+            + (page is null ? $" with this code on the “My notifications” page: {token}" : $" here: {page}") + ". If not, do nothing: nothing else will be sent to you.\n");
+    }
+
     /// <summary>One mail for several notifications: the subject counts them, the body lists them.</summary>
     public static (string Subject, string Body) Digest(IReadOnlyList<(string Subject, string Body)> items) => items.Count == 1
         ? ($"[Frigo COOP] {items[0].Subject}", items[0].Body)

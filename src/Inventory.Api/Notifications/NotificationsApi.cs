@@ -15,11 +15,17 @@ public static class NotificationsApi
         notifications.MapPut("subscription", Put).WithName("PutSubscription")
             .WithSummary("Subscribe: a mail address and/or a webhook (a new address gets a new signing secret), alerts, low stock, quiet hours")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        // The code is the proof (the link in the mail): whoever holds it may confirm, signed in or not.
+        api.MapPost("notifications/email-verification", Verify).WithTags("Notifications").WithName("VerifyEmail").AllowAnonymous()
+            .WithSummary("Confirm a mail address with the code of its confirmation mail (once, within two days)").ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
     private static async Task<Results<Ok<SubscriptionView>, ProblemHttpResult>> Get(Caller caller, Subscriptions subscriptions, CancellationToken ct) =>
         caller.UserId is { } user ? TypedResults.Ok(await subscriptions.FindAsync(user, ct)) : Problems.Forbidden("a subscription is a person's: sign in");
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Verify(EmailVerification body, Subscriptions subscriptions, CancellationToken ct) =>
+        await subscriptions.VerifyAsync(body.Token!, ct) ? TypedResults.NoContent() : Problems.NotFound("token", "confirmation code (used, expired or never sent)");
 
     private static async Task<Ok<SubscriptionView>> Put(SubscriptionChange body, Caller caller, Subscriptions subscriptions, CancellationToken ct) =>
         TypedResults.Ok(await subscriptions.SaveAsync(caller, body, ct));

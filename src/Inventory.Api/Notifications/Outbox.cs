@@ -75,7 +75,7 @@ public sealed class Outbox(NpgsqlDataSource db, IOptions<NotificationOptions> se
     /// Who is told: an alert, the leads and the brewers whose beer stands where the device stands (of those
     /// who want alerts); an escalation, every lead; a low stock, the leads and the beer's brewers (of those
     /// who want low-stock warnings); an exposed lot, the leads and the beer's brewers (of those who want
-    /// alerts). Disabled people are told nothing.
+    /// alerts). Disabled people are told nothing, and an address nobody confirmed is sent nothing.
     /// </summary>
     private static async Task<List<Recipient>> RecipientsAsync(NpgsqlConnection c, NpgsqlTransaction tx, string kind, long? location, long? brewery, DateTimeOffset? raisedAt,
         CancellationToken ct)
@@ -97,7 +97,8 @@ public sealed class Outbox(NpgsqlDataSource db, IOptions<NotificationOptions> se
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no recipients for this kind of event"),
         };
         await using var command = c.Command(tx, $"""
-            SELECT u.id, s.quiet_from, s.quiet_to, s.email, CASE WHEN s.webhook_disabled_reason IS NULL THEN s.webhook_url END
+            SELECT u.id, s.quiet_from, s.quiet_to, CASE WHEN s.email_verified_at IS NOT NULL THEN s.email END,
+                   CASE WHEN s.webhook_disabled_reason IS NULL THEN s.webhook_url END
             FROM notification_subscriptions s JOIN users u ON u.id = s.user_id
             WHERE u.disabled_at IS NULL AND {who}
             ORDER BY u.id

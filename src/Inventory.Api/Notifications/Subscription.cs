@@ -23,8 +23,15 @@ public sealed record SubscriptionChange(string? Email, string? WebhookUrl, bool?
 }
 
 /// <summary>A person's subscription as they see it: the webhook's signing secret is theirs to copy into the receiving tool.</summary>
-public sealed record SubscriptionView(string? Email, string? WebhookUrl, string? WebhookSecret, string? WebhookDisabledReason, bool Alerts, bool LowStock,
+/// <remarks><c>EmailVerified</c>: nothing is sent to the address but its confirmation mail until its link is followed.</remarks>
+public sealed record SubscriptionView(string? Email, bool EmailVerified, string? WebhookUrl, string? WebhookSecret, string? WebhookDisabledReason, bool Alerts, bool LowStock,
     TimeOnly? QuietFrom, TimeOnly? QuietTo, IReadOnlyList<DeliveryView> Recent);
+
+/// <summary>The code of a confirmation mail, as its link or the person types it.</summary>
+public sealed record EmailVerification(string? Token) : IValidatable
+{
+    public void Validate(Validator v) => v.Require(Token is { Length: 64 } && Token.All(char.IsAsciiHexDigitLower), "token", "must be the 64-character code of a confirmation mail");
+}
 
 /// <summary>A notification sent (or waiting, or given up) to the person.</summary>
 public sealed record DeliveryView(long Id, string Channel, string Subject, DateTimeOffset DueAt, DateTimeOffset? SentAt, int Attempts, string? LastError, string? AbandonedReason);
