@@ -510,6 +510,9 @@ public sealed class ExposedStockTests(NotifyingInventoryApi api)
         await api.DispatchAsync();
         Assert.Equal(HttpStatusCode.OK, (await api.StFut.PutAsJsonAsync("/api/v1/notifications/subscription", new { email = felix, alerts = true, lowStock = false })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await api.Aube.PutAsJsonAsync("/api/v1/notifications/subscription", new { email = marie, alerts = true, lowStock = false })).StatusCode);
+        await api.DispatchAsync();
+        await api.Mail.ConfirmAsync(api.Anonymous, felix);
+        await api.Mail.ConfirmAsync(api.Anonymous, marie);
         var started = now.AddHours(-4);
         await InventoryApi.Created(api.AlertAsync(device, "temperature_high", "raised", started, started.AddMinutes(15), 11.5));
         await InventoryApi.Created(api.AlertAsync(device, "temperature_high", "cleared", started, now.AddHours(-1), 11.5));
