@@ -212,6 +212,8 @@ public static class Extensions
             .AddPolicy(Policies.People, p => p.RequireRole(Roles.People))
             .AddPolicy(Policies.Gateway, p => p.RequireRole(Roles.Gateway, Roles.Lead));
         services.AddSingleton<SignInThrottle>();
+        services.AddOptions<GatewayNetworkOptions>().BindConfiguration(GatewayNetworkOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayNetworkOptions>, GatewayNetworkOptionsValidator>();
         services.AddCallerRateLimits();
         // The fleet page is 245 KiB for 500 devices on a festival's network. Over HTTPS too (behind the proxy):
         // the pages that hold a secret or a sign-in token opt out (BREACH), see Dashboard/Compression.cs.

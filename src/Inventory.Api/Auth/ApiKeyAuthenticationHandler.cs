@@ -18,7 +18,7 @@ namespace Inventory.Api.Auth;
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, NpgsqlDataSource db, AuthCache cache,
-    ApiKeyLookupLimiter lookups)
+    ApiKeyLookupLimiter lookups, IOptions<GatewayNetworkOptions> gatewayNetworks)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -35,6 +35,11 @@ public sealed class ApiKeyAuthenticationHandler(
         var cacheKey = "api-key:" + keyHash;
         if (cache.TryGet<Claim[]>(cacheKey, out var known))
             return known is null ? AuthenticateResult.Fail("unknown or revoked API key") : Success(known);
+        return await LookUpAsync(key, prefix, keyHash, cacheKey);
+    }
+
+    private async Task<AuthenticateResult> LookUpAsync(string key, string prefix, string keyHash, string cacheKey)
+    {
         var address = Context.Connection.RemoteIpAddress;
         if (!lookups.MayLookUp(address)) return AuthenticateResult.Fail("too many unknown API keys from this address");
 
@@ -67,8 +72,13 @@ public sealed class ApiKeyAuthenticationHandler(
         return Success(claims.ToArray());
     }
 
-    private static AuthenticateResult Success(Claim[] claims) =>
-        AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+    private AuthenticateResult Success(Claim[] claims)
+    {
+        // The gateway's key from outside the stack's network is somebody else holding it.
+        if (claims.Any(c => c.Type == ClaimTypes.Role && c.Value == Roles.Gateway) && !gatewayNetworks.Value.Allows(Context.Connection.RemoteIpAddress))
+            return AuthenticateResult.Fail("the gateway's key works from the stack's own network only");
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+    }
 }
 
 /// <summary>Unknown API keys per client address and minute, past which its keys are not looked up any more that minute.</summary>
