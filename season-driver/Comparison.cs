@@ -39,6 +39,19 @@ public static class Comparison
             Compare(differences, $"revenue {key.Item1} {key.Item2} {truth.FirstDay:yyyy-MM-dd}..{truth.LastDay:yyyy-MM-dd}",
                 (expected?.Units ?? 0, expected?.RevenueCents ?? 0, 0), (reported?.Units ?? 0, reported?.RevenueCents ?? 0, reported?.UnpricedUnits ?? 0));
         }
+        foreach (var festival in plan.Season.Festivals)
+        {
+            var rows = (await lead.Api.V1.Festivals[festival.Code].Results.GetAsync(cancellationToken: ct))!.ToDictionary(r => (r.Stop!, r.Brewery!));
+            var expected = truth.Kiosks.Where(k => k.Festival == festival.Code).ToDictionary(k => (k.Kiosk, k.Brewery));
+            foreach (var key in expected.Keys.Union(rows.Keys).Order())
+            {
+                var t = expected.GetValueOrDefault(key);
+                var r = rows.GetValueOrDefault(key);
+                Compare(differences, $"festival {festival.Code} kiosk {key.Item1} {key.Item2} (sent {t?.Sent ?? 0}, platform {r?.Sent ?? 0})",
+                    (t?.Sold ?? 0, t?.RevenueCents ?? 0, 0), (r?.Sold ?? 0, r?.RevenueCents ?? 0, 0));
+                if ((t?.Sent ?? 0) != (r?.Sent ?? 0)) differences.Add($"festival {festival.Code} kiosk {key.Item1} {key.Item2}: sent {t?.Sent ?? 0}, platform {r?.Sent ?? 0}");
+            }
+        }
         return differences;
     }
 

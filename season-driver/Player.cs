@@ -17,7 +17,7 @@ public sealed class Player(SeasonPlan plan, BrokerSettings broker, FrigoCoopClie
 {
     public async Task<int> PlayAsync(CancellationToken ct)
     {
-        var links = plan.Messages.Select(m => m.Device).Distinct().ToDictionary(d => d, d => new DeviceLink(new DeviceSpec { Id = d, Kind = "fridge" }, broker));
+        var links = plan.Messages.Select(m => m.Device).Distinct().ToDictionary(d => d, d => new DeviceLink(new DeviceSpec { Id = d, Kind = d.StartsWith("kiosk-", StringComparison.Ordinal) ? "kiosk" : "fridge" }, broker));
         try
         {
             foreach (var link in links.Values) await link.ConnectAsync(ct);

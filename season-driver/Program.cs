@@ -31,7 +31,8 @@ root.SetAction(async (parse, ct) =>
     var api = Setting("Season__ApiUrl");
     var lead = new FrigoCoopClient(new HttpClientRequestAdapter(new ApiKeyHeader(Setting("Season__LeadKey"))) { BaseUrl = api });
     await World.SetUpAsync(lead, plan.Season, ct);
-    Console.WriteLine($"season {plan.Season.Name}: world set up ({plan.Season.Breweries.Count} breweries, {plan.Season.Fridges.Count} fridges) in {clock.Elapsed.TotalSeconds:0.0} s");
+    await World.SetUpFestivalsAsync(lead, plan.Season, ct);
+    Console.WriteLine($"season {plan.Season.Name}: world set up ({plan.Season.Breweries.Count} breweries, {plan.Season.Fridges.Count} fridges, {plan.Season.Festivals.Count} festivals) in {clock.Elapsed.TotalSeconds:0.0} s");
 
     await using var deadLetters = await DeadLetters.ListenAsync(Setting("Mqtt__Host"), int.Parse(Setting("Mqtt__Port"), System.Globalization.CultureInfo.InvariantCulture),
         Setting("Mqtt__Username"), Setting("Mqtt__Password"), ct);
@@ -46,7 +47,7 @@ root.SetAction(async (parse, ct) =>
     var differences = player.Refused.Concat(await Comparison.DifferencesAsync(lead, plan, truth, ct)).ToList();
     // A refused device message of the season is a difference; the gateway's own alerts about devices the season has
     // no place for (the broker's other demo devices going offline) are not the season's: reported, not counted.
-    var devices = plan.Season.Fridges.Select(f => f.Device).ToHashSet(StringComparer.Ordinal);
+    var devices = plan.Season.Fridges.Select(f => f.Device).Concat(plan.Season.Festivals.SelectMany(f => f.Kiosks).Select(k => k.Device)).ToHashSet(StringComparer.Ordinal);
     foreach (var (topic, reason) in deadLetters.Heard)
     {
         var device = topic.Split('/') is { Length: > 3 } parts ? parts[3] : "";

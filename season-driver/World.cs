@@ -46,5 +46,37 @@ public static class World
         }
     }
 
+    /// <summary>
+    /// The festivals as the lead plans them: the festival with its member breweries, its kiosks, the kiosk price list
+    /// (what the kiosks charge), and each kiosk's device placed there from the eve of the festival (a device serving
+    /// two festivals is placed twice, each from its own eve: where it stood at a sale's time says whose sale it is).
+    /// </summary>
+    public static async Task SetUpFestivalsAsync(FrigoCoopClient lead, SeasonFile season, CancellationToken ct)
+    {
+        var api = lead.Api.V1;
+        if (season.Festivals.Count > 0)
+            foreach (var beer in season.Breweries.SelectMany(b => b.Beers))
+                await api.Prices.PostAsync(new NewPrice { Sku = beer.Sku, Channel = "kiosk", UnitPriceCents = beer.KioskPrice, ValidFrom = Day(season.FirstDay.AddDays(-1)) },
+                    cancellationToken: ct);
+        foreach (var festival in season.Festivals.OrderBy(f => f.FirstDay))
+        {
+            var breweries = festival.Kiosks.SelectMany(k => k.Sent.Keys)
+                .Select(sku => season.Breweries.Single(b => b.Beers.Any(beer => beer.Sku == sku)).Slug).Distinct().Order(StringComparer.Ordinal).ToList();
+            await api.Festivals.PostAsync(new NewFestival
+            {
+                Code = festival.Code, Name = festival.Name, Site = festival.Name, Region = festival.Region, StartsOn = Day(festival.FirstDay),
+                EndsOn = Day(festival.FirstDay.AddDays(festival.Days - 1)), ExpectedAttendance = festival.Attendance, Breweries = breweries,
+            }, cancellationToken: ct);
+            foreach (var kiosk in festival.Kiosks)
+            {
+                await api.Festivals[festival.Code].Kiosks.PostAsync(new NewKiosk { Code = kiosk.Code, Name = kiosk.Name }, cancellationToken: ct);
+                await api.Devices[kiosk.Device].PutAsync(new DeviceAssignment
+                {
+                    Kind = "kiosk", Location = festival.Place(kiosk), ReportingIntervalSeconds = 60, Since = festival.DevicesPlacedAt(season),
+                }, cancellationToken: ct);
+            }
+        }
+    }
+
     public static Date Day(DateOnly day) => new(day.Year, day.Month, day.Day);
 }

@@ -10,9 +10,12 @@ public sealed record FridgeWeekTruth(string Fridge, string Brewery, DateOnly Wee
 /// <summary>Units and revenue of one brewery in one channel over the whole season.</summary>
 public sealed record ChannelTruth(string Brewery, string Channel, long Units, long RevenueCents);
 
+/// <summary>What one festival kiosk sold of one brewery's beers, and what was sent there for it.</summary>
+public sealed record KioskTruth(string Festival, string Kiosk, string Brewery, long Sent, long Sold, long RevenueCents);
+
 /// <summary>The figures the Table reads, as they really were: what every report of the season must equal.</summary>
 public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly LastDay, List<FridgeWeekTruth> FridgeWeeks, List<ChannelTruth> Revenue,
-    long UnitsStolen, long UnitsBroken)
+    List<KioskTruth> Kiosks, long UnitsStolen, long UnitsBroken)
 {
     public static SeasonTotals Of(SeasonPlan plan)
     {
@@ -23,10 +26,21 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
             .GroupBy(e => (e.Place, Brewery: breweryOf[e.Sku!], Week: SeasonFile.MondayOf(season.DayOf(e.At))))
             .Select(g => new FridgeWeekTruth(g.Key.Place, g.Key.Brewery, g.Key.Week, g.Sum(e => e.Units), g.Sum(e => e.Units * e.UnitPriceCents!.Value)))
             .OrderBy(w => w.WeekOf).ThenBy(w => w.Fridge, StringComparer.Ordinal).ThenBy(w => w.Brewery, StringComparer.Ordinal).ToList();
-        var revenue = sales.GroupBy(e => breweryOf[e.Sku!])
-            .Select(g => new ChannelTruth(g.Key, "fridge", g.Sum(e => e.Units), g.Sum(e => e.Units * e.UnitPriceCents!.Value)))
-            .OrderBy(r => r.Brewery, StringComparer.Ordinal).ToList();
-        return new SeasonTotals(season.Name, season.FirstDay, season.FirstDay.AddDays(season.Days - 1), weeks, revenue,
+        var revenue = plan.Truth.Where(e => e.Type is "sale" or "kiosk_sale")
+            .GroupBy(e => (Brewery: breweryOf[e.Sku!], Channel: e.Type == "sale" ? "fridge" : "kiosk"))
+            .Select(g => new ChannelTruth(g.Key.Brewery, g.Key.Channel, g.Sum(e => e.Units), g.Sum(e => e.Units * e.UnitPriceCents!.Value)))
+            .OrderBy(r => r.Brewery, StringComparer.Ordinal).ThenBy(r => r.Channel, StringComparer.Ordinal).ToList();
+        var kiosks = season.Festivals.SelectMany(f => f.Kiosks.Select(k => (Festival: f, Kiosk: k)))
+            .SelectMany(x => x.Kiosk.Sent.Keys.Select(sku => breweryOf[sku]).Distinct().Select(brewery =>
+            {
+                var place = x.Festival.Place(x.Kiosk);
+                var mine = plan.Truth.Where(e => e.Place == place && e.Sku is { } sku && breweryOf[sku] == brewery).ToList();
+                var sold = mine.Where(e => e.Type == "kiosk_sale").ToList();
+                return new KioskTruth(x.Festival.Code, x.Kiosk.Code, brewery, mine.Where(e => e.Type == "delivery").Sum(e => e.Units), sold.Sum(e => e.Units),
+                    sold.Sum(e => e.Units * e.UnitPriceCents!.Value));
+            }))
+            .OrderBy(k => k.Festival, StringComparer.Ordinal).ThenBy(k => k.Kiosk, StringComparer.Ordinal).ThenBy(k => k.Brewery, StringComparer.Ordinal).ToList();
+        return new SeasonTotals(season.Name, season.FirstDay, season.FirstDay.AddDays(season.Days - 1), weeks, revenue, kiosks,
             plan.Truth.Where(e => e.Type == "theft").Sum(e => e.Units), plan.Truth.Where(e => e.Type == "breakage").Sum(e => e.Units));
     }
 }

@@ -23,6 +23,8 @@ public sealed record SeasonFile
     public List<SeasonPriceChange> PriceChanges { get; init; } = [];
     /// <summary>Wi-Fi outages: the device keeps its messages and sends them, in order, when the network is back.</summary>
     public List<SeasonOutage> Outages { get; init; } = [];
+    /// <summary>Festivals with kiosks; the same kiosk device may serve several, one after the other.</summary>
+    public List<SeasonFestival> Festivals { get; init; } = [];
 
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 
@@ -76,15 +78,36 @@ public sealed record SeasonFile
         }
         foreach (var change in PriceChanges.Where(c => !skus.Contains(c.Sku)))
             throw new InvalidDataException($"price change: SKU {change.Sku} is no brewery's beer");
-        foreach (var outage in Outages.Where(o => Fridges.All(f => f.Device != o.Device)))
-            throw new InvalidDataException($"outage: {outage.Device} is not a fridge of the season");
+        var kioskDevices = Festivals.SelectMany(f => f.Kiosks).Select(k => k.Device).ToHashSet(StringComparer.Ordinal);
+        foreach (var outage in Outages.Where(o => Fridges.All(f => f.Device != o.Device) && !kioskDevices.Contains(o.Device)))
+            throw new InvalidDataException($"outage: {outage.Device} is no fridge or kiosk of the season");
+        foreach (var festival in Festivals)
+        {
+            if (festival.Days is < 1 or > 7 || festival.Opens >= festival.Closes)
+                throw new InvalidDataException($"festival {festival.Code}: 1 to 7 days, opening before closing");
+            if (festival.FirstDay < FirstDay || festival.FirstDay.AddDays(festival.Days) > FirstDay.AddDays(Days))
+                throw new InvalidDataException($"festival {festival.Code}: within the season's days");
+            foreach (var sku in festival.Kiosks.SelectMany(k => k.Sent.Keys).Where(s => !skus.Contains(s)))
+                throw new InvalidDataException($"festival {festival.Code}: SKU {sku} is no brewery's beer");
+        }
+        // A device serves one festival at a time.
+        foreach (var device in kioskDevices)
+        {
+            var uses = Festivals.Where(f => f.Kiosks.Any(k => k.Device == device)).OrderBy(f => f.FirstDay).ToList();
+            for (var i = 1; i < uses.Count; i++)
+                if (uses[i].FirstDay <= uses[i - 1].FirstDay.AddDays(uses[i - 1].Days))
+                    throw new InvalidDataException($"kiosk device {device}: festivals {uses[i - 1].Code} and {uses[i].Code} need a day between them");
+        }
     }
 }
 
 public sealed record SeasonBrewery(string Slug, string Name, string Region, List<SeasonBeer> Beers);
 
-/// <summary>A beer and its fridge price at the start of the season.</summary>
-public sealed record SeasonBeer(string Sku, string Name, long FridgeCents);
+/// <summary>A beer and its fridge price at the start of the season; at festival kiosks a dollar more unless said.</summary>
+public sealed record SeasonBeer(string Sku, string Name, long FridgeCents, long? KioskCents = null)
+{
+    public long KioskPrice => KioskCents ?? FridgeCents + 100;
+}
 
 public sealed record OpeningHours(TimeOnly Opens, TimeOnly Closes);
 
@@ -115,3 +138,33 @@ public sealed record SeasonPriceChange(string Sku, DateOnly From, long FridgeCen
 
 /// <summary>A device's Wi-Fi down from a Québec time for some hours.</summary>
 public sealed record SeasonOutage(string Device, DateTime From, double Hours);
+
+/// <summary>A festival: its days (Québec dates), its opening hours each day, and its kiosks.</summary>
+public sealed record SeasonFestival
+{
+    public required string Code { get; init; }
+    public required string Name { get; init; }
+    public required string Region { get; init; }
+    public required DateOnly FirstDay { get; init; }
+    public int Days { get; init; } = 2;
+    public TimeOnly Opens { get; init; } = new(12, 0);
+    public TimeOnly Closes { get; init; } = new(23, 0);
+    public int Attendance { get; init; } = 2000;
+    public required List<SeasonKiosk> Kiosks { get; init; }
+
+    /// <summary>The kiosk's place in the ledger, as the festival planner names it.</summary>
+    public string Place(SeasonKiosk kiosk) => $"{Code}-{kiosk.Code}";
+
+    /// <summary>When its kiosks' devices are placed there: noon on its eve (they were elsewhere until then).</summary>
+    public DateTimeOffset DevicesPlacedAt(SeasonFile season) => season.At(FirstDay.AddDays(-1), new TimeOnly(12, 0));
+}
+
+/// <summary>A kiosk: its device, what is sent to it the evening before (units per SKU), and how busy it is.</summary>
+public sealed record SeasonKiosk
+{
+    public required string Code { get; init; }
+    public required string Name { get; init; }
+    public required string Device { get; init; }
+    public required Dictionary<string, int> Sent { get; init; }
+    public double CustomersPerHour { get; init; } = 20;
+}

@@ -40,6 +40,8 @@ public sealed record SeasonPlan(SeasonFile Season, IReadOnlyList<PlannedMessage>
                     "brewed for the season"));
         foreach (var fridge in season.Fridges)
             new FridgeSeason(season, fridge, new Random(StableSeed(seed, fridge.Device)), messages, actions, truth).Play();
+        foreach (var device in season.Festivals.SelectMany(f => f.Kiosks).Select(k => k.Device).Distinct().Order(StringComparer.Ordinal))
+            new KioskSeason(season, device, new Random(StableSeed(seed, device)), messages, actions, truth).Play();
 
         var byTime = Comparer<DateTimeOffset>.Default;
         messages.Sort((x, y) => byTime.Compare(x.ArrivesAt, y.ArrivesAt) is var c and not 0 ? c : string.CompareOrdinal(x.Device, y.Device));
@@ -175,6 +177,66 @@ internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Rando
     {
         var from = season.At(DateOnly.FromDateTime(outage.From), TimeOnly.FromDateTime(outage.From));
         return at >= from && at < from.AddHours(outage.Hours);
+    }
+
+    private int Poisson(double mean)
+    {
+        var limit = Math.Exp(-mean);
+        var product = random.NextDouble();
+        var count = 0;
+        while (product > limit) { count++; product *= random.NextDouble(); }
+        return count;
+    }
+}
+
+/// <summary>
+/// One kiosk device's season: the festivals it serves, one after the other, each filled the evening before (the lead's
+/// transfers from each brewery) and selling from its opening to its closing, one sale message per customer.
+/// </summary>
+internal sealed class KioskSeason(SeasonFile season, string device, Random random, List<PlannedMessage> messages, List<PersonAction> actions, List<TruthEvent> truth)
+{
+    private readonly string _topic = $"coop/v1/kiosks/{device}/sales";
+    private readonly HashSet<long> _usedMs = [];
+    private long _seq;
+
+    public void Play()
+    {
+        foreach (var festival in season.Festivals.Where(f => f.Kiosks.Any(k => k.Device == device)).OrderBy(f => f.FirstDay))
+        {
+            var kiosk = festival.Kiosks.Single(k => k.Device == device);
+            var place = festival.Place(kiosk);
+            var table = new Dictionary<string, int>(StringComparer.Ordinal);
+            var eve = season.At(festival.FirstDay.AddDays(-1), new TimeOnly(18, 0));
+            foreach (var (sku, units) in kiosk.Sent.OrderBy(s => s.Key, StringComparer.Ordinal))
+            {
+                var brewery = season.Breweries.Single(b => b.Beers.Any(beer => beer.Sku == sku)).Slug;
+                table[sku] = units;
+                truth.Add(new TruthEvent(eve, "delivery", place, sku, units, null));
+                actions.Add(new PersonAction(eve, $"season:{season.Name}:sent:{place}:{sku}", "transfer", sku, units, SeasonPlan.BreweryPlace(brewery), place, eve,
+                    $"sent to {kiosk.Name} for {festival.Name}"));
+            }
+            for (var day = festival.FirstDay; day < festival.FirstDay.AddDays(festival.Days); day = day.AddDays(1))
+                for (var minute = season.At(day, festival.Opens); minute < season.At(day, festival.Closes); minute = minute.AddMinutes(1))
+                    for (var customers = Poisson(kiosk.CustomersPerHour / 60); customers > 0; customers--) Sell(minute.AddSeconds(random.Next(60)), place, table);
+        }
+    }
+
+    private void Sell(DateTimeOffset at, string place, Dictionary<string, int> table)
+    {
+        var inStock = table.Where(s => s.Value > 0).Select(s => s.Key).Order(StringComparer.Ordinal).ToList();
+        if (inStock.Count == 0) return;
+        var sku = inStock[random.Next(inStock.Count)];
+        var units = Math.Min(table[sku], 1 + random.Next(3));
+        table[sku] -= units;
+        while (!_usedMs.Add(at.ToUnixTimeMilliseconds())) at = at.AddMilliseconds(1); // every message its own millisecond
+        var price = season.Breweries.SelectMany(b => b.Beers).Single(b => b.Sku == sku).KioskPrice;
+        truth.Add(new TruthEvent(at, "kiosk_sale", place, sku, units, price));
+        var seq = ++_seq;
+        var payload = ContractMessages.Sale(seq, at, $"{device}-{seq}", [(sku, units, price)], "card");
+        var outage = season.Outages.FirstOrDefault(o => o.Device == device && season.At(DateOnly.FromDateTime(o.From), TimeOnly.FromDateTime(o.From)) is var from
+                                                          && at >= from && at < from.AddHours(o.Hours));
+        var arrives = outage is null ? at : season.At(DateOnly.FromDateTime(outage.From), TimeOnly.FromDateTime(outage.From)).AddHours(outage.Hours);
+        messages.Add(new PlannedMessage(device, _topic, payload, at, arrives));
     }
 
     private int Poisson(double mean)

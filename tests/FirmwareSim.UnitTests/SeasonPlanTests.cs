@@ -73,7 +73,13 @@ public sealed class SeasonPlanTests
         var totals = SeasonTotals.Of(plan);
         var sales = plan.Truth.Where(e => e.Type == "sale").ToList();
         Assert.Equal(sales.Sum(e => e.Units), totals.FridgeWeeks.Sum(w => w.Units));
-        Assert.Equal(sales.Sum(e => e.Units * e.UnitPriceCents!.Value), totals.Revenue.Sum(r => r.RevenueCents));
+        Assert.Equal(sales.Sum(e => e.Units * e.UnitPriceCents!.Value), totals.Revenue.Where(r => r.Channel == "fridge").Sum(r => r.RevenueCents));
+        // A kiosk sells only what was sent to it, at the kiosk price; its festival's rows add up to the kiosk channel.
+        var kioskSales = plan.Truth.Where(e => e.Type == "kiosk_sale").ToList();
+        Assert.True(kioskSales.Count > 0, "the short season has festivals");
+        Assert.Equal(kioskSales.Sum(e => e.Units * e.UnitPriceCents!.Value), totals.Revenue.Where(r => r.Channel == "kiosk").Sum(r => r.RevenueCents));
+        Assert.Equal(totals.Kiosks.Sum(k => k.RevenueCents), totals.Revenue.Where(r => r.Channel == "kiosk").Sum(r => r.RevenueCents));
+        Assert.All(totals.Kiosks, k => Assert.InRange(k.Sold, 0, k.Sent));
         Assert.True(totals.UnitsStolen > 0 && totals.UnitsBroken > 0, "the short season has shrinkage");
         Assert.Equal(totals.UnitsStolen + totals.UnitsBroken, plan.Actions.Where(a => a.Kind == "loss").Sum(a => a.Units));
 
@@ -92,6 +98,17 @@ public sealed class SeasonPlanTests
                 }
             }
         }
+    }
+
+    [Fact]
+    public void A_kiosk_serving_two_festivals_sends_sales_of_the_first_after_it_was_placed_at_the_second()
+    {
+        var plan = SeasonPlan.Generate(Short, 2026);
+        var (first, second) = (Short.Festivals.Single(f => f.Code == "festif-automne"), Short.Festivals.Single(f => f.Code == "marche-noel"));
+        var firstEnds = Short.At(first.FirstDay.AddDays(first.Days), TimeOnly.MinValue);
+
+        // Buffered through a Wi-Fi outage: the platform must book them where the device stood when they were made.
+        Assert.Contains(plan.Messages, m => m.Device == "kiosk-fest-01" && m.Ts < firstEnds && m.ArrivesAt > second.DevicesPlacedAt(Short));
     }
 
     [Fact]
