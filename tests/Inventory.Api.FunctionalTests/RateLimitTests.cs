@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Inventory.Api.FunctionalTests;
 
 /// <summary>Bounded work per caller (issue 30): each person or key has its own buckets of writes and of expensive reads.</summary>
@@ -52,5 +55,38 @@ public sealed class RateLimitTests(RateLimitTests.Limited api) : IClassFixture<R
         await ProblemAssert.HasStatusAsync(await api.Aube.GetAsync("/api/v1/sales/fridges?from=2026-01-01&to=2026-03-31"), HttpStatusCode.TooManyRequests);
         for (var i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.OK, (await api.Aube.GetAsync("/api/v1/stock")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await api.Lead.GetAsync(asOf)).StatusCode);
+    }
+}
+
+/// <summary>
+/// However full its bucket, a caller has at most two expensive reads running at once (an <c>asOf</c> read holds a pooled
+/// connection while it sums the ledger): asked of the API's own limiter, with requests held open as long as the test likes.
+/// </summary>
+public sealed class ExpensiveReadsAtOnceTests(InventoryApi api) : IClassFixture<InventoryApi>
+{
+    private HttpContext AsOfRead(string caller)
+    {
+        var http = new DefaultHttpContext { RequestServices = api.Services };
+        http.Request.Method = "GET";
+        http.Request.QueryString = new QueryString("?asOf=2026-07-01T00:00:00Z");
+        http.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, caller)], "test"));
+        return http;
+    }
+
+    [Fact]
+    public void A_third_expensive_read_of_one_caller_waits_for_one_of_its_two_to_end_and_others_are_not_held()
+    {
+        var limiter = api.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>>().Value.GlobalLimiter!;
+        var first = limiter.AttemptAcquire(AsOfRead("user:41"));
+        using var second = limiter.AttemptAcquire(AsOfRead("user:41"));
+        using var third = limiter.AttemptAcquire(AsOfRead("user:41"));
+        using var another = limiter.AttemptAcquire(AsOfRead("user:42"));
+        using var plain = limiter.AttemptAcquire(new DefaultHttpContext { RequestServices = api.Services, User = AsOfRead("user:41").User });
+
+        Assert.Equal((true, true, false, true, true), (first.IsAcquired, second.IsAcquired, third.IsAcquired, another.IsAcquired, plain.IsAcquired));
+        first.Dispose();
+        using var fourth = limiter.AttemptAcquire(AsOfRead("user:41"));
+        Assert.True(fourth.IsAcquired);
     }
 }

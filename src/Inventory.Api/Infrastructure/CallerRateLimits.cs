@@ -18,7 +18,14 @@ public sealed class CallerRateLimitOptions
     /// <summary>Reads that aggregate a period or the ledger's past (<see cref="CallerRateLimits.ExpensiveRead"/>, or any read with <c>asOf</c>).</summary>
     public int ExpensiveReadsPerMinute { get; set; } = 60;
 
-    public bool IsValid => WritesPerMinute is >= 1 and <= 1_000_000 && ExpensiveReadsPerMinute is >= 1 and <= 1_000_000;
+    /// <summary>
+    /// Expensive reads one caller may have running at once: an <c>asOf</c> read sums the ledger up to its instant (5 ms
+    /// for the short season's 4,600 movements, linear in the ledger), so a caller holds at most this many of the pool's
+    /// 8 connections whatever its bucket holds.
+    /// </summary>
+    public int ExpensiveReadsAtOnce { get; set; } = 2;
+
+    public bool IsValid => WritesPerMinute is >= 1 and <= 1_000_000 && ExpensiveReadsPerMinute is >= 1 and <= 1_000_000 && ExpensiveReadsAtOnce is >= 1 and <= 8;
 }
 
 /// <summary>
@@ -38,10 +45,13 @@ public static class CallerRateLimits
     public static IServiceCollection AddCallerRateLimits(this IServiceCollection services)
     {
         services.AddOptions<CallerRateLimitOptions>().BindConfiguration(CallerRateLimitOptions.Section)
-            .Validate(o => o.IsValid, "RateLimits:WritesPerMinute and RateLimits:ExpensiveReadsPerMinute must be within 1..1000000").ValidateOnStart();
+            .Validate(o => o.IsValid, "RateLimits:WritesPerMinute and RateLimits:ExpensiveReadsPerMinute must be within 1..1000000, RateLimits:ExpensiveReadsAtOnce within 1..8")
+            .ValidateOnStart();
         return services.AddRateLimiter(o =>
         {
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(Partition);
+            o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(Partition),
+                PartitionedRateLimiter.Create<HttpContext, string>(AtOncePartition));
             o.OnRejected = async (context, ct) =>
             {
                 var http = context.HttpContext;
@@ -55,14 +65,28 @@ public static class CallerRateLimits
         });
     }
 
+    private static bool IsWrite(HttpContext http) => !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method);
+
+    private static bool IsExpensiveRead(HttpContext http) =>
+        !IsWrite(http) && (http.GetEndpoint()?.Metadata.GetMetadata<ExpensiveReadMetadata>() is not null || http.Request.Query.ContainsKey("asOf"));
+
+    private static string CallerOf(HttpContext http) => http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "address:" + Sessions.ClientAddress(http);
+
+    /// <summary>A caller's expensive reads running at once (the gateway never makes one).</summary>
+    private static RateLimitPartition<string> AtOncePartition(HttpContext http)
+    {
+        if (!IsExpensiveRead(http)) return RateLimitPartition.GetNoLimiter("not expensive");
+        var atOnce = http.RequestServices.GetRequiredService<IOptions<CallerRateLimitOptions>>().Value.ExpensiveReadsAtOnce;
+        return RateLimitPartition.GetConcurrencyLimiter("at-once:" + CallerOf(http), _ => new ConcurrencyLimiterOptions { PermitLimit = atOnce, QueueLimit = 0 });
+    }
+
     private static RateLimitPartition<string> Partition(HttpContext http)
     {
         if (http.User.IsInRole(Roles.Gateway)) return RateLimitPartition.GetNoLimiter("gateway");
-        var write = !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method);
-        var expensive = !write && (http.GetEndpoint()?.Metadata.GetMetadata<ExpensiveReadMetadata>() is not null || http.Request.Query.ContainsKey("asOf"));
-        if (!write && !expensive) return RateLimitPartition.GetNoLimiter("read");
+        var write = IsWrite(http);
+        if (!write && !IsExpensiveRead(http)) return RateLimitPartition.GetNoLimiter("read");
         var options = http.RequestServices.GetRequiredService<IOptions<CallerRateLimitOptions>>().Value;
-        var caller = http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "address:" + Sessions.ClientAddress(http);
+        var caller = CallerOf(http);
         var perMinute = write ? options.WritesPerMinute : options.ExpensiveReadsPerMinute;
         return RateLimitPartition.GetTokenBucketLimiter((write ? "write:" : "read:") + caller, _ => new TokenBucketRateLimiterOptions
         {
