@@ -112,6 +112,44 @@ public sealed class DashboardTests
     }
 
     [Fact]
+    public async Task The_controls_that_act_without_a_button_work_on_a_phone_under_the_pages_policy()
+    {
+        await using var platform = await Platform.StartAsync();
+        await platform.PlanDemoFestivalAsync();
+        (await platform.Lead.PostAsJsonAsync("/api/v1/stock/restock/routes", new { name = "Tournée du marché", driver = "Félix", fridges = new[] { "frigo-stfut-marche" } }))
+            .EnsureSuccessStatusCode();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var phone = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true })).NewPageAsync();
+        var blocked = new List<string>();
+        phone.Console += (_, message) => { if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) blocked.Add(message.Text); };
+        await SignInAsync(phone, platform.ApiUrl, "lea", platform.LeadPassword);
+        await phone.WaitForURLAsync("**/flotte");
+
+        // Each of the fleet's four filters applies as soon as it is changed (there is no button while scripts run).
+        foreach (var (label, value, query) in new[] { ("Région", "Estrie", "region=Estrie"), ("Genre", "kiosk", "kind=kiosk"), ("Festival", "festif-demo", "festival=festif-demo"),
+                     ("Brasserie", "bocal", "brewery=bocal") })
+        {
+            await phone.GotoAsync($"{platform.ApiUrl}/flotte");
+            await phone.GetByRole(AriaRole.Combobox, new() { Name = label, Exact = true }).SelectOptionAsync(value);
+            await phone.WaitForURLAsync(url => url.Contains(query, StringComparison.Ordinal));
+        }
+        // The route picker shows the chosen route.
+        await phone.GotoAsync($"{platform.ApiUrl}/tournees");
+        await phone.GetByRole(AriaRole.Combobox, new() { Name = "Trajet", Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Tournée du marché (Félix)" });
+        await phone.WaitForURLAsync(url => url.Contains("route=", StringComparison.Ordinal));
+        // Every "Imprimer" opens the print dialog (counted here: a headless browser has none to show).
+        foreach (var (path, button) in new[] { ("/festivals/festif-demo/listes", "Imprimer"), ("/festivals/festif-demo/reglement", "Imprimer"), ("/rapport", "Imprimer / PDF") })
+        {
+            await phone.GotoAsync($"{platform.ApiUrl}{path}");
+            await phone.EvaluateAsync("() => { window.printed = 0; window.print = () => { window.printed++; }; }");
+            await phone.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).TapAsync();
+            Assert.Equal(1, await phone.EvaluateAsync<int>("() => window.printed"));
+        }
+        Assert.Empty(blocked);
+    }
+
+    [Fact]
     public async Task The_lead_plans_a_festival_in_the_browser_and_prints_the_pick_lists()
     {
         await using var platform = await Platform.StartAsync();

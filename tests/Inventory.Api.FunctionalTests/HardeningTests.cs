@@ -10,6 +10,19 @@ public sealed partial class HardeningTests(InventoryApi api) : IClassFixture<Inv
     private static long Ns(DateTimeOffset t) => t.ToUnixTimeMilliseconds() * 1_000_000;
 
     [Fact]
+    public void No_page_has_an_inline_event_handler_the_policy_would_block()
+    {
+        // onchange="…", onclick="…": script-src without 'unsafe-inline' runs none of them, so the control does nothing
+        // (the fleet's filters, the route picker and the print buttons did nothing in a browser). Behaviour goes in the
+        // pages' nonce'd scripts (the layout wires data-submit-on-change and data-print).
+        var pages = Directory.GetFiles(Path.Combine(LocalServices.RepositoryRoot, "src", "Inventory.Api", "Dashboard"), "*.cshtml", SearchOption.AllDirectories);
+        Assert.NotEmpty(pages);
+        var handlers = pages.SelectMany(page => Regex.Matches(File.ReadAllText(page), @"<[^>]*\son[a-z]+\s*=", RegexOptions.IgnoreCase)
+            .Select(m => $"{Path.GetFileName(page)}: {m.Value}")).ToList();
+        Assert.True(handlers.Count == 0, string.Join("\n", handlers));
+    }
+
+    [Fact]
     public async Task Every_answer_has_a_content_security_policy_and_a_pages_scripts_carry_its_nonce()
     {
         var page = await api.Lead.GetAsync("/flotte");
