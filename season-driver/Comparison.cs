@@ -47,9 +47,11 @@ public static class Comparison
             {
                 var t = expected.GetValueOrDefault(key);
                 var r = rows.GetValueOrDefault(key);
-                Compare(differences, $"festival {festival.Code} kiosk {key.Item1} {key.Item2} (sent {t?.Sent ?? 0}, platform {r?.Sent ?? 0})",
+                Compare(differences, $"festival {festival.Code} kiosk {key.Item1} {key.Item2}",
                     (t?.Sold ?? 0, t?.RevenueCents ?? 0, 0), (r?.Sold ?? 0, r?.RevenueCents ?? 0, 0));
-                if ((t?.Sent ?? 0) != (r?.Sent ?? 0)) differences.Add($"festival {festival.Code} kiosk {key.Item1} {key.Item2}: sent {t?.Sent ?? 0}, platform {r?.Sent ?? 0}");
+                (long Sent, long Returned, long Loss) truthFlow = (t?.Sent ?? 0, t?.Returned ?? 0, t?.Loss ?? 0), platformFlow = (r?.Sent ?? 0, r?.Returned ?? 0, r?.Loss ?? 0);
+                if (truthFlow != platformFlow)
+                    differences.Add($"festival {festival.Code} kiosk {key.Item1} {key.Item2}: sent/returned/lost truth {truthFlow}, platform {platformFlow}");
             }
         }
         return differences;

@@ -53,6 +53,14 @@ public sealed class Player(SeasonPlan plan, BrokerSettings broker, FrigoCoopClie
     {
         try
         {
+            if (action.Kind == "reconciliation")
+            {
+                await lead.Api.V1.Festivals[action.Festival!].Reconciliation.PostAsync(new Reconciliation
+                {
+                    Returns = [.. action.Returns.Select(r => new ReturnLine { Kiosk = r.Kiosk, Sku = r.Sku, Units = r.Units, To = r.To })],
+                }, cancellationToken: ct);
+                return;
+            }
             await lead.Api.V1.Movements.PostAsync(new NewMovement
             {
                 Kind = action.Kind, Sku = action.Sku, Units = action.Units, From = action.From, To = action.To, OccurredAt = action.OccurredAt, Reason = action.Reason,

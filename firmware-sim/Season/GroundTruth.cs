@@ -11,7 +11,11 @@ public sealed record FridgeWeekTruth(string Fridge, string Brewery, DateOnly Wee
 public sealed record ChannelTruth(string Brewery, string Channel, long Units, long RevenueCents);
 
 /// <summary>What one festival kiosk sold of one brewery's beers, and what was sent there for it.</summary>
-public sealed record KioskTruth(string Festival, string Kiosk, string Brewery, long Sent, long Sold, long RevenueCents);
+public sealed record KioskTruth(string Festival, string Kiosk, string Brewery, long Sent, long Sold, long Returned, long RevenueCents)
+{
+    /// <summary>Nothing was lost: every unit sold or sent back.</summary>
+    public long Loss => Sent - Sold - Returned;
+}
 
 /// <summary>The figures the Table reads, as they really were: what every report of the season must equal.</summary>
 public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly LastDay, List<FridgeWeekTruth> FridgeWeeks, List<ChannelTruth> Revenue,
@@ -37,7 +41,7 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
                 var mine = plan.Truth.Where(e => e.Place == place && e.Sku is { } sku && breweryOf[sku] == brewery).ToList();
                 var sold = mine.Where(e => e.Type == "kiosk_sale").ToList();
                 return new KioskTruth(x.Festival.Code, x.Kiosk.Code, brewery, mine.Where(e => e.Type == "delivery").Sum(e => e.Units), sold.Sum(e => e.Units),
-                    sold.Sum(e => e.Units * e.UnitPriceCents!.Value));
+                    mine.Where(e => e.Type == "return").Sum(e => e.Units), sold.Sum(e => e.Units * e.UnitPriceCents!.Value));
             }))
             .OrderBy(k => k.Festival, StringComparer.Ordinal).ThenBy(k => k.Kiosk, StringComparer.Ordinal).ThenBy(k => k.Brewery, StringComparer.Ordinal).ToList();
         return new SeasonTotals(season.Name, season.FirstDay, season.FirstDay.AddDays(season.Days - 1), weeks, revenue, kiosks,

@@ -11,7 +11,15 @@ public sealed record PlannedMessage(string Device, string Topic, byte[] Payload,
 /// can), recorded at <see cref="ArrivesAt"/> with the time the person gives (<see cref="OccurredAt"/>).
 /// </summary>
 public sealed record PersonAction(DateTimeOffset ArrivesAt, string Key, string Kind, string Sku, int Units, string? From, string? To,
-    DateTimeOffset OccurredAt, string Reason);
+    DateTimeOffset OccurredAt, string Reason)
+{
+    /// <summary>A festival's reconciliation (<see cref="Kind"/> "reconciliation"): what each kiosk sent back, once.</summary>
+    public string? Festival { get; init; }
+    public IReadOnlyList<SeasonReturn> Returns { get; init; } = [];
+}
+
+/// <summary>Units of a SKU a kiosk sent back to a brewery after its festival.</summary>
+public sealed record SeasonReturn(string Kiosk, string Sku, int Units, string To);
 
 /// <summary>What really happened (ground truth): a sale, a delivery, a breakage, a theft, an outage.</summary>
 public sealed record TruthEvent(DateTimeOffset At, string Type, string Place, string? Sku, int Units, long? UnitPriceCents);
@@ -42,6 +50,7 @@ public sealed record SeasonPlan(SeasonFile Season, IReadOnlyList<PlannedMessage>
             new FridgeSeason(season, fridge, new Random(StableSeed(seed, fridge.Device)), messages, actions, truth).Play();
         foreach (var device in season.Festivals.SelectMany(f => f.Kiosks).Select(k => k.Device).Distinct().Order(StringComparer.Ordinal))
             new KioskSeason(season, device, new Random(StableSeed(seed, device)), messages, actions, truth).Play();
+        foreach (var festival in season.Festivals) actions.Add(Reconcile(season, festival, truth));
 
         var byTime = Comparer<DateTimeOffset>.Default;
         messages.Sort((x, y) => byTime.Compare(x.ArrivesAt, y.ArrivesAt) is var c and not 0 ? c : string.CompareOrdinal(x.Device, y.Device));
@@ -49,6 +58,33 @@ public sealed record SeasonPlan(SeasonFile Season, IReadOnlyList<PlannedMessage>
         truth.Sort((x, y) => byTime.Compare(x.At, y.At) is var c and not 0 ? c
             : string.CompareOrdinal(x.Place, y.Place) is var p and not 0 ? p : string.CompareOrdinal(x.Type + x.Sku, y.Type + y.Sku));
         return new SeasonPlan(season, messages, actions, truth);
+    }
+
+    /// <summary>
+    /// The morning after a festival the lead brings back what its kiosks did not sell and reconciles it: each leftover
+    /// returned to its brewery (a true return), nothing lost. A kiosk's sales still held by an outage are not known then:
+    /// the platform books them as lost at the reconciliation and must give that loss back when they arrive.
+    /// </summary>
+    private static PersonAction Reconcile(SeasonFile season, SeasonFestival festival, List<TruthEvent> truth)
+    {
+        var at = season.At(festival.FirstDay.AddDays(festival.Days), new TimeOnly(10, 0));
+        var returns = new List<SeasonReturn>();
+        foreach (var kiosk in festival.Kiosks)
+        {
+            var place = festival.Place(kiosk);
+            foreach (var (sku, sent) in kiosk.Sent.OrderBy(s => s.Key, StringComparer.Ordinal))
+            {
+                var left = sent - truth.Where(e => e.Type == "kiosk_sale" && e.Place == place && e.Sku == sku).Sum(e => e.Units);
+                if (left <= 0) continue;
+                var brewery = season.Breweries.Single(b => b.Beers.Any(beer => beer.Sku == sku)).Slug;
+                returns.Add(new SeasonReturn(kiosk.Code, sku, left, BreweryPlace(brewery)));
+                truth.Add(new TruthEvent(at, "return", place, sku, left, null));
+            }
+        }
+        return new PersonAction(at, $"season:{season.Name}:reconciled:{festival.Code}", "reconciliation", "", 0, null, null, at, $"after {festival.Name}")
+        {
+            Festival = festival.Code, Returns = returns,
+        };
     }
 
     /// <summary>A seed from the run's seed and a name, the same in every process (FNV-1a of the UTF-8 name).</summary>
