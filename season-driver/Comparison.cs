@@ -54,7 +54,34 @@ public static class Comparison
                     differences.Add($"festival {festival.Code} kiosk {key.Item1} {key.Item2}: sent/returned/lost truth {truthFlow}, platform {platformFlow}");
             }
         }
+        foreach (var festival in plan.Season.Festivals)
+        {
+            var expected = truth.Settlements.Where(s => s.Festival == festival.Code).ToDictionary(s => s.Party, StringComparer.Ordinal);
+            var live = (await lead.Api.V1.Festivals[festival.Code].Settlement.GetAsync(cancellationToken: ct))!;
+            CompareSettlement(differences, $"settlement {festival.Code}", expected, live.Statements!);
+            // What the Table pays by: the statement issued the morning after, then a correction once the late facts are in.
+            try { await lead.Api.V1.Festivals[festival.Code].Statements.PostAsync(cancellationToken: ct); }
+            catch (FrigoCoop.Client.Models.ProblemDetails problem) when (problem.ResponseStatusCode == 409) { } // nothing changed since the last one
+            var issued = (await lead.Api.V1.Festivals[festival.Code].Statements.GetAsync(cancellationToken: ct))!;
+            if (issued.Count == 0) differences.Add($"settlement {festival.Code}: no statement issued");
+            else CompareSettlement(differences, $"last issued statement {festival.Code} (no. {issued[^1].Number})", expected, issued[^1].Settlement!.Statements!);
+        }
         return differences;
+    }
+
+    private static void CompareSettlement(List<string> differences, string figure, Dictionary<string, SettlementTruth> expected,
+        List<FrigoCoop.Client.Models.SettlementStatement> statements)
+    {
+        var reported = statements.ToDictionary(s => s.Party!, StringComparer.Ordinal);
+        foreach (var party in expected.Keys.Union(reported.Keys).Order(StringComparer.Ordinal))
+        {
+            var t = expected.GetValueOrDefault(party);
+            var r = reported.GetValueOrDefault(party);
+            (long, long, long, long, long, long) truthRow = (t?.Units ?? 0, t?.RevenueCents ?? 0, t?.FeeCents ?? 0, t?.OwedCents ?? 0, t?.CollectedCents ?? 0, t?.BalanceCents ?? 0);
+            (long, long, long, long, long, long) platformRow = (r?.Units ?? 0, r?.RevenueCents ?? 0, r?.FeeCents ?? 0, r?.OwedCents ?? 0, r?.CollectedCents ?? 0, r?.BalanceCents ?? 0);
+            if (truthRow != platformRow)
+                differences.Add($"{figure} {party} (units, revenue, fee, owed, collected, balance in cents): truth {truthRow}, platform {platformRow}");
+        }
     }
 
     private static void Compare(List<string> differences, string figure, (long Units, long Cents, long Unpriced) truth, (long Units, long Cents, long Unpriced) reported)

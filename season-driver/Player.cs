@@ -53,6 +53,11 @@ public sealed class Player(SeasonPlan plan, BrokerSettings broker, FrigoCoopClie
     {
         try
         {
+            if (action.Kind == "statement")
+            {
+                await lead.Api.V1.Festivals[action.Festival!].Statements.PostAsync(cancellationToken: ct);
+                return;
+            }
             if (action.Kind == "reconciliation")
             {
                 await lead.Api.V1.Festivals[action.Festival!].Reconciliation.PostAsync(new Reconciliation

@@ -66,6 +66,7 @@ public static class World
             {
                 Code = festival.Code, Name = festival.Name, Site = festival.Name, Region = festival.Region, StartsOn = Day(festival.FirstDay),
                 EndsOn = Day(festival.FirstDay.AddDays(festival.Days - 1)), ExpectedAttendance = festival.Attendance, Breweries = breweries,
+                KioskFeeBasisPoints = festival.KioskFeeBasisPoints,
             }, cancellationToken: ct);
             foreach (var kiosk in festival.Kiosks)
             {

@@ -17,9 +17,16 @@ public sealed record KioskTruth(string Festival, string Kiosk, string Brewery, l
     public long Loss => Sent - Sold - Returned;
 }
 
+/// <summary>
+/// One party's account after a festival, by the agreement: each brewery is owed what its beer sold for less the kiosk
+/// fee (basis points of its takings, rounded half away from zero to the cent); the Table collected every kiosk's
+/// takings and is owed the fees. Balance: owed less collected (positive: to receive).
+/// </summary>
+public sealed record SettlementTruth(string Festival, string Party, long Units, long RevenueCents, long FeeCents, long OwedCents, long CollectedCents, long BalanceCents);
+
 /// <summary>The figures the Table reads, as they really were: what every report of the season must equal.</summary>
 public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly LastDay, List<FridgeWeekTruth> FridgeWeeks, List<ChannelTruth> Revenue,
-    List<KioskTruth> Kiosks, long UnitsStolen, long UnitsBroken)
+    List<KioskTruth> Kiosks, List<SettlementTruth> Settlements, long UnitsStolen, long UnitsBroken)
 {
     public static SeasonTotals Of(SeasonPlan plan)
     {
@@ -44,7 +51,20 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
                     mine.Where(e => e.Type == "return").Sum(e => e.Units), sold.Sum(e => e.Units * e.UnitPriceCents!.Value));
             }))
             .OrderBy(k => k.Festival, StringComparer.Ordinal).ThenBy(k => k.Kiosk, StringComparer.Ordinal).ThenBy(k => k.Brewery, StringComparer.Ordinal).ToList();
-        return new SeasonTotals(season.Name, season.FirstDay, season.FirstDay.AddDays(season.Days - 1), weeks, revenue, kiosks,
+        var settlements = new List<SettlementTruth>();
+        foreach (var festival in season.Festivals)
+        {
+            var places = festival.Kiosks.Select(festival.Place).ToHashSet(StringComparer.Ordinal);
+            var sold = plan.Truth.Where(e => e.Type == "kiosk_sale" && places.Contains(e.Place)).GroupBy(e => breweryOf[e.Sku!])
+                .Select(g => (Brewery: g.Key, Units: (long)g.Sum(e => e.Units), Revenue: g.Sum(e => e.Units * e.UnitPriceCents!.Value)))
+                .OrderBy(b => b.Brewery, StringComparer.Ordinal).ToList();
+            var fees = sold.ToDictionary(b => b.Brewery, b => (long)Math.Round(b.Revenue * (decimal)festival.KioskFeeBasisPoints / 10_000m, MidpointRounding.AwayFromZero));
+            foreach (var (brewery, units, takenFor) in sold)
+                settlements.Add(new SettlementTruth(festival.Code, brewery, units, takenFor, fees[brewery], takenFor - fees[brewery], 0, takenFor - fees[brewery]));
+            var takings = sold.Sum(b => b.Revenue);
+            settlements.Add(new SettlementTruth(festival.Code, "table", 0, 0, 0, fees.Values.Sum(), takings, fees.Values.Sum() - takings));
+        }
+        return new SeasonTotals(season.Name, season.FirstDay, season.FirstDay.AddDays(season.Days - 1), weeks, revenue, kiosks, settlements,
             plan.Truth.Where(e => e.Type == "theft").Sum(e => e.Units), plan.Truth.Where(e => e.Type == "breakage").Sum(e => e.Units));
     }
 }

@@ -150,6 +150,8 @@ public sealed record SeasonFestival
     public TimeOnly Opens { get; init; } = new(12, 0);
     public TimeOnly Closes { get; init; } = new(23, 0);
     public int Attendance { get; init; } = 2000;
+    /// <summary>The kiosk fee the breweries agreed to, in basis points of their takings (the Table collects at the kiosks and keeps it).</summary>
+    public int KioskFeeBasisPoints { get; init; } = 1500;
     public required List<SeasonKiosk> Kiosks { get; init; }
 
     /// <summary>The kiosk's place in the ledger, as the festival planner names it.</summary>

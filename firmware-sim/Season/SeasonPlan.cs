@@ -50,7 +50,17 @@ public sealed record SeasonPlan(SeasonFile Season, IReadOnlyList<PlannedMessage>
             new FridgeSeason(season, fridge, new Random(StableSeed(seed, fridge.Device)), messages, actions, truth).Play();
         foreach (var device in season.Festivals.SelectMany(f => f.Kiosks).Select(k => k.Device).Distinct().Order(StringComparer.Ordinal))
             new KioskSeason(season, device, new Random(StableSeed(seed, device)), messages, actions, truth).Play();
-        foreach (var festival in season.Festivals) actions.Add(Reconcile(season, festival, truth));
+        foreach (var festival in season.Festivals)
+        {
+            var reconciliation = Reconcile(season, festival, truth);
+            actions.Add(reconciliation);
+            // An hour later the lead issues the statement the Table pays by (what the facts known then say).
+            var issued = reconciliation.ArrivesAt.AddHours(1);
+            actions.Add(new PersonAction(issued, $"season:{season.Name}:statement:{festival.Code}", "statement", "", 0, null, null, issued, "settlement statement")
+            {
+                Festival = festival.Code,
+            });
+        }
 
         var byTime = Comparer<DateTimeOffset>.Default;
         messages.Sort((x, y) => byTime.Compare(x.ArrivesAt, y.ArrivesAt) is var c and not 0 ? c : string.CompareOrdinal(x.Device, y.Device));
