@@ -53,6 +53,14 @@ public sealed class Player(SeasonPlan plan, BrokerSettings broker, FrigoCoopClie
     {
         try
         {
+            if (action.Kind == "stop_sales")
+            {
+                await lead.Api.V1.Festivals[action.Festival!].Kiosks[action.Kiosk!].Sales.PostAsync(new StopSales
+                {
+                    Lines = [.. action.Lines.Select(l => new StopSale { Sku = l.Sku, Units = l.Units })],
+                }, config => config.Headers.Add("Idempotency-Key", action.Key), ct);
+                return;
+            }
             if (action.Kind == "statement")
             {
                 await lead.Api.V1.Festivals[action.Festival!].Statements.PostAsync(cancellationToken: ct);

@@ -47,7 +47,8 @@ root.SetAction(async (parse, ct) =>
     var differences = player.Refused.Concat(await Comparison.DifferencesAsync(lead, plan, truth, ct)).ToList();
     // A refused device message of the season is a difference; the gateway's own alerts about devices the season has
     // no place for (the broker's other demo devices going offline) are not the season's: reported, not counted.
-    var devices = plan.Season.Fridges.Select(f => f.Device).Concat(plan.Season.Festivals.SelectMany(f => f.Kiosks).Select(k => k.Device)).ToHashSet(StringComparer.Ordinal);
+    var devices = plan.Season.Fridges.Select(f => f.Device).Concat(plan.Season.Festivals.SelectMany(f => f.Kiosks).Select(k => k.Device).OfType<string>())
+        .ToHashSet(StringComparer.Ordinal);
     foreach (var (topic, reason) in deadLetters.Heard)
     {
         var device = topic.Split('/') is { Length: > 3 } parts ? parts[3] : "";

@@ -61,16 +61,21 @@ public static class World
         foreach (var festival in season.Festivals.OrderBy(f => f.FirstDay))
         {
             var breweries = festival.Kiosks.SelectMany(k => k.Sent.Keys)
-                .Select(sku => season.Breweries.Single(b => b.Beers.Any(beer => beer.Sku == sku)).Slug).Distinct().Order(StringComparer.Ordinal).ToList();
+                .Select(sku => season.Breweries.Single(b => b.Beers.Any(beer => beer.Sku == sku)).Slug).Concat(festival.Kiosks.Select(k => k.Host).OfType<string>())
+                .Distinct().Order(StringComparer.Ordinal).ToList();
             await api.Festivals.PostAsync(new NewFestival
             {
                 Code = festival.Code, Name = festival.Name, Site = festival.Name, Region = festival.Region, StartsOn = Day(festival.FirstDay),
                 EndsOn = Day(festival.FirstDay.AddDays(festival.Days - 1)), ExpectedAttendance = festival.Attendance, Breweries = breweries,
-                KioskFeeBasisPoints = festival.KioskFeeBasisPoints,
+                KioskFeeBasisPoints = festival.KioskFeeBasisPoints, Kind = festival.Kind,
             }, cancellationToken: ct);
             foreach (var kiosk in festival.Kiosks)
             {
-                await api.Festivals[festival.Code].Kiosks.PostAsync(new NewKiosk { Code = kiosk.Code, Name = kiosk.Name }, cancellationToken: ct);
+                await api.Festivals[festival.Code].Kiosks.PostAsync(new NewKiosk
+                {
+                    Code = kiosk.Code, Name = kiosk.Name, HostBrewery = kiosk.Host, On = kiosk.On is { } on ? Day(on) : null,
+                }, cancellationToken: ct);
+                if (kiosk.Device is null) continue; // a tour's stop: its host reports its sales by hand
                 await api.Devices[kiosk.Device].PutAsync(new DeviceAssignment
                 {
                     Kind = "kiosk", Location = festival.Place(kiosk), ReportingIntervalSeconds = 60, Since = festival.DevicesPlacedAt(season),

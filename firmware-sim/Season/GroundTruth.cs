@@ -54,15 +54,25 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
         var settlements = new List<SettlementTruth>();
         foreach (var festival in season.Festivals)
         {
-            var places = festival.Kiosks.Select(festival.Place).ToHashSet(StringComparer.Ordinal);
+            // Who holds the money: the Table at a festival's kiosks, the host brewery at a tour's stop.
+            var collectorOf = festival.Kiosks.ToDictionary(festival.Place, k => k.Host ?? "table", StringComparer.Ordinal);
+            var places = collectorOf.Keys.ToHashSet(StringComparer.Ordinal);
             var sold = plan.Truth.Where(e => e.Type == "kiosk_sale" && places.Contains(e.Place)).GroupBy(e => breweryOf[e.Sku!])
                 .Select(g => (Brewery: g.Key, Units: (long)g.Sum(e => e.Units), Revenue: g.Sum(e => e.Units * e.UnitPriceCents!.Value)))
                 .OrderBy(b => b.Brewery, StringComparer.Ordinal).ToList();
             var fees = sold.ToDictionary(b => b.Brewery, b => (long)Math.Round(b.Revenue * (decimal)festival.KioskFeeBasisPoints / 10_000m, MidpointRounding.AwayFromZero));
-            foreach (var (brewery, units, takenFor) in sold)
-                settlements.Add(new SettlementTruth(festival.Code, brewery, units, takenFor, fees[brewery], takenFor - fees[brewery], 0, takenFor - fees[brewery]));
-            var takings = sold.Sum(b => b.Revenue);
-            settlements.Add(new SettlementTruth(festival.Code, "table", 0, 0, 0, fees.Values.Sum(), takings, fees.Values.Sum() - takings));
+            var collected = plan.Truth.Where(e => e.Type == "kiosk_sale" && places.Contains(e.Place)).GroupBy(e => collectorOf[e.Place])
+                .ToDictionary(g => g.Key, g => g.Sum(e => e.Units * e.UnitPriceCents!.Value), StringComparer.Ordinal);
+            var parties = sold.Select(b => b.Brewery).Concat(collected.Keys).Append("table").Distinct().Order(StringComparer.Ordinal);
+            foreach (var party in parties)
+            {
+                var (_, units, takenFor) = sold.FirstOrDefault(b => b.Brewery == party);
+                var fee = fees.GetValueOrDefault(party);
+                var owed = takenFor - fee + (party == "table" ? fees.Values.Sum() : 0);
+                var held = collected.GetValueOrDefault(party);
+                if (party == "table" && owed == 0 && held == 0) continue; // the Table is a party only when it holds or is owed something
+                settlements.Add(new SettlementTruth(festival.Code, party, units, takenFor, fee, owed, held, owed - held));
+            }
         }
         return new SeasonTotals(season.Name, season.FirstDay, season.FirstDay.AddDays(season.Days - 1), weeks, revenue, kiosks, settlements,
             plan.Truth.Where(e => e.Type == "theft").Sum(e => e.Units), plan.Truth.Where(e => e.Type == "breakage").Sum(e => e.Units));

@@ -78,7 +78,7 @@ public sealed record SeasonFile
         }
         foreach (var change in PriceChanges.Where(c => !skus.Contains(c.Sku)))
             throw new InvalidDataException($"price change: SKU {change.Sku} is no brewery's beer");
-        var kioskDevices = Festivals.SelectMany(f => f.Kiosks).Select(k => k.Device).ToHashSet(StringComparer.Ordinal);
+        var kioskDevices = Festivals.SelectMany(f => f.Kiosks).Select(k => k.Device).OfType<string>().ToHashSet(StringComparer.Ordinal);
         foreach (var outage in Outages.Where(o => Fridges.All(f => f.Device != o.Device) && !kioskDevices.Contains(o.Device)))
             throw new InvalidDataException($"outage: {outage.Device} is no fridge or kiosk of the season");
         foreach (var festival in Festivals)
@@ -89,6 +89,14 @@ public sealed record SeasonFile
                 throw new InvalidDataException($"festival {festival.Code}: within the season's days");
             foreach (var sku in festival.Kiosks.SelectMany(k => k.Sent.Keys).Where(s => !skus.Contains(s)))
                 throw new InvalidDataException($"festival {festival.Code}: SKU {sku} is no brewery's beer");
+            foreach (var kiosk in festival.Kiosks)
+            {
+                var stop = festival.Kind == "tour";
+                if (stop && (kiosk.Device is not null || Breweries.All(b => b.Slug != kiosk.Host) || kiosk.On is not { } on || on < festival.FirstDay || on >= festival.FirstDay.AddDays(festival.Days)))
+                    throw new InvalidDataException($"tour {festival.Code}: stop {kiosk.Code} needs a host brewery of the season and a day within the tour, and no device");
+                if (!stop && (kiosk.Device is null || kiosk.Host is not null || kiosk.On is not null))
+                    throw new InvalidDataException($"festival {festival.Code}: kiosk {kiosk.Code} needs a device (hosts and days are a tour's stops')");
+            }
         }
         // A device serves one festival at a time.
         foreach (var device in kioskDevices)
@@ -139,10 +147,14 @@ public sealed record SeasonPriceChange(string Sku, DateOnly From, long FridgeCen
 /// <summary>A device's Wi-Fi down from a Québec time for some hours.</summary>
 public sealed record SeasonOutage(string Device, DateTime From, double Hours);
 
-/// <summary>A festival: its days (Québec dates), its opening hours each day, and its kiosks.</summary>
+/// <summary>
+/// A festival (kiosks the Table runs, each with its device) or a tour (<see cref="Kind"/> "tour": stops, each on one day
+/// at a host brewery, whose sales the host reports by hand): its days (Québec dates), its opening hours each day.
+/// </summary>
 public sealed record SeasonFestival
 {
     public required string Code { get; init; }
+    public string Kind { get; init; } = "festival";
     public required string Name { get; init; }
     public required string Region { get; init; }
     public required DateOnly FirstDay { get; init; }
@@ -161,12 +173,17 @@ public sealed record SeasonFestival
     public DateTimeOffset DevicesPlacedAt(SeasonFile season) => season.At(FirstDay.AddDays(-1), new TimeOnly(12, 0));
 }
 
-/// <summary>A kiosk: its device, what is sent to it the evening before (units per SKU), and how busy it is.</summary>
+/// <summary>
+/// A kiosk: its device, what is sent to it the evening before (units per SKU), and how busy it is; a tour's stop has no
+/// device but a host brewery and its day.
+/// </summary>
 public sealed record SeasonKiosk
 {
     public required string Code { get; init; }
     public required string Name { get; init; }
-    public required string Device { get; init; }
+    public string? Device { get; init; }
+    public string? Host { get; init; }
+    public DateOnly? On { get; init; }
     public required Dictionary<string, int> Sent { get; init; }
     public double CustomersPerHour { get; init; } = 20;
 }

@@ -16,6 +16,9 @@ public sealed record PersonAction(DateTimeOffset ArrivesAt, string Key, string K
     /// <summary>A festival's reconciliation (<see cref="Kind"/> "reconciliation"): what each kiosk sent back, once.</summary>
     public string? Festival { get; init; }
     public IReadOnlyList<SeasonReturn> Returns { get; init; } = [];
+    /// <summary>A tour stop's sales typed by hand (<see cref="Kind"/> "stop_sales"): units per SKU, priced from the list.</summary>
+    public string? Kiosk { get; init; }
+    public IReadOnlyList<(string Sku, int Units)> Lines { get; init; } = [];
 }
 
 /// <summary>Units of a SKU a kiosk sent back to a brewery after its festival.</summary>
@@ -48,8 +51,11 @@ public sealed record SeasonPlan(SeasonFile Season, IReadOnlyList<PlannedMessage>
                     "brewed for the season"));
         foreach (var fridge in season.Fridges)
             new FridgeSeason(season, fridge, new Random(StableSeed(seed, fridge.Device)), messages, actions, truth).Play();
-        foreach (var device in season.Festivals.SelectMany(f => f.Kiosks).Select(k => k.Device).Distinct().Order(StringComparer.Ordinal))
+        foreach (var device in season.Festivals.SelectMany(f => f.Kiosks).Select(k => k.Device).OfType<string>().Distinct().Order(StringComparer.Ordinal))
             new KioskSeason(season, device, new Random(StableSeed(seed, device)), messages, actions, truth).Play();
+        foreach (var tour in season.Festivals.Where(f => f.Kind == "tour"))
+            foreach (var stop in tour.Kiosks)
+                new KioskSeason(season, $"{tour.Code}-{stop.Code}", new Random(StableSeed(seed, tour.Place(stop))), messages, actions, truth).PlayStop(tour, stop);
         foreach (var festival in season.Festivals)
         {
             var reconciliation = Reconcile(season, festival, truth);
@@ -251,31 +257,71 @@ internal sealed class KioskSeason(SeasonFile season, string device, Random rando
         {
             var kiosk = festival.Kiosks.Single(k => k.Device == device);
             var place = festival.Place(kiosk);
-            var table = new Dictionary<string, int>(StringComparer.Ordinal);
-            var eve = season.At(festival.FirstDay.AddDays(-1), new TimeOnly(18, 0));
-            foreach (var (sku, units) in kiosk.Sent.OrderBy(s => s.Key, StringComparer.Ordinal))
-            {
-                var brewery = season.Breweries.Single(b => b.Beers.Any(beer => beer.Sku == sku)).Slug;
-                table[sku] = units;
-                truth.Add(new TruthEvent(eve, "delivery", place, sku, units, null));
-                actions.Add(new PersonAction(eve, $"season:{season.Name}:sent:{place}:{sku}", "transfer", sku, units, SeasonPlan.BreweryPlace(brewery), place, eve,
-                    $"sent to {kiosk.Name} for {festival.Name}"));
-            }
+            var table = Fill(festival, kiosk, season.At(festival.FirstDay.AddDays(-1), new TimeOnly(18, 0)));
             for (var day = festival.FirstDay; day < festival.FirstDay.AddDays(festival.Days); day = day.AddDays(1))
                 for (var minute = season.At(day, festival.Opens); minute < season.At(day, festival.Closes); minute = minute.AddMinutes(1))
                     for (var customers = Poisson(kiosk.CustomersPerHour / 60); customers > 0; customers--) Sell(minute.AddSeconds(random.Next(60)), place, table);
         }
     }
 
-    private void Sell(DateTimeOffset at, string place, Dictionary<string, int> table)
+    /// <summary>
+    /// A tour's stop: filled the evening before, selling through its day, and its sales reported by hand (the lead
+    /// types the host's tally, one line per beer at the list's price) half an hour after it closes.
+    /// </summary>
+    public void PlayStop(SeasonFestival tour, SeasonKiosk stop)
+    {
+        var day = stop.On!.Value;
+        var place = tour.Place(stop);
+        var table = Fill(tour, stop, season.At(day.AddDays(-1), new TimeOnly(18, 0)));
+        var sold = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        for (var minute = season.At(day, tour.Opens); minute < season.At(day, tour.Closes); minute = minute.AddMinutes(1))
+            for (var customers = Poisson(stop.CustomersPerHour / 60); customers > 0; customers--)
+                if (Take(table) is { } sale)
+                {
+                    truth.Add(new TruthEvent(minute.AddSeconds(random.Next(60)), "kiosk_sale", place, sale.Sku, sale.Units, PriceOf(sale.Sku)));
+                    sold[sale.Sku] = sold.GetValueOrDefault(sale.Sku) + sale.Units;
+                }
+        var reported = season.At(day, tour.Closes).AddMinutes(30);
+        actions.Add(new PersonAction(reported, $"season:{season.Name}:stop-sales:{place}", "stop_sales", "", 0, null, null, reported, $"sales of {stop.Name}")
+        {
+            Festival = tour.Code, Kiosk = stop.Code, Lines = [.. sold.Select(s => (s.Key, s.Value))],
+        });
+    }
+
+    /// <summary>What is sent to a kiosk or stop the evening before: the lead's transfers from each brewery.</summary>
+    private Dictionary<string, int> Fill(SeasonFestival festival, SeasonKiosk kiosk, DateTimeOffset eve)
+    {
+        var place = festival.Place(kiosk);
+        var table = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (sku, units) in kiosk.Sent.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            var brewery = season.Breweries.Single(b => b.Beers.Any(beer => beer.Sku == sku)).Slug;
+            table[sku] = units;
+            truth.Add(new TruthEvent(eve, "delivery", place, sku, units, null));
+            actions.Add(new PersonAction(eve, $"season:{season.Name}:sent:{place}:{sku}", "transfer", sku, units, SeasonPlan.BreweryPlace(brewery), place, eve,
+                $"sent to {kiosk.Name} for {festival.Name}"));
+        }
+        return table;
+    }
+
+    private (string Sku, int Units)? Take(Dictionary<string, int> table)
     {
         var inStock = table.Where(s => s.Value > 0).Select(s => s.Key).Order(StringComparer.Ordinal).ToList();
-        if (inStock.Count == 0) return;
+        if (inStock.Count == 0) return null;
         var sku = inStock[random.Next(inStock.Count)];
         var units = Math.Min(table[sku], 1 + random.Next(3));
         table[sku] -= units;
+        return (sku, units);
+    }
+
+    private long PriceOf(string sku) => season.Breweries.SelectMany(b => b.Beers).Single(b => b.Sku == sku).KioskPrice;
+
+    private void Sell(DateTimeOffset at, string place, Dictionary<string, int> table)
+    {
+        if (Take(table) is not { } sale) return;
+        var (sku, units) = sale;
         while (!_usedMs.Add(at.ToUnixTimeMilliseconds())) at = at.AddMilliseconds(1); // every message its own millisecond
-        var price = season.Breweries.SelectMany(b => b.Beers).Single(b => b.Sku == sku).KioskPrice;
+        var price = PriceOf(sku);
         truth.Add(new TruthEvent(at, "kiosk_sale", place, sku, units, price));
         var seq = ++_seq;
         var payload = ContractMessages.Sale(seq, at, $"{device}-{seq}", [(sku, units, price)], "card");
