@@ -53,6 +53,15 @@ public sealed class Player(SeasonPlan plan, BrokerSettings broker, FrigoCoopClie
     {
         try
         {
+            if (action.Kind == "sell_through")
+            {
+                await lead.Api.V1.Grocery.SellThrough.PostAsync(new SellThroughReport
+                {
+                    Store = action.To, WeekEnding = World.Day(action.WeekEnding!.Value),
+                    Lines = [.. action.Lines.Select(l => new SellThroughLine { Sku = l.Sku, UnitsSold = l.Units })],
+                }, config => config.Headers.Add("Idempotency-Key", action.Key), ct);
+                return;
+            }
             if (action.Kind == "stop_sales")
             {
                 await lead.Api.V1.Festivals[action.Festival!].Kiosks[action.Kiosk!].Sales.PostAsync(new StopSales

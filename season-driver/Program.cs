@@ -32,6 +32,7 @@ root.SetAction(async (parse, ct) =>
     var lead = new FrigoCoopClient(new HttpClientRequestAdapter(new ApiKeyHeader(Setting("Season__LeadKey"))) { BaseUrl = api });
     await World.SetUpAsync(lead, plan.Season, ct);
     await World.SetUpFestivalsAsync(lead, plan.Season, ct);
+    await World.SetUpGroceryAsync(lead, plan.Season, ct);
     Console.WriteLine($"season {plan.Season.Name}: world set up ({plan.Season.Breweries.Count} breweries, {plan.Season.Fridges.Count} fridges, {plan.Season.Festivals.Count} festivals) in {clock.Elapsed.TotalSeconds:0.0} s");
 
     await using var deadLetters = await DeadLetters.ListenAsync(Setting("Mqtt__Host"), int.Parse(Setting("Mqtt__Port"), System.Globalization.CultureInfo.InvariantCulture),

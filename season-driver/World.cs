@@ -47,6 +47,31 @@ public static class World
     }
 
     /// <summary>
+    /// The grocery pilot as the lead sets it up: the stores, the wholesale price list, and each beer placed in its store
+    /// from the first day (facings and the store's shelf price).
+    /// </summary>
+    public static async Task SetUpGroceryAsync(FrigoCoopClient lead, SeasonFile season, CancellationToken ct)
+    {
+        var api = lead.Api.V1;
+        if (season.GroceryStores.Count > 0)
+            foreach (var beer in season.Breweries.SelectMany(b => b.Beers))
+                await api.Prices.PostAsync(new NewPrice { Sku = beer.Sku, Channel = "grocery", UnitPriceCents = beer.GroceryPrice, ValidFrom = Day(season.FirstDay.AddDays(-1)) },
+                    cancellationToken: ct);
+        foreach (var store in season.GroceryStores)
+        {
+            await api.Locations.PostAsync(new NewLocation { Code = store.Place, Name = store.PlaceName, Kind = "grocery_store", Region = store.Region }, cancellationToken: ct);
+            foreach (var sku in store.Delivered.Keys.Order(StringComparer.Ordinal))
+            {
+                var beer = season.Breweries.SelectMany(b => b.Beers).Single(b => b.Sku == sku);
+                await api.Grocery.Placements.PostAsync(new NewPlacement
+                {
+                    Sku = sku, Store = store.Place, StartsOn = Day(season.FirstDay), Facings = 2, ShelfPriceCents = beer.FridgeCents + store.ShelfCentsMarkup,
+                }, cancellationToken: ct);
+            }
+        }
+    }
+
+    /// <summary>
     /// The festivals as the lead plans them: the festival with its member breweries, its kiosks, the kiosk price list
     /// (what the kiosks charge), and each kiosk's device placed there from the eve of the festival (a device serving
     /// two festivals is placed twice, each from its own eve: where it stood at a sale's time says whose sale it is).

@@ -37,8 +37,8 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
             .GroupBy(e => (e.Place, Brewery: breweryOf[e.Sku!], Week: SeasonFile.MondayOf(season.DayOf(e.At))))
             .Select(g => new FridgeWeekTruth(g.Key.Place, g.Key.Brewery, g.Key.Week, g.Sum(e => e.Units), g.Sum(e => e.Units * e.UnitPriceCents!.Value)))
             .OrderBy(w => w.WeekOf).ThenBy(w => w.Fridge, StringComparer.Ordinal).ThenBy(w => w.Brewery, StringComparer.Ordinal).ToList();
-        var revenue = plan.Truth.Where(e => e.Type is "sale" or "kiosk_sale")
-            .GroupBy(e => (Brewery: breweryOf[e.Sku!], Channel: e.Type == "sale" ? "fridge" : "kiosk"))
+        var revenue = plan.Truth.Where(e => e.Type is "sale" or "kiosk_sale" or "grocery_sale")
+            .GroupBy(e => (Brewery: breweryOf[e.Sku!], Channel: e.Type switch { "sale" => "fridge", "kiosk_sale" => "kiosk", _ => "grocery" }))
             .Select(g => new ChannelTruth(g.Key.Brewery, g.Key.Channel, g.Sum(e => e.Units), g.Sum(e => e.Units * e.UnitPriceCents!.Value)))
             .OrderBy(r => r.Brewery, StringComparer.Ordinal).ThenBy(r => r.Channel, StringComparer.Ordinal).ToList();
         var kiosks = season.Festivals.SelectMany(f => f.Kiosks.Select(k => (Festival: f, Kiosk: k)))

@@ -25,6 +25,8 @@ public sealed record SeasonFile
     public List<SeasonOutage> Outages { get; init; } = [];
     /// <summary>Festivals with kiosks; the same kiosk device may serve several, one after the other.</summary>
     public List<SeasonFestival> Festivals { get; init; } = [];
+    /// <summary>The grocery pilot: stores that sell the Table's beers and report each week what they sold.</summary>
+    public List<SeasonGroceryStore> GroceryStores { get; init; } = [];
 
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 
@@ -81,6 +83,8 @@ public sealed record SeasonFile
         var kioskDevices = Festivals.SelectMany(f => f.Kiosks).Select(k => k.Device).OfType<string>().ToHashSet(StringComparer.Ordinal);
         foreach (var outage in Outages.Where(o => Fridges.All(f => f.Device != o.Device) && !kioskDevices.Contains(o.Device)))
             throw new InvalidDataException($"outage: {outage.Device} is no fridge or kiosk of the season");
+        foreach (var sku in GroceryStores.SelectMany(g => g.Delivered.Keys).Where(s => !skus.Contains(s)))
+            throw new InvalidDataException($"grocery store: SKU {sku} is no brewery's beer");
         foreach (var festival in Festivals)
         {
             if (festival.Days is < 1 or > 7 || festival.Opens >= festival.Closes)
@@ -111,10 +115,14 @@ public sealed record SeasonFile
 
 public sealed record SeasonBrewery(string Slug, string Name, string Region, List<SeasonBeer> Beers);
 
-/// <summary>A beer and its fridge price at the start of the season; at festival kiosks a dollar more unless said.</summary>
-public sealed record SeasonBeer(string Sku, string Name, long FridgeCents, long? KioskCents = null)
+/// <summary>
+/// A beer and its fridge price at the start of the season; at festival kiosks a dollar more unless said; to grocery
+/// stores (wholesale, what the brewery is paid per unit a store sells) 60 % of the fridge price unless said.
+/// </summary>
+public sealed record SeasonBeer(string Sku, string Name, long FridgeCents, long? KioskCents = null, long? GroceryCents = null)
 {
     public long KioskPrice => KioskCents ?? FridgeCents + 100;
+    public long GroceryPrice => GroceryCents ?? (long)Math.Round(FridgeCents * 0.6m, MidpointRounding.AwayFromZero);
 }
 
 public sealed record OpeningHours(TimeOnly Opens, TimeOnly Closes);
@@ -186,4 +194,18 @@ public sealed record SeasonKiosk
     public DateOnly? On { get; init; }
     public required Dictionary<string, int> Sent { get; init; }
     public double CustomersPerHour { get; init; } = 20;
+}
+
+/// <summary>
+/// A grocery store of the pilot: the beers placed there (units delivered the evening before the season), how many of
+/// each it sells a day on average, and its weekly report the Monday after each Québec week.
+/// </summary>
+public sealed record SeasonGroceryStore
+{
+    public required string Place { get; init; }
+    public required string PlaceName { get; init; }
+    public required string Region { get; init; }
+    public required Dictionary<string, int> Delivered { get; init; }
+    public double UnitsPerDay { get; init; } = 2;
+    public long ShelfCentsMarkup { get; init; } = 150;
 }

@@ -16,6 +16,8 @@ public sealed record PersonAction(DateTimeOffset ArrivesAt, string Key, string K
     /// <summary>A festival's reconciliation (<see cref="Kind"/> "reconciliation"): what each kiosk sent back, once.</summary>
     public string? Festival { get; init; }
     public IReadOnlyList<SeasonReturn> Returns { get; init; } = [];
+    /// <summary>A grocery store's weekly report (<see cref="Kind"/> "sell_through"): the Sunday its week ends, and <see cref="Lines"/>.</summary>
+    public DateOnly? WeekEnding { get; init; }
     /// <summary>A tour stop's sales typed by hand (<see cref="Kind"/> "stop_sales"): units per SKU, priced from the list.</summary>
     public string? Kiosk { get; init; }
     public IReadOnlyList<(string Sku, int Units)> Lines { get; init; } = [];
@@ -56,6 +58,7 @@ public sealed record SeasonPlan(SeasonFile Season, IReadOnlyList<PlannedMessage>
         foreach (var tour in season.Festivals.Where(f => f.Kind == "tour"))
             foreach (var stop in tour.Kiosks)
                 new KioskSeason(season, $"{tour.Code}-{stop.Code}", new Random(StableSeed(seed, tour.Place(stop))), messages, actions, truth).PlayStop(tour, stop);
+        foreach (var store in season.GroceryStores) PlayGrocery(season, store, new Random(StableSeed(seed, store.Place)), actions, truth);
         foreach (var festival in season.Festivals)
         {
             var reconciliation = Reconcile(season, festival, truth);
@@ -101,6 +104,54 @@ public sealed record SeasonPlan(SeasonFile Season, IReadOnlyList<PlannedMessage>
         {
             Festival = festival.Code, Returns = returns,
         };
+    }
+
+    /// <summary>
+    /// A grocery store's season: filled the evening before, selling each day (never more than it holds), and reporting
+    /// each Monday-to-Sunday Québec week's units per beer the Monday after at nine (the pilot's report, typed by the lead).
+    /// </summary>
+    private static void PlayGrocery(SeasonFile season, SeasonGroceryStore store, Random random, List<PersonAction> actions, List<TruthEvent> truth)
+    {
+        var eve = season.At(season.FirstDay.AddDays(-1), new TimeOnly(18, 0));
+        var shelf = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (sku, units) in store.Delivered.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            var brewery = season.Breweries.Single(b => b.Beers.Any(beer => beer.Sku == sku)).Slug;
+            shelf[sku] = units;
+            truth.Add(new TruthEvent(eve, "delivery", store.Place, sku, units, null));
+            actions.Add(new PersonAction(eve, $"season:{season.Name}:grocery:{store.Place}:{sku}", "transfer", sku, units, BreweryPlace(brewery), store.Place, eve,
+                "grocery pilot delivery"));
+        }
+        var week = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        for (var day = season.FirstDay; day < season.FirstDay.AddDays(season.Days); day = day.AddDays(1))
+        {
+            foreach (var sku in shelf.Keys.Order(StringComparer.Ordinal).ToList())
+            {
+                var units = Math.Min(shelf[sku], Poisson(random, store.UnitsPerDay));
+                if (units == 0) continue;
+                shelf[sku] -= units;
+                var price = season.Breweries.SelectMany(b => b.Beers).Single(b => b.Sku == sku).GroceryPrice;
+                truth.Add(new TruthEvent(season.At(day, new TimeOnly(12, 0)), "grocery_sale", store.Place, sku, units, price));
+                week[sku] = week.GetValueOrDefault(sku) + units;
+            }
+            if (day.DayOfWeek != DayOfWeek.Sunday && day != season.FirstDay.AddDays(season.Days - 1)) continue;
+            var reported = season.At(day.AddDays(1), new TimeOnly(9, 0));
+            actions.Add(new PersonAction(reported, $"season:{season.Name}:sell-through:{store.Place}:{day:yyyy-MM-dd}", "sell_through", "", 0, null, store.Place, reported,
+                $"week ending {day:yyyy-MM-dd}")
+            {
+                WeekEnding = day, Lines = [.. store.Delivered.Keys.Order(StringComparer.Ordinal).Select(sku => (sku, week.GetValueOrDefault(sku)))],
+            });
+            week.Clear();
+        }
+    }
+
+    private static int Poisson(Random random, double mean)
+    {
+        var limit = Math.Exp(-mean);
+        var product = random.NextDouble();
+        var count = 0;
+        while (product > limit) { count++; product *= random.NextDouble(); }
+        return count;
     }
 
     /// <summary>A seed from the run's seed and a name, the same in every process (FNV-1a of the UTF-8 name).</summary>

@@ -86,6 +86,11 @@ public sealed class SeasonPlanTests
         Assert.All(totals.Settlements.GroupBy(s => s.Festival), festival => Assert.Equal(0, festival.Sum(s => s.BalanceCents)));
         Assert.Equal(kioskSales.Sum(e => e.Units * e.UnitPriceCents!.Value), totals.Settlements.Sum(s => s.CollectedCents));
         Assert.Contains(totals.Settlements, s => s.Festival == "tournee-automne" && s.Party == "saint-fut" && s.CollectedCents > 0);
+        // The grocery stores' weekly reports say what they really sold, week by week, at the wholesale price.
+        var grocery = plan.Truth.Where(e => e.Type == "grocery_sale").ToList();
+        Assert.Equal(grocery.Sum(e => e.Units), plan.Actions.Where(a => a.Kind == "sell_through").Sum(a => a.Lines.Sum(l => l.Units)));
+        Assert.Equal(4, plan.Actions.Count(a => a.Kind == "sell_through")); // two stores, two weeks
+        Assert.Equal(grocery.Sum(e => e.Units * e.UnitPriceCents!.Value), totals.Revenue.Where(r => r.Channel == "grocery").Sum(r => r.RevenueCents));
         Assert.True(totals.UnitsStolen > 0 && totals.UnitsBroken > 0, "the short season has shrinkage");
         Assert.Equal(totals.UnitsStolen + totals.UnitsBroken, plan.Actions.Where(a => a.Kind == "loss").Sum(a => a.Units));
 
