@@ -53,10 +53,7 @@ public static class World
     public static async Task SetUpGroceryAsync(FrigoCoopClient lead, SeasonFile season, CancellationToken ct)
     {
         var api = lead.Api.V1;
-        if (season.GroceryStores.Count > 0)
-            foreach (var beer in season.Breweries.SelectMany(b => b.Beers))
-                await api.Prices.PostAsync(new NewPrice { Sku = beer.Sku, Channel = "grocery", UnitPriceCents = beer.GroceryPrice, ValidFrom = Day(season.FirstDay.AddDays(-1)) },
-                    cancellationToken: ct);
+        if (season.GroceryStores.Count > 0) await PriceListAsync(lead, season, "grocery", beer => beer.GroceryPrice, ct);
         foreach (var store in season.GroceryStores)
         {
             await api.Locations.PostAsync(new NewLocation { Code = store.Place, Name = store.PlaceName, Kind = "grocery_store", Region = store.Region }, cancellationToken: ct);
@@ -79,10 +76,7 @@ public static class World
     public static async Task SetUpFestivalsAsync(FrigoCoopClient lead, SeasonFile season, CancellationToken ct)
     {
         var api = lead.Api.V1;
-        if (season.Festivals.Count > 0)
-            foreach (var beer in season.Breweries.SelectMany(b => b.Beers))
-                await api.Prices.PostAsync(new NewPrice { Sku = beer.Sku, Channel = "kiosk", UnitPriceCents = beer.KioskPrice, ValidFrom = Day(season.FirstDay.AddDays(-1)) },
-                    cancellationToken: ct);
+        if (season.Festivals.Count > 0) await PriceListAsync(lead, season, "kiosk", beer => beer.KioskPrice, ct);
         foreach (var festival in season.Festivals.OrderBy(f => f.FirstDay))
         {
             var breweries = festival.Kiosks.SelectMany(k => k.Sent.Keys)
@@ -107,6 +101,14 @@ public static class World
                 }, cancellationToken: ct);
             }
         }
+    }
+
+    /// <summary>A channel's price list, in force from the eve of the season.</summary>
+    private static async Task PriceListAsync(FrigoCoopClient lead, SeasonFile season, string channel, Func<SeasonBeer, long> price, CancellationToken ct)
+    {
+        foreach (var beer in season.Breweries.SelectMany(b => b.Beers))
+            await lead.Api.V1.Prices.PostAsync(new NewPrice { Sku = beer.Sku, Channel = channel, UnitPriceCents = price(beer), ValidFrom = Day(season.FirstDay.AddDays(-1)) },
+                cancellationToken: ct);
     }
 
     public static Date Day(DateOnly day) => new(day.Year, day.Month, day.Day);

@@ -145,7 +145,8 @@ public sealed record SeasonPlan(SeasonFile Season, IReadOnlyList<PlannedMessage>
         }
     }
 
-    private static int Poisson(Random random, double mean)
+    /// <summary>How many of something that comes <paramref name="mean"/> times on average in a step come in this one (Knuth's method).</summary>
+    internal static int Poisson(Random random, double mean)
     {
         var limit = Math.Exp(-mean);
         var product = random.NextDouble();
@@ -282,14 +283,7 @@ internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Rando
         return at >= from && at < from.AddHours(outage.Hours);
     }
 
-    private int Poisson(double mean)
-    {
-        var limit = Math.Exp(-mean);
-        var product = random.NextDouble();
-        var count = 0;
-        while (product > limit) { count++; product *= random.NextDouble(); }
-        return count;
-    }
+    private int Poisson(double mean) => SeasonPlan.Poisson(random, mean);
 }
 
 /// <summary>
@@ -382,12 +376,5 @@ internal sealed class KioskSeason(SeasonFile season, string device, Random rando
         messages.Add(new PlannedMessage(device, _topic, payload, at, arrives));
     }
 
-    private int Poisson(double mean)
-    {
-        var limit = Math.Exp(-mean);
-        var product = random.NextDouble();
-        var count = 0;
-        while (product > limit) { count++; product *= random.NextDouble(); }
-        return count;
-    }
+    private int Poisson(double mean) => SeasonPlan.Poisson(random, mean);
 }
