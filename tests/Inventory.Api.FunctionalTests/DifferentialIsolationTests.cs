@@ -11,13 +11,15 @@ namespace Inventory.Api.FunctionalTests;
 /// Issue 30's differential isolation test (DESIGN rule 8, what can be worked out): Saint-Fût's callers read every
 /// GET route and page of the API; Aube then does its business — a delivery into a shared fridge, the fridge's counts
 /// (its sales), a kiosk sale at a festival both are in, a breakage, a grocery placement at a wholesale price, a par
-/// level — all backdated inside the periods read; Saint-Fût's callers read again. Every answer must be the same, byte
+/// level, the sales of a tour stop it hosts, that tour's reconciliation and settlement statement — all inside the
+/// periods read; Saint-Fût's callers read again. Every answer must be the same, byte
 /// for byte once per-request tokens are masked, but for the current levels of shared places (a glass shelf). Checking
 /// answers for another brewery's names finds what is shown; this finds what can be subtracted.
 /// </summary>
 public sealed class DifferentialIsolationTests(DifferentialIsolationTests.World world) : IClassFixture<DifferentialIsolationTests.World>
 {
     private const string Festival = "diff-fest";
+    private const string Tour = "diff-tour"; // Aube's alone: Saint-Fût is no party to it
     private const string AubeBeer = "AUBE-IPA-473";
     private const string OwnBeer = "STFUT-EPAULE-473";
     private const string FridgeDevice = "fridge-diff-01";
@@ -43,6 +45,15 @@ public sealed class DifferentialIsolationTests(DifferentialIsolationTests.World 
             Assert.Equal(HttpStatusCode.OK, (await Lead.PutAsJsonAsync($"/api/v1/devices/{KioskDevice}", new { kind = "kiosk", location = Kiosk })).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await Lead.PutAsJsonAsync($"/api/v1/devices/{FridgeDevice}", new { kind = "fridge", location = "frigo-coop-01" })).StatusCode);
 
+            // A tour of Aube's alone, one stop it hosts (yesterday), Aube's beer sent there.
+            var yesterday = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-1));
+            await Created(Lead.PostAsJsonAsync("/api/v1/festivals", new
+            {
+                code = Tour, name = "Tournée de l'Aube", site = "Mauricie", region = "Mauricie", kind = "tour", kioskFeeBasisPoints = 1500,
+                startsOn = yesterday, endsOn = yesterday.AddDays(1), expectedAttendance = 50, breweries = new[] { "aube" },
+            }));
+            await Created(Lead.PostAsJsonAsync($"/api/v1/festivals/{Tour}/kiosks", new { code = "a1", name = "Arrêt de l'Aube", hostBrewery = "aube", on = yesterday }));
+
             // Both breweries' business before the first read: each has beer in the fridge and at the kiosk, and has sold some.
             foreach (var (client, sku, home) in new[] { (StFut, OwnBeer, "stfut-brasserie"), (Aube, AubeBeer, "aube-brasserie") })
             {
@@ -50,6 +61,7 @@ public sealed class DifferentialIsolationTests(DifferentialIsolationTests.World 
                 await Created(client.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku, units = 40, from = home, to = "frigo-coop-01", occurredAt = Start.AddMinutes(1) }));
                 await Created(client.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku, units = 20, from = home, to = Kiosk, occurredAt = Start.AddMinutes(1) }));
             }
+            await Created(Aube.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = AubeBeer, units = 12, from = "aube-brasserie", to = $"{Tour}-a1", occurredAt = Start.AddMinutes(-1500) }));
             await ReportAsync("stock-counts", new { deviceId = FridgeDevice, seq = 1, ts = Start.AddMinutes(10), items = new[] { new { sku = OwnBeer, units = 38 }, new { sku = AubeBeer, units = 37 } } });
             await ReportAsync("sales", new
             {
@@ -86,6 +98,10 @@ public sealed class DifferentialIsolationTests(DifferentialIsolationTests.World 
         }));
         await InventoryApi.Created(world.Aube.PostAsJsonAsync("/api/v1/prices", new { sku = AubeBeer, channel = "grocery", unitPriceCents = 287, validFrom = DateOnly.FromDateTime(at.UtcDateTime) }));
         Assert.Equal(HttpStatusCode.OK, (await world.Aube.PutAsJsonAsync("/api/v1/par-levels", new { sku = AubeBeer, location = "frigo-coop-01", parUnits = 60 })).StatusCode);
+        // Aube's tour: its stop's sales reported by Aube, the tour reconciled and its settlement issued by the lead.
+        await InventoryApi.Created(world.Aube.PostAsJsonAsync($"/api/v1/festivals/{Tour}/kiosks/a1/sales", new { lines = new[] { new { sku = AubeBeer, units = 7 } } }));
+        await InventoryApi.Created(world.Lead.PostAsJsonAsync($"/api/v1/festivals/{Tour}/reconciliation", new { returns = new[] { new { kiosk = "a1", sku = AubeBeer, units = 5, to = "aube-brasserie" } } }));
+        await InventoryApi.Created(world.Lead.PostAsync($"/api/v1/festivals/{Tour}/statements", null));
     }
 
     /// <summary>Routes a read of changes state, and why they are left out.</summary>
@@ -109,7 +125,7 @@ public sealed class DifferentialIsolationTests(DifferentialIsolationTests.World 
         var values = new Dictionary<string, string[]>
         {
             ["sku"] = [OwnBeer, AubeBeer],
-            ["code"] = [Festival, "festif-mauricie"],
+            ["code"] = [Festival, "festif-mauricie", Tour],
             ["deviceId"] = [FridgeDevice, KioskDevice],
             ["serial"] = ["FRIGO-COOP-001"],
             ["documentName"] = ["v1"],

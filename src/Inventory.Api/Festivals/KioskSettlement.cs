@@ -82,6 +82,26 @@ public static class KioskSettlement
     };
 
     /// <summary>The same for an issued statement and its correction.</summary>
+    /// <summary>
+    /// The issued statements a brewer sees: those that hold a line of its own — the first that names it, and each
+    /// correction that changes it. A correction of others' figures alone is theirs: that one was issued at all (a late
+    /// sale of another brewery) is not the brewer's to learn, nor are statements of a festival it is no party to.
+    /// </summary>
+    public static List<IssuedStatement> SeenBy(IReadOnlyList<IssuedStatement> statements, string? onlyParty)
+    {
+        if (onlyParty is null) return [.. statements];
+        var seen = new List<IssuedStatement>();
+        var named = false;
+        foreach (var statement in statements)
+        {
+            var mine = statement.Settlement.Statements.Any(s => s.Party == onlyParty);
+            var changed = statement.Correction?.Changes.Any(c => c.Party == onlyParty) == true;
+            if ((mine && !named) || changed) seen.Add(SeenBy(statement, onlyParty));
+            named |= mine;
+        }
+        return seen;
+    }
+
     public static IssuedStatement SeenBy(IssuedStatement statement, string? onlyParty) => onlyParty is null ? statement : statement with
     {
         Settlement = SeenBy(statement.Settlement, onlyParty),

@@ -41,12 +41,12 @@ public sealed class SettlementStatements(NpgsqlDataSource db, FestivalQueries fe
         return new IssuedStatement(code, number, new DateTimeOffset(at, TimeSpan.Zero), issuedBy, now, correction);
     }
 
-    /// <summary>The festival's issued statements, in order, as the caller may see them (a brewer: its own lines).</summary>
+    /// <summary>The festival's issued statements, in order, as the caller may see them (a brewer: those with a line of its own, its own lines).</summary>
     public async Task<List<IssuedStatement>> ListAsync(string code, string? onlyBrewery, CancellationToken ct)
     {
         await festivals.GetAsync(code, ct);
         await using var connection = await db.OpenConnectionAsync(ct);
-        return (await ListAsync(connection, null, code, ct)).Select(s => KioskSettlement.SeenBy(s, onlyBrewery)).ToList();
+        return KioskSettlement.SeenBy(await ListAsync(connection, null, code, ct), onlyBrewery);
     }
 
     private static async Task<List<IssuedStatement>> ListAsync(NpgsqlConnection c, NpgsqlTransaction? tx, string code, CancellationToken ct)
