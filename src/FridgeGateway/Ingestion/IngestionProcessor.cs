@@ -11,12 +11,6 @@ using Microsoft.Extensions.Options;
 
 namespace FridgeGateway.Ingestion;
 
-/// <summary>Publishes what the gateway itself says: dead letters and retained alerts.</summary>
-public interface IGatewayPublisher : IDeadLetters
-{
-    Task PublishAlertAsync(AlertTransition transition, CancellationToken cancellationToken);
-}
-
 /// <summary>
 /// The batch writer: takes received messages in order, validates them, runs the alert machines,
 /// hands each sink its share, and acknowledges the batch in receive order only once every sink has

@@ -26,9 +26,3 @@ public sealed class TransientSinkException(string message, Exception? inner = nu
 {
     public IReadOnlyList<SinkItem> FailedItems { get; } = failedItems ?? [];
 }
-
-/// <summary>Where items refused for good go: the dead-letter topic.</summary>
-public interface IDeadLetters
-{
-    Task PublishAsync(string topic, string reason, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt, CancellationToken cancellationToken);
-}
