@@ -112,6 +112,24 @@ public sealed partial class LocalisationTests(ConcurrentInventoryApi api) : ICla
         Assert.Contains("is required", await refused.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task The_english_sign_in_page_says_its_refusals_in_english()
+    {
+        var browser = api.NewBrowser();
+        await browser.GetAsync("/langue?l=en&retour=/connexion");
+        var page = await browser.GetStringAsync("/connexion");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+
+        var refused = await browser.PostAsync("/connexion", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["username"] = "lea", ["password"] = "not her password", ["__RequestVerificationToken"] = token,
+        }));
+
+        var text = System.Net.WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+        Assert.Contains("Wrong username or password.", text);
+        Assert.DoesNotContain("incorrect", text);
+    }
+
     private static string Totals(string page) => System.Net.WebUtility.HtmlDecode(TotalsLine().Match(page).Groups[1].Value);
 
     [Theory]

@@ -1,11 +1,13 @@
 using Inventory.Api.Auth;
+using Inventory.Api.Localisation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace Inventory.Api.Dashboard;
 
 /// <summary>People sign in here with the accounts of the API (cookie).</summary>
-public sealed class ConnexionModel : PageModel
+public sealed class ConnexionModel(IStringLocalizer<PageText> L) : PageModel
 {
     public string? Error { get; private set; }
     public string? Username { get; private set; }
@@ -24,19 +26,19 @@ public sealed class ConnexionModel : PageModel
         ReturnUrl = returnUrl;
         if (string.IsNullOrWhiteSpace(username) || string.IsNullOrEmpty(password))
         {
-            Error = "Entrez votre nom d'utilisateur et votre mot de passe.";
+            Error = L["Entrez votre nom d'utilisateur et votre mot de passe."];
             return Page();
         }
         var (principal, wait) = await Sessions.SignInAsync(HttpContext, username, password);
         if (wait is { } retryAfter)
         {
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            Error = $"Trop de tentatives : réessayez dans {Math.Ceiling(retryAfter.TotalSeconds)} s.";
+            Error = L["Trop de tentatives : réessayez dans {0} s.", Math.Ceiling(retryAfter.TotalSeconds)];
             return Page();
         }
         if (principal is null)
         {
-            Error = "Nom d'utilisateur ou mot de passe incorrect.";
+            Error = L["Nom d'utilisateur ou mot de passe incorrect."];
             return Page();
         }
         // Back where the person was, unless that was signing in or out (a blank page to land on).
