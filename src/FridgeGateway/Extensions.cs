@@ -102,7 +102,7 @@ public static class Extensions
         app.MapGet("/readyz", IResult (GatewayMqttClient mqtt, GatewaySinks sinks, IOptions<SpoolOptions> spool, AlertOwnership ownership) =>
         {
             // Ready = connected and subscribed, and able to accept work: a sink that is down while its
-            // spool has room still accepts (rule 3).
+            // spool has room still accepts (rule "Outages are absorbed, not passed on").
             var full = sinks.All.Where(s => s.Spool.PendingBytes >= spool.Value.MaxBytes).Select(s => s.Name).ToList();
             var diskFull = sinks.All.Where(s => s.Spool.DiskFull is not null).Select(s => $"{s.Name} ({s.Spool.DiskFull})").ToList();
             if (!mqtt.IsReady) return TypedResults.Problem("not connected and subscribed to the MQTT broker", statusCode: 503);

@@ -4,7 +4,7 @@ namespace FridgeGateway;
 
 /// <summary>
 /// UTF-8 kept in chunks of at most 64 KiB, under the large-object heap's threshold: text made and dropped often
-/// stays in the young generation, collected cheaply, instead of the large-object heap (issue 20). Two uses: a
+/// stays in the young generation, collected cheaply, instead of the large-object heap. Two uses: a
 /// batch's line protocol, one slice per message (<see cref="Add"/>: 5,000 messages waiting for their write and
 /// acknowledgement are a handful of objects for the GC to follow, not 5,000 strings), and a text too big for one
 /// array, written through an <see cref="IBufferWriter{T}"/> (the alert state, 4.6 MB at 10,000 devices) and

@@ -41,7 +41,7 @@ public static class Extensions
             var connectionString = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!;
             var dataSource = new NpgsqlDataSourceBuilder(connectionString);
             // Every session runs in the Table's zone: a timestamptz's ::date, date_trunc('week', …) and a date
-            // compared with a timestamptz cut at Québec midnights, the same as TableCalendar (DESIGN rule 10).
+            // compared with a timestamptz cut at Québec midnights, the same as TableCalendar (rule "Figures come from the facts, in event time").
             dataSource.ConnectionStringBuilder.Timezone = sp.GetRequiredService<TableCalendar>().ZoneId;
             // The API runs a few statement texts over and over: prepared on each connection after two uses,
             // PostgreSQL skips parsing and, for most, planning (more than the execution itself for "my stock").

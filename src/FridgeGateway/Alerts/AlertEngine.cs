@@ -14,7 +14,7 @@ public sealed class AlertEngine(Func<DeviceKind, AlertThresholds> thresholdsFor)
     // began or ended, an alert was raised or cleared, its peak moved), false when only the times seen did.
     private Dictionary<string, bool> _changed = new(StringComparer.Ordinal);
     private Dictionary<string, bool> _changedSpare = new(StringComparer.Ordinal);
-    // Per message, the hot path (issue 20): one list for the transitions, reused; the details' sentences made
+    // Per message, the hot path: one list for the transitions, reused; the details' sentences made
     // once per set of thresholds, not three formatted strings for every reading.
     private readonly List<AlertTransition> _transitions = [];
     private readonly Dictionary<DeviceKind, Details> _details = [];

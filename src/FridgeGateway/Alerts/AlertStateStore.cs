@@ -25,7 +25,7 @@ public interface IAlertStateKeeper
 /// <remarks>
 /// A change of an alert's course is saved before its message is acknowledged, and a fleet's doors open all day:
 /// saving every device for it (4.6 MB of JSON at 10,000 devices, with every batch that holds one) cost more than
-/// the batch (issue 20). So a batch appends only the devices it moved; the devices whose times alone moved are
+/// the batch. So a batch appends only the devices it moved; the devices whose times alone moved are
 /// saved every <c>Alerts__SaveEvery</c>, as a new snapshot when they are most of the fleet (a steady fleet: every
 /// device reports within the period), which also empties the journal. Every copy is numbered in the order it was
 /// taken; copies may be written out of that order (batches overlap), so what is read back is, per device, the
@@ -143,7 +143,7 @@ public sealed class AlertStateStore(string path) : IAlertStateKeeper
     /// <summary>
     /// A copy of the state, taken where the engine is used (it is not thread-safe): the <see cref="Saved"/> shape,
     /// written straight from the engine's dictionaries into chunks under the large-object threshold. As one array
-    /// (and the serializer's doubling buffers before it) it was the gateway's whole large-object churn (issue 20).
+    /// (and the serializer's doubling buffers before it) it was the gateway's whole large-object churn.
     /// </summary>
     public AlertSnapshot Snapshot(AlertEngine engine)
     {

@@ -5,12 +5,12 @@ namespace FridgeGateway.Alerts;
 /// <summary>
 /// The alert state of one device, serializable so that it survives a restart. Each alert type keeps
 /// the device time (<c>ts</c>) of the last input it used: an older input arriving later (several
-/// gateways, a device's offline buffer) cannot move the state backwards (DESIGN rule 6).
+/// gateways, a device's offline buffer) cannot move the state backwards (rule "Order is not assumed").
 /// </summary>
 public sealed class DeviceAlertState
 {
     // The slots twice: keyed by type as they are saved (Slots), and in an array by type for the alert machines, which
-    // move up to five of them for every reading (issue 20: five dictionary look-ups and two enumerations a reading).
+    // move up to five of them for every reading (five dictionary look-ups and two enumerations a reading).
     private const int LastType = (int)AlertType.Offline;
     private readonly AlertSlot?[] _byType = new AlertSlot?[LastType + 1];
     private Dictionary<AlertType, AlertSlot> _slots = [];

@@ -8,7 +8,7 @@ namespace FridgeGateway.Contract;
 /// What the gateway publishes on <c>coop/v1/gateway/deadletter</c> for a rejected message. Always small,
 /// whatever the device sent: the payload is an excerpt (its first <see cref="ExcerptBytes"/> bytes) with
 /// the full size and a SHA-256, so an oversized report can never make the gateway's own packet too large
-/// for the broker (DESIGN rule 7). The contract's fields (topic, reason, receivedAt, payloadBase64) stay.
+/// for the broker (rule "One device can only hurt itself"). The contract's fields (topic, reason, receivedAt, payloadBase64) stay.
 /// </summary>
 public sealed record DeadLetter(
     [property: JsonPropertyName("topic")] string Topic,

@@ -71,7 +71,7 @@ public readonly record struct DeviceTopic(DeviceKind? Kind, string DeviceId, Mes
 
 /// <summary>
 /// Each device id as one string, shared by all its messages: read from the topic once per message, it was a new
-/// string each time, kept while the message waits for its batch and its acknowledgement (issue 20); shared, the
+/// string each time, kept while the message waits for its batch and its acknowledgement; shared, the
 /// alert machines' and the recent-keys memory's look-ups also compare it by reference.
 /// </summary>
 /// <remarks>

@@ -13,7 +13,7 @@ public static class InfluxSchema
     /// <summary>
     /// Nanoseconds from the message's millisecond <c>ts</c>, with <c>seq</c> in the sub-millisecond
     /// digits: two messages of one device in the same millisecond do not overwrite each other, while a
-    /// redelivered message lands on the same timestamp and overwrites itself (rule 2: counts once).
+    /// redelivered message lands on the same timestamp and overwrites itself (rule "Everything counts once").
     /// </summary>
     public static long PointTime(DateTimeOffset ts, long seq) =>
         ts.ToUnixTimeMilliseconds() * 1_000_000 + seq % 1_000_000;

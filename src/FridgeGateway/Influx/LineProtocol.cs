@@ -11,7 +11,7 @@ namespace FridgeGateway.Influx;
 /// <see cref="ToString"/> ends it.
 /// </summary>
 /// <remarks>
-/// Once per message on the gateway's hot path (issue 20): numbers are formatted straight into the bytes, and
+/// Once per message on the gateway's hot path: numbers are formatted straight into the bytes, and
 /// the buffer is the thread's, handed back when the lines are done. What is kept is a copy into the batch's
 /// <see cref="Utf8Chunks"/>: no string and no object of its own per message.
 /// </remarks>
@@ -255,7 +255,7 @@ public sealed class LineProtocolBuilder
 
 /// <summary>
 /// A tag or field key, escaped and encoded once: the schema's keys are the same for every message, and writing each
-/// again for every line was a measurable part of a reading's cost (issue 20). A string converts to one (tests, rare
+/// again for every line was a measurable part of a reading's cost. A string converts to one (tests, rare
 /// lines); the schema keeps its keys in static fields.
 /// </summary>
 public readonly struct LineProtocolKey(string key)

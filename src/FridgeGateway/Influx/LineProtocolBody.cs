@@ -9,7 +9,7 @@ namespace FridgeGateway.Influx;
 /// <summary>
 /// A body of line protocol: some items' lines, one after the other. It is written straight from the items'
 /// UTF-8 (through a pooled buffer) instead of joined into one string first: a batch of 5,000 readings would
-/// otherwise be a 2 MB string and a 1 MB copy of it on the large-object heap, every batch (issue 20).
+/// otherwise be a 2 MB string and a 1 MB copy of it on the large-object heap, every batch.
 /// </summary>
 public readonly struct LineProtocolBody(IReadOnlyList<SinkItem> items, int start, int count)
 {

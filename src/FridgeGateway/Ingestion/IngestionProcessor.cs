@@ -14,8 +14,8 @@ namespace FridgeGateway.Ingestion;
 /// <summary>
 /// The batch writer: takes received messages in order, validates them, runs the alert machines,
 /// hands each sink its share, and acknowledges the batch in receive order only once every sink has
-/// it durably (rule 1). A sink whose spool is full holds the batch: nothing is acknowledged, the
-/// broker keeps the rest (rule 3).
+/// it durably (rule "Nothing acknowledged is lost"). A sink whose spool is full holds the batch: nothing is acknowledged, the
+/// broker keeps the rest (rule "Outages are absorbed, not passed on").
 /// </summary>
 public sealed class IngestionProcessor(
     MessageParser parser,
@@ -221,7 +221,7 @@ public sealed class IngestionProcessor(
         {
             logger.LogInformation("Alert {Type} {State} for {Device}: {Detail}", t.Type.WireName(), t.Raised ? "raised" : "cleared", t.DeviceId, t.Detail);
             work.ItemsFor(gatewaySinks.Influx).Add(new SinkItem(AlertMessages.Topic(t), $"{t.DeviceId}:alert:{t.Type.WireName()}", InfluxSchema.ToLines(t, work.Lines)));
-            // The inventory API keeps the alert history and tells people (issue 18), through the same durable sink as sales and counts.
+            // The inventory API keeps the alert history and tells people, through the same durable sink as sales and counts.
             if (gatewaySinks.Inventory is { } inventory) work.ItemsFor(inventory).Add(InventoryReports.For(t));
         }
     }
@@ -245,7 +245,7 @@ public sealed class IngestionProcessor(
                     metrics.DeadLetter("invalid");
                     work.DeadLetters.RemoveAt(0);
                     // A dead letter is a notice: the publisher bounds its own retries, and a failure here
-                    // never holds the batch (one bad message must not stop the fleet, rule 7).
+                    // never holds the batch (one bad message must not stop the fleet, rule "One device can only hurt itself").
                     try { await publisher.PublishAsync(message.Topic, reason, message.Payload, message.ReceivedAt, ct); }
                     catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                     {
@@ -268,7 +268,7 @@ public sealed class IngestionProcessor(
                     health.BatchCompleted(work);
                     return;
                 }
-                // Held on purpose (rule 3): alive, and /readyz says the spool is full.
+                // Held on purpose (rule "Outages are absorbed, not passed on"): alive, and /readyz says the spool is full.
                 health.BatchCompleted(work);
                 health.Beat("processor");
                 logger.LogWarning("A spool is full ({Sinks}): holding the batch unacknowledged until it drains",
@@ -276,7 +276,7 @@ public sealed class IngestionProcessor(
             }
             catch (IOException e) when (DurableSpool.IsDiskFull(e))
             {
-                // The alert state could not be saved for want of space: held like a full spool (rule 3), not stuck.
+                // The alert state could not be saved for want of space: held like a full spool (rule "Outages are absorbed, not passed on"), not stuck.
                 health.BatchCompleted(work);
                 health.Beat("processor");
                 logger.LogWarning("Disk full ({Error}): holding the batch unacknowledged until there is room", e.Message);

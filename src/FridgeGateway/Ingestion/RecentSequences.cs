@@ -4,7 +4,7 @@ namespace FridgeGateway.Ingestion;
 
 /// <summary>
 /// The sequence numbers of each device's messages already made durable: the last <c>window</c> of them per
-/// device, as a ring of bits. Redelivery is normal (rule 2): a message seen again is acknowledged without
+/// device, as a ring of bits. Redelivery is normal (rule "Everything counts once"): a message seen again is acknowledged without
 /// being written twice, which matters most when its <c>ts</c> was replaced by the receive time (a rewrite
 /// would not overwrite) and for the alert machines, which must move once per reading.
 /// <para>

@@ -6,7 +6,7 @@ namespace FridgeGateway.Inventory;
 
 /// <summary>
 /// Posts device reports to the inventory API with <c>Idempotency-Key: {deviceId}:{seq}</c>: a replay
-/// returns the first answer, so a retry or a spool replay counts once (rule 2).
+/// returns the first answer, so a retry or a spool replay counts once (rule "Everything counts once").
 /// </summary>
 public sealed class InventoryWriter(HttpClient http, InventoryOptions options) : ISinkWriter
 {

@@ -35,7 +35,7 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, GatewayHeal
         _client.ApplicationMessageReceivedAsync += async e =>
         {
             // Only enqueue: MQTTnet awaits this handler before it hands over the next message, and the
-            // PUBACK waits until the batch writer has made the message durable (rule 1).
+            // PUBACK waits until the batch writer has made the message durable (rule "Nothing acknowledged is lost").
             e.AutoAcknowledge = false;
             var message = e.ApplicationMessage;
             var inboundMessage = new InboundMessage(message.Topic, InboundMessage.PayloadOf(message), DateTimeOffset.UtcNow,

@@ -8,8 +8,8 @@ namespace FridgeGateway.Mqtt;
 /// <summary>
 /// Publishes what the gateway says on the broker: rejected input on <c>coop/v1/gateway/deadletter</c>
 /// and alerts retained on <c>coop/v1/alerts/{deviceId}/{type}</c>, both at QoS 1.
-/// A dead letter is a notice about a message that is acknowledged anyway (rule 4): it is tried a few
-/// times and then logged and counted, never allowed to hold a batch (rule 7).
+/// A dead letter is a notice about a message that is acknowledged anyway (rule "Bad input is rejected loudly and harmlessly"): it is tried a few
+/// times and then logged and counted, never allowed to hold a batch (rule "One device can only hurt itself").
 /// </summary>
 public sealed class MqttGatewayPublisher(GatewayMqttClient mqtt, GatewayMetrics metrics, ILogger<MqttGatewayPublisher> logger) : IGatewayPublisher
 {

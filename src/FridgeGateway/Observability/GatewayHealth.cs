@@ -2,10 +2,10 @@ namespace FridgeGateway.Observability;
 
 /// <summary>
 /// Whether the gateway's loops are running, for <c>/healthz</c>: an orchestrator restarts a gateway
-/// whose consumer died quietly or is stuck, instead of leaving it alive and useless (DESIGN rule 7).
+/// whose consumer died quietly or is stuck, instead of leaving it alive and useless (rule "One device can only hurt itself").
 /// A loop that ended is dead; a loop that has not beaten for <see cref="StallAfter"/> is stuck; the batch
 /// writer is stuck when one batch keeps failing for that long while the broker is connected (a full
-/// spool is not stuck: it holds the batch on purpose, rule 3, and /readyz says so).
+/// spool is not stuck: it holds the batch on purpose, rule "Outages are absorbed, not passed on", and /readyz says so).
 /// </summary>
 public sealed class GatewayHealth(TimeProvider time, TimeSpan stallAfter)
 {

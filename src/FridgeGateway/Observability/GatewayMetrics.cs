@@ -39,7 +39,7 @@ public sealed class GatewayMetrics
         meter.CreateObservableGauge("gateway.spool.bytes", () => _spoolBytes.Select(f => f()), "By", "bytes waiting in the spools");
     }
 
-    /// <summary>Counted once a batch: a measurement per message was a measurable part of its cost (issue 20).</summary>
+    /// <summary>Counted once a batch: a measurement per message was a measurable part of its cost.</summary>
     public void MessagesReceived(int count)
     {
         if (count > 0) _received.Add(count);

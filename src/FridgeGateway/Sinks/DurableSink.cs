@@ -67,7 +67,7 @@ public sealed class DurableSink : IDisposable
     /// <summary>
     /// Replays the spool in order whenever it holds something and the sink takes it. An item the
     /// destination fails (a 500) on <see cref="SinkResilienceOptions.QuarantineAfterAttempts"/> replays in
-    /// a row, each time while it says it is ready, is quarantined so that the items behind it flow (rule 7).
+    /// a row, each time while it says it is ready, is quarantined so that the items behind it flow (rule "One device can only hurt itself").
     /// </summary>
     public async Task ReplayAsync(CancellationToken stoppingToken)
     {

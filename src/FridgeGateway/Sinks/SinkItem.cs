@@ -9,7 +9,7 @@ namespace FridgeGateway.Sinks;
 public sealed class SinkItem
 {
     // The key itself, or a device message's device id with its seq: that key is made only when asked (a spool record,
-    // a log line, a quarantined item), since most readings are written without it (issue 20: a string per reading).
+    // a log line, a quarantined item), since most readings are written without it (a string per reading).
     private readonly string _keyOrDevice;
     private readonly long _seq;
 

@@ -4,7 +4,7 @@ namespace FridgeGateway.Sinks;
 
 /// <summary>
 /// Where a sink sets aside the items its destination keeps failing while it answers everything else
-/// (DESIGN rule 7: never left at the head of a queue). One JSON line per item, fsynced, in
+/// (rule "One device can only hurt itself": never left at the head of a queue). One JSON line per item, fsynced, in
 /// <c>{spool}/{sink}/quarantine.jsonl</c>, for an operator to look at and replay; bounded in bytes (past
 /// the cap an item is only dead-lettered and logged with its key).
 /// </summary>

@@ -49,7 +49,7 @@ public sealed class DurableSpool : IDisposable
 
     /// <summary>
     /// Appends a record and fsyncs it. False when it would take the spool over its byte cap, or when the disk
-    /// has no room for it (rule 3): then the torn bytes are cut off again, so the records appended later never
+    /// has no room for it (rule "Outages are absorbed, not passed on"): then the torn bytes are cut off again, so the records appended later never
     /// follow a torn one, and the caller holds its batch until there is room.
     /// </summary>
     public bool TryAppend(ReadOnlySpan<byte> payload)
@@ -66,7 +66,7 @@ public sealed class DurableSpool : IDisposable
                 writer = WriterFor(record.Length);
                 before = writer.Length;
                 writer.Write(record);
-                writer.Flush(flushToDisk: true); // rule 1: durable before it is acknowledged
+                writer.Flush(flushToDisk: true); // rule "Nothing acknowledged is lost": durable before it is acknowledged
             }
             catch (IOException e) when (IsDiskFull(e))
             {
@@ -227,7 +227,7 @@ public sealed class DurableSpool : IDisposable
     private void WriteCursor()
     {
         // Write-then-rename: a crash leaves the old cursor or the new one, never half of one. Replaying a
-        // record twice after a crash is harmless: every sink write is idempotent (rule 2).
+        // record twice after a crash is harmless: every sink write is idempotent (rule "Everything counts once").
         var path = Path.Combine(_directory, "cursor");
         var temp = path + ".tmp";
         using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write))

@@ -209,7 +209,7 @@ public static class DemoData
         : [(Prices.PriceChannels.Fridge, 375), (Prices.PriceChannels.Kiosk, 700), (Prices.PriceChannels.Grocery, 260)];
 
     /// <summary>
-    /// Three weeks of the COOP fridges as their shelf counts tell them (issue 17): each week's count finds a
+    /// Three weeks of the COOP fridges as their shelf counts tell them: each week's count finds a
     /// few units of each beer gone, recorded as fridge sales at the fridge price, exactly as a device's
     /// count would be; a beer that runs low is restocked with half a case the week after.
     /// </summary>

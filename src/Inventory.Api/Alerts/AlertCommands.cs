@@ -6,7 +6,7 @@ using Npgsql;
 namespace Inventory.Api.Alerts;
 
 /// <summary>
-/// The alert history (issue 18): the gateway's transitions recorded once each, a raise writing its
+/// The alert history: the gateway's transitions recorded once each, a raise writing its
 /// notification event in the same transaction (the outbox), and people acknowledging what they saw.
 /// </summary>
 public sealed class AlertCommands(NpgsqlDataSource db, TimeProvider time)

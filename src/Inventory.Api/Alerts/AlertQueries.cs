@@ -31,7 +31,7 @@ public sealed class AlertQueries(NpgsqlDataSource db, TimeProvider time)
 
     /// <summary>
     /// The alerts (of those whose ids are $1) at whose place a beer of the brewery $2 stood when the alert was raised, by
-    /// the ledger in event time: a brewer who brings a can there afterwards has not made the alert its own (issue 30).
+    /// the ledger in event time: a brewer who brings a can there afterwards has not made the alert its own.
     /// </summary>
     private static readonly string StoodThereWhenRaised = $"""
         SELECT a.id FROM alerts a

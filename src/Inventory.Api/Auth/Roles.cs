@@ -35,7 +35,7 @@ public sealed record Caller(string Id, string Name, string Role, long? BreweryId
     /// <summary>The signed-in person's user id; null for an API key (a script is nobody to notify).</summary>
     public long? UserId => Id.StartsWith("user:", StringComparison.Ordinal) && long.TryParse(Id.AsSpan(5), out var id) ? id : null;
 
-    /// <summary>The brewery whose figures alone this caller sees (rule 8), or null for the lead, who sees all; "" for a caller of no brewery.</summary>
+    /// <summary>The brewery whose figures alone this caller sees (rule "Each brewery sees its own"), or null for the lead, who sees all; "" for a caller of no brewery.</summary>
     public string? OnlyBrewerySlug => IsLead ? null : BrewerySlug ?? "";
 
     /// <summary>The same by id, for SQL: null for the lead; −1 (nobody's) for a caller of no brewery.</summary>

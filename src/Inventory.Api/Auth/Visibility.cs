@@ -2,7 +2,7 @@
 namespace Inventory.Api.Auth;
 
 /// <summary>
-/// DESIGN rule 8, in one place: a brewer sees the figures of his own brewery's beers (and of the collab
+/// rule "Each brewery sees its own", in one place: a brewer sees the figures of his own brewery's beers (and of the collab
 /// beers it is a partner of), never another brewery's sales, revenue, discrepancies or movement details.
 /// The lead sees everything. docs/security.md has the matrix, route by route.
 /// </summary>

@@ -21,7 +21,7 @@ public sealed class BeerQueries(NpgsqlDataSource db)
     /// <summary>The same inside a transaction: on its connection, never a second one from the pool while holding the first.</summary>
     public Task<BeerFacts?> FactsAsync(NpgsqlConnection connection, string sku, CancellationToken ct) => ReadAsync(new NpgsqlCommand(Facts, connection), sku, ct);
 
-    /// <summary>The SKUs whose figures a caller may see (rule 8): a brewer its brewery's and its collab beers'; null for the lead (everything).</summary>
+    /// <summary>The SKUs whose figures a caller may see (rule "Each brewery sees its own"): a brewer its brewery's and its collab beers'; null for the lead (everything).</summary>
     public async Task<HashSet<string>?> VisibleSkusAsync(Caller caller, CancellationToken ct)
     {
         if (caller.IsLead) return null;

@@ -7,7 +7,7 @@ namespace Inventory.Api.Catalogue;
 public sealed record PlacedDevice(string Id, string Kind, long LocationId, string LocationCode, string LocationKind);
 
 /// <summary>
-/// Where a device stood, over time (DESIGN rule 10): a report goes to where its device stood at the report's
+/// Where a device stood, over time (rule "Figures come from the facts, in event time"): a report goes to where its device stood at the report's
 /// <c>ts</c>. On a festival's days, the planner's assignment of the device to a kiosk says where (the Table's
 /// dates); otherwise the device's placement history (<c>PUT /api/v1/devices/{id}</c>, from its <c>since</c>).
 /// A late report of last weekend's festival lands at last weekend's kiosk, not at this weekend's.

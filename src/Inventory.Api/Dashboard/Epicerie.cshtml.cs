@@ -46,7 +46,7 @@ public sealed class EpicerieModel(GroceryQueries grocery, Catalogue.CatalogueQue
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        // A brewer sees the grocery figures of his own beers only (rule 8).
+        // A brewer sees the grocery figures of his own beers only (rule "Each brewery sees its own").
         var caller = Caller.From(User);
         Performance = await grocery.PerformanceAsync(caller, 4, ct);
         OutOfStock = Performance.Where(p => p.OutOfStock).Select(p => (p.Sku, p.Store)).ToList();

@@ -48,7 +48,7 @@ public sealed class FrigoModel(FleetReader fleet, StockQueries stock, BeerQuerie
             CountedAt = countedAt;
             var ledger = await stock.AtDeviceAsync(deviceId, ct);
             // What stands on the shelf is there for all to see; the gap between the shelf and another brewery's
-            // ledger is that brewery's discrepancy (rule 8): a brewer sees his own beers' only.
+            // ledger is that brewery's discrepancy (rule "Each brewery sees its own"): a brewer sees his own beers' only.
             var visible = await beers.VisibleSkusAsync(Caller.From(User), ct);
             Beers = ledger.Keys.Union(counted.Keys).Order()
                 .Select(sku => new BeerInFridge(sku, ledger.GetValueOrDefault(sku), countedAt is null ? null : counted.GetValueOrDefault(sku),

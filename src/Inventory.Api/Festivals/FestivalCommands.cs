@@ -215,7 +215,7 @@ public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festiv
                 if (!await SentToAsync(c, tx, line.Sku!, location!.Value, token))
                     throw new DomainProblem(Problems.Unprocessable($"lines[{i}].sku", $"{line.Sku} was never sent to {stop.Name}: only what was sent there can be sold there"));
                 // A host reports the other breweries' sales, which it owes them: at the list's price, and no more than stands
-                // there (issue 30). The lead may correct both (a price agreed on the day, a sale found after a count).
+                // there. The lead may correct both (a price agreed on the day, a sale found after a count).
                 var listed = await PriceQueries.PriceAsync(c, tx, line.Sku!, PriceChannels.Kiosk, at, token);
                 if (!caller.IsLead && line.UnitPriceCents is { } typed && typed != listed)
                     throw new DomainProblem(Problems.Unprocessable($"lines[{i}].unitPriceCents",

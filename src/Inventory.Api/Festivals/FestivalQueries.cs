@@ -55,7 +55,7 @@ public sealed class FestivalQueries(NpgsqlDataSource db, MembershipQueries membe
 
     /// <summary>
     /// The suggested par levels of a festival with kiosks, or null when no participating brewery has a beer; of one
-    /// brewery's beers only when <paramref name="onlyBrewery"/> is given (another's par is its sales history per attendee, rule 8).
+    /// brewery's beers only when <paramref name="onlyBrewery"/> is given (another's par is its sales history per attendee, rule "Each brewery sees its own").
     /// </summary>
     public async Task<IReadOnlyList<SuggestedPar>?> SuggestedAsync(FestivalView festival, string? onlyBrewery, CancellationToken ct)
     {
@@ -97,7 +97,7 @@ public sealed class FestivalQueries(NpgsqlDataSource db, MembershipQueries membe
             .OrderBy(l => l.Brewery).ToList();
     }
 
-    /// <summary>Per stop (or kiosk) and per brewery: sent, sold, returned, lost, and what the sales brought; a brewer's own rows only (rule 8).</summary>
+    /// <summary>Per stop (or kiosk) and per brewery: sent, sold, returned, lost, and what the sales brought; a brewer's own rows only (rule "Each brewery sees its own").</summary>
     public async Task<List<StopResult>> ResultsAsync(string code, string? onlyBrewery, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -113,7 +113,7 @@ public sealed class FestivalQueries(NpgsqlDataSource db, MembershipQueries membe
     /// <summary>
     /// Who owes whom after the festival: the Table collected at its kiosks, each tour stop's host at its
     /// stop; each brewery is owed its takings less the kiosk fee. A brewer sees its own statement and the
-    /// transfers it is part of (rule 8); the lead sees all.
+    /// transfers it is part of (rule "Each brewery sees its own"); the lead sees all.
     /// </summary>
     public async Task<FestivalSettlement> SettlementAsync(FestivalView festival, string? onlyBrewery, CancellationToken ct)
     {

@@ -12,7 +12,7 @@ public sealed record KioskTakings(string Kiosk, string Collector, string Brewery
 public sealed record SettlementStatement(string Party, long Units, long RevenueCents, long FeeCents, long OwedCents, long CollectedCents, long BalanceCents);
 
 /// <summary>A festival's settlement: each party's statement and the fewest transfers that bring every balance to zero.</summary>
-/// <param name="TakingsCents">Every kiosk's takings together: the lead's only (a brewer would subtract its own and know the others', rule 8).</param>
+/// <param name="TakingsCents">Every kiosk's takings together: the lead's only (a brewer would subtract its own and know the others', rule "Each brewery sees its own").</param>
 public sealed record FestivalSettlement(string Festival, int KioskFeeBasisPoints, long? TakingsCents, IReadOnlyList<SettlementStatement> Statements, IReadOnlyList<Transfer> Transfers);
 
 /// <summary>What changed between two issued statements of a festival: each party's differences, and the fewest transfers that settle them.</summary>
@@ -22,7 +22,7 @@ public sealed record StatementCorrection(IReadOnlyList<SettlementStatement> Chan
 public sealed record IssuedStatement(string Festival, int Number, DateTimeOffset IssuedAt, string IssuedBy, FestivalSettlement Settlement, StatementCorrection? Correction);
 
 /// <summary>
-/// Who owes whom after a festival (issue 17). At each kiosk someone collects the money: the Table at a
+/// Who owes whom after a festival. At each kiosk someone collects the money: the Table at a
 /// festival's kiosks, the host brewery at a tour stop. Each brewery is owed what its beer sold for, less
 /// the agreed kiosk fee (basis points of its takings), which the Table is owed. A party's balance is what
 /// it is owed less what it holds; the balances sum to zero in integer cents, and Collab.Brew's
@@ -73,7 +73,7 @@ public static class KioskSettlement
         return new StatementCorrection(changes, Settlement.FewestTransfers(changes.Select(c => (c.Party, c.BalanceCents)).ToList()));
     }
 
-    /// <summary>What a brewer sees of a settlement: its own statement and the transfers it is part of (DESIGN rule 8).</summary>
+    /// <summary>What a brewer sees of a settlement: its own statement and the transfers it is part of (rule "Each brewery sees its own").</summary>
     public static FestivalSettlement SeenBy(FestivalSettlement settlement, string? onlyParty) => onlyParty is null ? settlement : settlement with
     {
         TakingsCents = null,

@@ -5,7 +5,7 @@ using Npgsql;
 namespace Inventory.Api.Festivals;
 
 /// <summary>
-/// Issued settlements, frozen (DESIGN rule 10): the first issue of a festival's settlement is statement 1; a later
+/// Issued settlements, frozen (rule "Figures come from the facts, in event time"): the first issue of a festival's settlement is statement 1; a later
 /// issue, after facts changed it (a kiosk's buffered sale arriving after the money was paid), is a correction
 /// statement with what changed and the transfers that settle only that. An issued statement never changes.
 /// </summary>

@@ -27,7 +27,7 @@ public sealed class FleetReader(NpgsqlDataSource db, InfluxReader influx)
     /// <summary>
     /// The interval of a temperature series: the one asked for (else one that suits the period), widened to the
     /// next listed one until the period holds at most <see cref="MaxTemperaturePoints"/>, so that no caller can make
-    /// the API buffer a year of minutes (525,600 rows, issue 30). A year at 1d is 366 points, so one always fits.
+    /// the API buffer a year of minutes (525,600 rows). A year at 1d is 366 points, so one always fits.
     /// </summary>
     public static string TemperatureInterval(DateTimeOffset start, DateTimeOffset end, string? every)
     {

@@ -43,7 +43,7 @@ public sealed class TelemetryUnavailableException(string message, Exception? inn
 
 /// <remarks>
 /// What goes wrong is logged in full here; the exception's message is what people read in a 503, so it names no
-/// host, port or query (the internal layout is no one's business outside, issue 30).
+/// host, port or query (the internal layout is no one's business outside).
 /// </remarks>
 public sealed class InfluxReader(HttpClient http, IOptions<InfluxOptions> options, ILogger<InfluxReader> logger)
 {

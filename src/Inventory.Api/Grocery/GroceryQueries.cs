@@ -5,10 +5,10 @@ using Npgsql;
 
 namespace Inventory.Api.Grocery;
 
-/// <summary>The grocery pilot's figures as a caller may see them (a brewer: its own beers only, rule 8).</summary>
+/// <summary>The grocery pilot's figures as a caller may see them (a brewer: its own beers only, rule "Each brewery sees its own").</summary>
 public sealed class GroceryQueries(NpgsqlDataSource db, TimeProvider time)
 {
-    /// <summary>The placements the caller may see: a brewer its own beers' only (another's placements are its grocery business, rule 8).</summary>
+    /// <summary>The placements the caller may see: a brewer its own beers' only (another's placements are its grocery business, rule "Each brewery sees its own").</summary>
     public async Task<List<Placement>> PlacementsAsync(Caller caller, string? store, CancellationToken ct)
     {
         await using var command = db.Command($"""

@@ -22,7 +22,7 @@ public sealed class TableOptionsValidator : IValidateOptions<TableOptions>
 }
 
 /// <summary>
-/// The Table's calendar (DESIGN rule 10): a sale at 21:00 in Montréal belongs to that evening's date, a week runs
+/// The Table's calendar (rule "Figures come from the facts, in event time"): a sale at 21:00 in Montréal belongs to that evening's date, a week runs
 /// Monday to Sunday in Québec, a period's last day ends at Québec midnight, across both changes of daylight time.
 /// The database sessions run in the same zone (<c>Extensions.AddInventoryData</c>), so <c>::date</c> and
 /// <c>date_trunc</c> on a <c>timestamptz</c> cut at the same midnights as this class.

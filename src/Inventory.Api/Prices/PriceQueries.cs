@@ -9,7 +9,7 @@ public sealed class PriceQueries(NpgsqlDataSource db)
 {
     /// <summary>
     /// The price list as the caller may see it: shelf and kiosk prices stand where anyone reads them; a grocery wholesale
-    /// price is between the Table and the brewery, and who set a price is the lead's and that brewery's (rule 8).
+    /// price is between the Table and the brewery, and who set a price is the lead's and that brewery's (rule "Each brewery sees its own").
     /// </summary>
     public async Task<List<Price>> ListAsync(Caller caller, PriceFilter filter, CancellationToken ct)
     {

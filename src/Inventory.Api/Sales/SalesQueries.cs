@@ -7,9 +7,9 @@ using Npgsql;
 namespace Inventory.Api.Sales;
 
 /// <summary>
-/// Sales as the ledger records them, by channel: a fridge's come from its shelf counts (issue 17), a
+/// Sales as the ledger records them, by channel: a fridge's come from its shelf counts, a
 /// kiosk's from its own reports, a grocery store's from its weekly sell-through. A brewer sees its own
-/// beers' sales only (rule 8).
+/// beers' sales only (rule "Each brewery sees its own").
 /// </summary>
 public sealed class SalesQueries(NpgsqlDataSource db, TableCalendar calendar)
 {
@@ -30,7 +30,7 @@ public sealed class SalesQueries(NpgsqlDataSource db, TableCalendar calendar)
 
     /// <summary>
     /// Sales per COOP fridge, brewery and week over a period of whole days, newest week first; only one
-    /// brewery's beers when <paramref name="onlyBreweryId"/> is given (rule 8), every brewery's for the lead's report.
+    /// brewery's beers when <paramref name="onlyBreweryId"/> is given (rule "Each brewery sees its own"), every brewery's for the lead's report.
     /// </summary>
     public async Task<List<FridgeWeek>> FridgeWeeksAsync(long? onlyBreweryId, DateOnly from, DateOnly to, CancellationToken ct)
     {

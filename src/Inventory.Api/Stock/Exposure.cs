@@ -1,7 +1,7 @@
 namespace Inventory.Api.Stock;
 
 /// <summary>
-/// Beer exposed to heat (issue 18): when a fridge stays above its limit long enough (its <c>temperature_high</c>
+/// Beer exposed to heat: when a fridge stays above its limit long enough (its <c>temperature_high</c>
 /// alert lasting at least <see cref="ExposureOptions.ExposedAfter"/>), the units of each lot that stood on its
 /// shelf for that long during the excursion are exposed. Pure: the times are the devices' and the ledger's
 /// (event time), so a late reading or a movement recorded late changes the answer only through its own time.

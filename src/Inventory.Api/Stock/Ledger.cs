@@ -5,7 +5,7 @@ namespace Inventory.Api.Stock;
 
 /// <summary>
 /// Posts movements and keeps <c>stock_levels</c> equal to the sum of movements in the same
-/// transaction (rule 5). The levels a withdrawal draws on are locked first (FOR UPDATE), so concurrent
+/// transaction (rule "The ledger is the truth for stock"). The levels a withdrawal draws on are locked first (FOR UPDATE), so concurrent
 /// movements on the same stock queue up and never overdraw.
 /// </summary>
 public static class Ledger

@@ -5,7 +5,7 @@ using Npgsql;
 namespace Inventory.Api.Stock;
 
 /// <summary>
-/// Restocking rounds (issue 17): made from the restock list of one brewery, each line ticked once by
+/// Restocking rounds: made from the restock list of one brewery, each line ticked once by
 /// whoever filled the fridge, which posts that line's delivery (a transfer from the round's source);
 /// ticking a line again answers what was recorded and posts nothing.
 /// </summary>

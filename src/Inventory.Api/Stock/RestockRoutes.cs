@@ -6,9 +6,9 @@ using Npgsql;
 namespace Inventory.Api.Stock;
 
 /// <summary>
-/// Named routes (issue 17): the set of COOP fridges one person visits, so that a driver's restock list and
+/// Named routes: the set of COOP fridges one person visits, so that a driver's restock list and
 /// round hold his fridges only. The Table's routes (made by the lead) are everyone's to use; a brewery's
-/// are its own (rule 8: which fridges a competitor serves is its business).
+/// are its own (rule "Each brewery sees its own": which fridges a competitor serves is its business).
 /// </summary>
 public sealed class RestockRoutes(NpgsqlDataSource db)
 {

@@ -25,7 +25,7 @@ public readonly record struct ShelfMovement(DateTimeOffset At, int Delta, bool T
 public readonly record struct CountOutcome(long CountId, int Expected, int Counted, int Gone, int Found, int GivenBack);
 
 /// <summary>
-/// The arithmetic of a counted shelf in event time (DESIGN rule 10): for one SKU at one place, given every count
+/// The arithmetic of a counted shelf in event time (rule "Figures come from the facts, in event time"): for one SKU at one place, given every count
 /// and every movement with the times they happened, what each count says left the shelf unrecorded. The result
 /// is a function of the facts, never of the order they arrived in: the caller re-derives when a fact arrives whose
 /// time is before facts already derived, and posts the differences (<see cref="ShelfLedger"/>).

@@ -7,7 +7,7 @@ namespace Inventory.Api.Stock;
 
 /// <summary>
 /// Keeps what a counted place's shelf counts derive (a COOP fridge's sales, a kiosk's missing and found units) equal
-/// to <see cref="SellThrough"/> over the facts in event time, whatever order they arrived in (DESIGN rule 10,
+/// to <see cref="SellThrough"/> over the facts in event time, whatever order they arrived in (rule "Figures come from the facts, in event time",
 /// docs/ledger.md). Each count is kept as a fact; a fact that arrives with a time before facts already derived (a
 /// late count, a backdated delivery, a line ticked after the door closed) re-derives the counts it can change, in
 /// the same transaction, and the differences are posted as movements that name their count: more sold is a sale,

@@ -7,7 +7,7 @@ using NpgsqlTypes;
 namespace Inventory.Api.Stock;
 
 /// <summary>
-/// Reading the ledger as a caller may see it (rule 8: a brewer sees its own beers anywhere and every
+/// Reading the ledger as a caller may see it (rule "Each brewery sees its own": a brewer sees its own beers anywhere and every
 /// beer in the shared places' levels, and only its own beers' movements and discrepancies). Used by the
 /// API and the dashboard alike.
 /// </summary>
@@ -48,7 +48,7 @@ public sealed class StockQueries(NpgsqlDataSource db, StockReadCache cache)
             .Add("l.code = {0}", location, NpgsqlDbType.Text)
             .Add("s.sku = {0}", sku, NpgsqlDbType.Text)
             // A shared place's current levels are on a glass shelf for every brewer; its past levels are not: two dated
-            // reads a second apart would show another brewery's sale (rule 8, docs/security.md).
+            // reads a second apart would show another brewery's sale (rule "Each brewery sees its own", docs/security.md).
             .Add(asOf is null ? $"({Visibility.BeerOf("{0}")} OR l.kind IN {LocationKinds.SharedSql})" : Visibility.BeerOf("{0}"), visibleTo, NpgsqlDbType.Bigint);
         command.CommandText = $"""
             SELECT s.sku, b.name, br.slug, b.format, l.code, l.name, l.kind, l.region, s.lot_code, s.units, b.units_per_case
@@ -115,7 +115,7 @@ public sealed class StockQueries(NpgsqlDataSource db, StockReadCache cache)
 
     /// <summary>
     /// Levels under their par level, as a caller may see them: a brewer its own beers only (another's par level is its
-    /// plan, and its shortfall moving between two reads is its sales, rule 8).
+    /// plan, and its shortfall moving between two reads is its sales, rule "Each brewery sees its own").
     /// </summary>
     public async Task<List<LowStockRow>> LowAsync(Caller caller, string? location, CancellationToken ct)
     {
@@ -145,7 +145,7 @@ public sealed class StockQueries(NpgsqlDataSource db, StockReadCache cache)
             .Add("m.occurred_at >= {0}", filter.Since?.UtcDateTime, NpgsqlDbType.TimestampTz)
             .Add("m.occurred_at < {0}", filter.Until?.UtcDateTime, NpgsqlDbType.TimestampTz)
             .Add("m.id < {0}", filter.Cursor is null ? null : MovementFilter.DecodeCursor(filter.Cursor), NpgsqlDbType.Bigint)
-            // Another brewery's actor, reason and source are its business (rule 8).
+            // Another brewery's actor, reason and source are its business (rule "Each brewery sees its own").
             .Add(Visibility.BeerOf("{0}"), caller.OnlyBreweryId, NpgsqlDbType.Bigint);
         command.CommandText = $"""
             SELECT m.id, m.kind, m.sku, m.lot_code, m.units, lf.code, lt.code, m.occurred_at, m.actor, m.reason, m.device_id, m.shortfall

@@ -1,4 +1,4 @@
--- Catalogue, people, and the stock ledger (DESIGN rule 5: the ledger is the truth for stock).
+-- Catalogue, people, and the stock ledger (rule "The ledger is the truth for stock", docs/design.md).
 
 CREATE TABLE breweries (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

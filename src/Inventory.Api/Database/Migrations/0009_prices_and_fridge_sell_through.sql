@@ -1,4 +1,4 @@
--- Issue 17: the COOP fridges' sell-through from shelf counts, and the price list.
+-- the COOP fridges' sell-through from shelf counts, and the price list.
 
 -- Every discrepancy says why. An unknown SKU on a shelf is recorded as a discrepancy, never dropped: the
 -- row keeps the SKU as counted, so it cannot reference the catalogue.

@@ -1,4 +1,4 @@
--- Issue 17: restocking rounds. A round is a brewery's (or a driver's) trip to fill COOP fridges back to
+-- restocking rounds. A round is a brewery's (or a driver's) trip to fill COOP fridges back to
 -- par: its lines are planned from the restock list when it is made, and each line is ticked once, which
 -- posts its delivery (one transfer) in the same transaction.
 CREATE TABLE restock_rounds (

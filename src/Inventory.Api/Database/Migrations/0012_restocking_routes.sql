@@ -1,4 +1,4 @@
--- Issue 17: named routes. A route is a set of COOP fridges one person visits (a brewery's own, or the
+-- named routes. A route is a set of COOP fridges one person visits (a brewery's own, or the
 -- Table's when brewery_id is NULL); the restock list and a round can be taken for one route, and a
 -- round remembers the route it was made for.
 CREATE TABLE restock_routes (

@@ -1,4 +1,4 @@
--- Issue 18: from signal to action. The gateway forwards each alert transition; the API keeps the alert
+-- from signal to action. The gateway forwards each alert transition; the API keeps the alert
 -- history (acknowledged by whom, when, with a note; escalated when nobody did in time) and tells people
 -- through a transactional outbox: an event is written in the same transaction as the alert or the stock
 -- change that causes it, then fanned out to the people subscribed and sent (grouped per person) by a worker.

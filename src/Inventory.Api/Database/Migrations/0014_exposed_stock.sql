@@ -1,4 +1,4 @@
--- Issue 18: beer exposed to heat. A COOP fridge above its limit long enough (its temperature_high alert
+-- beer exposed to heat. A COOP fridge above its limit long enough (its temperature_high alert
 -- lasting Exposure:ExposedAfter) exposes the lots that stood there that long; their brewers are told,
 -- and someone decides: keep, or discard (a loss movement), recorded with who decided.
 CREATE TABLE stock_exposures (

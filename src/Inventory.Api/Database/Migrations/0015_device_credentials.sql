@@ -1,4 +1,4 @@
--- Who gave a device its broker password, when, and whether it was taken back (issue 19: devices are
+-- Who gave a device its broker password, when, and whether it was taken back (devices are
 -- provisioned from the dashboard). The password itself is nowhere here: the broker keeps its hash.
 CREATE TABLE device_credentials (
     device_id  text PRIMARY KEY REFERENCES devices (device_id) ON DELETE CASCADE,

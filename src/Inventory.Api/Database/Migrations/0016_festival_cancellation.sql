@@ -1,4 +1,4 @@
--- A festival can be cancelled (issue 19: the lead edits or cancels a festival from the dashboard): it stays
+-- A festival can be cancelled (the lead edits or cancels a festival from the dashboard): it stays
 -- in the history with who cancelled it, when and why; its devices are free again.
 ALTER TABLE festivals
     ADD COLUMN cancelled_at  timestamptz,

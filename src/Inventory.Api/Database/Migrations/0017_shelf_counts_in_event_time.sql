@@ -1,4 +1,4 @@
--- Shelf counts kept as facts, and what they derive re-derived in event time (DESIGN rule 10, docs/ledger.md).
+-- Shelf counts kept as facts, and what they derive re-derived in event time (rule "Figures come from the facts, in event time", docs/ledger.md).
 
 -- Every count a device made at a place, with what it saw. A SKU a count does not list had 0 units (the
 -- telemetry contract's full count). Unknown SKUs are discrepancies, not items.

@@ -1,4 +1,4 @@
--- Where each device stood, over time (DESIGN rule 10): a report goes to where its device stood at the report's
+-- Where each device stood, over time (rule "Figures come from the facts, in event time"): a report goes to where its device stood at the report's
 -- ts, not where it stands when the report arrives. A festival's device assignment (device_assignments) says where
 -- a kiosk stood on the festival's days; this history says where it stood otherwise.
 CREATE TABLE device_placements (

@@ -1,4 +1,4 @@
--- A settlement once issued is frozen (DESIGN rule 10): each issue is a numbered statement, kept as it was issued.
+-- A settlement once issued is frozen (rule "Figures come from the facts, in event time"): each issue is a numbered statement, kept as it was issued.
 -- Facts that arrive later (a kiosk's buffered sale) make a correction statement saying what changed and who owes
 -- whom for it; nothing ever changes a statement that was paid.
 CREATE TABLE settlement_statements (
