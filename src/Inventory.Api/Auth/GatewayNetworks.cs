@@ -13,10 +13,15 @@ public sealed class GatewayNetworkOptions
 {
     public const string Section = "Gateway";
 
+    private IReadOnlyList<IPNetwork>? _networks;
+
     public string? AllowedNetworks { get; set; }
 
-    public IReadOnlyList<IPNetwork> Networks =>
-        string.IsNullOrWhiteSpace(AllowedNetworks) ? [] : [.. AllowedNetworks.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(IPNetwork.Parse)];
+    /// <summary>The ranges as written, one per comma (what the validator checks).</summary>
+    public IEnumerable<string> Ranges => (AllowedNetworks ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>Parsed once: every device report the gateway posts asks <see cref="Allows"/>.</summary>
+    public IReadOnlyList<IPNetwork> Networks => _networks ??= [.. Ranges.Select(IPNetwork.Parse)];
 
     /// <summary>Whether a request from this address may use the gateway's key (an unknown address may not, once networks are set).</summary>
     public bool Allows(IPAddress? address)
@@ -33,8 +38,7 @@ public sealed class GatewayNetworkOptionsValidator : IValidateOptions<GatewayNet
 {
     public ValidateOptionsResult Validate(string? name, GatewayNetworkOptions o)
     {
-        var bad = (o.AllowedNetworks ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Where(n => !IPNetwork.TryParse(n, out _)).ToList();
+        var bad = o.Ranges.Where(n => !IPNetwork.TryParse(n, out _)).ToList();
         return bad.Count == 0 ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail($"Gateway__AllowedNetworks must be CIDR ranges separated by commas (e.g. 172.30.0.0/24): {string.Join(", ", bad)}");
     }

@@ -55,10 +55,17 @@ public static class ShelfLedger
     /// </summary>
     public static async Task AfterMovementAsync(NpgsqlConnection c, NpgsqlTransaction tx, long locationId, DateTimeOffset at, bool ticked, CancellationToken ct)
     {
+        if (await ReachesCountsAsync(c, tx, locationId, at, ticked, ct)) await RederiveAsync(c, tx, locationId, at, ct);
+    }
+
+    /// <summary>
+    /// Whether a movement at <paramref name="at"/> can change what the place's counts derived: it is dated before the
+    /// latest count or, ticked by a person (no device), within the match window of it. False at an uncounted place.
+    /// </summary>
+    private static async Task<bool> ReachesCountsAsync(NpgsqlConnection c, NpgsqlTransaction tx, long locationId, DateTimeOffset at, bool ticked, CancellationToken ct)
+    {
         await using var latest = c.Command(tx, "SELECT max(counted_at) FROM shelf_counts WHERE location_id = $1", locationId);
-        if (await latest.ExecuteScalarAsync(ct) is not DateTime last) return;
-        if (last < (ticked ? at - SellThrough.MatchWindow : at).UtcDateTime) return;
-        await RederiveAsync(c, tx, locationId, at, ct);
+        return await latest.ExecuteScalarAsync(ct) is DateTime last && last >= (ticked ? at - SellThrough.MatchWindow : at).UtcDateTime;
     }
 
     /// <summary>
@@ -71,10 +78,7 @@ public static class ShelfLedger
     /// </summary>
     public static async Task<bool> GiveBackForLateRemovalAsync(NpgsqlConnection c, NpgsqlTransaction tx, long locationId, MovementToPost removal, CancellationToken ct)
     {
-        var ticked = removal.DeviceId is null;
-        await using var latest = c.Command(tx, "SELECT max(counted_at) FROM shelf_counts WHERE location_id = $1", locationId);
-        if (await latest.ExecuteScalarAsync(ct) is not DateTime last || last < (ticked ? removal.OccurredAt - SellThrough.MatchWindow : removal.OccurredAt).UtcDateTime)
-            return false;
+        if (!await ReachesCountsAsync(c, tx, locationId, removal.OccurredAt, ticked: removal.DeviceId is null, ct)) return false;
         // Only what stood there then, in event time, can have been removed then: more is a shortfall whatever came after.
         if (await Ledger.UnitsAsOfAsync(c, tx, removal.Sku, locationId, removal.OccurredAt, ct) < removal.Units) return false;
         await using var provisional = c.Command(tx, """
