@@ -8,6 +8,10 @@ set -euo pipefail
 REV=${1:?usage: bench/api-ab.sh REV (the revision to compare the working tree with)}
 ROUNDS=${ROUNDS:-3}; C=${C:-64}
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# The load generator, from Debian's packages (a fresh machine has none).
+command -v wrk >/dev/null 2>&1 || { echo "api-ab: installing wrk from Debian's packages" >&2
+  if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq --no-install-recommends wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
+  else sudo -n apt-get install -y -qq --no-install-recommends wrk >/dev/null; fi; }
 THEIRS="$OUT/ab-$REV"
 [ -d "$THEIRS" ] || git worktree add -f "$THEIRS" "$REV" -q
 dotnet build "$THEIRS/src/Inventory.Api/Inventory.Api.csproj" -c Release -v quiet -nologo -clp:ErrorsOnly >/dev/null
