@@ -27,6 +27,11 @@ public sealed class PlacementInTimeTests(ConcurrentInventoryApi api) : IClassFix
     private async Task<int> SoldAtAsync(string location) =>
         (await api.Lead.GetFromJsonAsync<JsonElement>($"/api/v1/movements?location={location}&kind=sale")).GetProperty("items").EnumerateArray().Sum(m => m.GetProperty("units").GetInt32());
 
+    /// <summary>Sold less what re-derivations gave back (a count's sales corrected by a fact known later).</summary>
+    private async Task<int> NetSoldAtAsync(string location) =>
+        await SoldAtAsync(location) - (await api.Lead.GetFromJsonAsync<JsonElement>($"/api/v1/movements?location={location}&kind=sale_reversal"))
+            .GetProperty("items").EnumerateArray().Sum(m => m.GetProperty("units").GetInt32());
+
     private async Task<int> UnitsAsync(string location) =>
         (await api.Lead.GetFromJsonAsync<JsonElement[]>($"/api/v1/stock?location={location}"))!.Sum(r => r.GetProperty("units").GetInt32());
 
@@ -80,6 +85,38 @@ public sealed class PlacementInTimeTests(ConcurrentInventoryApi api) : IClassFix
         await InventoryApi.Created(CountAsync(2, day.AddHours(11), 8));   // late, from before the move: lands at the first place
         Assert.Equal((2, 3), (await SoldAtAsync(first), await SoldAtAsync(second)));
         Assert.Equal((0, 5), (await UnitsAsync(first), await UnitsAsync(second)));
+    }
+
+    [Fact]
+    public async Task A_moved_fridge_takes_what_stood_there_when_it_left_as_its_old_places_late_facts_tell()
+    {
+        var (first, second) = ($"frigo-{Guid.NewGuid():N}"[..18], $"frigo-{Guid.NewGuid():N}"[..18]);
+        foreach (var code in new[] { first, second })
+            await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/locations", new { code, name = code, kind = "coop_fridge", region = "Mauricie" }));
+        var device = $"fridge-{Guid.NewGuid():N}"[..18];
+        var day = DateTimeOffset.UtcNow.Date.AddDays(-2);
+        Assert.Equal(HttpStatusCode.OK, (await api.Lead.PutAsJsonAsync($"/api/v1/devices/{device}", new { kind = "fridge", location = first })).StatusCode);
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = Sku, units = 10, to = "aube-brasserie", occurredAt = day.AddHours(8) }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = Sku, units = 10, from = "aube-brasserie", to = first, occurredAt = day.AddHours(9) }));
+        Task<HttpResponseMessage> CountAsync(long seq, DateTimeOffset at, int units) =>
+            ReportAsync("stock-counts", new { deviceId = device, seq, ts = at, items = new[] { new { sku = Sku, units } } }, $"{device}:{seq}");
+        await InventoryApi.Created(CountAsync(1, day.AddHours(10), 8));
+
+        // Moved at noon with its beer, the platform knowing of 8 cans; at the new place it counts 3 at three.
+        Assert.Equal(HttpStatusCode.OK, (await api.Lead.PutAsJsonAsync($"/api/v1/devices/{device}", new { kind = "fridge", location = second, since = day.AddHours(12), stock = "move" })).StatusCode);
+        await InventoryApi.Created(CountAsync(3, day.AddHours(15), 3));
+        // Then the old place's last count arrives (held by its Wi-Fi): 2 more were sold there before it left, so 6 moved.
+        await InventoryApi.Created(CountAsync(2, day.AddHours(11), 6));
+        Assert.Equal((4, 3), (await NetSoldAtAsync(first), await NetSoldAtAsync(second)));
+        Assert.Equal((0, 3), (await UnitsAsync(first), await UnitsAsync(second)));
+
+        // And the venue reports a can stolen at half past eleven: it stood there then, so it is taken, and 5 moved.
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "loss", sku = Sku, units = 1, from = first, occurredAt = day.AddHours(11.5), reason = "stolen" }));
+        Assert.Equal((4, 2), (await NetSoldAtAsync(first), await NetSoldAtAsync(second)));
+        Assert.Equal((0, 3), (await UnitsAsync(first), await UnitsAsync(second)));
+        // More than stood there is still refused.
+        await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "loss", sku = Sku, units = 7, from = first, occurredAt = day.AddHours(11.5) }),
+            HttpStatusCode.Conflict, "units");
     }
 
     [Fact]

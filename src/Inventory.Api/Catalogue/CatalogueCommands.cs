@@ -79,23 +79,20 @@ public sealed class CatalogueCommands(NpgsqlDataSource db, TableCalendar calenda
         return new Device(deviceId, body.Kind!, body.Location, body.ReportingIntervalSeconds ?? 60);
     }
 
+    /// <summary>
+    /// A fridge leaving its place takes what stood there at <paramref name="at"/>, in event time, with it, or has it
+    /// closed there; counts of the place from before the move that arrive later make that up (<see cref="FridgeMoves"/>).
+    /// </summary>
     private static async Task MoveOrCloseStockAsync(NpgsqlConnection c, NpgsqlTransaction tx, string deviceId, long left, long? to, string? choice,
         DateTimeOffset at, string actor, CancellationToken ct)
     {
-        await using var held = c.Command(tx, $"""
-            SELECT s.sku, s.lot_code, s.units, l.code FROM stock_levels s JOIN locations l ON l.id = s.location_id
-            WHERE s.location_id = $1 AND s.units > 0 AND l.kind = '{LocationKinds.CoopFridge}' ORDER BY s.sku, s.lot_code
-            """, left);
-        var lots = await held.ListAsync(r => (Sku: r.GetString(0), Lot: r.GetString(1), Units: r.GetInt32(2), Place: r.GetString(3)), ct);
-        if (lots.Count == 0) return;
+        await using var place = c.Command(tx, "SELECT code, kind FROM locations WHERE id = $1", left);
+        var (code, kind) = (await place.ListAsync(r => (r.GetString(0), r.GetString(1)), ct))[0];
+        if (kind != LocationKinds.CoopFridge || !await FridgeMoves.HeldAnyAsync(c, tx, left, at, ct)) return;
         if (choice is null || (choice == DeviceAssignment.MoveStock && to is null))
             throw new DomainProblem(Problems.Conflict("Stock left behind",
-                $"{lots[0].Place} holds {lots.Sum(l => l.Units)} units: say whether they move with the fridge (stock: move, to a new place) or are closed there (stock: close)",
+                $"{code} holds beer: say whether it moves with the fridge (stock: move, to a new place) or is closed there (stock: close)",
                 new Dictionary<string, object?> { ["field"] = "stock" }));
-        foreach (var (sku, lot, units, place) in lots)
-            await Ledger.PostAsync(c, tx, choice == DeviceAssignment.MoveStock
-                ? new MovementToPost(MovementKinds.Transfer, sku, lot, units, left, to, at, actor, $"moved with fridge {deviceId}")
-                : new MovementToPost(MovementKinds.CountAdjustment, sku, lot, units, left, null, at, actor, $"fridge {deviceId} moved away from {place}: its stock closed there"),
-                allowShortfall: false, ct);
+        await FridgeMoves.PostAsync(c, tx, deviceId, left, choice == DeviceAssignment.MoveStock ? to : null, at, actor, ct);
     }
 }

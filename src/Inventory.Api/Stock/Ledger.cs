@@ -29,6 +29,8 @@ public static class Ledger
             var allocation = LotAllocation.Take(lots, m.Units, m.LotCode ?? "");
             if (allocation.Shortfall > 0 && !allowShortfall && !derived && await ShelfLedger.GiveBackForLateRemovalAsync(c, tx, from, m, ct))
                 allocation = LotAllocation.Take(await LockLotsAsync(c, tx, m.Sku, from, m.LotCode, ct), m.Units, m.LotCode ?? "");
+            // Units that stood there then and left later with the fridge: posting the removal makes the move give them back.
+            if (allocation.Shortfall > 0 && !allowShortfall && !derived && await FridgeMoves.GivesBackAsync(c, tx, from, m, ct)) allowShortfall = true;
             if (allocation.Shortfall > 0 && !allowShortfall)
                 throw new DomainProblem(Problems.Conflict("Not enough stock",
                     $"{m.Units} units of {m.Sku} wanted{(m.LotCode is null ? "" : $" from lot {m.LotCode}")}, {m.Units - allocation.Shortfall} held",

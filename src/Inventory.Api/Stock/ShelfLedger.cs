@@ -56,6 +56,7 @@ public static class ShelfLedger
     public static async Task AfterMovementAsync(NpgsqlConnection c, NpgsqlTransaction tx, long locationId, DateTimeOffset at, bool ticked, CancellationToken ct)
     {
         if (await ReachesCountsAsync(c, tx, locationId, at, ticked, ct)) await RederiveAsync(c, tx, locationId, at, ct);
+        await FridgeMoves.KeepAsync(c, tx, locationId, at, ct);
     }
 
     /// <summary>
@@ -195,13 +196,14 @@ public static class ShelfLedger
                     WHERE s.location_id = $1 AND ($2::timestamptz IS NULL OR s.counted_at >= $2) GROUP BY 1, 2
                     """, countsFrom),
                 Query("SELECT kind, $2::timestamptz FROM locations WHERE id = $1", null),
+                Query(FridgeMoves.MovedAwaySince, countsFrom),
             },
         };
         var counts = new List<CountRow>();
         var items = new Dictionary<(long Count, string Sku), int>();
         var movementRows = new List<(string Sku, ShelfMovement Movement)>();
         var posted = new Dictionary<(long Count, string Sku), (int Sold, int Adjusted)>();
-        bool sellsThrough;
+        bool sellsThrough, movedAway;
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct)) counts.Add(new CountRow(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetInt64(3)));
@@ -215,6 +217,9 @@ public static class ShelfLedger
             await reader.NextResultAsync(ct);
             await reader.ReadAsync(ct);
             sellsThrough = reader.GetString(0) == LocationKinds.CoopFridge;
+            await reader.NextResultAsync(ct);
+            await reader.ReadAsync(ct);
+            movedAway = reader.GetBoolean(0);
         }
         var firstDerived = anchor is { } an ? counts.FindIndex(k => k.Id == an.Id) + 1 : 0;
         if (firstDerived >= counts.Count) return [];
@@ -222,6 +227,7 @@ public static class ShelfLedger
 
         var skus = items.Keys.Select(k => k.Sku).Concat(movements.Select(g => g.Key)).Concat(posted.Keys.Select(k => k.Sku)).Distinct().Order(StringComparer.Ordinal);
         var outcomes = new Dictionary<(long, string), CountOutcome>();
+        var changed = false;
         foreach (var sku in skus)
         {
             var facts = counts.Select(k => new CountFact(k.Id, k.At, items.GetValueOrDefault((k.Id, sku)))).ToList();
@@ -234,10 +240,13 @@ public static class ShelfLedger
                 var (targetSold, targetAdjusted) = sellsThrough ? (outcome.Gone, outcome.Found) : (0, outcome.Found - outcome.Gone);
                 if (targetSold != sold) await PostSoldAsync(c, tx, counts[i], locationId, sku, targetSold - sold, ct);
                 if (targetAdjusted != adjusted) await PostAdjustmentAsync(c, tx, counts[i], locationId, sku, targetAdjusted - adjusted, ct);
+                changed |= targetSold != sold || targetAdjusted != adjusted;
                 if (Math.Abs(targetAdjusted) > Math.Abs(adjusted)) await RecordDiscrepancyAsync(c, tx, counts[i], locationId, sku, outcome, sellsThrough, ct);
                 else if (Math.Abs(targetAdjusted) < Math.Abs(adjusted)) await CloseDiscrepanciesAsync(c, tx, counts[i], locationId, sku, ct);
             }
         }
+        // What the shelf held before a fridge moved away changed: what moved with it follows.
+        if (changed && movedAway) await FridgeMoves.KeepAsync(c, tx, locationId, counts[firstDerived].At, ct);
         return outcomes;
     }
 
