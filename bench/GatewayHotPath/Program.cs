@@ -76,7 +76,7 @@ public class PerMessage
         var (topic, payload) = _messages[i];
         var parsed = _parser.Parse(topic, payload, ReceivedAt).Message!;
         // A new seq each round: never taken for a redelivery.
-        if (!_recent.Add(parsed.DeviceId, i == 0 ? ++_seq : _seq)) return null;
+        if (!_recent.Add(parsed.DeviceId, i == 0 ? ++_seq : _seq, parsed.DeviceTime)) return null;
         var item = new SinkItem(topic, parsed.DeviceId, parsed.Seq, InfluxSchema.ToLines(parsed, _lines));
         _alerts.Observe(parsed);
         return item;

@@ -7,6 +7,9 @@ public abstract record DeviceMessage(DeviceKind Kind, string DeviceId, long Seq,
 {
     /// <summary>The idempotency key of contract v1: a device id and a seq name a message uniquely.</summary>
     public string IdempotencyKey => $"{DeviceId}:{Seq}";
+
+    /// <summary>The device's own time of the message, null when the receive time stood in (a redelivery's would differ).</summary>
+    public DateTimeOffset? DeviceTime => TimestampSubstituted ? null : Timestamp;
 }
 
 public sealed record Reading(

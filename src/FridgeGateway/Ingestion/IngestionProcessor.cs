@@ -134,7 +134,7 @@ public sealed class IngestionProcessor(
                 continue;
             }
             var parsed = result.Message!;
-            if (!_recent.Add(parsed.DeviceId, parsed.Seq))
+            if (!_recent.Add(parsed.DeviceId, parsed.Seq, parsed.DeviceTime))
             {
                 metrics.Duplicate();
                 continue;
@@ -161,7 +161,7 @@ public sealed class IngestionProcessor(
         if (message.AlertTenure != _tenure || !EvaluatesAlerts) return;
         var result = parser.Parse(message.Topic, message.Payload.Span, message.ReceivedAt);
         if (result.Status is { } status) work.Transitions.AddRange(alerts.Observe(status));
-        else if (result.Message is { } parsed && _alertRecent.Add(parsed.DeviceId, parsed.Seq)) work.Transitions.AddRange(alerts.Observe(parsed));
+        else if (result.Message is { } parsed && _alertRecent.Add(parsed.DeviceId, parsed.Seq, parsed.DeviceTime)) work.Transitions.AddRange(alerts.Observe(parsed));
     }
 
     /// <summary>A new alert tenure starts from its predecessor's saved state, before any of its messages.</summary>

@@ -13,12 +13,23 @@ namespace FridgeGateway.Ingestion;
 /// the window (or a device whose counter restarted after a factory reset) is taken as new — written again,
 /// which InfluxDB absorbs (same series and time) — never dropped.
 /// </para>
+/// <para>
+/// A redelivery repeats the message's <c>seq</c> and its <c>ts</c>. A device whose counter restarted (a reflashed kiosk)
+/// repeats sequence numbers with later times: a <c>seq</c> not above the newest but a <c>ts</c> after the newest's is a
+/// restart, and the device's window starts again from it; its messages from before the restart that arrive later (held
+/// by an outage) are taken as new, not remembered. Taking a message as new costs a second write that the sinks absorb
+/// (the inventory API counts a message once by its device, <c>seq</c> and <c>ts</c>); dropping a new one as seen would lose it.
+/// </para>
 /// </summary>
 public sealed class RecentSequences
 {
     private sealed class Seen(int words)
     {
         public long Newest = -1;
+        /// <summary>The device's time of <see cref="Newest"/> in Unix ms; <see cref="long.MaxValue"/> when unknown (the receive time stood in).</summary>
+        public long NewestAt = long.MaxValue;
+        /// <summary>When the device last restarted its counter, in Unix ms: what it sent before is another count.</summary>
+        public long RestartedAt = long.MinValue;
         public readonly ulong[] Bits = new ulong[words];
     }
 
@@ -42,7 +53,8 @@ public sealed class RecentSequences
         _devices.TryGetValue(deviceId, out var seen) && seq <= seen.Newest && seq > seen.Newest - _window && IsSet(seen, seq);
 
     /// <summary>Remembers <paramref name="seq"/>; false when it was remembered already.</summary>
-    public bool Add(string deviceId, long seq)
+    /// <param name="at">The device's own time of the message; null when the receive time replaced it (a redelivery's would differ).</param>
+    public bool Add(string deviceId, long seq, DateTimeOffset? at)
     {
         ref var seen = ref CollectionsMarshal.GetValueRefOrAddDefault(_devices, deviceId, out var known);
         if (!known)
@@ -52,12 +64,20 @@ public sealed class RecentSequences
         }
         var device = seen!;
         if (!known && _devices.Count > _maxDevices) _devices.Remove(_arrival.Dequeue());
-        if (seq > device.Newest)
+        var ms = at?.ToUnixTimeMilliseconds();
+        if (ms < device.RestartedAt) return true; // sent before the counter restarted: taken as new, not remembered
+        if (seq <= device.Newest && ms > device.NewestAt)
+        {
+            // The counter went back while the device's time went on: it restarted. Its window starts again here.
+            Array.Clear(device.Bits);
+            (device.Newest, device.NewestAt, device.RestartedAt) = (seq, ms.Value, ms.Value);
+        }
+        else if (seq > device.Newest)
         {
             // The slots of the sequences that fall out of the window become those of the new ones.
             if (device.Newest < 0 || seq - device.Newest >= _window) Array.Clear(device.Bits);
             else for (var s = device.Newest + 1; s < seq; s++) Set(device, s, false);
-            device.Newest = seq;
+            (device.Newest, device.NewestAt) = (seq, ms ?? long.MaxValue);
         }
         else if (seq <= device.Newest - _window) return true; // older than the window: taken as new, not remembered
         else if (IsSet(device, seq)) return false;
