@@ -207,6 +207,12 @@ public sealed class FestivalTests(InventoryApi api) : IClassFixture<InventoryApi
         await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/festivals/annule-a/cancellation", new { }), HttpStatusCode.Conflict);
         await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/festivals/annule-a/kiosks", new { code = "k2", name = "Kiosque 2" }), HttpStatusCode.Conflict);
         await ProblemAssert.HasStatusAsync(await api.Lead.PutAsJsonAsync("/api/v1/festivals/annule-a", Change("X", "2033-06-01", "2033-06-03")), HttpStatusCode.Conflict);
+        // Nothing was sold there: no statement to pay by, and the funder is not told it was served.
+        await ProblemAssert.HasStatusAsync(await api.Lead.PostAsync("/api/v1/festivals/annule-a/statements", null), HttpStatusCode.Conflict);
+        var report = await api.Lead.GetFromJsonAsync<JsonElement>("/api/v1/table/funder-report?from=2033-06-01&to=2033-06-30");
+        var served = report.GetProperty("festivalsServed").EnumerateArray().Select(f => f.GetString()).ToList();
+        Assert.Contains("annule-b", served);
+        Assert.DoesNotContain("annule-a", served);
 
         // Beer went to annule-b's kiosk: it is reconciled, not cancelled.
         await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = "STFUT-EPAULE-473", units = 10, to = "annule-b-k1" }));

@@ -107,7 +107,7 @@ public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festiv
         return (await FestivalQueries.FindAsync(connection, code, ct))!;
     }
 
-    private static void RefuseIfCancelled(FestivalView festival)
+    internal static void RefuseIfCancelled(FestivalView festival)
     {
         if (festival.Cancelled is { } cancelled)
             throw new DomainProblem(Problems.Conflict("Festival cancelled", $"{festival.Code} was cancelled on {cancelled.At:yyyy-MM-dd}"));

@@ -15,6 +15,7 @@ public sealed class SettlementStatements(NpgsqlDataSource db, FestivalQueries fe
     public async Task<IssuedStatement> IssueAsync(string code, string issuedBy, CancellationToken ct)
     {
         var festival = await festivals.GetAsync(code, ct);
+        FestivalCommands.RefuseIfCancelled(festival); // nothing was sold there: nothing to pay by
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         // One issue at a time per festival: two at once would both be number N + 1.

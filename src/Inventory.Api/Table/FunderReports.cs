@@ -44,10 +44,10 @@ public sealed class FunderReports(NpgsqlDataSource db, InfluxReader influx, Memb
             """, start.UtcDateTime, end.UtcDateTime);
         var channelSales = await sales.ListAsync(r => new ChannelSales(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5)), ct);
 
-        // A festival was served when it took place in the period or its kiosks sold in it.
+        // A festival was served when it took place in the period or its kiosks sold in it; a cancelled one was not.
         await using var festivals = db.Command("""
             SELECT f.code FROM festivals f
-            WHERE f.kind = 'festival' AND ((f.starts_on <= $2 AND f.ends_on >= $1)
+            WHERE f.kind = 'festival' AND f.cancelled_at IS NULL AND ((f.starts_on <= $2 AND f.ends_on >= $1)
                OR EXISTS (SELECT 1 FROM kiosks k JOIN sale_lines m ON m.location_id = k.location_id
                           WHERE k.festival_id = f.id AND m.occurred_at >= $3 AND m.occurred_at < $4))
             ORDER BY f.starts_on
