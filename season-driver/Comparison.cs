@@ -12,7 +12,7 @@ public static class Comparison
     public static async Task<List<string>> DifferencesAsync(FrigoCoopClient lead, SeasonPlan plan, SeasonTotals truth, CancellationToken ct)
     {
         var differences = new List<string>();
-        var places = plan.Season.Fridges.Select(f => f.Place).ToHashSet(StringComparer.Ordinal);
+        var places = plan.Season.Fridges.SelectMany(f => f.Places()).Select(p => p.Place).ToHashSet(StringComparer.Ordinal);
         var from = World.Day(truth.FirstDay);
         var to = World.Day(truth.LastDay);
 
@@ -59,6 +59,17 @@ public static class Comparison
             var expected = truth.Settlements.Where(s => s.Festival == festival.Code).ToDictionary(s => s.Party, StringComparer.Ordinal);
             var live = (await lead.Api.V1.Festivals[festival.Code].Settlement.GetAsync(cancellationToken: ct))!;
             CompareSettlement(differences, $"settlement {festival.Code}", expected, live.Statements!);
+            if (festival.CancelledOn is not null)
+            {
+                // Nothing to pay by: a cancelled festival's statement is refused, and none was ever issued.
+                try
+                {
+                    await lead.Api.V1.Festivals[festival.Code].Statements.PostAsync(cancellationToken: ct);
+                    differences.Add($"settlement {festival.Code}: a statement was issued for a cancelled festival");
+                }
+                catch (FrigoCoop.Client.Models.ProblemDetails problem) when (problem.ResponseStatusCode == 409) { }
+                continue;
+            }
             // What the Table pays by: the statement issued the morning after, then a correction once the late facts are in.
             try { await lead.Api.V1.Festivals[festival.Code].Statements.PostAsync(cancellationToken: ct); }
             catch (FrigoCoop.Client.Models.ProblemDetails problem) when (problem.ResponseStatusCode == 409) { } // nothing changed since the last one
@@ -66,7 +77,33 @@ public static class Comparison
             if (issued.Count == 0) differences.Add($"settlement {festival.Code}: no statement issued");
             else CompareSettlement(differences, $"last issued statement {festival.Code} (no. {issued[^1].Number})", expected, issued[^1].Settlement!.Statements!);
         }
+        foreach (var period in truth.FunderReports) await CompareFunderReportAsync(differences, lead, period, ct);
         return differences;
+    }
+
+    /// <summary>The funder report of a period: its sales by channel, brewery and region, festivals, tour stops and members.</summary>
+    private static async Task CompareFunderReportAsync(List<string> differences, FrigoCoopClient lead, FunderTruth expected, CancellationToken ct)
+    {
+        var figure = $"funder report {expected.From:yyyy-MM-dd}..{expected.To:yyyy-MM-dd}";
+        var report = (await lead.Api.V1.Table.FunderReport.GetAsync(q => { q.QueryParameters.From = World.Day(expected.From); q.QueryParameters.To = World.Day(expected.To); }, ct))!;
+        var reported = report.Sales!.ToDictionary(r => (r.Channel!, r.Brewery!, r.Region!));
+        var truthRows = expected.Sales.ToDictionary(r => (r.Channel, r.Brewery, r.Region));
+        foreach (var key in truthRows.Keys.Union(reported.Keys).Order())
+        {
+            var t = truthRows.GetValueOrDefault(key);
+            var r = reported.GetValueOrDefault(key);
+            Compare(differences, $"{figure} sales {key.Item1} {key.Item2} {key.Item3}",
+                (t?.Units ?? 0, t?.RevenueCents ?? 0, 0), (r?.Units ?? 0, r?.RevenueCents ?? 0, r?.UnpricedUnits ?? 0));
+        }
+        CompareList(differences, $"{figure} festivals served", expected.FestivalsServed, report.FestivalsServed!);
+        CompareList(differences, $"{figure} tour stops", expected.TourStops, report.TourStopsServed!);
+        CompareList(differences, $"{figure} members taking part", expected.Members, report.MembersTakingPart!);
+    }
+
+    private static void CompareList(List<string> differences, string figure, List<string> truth, List<string> reported)
+    {
+        if (!truth.SequenceEqual(reported, StringComparer.Ordinal))
+            differences.Add($"{figure}: truth [{string.Join(", ", truth)}], platform [{string.Join(", ", reported)}]");
     }
 
     private static void CompareSettlement(List<string> differences, string figure, Dictionary<string, SettlementTruth> expected,

@@ -70,6 +70,19 @@ public sealed class Player(SeasonPlan plan, BrokerSettings broker, FrigoCoopClie
                 }, config => config.Headers.Add("Idempotency-Key", action.Key), ct);
                 return;
             }
+            if (action.Kind == "move_device")
+            {
+                await lead.Api.V1.Devices[action.Device!].PutAsync(new DeviceAssignment
+                {
+                    Kind = "fridge", Location = action.To, ReportingIntervalSeconds = 60, Since = action.OccurredAt, Stock = "move",
+                }, cancellationToken: ct);
+                return;
+            }
+            if (action.Kind == "cancel_festival")
+            {
+                await lead.Api.V1.Festivals[action.Festival!].Cancellation.PostAsync(new FestivalCancel { Reason = action.Reason }, cancellationToken: ct);
+                return;
+            }
             if (action.Kind == "statement")
             {
                 await lead.Api.V1.Festivals[action.Festival!].Statements.PostAsync(cancellationToken: ct);

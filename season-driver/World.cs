@@ -18,8 +18,15 @@ public static class World
         var memberSince = season.FirstDay.AddYears(-1);
         foreach (var brewery in season.Breweries)
         {
-            await api.Breweries.PostAsync(new NewBrewery { Slug = brewery.Slug, Name = brewery.Name, Region = brewery.Region, Status = "member", Since = Day(memberSince) },
-                cancellationToken: ct);
+            await api.Breweries.PostAsync(new NewBrewery
+            {
+                Slug = brewery.Slug, Name = brewery.Name, Region = brewery.Region, Status = brewery.JoinsOn is null ? "member" : "candidate", Since = Day(memberSince),
+            }, cancellationToken: ct);
+            // The Table's decisions, dated: a candidate admitted during the season, a member leaving it.
+            if (brewery.JoinsOn is { } joins)
+                await api.Table.Members[brewery.Slug].Status.PostAsync(new StatusChange { Status = "member", EffectiveOn = Day(joins) }, cancellationToken: ct);
+            if (brewery.LeavesOn is { } leaves)
+                await api.Table.Members[brewery.Slug].Status.PostAsync(new StatusChange { Status = "former", EffectiveOn = Day(leaves) }, cancellationToken: ct);
             await api.Locations.PostAsync(new NewLocation
             {
                 Code = SeasonPlan.BreweryPlace(brewery.Slug), Name = $"{brewery.Name}, brasserie", Kind = "brewery", Region = brewery.Region, Brewery = brewery.Slug,
@@ -38,7 +45,8 @@ public static class World
                 cancellationToken: ct);
         foreach (var fridge in season.Fridges)
         {
-            await api.Locations.PostAsync(new NewLocation { Code = fridge.Place, Name = fridge.PlaceName, Kind = "coop_fridge", Region = fridge.Region }, cancellationToken: ct);
+            foreach (var (place, name, region) in fridge.Places())
+                await api.Locations.PostAsync(new NewLocation { Code = place, Name = name, Kind = "coop_fridge", Region = region }, cancellationToken: ct);
             await api.Devices[fridge.Device].PutAsync(new DeviceAssignment
             {
                 Kind = "fridge", Location = fridge.Place, ReportingIntervalSeconds = 60, Since = season.At(season.FirstDay.AddDays(-2), TimeOnly.MinValue),
@@ -94,7 +102,8 @@ public static class World
                 {
                     Code = kiosk.Code, Name = kiosk.Name, HostBrewery = kiosk.Host, On = kiosk.On is { } on ? Day(on) : null,
                 }, cancellationToken: ct);
-                if (kiosk.Device is null) continue; // a tour's stop: its host reports its sales by hand
+                // A tour's stop has no device (its host reports its sales by hand); a festival cancelled before its eve never had one placed.
+                if (kiosk.Device is null || festival.CancelledOn is not null) continue;
                 await api.Devices[kiosk.Device].PutAsync(new DeviceAssignment
                 {
                     Kind = "kiosk", Location = festival.Place(kiosk), ReportingIntervalSeconds = 60, Since = festival.DevicesPlacedAt(season),

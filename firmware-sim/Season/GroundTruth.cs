@@ -24,9 +24,20 @@ public sealed record KioskTruth(string Festival, string Kiosk, string Brewery, l
 /// </summary>
 public sealed record SettlementTruth(string Festival, string Party, long Units, long RevenueCents, long FeeCents, long OwedCents, long CollectedCents, long BalanceCents);
 
+/// <summary>The funder report's sales of one COOP channel (frigos, kiosques, tournee, epiceries), brewery and region.</summary>
+public sealed record FunderSalesTruth(string Channel, string Brewery, string Region, long Units, long RevenueCents);
+
+/// <summary>
+/// The funder report of a period (Québec dates, both included): sales by channel, brewery and region; the festivals
+/// served (held in the period or selling in it); the tour stops of its days; the members taking part (a brewery with
+/// sales in the period that was a member on at least one of its days).
+/// </summary>
+public sealed record FunderTruth(DateOnly From, DateOnly To, List<FunderSalesTruth> Sales, List<string> FestivalsServed, List<string> TourStops,
+    List<string> Members);
+
 /// <summary>The figures the Table reads, as they really were: what every report of the season must equal.</summary>
 public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly LastDay, List<FridgeWeekTruth> FridgeWeeks, List<ChannelTruth> Revenue,
-    List<KioskTruth> Kiosks, List<SettlementTruth> Settlements, long UnitsStolen, long UnitsBroken)
+    List<KioskTruth> Kiosks, List<SettlementTruth> Settlements, List<FunderTruth> FunderReports, long UnitsStolen, long UnitsBroken)
 {
     public static SeasonTotals Of(SeasonPlan plan)
     {
@@ -41,7 +52,7 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
             .GroupBy(e => (Brewery: breweryOf[e.Sku!], Channel: e.Type switch { "sale" => "fridge", "kiosk_sale" => "kiosk", _ => "grocery" }))
             .Select(g => new ChannelTruth(g.Key.Brewery, g.Key.Channel, g.Sum(e => e.Units), g.Sum(e => e.Units * e.UnitPriceCents!.Value)))
             .OrderBy(r => r.Brewery, StringComparer.Ordinal).ThenBy(r => r.Channel, StringComparer.Ordinal).ToList();
-        var kiosks = season.Festivals.SelectMany(f => f.Kiosks.Select(k => (Festival: f, Kiosk: k)))
+        var kiosks = season.HeldFestivals.SelectMany(f => f.Kiosks.Select(k => (Festival: f, Kiosk: k)))
             .SelectMany(x => x.Kiosk.Sent.Keys.Select(sku => breweryOf[sku]).Distinct().Select(brewery =>
             {
                 var place = x.Festival.Place(x.Kiosk);
@@ -52,7 +63,7 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
             }))
             .OrderBy(k => k.Festival, StringComparer.Ordinal).ThenBy(k => k.Kiosk, StringComparer.Ordinal).ThenBy(k => k.Brewery, StringComparer.Ordinal).ToList();
         var settlements = new List<SettlementTruth>();
-        foreach (var festival in season.Festivals)
+        foreach (var festival in season.HeldFestivals)
         {
             // Who holds the money: the Table at a festival's kiosks, the host brewery at a tour's stop.
             var collectorOf = festival.Kiosks.ToDictionary(festival.Place, k => k.Host ?? "table", StringComparer.Ordinal);
@@ -74,8 +85,37 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
                 settlements.Add(new SettlementTruth(festival.Code, party, units, takenFor, fee, owed, held, owed - held));
             }
         }
-        return new SeasonTotals(season.Name, season.FirstDay, season.FirstDay.AddDays(season.Days - 1), weeks, revenue, kiosks, settlements,
+        var lastDay = season.FirstDay.AddDays(season.Days - 1);
+        var periods = Enumerable.Range(0, season.Days).Select(d => SeasonFile.MondayOf(season.FirstDay.AddDays(d))).Distinct()
+            .Select(monday => (From: monday < season.FirstDay ? season.FirstDay : monday, To: monday.AddDays(6) > lastDay ? lastDay : monday.AddDays(6)))
+            .Prepend((From: season.FirstDay, To: lastDay));
+        var funder = periods.Select(p => Funder(plan, breweryOf, p.From, p.To)).ToList();
+        return new SeasonTotals(season.Name, season.FirstDay, lastDay, weeks, revenue, kiosks, settlements, funder,
             plan.Truth.Where(e => e.Type == "theft").Sum(e => e.Units), plan.Truth.Where(e => e.Type == "breakage").Sum(e => e.Units));
+    }
+
+    private static FunderTruth Funder(SeasonPlan plan, Dictionary<string, string> breweryOf, DateOnly from, DateOnly to)
+    {
+        var season = plan.Season;
+        var places = new Dictionary<string, (string Channel, string Region)>(StringComparer.Ordinal);
+        foreach (var (place, _, region) in season.Fridges.SelectMany(f => f.Places())) places[place] = ("frigos", region);
+        foreach (var festival in season.HeldFestivals)
+            foreach (var kiosk in festival.Kiosks) // a tour's stop is at its host brewery, in the host's region
+                places[festival.Place(kiosk)] = kiosk.Host is { } host ? ("tournee", season.Breweries.Single(b => b.Slug == host).Region) : ("kiosques", festival.Region);
+        foreach (var store in season.GroceryStores) places[store.Place] = ("epiceries", store.Region);
+        var sold = plan.Truth.Where(e => e.Type is "sale" or "kiosk_sale" or "grocery_sale" && season.DayOf(e.At) is var day && day >= from && day <= to).ToList();
+        var sales = sold.GroupBy(e => (places[e.Place].Channel, Brewery: breweryOf[e.Sku!], places[e.Place].Region))
+            .Select(g => new FunderSalesTruth(g.Key.Channel, g.Key.Brewery, g.Key.Region, g.Sum(e => e.Units), g.Sum(e => e.Units * e.UnitPriceCents!.Value)))
+            .OrderBy(s => s.Channel, StringComparer.Ordinal).ThenBy(s => s.Brewery, StringComparer.Ordinal).ThenBy(s => s.Region, StringComparer.Ordinal).ToList();
+        var festivals = season.HeldFestivals.Where(f => f.Kind != "tour")
+            .Where(f => (f.FirstDay <= to && f.FirstDay.AddDays(f.Days - 1) >= from) || sold.Any(e => f.Kiosks.Any(k => f.Place(k) == e.Place)))
+            .OrderBy(f => f.FirstDay).Select(f => f.Code).ToList();
+        var stops = season.HeldFestivals.Where(f => f.Kind == "tour").SelectMany(f => f.Kiosks.Where(k => k.On >= from && k.On <= to).Select(k => (k.On, Stop: $"{f.Code}/{k.Code}")))
+            .OrderBy(s => s.On).Select(s => s.Stop).ToList();
+        var days = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(from.AddDays).ToList();
+        var members = sold.Select(e => breweryOf[e.Sku!]).Distinct()
+            .Where(slug => days.Any(season.Breweries.Single(b => b.Slug == slug).IsMemberOn)).Order(StringComparer.Ordinal).ToList();
+        return new FunderTruth(from, to, sales, festivals, stops, members);
     }
 }
 

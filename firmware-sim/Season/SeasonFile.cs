@@ -27,6 +27,11 @@ public sealed record SeasonFile
     public List<SeasonFestival> Festivals { get; init; } = [];
     /// <summary>The grocery pilot: stores that sell the Table's beers and report each week what they sold.</summary>
     public List<SeasonGroceryStore> GroceryStores { get; init; } = [];
+    /// <summary>Kiosk devices reflashed at a Québec time: their <c>seq</c> restarts at 1 (a new message, not a redelivery).</summary>
+    public List<SeasonReflash> Reflashes { get; init; } = [];
+
+    /// <summary>The festivals and tours that take place (not cancelled).</summary>
+    public IEnumerable<SeasonFestival> HeldFestivals => Festivals.Where(f => f.CancelledOn is null);
 
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 
@@ -78,6 +83,9 @@ public sealed record SeasonFile
                 if (hours.Opens >= hours.Closes || hours.Closes > new TimeOnly(23, 0))
                     throw new InvalidDataException($"fridge {fridge.Device}: opening hours must open before they close, by 23:00 (a week's sales end with its Sunday)");
         }
+        foreach (var fridge in Fridges)
+            foreach (var move in fridge.Moves.Where(m => m.At < FirstDay.ToDateTime(TimeOnly.MinValue) || m.At >= FirstDay.AddDays(Days).ToDateTime(TimeOnly.MinValue)))
+                throw new InvalidDataException($"fridge {fridge.Device}: its move to {move.Place} must be within the season's days");
         foreach (var change in PriceChanges.Where(c => !skus.Contains(c.Sku)))
             throw new InvalidDataException($"price change: SKU {change.Sku} is no brewery's beer");
         var kioskDevices = Festivals.SelectMany(f => f.Kiosks).Select(k => k.Device).OfType<string>().ToHashSet(StringComparer.Ordinal);
@@ -91,8 +99,14 @@ public sealed record SeasonFile
                 throw new InvalidDataException($"festival {festival.Code}: 1 to 7 days, opening before closing");
             if (festival.FirstDay < FirstDay || festival.FirstDay.AddDays(festival.Days) > FirstDay.AddDays(Days))
                 throw new InvalidDataException($"festival {festival.Code}: within the season's days");
+            if (festival.CancelledOn is { } cancelled && cancelled >= festival.FirstDay.AddDays(-1))
+                throw new InvalidDataException($"festival {festival.Code}: cancelled before its eve (nothing sent to it yet)");
             foreach (var sku in festival.Kiosks.SelectMany(k => k.Sent.Keys).Where(s => !skus.Contains(s)))
                 throw new InvalidDataException($"festival {festival.Code}: SKU {sku} is no brewery's beer");
+            // The Table takes its members to its festivals: each brewery there is a member on the festival's first day.
+            foreach (var brewery in Breweries.Where(b => festival.Kiosks.SelectMany(k => k.Sent.Keys).Any(sku => b.Beers.Any(beer => beer.Sku == sku))
+                                                       && !b.IsMemberOn(festival.FirstDay)))
+                throw new InvalidDataException($"festival {festival.Code}: brewery {brewery.Slug} is not a member on its first day");
             foreach (var kiosk in festival.Kiosks)
             {
                 var stop = festival.Kind == "tour";
@@ -113,7 +127,15 @@ public sealed record SeasonFile
     }
 }
 
-public sealed record SeasonBrewery(string Slug, string Name, string Region, List<SeasonBeer> Beers);
+/// <summary>
+/// A brewery of the season: a member of the Table since a year before it, unless it joins during it (a candidate until
+/// <see cref="JoinsOn"/>) or leaves (a former member from <see cref="LeavesOn"/>; the fridges' drivers take its beer
+/// back at their first visit from that day).
+/// </summary>
+public sealed record SeasonBrewery(string Slug, string Name, string Region, List<SeasonBeer> Beers, DateOnly? JoinsOn = null, DateOnly? LeavesOn = null)
+{
+    public bool IsMemberOn(DateOnly day) => (JoinsOn is null || JoinsOn <= day) && (LeavesOn is null || day < LeavesOn);
+}
 
 /// <summary>
 /// A beer and its fridge price at the start of the season; at festival kiosks a dollar more unless said; to grocery
@@ -148,9 +170,27 @@ public sealed record SeasonFridge
     public double TheftsPerHour { get; init; }
     /// <summary>Chance that the driver finds a broken can of a SKU at a visit (removed: a loss, not a sale).</summary>
     public double BreakageChance { get; init; }
+    /// <summary>The fridge moved elsewhere with the beer in it, unplugged for two hours on the way.</summary>
+    public List<SeasonFridgeMove> Moves { get; init; } = [];
+
+    /// <summary>Where the fridge stands at a Québec time: its first place, or the last move before.</summary>
+    public (string Place, string Region) PlaceAt(DateTime local) =>
+        Moves.Where(m => m.At <= local).OrderBy(m => m.At).LastOrDefault() is { } move ? (move.Place, move.Region) : (Place, Region);
+
+    /// <summary>Every place the fridge stands at during the season.</summary>
+    public IEnumerable<(string Place, string PlaceName, string Region)> Places() => Moves.Select(m => (m.Place, m.PlaceName, m.Region)).Prepend((Place, PlaceName, Region));
+}
+
+/// <summary>A fridge moved at a Québec time to another place (its contents with it): the lead re-places its device an hour later.</summary>
+public sealed record SeasonFridgeMove(DateTime At, string Place, string PlaceName, string Region)
+{
+    public static readonly TimeSpan Unplugged = TimeSpan.FromHours(2);
 }
 
 public sealed record SeasonPriceChange(string Sku, DateOnly From, long FridgeCents);
+
+/// <summary>A kiosk device reflashed at a Québec time: its message counter starts again.</summary>
+public sealed record SeasonReflash(string Device, DateTime At);
 
 /// <summary>A device's Wi-Fi down from a Québec time for some hours.</summary>
 public sealed record SeasonOutage(string Device, DateTime From, double Hours);
@@ -170,6 +210,8 @@ public sealed record SeasonFestival
     public TimeOnly Opens { get; init; } = new(12, 0);
     public TimeOnly Closes { get; init; } = new(23, 0);
     public int Attendance { get; init; } = 2000;
+    /// <summary>The day the lead cancels it (before its eve): nothing is sent to it, nothing sold, nothing settled.</summary>
+    public DateOnly? CancelledOn { get; init; }
     /// <summary>The kiosk fee the breweries agreed to, in basis points of their takings (the Table collects at the kiosks and keeps it).</summary>
     public int KioskFeeBasisPoints { get; init; } = 1500;
     public required List<SeasonKiosk> Kiosks { get; init; }

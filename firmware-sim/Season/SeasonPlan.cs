@@ -20,6 +20,8 @@ public sealed record PersonAction(DateTimeOffset ArrivesAt, string Key, string K
     public DateOnly? WeekEnding { get; init; }
     /// <summary>A tour stop's sales typed by hand (<see cref="Kind"/> "stop_sales"): units per SKU, priced from the list.</summary>
     public string? Kiosk { get; init; }
+    /// <summary>A fridge's device re-placed (<see cref="Kind"/> "move_device") at <see cref="To"/> from <see cref="OccurredAt"/>, its stock with it.</summary>
+    public string? Device { get; init; }
     public IReadOnlyList<(string Sku, int Units)> Lines { get; init; } = [];
 }
 
@@ -53,13 +55,19 @@ public sealed record SeasonPlan(SeasonFile Season, IReadOnlyList<PlannedMessage>
                     "brewed for the season"));
         foreach (var fridge in season.Fridges)
             new FridgeSeason(season, fridge, new Random(StableSeed(seed, fridge.Device)), messages, actions, truth).Play();
-        foreach (var device in season.Festivals.SelectMany(f => f.Kiosks).Select(k => k.Device).OfType<string>().Distinct().Order(StringComparer.Ordinal))
+        foreach (var device in season.HeldFestivals.SelectMany(f => f.Kiosks).Select(k => k.Device).OfType<string>().Distinct().Order(StringComparer.Ordinal))
             new KioskSeason(season, device, new Random(StableSeed(seed, device)), messages, actions, truth).Play();
-        foreach (var tour in season.Festivals.Where(f => f.Kind == "tour"))
+        foreach (var tour in season.HeldFestivals.Where(f => f.Kind == "tour"))
             foreach (var stop in tour.Kiosks)
                 new KioskSeason(season, $"{tour.Code}-{stop.Code}", new Random(StableSeed(seed, tour.Place(stop))), messages, actions, truth).PlayStop(tour, stop);
         foreach (var store in season.GroceryStores) PlayGrocery(season, store, new Random(StableSeed(seed, store.Place)), actions, truth);
-        foreach (var festival in season.Festivals)
+        foreach (var festival in season.Festivals.Where(f => f.CancelledOn is { }))
+        {
+            var cancelled = season.At(festival.CancelledOn!.Value, new TimeOnly(10, 0));
+            actions.Add(new PersonAction(cancelled, $"season:{season.Name}:cancelled:{festival.Code}", "cancel_festival", "", 0, null, null, cancelled,
+                "not enough volunteers") { Festival = festival.Code });
+        }
+        foreach (var festival in season.HeldFestivals)
         {
             var reconciliation = Reconcile(season, festival, truth);
             actions.Add(reconciliation);
@@ -176,6 +184,8 @@ internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Rando
     private readonly Dictionary<string, int> _shelf = fridge.Skus.ToDictionary(s => s, _ => 0, StringComparer.Ordinal);
     private readonly string _topic = $"coop/v1/fridges/{fridge.Device}/stock";
     private readonly HashSet<long> _usedMs = [];
+    private string _place = fridge.Place;
+    private DateTimeOffset _pluggedInAt = DateTimeOffset.MinValue;
     private long _seq;
     private int _visit;
 
@@ -184,29 +194,52 @@ internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Rando
         var first = season.At(season.FirstDay, TimeOnly.MinValue);
         var end = season.At(season.FirstDay.AddDays(season.Days), TimeOnly.MinValue);
         foreach (var outage in season.Outages.Where(o => o.Device == fridge.Device))
-            truth.Add(new TruthEvent(season.At(DateOnly.FromDateTime(outage.From), TimeOnly.FromDateTime(outage.From)), "outage", fridge.Place, null,
-                (int)Math.Round(outage.Hours * 60), null));
+            truth.Add(new TruthEvent(season.At(DateOnly.FromDateTime(outage.From), TimeOnly.FromDateTime(outage.From)), "outage",
+                fridge.PlaceAt(outage.From).Place, null, (int)Math.Round(outage.Hours * 60), null));
         // The fridge is filled the evening before the season opens, and counts from then on.
         Visit(season.At(season.FirstDay.AddDays(-1), new TimeOnly(18, 0)));
         var nextCount = first;
         for (var minute = first; minute < end; minute = minute.AddMinutes(1))
         {
+            var local = TimeZoneInfo.ConvertTime(minute, season.Zone);
+            if (fridge.Moves.FirstOrDefault(m => m.At == local.DateTime) is { } move) Move(minute, move);
+            var pluggedIn = minute >= _pluggedInAt;
             // Within a minute, in time order: the count (its first second), a restocking visit (from second 1), then
             // customers and thieves (seconds 3-59); so each count holds exactly what happened before its ts.
             if (minute >= nextCount)
             {
-                Count(minute.AddMilliseconds(random.Next(1000)));
+                if (pluggedIn) Count(minute.AddMilliseconds(random.Next(1000)));
                 nextCount = nextCount.AddMinutes(season.CountEveryMinutes);
             }
-            var local = TimeZoneInfo.ConvertTime(minute, season.Zone);
             var day = DateOnly.FromDateTime(local.DateTime);
             if (fridge.RestockDays.Contains(day.DayOfWeek) && TimeOnly.FromDateTime(local.DateTime) == fridge.RestockAt) Visit(minute.AddSeconds(1));
-            if (OpenAt(local))
+            if (pluggedIn && OpenAt(local))
             {
                 for (var customers = Poisson(fridge.CustomersPerHour / 60); customers > 0; customers--) Buy(minute.AddSeconds(random.Next(3, 60)), day);
                 if (random.NextDouble() < fridge.TheftsPerHour / 60) Steal(minute.AddSeconds(random.Next(3, 60)), day);
             }
         }
+    }
+
+    /// <summary>
+    /// The fridge is unplugged with its beer in it and taken to its new place, where it is plugged in two hours later;
+    /// an hour after it left, the lead re-places its device there from the time it left, its stock moving with it.
+    /// </summary>
+    private void Move(DateTimeOffset at, SeasonFridgeMove move)
+    {
+        foreach (var (sku, units) in _shelf.Where(s => s.Value > 0).OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            truth.Add(new TruthEvent(at, "moved_out", _place, sku, units, null));
+            truth.Add(new TruthEvent(at, "moved_in", move.Place, sku, units, null));
+        }
+        var placed = at.AddHours(1);
+        actions.Add(new PersonAction(placed, $"season:{season.Name}:moved:{fridge.Device}:{move.Place}", "move_device", "", 0, _place, move.Place, at,
+            $"{fridge.Device} moved to {move.PlaceName}")
+        {
+            Device = fridge.Device,
+        });
+        _place = move.Place;
+        _pluggedInAt = at + SeasonFridgeMove.Unplugged;
     }
 
     private bool OpenAt(DateTimeOffset local)
@@ -223,7 +256,7 @@ internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Rando
         var sku = inStock[random.Next(inStock.Count)];
         var units = Math.Min(_shelf[sku], 1 + random.Next(2));
         _shelf[sku] -= units;
-        truth.Add(new TruthEvent(at, "sale", fridge.Place, sku, units, SeasonPlan.FridgeCents(season, sku, day)));
+        truth.Add(new TruthEvent(at, "sale", _place, sku, units, SeasonPlan.FridgeCents(season, sku, day)));
     }
 
     /// <summary>A can taken without paying: the venue reports it the next morning with the time its camera shows.</summary>
@@ -233,38 +266,50 @@ internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Rando
         if (inStock.Count == 0) return;
         var sku = inStock[random.Next(inStock.Count)];
         _shelf[sku]--;
-        truth.Add(new TruthEvent(at, "theft", fridge.Place, sku, 1, null));
+        truth.Add(new TruthEvent(at, "theft", _place, sku, 1, null));
         var reported = season.At(day.AddDays(1), new TimeOnly(9, 0)).AddSeconds(random.Next(3600));
-        actions.Add(new PersonAction(reported, $"season:{season.Name}:theft:{fridge.Place}:{at.ToUnixTimeMilliseconds()}", "loss", sku, 1, fridge.Place, null, at,
+        actions.Add(new PersonAction(reported, $"season:{season.Name}:theft:{_place}:{at.ToUnixTimeMilliseconds()}", "loss", sku, 1, _place, null, at,
             "stolen from the fridge (the venue's report)"));
     }
 
     /// <summary>
     /// A restocking visit: the door opens at <paramref name="at"/>, broken cans come out and each SKU is topped up to
     /// par at once, and the driver ticks the lines on the phone between a minute before and nine minutes after (before
-    /// or after the door closes at +5 min).
+    /// or after the door closes at +5 min). A brewery that left the Table has its beer taken back to it; one that has
+    /// not joined yet is not stocked.
     /// </summary>
     private void Visit(DateTimeOffset at)
     {
         _visit++;
         var onShelf = at;
         var ticked = at.AddSeconds(random.Next(-60, 9 * 60));
+        var day = season.DayOf(at);
         foreach (var sku in fridge.Skus)
         {
-            var brewery = season.Breweries.Single(b => b.Beers.Any(beer => beer.Sku == sku)).Slug;
+            var brewery = season.Breweries.Single(b => b.Beers.Any(beer => beer.Sku == sku));
             if (_shelf[sku] > 0 && random.NextDouble() < fridge.BreakageChance)
             {
                 _shelf[sku]--;
-                truth.Add(new TruthEvent(onShelf, "breakage", fridge.Place, sku, 1, null));
-                actions.Add(new PersonAction(ticked, $"season:{season.Name}:broken:{fridge.Place}:{_visit}:{sku}", "loss", sku, 1, fridge.Place, null, ticked,
+                truth.Add(new TruthEvent(onShelf, "breakage", _place, sku, 1, null));
+                actions.Add(new PersonAction(ticked, $"season:{season.Name}:broken:{_place}:{_visit}:{sku}", "loss", sku, 1, _place, null, ticked,
                     "broken can found at the restocking visit"));
             }
+            if (brewery.LeavesOn is { } left && day >= left)
+            {
+                if (_shelf[sku] == 0) continue;
+                truth.Add(new TruthEvent(onShelf, "withdrawal", _place, sku, _shelf[sku], null));
+                actions.Add(new PersonAction(ticked, $"season:{season.Name}:withdrawn:{_place}:{_visit}:{sku}", "transfer", sku, _shelf[sku],
+                    _place, SeasonPlan.BreweryPlace(brewery.Slug), ticked, "taken back: the brewery left the Table"));
+                _shelf[sku] = 0;
+                continue;
+            }
+            if (!brewery.IsMemberOn(day)) continue;
             var units = fridge.Par - _shelf[sku];
             if (units <= 0) continue;
             _shelf[sku] += units;
-            truth.Add(new TruthEvent(onShelf, "delivery", fridge.Place, sku, units, null));
-            actions.Add(new PersonAction(ticked, $"season:{season.Name}:delivered:{fridge.Place}:{_visit}:{sku}", "transfer", sku, units,
-                SeasonPlan.BreweryPlace(brewery), fridge.Place, ticked, "restocking visit"));
+            truth.Add(new TruthEvent(onShelf, "delivery", _place, sku, units, null));
+            actions.Add(new PersonAction(ticked, $"season:{season.Name}:delivered:{_place}:{_visit}:{sku}", "transfer", sku, units,
+                SeasonPlan.BreweryPlace(brewery.Slug), _place, ticked, "restocking visit"));
         }
     }
 
@@ -293,19 +338,24 @@ internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Rando
 internal sealed class KioskSeason(SeasonFile season, string device, Random random, List<PlannedMessage> messages, List<PersonAction> actions, List<TruthEvent> truth)
 {
     private readonly string _topic = $"coop/v1/kiosks/{device}/sales";
+    private DateTimeOffset _lastSale = DateTimeOffset.MinValue;
     private readonly HashSet<long> _usedMs = [];
     private long _seq;
 
     public void Play()
     {
-        foreach (var festival in season.Festivals.Where(f => f.Kiosks.Any(k => k.Device == device)).OrderBy(f => f.FirstDay))
+        foreach (var festival in season.HeldFestivals.Where(f => f.Kiosks.Any(k => k.Device == device)).OrderBy(f => f.FirstDay))
         {
             var kiosk = festival.Kiosks.Single(k => k.Device == device);
             var place = festival.Place(kiosk);
             var table = Fill(festival, kiosk, season.At(festival.FirstDay.AddDays(-1), new TimeOnly(18, 0)));
             for (var day = festival.FirstDay; day < festival.FirstDay.AddDays(festival.Days); day = day.AddDays(1))
                 for (var minute = season.At(day, festival.Opens); minute < season.At(day, festival.Closes); minute = minute.AddMinutes(1))
-                    for (var customers = Poisson(kiosk.CustomersPerHour / 60); customers > 0; customers--) Sell(minute.AddSeconds(random.Next(60)), place, table);
+                {
+                    // A device numbers its messages in the order it makes them: a minute's customers in time order.
+                    var seconds = Enumerable.Range(0, Poisson(kiosk.CustomersPerHour / 60)).Select(_ => random.Next(60)).Order().ToList();
+                    foreach (var second in seconds) Sell(minute.AddSeconds(second), place, table);
+                }
         }
     }
 
@@ -368,6 +418,11 @@ internal sealed class KioskSeason(SeasonFile season, string device, Random rando
         while (!_usedMs.Add(at.ToUnixTimeMilliseconds())) at = at.AddMilliseconds(1); // every message its own millisecond
         var price = PriceOf(sku);
         truth.Add(new TruthEvent(at, "kiosk_sale", place, sku, units, price));
+        // Reflashed since its last message: its counter starts again (the platform must count these as new messages).
+        if (season.Reflashes.Any(r => r.Device == device && season.At(DateOnly.FromDateTime(r.At), TimeOnly.FromDateTime(r.At)) is var reflashed
+                                      && reflashed <= at && reflashed > _lastSale))
+            _seq = 0;
+        _lastSale = at;
         var seq = ++_seq;
         var payload = ContractMessages.Sale(seq, at, $"{device}-{seq}", [(sku, units, price)], "card");
         var outage = season.Outages.FirstOrDefault(o => o.Device == device && season.At(DateOnly.FromDateTime(o.From), TimeOnly.FromDateTime(o.From)) is var from

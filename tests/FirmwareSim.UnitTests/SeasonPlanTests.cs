@@ -52,7 +52,7 @@ public sealed class SeasonPlanTests
     public void Fridges_sell_only_while_their_venue_is_open_in_quebec_time_across_the_change_of_time()
     {
         var plan = SeasonPlan.Generate(Short, 2026);
-        var fridges = Short.Fridges.ToDictionary(f => f.Place);
+        var fridges = Short.Fridges.SelectMany(f => f.Places().Select(p => (p.Place, Fridge: f))).ToDictionary(p => p.Place, p => p.Fridge);
         var zone = Short.Zone;
         foreach (var sale in plan.Truth.Where(e => e.Type == "sale"))
         {
@@ -97,7 +97,9 @@ public sealed class SeasonPlanTests
         // Each count says what the shelf holds: deliveries minus sales, thefts and breakages before it, never negative.
         foreach (var fridge in Short.Fridges)
         {
-            var events = plan.Truth.Where(e => e.Place == fridge.Place && e.Sku is not null).ToList();
+            // A moved fridge's beer moves with it: its places' events together (the move itself is out at one, in at the other).
+            var places = fridge.Places().Select(p => p.Place).ToHashSet();
+            var events = plan.Truth.Where(e => places.Contains(e.Place) && e.Sku is not null && e.Type is not ("moved_out" or "moved_in")).ToList();
             foreach (var count in plan.Messages.Where(m => m.Device == fridge.Device))
             {
                 var counted = JsonDocument.Parse(count.Payload).RootElement.GetProperty("items").EnumerateArray()
@@ -109,6 +111,63 @@ public sealed class SeasonPlanTests
                 }
             }
         }
+    }
+
+    [Fact]
+    public void A_moved_fridge_sends_counts_of_its_old_place_after_the_lead_placed_it_at_the_new_one()
+    {
+        var plan = SeasonPlan.Generate(Short, 2026);
+        var fridge = Short.Fridges.Single(f => f.Moves.Count > 0);
+        var move = plan.Actions.Single(a => a.Kind == "move_device");
+        Assert.Equal((fridge.Device, fridge.Place, fridge.Moves[0].Place), (move.Device, move.From, move.To));
+        // Its counts of the night before, held by a Wi-Fi outage, arrive after the lead moved it; none while unplugged.
+        var counts = plan.Messages.Where(m => m.Device == fridge.Device).ToList();
+        Assert.Contains(counts, m => m.Ts < move.OccurredAt && m.ArrivesAt > move.ArrivesAt);
+        Assert.DoesNotContain(counts, m => m.Ts >= move.OccurredAt && m.Ts < move.OccurredAt + SeasonFridgeMove.Unplugged);
+        Assert.Contains(plan.Truth, e => e.Type == "sale" && e.Place == fridge.Moves[0].Place);
+        Assert.DoesNotContain(plan.Truth, e => e.Type == "sale" && e.Place == fridge.Place && e.At >= move.OccurredAt);
+    }
+
+    [Fact]
+    public void A_brewery_is_stocked_only_while_a_member_and_its_beer_is_taken_back_when_it_leaves()
+    {
+        var plan = SeasonPlan.Generate(Short, 2026);
+        var joiner = Short.Breweries.Single(b => b.JoinsOn is not null);
+        var leaver = Short.Breweries.Single(b => b.LeavesOn is not null);
+        bool Of(SeasonBrewery brewery, TruthEvent e) => brewery.Beers.Any(beer => beer.Sku == e.Sku);
+        var joinerDeliveries = plan.Truth.Where(e => e.Type == "delivery" && Of(joiner, e) && Short.Fridges.Any(f => f.Place == e.Place)).ToList();
+        Assert.NotEmpty(joinerDeliveries);
+        Assert.All(joinerDeliveries, e => Assert.True(Short.DayOf(e.At) >= joiner.JoinsOn));
+        Assert.DoesNotContain(plan.Truth, e => e.Type == "delivery" && Of(leaver, e) && Short.DayOf(e.At) >= leaver.LeavesOn);
+        Assert.Contains(plan.Truth, e => e.Type == "withdrawal" && Of(leaver, e));
+        // The funder report's members: the joiner not in the first week, the leaver in both (it sold in each while a member).
+        var totals = SeasonTotals.Of(plan);
+        var firstWeek = totals.FunderReports.Single(f => f.From == Short.FirstDay && f.To == Short.FirstDay.AddDays(6));
+        Assert.DoesNotContain(joiner.Slug, firstWeek.Members);
+        Assert.All(totals.FunderReports, f => Assert.Contains(leaver.Slug, f.Members));
+        Assert.Contains(joiner.Slug, totals.FunderReports[0].Members);
+    }
+
+    [Fact]
+    public void A_reflashed_kiosk_repeats_seqs_its_buffered_messages_of_before_carry_and_a_cancelled_festival_has_no_facts()
+    {
+        var plan = SeasonPlan.Generate(Short, 2026);
+        var reflash = Short.Reflashes.Single();
+        var reflashedAt = Short.At(DateOnly.FromDateTime(reflash.At), TimeOnly.FromDateTime(reflash.At));
+        var sales = plan.Messages.Where(m => m.Device == reflash.Device)
+            .Select(m => (m.Ts, m.ArrivesAt, Seq: JsonDocument.Parse(m.Payload).RootElement.GetProperty("seq").GetInt64())).ToList();
+        var before = sales.Where(s => s.Ts < reflashedAt).ToList();
+        var after = sales.Where(s => s.Ts >= reflashedAt).ToList();
+        Assert.Equal(1, after.Min(a => a.Seq));
+        // The same seqs again, while messages of before the reflash are still held by an outage: only the time tells them apart.
+        Assert.Contains(after, a => before.Any(b => b.Seq == a.Seq));
+        Assert.Contains(before, b => b.ArrivesAt > after.Min(a => a.Ts));
+
+        var cancelled = Short.Festivals.Single(f => f.CancelledOn is not null);
+        var places = cancelled.Kiosks.Select(cancelled.Place).ToHashSet();
+        Assert.DoesNotContain(plan.Truth, e => places.Contains(e.Place));
+        Assert.Equal(["cancel_festival"], plan.Actions.Where(a => a.Festival == cancelled.Code).Select(a => a.Kind));
+        Assert.All(SeasonTotals.Of(plan).FunderReports, f => Assert.DoesNotContain(cancelled.Code, f.FestivalsServed));
     }
 
     [Fact]
