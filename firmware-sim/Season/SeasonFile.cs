@@ -95,8 +95,8 @@ public sealed record SeasonFile
             throw new InvalidDataException($"grocery store: SKU {sku} is no brewery's beer");
         foreach (var festival in Festivals)
         {
-            if (festival.Days is < 1 or > 7 || festival.Opens >= festival.Closes)
-                throw new InvalidDataException($"festival {festival.Code}: 1 to 7 days, opening before closing");
+            if (festival.Days < 1 || festival.Days > (festival.Kind == "tour" ? 31 : 7) || festival.Opens >= festival.Closes)
+                throw new InvalidDataException($"festival {festival.Code}: 1 to 7 days (a tour's stops within 31), opening before closing");
             if (festival.FirstDay < FirstDay || festival.FirstDay.AddDays(festival.Days) > FirstDay.AddDays(Days))
                 throw new InvalidDataException($"festival {festival.Code}: within the season's days");
             if (festival.CancelledOn is { } cancelled && cancelled >= festival.FirstDay.AddDays(-1))
