@@ -291,19 +291,4 @@ public sealed class IngestionProcessor(
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
         }
     }
-
-    /// <param name="messages">How many messages it holds (0 for the silence check): what its lists are sized for.</param>
-    private sealed class BatchWork(IReadOnlyList<DurableSink> sinks, int messages = 0)
-    {
-        private readonly Dictionary<DurableSink, List<SinkItem>> _items = sinks.ToDictionary(sink => sink, _ => new List<SinkItem>());
-        /// <summary>The sinks that have this batch durably.</summary>
-        public HashSet<DurableSink> Accepted { get; } = [];
-        public List<DateTimeOffset> Timestamps { get; } = new(messages);
-        public List<(InboundMessage Message, string Reason)> DeadLetters { get; } = [];
-        public List<AlertTransition> Transitions { get; } = [];
-        public SaveAlertState? SaveAlertState { get; set; }
-        public List<SinkItem> ItemsFor(DurableSink sink) => _items[sink];
-        /// <summary>The batch's line protocol, the items' bodies slices of it.</summary>
-        public Utf8Chunks Lines { get; } = new(firstChunk: messages * InfluxSchema.TypicalLineBytes);
-    }
 }

@@ -85,7 +85,7 @@ public sealed class DeviceReportCommands(NpgsqlDataSource db, BeerQueries beers)
             {
                 if (id != countId || (outcome.Expected == 0 && outcome.Counted == 0)) continue;
                 lines.Add(new CountLine(sku, outcome.Expected, outcome.Counted, outcome.Counted - outcome.Expected, sellsThrough ? outcome.Gone : 0,
-                    ShelfLedger.Discrepancy(outcome, sellsThrough)));
+                    ShelfDiscrepancies.Reason(outcome, sellsThrough)));
             }
             lines.Sort((x, y) => StringComparer.Ordinal.Compare(x.Sku, y.Sku));
             return (StatusCodes.Status201Created, new CountReconciled(device.Id, body.Seq!.Value, location.Code, lines));

@@ -61,7 +61,7 @@ public static class FridgeMoves
 
     /// <summary>The query, for a batch with the place as $1 and the moment as $2, of whether a fridge moved away from it since.</summary>
     public const string MovedAwaySince =
-        $"SELECT EXISTS (SELECT 1 FROM movements WHERE from_location_id = $1 AND ($2::timestamptz IS NULL OR occurred_at >= $2) AND {IsMove})";
+        $"SELECT EXISTS (SELECT 1 FROM movements WHERE from_location_id = $1 AND occurred_at >= coalesce($2::timestamptz, '-infinity') AND {IsMove})";
 
     private sealed record Move(string DeviceId, long Left, long? To, DateTimeOffset At, string Actor);
 

@@ -24,6 +24,9 @@ public static class ShelfLedger
 
     private const string CountOrder = "counted_at, device_id, seq";
 
+    /// <summary>A window's start ($2), from the beginning when null: a range an index answers in a prepared statement's generic plan.</summary>
+    private const string From = "coalesce($2::timestamptz, '-infinity')";
+
     /// <summary>Facts of one place are applied one at a time: a count, a sale and a delivery never interleave. Places in id order.</summary>
     public static async Task LockPlacesAsync(NpgsqlConnection c, NpgsqlTransaction tx, IEnumerable<long> locationIds, CancellationToken ct)
     {
@@ -177,23 +180,28 @@ public static class ShelfLedger
         {
             BatchCommands =
             {
-                Query($"SELECT id, counted_at, device_id, seq FROM shelf_counts WHERE location_id = $1 AND ($2::timestamptz IS NULL OR counted_at >= $2) ORDER BY {CountOrder}",
+                Query($"SELECT id, counted_at, device_id, seq FROM shelf_counts WHERE location_id = $1 AND counted_at >= {From} ORDER BY {CountOrder}",
                     countsFrom),
-                Query("""
-                    SELECT i.count_id, i.sku, i.units FROM shelf_count_items i JOIN shelf_counts s ON s.id = i.count_id
-                    WHERE s.location_id = $1 AND ($2::timestamptz IS NULL OR s.counted_at >= $2)
+                // Driven from the window's counts, each one's rows by its own index: a join planned for any window (the
+                // statements are prepared) scanned every count item and sale of the season instead (docs/benchmarks.md, "A summer").
+                Query($"""
+                    SELECT s.id, i.skus, i.units FROM shelf_counts s
+                    CROSS JOIN LATERAL (SELECT array_agg(sku) AS skus, array_agg(units) AS units FROM shelf_count_items WHERE count_id = s.id) i
+                    WHERE s.location_id = $1 AND s.counted_at >= {From} AND i.skus IS NOT NULL
                     """, countsFrom),
-                Query("""
+                Query($"""
                     SELECT sku, occurred_at, CASE WHEN to_location_id = $1 THEN units ELSE -units END, device_id IS NULL
-                    FROM movements WHERE (to_location_id = $1 OR from_location_id = $1) AND shelf_count_id IS NULL AND ($2::timestamptz IS NULL OR occurred_at >= $2)
+                    FROM movements WHERE (to_location_id = $1 OR from_location_id = $1) AND shelf_count_id IS NULL AND occurred_at >= {From}
                       AND occurred_at <= (SELECT max(counted_at) FROM shelf_counts WHERE location_id = $1) + $3::interval
                     """, movementsFrom),
-                Query("""
-                    SELECT m.shelf_count_id, m.sku,
-                           coalesce(sum(CASE m.kind WHEN 'sale' THEN m.units WHEN 'sale_reversal' THEN -m.units END), 0)::int,
-                           coalesce(sum(CASE WHEN m.kind = 'count_adjustment' THEN CASE WHEN m.to_location_id = $1 THEN m.units ELSE -m.units END END), 0)::int
-                    FROM movements m JOIN shelf_counts s ON s.id = m.shelf_count_id
-                    WHERE s.location_id = $1 AND ($2::timestamptz IS NULL OR s.counted_at >= $2) GROUP BY 1, 2
+                Query($"""
+                    SELECT s.id, p.sku, p.sold, p.adjusted FROM shelf_counts s
+                    CROSS JOIN LATERAL (
+                        SELECT m.sku,
+                               coalesce(sum(CASE m.kind WHEN 'sale' THEN m.units WHEN 'sale_reversal' THEN -m.units END), 0)::int AS sold,
+                               coalesce(sum(CASE WHEN m.kind = 'count_adjustment' THEN CASE WHEN m.to_location_id = $1 THEN m.units ELSE -m.units END END), 0)::int AS adjusted
+                        FROM movements m WHERE m.shelf_count_id = s.id GROUP BY m.sku) p
+                    WHERE s.location_id = $1 AND s.counted_at >= {From}
                     """, countsFrom),
                 Query("SELECT kind, $2::timestamptz FROM locations WHERE id = $1", null),
                 Query(FridgeMoves.MovedAwaySince, countsFrom),
@@ -208,7 +216,11 @@ public static class ShelfLedger
         {
             while (await reader.ReadAsync(ct)) counts.Add(new CountRow(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetInt64(3)));
             await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct)) items[(reader.GetInt64(0), reader.GetString(1))] = reader.GetInt32(2);
+            while (await reader.ReadAsync(ct))
+            {
+                var (count, skuList, unitList) = (reader.GetInt64(0), reader.GetFieldValue<string[]>(1), reader.GetFieldValue<int[]>(2));
+                for (var i = 0; i < skuList.Length; i++) items[(count, skuList[i])] = unitList[i];
+            }
             await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct))
                 movementRows.Add((reader.GetString(0), new ShelfMovement(reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt32(2), reader.GetBoolean(3))));
@@ -241,8 +253,8 @@ public static class ShelfLedger
                 if (targetSold != sold) await PostSoldAsync(c, tx, counts[i], locationId, sku, targetSold - sold, ct);
                 if (targetAdjusted != adjusted) await PostAdjustmentAsync(c, tx, counts[i], locationId, sku, targetAdjusted - adjusted, ct);
                 changed |= targetSold != sold || targetAdjusted != adjusted;
-                if (Math.Abs(targetAdjusted) > Math.Abs(adjusted)) await RecordDiscrepancyAsync(c, tx, counts[i], locationId, sku, outcome, sellsThrough, ct);
-                else if (Math.Abs(targetAdjusted) < Math.Abs(adjusted)) await CloseDiscrepanciesAsync(c, tx, counts[i], locationId, sku, ct);
+                if (Math.Abs(targetAdjusted) > Math.Abs(adjusted)) await ShelfDiscrepancies.RecordAsync(c, tx, counts[i].DeviceId, counts[i].At, locationId, sku, outcome, sellsThrough, ct);
+                else if (Math.Abs(targetAdjusted) < Math.Abs(adjusted)) await ShelfDiscrepancies.CloseAsync(c, tx, counts[i].DeviceId, counts[i].At, locationId, sku, ct);
             }
         }
         // What the shelf held before a fridge moved away changed: what moved with it follows.
@@ -281,31 +293,4 @@ public static class ShelfLedger
         await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.CountAdjustment, sku, null, Math.Abs(delta),
             delta < 0 ? locationId : null, delta > 0 ? locationId : null, count.At, $"device:{count.DeviceId}", $"shelf count seq {count.Seq}", count.DeviceId,
             null, count.Id), allowShortfall: true, ct);
-
-    /// <summary>Why a count disagrees with what the shelf should hold, when it is a discrepancy (a fridge's sales are not).</summary>
-    public static string? Discrepancy(CountOutcome outcome, bool sellsThrough) =>
-        outcome.Found > 0 ? (sellsThrough && outcome.Expected <= 0 ? $"{outcome.Found} on the shelf, none delivered here"
-                              : $"{outcome.Found} more on the shelf than {(sellsThrough ? "delivered" : "the ledger")}")
-        : !sellsThrough && outcome.Gone > 0 ? $"{outcome.Gone} fewer on the shelf than the ledger"
-        : null;
-
-    /// <summary>A count's difference that a later-known fact explains (the delivery it missed arrived) is reviewed by that fact.</summary>
-    private static async Task CloseDiscrepanciesAsync(NpgsqlConnection c, NpgsqlTransaction tx, CountRow count, long locationId, string sku, CancellationToken ct)
-    {
-        await using var close = c.Command(tx, """
-            UPDATE stock_discrepancies SET reviewed_at = now(), reviewed_by = 'explained by a later-known fact'
-            WHERE location_id = $1 AND sku = $2 AND device_id = $3 AND occurred_at = $4 AND reviewed_at IS NULL
-            """, locationId, sku, count.DeviceId, count.At.UtcDateTime);
-        await close.ExecuteNonQueryAsync(ct);
-    }
-
-    private static async Task RecordDiscrepancyAsync(NpgsqlConnection c, NpgsqlTransaction tx, CountRow count, long locationId, string sku, CountOutcome outcome,
-        bool sellsThrough, CancellationToken ct)
-    {
-        if (Discrepancy(outcome, sellsThrough) is not { } reason) return;
-        await using var discrepancy = c.Command(tx, """
-            INSERT INTO stock_discrepancies (device_id, location_id, sku, ledger_units, counted_units, occurred_at, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)
-            """, count.DeviceId, locationId, sku, outcome.Expected, outcome.Counted, count.At.UtcDateTime, reason);
-        await discrepancy.ExecuteNonQueryAsync(ct);
-    }
 }
