@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace Inventory.Api.FunctionalTests;
 
 /// <summary>Who owes whom after a festival, from the ledger's kiosk sales and the agreed kiosk fee.</summary>
@@ -166,5 +168,57 @@ public sealed class FestivalSettlementTests(InventoryApi api) : IClassFixture<In
         Assert.Equal((20, 8, 12), (result.GetProperty("sent").GetInt32(), result.GetProperty("sold").GetInt32(), result.GetProperty("loss").GetInt32()));
         var left = await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/stock?location=late-fest-k1");
         Assert.Equal(0, left!.Sum(r => r.GetProperty("units").GetInt32())); // not −3: nothing sold twice out of the kiosk's books
+    }
+}
+
+/// <summary>A kiosk sale and its festival's reconciliation at the same moment (a pool of connections, as in production).</summary>
+public sealed class ReconciliationRaceTests(ConcurrentInventoryApi api) : IClassFixture<ConcurrentInventoryApi>
+{
+    [Fact]
+    public async Task A_kiosk_sale_racing_the_reconciliation_is_either_in_its_flows_or_gives_its_loss_back()
+    {
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals", new
+        {
+            code = "race-fest", name = "Festival en course", site = "Quai", region = "Mauricie", startsOn = "2026-07-24", endsOn = "2026-07-25",
+            expectedAttendance = 500, breweries = new[] { "aube" },
+        }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/race-fest/kiosks", new { code = "k1", name = "Kiosque" }));
+        await api.Lead.PutAsJsonAsync("/api/v1/devices/kiosk-race-1", new { kind = "kiosk" });
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/race-fest/kiosks/k1/devices", new { deviceId = "kiosk-race-1" }));
+        var evening = new DateTimeOffset(2026, 7, 24, 19, 0, 0, TimeSpan.FromHours(-4));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = "AUBE-IPA-473", units = 20, to = "aube-brasserie", occurredAt = evening.AddHours(-8) }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = "AUBE-IPA-473", units = 20, from = "aube-brasserie", to = "race-fest-k1", occurredAt = evening.AddHours(-7) }));
+
+        // The kiosk's place held (as another of its facts would hold it) while a sale and then the reconciliation come in.
+        await using var db = NpgsqlDataSource.Create(api.ConnectionString);
+        await using var holder = await db.OpenConnectionAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_xact_lock(1, (SELECT id FROM locations WHERE code = 'race-fest-k1')::int)", holder, hold))
+            await take.ExecuteNonQueryAsync();
+        async Task WaitersAsync(int count) => await Eventually.Holds(async () =>
+        {
+            await using var waiting = db.CreateCommand("""
+                SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = 1
+                  AND objid = (SELECT id FROM locations WHERE code = 'race-fest-k1') AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                """);
+            return (long)(await waiting.ExecuteScalarAsync())! >= count;
+        }, TimeSpan.FromSeconds(20), $"{count} waiting for the kiosk");
+
+        var sale = new HttpRequestMessage(HttpMethod.Post, "/api/v1/device-reports/sales")
+        {
+            Content = JsonContent.Create(new { deviceId = "kiosk-race-1", seq = 1, ts = evening, saleId = "race-1", lines = new[] { new { sku = "AUBE-IPA-473", units = 4, unitPriceCents = 800 } } }),
+        };
+        sale.Headers.Add("Idempotency-Key", "kiosk-race-1:1");
+        var selling = api.Gateway.SendAsync(sale);
+        await WaitersAsync(1);
+        var reconciling = api.Lead.PostAsJsonAsync("/api/v1/festivals/race-fest/reconciliation", new { returns = Array.Empty<object>() });
+        await WaitersAsync(2);
+        await hold.CommitAsync();
+        await InventoryApi.Created(selling);
+        await InventoryApi.Created(reconciling);
+
+        // Sent 20, sold 4: 16 lost, never 20 (the sale also counted as lost).
+        var result = Assert.Single((await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/festivals/race-fest/results"))!);
+        Assert.Equal((20, 4, 16), (result.GetProperty("sent").GetInt32(), result.GetProperty("sold").GetInt32(), result.GetProperty("loss").GetInt32()));
     }
 }

@@ -236,6 +236,12 @@ public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festiv
         var returns = body.Returns ?? [];
         return await Idempotency.RunAsync(db, "festival-reconciliation", code, body, async (c, tx, token) =>
         {
+            // A kiosk's sale and the reconciliation never interleave: the kiosks (and where their beer goes back) are held
+            // before the flows are read, so a sale either is in them or, arriving after, finds the loss to give back.
+            var places = new List<long>();
+            foreach (var kiosk in festival.Kiosks) places.Add(await Lookup.LocationIdAsync(c, kiosk.Location, token) ?? 0);
+            foreach (var r in returns) if (r?.To is { } to && await Lookup.LocationIdAsync(c, to, token) is { } id) places.Add(id);
+            await ShelfLedger.LockPlacesAsync(c, tx, places.Where(id => id != 0), token);
             var at = time.GetUtcNow();
             for (var i = 0; i < returns.Count; i++)
             {
