@@ -39,12 +39,30 @@ public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logg
                 logger.LogInformation("Applied migration {Version} {Name}", version, name);
                 count++;
             }
+            await KeepSalesDaysInTheTablesZoneAsync(connection, cancellationToken);
             return count;
         }
         finally
         {
             await Execute(connection, null, "SELECT pg_advisory_unlock($1)", CancellationToken.None, LockId);
         }
+    }
+
+    /// <summary>
+    /// The sales rollup's days are the Table's (migration 0024): its connections run in the Table's zone, and when that
+    /// setting changed since the rollup was built, the rollup is built again in the new zone, in one transaction.
+    /// </summary>
+    private async Task KeepSalesDaysInTheTablesZoneAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var update = new NpgsqlCommand(
+            "UPDATE table_zone SET zone = current_setting('TimeZone') WHERE zone <> current_setting('TimeZone') RETURNING zone", connection, transaction);
+        if (await update.ExecuteScalarAsync(ct) is string zone)
+        {
+            await Execute(connection, transaction, "SELECT rebuild_sales_by_day()", ct);
+            logger.LogInformation("Sales rollup rebuilt in the Table's zone {Zone}", zone);
+        }
+        await transaction.CommitAsync(ct);
     }
 
     private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken ct, params object[] parameters)

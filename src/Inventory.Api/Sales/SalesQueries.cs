@@ -20,6 +20,12 @@ public sealed class SalesQueries(NpgsqlDataSource db, TableCalendar calendar)
                     WHEN '{LocationKinds.GroceryStore}' THEN '{PriceChannels.Grocery}' END
         """;
 
+    /// <summary>
+    /// The sale lines summed per Table day, place and SKU (units, revenue at each line's price, units without a price),
+    /// aliased <c>d</c>: what the reports over a period read (migration 0024 keeps it with the lines).
+    /// </summary>
+    public const string SalesByDay = "sales_by_day d";
+
     /// <summary>Sales per COOP fridge, brewery and week over the last <paramref name="weeks"/> weeks (this one included).</summary>
     public Task<List<FridgeWeek>> FridgeWeeksAsync(Caller caller, int weeks, CancellationToken ct)
     {
@@ -34,30 +40,26 @@ public sealed class SalesQueries(NpgsqlDataSource db, TableCalendar calendar)
     /// </summary>
     public async Task<List<FridgeWeek>> FridgeWeeksAsync(long? onlyBreweryId, DateOnly from, DateOnly to, CancellationToken ct)
     {
-        var (start, end) = calendar.Days(from, to);
-        // The session's zone is the Table's: date_trunc cuts Monday at Québec midnight.
+        // The rollup's days are the Table's (migration 0024): a week runs Monday to Sunday in Québec.
         await using var command = db.Command($"""
-            SELECT l.code, l.name, br.slug, date_trunc('week', m.occurred_at)::date, sum(m.units)::bigint, coalesce(sum(m.units * m.unit_price_cents), 0)::bigint,
-                   coalesce(sum(m.units) FILTER (WHERE m.unit_price_cents IS NULL), 0)::bigint
-            FROM sale_lines m JOIN locations l ON l.id = m.location_id JOIN beers b ON b.sku = m.sku JOIN breweries br ON br.id = b.brewery_id
-            WHERE l.kind = '{LocationKinds.CoopFridge}' AND m.occurred_at >= $1 AND m.occurred_at < $2 AND ($3::bigint IS NULL OR {Visibility.BeerOf("$3")})
+            SELECT l.code, l.name, br.slug, date_trunc('week', d.day)::date, sum(d.units)::bigint, sum(d.revenue_cents)::bigint, sum(d.unpriced_units)::bigint
+            FROM {SalesByDay} JOIN locations l ON l.id = d.location_id JOIN beers b ON b.sku = d.sku JOIN breweries br ON br.id = b.brewery_id
+            WHERE l.kind = '{LocationKinds.CoopFridge}' AND d.day BETWEEN $1 AND $2 AND ($3::bigint IS NULL OR {Visibility.BeerOf("$3")})
             GROUP BY l.code, l.name, br.slug, 4 ORDER BY 4 DESC, l.code, br.slug
-            """, start.UtcDateTime, end.UtcDateTime, Db.Typed(onlyBreweryId, NpgsqlTypes.NpgsqlDbType.Bigint));
+            """, from, to, Db.Typed(onlyBreweryId, NpgsqlTypes.NpgsqlDbType.Bigint));
         return await command.ListAsync(r => new FridgeWeek(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<DateOnly>(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6)), ct);
     }
 
     /// <summary>Units and revenue per brewery and channel over a period of whole days.</summary>
     public async Task<List<ChannelRevenue>> RevenueAsync(Caller caller, DateOnly from, DateOnly to, CancellationToken ct)
     {
-        var (start, end) = calendar.Days(from, to);
         await using var command = db.Command($"""
-            SELECT br.slug, {ChannelOfPlace}, sum(m.units)::bigint, coalesce(sum(m.units * m.unit_price_cents), 0)::bigint,
-                   coalesce(sum(m.units) FILTER (WHERE m.unit_price_cents IS NULL), 0)::bigint
-            FROM sale_lines m JOIN locations l ON l.id = m.location_id JOIN beers b ON b.sku = m.sku JOIN breweries br ON br.id = b.brewery_id
-            WHERE l.kind IN {LocationKinds.SharedSql} AND m.occurred_at >= $1 AND m.occurred_at < $2
+            SELECT br.slug, {ChannelOfPlace}, sum(d.units)::bigint, sum(d.revenue_cents)::bigint, sum(d.unpriced_units)::bigint
+            FROM {SalesByDay} JOIN locations l ON l.id = d.location_id JOIN beers b ON b.sku = d.sku JOIN breweries br ON br.id = b.brewery_id
+            WHERE l.kind IN {LocationKinds.SharedSql} AND d.day BETWEEN $1 AND $2
               AND ($3::bigint IS NULL OR {Visibility.BeerOf("$3")})
             GROUP BY 1, 2 ORDER BY 1, 2
-            """, start.UtcDateTime, end.UtcDateTime, Visibility.OnlyBrewery(caller));
+            """, from, to, Visibility.OnlyBrewery(caller));
         return await command.ListAsync(r => new ChannelRevenue(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)), ct);
     }
 }

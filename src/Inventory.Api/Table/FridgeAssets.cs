@@ -81,8 +81,7 @@ public sealed class FridgeAssets(NpgsqlDataSource db, InfluxReader influx, Table
             WITH p AS (SELECT location_id, during * daterange($2, $3, '[]') AS during FROM asset_placements a JOIN fridge_assets f ON f.id = a.asset_id
                        WHERE f.serial = $1 AND a.during && daterange($2, $3, '[]'))
             SELECT coalesce(sum(upper(p.during) - lower(p.during)), 0)::int,
-                   coalesce((SELECT sum(m.units) FROM sale_lines m JOIN p p2 ON m.location_id = p2.location_id
-                                                                     AND p2.during @> m.occurred_at::date), 0)::bigint -- the Table's day (the session's zone)
+                   coalesce((SELECT sum(d.units) FROM sales_by_day d JOIN p p2 ON d.location_id = p2.location_id AND p2.during @> d.day), 0)::bigint
             FROM p
             """, serial, start, end);
         var (daysPlaced, sold) = (await placed.ListAsync(r => (r.GetInt32(0), r.GetInt64(1)), ct))[0];

@@ -16,7 +16,6 @@ public sealed class FunderReports(NpgsqlDataSource db, InfluxReader influx, Memb
 {
     public async Task<FunderReport> BuildAsync(DateOnly from, DateOnly to, CancellationToken ct)
     {
-        var (start, end) = calendar.Days(from, to);
         await using var fridges = db.Command("SELECT count(*)::int, coalesce(sum(cost_cents), 0)::bigint, coalesce(sum(cost_cents) FILTER (WHERE funding = 'grant'), 0)::bigint FROM fridge_assets WHERE purchased_on BETWEEN $1 AND $2", from, to);
         var (bought, cost, onGrant) = (await fridges.ListAsync(r => (r.GetInt32(0), r.GetInt64(1), r.GetInt64(2)), ct))[0];
         // The fleet as it stood: owned at the end of the period, and how many of those stood somewhere during it.
@@ -35,23 +34,21 @@ public sealed class FunderReports(NpgsqlDataSource db, InfluxReader influx, Memb
         // Sales through the COOP channels, by brewery and region; a former member's sales still count.
         await using var sales = db.Command($"""
             SELECT CASE l.kind WHEN '{LocationKinds.CoopFridge}' THEN 'frigos' WHEN '{LocationKinds.FestivalKiosk}' THEN 'kiosques' WHEN '{LocationKinds.TourStop}' THEN 'tournee' ELSE 'epiceries' END,
-                   br.slug, l.region, sum(m.units)::bigint, coalesce(sum(m.units * m.unit_price_cents), 0)::bigint,
-                   coalesce(sum(m.units) FILTER (WHERE m.unit_price_cents IS NULL), 0)::bigint
-            FROM sale_lines m JOIN locations l ON l.id = m.location_id JOIN beers b ON b.sku = m.sku JOIN breweries br ON br.id = b.brewery_id
-            WHERE l.kind IN {LocationKinds.SharedSql}
-              AND m.occurred_at >= $1 AND m.occurred_at < $2
+                   br.slug, l.region, sum(d.units)::bigint, sum(d.revenue_cents)::bigint, sum(d.unpriced_units)::bigint
+            FROM {SalesQueries.SalesByDay} JOIN locations l ON l.id = d.location_id JOIN beers b ON b.sku = d.sku JOIN breweries br ON br.id = b.brewery_id
+            WHERE l.kind IN {LocationKinds.SharedSql} AND d.day BETWEEN $1 AND $2
             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-            """, start.UtcDateTime, end.UtcDateTime);
+            """, from, to);
         var channelSales = await sales.ListAsync(r => new ChannelSales(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5)), ct);
 
         // A festival was served when it took place in the period or its kiosks sold in it; a cancelled one was not.
         await using var festivals = db.Command("""
             SELECT f.code FROM festivals f
             WHERE f.kind = 'festival' AND f.cancelled_at IS NULL AND ((f.starts_on <= $2 AND f.ends_on >= $1)
-               OR EXISTS (SELECT 1 FROM kiosks k JOIN sale_lines m ON m.location_id = k.location_id
-                          WHERE k.festival_id = f.id AND m.occurred_at >= $3 AND m.occurred_at < $4))
+               OR EXISTS (SELECT 1 FROM kiosks k JOIN sales_by_day d ON d.location_id = k.location_id
+                          WHERE k.festival_id = f.id AND d.day BETWEEN $1 AND $2))
             ORDER BY f.starts_on
-            """, from, to, start.UtcDateTime, end.UtcDateTime);
+            """, from, to);
         var served = await festivals.ListAsync(r => r.GetString(0), ct);
         await using var stops = db.Command("""
             SELECT f.code || '/' || k.code FROM kiosks k JOIN festivals f ON f.id = k.festival_id WHERE f.kind = 'tour' AND k.stop_on BETWEEN $1 AND $2 ORDER BY k.stop_on
