@@ -112,17 +112,8 @@ public sealed class FestivalSettlementTests(InventoryApi api) : IClassFixture<In
     [Fact]
     public async Task Units_a_kiosk_count_found_missing_show_in_the_festivals_results()
     {
-        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals", new
-        {
-            code = "missing-fest", name = "Festival des manquants", site = "Quai", region = "Mauricie", startsOn = "2026-07-24", endsOn = "2026-07-25",
-            expectedAttendance = 500, breweries = new[] { "aube" },
-        }));
-        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/missing-fest/kiosks", new { code = "k1", name = "Kiosque" }));
-        await api.Lead.PutAsJsonAsync("/api/v1/devices/kiosk-missing-1", new { kind = "kiosk" });
-        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/missing-fest/kiosks/k1/devices", new { deviceId = "kiosk-missing-1" }));
         var evening = new DateTimeOffset(2026, 7, 24, 18, 0, 0, TimeSpan.FromHours(-4));
-        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = "AUBE-IPA-473", units = 40, to = "aube-brasserie", occurredAt = evening.AddHours(-7) }));
-        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = "AUBE-IPA-473", units = 40, from = "aube-brasserie", to = "missing-fest-k1", occurredAt = evening.AddHours(-6) }));
+        await AubeKioskFestival.CreateAsync(api, "missing-fest", "Festival des manquants", "2026-07-24", "kiosk-missing-1", 40, evening);
         async Task ReportAsync(string path, object body, long seq)
         {
             var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/device-reports/{path}") { Content = JsonContent.Create(body) };
@@ -139,17 +130,8 @@ public sealed class FestivalSettlementTests(InventoryApi api) : IClassFixture<In
     [Fact]
     public async Task A_kiosk_sale_learnt_of_after_the_reconciliation_is_a_sale_not_also_a_loss()
     {
-        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals", new
-        {
-            code = "late-fest", name = "Festival tardif", site = "Quai", region = "Mauricie", startsOn = "2026-07-31", endsOn = "2026-08-01",
-            expectedAttendance = 500, breweries = new[] { "aube" },
-        }));
-        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/late-fest/kiosks", new { code = "k1", name = "Kiosque" }));
-        await api.Lead.PutAsJsonAsync("/api/v1/devices/kiosk-late-1", new { kind = "kiosk" });
-        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/late-fest/kiosks/k1/devices", new { deviceId = "kiosk-late-1" }));
         var evening = new DateTimeOffset(2026, 7, 31, 19, 0, 0, TimeSpan.FromHours(-4));
-        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = "AUBE-IPA-473", units = 20, to = "aube-brasserie", occurredAt = evening.AddHours(-8) }));
-        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = "AUBE-IPA-473", units = 20, from = "aube-brasserie", to = "late-fest-k1", occurredAt = evening.AddHours(-7) }));
+        await AubeKioskFestival.CreateAsync(api, "late-fest", "Festival tardif", "2026-07-31", "kiosk-late-1", 20, evening);
         async Task SellAsync(long seq, int units)
         {
             var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/device-reports/sales")
@@ -177,17 +159,8 @@ public sealed class ReconciliationRaceTests(ConcurrentInventoryApi api) : IClass
     [Fact]
     public async Task A_kiosk_sale_racing_the_reconciliation_is_either_in_its_flows_or_gives_its_loss_back()
     {
-        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals", new
-        {
-            code = "race-fest", name = "Festival en course", site = "Quai", region = "Mauricie", startsOn = "2026-07-24", endsOn = "2026-07-25",
-            expectedAttendance = 500, breweries = new[] { "aube" },
-        }));
-        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/race-fest/kiosks", new { code = "k1", name = "Kiosque" }));
-        await api.Lead.PutAsJsonAsync("/api/v1/devices/kiosk-race-1", new { kind = "kiosk" });
-        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/race-fest/kiosks/k1/devices", new { deviceId = "kiosk-race-1" }));
         var evening = new DateTimeOffset(2026, 7, 24, 19, 0, 0, TimeSpan.FromHours(-4));
-        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = "AUBE-IPA-473", units = 20, to = "aube-brasserie", occurredAt = evening.AddHours(-8) }));
-        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = "AUBE-IPA-473", units = 20, from = "aube-brasserie", to = "race-fest-k1", occurredAt = evening.AddHours(-7) }));
+        await AubeKioskFestival.CreateAsync(api, "race-fest", "Festival en course", "2026-07-24", "kiosk-race-1", 20, evening);
 
         // The kiosk's place held (as another of its facts would hold it) while a sale and then the reconciliation come in.
         await using var db = NpgsqlDataSource.Create(api.ConnectionString);
@@ -220,5 +193,24 @@ public sealed class ReconciliationRaceTests(ConcurrentInventoryApi api) : IClass
         // Sent 20, sold 4: 16 lost, never 20 (the sale also counted as lost).
         var result = Assert.Single((await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/festivals/race-fest/results"))!);
         Assert.Equal((20, 4, 16), (result.GetProperty("sent").GetInt32(), result.GetProperty("sold").GetInt32(), result.GetProperty("loss").GetInt32()));
+    }
+}
+
+/// <summary>A two-day festival of Aube's with one kiosk and its device, sent <c>units</c> of its IPA in the morning before <c>evening</c>.</summary>
+internal static class AubeKioskFestival
+{
+    public static async Task CreateAsync(InventoryApi api, string code, string name, string startsOn, string device, int units, DateTimeOffset evening)
+    {
+        var start = DateOnly.Parse(startsOn, System.Globalization.CultureInfo.InvariantCulture);
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals", new
+        {
+            code, name, site = "Quai", region = "Mauricie", startsOn, endsOn = start.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            expectedAttendance = 500, breweries = new[] { "aube" },
+        }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync($"/api/v1/festivals/{code}/kiosks", new { code = "k1", name = "Kiosque" }));
+        await api.Lead.PutAsJsonAsync($"/api/v1/devices/{device}", new { kind = "kiosk" });
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync($"/api/v1/festivals/{code}/kiosks/k1/devices", new { deviceId = device }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = "AUBE-IPA-473", units, to = "aube-brasserie", occurredAt = evening.AddHours(-8) }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = "AUBE-IPA-473", units, from = "aube-brasserie", to = $"{code}-k1", occurredAt = evening.AddHours(-7) }));
     }
 }

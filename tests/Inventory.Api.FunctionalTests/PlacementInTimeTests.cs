@@ -60,8 +60,11 @@ public sealed class PlacementInTimeTests(ConcurrentInventoryApi api) : IClassFix
         await ProblemAssert.HasStatusAsync(await SellAsync(device, 30, Montreal("2026-08-05", 12), 1), HttpStatusCode.UnprocessableEntity, "deviceId");
     }
 
-    [Fact]
-    public async Task A_moved_fridge_takes_its_stock_or_closes_it_and_its_late_counts_land_where_it_stood()
+    private Task<HttpResponseMessage> CountAtAsync(string device, long seq, DateTimeOffset at, int units) =>
+        ReportAsync("stock-counts", new { deviceId = device, seq, ts = at, items = new[] { new { sku = Sku, units } } }, $"{device}:{seq}");
+
+    /// <summary>Two COOP fridge places and a fridge at the first, two days ago: 10 cans delivered at 9:00, 8 counted at 10:00.</summary>
+    private async Task<(string First, string Second, string Device, DateTimeOffset Day)> FridgeCountedAtTheFirstOfTwoPlacesAsync()
     {
         var (first, second) = ($"frigo-{Guid.NewGuid():N}"[..18], $"frigo-{Guid.NewGuid():N}"[..18]);
         foreach (var code in new[] { first, second })
@@ -71,9 +74,15 @@ public sealed class PlacementInTimeTests(ConcurrentInventoryApi api) : IClassFix
         Assert.Equal(HttpStatusCode.OK, (await api.Lead.PutAsJsonAsync($"/api/v1/devices/{device}", new { kind = "fridge", location = first })).StatusCode);
         await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = Sku, units = 10, to = "aube-brasserie", occurredAt = day.AddHours(8) }));
         await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = Sku, units = 10, from = "aube-brasserie", to = first, occurredAt = day.AddHours(9) }));
-        Task<HttpResponseMessage> CountAsync(long seq, DateTimeOffset at, int units) =>
-            ReportAsync("stock-counts", new { deviceId = device, seq, ts = at, items = new[] { new { sku = Sku, units } } }, $"{device}:{seq}");
-        await InventoryApi.Created(CountAsync(1, day.AddHours(10), 8));
+        await InventoryApi.Created(CountAtAsync(device, 1, day.AddHours(10), 8));
+        return (first, second, device, day);
+    }
+
+    [Fact]
+    public async Task A_moved_fridge_takes_its_stock_or_closes_it_and_its_late_counts_land_where_it_stood()
+    {
+        var (first, second, device, day) = await FridgeCountedAtTheFirstOfTwoPlacesAsync();
+        Task<HttpResponseMessage> CountAsync(long seq, DateTimeOffset at, int units) => CountAtAsync(device, seq, at, units);
 
         // Moved at noon: saying neither what becomes of the 8 cans is refused by name.
         var move = new { kind = "fridge", location = second, since = day.AddHours(12) };
@@ -90,17 +99,8 @@ public sealed class PlacementInTimeTests(ConcurrentInventoryApi api) : IClassFix
     [Fact]
     public async Task A_moved_fridge_takes_what_stood_there_when_it_left_as_its_old_places_late_facts_tell()
     {
-        var (first, second) = ($"frigo-{Guid.NewGuid():N}"[..18], $"frigo-{Guid.NewGuid():N}"[..18]);
-        foreach (var code in new[] { first, second })
-            await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/locations", new { code, name = code, kind = "coop_fridge", region = "Mauricie" }));
-        var device = $"fridge-{Guid.NewGuid():N}"[..18];
-        var day = DateTimeOffset.UtcNow.Date.AddDays(-2);
-        Assert.Equal(HttpStatusCode.OK, (await api.Lead.PutAsJsonAsync($"/api/v1/devices/{device}", new { kind = "fridge", location = first })).StatusCode);
-        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = Sku, units = 10, to = "aube-brasserie", occurredAt = day.AddHours(8) }));
-        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = Sku, units = 10, from = "aube-brasserie", to = first, occurredAt = day.AddHours(9) }));
-        Task<HttpResponseMessage> CountAsync(long seq, DateTimeOffset at, int units) =>
-            ReportAsync("stock-counts", new { deviceId = device, seq, ts = at, items = new[] { new { sku = Sku, units } } }, $"{device}:{seq}");
-        await InventoryApi.Created(CountAsync(1, day.AddHours(10), 8));
+        var (first, second, device, day) = await FridgeCountedAtTheFirstOfTwoPlacesAsync();
+        Task<HttpResponseMessage> CountAsync(long seq, DateTimeOffset at, int units) => CountAtAsync(device, seq, at, units);
 
         // Moved at noon with its beer, the platform knowing of 8 cans; at the new place it counts 3 at three.
         Assert.Equal(HttpStatusCode.OK, (await api.Lead.PutAsJsonAsync($"/api/v1/devices/{device}", new { kind = "fridge", location = second, since = day.AddHours(12), stock = "move" })).StatusCode);
