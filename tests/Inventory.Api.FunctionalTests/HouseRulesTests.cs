@@ -9,18 +9,63 @@ public sealed partial class HouseRulesTests
     [GeneratedRegex(@"\b(?:DESIGN\s+)?[Rr]ules?\s+\d+|\b[Ii]ssues?\s+\d+")]
     private static partial Regex NumberedReference();
 
+    [GeneratedRegex(@"\bFridgeGateway\.([A-Z][A-Za-z]*)\b")]
+    private static partial Regex GatewayNamespace();
+
+    private static string Src => Path.Combine(LocalServices.RepositoryRoot, "src");
+
+    private static List<string> SourceFiles(string root, params string[] extensions) =>
+        [.. Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Where(f => extensions.Any(e => f.EndsWith(e, StringComparison.Ordinal)))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                        && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))];
+
+    [Fact]
+    public void No_source_file_is_over_three_hundred_lines()
+    {
+        var files = SourceFiles(Src, ".cs", ".cshtml");
+        Assert.NotEmpty(files);
+        var tooLong = files.Select(f => (File: Path.GetRelativePath(Src, f), Lines: File.ReadLines(f).Count())).Where(f => f.Lines > 300)
+            .Select(f => $"{f.File}: {f.Lines} lines").ToList();
+        Assert.True(tooLong.Count == 0, string.Join("\n", tooLong));
+    }
+
+    [Fact]
+    public void The_gateways_namespaces_depend_on_each_other_without_a_cycle()
+    {
+        // Each folder of src/FridgeGateway is a namespace; what its files name of another (a using, a qualified name) is an
+        // edge. The root namespace (Program, Extensions) composes them all and is left out.
+        var gateway = Path.Combine(Src, "FridgeGateway");
+        var edges = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var file in SourceFiles(gateway, ".cs"))
+        {
+            var folder = Path.GetDirectoryName(Path.GetRelativePath(gateway, file))!;
+            if (folder.Length == 0) continue;
+            var from = folder.Split(Path.DirectorySeparatorChar)[0];
+            var targets = edges.TryGetValue(from, out var set) ? set : edges[from] = [];
+            foreach (Match m in GatewayNamespace().Matches(File.ReadAllText(file)))
+                if (m.Groups[1].Value != from && Directory.Exists(Path.Combine(gateway, m.Groups[1].Value))) targets.Add(m.Groups[1].Value);
+        }
+        Assert.True(edges.Count >= 8, "the gateway's folders were found");
+        var cycles = new List<string>();
+        foreach (var start in edges.Keys.Order(StringComparer.Ordinal))
+        {
+            var stack = new Stack<List<string>>([[start]]);
+            while (stack.TryPop(out var path))
+                foreach (var next in edges.GetValueOrDefault(path[^1]) ?? [])
+                    if (next == start) cycles.Add(string.Join(" → ", path.Append(next)));
+                    else if (!path.Contains(next)) stack.Push([.. path, next]);
+        }
+        Assert.True(cycles.Count == 0, string.Join("\n", cycles.Distinct()));
+    }
+
     [Fact]
     public void The_code_cites_the_design_rules_by_name_and_no_tracker_number()
     {
         // "rule 8" or "issue 30" send a reader to a document or a tracker a clone does not have; docs/design.md names
         // the rules (rule "Each brewery sees its own"), and what an issue asked is said in the comment itself.
-        var root = Path.Combine(LocalServices.RepositoryRoot, "src");
-        var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".cshtml", StringComparison.Ordinal) || f.EndsWith(".sql", StringComparison.Ordinal)
-                        || f.EndsWith(".csproj", StringComparison.Ordinal))
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                        && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .ToList();
+        var root = Src;
+        var files = SourceFiles(root, ".cs", ".cshtml", ".sql", ".csproj");
         Assert.NotEmpty(files);
         var found = files.SelectMany(f => File.ReadLines(f).Select((line, i) => (f, i, line)))
             .Where(x => NumberedReference().IsMatch(x.line))

@@ -1,7 +1,7 @@
 using FridgeGateway.Alerts;
 using FridgeGateway.Contract;
-using FridgeGateway.Ingestion;
 using FridgeGateway.Observability;
+using FridgeGateway.Sinks;
 
 namespace FridgeGateway.Mqtt;
 

@@ -1,7 +1,6 @@
 using FridgeGateway.Alerts;
-using FridgeGateway.Sinks;
 
-namespace FridgeGateway.Ingestion;
+namespace FridgeGateway.Sinks;
 
 /// <summary>Publishes what the gateway itself says: dead letters and retained alerts.</summary>
 public interface IGatewayPublisher : IDeadLetters
