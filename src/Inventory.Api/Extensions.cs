@@ -124,6 +124,8 @@ public static class Extensions
         services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.Section).ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<BrokerOptions>, BrokerOptionsValidation>();
         services.AddSingleton<BrokerAccounts>();
+        services.AddSingleton<ProvisioningQueries>();
+        services.AddSingleton<ProvisioningCommands>();
         services.AddSingleton<ApiKeyLookupLimiter>();
         // Without the listener (Stock:CacheReads=false, e.g. behind a pooler in transaction mode, where LISTEN
         // cannot work) stock reads all go to PostgreSQL, and what a session or key is serves for a second only.

@@ -2,7 +2,6 @@ using Inventory.Api.Catalogue;
 using Inventory.Api.Provisioning;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Inventory.Api.Dashboard;
 
@@ -10,7 +9,7 @@ namespace Inventory.Api.Dashboard;
 /// The lead's devices: registering a fridge's or a kiosk's controller and where it stands, giving it its
 /// broker password (shown once, with the configuration to copy into its flash) and taking it back.
 /// </summary>
-public sealed class AppareilsModel(CatalogueQueries catalogue, NpgsqlDataSource db, IOptions<BrokerOptions> broker) : PageModel
+public sealed class AppareilsModel(CatalogueQueries catalogue, ProvisioningQueries provisioning, IOptions<BrokerOptions> broker) : PageModel
 {
     public IReadOnlyList<Device> Devices { get; private set; } = [];
     public IReadOnlyDictionary<string, CredentialState> Credentials { get; private set; } = new Dictionary<string, CredentialState>();
@@ -20,7 +19,7 @@ public sealed class AppareilsModel(CatalogueQueries catalogue, NpgsqlDataSource 
     public async Task OnGetAsync(CancellationToken ct)
     {
         Devices = await catalogue.DevicesAsync(ct);
-        Credentials = (await ProvisioningApi.StatesAsync(db, ct)).ToDictionary(c => c.DeviceId);
+        Credentials = (await provisioning.StatesAsync(ct)).ToDictionary(c => c.DeviceId);
         Places = (await catalogue.LocationsAsync(null, null, ct)).ToDictionary(l => l.Code);
     }
 
