@@ -9,7 +9,7 @@ public sealed partial class HouseRulesTests
     [GeneratedRegex(@"\b(?:DESIGN\s+)?[Rr]ules?\s+\d+|\b[Ii]ssues?\s+\d+")]
     private static partial Regex NumberedReference();
 
-    [GeneratedRegex(@"\bFridgeGateway\.([A-Z][A-Za-z]*)\b")]
+    [GeneratedRegex(@"(?<![\w.])FridgeGateway\.([A-Z][A-Za-z]*)\b|(?<![\w.])([A-Z][A-Za-z]*)\.[A-Z]")]
     private static partial Regex GatewayNamespace();
 
     private static string Src => Path.Combine(LocalServices.RepositoryRoot, "src");
@@ -43,8 +43,10 @@ public sealed partial class HouseRulesTests
             if (folder.Length == 0) continue;
             var from = folder.Split(Path.DirectorySeparatorChar)[0];
             var targets = edges.TryGetValue(from, out var set) ? set : edges[from] = [];
+            // "FridgeGateway.Mqtt" in a using, or "Mqtt.AlertOwnership" qualified from a sibling namespace.
             foreach (Match m in GatewayNamespace().Matches(File.ReadAllText(file)))
-                if (m.Groups[1].Value != from && Directory.Exists(Path.Combine(gateway, m.Groups[1].Value))) targets.Add(m.Groups[1].Value);
+                if ((m.Groups[1].Success ? m.Groups[1] : m.Groups[2]).Value is var to && to != from && Directory.Exists(Path.Combine(gateway, to)))
+                    targets.Add(to);
         }
         Assert.True(edges.Count >= 8, "the gateway's folders were found");
         var cycles = new List<string>();
