@@ -63,6 +63,8 @@ public static class FridgeMoves
     public const string MovedAwaySince =
         $"SELECT EXISTS (SELECT 1 FROM movements WHERE from_location_id = $1 AND occurred_at >= coalesce($2::timestamptz, '-infinity') AND {IsMove})";
 
+    private const int MaxMakeUps = 10_000;
+
     private sealed record Move(string DeviceId, long Left, long? To, DateTimeOffset At, string Actor);
 
     /// <summary>
@@ -71,8 +73,10 @@ public static class FridgeMoves
     /// </summary>
     private static async Task MakeUpAsync(NpgsqlConnection c, NpgsqlTransaction tx, Move move, CancellationToken ct)
     {
-        while ((await HeldAsync(c, tx, move.Left, move.At, ct)) is [var (sku, units), ..])
+        for (var postings = 0; (await HeldAsync(c, tx, move.Left, move.At, ct)) is [var (sku, units), ..]; postings++)
         {
+            // Each posting brings one SKU to nothing; a place still holding something after that many is a bug, not a loop to wait on.
+            if (postings > MaxMakeUps) throw new InvalidOperationException($"the move of {move.DeviceId} at {move.At:O} does not settle");
             var (from, to) = units > 0 ? (move.Left, move.To) : (move.To, (long?)move.Left);
             var why = move.To is null ? $"fridge {move.DeviceId} moved away: its stock closed there" : $"moved with fridge {move.DeviceId}";
             await Ledger.PostAsync(c, tx, new MovementToPost(move.To is null ? MovementKinds.CountAdjustment : MovementKinds.Transfer, sku, null, Math.Abs(units),
