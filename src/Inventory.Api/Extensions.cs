@@ -73,59 +73,25 @@ public static class Extensions
         services.AddHttpClient<InfluxReader>(http => http.Timeout = TimeSpan.FromSeconds(10));
         services.AddScoped<FleetReader>();
         // Each feature's queries and commands: the one way routes, pages and other features reach its data.
-        services.AddSingleton<CatalogueQueries>();
-        services.AddSingleton<CatalogueCommands>();
-        services.AddSingleton<BeerQueries>();
-        services.AddSingleton<StockQueries>();
-        services.AddSingleton<StockCommands>();
-        services.AddSingleton<RestockRounds>();
-        services.AddSingleton<RestockRoutes>();
-        services.AddSingleton<Exposures>();
-        services.AddOptions<ExposureOptions>().BindConfiguration("Exposure")
-            .Validate(o => o.IsValid, "Exposure:ExposedAfter must be between 00:15:00 and 2.00:00:00").ValidateOnStart();
-        services.AddOptions<RestockOptions>().BindConfiguration("Restock")
-            .Validate(o => o.IsValid, "Restock:LongUnderPar must be between 01:00:00 and 30.00:00:00").ValidateOnStart();
-        services.AddSingleton<MembershipQueries>();
-        services.AddSingleton<MembershipCommands>();
-        services.AddScoped<FridgeAssets>();      // scoped: they hold the InfluxDB typed client, whose handler rotates
-        services.AddScoped<FunderReports>();
-        services.AddSingleton<FestivalQueries>();
-        services.AddSingleton<FestivalCommands>();
-        services.AddSingleton<SettlementStatements>();
-        services.AddSingleton<DeviceReportCommands>();
-        services.AddSingleton<GroceryQueries>();
-        services.AddSingleton<GroceryCommands>();
-        services.AddSingleton<CollabQueries>();
-        services.AddSingleton<CollabCommands>();
-        services.AddSingleton<PriceQueries>();
-        services.AddSingleton<PriceCommands>();
-        services.AddSingleton<SalesQueries>();
-        services.AddSingleton<AlertCommands>();
-        services.AddSingleton<AlertQueries>();
-        services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
-        services.AddSingleton<Subscriptions>();
-        services.AddSingleton<Outbox>();
-        services.AddSingleton<INotificationSender, EmailSender>();
-        services.AddHttpClient<WebhookSender>(http => http.Timeout = TimeSpan.FromSeconds(10))
-            .ConfigurePrimaryHttpMessageHandler(sp => WebhookAddresses.Handler(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.AllowPrivateWebhooks));
-        services.AddSingleton<INotificationSender>(sp => sp.GetRequiredService<WebhookSender>());
-        services.AddSingleton<NotificationDispatcher>();
-        // Off (Notifications:Send=false) where a test drives the outbox's passes itself.
-        if (builder.Configuration.GetValue("Notifications:Send", defaultValue: true))
-            services.AddHostedService(sp => sp.GetRequiredService<NotificationDispatcher>());
+        services
+            .AddCatalogue()
+            .AddStock()
+            .AddPrices()
+            .AddSales()
+            .AddFestivals()
+            .AddGrocery()
+            .AddCollab()
+            .AddTable()
+            .AddDeviceReports()
+            .AddAlerts()
+            .AddNotifications(builder.Configuration)
+            .AddProvisioning();
         services.AddMemoryCache();
-        services.AddSingleton<StockReadCache>();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
         services.AddSingleton<RetentionPurge>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionPurge>());
         services.AddSingleton<AuthCache>();
-        services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.Section).ValidateOnStart();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<BrokerOptions>, BrokerOptionsValidation>();
-        services.AddSingleton<BrokerAccounts>();
-        services.AddSingleton<ProvisioningQueries>();
-        services.AddSingleton<ProvisioningCommands>();
         services.AddSingleton<ApiKeyLookupLimiter>();
         // Without the listener (Stock:CacheReads=false, e.g. behind a pooler in transaction mode, where LISTEN
         // cannot work) stock reads all go to PostgreSQL, and what a session or key is serves for a second only.

@@ -8,6 +8,14 @@ namespace Inventory.Api.Alerts;
 /// <summary>The routes of the alert history: the gateway's transitions in, people's reading and acknowledging.</summary>
 public static class AlertsApi
 {
+    /// <summary>The Alerts feature's services: the one way routes, pages and other features reach its data.</summary>
+    public static IServiceCollection AddAlerts(this IServiceCollection services)
+    {
+        services.AddSingleton<AlertCommands>();
+        services.AddSingleton<AlertQueries>();
+        return services;
+    }
+
     public static RouteGroupBuilder MapAlertsApi(this RouteGroupBuilder api)
     {
         api.MapPost("device-reports/alerts", PostAlert).WithTags("Device reports").RequireAuthorization(Policies.Gateway)

@@ -7,6 +7,15 @@ namespace Inventory.Api.Catalogue;
 /// <summary>The routes of the catalogue: breweries, beers (SKUs), locations and devices.</summary>
 public static class CatalogueApi
 {
+    /// <summary>The Catalogue feature's services: the one way routes, pages and other features reach its data.</summary>
+    public static IServiceCollection AddCatalogue(this IServiceCollection services)
+    {
+        services.AddSingleton<CatalogueQueries>();
+        services.AddSingleton<CatalogueCommands>();
+        services.AddSingleton<BeerQueries>();
+        return services;
+    }
+
     public static RouteGroupBuilder MapCatalogueApi(this RouteGroupBuilder api)
     {
         var breweries = api.MapGroup("breweries").WithTags("Catalogue").RequireAuthorization(Policies.People);

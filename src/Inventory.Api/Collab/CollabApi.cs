@@ -8,6 +8,14 @@ namespace Inventory.Api.Collab;
 /// <summary>The routes of collaboration brews: the lead plans and runs them; brewers of partner breweries read theirs.</summary>
 public static class CollabApi
 {
+    /// <summary>The Collab feature's services: the one way routes, pages and other features reach its data.</summary>
+    public static IServiceCollection AddCollab(this IServiceCollection services)
+    {
+        services.AddSingleton<CollabQueries>();
+        services.AddSingleton<CollabCommands>();
+        return services;
+    }
+
     public static RouteGroupBuilder MapCollabApi(this RouteGroupBuilder api)
     {
         var brews = api.MapGroup("collab-brews").WithTags("Collab brews").RequireAuthorization(Policies.People).ProducesProblem(StatusCodes.Status404NotFound);

@@ -7,6 +7,13 @@ namespace Inventory.Api.DeviceReports;
 /// <summary>The routes the gateway posts device reports to (role gateway), once per <c>Idempotency-Key: {deviceId}:{seq}</c>.</summary>
 public static class DeviceReportsApi
 {
+    /// <summary>The DeviceReports feature's services: the one way routes, pages and other features reach its data.</summary>
+    public static IServiceCollection AddDeviceReports(this IServiceCollection services)
+    {
+        services.AddSingleton<DeviceReportCommands>();
+        return services;
+    }
+
     public static RouteGroupBuilder MapDeviceReportsApi(this RouteGroupBuilder api)
     {
         var reports = api.MapGroup("device-reports").WithTags("Device reports").RequireAuthorization(Policies.Gateway)

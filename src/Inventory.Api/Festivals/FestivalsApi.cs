@@ -12,6 +12,15 @@ namespace Inventory.Api.Festivals;
 /// </summary>
 public static class FestivalsApi
 {
+    /// <summary>The Festivals feature's services: the one way routes, pages and other features reach its data.</summary>
+    public static IServiceCollection AddFestivals(this IServiceCollection services)
+    {
+        services.AddSingleton<FestivalQueries>();
+        services.AddSingleton<FestivalCommands>();
+        services.AddSingleton<SettlementStatements>();
+        return services;
+    }
+
     public static RouteGroupBuilder MapFestivalsApi(this RouteGroupBuilder api)
     {
         var festivals = api.MapGroup("festivals").WithTags("Festivals").RequireAuthorization(Policies.People).ProducesProblem(StatusCodes.Status404NotFound);

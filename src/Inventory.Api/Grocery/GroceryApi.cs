@@ -12,6 +12,14 @@ namespace Inventory.Api.Grocery;
 /// </summary>
 public static class GroceryApi
 {
+    /// <summary>The Grocery feature's services: the one way routes, pages and other features reach its data.</summary>
+    public static IServiceCollection AddGrocery(this IServiceCollection services)
+    {
+        services.AddSingleton<GroceryQueries>();
+        services.AddSingleton<GroceryCommands>();
+        return services;
+    }
+
     public static RouteGroupBuilder MapGroceryApi(this RouteGroupBuilder api)
     {
         var grocery = api.MapGroup("grocery").WithTags("Grocery pilot").RequireAuthorization(Policies.People);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Inventory.Api.Auth;
 using Inventory.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -7,6 +8,24 @@ namespace Inventory.Api.Notifications;
 /// <summary>A person's own subscription: what to be told, where (mail, a signed webhook), and quiet hours.</summary>
 public static class NotificationsApi
 {
+    /// <summary>The notifications' services: subscriptions, the outbox, its senders and its worker.</summary>
+    public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
+        services.AddSingleton<Subscriptions>();
+        services.AddSingleton<Outbox>();
+        services.AddSingleton<INotificationSender, EmailSender>();
+        services.AddHttpClient<WebhookSender>(http => http.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(sp => WebhookAddresses.Handler(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.AllowPrivateWebhooks));
+        services.AddSingleton<INotificationSender>(sp => sp.GetRequiredService<WebhookSender>());
+        services.AddSingleton<NotificationDispatcher>();
+        // Off (Notifications:Send=false) where a test drives the outbox's passes itself.
+        if (configuration.GetValue("Notifications:Send", defaultValue: true))
+            services.AddHostedService(sp => sp.GetRequiredService<NotificationDispatcher>());
+        return services;
+    }
+
     public static RouteGroupBuilder MapNotificationsApi(this RouteGroupBuilder api)
     {
         var notifications = api.MapGroup("notifications").WithTags("Notifications").RequireAuthorization(Policies.People);

@@ -6,6 +6,14 @@ namespace Inventory.Api.Prices;
 /// <summary>The routes of the price list: a price per beer and channel (fridge shelf, kiosk, grocery wholesale), with validity dates.</summary>
 public static class PricesApi
 {
+    /// <summary>The Prices feature's services: the one way routes, pages and other features reach its data.</summary>
+    public static IServiceCollection AddPrices(this IServiceCollection services)
+    {
+        services.AddSingleton<PriceQueries>();
+        services.AddSingleton<PriceCommands>();
+        return services;
+    }
+
     public static RouteGroupBuilder MapPricesApi(this RouteGroupBuilder api)
     {
         var prices = api.MapGroup("prices").WithTags("Prices").RequireAuthorization(Policies.People);

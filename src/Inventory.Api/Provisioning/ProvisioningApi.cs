@@ -6,6 +6,17 @@ namespace Inventory.Api.Provisioning;
 /// <summary>Devices' broker accounts, provisioned by the lead (<see cref="ProvisioningCommands"/>).</summary>
 public static class ProvisioningApi
 {
+    /// <summary>The Provisioning feature's services: the one way routes, pages and other features reach its data.</summary>
+    public static IServiceCollection AddProvisioning(this IServiceCollection services)
+    {
+        services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.Section).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<BrokerOptions>, BrokerOptionsValidation>();
+        services.AddSingleton<BrokerAccounts>();
+        services.AddSingleton<ProvisioningQueries>();
+        services.AddSingleton<ProvisioningCommands>();
+        return services;
+    }
+
     public static RouteGroupBuilder MapProvisioningApi(this RouteGroupBuilder api)
     {
         var credentials = api.MapGroup("devices/{deviceId}/credentials").WithTags("Devices").RequireAuthorization(Policies.Lead);

@@ -7,6 +7,13 @@ namespace Inventory.Api.Sales;
 /// <summary>The routes of sales by channel: the COOP fridges' week by week, and revenue per brewery and channel.</summary>
 public static class SalesApi
 {
+    /// <summary>The Sales feature's services: the one way routes, pages and other features reach its data.</summary>
+    public static IServiceCollection AddSales(this IServiceCollection services)
+    {
+        services.AddSingleton<SalesQueries>();
+        return services;
+    }
+
     public static RouteGroupBuilder MapSalesApi(this RouteGroupBuilder api)
     {
         var sales = api.MapGroup("sales").WithTags("Sales").RequireAuthorization(Policies.People);

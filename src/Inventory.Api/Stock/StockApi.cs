@@ -8,6 +8,22 @@ namespace Inventory.Api.Stock;
 /// <summary>The routes of the stock ledger: movements in, levels and history out.</summary>
 public static class StockApi
 {
+    /// <summary>The Stock feature's services: the one way routes, pages and other features reach its data.</summary>
+    public static IServiceCollection AddStock(this IServiceCollection services)
+    {
+        services.AddSingleton<StockQueries>();
+        services.AddSingleton<StockCommands>();
+        services.AddSingleton<RestockRounds>();
+        services.AddSingleton<RestockRoutes>();
+        services.AddSingleton<Exposures>();
+        services.AddOptions<ExposureOptions>().BindConfiguration("Exposure")
+            .Validate(o => o.IsValid, "Exposure:ExposedAfter must be between 00:15:00 and 2.00:00:00").ValidateOnStart();
+        services.AddOptions<RestockOptions>().BindConfiguration("Restock")
+            .Validate(o => o.IsValid, "Restock:LongUnderPar must be between 01:00:00 and 30.00:00:00").ValidateOnStart();
+        services.AddSingleton<StockReadCache>();
+        return services;
+    }
+
     public static RouteGroupBuilder MapStockApi(this RouteGroupBuilder api)
     {
         var stock = api.MapGroup("").WithTags("Stock").RequireAuthorization(Policies.People);

@@ -11,6 +11,16 @@ namespace Inventory.Api.Table;
 /// </summary>
 public static class TableApi
 {
+    /// <summary>The Table feature's services: the one way routes, pages and other features reach its data.</summary>
+    public static IServiceCollection AddTable(this IServiceCollection services)
+    {
+        services.AddSingleton<MembershipQueries>();
+        services.AddSingleton<MembershipCommands>();
+        services.AddScoped<FridgeAssets>();      // scoped: they hold the InfluxDB typed client, whose handler rotates
+        services.AddScoped<FunderReports>();
+        return services;
+    }
+
     public static RouteGroupBuilder MapTableApi(this RouteGroupBuilder api)
     {
         var table = api.MapGroup("table").WithTags("The Table").RequireAuthorization(Policies.People);
