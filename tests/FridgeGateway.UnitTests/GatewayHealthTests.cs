@@ -52,12 +52,12 @@ public sealed class GatewayHealthTests
         _time.Advance(TimeSpan.FromMinutes(1));
         health.BatchFailing(batch, "alert state not saved");
         health.BatchFailing(other, "x");
-        health.BatchCompleted(other);
+        health.BatchNoLongerFailing(other);
         _time.Advance(TimeSpan.FromSeconds(61));
 
         Assert.Null(health.Problem(brokerConnected: false)); // nothing to fix by a restart: /readyz says the broker is away
         Assert.Equal("a batch has been failing for 121 s: alert state not saved", health.Problem(brokerConnected: true));
-        health.BatchCompleted(batch);
+        health.BatchNoLongerFailing(batch);
         Assert.Null(health.Problem(brokerConnected: true));
     }
 }

@@ -1,6 +1,7 @@
 using FridgeGateway.Alerts;
 using FridgeGateway.Influx;
 using FridgeGateway.Mqtt;
+using FridgeGateway.Observability;
 using FridgeGateway.Sinks;
 
 namespace FridgeGateway.Ingestion;
@@ -22,4 +23,29 @@ internal sealed class BatchWork(IReadOnlyList<DurableSink> sinks, int messages =
     public List<SinkItem> ItemsFor(DurableSink sink) => _items[sink];
     /// <summary>The batch's line protocol, the items' bodies slices of it.</summary>
     public Utf8Chunks Lines { get; } = new(firstChunk: messages * InfluxSchema.TypicalLineBytes);
+
+    /// <summary>The batch's dead letters (notices: never holding the batch) and alert transitions (retained: they must go out).</summary>
+    public async Task PublishNoticesAsync(IGatewayPublisher publisher, GatewayMetrics metrics, ILogger logger, CancellationToken ct)
+    {
+        while (DeadLetters.Count > 0)
+        {
+            var (message, reason) = DeadLetters[0];
+            logger.LogWarning("Dead-lettered a message on {Topic}: {Reason}", message.Topic, reason);
+            metrics.DeadLetter("invalid");
+            DeadLetters.RemoveAt(0);
+            // A dead letter is a notice: the publisher bounds its own retries, and a failure here
+            // never holds the batch (one bad message must not stop the fleet, rule "One device can only hurt itself").
+            try { await publisher.PublishAsync(message.Topic, reason, message.Payload, message.ReceivedAt, ct); }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                metrics.DeadLetterNotPublished();
+                logger.LogError("Dead letter for {Topic} not published: {Error}; the message is acknowledged all the same", message.Topic, e.Message);
+            }
+        }
+        while (Transitions.Count > 0)
+        {
+            await publisher.PublishAlertAsync(Transitions[0], ct);
+            Transitions.RemoveAt(0);
+        }
+    }
 }

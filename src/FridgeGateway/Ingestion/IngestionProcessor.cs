@@ -226,6 +226,10 @@ public sealed class IngestionProcessor(
         }
     }
 
+    /// <summary>
+    /// Until the batch is durable in every sink, its notices are published and the alert state saved: each step kept
+    /// once done, the rest tried again with a growing delay (a full spool or disk holds the batch, never drops it).
+    /// </summary>
     private async Task CompleteAsync(BatchWork work, CancellationToken ct)
     {
         var delay = TimeSpan.FromMilliseconds(100);
@@ -233,43 +237,12 @@ public sealed class IngestionProcessor(
         {
             try
             {
-                // Every sink at once: a slow or absent one does not hold the others' writes back.
-                var pending = sinks.Where(sink => !work.Accepted.Contains(sink)).ToList();
-                var accepted = await Task.WhenAll(pending.Select(sink => sink.AcceptAsync(work.ItemsFor(sink), ct)));
-                for (var j = 0; j < pending.Count; j++) if (accepted[j]) work.Accepted.Add(pending[j]);
-
-                while (work.DeadLetters.Count > 0)
-                {
-                    var (message, reason) = work.DeadLetters[0];
-                    logger.LogWarning("Dead-lettered a message on {Topic}: {Reason}", message.Topic, reason);
-                    metrics.DeadLetter("invalid");
-                    work.DeadLetters.RemoveAt(0);
-                    // A dead letter is a notice: the publisher bounds its own retries, and a failure here
-                    // never holds the batch (one bad message must not stop the fleet, rule "One device can only hurt itself").
-                    try { await publisher.PublishAsync(message.Topic, reason, message.Payload, message.ReceivedAt, ct); }
-                    catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-                    {
-                        metrics.DeadLetterNotPublished();
-                        logger.LogError("Dead letter for {Topic} not published: {Error}; the message is acknowledged all the same", message.Topic, e.Message);
-                    }
-                }
-                while (work.Transitions.Count > 0)
-                {
-                    await publisher.PublishAlertAsync(work.Transitions[0], ct);
-                    work.Transitions.RemoveAt(0);
-                }
-                if (work.SaveAlertState is { } save)
-                {
-                    await save(ct);
-                    work.SaveAlertState = null;
-                }
-                if (work.Accepted.Count == sinks.Count)
-                {
-                    health.BatchCompleted(work);
-                    return;
-                }
+                await WriteToSinksAsync(work, ct);
+                await work.PublishNoticesAsync(publisher, metrics, logger, ct);
+                await SaveAlertStateAsync(work, ct);
+                health.BatchNoLongerFailing(work);
+                if (work.Accepted.Count == sinks.Count) return;
                 // Held on purpose (rule "Outages are absorbed, not passed on"): alive, and /readyz says the spool is full.
-                health.BatchCompleted(work);
                 health.Beat("processor");
                 logger.LogWarning("A spool is full ({Sinks}): holding the batch unacknowledged until it drains",
                     string.Join(", ", sinks.Where(sink => !work.Accepted.Contains(sink)).Select(sink => sink.Name)));
@@ -277,7 +250,7 @@ public sealed class IngestionProcessor(
             catch (IOException e) when (DurableSpool.IsDiskFull(e))
             {
                 // The alert state could not be saved for want of space: held like a full spool (rule "Outages are absorbed, not passed on"), not stuck.
-                health.BatchCompleted(work);
+                health.BatchNoLongerFailing(work);
                 health.Beat("processor");
                 logger.LogWarning("Disk full ({Error}): holding the batch unacknowledged until there is room", e.Message);
             }
@@ -290,5 +263,20 @@ public sealed class IngestionProcessor(
             await Task.Delay(delay, time, ct);
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
         }
+    }
+
+    /// <summary>Every sink that does not hold the batch yet, at once: a slow or absent one does not hold the others' writes back.</summary>
+    private async Task WriteToSinksAsync(BatchWork work, CancellationToken ct)
+    {
+        var pending = sinks.Where(sink => !work.Accepted.Contains(sink)).ToList();
+        var accepted = await Task.WhenAll(pending.Select(sink => sink.AcceptAsync(work.ItemsFor(sink), ct)));
+        for (var j = 0; j < pending.Count; j++) if (accepted[j]) work.Accepted.Add(pending[j]);
+    }
+
+    private static async Task SaveAlertStateAsync(BatchWork work, CancellationToken ct)
+    {
+        if (work.SaveAlertState is not { } save) return;
+        await save(ct);
+        work.SaveAlertState = null;
     }
 }

@@ -28,7 +28,7 @@ public sealed class GatewayHealth(TimeProvider time, TimeSpan stallAfter)
         lock (_gate) _failing[batch] = (_failing.TryGetValue(batch, out var known) ? known.Since : time.GetUtcNow(), error);
     }
 
-    public void BatchCompleted(object batch) { lock (_gate) _failing.Remove(batch); }
+    public void BatchNoLongerFailing(object batch) { lock (_gate) _failing.Remove(batch); }
 
     /// <summary>Null when alive; otherwise why not.</summary>
     public string? Problem(bool brokerConnected)
