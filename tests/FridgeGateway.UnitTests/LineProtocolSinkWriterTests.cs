@@ -58,4 +58,17 @@ public sealed class LineProtocolSinkWriterTests
         Assert.Equal("bad", Assert.Single(rejected).Item.Key);
         Assert.Equal(1, writer.Bodies.Count(b => b.Contains("m,device=d v=1 6")));
     }
+
+    [Fact]
+    public async Task A_message_without_lines_is_not_sent_as_an_empty_body_nor_refused()
+    {
+        // An empty shelf's count has no SKU line: alone, its body would be empty, which InfluxDB answers 400 "EOF".
+        var writer = new RecordingWriter(maxItems: 2);
+        SinkItem empty = new("coop/v1/fridges/fridge-t-01/stock", "fridge-t-01:712", "");
+
+        Assert.Empty(await writer.WriteAsync([empty], CancellationToken.None));
+        Assert.Empty(writer.Bodies);
+        Assert.Empty(await writer.WriteAsync([Line("1"), empty, Line("2"), Line("3")], CancellationToken.None));
+        Assert.Equal([["m,device=d v=1 1", "m,device=d v=1 2"], ["m,device=d v=1 3"]], writer.Bodies);
+    }
 }

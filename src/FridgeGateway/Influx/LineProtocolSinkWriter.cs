@@ -18,6 +18,9 @@ public abstract class LineProtocolSinkWriter(int maxItems) : ISinkWriter
 
     public async Task<IReadOnlyList<RejectedItem>> WriteAsync(IReadOnlyList<SinkItem> items, CancellationToken cancellationToken)
     {
+        // A message with no lines (the count of an empty shelf: no SKU on it) has nothing to write. Alone in a body it
+        // would be an empty body, which InfluxDB refuses ("EOF"): that valid message was dead-lettered.
+        if (items.Any(item => item.Body.IsEmpty)) items = [.. items.Where(item => !item.Body.IsEmpty)];
         var rejected = new List<RejectedItem>();
         for (var start = 0; start < items.Count; start += maxItems)
             await WriteRangeAsync(items, start, Math.Min(maxItems, items.Count - start), rejected, cancellationToken);
