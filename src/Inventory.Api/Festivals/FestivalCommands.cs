@@ -239,9 +239,9 @@ public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festiv
             // A kiosk's sale and the reconciliation never interleave: the kiosks (and where their beer goes back) are held
             // before the flows are read, so a sale either is in them or, arriving after, finds the loss to give back.
             var places = new List<long>();
-            foreach (var kiosk in festival.Kiosks) places.Add(await Lookup.LocationIdAsync(c, kiosk.Location, token) ?? 0);
-            foreach (var r in returns) if (r?.To is { } to && await Lookup.LocationIdAsync(c, to, token) is { } id) places.Add(id);
-            await ShelfLedger.LockPlacesAsync(c, tx, places.Where(id => id != 0), token);
+            foreach (var code in festival.Kiosks.Select(k => k.Location).Concat(returns.Select(r => r?.To).OfType<string>()))
+                if (await Lookup.LocationIdAsync(c, code, token) is { } id) places.Add(id);
+            await ShelfLedger.LockPlacesAsync(c, tx, places, token);
             var at = time.GetUtcNow();
             for (var i = 0; i < returns.Count; i++)
             {
