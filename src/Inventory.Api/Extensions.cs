@@ -104,14 +104,14 @@ public static class Extensions
             o.RootDirectory = "/Dashboard";
             o.Conventions.AuthorizeFolder("/", Policies.People);
             o.Conventions.AuthorizePage("/Festivals", Policies.Lead);
-            o.Conventions.AuthorizePage("/Rapport", Policies.Lead);
-            o.Conventions.AuthorizePage("/Parc", Policies.Lead);
-            o.Conventions.AuthorizePage("/Appareils", Policies.Lead);
-            o.Conventions.AuthorizePage("/Personnes", Policies.Lead);
-            o.Conventions.AllowAnonymousToPage("/Connexion");
-            o.Conventions.AllowAnonymousToPage("/Interdit");
-            o.Conventions.AllowAnonymousToPage("/Introuvable");
-            o.Conventions.AllowAnonymousToPage("/Confirmer"); // a confirmation mail's link, opened wherever the mail is read
+            o.Conventions.AuthorizePage("/FunderReport", Policies.Lead);
+            o.Conventions.AuthorizePage("/FridgeAssets", Policies.Lead);
+            o.Conventions.AuthorizePage("/Devices", Policies.Lead);
+            o.Conventions.AuthorizePage("/People", Policies.Lead);
+            o.Conventions.AllowAnonymousToPage("/SignIn");
+            o.Conventions.AllowAnonymousToPage("/Forbidden");
+            o.Conventions.AllowAnonymousToPage("/NotFound");
+            o.Conventions.AllowAnonymousToPage("/ConfirmNotifications"); // a confirmation mail's link, opened wherever the mail is read
         });
         // Every problem in the request's language (Accept-Language for the API, the dashboard's culture for its forms).
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiTranslation.Localise);

@@ -21,14 +21,14 @@ public sealed class FleetStatusTests
     [InlineData(1.5, "warn", "à surveiller : hors de 2-4 °C")]
     [InlineData(9.5, "warn", "à surveiller : hors de 2-4 °C")] // warm, but no alert raised (yet): watched, not alarmed
     public void A_reading_is_normal_only_inside_the_band_beer_keeps_in(double tempC, string css, string label) =>
-        Assert.Equal((css, label), PageWords.In(Language.French, L => FlotteModel.Status(Device(tempC, Now.AddSeconds(-30)), Now, L)));
+        Assert.Equal((css, label), PageWords.In(Language.French, L => FleetModel.Status(Device(tempC, Now.AddSeconds(-30)), Now, L)));
 
     [Fact]
     public void An_alert_the_gateway_raised_wins_and_a_silent_device_says_so()
     {
-        Assert.Equal(("alert", "alerte"), PageWords.In(Language.French, L => FlotteModel.Status(Device(3.0, Now.AddSeconds(-30), "power_lost"), Now, L)));
-        Assert.Equal(("stale", "silent"), PageWords.In(Language.English, L => FlotteModel.Status(Device(3.0, Now.AddMinutes(-6)), Now, L)));
-        Assert.Equal(("stale", "silencieux"), PageWords.In(Language.French, L => FlotteModel.Status(Device(null, null), Now, L)));
-        Assert.Equal(("warn", "watch: outside 2-4 °C"), PageWords.In(Language.English, L => FlotteModel.Status(Device(4.9, Now), Now, L)));
+        Assert.Equal(("alert", "alerte"), PageWords.In(Language.French, L => FleetModel.Status(Device(3.0, Now.AddSeconds(-30), "power_lost"), Now, L)));
+        Assert.Equal(("stale", "silent"), PageWords.In(Language.English, L => FleetModel.Status(Device(3.0, Now.AddMinutes(-6)), Now, L)));
+        Assert.Equal(("stale", "silencieux"), PageWords.In(Language.French, L => FleetModel.Status(Device(null, null), Now, L)));
+        Assert.Equal(("warn", "watch: outside 2-4 °C"), PageWords.In(Language.English, L => FleetModel.Status(Device(4.9, Now), Now, L)));
     }
 }

@@ -24,7 +24,7 @@ public static class DashboardEndpoints
             var now = time.GetUtcNow();
             var (from, to) = du is { } start
                 ? calendar.Days(start, au ?? calendar.DateOf(now))
-                : (now - FrigoModel.Span(periode), now);
+                : (now - FridgeModel.Span(periode), now);
             if (to <= from || to - from > TimeSpan.FromDays(367))
                 return Problems.Invalid("du", "the period must end after it starts and cover at most a year");
             http.Response.ContentType = "text/csv; charset=utf-8";
