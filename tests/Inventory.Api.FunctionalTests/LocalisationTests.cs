@@ -43,6 +43,21 @@ public sealed partial class LocalisationTests(ConcurrentInventoryApi api) : ICla
     }
 
     [Fact]
+    public void No_french_words_are_written_in_the_pages_code_outside_the_localiser()
+    {
+        // A sentence built in C# (a chart, a status, a refusal) escapes the .cshtml's L[…] and stays French on an
+        // English page: every French word in the dashboard's code must be a key of the localiser.
+        var dashboard = Path.Combine(LocalServices.RepositoryRoot, "src", "Inventory.Api", "Dashboard");
+        var french = Directory.EnumerateFiles(dashboard, "*.cs", SearchOption.AllDirectories)
+            .SelectMany(file => File.ReadLines(file).Select((line, i) => (File: Path.GetFileName(file), Number: i + 1, Line: line)))
+            .Where(l => !l.Line.TrimStart().StartsWith("//", StringComparison.Ordinal))
+            .Select(l => l with { Line = LocalisedKey().Replace(TrailingComment().Replace(l.Line, ""), "") })
+            .Where(l => FrenchLetter().IsMatch(l.Line))
+            .Select(l => $"{l.File}:{l.Number}: {l.Line.Trim()}").ToList();
+        Assert.True(french.Count == 0, "French outside L[…]/words[…]:\n" + string.Join("\n", french));
+    }
+
+    [Fact]
     public void No_two_keys_of_a_resource_file_differ_only_by_case()
     {
         // The build keeps one of two such keys (warning MSB3568) and the other sentence silently stays French.
@@ -147,9 +162,18 @@ public sealed partial class LocalisationTests(ConcurrentInventoryApi api) : ICla
     [GeneratedRegex("<p id=\"totals\">([^<]*)</p>")]
     private static partial Regex TotalsLine();
 
-    // L["…"] in a page or a page model: the key is a C# string literal.
-    [GeneratedRegex(@"\bL\[""((?:[^""\\]|\\.)*)""")]
+    // L["…"] in a page or a page model (words["…"] where a helper is given the localiser): the key is a C# string literal.
+    [GeneratedRegex(@"\b(?:L|words)\[""((?:[^""\\]|\\.)*)""")]
     private static partial Regex PageKey();
+
+    [GeneratedRegex(@"\b(L|words)\[""(?:[^""\\]|\\.)*""")]
+    private static partial Regex LocalisedKey();
+
+    [GeneratedRegex(@"\s//\s.*$")]
+    private static partial Regex TrailingComment();
+
+    [GeneratedRegex("[àâçéèêëîïôûùüœÀÂÇÉÈÊÎÔÛ]")]
+    private static partial Regex FrenchLetter();
 
     [GeneratedRegex(@"\{\d(:[^}]*)?\}")]
     private static partial Regex Placeholder();

@@ -4,14 +4,17 @@ using Inventory.Api.Catalogue;
 using Inventory.Api.Infrastructure;
 using Inventory.Api.FridgeStatus;
 using Inventory.Api.Stock;
+using Inventory.Api.Localisation;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace Inventory.Api.Dashboard;
 
 public sealed record BeerInFridge(string Sku, int Ledger, int? Counted, int? Difference);
 
 /// <summary>One fridge: its temperature chart, events, alerts, and the beers in it (ledger against the last shelf count).</summary>
-public sealed class FridgeModel(FleetReader fleet, StockQueries stock, BeerQueries beers, AlertQueries alertQueries, TimeProvider time, TableCalendar calendar) : PageModel
+public sealed class FridgeModel(FleetReader fleet, StockQueries stock, BeerQueries beers, AlertQueries alertQueries, TimeProvider time, TableCalendar calendar,
+    IStringLocalizer<PageText> L) : PageModel
 {
     public static readonly (string Key, string Label)[] Periods = [("24h", "24 h"), ("7j", "7 jours"), ("30j", "30 jours")];
 
@@ -43,7 +46,7 @@ public sealed class FridgeModel(FleetReader fleet, StockQueries stock, BeerQueri
             if (Device is null) return;
             var points = await fleet.TemperaturesAsync(deviceId, from, to, null, ct);
             var (alerts, events) = await fleet.TimelineAsync(deviceId, from, to, ct);
-            ChartSvg = TemperatureChart.Render(points, alerts, events, from, to);
+            ChartSvg = TemperatureChart.Render(points, alerts, events, from, to, L, calendar);
             var (countedAt, counted) = await fleet.LastShelfCountAsync(deviceId, ct);
             CountedAt = countedAt;
             var ledger = await stock.AtDeviceAsync(deviceId, ct);
