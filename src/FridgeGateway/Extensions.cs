@@ -88,6 +88,7 @@ public static class Extensions
             var inventorySink = inventory.Enabled ? Sink(sp, new InventoryWriter(http.CreateClient("inventory"), inventory), spool) : null;
             return new GatewaySinks(influxSink, inventorySink);
         });
+        services.AddSingleton<AlertSession>();
         services.AddSingleton<IngestionProcessor>();
         services.AddHostedService<GatewayWorker>();
         return builder;

@@ -40,8 +40,15 @@ public sealed class IngestionProcessorTests : IDisposable
     }
 
     private IngestionProcessor Processor(GatewaySinks sinks) => new(
-        new MessageParser(TimestampPolicy.Default), new AlertEngine(_ => new AlertThresholds()),
-        new AlertStateStore(Path.Combine(_dir, "alerts.json")), new AlertOwnership(Options.Create(new MqttOptions()), new GatewayHealth(_time, TimeSpan.FromMinutes(2)), NullLogger<AlertOwnership>.Instance),
+        new MessageParser(TimestampPolicy.Default),
+        new AlertSession(
+            new MessageParser(TimestampPolicy.Default),
+            new AlertEngine(_ => new AlertThresholds()),
+            new AlertStateStore(Path.Combine(_dir, "alerts.json")),
+            new AlertOwnership(Options.Create(new MqttOptions()), new GatewayHealth(_time, TimeSpan.FromMinutes(2)), NullLogger<AlertOwnership>.Instance),
+            Options.Create(new BatchOptions()),
+            Options.Create(new AlertOptions()),
+            _time),
         sinks, _publisher, Metrics(), Options.Create(new BatchOptions()), Options.Create(new AlertOptions()),
         _time, new GatewayHealth(_time, TimeSpan.FromMinutes(2)), NullLogger<IngestionProcessor>.Instance);
 

@@ -19,9 +19,7 @@ namespace FridgeGateway.Ingestion;
 /// </summary>
 public sealed class IngestionProcessor(
     MessageParser parser,
-    AlertEngine alerts,
-    IAlertStateKeeper alertState,
-    AlertOwnership ownership,
+    AlertSession alertSession,
     GatewaySinks gatewaySinks,
     IGatewayPublisher publisher,
     GatewayMetrics metrics,
@@ -35,16 +33,6 @@ public sealed class IngestionProcessor(
     private readonly BatchOptions batchOptions = batchSettings.Value;
     private readonly AlertOptions alertOptions = alertSettings.Value;
     private readonly RecentSequences _recent = new(batchSettings.Value.RememberedPerDevice, batchSettings.Value.RememberedDevices);
-    private DateTimeOffset _lastSave = DateTimeOffset.MinValue;
-    // Several replicas: the alert tenure the engine was restored for, and the redeliveries seen through it.
-    private int _tenure;
-    private RecentSequences _alertRecent = new(batchSettings.Value.RememberedPerDevice, batchSettings.Value.RememberedDevices);
-
-    /// <summary>
-    /// Whether this gateway evaluates alerts now: always when it is the only one; with several replicas, while it
-    /// holds the alert session for the tenure the engine was restored for.
-    /// </summary>
-    private bool EvaluatesAlerts => !ownership.Enabled || (_tenure != 0 && ownership.Tenure == _tenure);
 
     public async Task RunAsync(ChannelReader<InboundMessage> reader, CancellationToken stoppingToken)
     {
@@ -110,7 +98,7 @@ public sealed class IngestionProcessor(
     /// </summary>
     private BatchWork Prepare(IReadOnlyList<InboundMessage> batch)
     {
-        BeginTenureIfAny();
+        alertSession.BeginTenureIfAny();
         var work = new BatchWork(sinks, batch.Count);
         var influx = work.ItemsFor(gatewaySinks.Influx);
         var received = 0;
@@ -118,7 +106,7 @@ public sealed class IngestionProcessor(
         {
             if (message.AlertTenure != 0)
             {
-                ObserveForAlerts(message, work);
+                alertSession.ObserveSessionMessage(message, work);
                 continue;
             }
             received++;
@@ -130,7 +118,7 @@ public sealed class IngestionProcessor(
             }
             if (result.Status is { } status)
             {
-                if (!ownership.Enabled) work.Transitions.AddRange(alerts.Observe(status));
+                alertSession.ObserveReceived(status, work);
                 continue;
             }
             var parsed = result.Message!;
@@ -143,58 +131,20 @@ public sealed class IngestionProcessor(
             influx.Add(new SinkItem(message.Topic, parsed.DeviceId, parsed.Seq, InfluxSchema.ToLines(parsed, work.Lines)));
             if (gatewaySinks.Inventory is { } inventory && InventoryReports.For(message.Topic, parsed) is { } report)
                 work.ItemsFor(inventory).Add(report);
-            if (!ownership.Enabled) work.Transitions.AddRange(alerts.Observe(parsed));
+            alertSession.ObserveReceived(parsed, work);
         }
         metrics.MessagesReceived(received);
         AddAlertPoints(work);
-        SaveAlertsIfDue(work);
+        alertSession.SaveIfDue(work);
         return work;
-    }
-
-    /// <summary>
-    /// Several replicas: a message of the alert session feeds the alert machines only (the shared subscription
-    /// writes it and dead-letters it if bad). One from a tenure that has ended is not evaluated, and its
-    /// acknowledgement has no session left to go to: the next holder gets it again.
-    /// </summary>
-    private void ObserveForAlerts(InboundMessage message, BatchWork work)
-    {
-        if (message.AlertTenure != _tenure || !EvaluatesAlerts) return;
-        var result = parser.Parse(message.Topic, message.Payload.Span, message.ReceivedAt);
-        if (result.Status is { } status) work.Transitions.AddRange(alerts.Observe(status));
-        else if (result.Message is { } parsed && _alertRecent.Add(parsed.DeviceId, parsed.Seq, parsed.DeviceTime)) work.Transitions.AddRange(alerts.Observe(parsed));
-    }
-
-    /// <summary>A new alert tenure starts from its predecessor's saved state, before any of its messages.</summary>
-    private void BeginTenureIfAny()
-    {
-        if (ownership.TakeBegun() is not { } tenure) return;
-        alerts.Restore(tenure.Devices, tenure.Kinds);
-        _alertRecent = new RecentSequences(batchOptions.RememberedPerDevice, batchOptions.RememberedDevices);
-        _tenure = tenure.Number;
-        _lastSave = DateTimeOffset.MinValue;
     }
 
     private BatchWork? PrepareSilenceCheck()
     {
-        BeginTenureIfAny();
-        if (!EvaluatesAlerts) return null;
         var work = new BatchWork(sinks);
-        work.Transitions.AddRange(alerts.Tick(time.GetUtcNow()));
-        SaveAlertsIfDue(work);
-        if (work.Transitions.Count == 0 && work.SaveAlertState is null) return null;
+        if (!alertSession.CheckSilence(work)) return null;
         AddAlertPoints(work);
         return work;
-    }
-
-    /// <summary>
-    /// The alert state is saved with every change of an alert's course (and the rest now and then): a copy taken
-    /// in order, written before the acknowledgement.
-    /// </summary>
-    private void SaveAlertsIfDue(BatchWork work)
-    {
-        var periodic = time.GetUtcNow() - _lastSave > alertOptions.SaveEvery;
-        if (periodic) _lastSave = time.GetUtcNow();
-        work.SaveAlertState = alertState.Copy(alerts, periodic);
     }
 
     /// <summary>Phase 2: durable everywhere, then (after the batch before it) acknowledged in receive order.</summary>
