@@ -64,8 +64,8 @@ public sealed record SeasonPlan(SeasonFile Season, IReadOnlyList<PlannedMessage>
         foreach (var festival in season.Festivals.Where(f => f.CancelledOn is { }))
         {
             var cancelled = season.At(festival.CancelledOn!.Value, new TimeOnly(10, 0));
-            actions.Add(new PersonAction(cancelled, $"season:{season.Name}:cancelled:{festival.Code}", "cancel_festival", "", 0, null, null, cancelled,
-                "not enough volunteers") { Festival = festival.Code });
+            var key = $"season:{season.Name}:cancelled:{festival.Code}";
+            actions.Add(new PersonAction(cancelled, key, "cancel_festival", "", 0, null, null, cancelled, "not enough volunteers") { Festival = festival.Code });
         }
         foreach (var festival in season.HeldFestivals)
         {

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using FrigoCoop.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using FrigoCoop.TestSupport;
 using MQTTnet;
 
 namespace FridgeGateway.IntegrationTests;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using System.Text;
 using FridgeGateway.Alerts;
 using FridgeGateway.Contract;
@@ -7,6 +6,7 @@ using FridgeGateway.Mqtt;
 using FridgeGateway.Observability;
 using FridgeGateway.Sinks;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;

@@ -36,12 +36,12 @@ public sealed class TelemetryFastPathTests
     {
         var taken = 0;
         foreach (var name in FieldNames)
-        foreach (var value in Values)
-        {
-            var json = Firmware.Replace("}", $",\"{name}\":{value}}}");
-            // Without the firmware's fields too: the field alone, among the others, or left out of a full reading.
-            taken += Agree(json) + Agree($"{{\"{name}\":{value}}}") + Agree($" {{ \"seq\" : 1 , \"{name}\" : {value} }} ");
-        }
+            foreach (var value in Values)
+            {
+                var json = Firmware.Replace("}", $",\"{name}\":{value}}}");
+                // Without the firmware's fields too: the field alone, among the others, or left out of a full reading.
+                taken += Agree(json) + Agree($"{{\"{name}\":{value}}}") + Agree($" {{ \"seq\" : 1 , \"{name}\" : {value} }} ");
+            }
         // The plain cases (each field of its own type, or null, alone) must be read by the fast path.
         Assert.True(taken >= FieldNames.Length * 2, $"the fast path read only {taken} payloads");
     }

@@ -1,8 +1,8 @@
 using System.Threading.Channels;
-using MQTTnet;
-using MQTTnet.Protocol;
 using FridgeGateway.Observability;
 using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
 
 namespace FridgeGateway.Mqtt;
 

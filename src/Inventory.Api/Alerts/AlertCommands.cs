@@ -1,5 +1,5 @@
-using Inventory.Api.Catalogue;
 using Inventory.Api.Auth;
+using Inventory.Api.Catalogue;
 using Inventory.Api.Infrastructure;
 using Npgsql;
 

@@ -1,5 +1,5 @@
-using Inventory.Api.Infrastructure;
 using System.Security.Claims;
+using Inventory.Api.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Npgsql;
 
@@ -171,7 +171,7 @@ public sealed class Accounts(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using var person = connection.Command(transaction, 
+        await using var person = connection.Command(transaction,
             "UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END WHERE username = $1 RETURNING id", username, disabled);
         if (await person.ExecuteScalarAsync(ct) is not long userId) return false;
         if (disabled)

@@ -1,8 +1,8 @@
-using Inventory.Api.Infrastructure;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using Microsoft.AspNetCore.Authentication;
 using System.Threading.RateLimiting;
+using Inventory.Api.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

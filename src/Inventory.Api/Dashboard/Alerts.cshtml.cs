@@ -1,8 +1,7 @@
 using Inventory.Api.Alerts;
 using Inventory.Api.Auth;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-
 using Inventory.Api.Localisation;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 
 namespace Inventory.Api.Dashboard;

@@ -1,9 +1,8 @@
 using System.Text.Json;
 using Inventory.Api.Catalogue;
 using Inventory.Api.Festivals;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-
 using Inventory.Api.Localisation;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 
 namespace Inventory.Api.Dashboard;

@@ -2,12 +2,11 @@ using FrigoCoop.Telemetry;
 using Inventory.Api.Catalogue;
 using Inventory.Api.Festivals;
 using Inventory.Api.FridgeStatus;
-using Inventory.Api.Stock;
-using Microsoft.Extensions.Options;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-
 using Inventory.Api.Localisation;
+using Inventory.Api.Stock;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 
 namespace Inventory.Api.Dashboard;
 

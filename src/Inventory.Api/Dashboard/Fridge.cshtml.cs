@@ -1,10 +1,10 @@
 using Inventory.Api.Alerts;
 using Inventory.Api.Auth;
 using Inventory.Api.Catalogue;
-using Inventory.Api.Infrastructure;
 using Inventory.Api.FridgeStatus;
-using Inventory.Api.Stock;
+using Inventory.Api.Infrastructure;
 using Inventory.Api.Localisation;
+using Inventory.Api.Stock;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 

@@ -1,12 +1,11 @@
-using Inventory.Api.Infrastructure;
-using Inventory.Api.Auth;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Inventory.Api.Auth;
 using Inventory.Api.Grocery;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-
+using Inventory.Api.Infrastructure;
 using Inventory.Api.Localisation;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 
 namespace Inventory.Api.Dashboard;

@@ -1,5 +1,5 @@
-using Inventory.Api.Infrastructure;
 using Inventory.Api.Auth;
+using Inventory.Api.Infrastructure;
 using Inventory.Api.Table;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using FrigoCoop.Telemetry;
 using Inventory.Api.FridgeStatus;
 using Inventory.Api.Infrastructure;
-using FrigoCoop.Telemetry;
 using Microsoft.Extensions.Localization;
 
 namespace Inventory.Api.Dashboard;

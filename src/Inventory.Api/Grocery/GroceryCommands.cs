@@ -1,6 +1,6 @@
-using Inventory.Api.Prices;
 using Inventory.Api.Catalogue;
 using Inventory.Api.Infrastructure;
+using Inventory.Api.Prices;
 using Inventory.Api.Stock;
 using Npgsql;
 

@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Options;
 using Inventory.Api.Auth;
 using Inventory.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Inventory.Api.Notifications;
 

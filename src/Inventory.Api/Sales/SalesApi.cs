@@ -1,5 +1,5 @@
-using Inventory.Api.Infrastructure;
 using Inventory.Api.Auth;
+using Inventory.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Inventory.Api.Sales;
