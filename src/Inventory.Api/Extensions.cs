@@ -187,7 +187,8 @@ public static class Extensions
         app.Use(StockReadCache.InvalidateAfterWrites);
 
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapGet("/healthz", () => TypedResults.Ok("alive")).ExcludeFromDescription();
+        app.MapGet("/healthz", () => TypedResults.Ok("alive"))
+            .ExcludeFromDescription();
         app.MapGet("/readyz", async (NpgsqlDataSource db, CancellationToken ct) =>
         {
             try
@@ -202,11 +203,15 @@ public static class Extensions
                 app.Logger.LogWarning("Not ready: {Error}", e.Message);
                 return Results.Problem(title: "database unavailable", statusCode: 503);
             }
-        }).ExcludeFromDescription();
+        })
+            .ExcludeFromDescription();
 
         // Every /api/v1 route needs a signed-in person or an API key; groups narrow it to roles.
-        var api = app.MapGroup("/api/v1").RequireAuthorization().WithRequestValidation()
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        var api = app.MapGroup("/api/v1")
+            .RequireAuthorization()
+            .WithRequestValidation()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         api.MapAuthApi();
         api.MapPeopleApi();
         api.MapProvisioningApi();

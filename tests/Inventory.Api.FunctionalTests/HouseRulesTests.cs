@@ -12,6 +12,20 @@ public sealed partial class HouseRulesTests
     [GeneratedRegex(@"(?<![\w.])FridgeGateway\.([A-Z][A-Za-z]*)\b|(?<![\w.])([A-Z][A-Za-z]*)\.[A-Z]")]
     private static partial Regex GatewayNamespace();
 
+    // A line of a route's chain: it starts with one of the endpoint builders' calls.
+    [GeneratedRegex(@"^\s*\.(With|Require|Produces|Accepts|Allow|Exclude|Expensive|Disable|Add|Cache)\w*[<(]")]
+    private static partial Regex RouteCall();
+
+    [GeneratedRegex(@"\)\s*\.(With|Require|Produces|Accepts|Allow|Exclude|Expensive|Disable|Add|Cache)\w*[<(]")]
+    private static partial Regex ChainedCall();
+
+    [GeneratedRegex(@"\.Map(Get|Post|Put|Delete|Patch|Group|Methods)\(")]
+    private static partial Regex MappedRoute();
+
+    // app.MapGet(…).WithName(…) on one line.
+    [GeneratedRegex(@"\.Map(Get|Post|Put|Delete|Patch|Group|Methods)\(.*\)\s*\.(With|Require|Produces|Accepts|Allow|Exclude|Expensive|Disable|Add|Cache)\w*[<(]")]
+    private static partial Regex MappedThenChained();
+
     private static string Src => Path.Combine(LocalServices.RepositoryRoot, "src");
 
     private static List<string> SourceFiles(string root, params string[] extensions) =>
@@ -28,6 +42,20 @@ public sealed partial class HouseRulesTests
         var tooLong = files.Select(f => (File: Path.GetRelativePath(Src, f), Lines: File.ReadLines(f).Count())).Where(f => f.Lines > 300)
             .Select(f => $"{f.File}: {f.Lines} lines").ToList();
         Assert.True(tooLong.Count == 0, string.Join("\n", tooLong));
+    }
+
+    [Fact]
+    public void A_route_table_says_one_thing_a_line()
+    {
+        // endpoint.MapGet(…) then .WithName(…), .RequireAuthorization(…), … each on a line of its own: a route's
+        // name, policy and answers read down the page and a change to one is a one-line diff.
+        var files = SourceFiles(Path.Combine(Src, "Inventory.Api"), ".cs").Where(f => MappedRoute().IsMatch(File.ReadAllText(f))).ToList();
+        Assert.True(files.Count >= 15, $"the route tables were found ({files.Count})");
+        var crowded = files
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: Path.GetRelativePath(Src, f), Number: i + 1, Line: line)))
+            .Where(l => (RouteCall().IsMatch(l.Line) && ChainedCall().IsMatch(l.Line)) || MappedThenChained().IsMatch(l.Line))
+            .Select(l => $"{l.File}:{l.Number}: {l.Line.Trim()}").ToList();
+        Assert.True(crowded.Count == 0, "one fluent call a line in route tables:\n" + string.Join("\n", crowded));
     }
 
     [Fact]

@@ -18,14 +18,25 @@ public static class AlertsApi
 
     public static RouteGroupBuilder MapAlertsApi(this RouteGroupBuilder api)
     {
-        api.MapPost("device-reports/alerts", PostAlert).WithTags("Device reports").RequireAuthorization(Policies.Gateway)
-            .WithName("PostDeviceAlert").WithSummary("An alert raised or cleared (from the gateway), once per Idempotency-Key")
-            .Produces<AlertRecorded>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        var alerts = api.MapGroup("alerts").WithTags("Alerts").RequireAuthorization(Policies.People);
-        alerts.MapGet("", List).WithName("ListAlerts").WithSummary("Alerts newest first (open=true: those not cleared), with duration, peak and acknowledgement");
-        alerts.MapPost("{id:long}/acknowledgement", Acknowledge).WithName("AcknowledgeAlert")
+        api.MapPost("device-reports/alerts", PostAlert)
+            .WithTags("Device reports")
+            .RequireAuthorization(Policies.Gateway)
+            .WithName("PostDeviceAlert")
+            .WithSummary("An alert raised or cleared (from the gateway), once per Idempotency-Key")
+            .Produces<AlertRecorded>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        var alerts = api.MapGroup("alerts")
+            .WithTags("Alerts")
+            .RequireAuthorization(Policies.People);
+        alerts.MapGet("", List)
+            .WithName("ListAlerts")
+            .WithSummary("Alerts newest first (open=true: those not cleared), with duration, peak and acknowledgement");
+        alerts.MapPost("{id:long}/acknowledgement", Acknowledge)
+            .WithName("AcknowledgeAlert")
             .WithSummary("Say the alert was seen, with a note (the lead: any; a brewer: where its beer stands)")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         return api;
     }
 

@@ -32,13 +32,25 @@ public static class AuthApi
 {
     public static RouteGroupBuilder MapAuthApi(this RouteGroupBuilder api)
     {
-        var auth = api.MapGroup("auth").WithTags("Auth");
-        auth.MapPost("sign-in", SignInAsync).WithName("SignIn").WithSummary("Sign in with a username and password: sets the session cookie")
-            .AllowAnonymous().ProducesProblem(StatusCodes.Status429TooManyRequests);
-        auth.MapPost("sign-out", SignOutAsync).WithName("SignOut").WithSummary("End this session (on every replica at once)").RequireAuthorization();
-        auth.MapGet("me", (Caller caller) => TypedResults.Ok(Me.Of(caller))).WithName("Me").WithSummary("Who is calling: id, name, role and brewery").RequireAuthorization();
-        auth.MapPost("password", ChangePasswordAsync).WithName("ChangePassword")
-            .WithSummary("Change one's own password, giving the current one: one's other sessions end").RequireAuthorization(Policies.People)
+        var auth = api.MapGroup("auth")
+            .WithTags("Auth");
+        auth.MapPost("sign-in", SignInAsync)
+            .WithName("SignIn")
+            .WithSummary("Sign in with a username and password: sets the session cookie")
+            .AllowAnonymous()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        auth.MapPost("sign-out", SignOutAsync)
+            .WithName("SignOut")
+            .WithSummary("End this session (on every replica at once)")
+            .RequireAuthorization();
+        auth.MapGet("me", (Caller caller) => TypedResults.Ok(Me.Of(caller)))
+            .WithName("Me")
+            .WithSummary("Who is calling: id, name, role and brewery")
+            .RequireAuthorization();
+        auth.MapPost("password", ChangePasswordAsync)
+            .WithName("ChangePassword")
+            .WithSummary("Change one's own password, giving the current one: one's other sessions end")
+            .RequireAuthorization(Policies.People)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return api;
     }

@@ -38,25 +38,40 @@ public static class PeopleApi
 {
     public static RouteGroupBuilder MapPeopleApi(this RouteGroupBuilder api)
     {
-        var people = api.MapGroup("people").WithTags("People").RequireAuthorization(Policies.Lead);
+        var people = api.MapGroup("people")
+            .WithTags("People")
+            .RequireAuthorization(Policies.Lead);
         people.MapGet("", async (Accounts accounts, CancellationToken ct) => TypedResults.Ok(await accounts.ListPeopleAsync(ct)))
-            .WithName("ListPeople").WithSummary("People with an account, whether disabled, and their live sessions");
-        people.MapPost("", AddPersonAsync).WithName("AddPerson")
+            .WithName("ListPeople")
+            .WithSummary("People with an account, whether disabled, and their live sessions");
+        people.MapPost("", AddPersonAsync)
+            .WithName("AddPerson")
             .WithSummary("A new person with a first password (shown once in the answer); a username that exists is refused, never changed")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         people.MapPost("{username}/disable", (string username, Accounts accounts, AuthCache cache, CancellationToken ct) => SetDisabledAsync(username, true, accounts, cache, ct))
-            .WithName("DisablePerson").WithSummary("Refuse a person's sign-in and end all their sessions at once");
+            .WithName("DisablePerson")
+            .WithSummary("Refuse a person's sign-in and end all their sessions at once");
         people.MapPost("{username}/enable", (string username, Accounts accounts, AuthCache cache, CancellationToken ct) => SetDisabledAsync(username, false, accounts, cache, ct))
-            .WithName("EnablePerson").WithSummary("Let a disabled person sign in again");
+            .WithName("EnablePerson")
+            .WithSummary("Let a disabled person sign in again");
 
-        var keys = api.MapGroup("api-keys").WithTags("People").RequireAuthorization(Policies.Lead);
+        var keys = api.MapGroup("api-keys")
+
+            .WithTags("People")
+
+            .RequireAuthorization(Policies.Lead);
         keys.MapGet("", async (Accounts accounts, CancellationToken ct) => TypedResults.Ok(await accounts.ListApiKeysAsync(ct)))
-            .WithName("ListApiKeys").WithSummary("Every API key: prefix, name, role, brewery, created, revoked (never the key)");
-        keys.MapPost("", CreateKeyAsync).WithName("CreateApiKey")
-            .WithSummary("A new API key (shown once in the answer; only its hash is kept)").ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("ListApiKeys")
+            .WithSummary("Every API key: prefix, name, role, brewery, created, revoked (never the key)");
+        keys.MapPost("", CreateKeyAsync)
+            .WithName("CreateApiKey")
+            .WithSummary("A new API key (shown once in the answer; only its hash is kept)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         keys.MapPost("{prefix}/revoke", async Task<Results<NoContent, ProblemHttpResult>> (string prefix, Accounts accounts, AuthCache cache, CancellationToken ct) =>
                 await accounts.RevokeApiKeyAsync(prefix, ct) ? Changed(cache) : Infrastructure.Problems.NotFound("prefix", $"live API key {prefix}"))
-            .WithName("RevokeApiKey").WithSummary("Revoke a key: refused by every replica within a second");
+            .WithName("RevokeApiKey")
+            .WithSummary("Revoke a key: refused by every replica within a second");
         return api;
     }
 

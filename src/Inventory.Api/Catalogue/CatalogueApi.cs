@@ -18,25 +18,63 @@ public static class CatalogueApi
 
     public static RouteGroupBuilder MapCatalogueApi(this RouteGroupBuilder api)
     {
-        var breweries = api.MapGroup("breweries").WithTags("Catalogue").RequireAuthorization(Policies.People);
-        breweries.MapGet("", ListBreweries).WithName("ListBreweries").WithSummary("Member breweries of the Table");
-        breweries.MapPost("", CreateBrewery).WithName("CreateBrewery").WithSummary("Add a brewery").RequireAuthorization(Policies.Lead)
+        var breweries = api.MapGroup("breweries")
+            .WithTags("Catalogue")
+            .RequireAuthorization(Policies.People);
+        breweries.MapGet("", ListBreweries)
+            .WithName("ListBreweries")
+            .WithSummary("Member breweries of the Table");
+        breweries.MapPost("", CreateBrewery)
+            .WithName("CreateBrewery")
+            .WithSummary("Add a brewery")
+            .RequireAuthorization(Policies.Lead)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        var beers = api.MapGroup("beers").WithTags("Catalogue").RequireAuthorization(Policies.People);
-        beers.MapGet("", ListBeers).WithName("ListBeers").WithSummary("Beers (SKUs), optionally of one brewery");
-        beers.MapGet("{sku}", GetBeer).WithName("GetBeer").WithSummary("One beer by its SKU").ProducesProblem(StatusCodes.Status404NotFound);
-        beers.MapPost("", CreateBeer).WithName("CreateBeer").WithSummary("Add a beer: the lead, or a brewer for its own brewery")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        var beers = api.MapGroup("beers")
 
-        var locations = api.MapGroup("locations").WithTags("Catalogue").RequireAuthorization(Policies.People);
-        locations.MapGet("", ListLocations).WithName("ListLocations").WithSummary("Places of the ledger, optionally of one kind or region");
-        locations.MapPost("", CreateLocation).WithName("CreateLocation").WithSummary("Add a place: a brewery's own, a warehouse, or a shared place").RequireAuthorization(Policies.Lead)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .WithTags("Catalogue")
 
-        var devices = api.MapGroup("devices").WithTags("Catalogue").RequireAuthorization(Policies.People);
-        devices.MapGet("", ListDevices).WithName("ListDevices").WithSummary("Fridges and kiosks, and where each stands");
-        devices.MapPut("{deviceId}", PutDevice).WithName("PutDevice").WithSummary("Register a device or move it to a location").RequireAuthorization(Policies.Lead)
+            .RequireAuthorization(Policies.People);
+        beers.MapGet("", ListBeers)
+            .WithName("ListBeers")
+            .WithSummary("Beers (SKUs), optionally of one brewery");
+        beers.MapGet("{sku}", GetBeer)
+            .WithName("GetBeer")
+            .WithSummary("One beer by its SKU")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        beers.MapPost("", CreateBeer)
+            .WithName("CreateBeer")
+            .WithSummary("Add a beer: the lead, or a brewer for its own brewery")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        var locations = api.MapGroup("locations")
+
+            .WithTags("Catalogue")
+
+            .RequireAuthorization(Policies.People);
+        locations.MapGet("", ListLocations)
+            .WithName("ListLocations")
+            .WithSummary("Places of the ledger, optionally of one kind or region");
+        locations.MapPost("", CreateLocation)
+            .WithName("CreateLocation")
+            .WithSummary("Add a place: a brewery's own, a warehouse, or a shared place")
+            .RequireAuthorization(Policies.Lead)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        var devices = api.MapGroup("devices")
+
+            .WithTags("Catalogue")
+
+            .RequireAuthorization(Policies.People);
+        devices.MapGet("", ListDevices)
+            .WithName("ListDevices")
+            .WithSummary("Fridges and kiosks, and where each stands");
+        devices.MapPut("{deviceId}", PutDevice)
+            .WithName("PutDevice")
+            .WithSummary("Register a device or move it to a location")
+            .RequireAuthorization(Policies.Lead)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }

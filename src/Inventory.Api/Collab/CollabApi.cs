@@ -18,20 +18,42 @@ public static class CollabApi
 
     public static RouteGroupBuilder MapCollabApi(this RouteGroupBuilder api)
     {
-        var brews = api.MapGroup("collab-brews").WithTags("Collab brews").RequireAuthorization(Policies.People).ProducesProblem(StatusCodes.Status404NotFound);
-        brews.MapGet("", List).WithName("ListCollabBrews").WithSummary("Collab brews (a brewer sees those its brewery is a partner of)");
-        brews.MapGet("{code}", Get).WithName("GetCollabBrew").WithSummary("A collab brew with its partners, contributions and packaging");
-        brews.MapGet("{code}/settlement", GetSettlement).WithName("GetCollabSettlement").WithSummary("The split of the output and who owes whom")
+        var brews = api.MapGroup("collab-brews")
+            .WithTags("Collab brews")
+            .RequireAuthorization(Policies.People)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        brews.MapGet("", List)
+            .WithName("ListCollabBrews")
+            .WithSummary("Collab brews (a brewer sees those its brewery is a partner of)");
+        brews.MapGet("{code}", Get)
+            .WithName("GetCollabBrew")
+            .WithSummary("A collab brew with its partners, contributions and packaging");
+        brews.MapGet("{code}/settlement", GetSettlement)
+            .WithName("GetCollabSettlement")
+            .WithSummary("The split of the output and who owes whom")
             .ProducesProblem(StatusCodes.Status409Conflict);
-        brews.MapPost("", Create).WithName("CreateCollabBrew").WithSummary("Plan a collab brew: host, date, volume, recipe, sharing agreement and partners")
-            .RequireAuthorization(Policies.Lead).ProducesProblem(StatusCodes.Status409Conflict);
-        brews.MapPost("{code}/contributions", AddContribution).WithName("AddCollabContribution").WithSummary("Record a partner's contribution: cash, ingredients, labour, host fee or design")
-            .RequireAuthorization(Policies.Lead).ProducesProblem(StatusCodes.Status409Conflict);
-        brews.MapPost("{code}/status", ChangeStatus).WithName("ChangeCollabStatus").WithSummary("Move along planned → brewed → fermenting → packaged → released → closed")
-            .RequireAuthorization(Policies.Lead).ProducesProblem(StatusCodes.Status409Conflict);
-        brews.MapPost("{code}/packaging", Package).WithName("PackageCollabBrew")
-            .WithSummary("Record the packaging run: production at the host and transfers to each partner, once").RequireAuthorization(Policies.Lead)
-            .Produces<PackagingPosted>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        brews.MapPost("", Create)
+            .WithName("CreateCollabBrew")
+            .WithSummary("Plan a collab brew: host, date, volume, recipe, sharing agreement and partners")
+            .RequireAuthorization(Policies.Lead)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        brews.MapPost("{code}/contributions", AddContribution)
+            .WithName("AddCollabContribution")
+            .WithSummary("Record a partner's contribution: cash, ingredients, labour, host fee or design")
+            .RequireAuthorization(Policies.Lead)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        brews.MapPost("{code}/status", ChangeStatus)
+            .WithName("ChangeCollabStatus")
+            .WithSummary("Move along planned → brewed → fermenting → packaged → released → closed")
+            .RequireAuthorization(Policies.Lead)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        brews.MapPost("{code}/packaging", Package)
+            .WithName("PackageCollabBrew")
+            .WithSummary("Record the packaging run: production at the host and transfers to each partner, once")
+            .RequireAuthorization(Policies.Lead)
+            .Produces<PackagingPosted>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return api;
     }
 

@@ -41,7 +41,10 @@ public static class DashboardEndpoints
                 await writer.FlushAsync(ct);
             }
             return Results.Empty;
-        }).RequireAuthorization(Policies.People).ExpensiveRead().ExcludeFromDescription();
+        })
+            .RequireAuthorization(Policies.People)
+            .ExpensiveRead()
+            .ExcludeFromDescription();
         return app;
     }
 

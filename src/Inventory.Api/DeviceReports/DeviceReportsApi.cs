@@ -16,11 +16,19 @@ public static class DeviceReportsApi
 
     public static RouteGroupBuilder MapDeviceReportsApi(this RouteGroupBuilder api)
     {
-        var reports = api.MapGroup("device-reports").WithTags("Device reports").RequireAuthorization(Policies.Gateway)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        reports.MapPost("sales", PostSale).WithName("PostDeviceSale").WithSummary("A kiosk's sale (from the gateway)")
+        var reports = api.MapGroup("device-reports")
+            .WithTags("Device reports")
+            .RequireAuthorization(Policies.Gateway)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        reports.MapPost("sales", PostSale)
+            .WithName("PostDeviceSale")
+            .WithSummary("A kiosk's sale (from the gateway)")
             .Produces<SaleRecorded>(StatusCodes.Status201Created);
-        reports.MapPost("stock-counts", PostStockCount).WithName("PostDeviceStockCount").WithSummary("A fridge's or kiosk's shelf count (from the gateway)")
+        reports.MapPost("stock-counts", PostStockCount)
+            .WithName("PostDeviceStockCount")
+            .WithSummary("A fridge's or kiosk's shelf count (from the gateway)")
             .Produces<CountReconciled>(StatusCodes.Status201Created);
         return api;
     }

@@ -23,39 +23,86 @@ public static class FestivalsApi
 
     public static RouteGroupBuilder MapFestivalsApi(this RouteGroupBuilder api)
     {
-        var festivals = api.MapGroup("festivals").WithTags("Festivals").RequireAuthorization(Policies.People).ProducesProblem(StatusCodes.Status404NotFound);
-        festivals.MapGet("", List).WithName("ListFestivals").WithSummary("Festivals and tours, newest first, with their kiosks and allocation");
-        festivals.MapGet("{code}", Get).WithName("GetFestival").WithSummary("A festival or tour, with its breweries, kiosks, devices and allocation");
-        festivals.MapGet("{code}/allocation/suggested", Suggest).WithName("SuggestAllocation").WithSummary("Par levels per kiosk × SKU from past sales per attendee, else an even split")
+        var festivals = api.MapGroup("festivals")
+            .WithTags("Festivals")
+            .RequireAuthorization(Policies.People)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        festivals.MapGet("", List)
+            .WithName("ListFestivals")
+            .WithSummary("Festivals and tours, newest first, with their kiosks and allocation");
+        festivals.MapGet("{code}", Get)
+            .WithName("GetFestival")
+            .WithSummary("A festival or tour, with its breweries, kiosks, devices and allocation");
+        festivals.MapGet("{code}/allocation/suggested", Suggest)
+            .WithName("SuggestAllocation")
+            .WithSummary("Par levels per kiosk × SKU from past sales per attendee, else an even split")
             .ProducesProblem(StatusCodes.Status409Conflict);
-        festivals.MapGet("{code}/pick-lists", PickLists).WithName("GetPickLists").WithSummary("What each brewery delivers to which kiosk, by when (a brewer sees its own)");
-        festivals.MapPost("", Create).WithName("CreateFestival").WithSummary("Create a festival or a tour with the member breweries taking part (Idempotency-Key header)")
-            .RequireAuthorization(Policies.Lead).Produces<FestivalView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        festivals.MapPut("{code}", Change).WithName("ChangeFestival").WithSummary("Change a festival's name, place, dates (its devices move with them), attendance or kiosk fee")
-            .RequireAuthorization(Policies.Lead).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        festivals.MapPost("{code}/cancellation", Cancel).WithName("CancelFestival")
-            .WithSummary("Cancel a festival no beer was sent to: kept as cancelled (who, when, why), its devices freed").RequireAuthorization(Policies.Lead)
+        festivals.MapGet("{code}/pick-lists", PickLists)
+            .WithName("GetPickLists")
+            .WithSummary("What each brewery delivers to which kiosk, by when (a brewer sees its own)");
+        festivals.MapPost("", Create)
+            .WithName("CreateFestival")
+            .WithSummary("Create a festival or a tour with the member breweries taking part (Idempotency-Key header)")
+            .RequireAuthorization(Policies.Lead)
+            .Produces<FestivalView>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        festivals.MapPut("{code}", Change)
+            .WithName("ChangeFestival")
+            .WithSummary("Change a festival's name, place, dates (its devices move with them), attendance or kiosk fee")
+            .RequireAuthorization(Policies.Lead)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        festivals.MapPost("{code}/cancellation", Cancel)
+            .WithName("CancelFestival")
+            .WithSummary("Cancel a festival no beer was sent to: kept as cancelled (who, when, why), its devices freed")
+            .RequireAuthorization(Policies.Lead)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        festivals.MapPost("{code}/kiosks", AddKiosk).WithName("AddKiosk").WithSummary("Add a kiosk (or a tour stop hosted by a member brewery on a day of the tour)")
-            .RequireAuthorization(Policies.Lead).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        festivals.MapPost("{code}/kiosks/{kiosk}/devices", AssignDevice).WithName("AssignDevice")
-            .WithSummary("Place a device on a kiosk for the festival's dates (409 if it stands elsewhere then)").RequireAuthorization(Policies.Lead).ProducesProblem(StatusCodes.Status409Conflict);
-        festivals.MapPut("{code}/allocation", SaveAllocation).WithName("SaveAllocation").WithSummary("Set par levels per kiosk and SKU").RequireAuthorization(Policies.Lead);
-        festivals.MapPost("{code}/kiosks/{kiosk}/sales", ReportStopSales).WithName("ReportStopSales")
+        festivals.MapPost("{code}/kiosks", AddKiosk)
+            .WithName("AddKiosk")
+            .WithSummary("Add a kiosk (or a tour stop hosted by a member brewery on a day of the tour)")
+            .RequireAuthorization(Policies.Lead)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        festivals.MapPost("{code}/kiosks/{kiosk}/devices", AssignDevice)
+            .WithName("AssignDevice")
+            .WithSummary("Place a device on a kiosk for the festival's dates (409 if it stands elsewhere then)")
+            .RequireAuthorization(Policies.Lead)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        festivals.MapPut("{code}/allocation", SaveAllocation)
+            .WithName("SaveAllocation")
+            .WithSummary("Set par levels per kiosk and SKU")
+            .RequireAuthorization(Policies.Lead);
+        festivals.MapPost("{code}/kiosks/{kiosk}/sales", ReportStopSales)
+            .WithName("ReportStopSales")
             .WithSummary("A tour stop's (or kiosk's) sales, reported once by the lead or the host brewery")
-            .Produces<List<Stock.PostedMovement>>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        festivals.MapGet("{code}/results", Results).WithName("FestivalResults").WithSummary("Per stop and per brewery: sent, sold, returned, lost, revenue");
-        festivals.MapGet("{code}/settlement", Settlement).WithName("FestivalSettlement")
+            .Produces<List<Stock.PostedMovement>>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        festivals.MapGet("{code}/results", Results)
+            .WithName("FestivalResults")
+            .WithSummary("Per stop and per brewery: sent, sold, returned, lost, revenue");
+        festivals.MapGet("{code}/settlement", Settlement)
+            .WithName("FestivalSettlement")
             .WithSummary("Who owes whom: each party's takings, kiosk fee, collected and balance, and the fewest transfers (format=csv for a spreadsheet)")
             .Produces<FestivalSettlement>(StatusCodes.Status200OK, "application/json", "text/csv");
-        festivals.MapPost("{code}/statements", IssueStatement).WithName("IssueSettlementStatement")
+        festivals.MapPost("{code}/statements", IssueStatement)
+            .WithName("IssueSettlementStatement")
             .WithSummary("Issue the settlement as a numbered, frozen statement; after it, a correction statement of what later facts changed")
-            .RequireAuthorization(Policies.Lead).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        festivals.MapGet("{code}/statements", Statements).WithName("SettlementStatements")
-            .WithSummary("The issued statements, in order, each as it was issued (a brewer: its own lines)").ProducesProblem(StatusCodes.Status404NotFound);
-        festivals.MapPost("{code}/reconciliation", Reconcile).WithName("ReconcileFestival")
-            .WithSummary("After the event: returns posted, the rest of each kiosk's stock posted as loss; once").RequireAuthorization(Policies.Lead)
-            .Produces<List<ReconciledLine>>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .RequireAuthorization(Policies.Lead)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        festivals.MapGet("{code}/statements", Statements)
+            .WithName("SettlementStatements")
+            .WithSummary("The issued statements, in order, each as it was issued (a brewer: its own lines)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        festivals.MapPost("{code}/reconciliation", Reconcile)
+            .WithName("ReconcileFestival")
+            .WithSummary("After the event: returns posted, the rest of each kiosk's stock posted as loss; once")
+            .RequireAuthorization(Policies.Lead)
+            .Produces<List<ReconciledLine>>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return api;
     }
 

@@ -35,9 +35,17 @@ public static class FridgeStatusApi
 {
     public static RouteGroupBuilder MapFridgeStatusApi(this RouteGroupBuilder api)
     {
-        var fridges = api.MapGroup("fridges").WithTags("Fridge status").RequireAuthorization(Policies.People).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        fridges.MapGet("", List).WithName("ListFridgeStatus").WithSummary("Every fridge and kiosk: latest reading, last seen, active alerts");
-        fridges.MapGet("{deviceId}/temperatures", Temperatures).WithName("GetFridgeTemperatures").WithSummary("Temperature over a period, per interval").ExpensiveRead()
+        var fridges = api.MapGroup("fridges")
+            .WithTags("Fridge status")
+            .RequireAuthorization(Policies.People)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        fridges.MapGet("", List)
+            .WithName("ListFridgeStatus")
+            .WithSummary("Every fridge and kiosk: latest reading, last seen, active alerts");
+        fridges.MapGet("{deviceId}/temperatures", Temperatures)
+            .WithName("GetFridgeTemperatures")
+            .WithSummary("Temperature over a period, per interval")
+            .ExpensiveRead()
             .WithDescription($"The interval is widened (1m, 5m, 15m, 1h, 1d) until the period holds at most {FleetReader.MaxTemperaturePoints} points.");
         return api;
     }

@@ -22,15 +22,28 @@ public static class GroceryApi
 
     public static RouteGroupBuilder MapGroceryApi(this RouteGroupBuilder api)
     {
-        var grocery = api.MapGroup("grocery").WithTags("Grocery pilot").RequireAuthorization(Policies.People);
-        grocery.MapGet("placements", ListPlacements).WithName("ListPlacements").WithSummary("Placements of beers in grocery stores, optionally of one store");
-        grocery.MapPost("placements", CreatePlacement).WithName("CreatePlacement").WithSummary("Place a beer in a grocery store for a period, with facings and shelf price")
-            .RequireAuthorization(Policies.Lead).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        grocery.MapPost("sell-through", ReportSellThrough).WithName("ReportSellThrough")
-            .WithSummary("A store's weekly sales, into the ledger once (Idempotency-Key defaults to store:week)").RequireAuthorization(Policies.Lead)
-            .Produces<List<PostedMovement>>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        grocery.MapGet("performance", GetPerformance).WithName("PlacementPerformance")
+        var grocery = api.MapGroup("grocery")
+            .WithTags("Grocery pilot")
+            .RequireAuthorization(Policies.People);
+        grocery.MapGet("placements", ListPlacements)
+            .WithName("ListPlacements")
+            .WithSummary("Placements of beers in grocery stores, optionally of one store");
+        grocery.MapPost("placements", CreatePlacement)
+            .WithName("CreatePlacement")
+            .WithSummary("Place a beer in a grocery store for a period, with facings and shelf price")
+            .RequireAuthorization(Policies.Lead)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        grocery.MapPost("sell-through", ReportSellThrough)
+            .WithName("ReportSellThrough")
+            .WithSummary("A store's weekly sales, into the ledger once (Idempotency-Key defaults to store:week)")
+            .RequireAuthorization(Policies.Lead)
+            .Produces<List<PostedMovement>>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        grocery.MapGet("performance", GetPerformance)
+            .WithName("PlacementPerformance")
             .WithSummary("Per placement: delivered, sold, on hand, sell-through rate, weeks of stock left, out of stock");
         return api;
     }

@@ -76,7 +76,9 @@ public static class Language
             http.Response.Cookies.Append(Cookie, CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
                 new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365) });
             return Results.LocalRedirect(IsLocal(retour) ? retour! : "/");
-        }).AllowAnonymous().ExcludeFromDescription();
+        })
+            .AllowAnonymous()
+            .ExcludeFromDescription();
         return app;
     }
 

@@ -28,15 +28,25 @@ public static class NotificationsApi
 
     public static RouteGroupBuilder MapNotificationsApi(this RouteGroupBuilder api)
     {
-        var notifications = api.MapGroup("notifications").WithTags("Notifications").RequireAuthorization(Policies.People);
-        notifications.MapGet("subscription", Get).WithName("GetSubscription")
-            .WithSummary("The signed-in person's subscription and the last notifications sent to them").ProducesProblem(StatusCodes.Status403Forbidden);
-        notifications.MapPut("subscription", Put).WithName("PutSubscription")
+        var notifications = api.MapGroup("notifications")
+            .WithTags("Notifications")
+            .RequireAuthorization(Policies.People);
+        notifications.MapGet("subscription", Get)
+            .WithName("GetSubscription")
+            .WithSummary("The signed-in person's subscription and the last notifications sent to them")
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        notifications.MapPut("subscription", Put)
+            .WithName("PutSubscription")
             .WithSummary("Subscribe: a mail address and/or a webhook (a new address gets a new signing secret), alerts, low stock, quiet hours")
-            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         // The code is the proof (the link in the mail): whoever holds it may confirm, signed in or not.
-        api.MapPost("notifications/email-verification", Verify).WithTags("Notifications").WithName("VerifyEmail").AllowAnonymous()
-            .WithSummary("Confirm a mail address with the code of its confirmation mail (once, within two days)").ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("notifications/email-verification", Verify)
+            .WithTags("Notifications")
+            .WithName("VerifyEmail")
+            .AllowAnonymous()
+            .WithSummary("Confirm a mail address with the code of its confirmation mail (once, within two days)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 

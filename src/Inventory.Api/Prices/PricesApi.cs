@@ -16,13 +16,22 @@ public static class PricesApi
 
     public static RouteGroupBuilder MapPricesApi(this RouteGroupBuilder api)
     {
-        var prices = api.MapGroup("prices").WithTags("Prices").RequireAuthorization(Policies.People);
-        prices.MapGet("", List).WithName("ListPrices").WithSummary("The price list, optionally of one beer, one channel, or in force on a day");
-        prices.MapPost("", Set).WithName("SetPrice")
+        var prices = api.MapGroup("prices")
+            .WithTags("Prices")
+            .RequireAuthorization(Policies.People);
+        prices.MapGet("", List)
+            .WithName("ListPrices")
+            .WithSummary("The price list, optionally of one beer, one channel, or in force on a day");
+        prices.MapPost("", Set)
+            .WithName("SetPrice")
             .WithSummary("Set a beer's price in a channel from a day (the lead, or a brewer for its own beers); the price in force that day ends the day before")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        prices.MapPost("{id:long}/end", End).WithName("EndPrice").WithSummary("End a price on its last day (the lead, or a brewer for its own beers)")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        prices.MapPost("{id:long}/end", End)
+            .WithName("EndPrice")
+            .WithSummary("End a price on its last day (the lead, or a brewer for its own beers)")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 

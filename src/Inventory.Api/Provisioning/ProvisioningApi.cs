@@ -19,15 +19,25 @@ public static class ProvisioningApi
 
     public static RouteGroupBuilder MapProvisioningApi(this RouteGroupBuilder api)
     {
-        var credentials = api.MapGroup("devices/{deviceId}/credentials").WithTags("Devices").RequireAuthorization(Policies.Lead);
-        credentials.MapPost("", IssueAsync).WithName("IssueDeviceCredentials")
+        var credentials = api.MapGroup("devices/{deviceId}/credentials")
+            .WithTags("Devices")
+            .RequireAuthorization(Policies.Lead);
+        credentials.MapPost("", IssueAsync)
+            .WithName("IssueDeviceCredentials")
             .WithSummary("A new broker password for the device (shown once; any earlier one stops working at once)")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status502BadGateway).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        credentials.MapDelete("", RevokeAsync).WithName("RevokeDeviceCredentials")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        credentials.MapDelete("", RevokeAsync)
+            .WithName("RevokeDeviceCredentials")
             .WithSummary("Take the device's broker account back: it is disconnected and cannot connect again")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status502BadGateway).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapGet("devices/credentials", async (ProvisioningQueries provisioning, CancellationToken ct) => TypedResults.Ok(await provisioning.StatesAsync(ct)))
-            .WithTags("Devices").RequireAuthorization(Policies.Lead).WithName("ListDeviceCredentials")
+            .WithTags("Devices")
+            .RequireAuthorization(Policies.Lead)
+            .WithName("ListDeviceCredentials")
             .WithSummary("Which devices were given a broker password from here, when and by whom, and which were taken back");
         return api;
     }

@@ -16,9 +16,17 @@ public static class SalesApi
 
     public static RouteGroupBuilder MapSalesApi(this RouteGroupBuilder api)
     {
-        var sales = api.MapGroup("sales").WithTags("Sales").RequireAuthorization(Policies.People);
-        sales.MapGet("fridges", FridgeWeeks).WithName("FridgeSales").WithSummary("Units sold per COOP fridge, brewery and week, from the fridges' shelf counts").ExpensiveRead();
-        sales.MapGet("revenue", Revenue).WithName("RevenueByChannel").WithSummary("Units and revenue per brewery and channel (fridge, kiosk, grocery) over a period").ExpensiveRead();
+        var sales = api.MapGroup("sales")
+            .WithTags("Sales")
+            .RequireAuthorization(Policies.People);
+        sales.MapGet("fridges", FridgeWeeks)
+            .WithName("FridgeSales")
+            .WithSummary("Units sold per COOP fridge, brewery and week, from the fridges' shelf counts")
+            .ExpensiveRead();
+        sales.MapGet("revenue", Revenue)
+            .WithName("RevenueByChannel")
+            .WithSummary("Units and revenue per brewery and channel (fridge, kiosk, grocery) over a period")
+            .ExpensiveRead();
         return api;
     }
 

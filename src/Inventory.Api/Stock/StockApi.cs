@@ -26,36 +26,70 @@ public static class StockApi
 
     public static RouteGroupBuilder MapStockApi(this RouteGroupBuilder api)
     {
-        var stock = api.MapGroup("").WithTags("Stock").RequireAuthorization(Policies.People);
-        stock.MapPost("movements", PostMovement).WithName("PostMovement")
+        var stock = api.MapGroup("")
+            .WithTags("Stock")
+            .RequireAuthorization(Policies.People);
+        stock.MapPost("movements", PostMovement)
+            .WithName("PostMovement")
             .WithSummary("Record production, a transfer, a sale, a loss, a count adjustment or a return (Idempotency-Key header)")
-            .Produces<MovementPosted>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        stock.MapGet("movements", ListMovements).WithName("ListMovements").WithSummary("Movement history, newest first, paged by cursor");
-        stock.MapGet("stock", GetStock).WithName("GetStock").WithSummary("Levels per SKU, location and lot, now or as of a past moment");
-        stock.MapGet("stock/low", GetLowStock).WithName("GetLowStock").WithSummary("Levels under their par level");
-        stock.MapPut("par-levels", PutParLevel).WithName("PutParLevel").WithSummary("Set the par level of a beer at a place (a brewer: its own beers)")
+            .Produces<MovementPosted>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        stock.MapGet("movements", ListMovements)
+            .WithName("ListMovements")
+            .WithSummary("Movement history, newest first, paged by cursor");
+        stock.MapGet("stock", GetStock)
+            .WithName("GetStock")
+            .WithSummary("Levels per SKU, location and lot, now or as of a past moment");
+        stock.MapGet("stock/low", GetLowStock)
+            .WithName("GetLowStock")
+            .WithSummary("Levels under their par level");
+        stock.MapPut("par-levels", PutParLevel)
+            .WithName("PutParLevel")
+            .WithSummary("Set the par level of a beer at a place (a brewer: its own beers)")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        stock.MapGet("stock/restock", Restock).WithName("GetRestockList")
+        stock.MapGet("stock/restock", Restock)
+            .WithName("GetRestockList")
             .WithSummary("What to bring to each COOP fridge to fill its beers back to par, by brewery and fridge (a brewer: its own beers)");
-        stock.MapGet("stock/restock/routes", Routes).WithName("ListRestockRoutes").WithSummary("Named routes: the COOP fridges one person visits (a brewer: the Table's and its brewery's)");
-        stock.MapPost("stock/restock/routes", MakeRoute).WithName("MakeRestockRoute").WithSummary("Name a route: a set of COOP fridges one person visits")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        stock.MapPut("stock/restock/routes/{route:long}", ReplaceRoute).WithName("ReplaceRestockRoute").WithSummary("Rename a route, change its driver or its fridges (a brewer: its brewery's)")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        stock.MapGet("stock/restock/rounds", Rounds).WithName("ListRestockRounds").WithSummary("Restocking rounds, newest first, with what each line delivered (a brewer: its brewery's)");
-        stock.MapPost("stock/restock/rounds", MakeRound).WithName("MakeRestockRound")
+        stock.MapGet("stock/restock/routes", Routes)
+            .WithName("ListRestockRoutes")
+            .WithSummary("Named routes: the COOP fridges one person visits (a brewer: the Table's and its brewery's)");
+        stock.MapPost("stock/restock/routes", MakeRoute)
+            .WithName("MakeRestockRoute")
+            .WithSummary("Name a route: a set of COOP fridges one person visits")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        stock.MapPut("stock/restock/routes/{route:long}", ReplaceRoute)
+            .WithName("ReplaceRestockRoute")
+            .WithSummary("Rename a route, change its driver or its fridges (a brewer: its brewery's)")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        stock.MapGet("stock/restock/rounds", Rounds)
+            .WithName("ListRestockRounds")
+            .WithSummary("Restocking rounds, newest first, with what each line delivered (a brewer: its brewery's)");
+        stock.MapPost("stock/restock/rounds", MakeRound)
+            .WithName("MakeRestockRound")
             .WithSummary("Make a restocking round from the restock list: one line per fridge and beer under par (a brewer: its own beers)")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        stock.MapPost("stock/restock/rounds/{round:long}/lines/{line:long}/delivery", DeliverLine).WithName("DeliverRestockLine")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        stock.MapPost("stock/restock/rounds/{round:long}/lines/{line:long}/delivery", DeliverLine)
+            .WithName("DeliverRestockLine")
             .WithSummary("Tick a round's line: what was put in the fridge is posted as one transfer, once (ticking again posts nothing)")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        stock.MapGet("stock/exposures", ListExposures).WithName("ListExposures")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        stock.MapGet("stock/exposures", ListExposures)
+            .WithName("ListExposures")
             .WithSummary("Lots exposed to heat (a fridge above its limit long enough), undecided first (a brewer: its own beers')");
-        stock.MapPost("stock/exposures/{id:long}/decision", DecideExposure).WithName("DecideExposure")
+        stock.MapPost("stock/exposures/{id:long}/decision", DecideExposure)
+            .WithName("DecideExposure")
             .WithSummary("Keep the exposed lot, or discard it (a loss of what is still there), once, recorded with who decided")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        stock.MapGet("stock/discrepancies", ListDiscrepancies).WithName("ListDiscrepancies").WithSummary("Shelf counts that disagreed with the ledger");
+        stock.MapGet("stock/discrepancies", ListDiscrepancies)
+            .WithName("ListDiscrepancies")
+            .WithSummary("Shelf counts that disagreed with the ledger");
         return api;
     }
 

@@ -23,21 +23,52 @@ public static class TableApi
 
     public static RouteGroupBuilder MapTableApi(this RouteGroupBuilder api)
     {
-        var table = api.MapGroup("table").WithTags("The Table").RequireAuthorization(Policies.People);
-        table.MapGet("members", Members).WithName("ListMembers").WithSummary("Every brewery with its status today and its membership history");
-        table.MapPost("members/{brewery}/status", ChangeStatus).WithName("ChangeMembership").WithSummary("A brewery's status with the Table from a date on")
-            .RequireAuthorization(Policies.Lead).ProducesProblem(StatusCodes.Status404NotFound);
-        table.MapGet("admission-rules", Rules).WithName("ListAdmissionRules").WithSummary("The admission rules the Table adopted, oldest first");
-        table.MapPost("admission-rules", AddRule).WithName("AddAdmissionRule").WithSummary("Record an admission rule the Table adopted").RequireAuthorization(Policies.Lead);
-        table.MapGet("assets", Assets).WithName("ListFridgeAssets").WithSummary("The bought COOP fridges and where each stands today").RequireAuthorization(Policies.Lead);
-        table.MapPost("assets", AddAsset).WithName("AddFridgeAsset").WithSummary("Register a bought COOP fridge (serial, model, cost, funding, its device)")
-            .RequireAuthorization(Policies.Lead).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        table.MapPost("assets/{serial}/placements", PlaceAsset).WithName("PlaceFridgeAsset").WithSummary("Place a bought fridge at a location for a period")
-            .RequireAuthorization(Policies.Lead).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        table.MapGet("assets/{serial}/figures", Figures).WithName("FridgeAssetFigures").WithSummary("Days placed vs owned, reporting, temperature compliance, units sold").ExpensiveRead()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        table.MapGet("funder-report", FunderReport).WithName("FunderReport").WithSummary("The grant report for a period (format=csv for a spreadsheet)").ExpensiveRead()
-            .RequireAuthorization(Policies.Lead).Produces<FunderReport>(StatusCodes.Status200OK, "application/json", "text/csv");
+        var table = api.MapGroup("table")
+            .WithTags("The Table")
+            .RequireAuthorization(Policies.People);
+        table.MapGet("members", Members)
+            .WithName("ListMembers")
+            .WithSummary("Every brewery with its status today and its membership history");
+        table.MapPost("members/{brewery}/status", ChangeStatus)
+            .WithName("ChangeMembership")
+            .WithSummary("A brewery's status with the Table from a date on")
+            .RequireAuthorization(Policies.Lead)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        table.MapGet("admission-rules", Rules)
+            .WithName("ListAdmissionRules")
+            .WithSummary("The admission rules the Table adopted, oldest first");
+        table.MapPost("admission-rules", AddRule)
+            .WithName("AddAdmissionRule")
+            .WithSummary("Record an admission rule the Table adopted")
+            .RequireAuthorization(Policies.Lead);
+        table.MapGet("assets", Assets)
+            .WithName("ListFridgeAssets")
+            .WithSummary("The bought COOP fridges and where each stands today")
+            .RequireAuthorization(Policies.Lead);
+        table.MapPost("assets", AddAsset)
+            .WithName("AddFridgeAsset")
+            .WithSummary("Register a bought COOP fridge (serial, model, cost, funding, its device)")
+            .RequireAuthorization(Policies.Lead)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        table.MapPost("assets/{serial}/placements", PlaceAsset)
+            .WithName("PlaceFridgeAsset")
+            .WithSummary("Place a bought fridge at a location for a period")
+            .RequireAuthorization(Policies.Lead)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        table.MapGet("assets/{serial}/figures", Figures)
+            .WithName("FridgeAssetFigures")
+            .WithSummary("Days placed vs owned, reporting, temperature compliance, units sold")
+            .ExpensiveRead()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        table.MapGet("funder-report", FunderReport)
+            .WithName("FunderReport")
+            .WithSummary("The grant report for a period (format=csv for a spreadsheet)")
+            .ExpensiveRead()
+            .RequireAuthorization(Policies.Lead)
+            .Produces<FunderReport>(StatusCodes.Status200OK, "application/json", "text/csv");
         return api;
     }
 
