@@ -19,6 +19,9 @@ public sealed partial class HouseRulesTests
     [GeneratedRegex(@"\)\s*\.(With|Require|Produces|Accepts|Allow|Exclude|Expensive|Disable|Add|Cache)\w*[<(]")]
     private static partial Regex ChainedCall();
 
+    [GeneratedRegex(@"\.Command\(")]
+    private static partial Regex SqlCommandCall();
+
     [GeneratedRegex(@"\.Map(Get|Post|Put|Delete|Patch|Group|Methods)\(")]
     private static partial Regex MappedRoute();
 
@@ -56,6 +59,57 @@ public sealed partial class HouseRulesTests
             .Where(l => (RouteCall().IsMatch(l.Line) && ChainedCall().IsMatch(l.Line)) || MappedThenChained().IsMatch(l.Line))
             .Select(l => $"{l.File}:{l.Number}: {l.Line.Trim()}").ToList();
         Assert.True(crowded.Count == 0, "one fluent call a line in route tables:\n" + string.Join("\n", crowded));
+    }
+
+    [Fact]
+    public void A_wide_sql_call_gives_one_value_a_line_named_by_its_placeholder()
+    {
+        // connection.Command(tx, sql, a, b, c, d, e…): from five values on, each on its own line as /* $N */ value, so that
+        // the eighth value is found as $8 without counting commas (and a value moved is a label that no longer fits).
+        var wrong = new List<string>();
+        var calls = 0;
+        foreach (var file in SourceFiles(Path.Combine(Src, "Inventory.Api"), ".cs"))
+        {
+            var text = File.ReadAllText(file);
+            foreach (Match call in SqlCommandCall().Matches(text))
+            {
+                var args = TopLevelArguments(text, call.Index + call.Length - 1);
+                var sql = args.FindIndex(a => a.TrimStart().StartsWith('"') || a.TrimStart().StartsWith("$\"", StringComparison.Ordinal));
+                if (sql < 0 || args.Count - sql - 1 < 5) continue;
+                calls++;
+                var values = args.Skip(sql + 1).ToList();
+                for (var i = 0; i < values.Count; i++)
+                    if (!values[i].StartsWith('\n') || !values[i].TrimStart().StartsWith($"/* ${i + 1} */ ", StringComparison.Ordinal))
+                        wrong.Add($"{Path.GetRelativePath(Src, file)}:{text[..call.Index].Count(c => c == '\n') + 1}: value {i + 1} '{values[i].Trim()}'");
+            }
+        }
+        Assert.True(calls >= 20, $"the wide SQL calls were found ({calls})");
+        Assert.True(wrong.Count == 0, "one value a line, as /* $N */ value:\n" + string.Join("\n", wrong));
+    }
+
+    /// <summary>The arguments of the call whose '(' is at <paramref name="open"/>, as written (strings, comments and nesting skipped).</summary>
+    private static List<string> TopLevelArguments(string text, int open)
+    {
+        var args = new List<string>();
+        var (depth, start, i) = (0, open + 1, open);
+        while (i < text.Length)
+        {
+            if (string.CompareOrdinal(text, i, "\"\"\"", 0, 3) == 0) { i = text.IndexOf("\"\"\"", i + 3, StringComparison.Ordinal) + 3; continue; }
+            var c = text[i];
+            if (c is '"' or '\'')
+            {
+                for (i++; text[i] != c; i++) if (text[i] == '\\') i++;
+                i++;
+                continue;
+            }
+            if (c == '/' && text[i + 1] == '/') { i = text.IndexOf('\n', i); continue; }
+            if (c == '/' && text[i + 1] == '*') { i = text.IndexOf("*/", i, StringComparison.Ordinal) + 2; continue; }
+            if (c is '(' or '[' or '{') depth++;
+            else if (c is ')' or ']' or '}' && --depth == 0) { args.Add(text[start..i]); return args; }
+            else if (c == ',' && depth == 1) { args.Add(text[start..i]); start = i + 1; }
+            i++;
+        }
+        throw new InvalidOperationException("unbalanced call");
     }
 
     [Fact]

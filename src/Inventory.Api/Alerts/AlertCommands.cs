@@ -36,7 +36,13 @@ public sealed class AlertCommands(NpgsqlDataSource db, TimeProvider time)
                     VALUES ($1, $2, $3, $4, $5, $6, (SELECT raised_at FROM alerts WHERE device_id = $1 AND type = $3 AND cleared_at IS NULL AND raised_at > $4))
                     ON CONFLICT (device_id, type, raised_at) DO NOTHING
                     RETURNING id, cleared_at IS NULL
-                    """, report.DeviceId, Db.Typed(location, NpgsqlTypes.NpgsqlDbType.Bigint), type, started, report.Peak, report.Detail ?? "");
+                    """,
+                    /* $1 */ report.DeviceId,
+                    /* $2 */ Db.Typed(location, NpgsqlTypes.NpgsqlDbType.Bigint),
+                    /* $3 */ type,
+                    /* $4 */ started,
+                    /* $5 */ report.Peak,
+                    /* $6 */ report.Detail ?? "");
                 var inserted = await insert.ListAsync(r => (Id: r.GetInt64(0), Open: r.GetBoolean(1)), token);
                 if (inserted.Count == 1)
                 {
@@ -52,7 +58,14 @@ public sealed class AlertCommands(NpgsqlDataSource db, TimeProvider time)
                     ON CONFLICT (device_id, type, raised_at) DO UPDATE SET cleared_at = coalesce(alerts.cleared_at, EXCLUDED.cleared_at),
                         peak_value = coalesce(EXCLUDED.peak_value, alerts.peak_value)
                     RETURNING id
-                    """, report.DeviceId, Db.Typed(location, NpgsqlTypes.NpgsqlDbType.Bigint), type, started, at, report.Peak, report.Detail ?? "");
+                    """,
+                    /* $1 */ report.DeviceId,
+                    /* $2 */ Db.Typed(location, NpgsqlTypes.NpgsqlDbType.Bigint),
+                    /* $3 */ type,
+                    /* $4 */ started,
+                    /* $5 */ at,
+                    /* $6 */ report.Peak,
+                    /* $7 */ report.Detail ?? "");
                 id = (long)(await clear.ExecuteScalarAsync(token))!;
             }
             return (StatusCodes.Status201Created, new AlertRecorded(id, report.DeviceId!, type, report.State!));

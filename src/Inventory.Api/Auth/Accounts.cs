@@ -20,7 +20,12 @@ public sealed class Accounts(NpgsqlDataSource db)
             ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name, password_hash = EXCLUDED.password_hash,
                 role = EXCLUDED.role, brewery_id = EXCLUDED.brewery_id
             RETURNING id
-            """, username, displayName, Hasher.HashPassword(username, password), role, breweryId);
+            """,
+            /* $1 */ username,
+            /* $2 */ displayName,
+            /* $3 */ Hasher.HashPassword(username, password),
+            /* $4 */ role,
+            /* $5 */ breweryId);
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
@@ -32,7 +37,12 @@ public sealed class Accounts(NpgsqlDataSource db)
         await using var command = db.Command("""
             INSERT INTO users (username, display_name, password_hash, role, brewery_id) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (username) DO NOTHING RETURNING id
-            """, username, displayName, Hasher.HashPassword(username, password), role, breweryId);
+            """,
+            /* $1 */ username,
+            /* $2 */ displayName,
+            /* $3 */ Hasher.HashPassword(username, password),
+            /* $4 */ role,
+            /* $5 */ breweryId);
         return await command.ExecuteScalarAsync(ct) as long?;
     }
 
@@ -72,7 +82,12 @@ public sealed class Accounts(NpgsqlDataSource db)
             await using var revoke = connection.Command(transaction, "UPDATE api_keys SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL", name);
             await revoke.ExecuteNonQueryAsync(ct);
         }
-        await using var command = connection.Command(transaction, "INSERT INTO api_keys (name, key_prefix, key_hash, role, brewery_id) VALUES ($1, $2, $3, $4, $5)", name, prefix, hash, role, breweryId);
+        await using var command = connection.Command(transaction, "INSERT INTO api_keys (name, key_prefix, key_hash, role, brewery_id) VALUES ($1, $2, $3, $4, $5)",
+            /* $1 */ name,
+            /* $2 */ prefix,
+            /* $3 */ hash,
+            /* $4 */ role,
+            /* $5 */ breweryId);
         await command.ExecuteNonQueryAsync(ct);
         await transaction.CommitAsync(ct);
         return key;

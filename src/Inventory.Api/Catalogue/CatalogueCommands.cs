@@ -14,7 +14,12 @@ public sealed class CatalogueCommands(NpgsqlDataSource db, TableCalendar calenda
             WITH brewery AS (INSERT INTO breweries (slug, name, region) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING RETURNING id),
                  membership AS (INSERT INTO membership_events (brewery_id, status, effective_on) SELECT id, $4, $5 FROM brewery)
             SELECT id FROM brewery
-            """, body.Slug, body.Name!.Trim(), body.Region!.Trim(), body.Status ?? "member", body.Since ?? calendar.Today);
+            """,
+            /* $1 */ body.Slug,
+            /* $2 */ body.Name!.Trim(),
+            /* $3 */ body.Region!.Trim(),
+            /* $4 */ body.Status ?? "member",
+            /* $5 */ body.Since ?? calendar.Today);
         if (await command.ExecuteScalarAsync(ct) is not long id) throw new DomainProblem(Problems.Conflict("Brewery exists", $"slug '{body.Slug}' is taken"));
         return new Brewery(id, body.Slug!, body.Name.Trim(), body.Region.Trim());
     }
@@ -27,8 +32,14 @@ public sealed class CatalogueCommands(NpgsqlDataSource db, TableCalendar calenda
         await using var command = db.Command("""
             INSERT INTO beers (sku, brewery_id, name, style, abv, format, units_per_case) VALUES ($1, $2, $3, $4, $5, $6, $7)
             ON CONFLICT (sku) DO NOTHING RETURNING sku
-            """, body.Sku, breweryId, body.Name!.Trim(), Db.Typed(body.Style, NpgsqlTypes.NpgsqlDbType.Text), Db.Typed(body.Abv, NpgsqlTypes.NpgsqlDbType.Numeric),
-            body.Format, body.UnitsPerCase!.Value);
+            """,
+            /* $1 */ body.Sku,
+            /* $2 */ breweryId,
+            /* $3 */ body.Name!.Trim(),
+            /* $4 */ Db.Typed(body.Style, NpgsqlTypes.NpgsqlDbType.Text),
+            /* $5 */ Db.Typed(body.Abv, NpgsqlTypes.NpgsqlDbType.Numeric),
+            /* $6 */ body.Format,
+            /* $7 */ body.UnitsPerCase!.Value);
         if (await command.ExecuteScalarAsync(ct) is null) throw new DomainProblem(Problems.Conflict("Beer exists", $"sku '{body.Sku}' is taken"));
         return new Beer(body.Sku!, body.Brewery, null, body.Name.Trim(), body.Style, body.Abv, body.Format!, body.UnitsPerCase.Value);
     }
@@ -41,7 +52,13 @@ public sealed class CatalogueCommands(NpgsqlDataSource db, TableCalendar calenda
         await using var command = db.Command("""
             INSERT INTO locations (code, name, kind, region, address, brewery_id) VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (code) DO NOTHING RETURNING id
-            """, body.Code, body.Name!.Trim(), body.Kind, body.Region!.Trim(), Db.Typed(body.Address, NpgsqlTypes.NpgsqlDbType.Text), Db.Typed(breweryId, NpgsqlTypes.NpgsqlDbType.Bigint));
+            """,
+            /* $1 */ body.Code,
+            /* $2 */ body.Name!.Trim(),
+            /* $3 */ body.Kind,
+            /* $4 */ body.Region!.Trim(),
+            /* $5 */ Db.Typed(body.Address, NpgsqlTypes.NpgsqlDbType.Text),
+            /* $6 */ Db.Typed(breweryId, NpgsqlTypes.NpgsqlDbType.Bigint));
         if (await command.ExecuteScalarAsync(ct) is not long id) throw new DomainProblem(Problems.Conflict("Location exists", $"code '{body.Code}' is taken"));
         return new Location(id, body.Code!, body.Name.Trim(), body.Kind!, body.Region.Trim(), body.Address, body.Brewery);
     }

@@ -23,10 +23,17 @@ public sealed class CollabCommands(NpgsqlDataSource db, TimeProvider time)
         await using (var insert = connection.Command(tx, """
             INSERT INTO collab_brews (code, name, host_brewery_id, host_location_id, brew_date, planned_volume_l, recipe, agreement_kind, fixed_shares_bp, lot_code)
             VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10) ON CONFLICT (code) DO NOTHING RETURNING id
-            """, body.Code, body.Name!.Trim(), hostBrewery, hostLocation, body.BrewDate!.Value, body.PlannedVolumeLitres!.Value,
-            JsonSerializer.Serialize(body.Recipe ?? [], Json.Options), body.Agreement,
-            Db.Typed(body.Agreement == "fixed" ? JsonSerializer.Serialize(body.FixedSharesBasisPoints) : null, NpgsqlTypes.NpgsqlDbType.Text),
-            $"{body.Code!.ToUpperInvariant()}-{body.BrewDate:yyyyMMdd}"))
+            """,
+            /* $1 */ body.Code,
+            /* $2 */ body.Name!.Trim(),
+            /* $3 */ hostBrewery,
+            /* $4 */ hostLocation,
+            /* $5 */ body.BrewDate!.Value,
+            /* $6 */ body.PlannedVolumeLitres!.Value,
+            /* $7 */ JsonSerializer.Serialize(body.Recipe ?? [], Json.Options),
+            /* $8 */ body.Agreement,
+            /* $9 */ Db.Typed(body.Agreement == "fixed" ? JsonSerializer.Serialize(body.FixedSharesBasisPoints) : null, NpgsqlTypes.NpgsqlDbType.Text),
+            /* $10 */ $"{body.Code!.ToUpperInvariant()}-{body.BrewDate:yyyyMMdd}"))
         {
             if (await insert.ExecuteScalarAsync(ct) is not long brewId) throw new DomainProblem(Problems.Conflict("Collab brew exists", $"code '{body.Code}' is taken"));
             for (var i = 0; i < body.Partners!.Count; i++)
@@ -38,8 +45,13 @@ public sealed class CollabCommands(NpgsqlDataSource db, TimeProvider time)
                 if (p.Location is not null && (locationId = await Lookup.LocationIdAsync(connection, p.Location, ct)) is null)
                     throw new DomainProblem(Problems.NotFound($"partners[{i}].location", $"location {p.Location}"));
                 await using var partner = connection.Command(tx, "INSERT INTO collab_partners (brew_id, key, name, role, brewery_id, takes, location_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    brewId, p.Key, p.Name!.Trim(), p.Role, Db.Typed(breweryId, NpgsqlTypes.NpgsqlDbType.Bigint), p.Takes,
-                    Db.Typed(p.Takes == "beer" ? locationId : null, NpgsqlTypes.NpgsqlDbType.Bigint));
+                    /* $1 */ brewId,
+                    /* $2 */ p.Key,
+                    /* $3 */ p.Name!.Trim(),
+                    /* $4 */ p.Role,
+                    /* $5 */ Db.Typed(breweryId, NpgsqlTypes.NpgsqlDbType.Bigint),
+                    /* $6 */ p.Takes,
+                    /* $7 */ Db.Typed(p.Takes == "beer" ? locationId : null, NpgsqlTypes.NpgsqlDbType.Bigint));
                 await partner.ExecuteNonQueryAsync(ct);
             }
         }
@@ -59,9 +71,17 @@ public sealed class CollabCommands(NpgsqlDataSource db, TimeProvider time)
             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM collab_brews
             WHERE id = $1 AND status IN ('planned', 'brewed', 'fermenting') FOR SHARE
             RETURNING id
-            """, brew.Id, body.Partner, body.Kind, body.Description!.Trim(),
-            Db.Typed(body.Cents, NpgsqlTypes.NpgsqlDbType.Bigint), Db.Typed(body.Quantity, NpgsqlTypes.NpgsqlDbType.Numeric), Db.Typed(body.Unit, NpgsqlTypes.NpgsqlDbType.Text),
-            Db.Typed(body.UnitCostCents, NpgsqlTypes.NpgsqlDbType.Bigint), Db.Typed(body.Hours, NpgsqlTypes.NpgsqlDbType.Numeric), Db.Typed(body.RateCents, NpgsqlTypes.NpgsqlDbType.Bigint));
+            """,
+            /* $1 */ brew.Id,
+            /* $2 */ body.Partner,
+            /* $3 */ body.Kind,
+            /* $4 */ body.Description!.Trim(),
+            /* $5 */ Db.Typed(body.Cents, NpgsqlTypes.NpgsqlDbType.Bigint),
+            /* $6 */ Db.Typed(body.Quantity, NpgsqlTypes.NpgsqlDbType.Numeric),
+            /* $7 */ Db.Typed(body.Unit, NpgsqlTypes.NpgsqlDbType.Text),
+            /* $8 */ Db.Typed(body.UnitCostCents, NpgsqlTypes.NpgsqlDbType.Bigint),
+            /* $9 */ Db.Typed(body.Hours, NpgsqlTypes.NpgsqlDbType.Numeric),
+            /* $10 */ Db.Typed(body.RateCents, NpgsqlTypes.NpgsqlDbType.Bigint));
         if (await command.ExecuteScalarAsync(ct) is not long id) throw ContributionsClosed(code, BrewStatus.Packaged);
         return (await CollabStore.LoadAsync(db, code, ct))!.View().Contributions.Single(c => c.Id == id);
     }

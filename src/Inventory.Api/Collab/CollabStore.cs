@@ -106,7 +106,13 @@ public static class CollabStore
             await using var beer = c.Command(tx, """
                 INSERT INTO beers (sku, brewery_id, collab_brew_id, name, format, units_per_case) VALUES ($1, $2, $3, $4, $5, $6)
                 ON CONFLICT (sku) DO NOTHING
-                """, sku.Sku, brew.HostBreweryId, brew.Id, $"{brew.Name} ({sku.Format})", sku.Format, sku.Format.StartsWith("keg", StringComparison.Ordinal) ? 1 : 24);
+                """,
+                /* $1 */ sku.Sku,
+                /* $2 */ brew.HostBreweryId,
+                /* $3 */ brew.Id,
+                /* $4 */ $"{brew.Name} ({sku.Format})",
+                /* $5 */ sku.Format,
+                /* $6 */ sku.Format.StartsWith("keg", StringComparison.Ordinal) ? 1 : 24);
             await beer.ExecuteNonQueryAsync(ct);
             await using var check = c.Command(tx, "SELECT format FROM beers WHERE sku = $1", sku.Sku);
             if ((string)(await check.ExecuteScalarAsync(ct))! != sku.Format)

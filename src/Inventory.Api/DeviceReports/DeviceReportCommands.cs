@@ -97,7 +97,14 @@ public sealed class DeviceReportCommands(NpgsqlDataSource db, BeerQueries beers)
     {
         await using var discrepancy = c.Command(tx, """
             INSERT INTO stock_discrepancies (device_id, location_id, sku, ledger_units, counted_units, occurred_at, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)
-            """, deviceId, locationId, sku, ledger, counted, ts.UtcDateTime, reason);
+            """,
+            /* $1 */ deviceId,
+            /* $2 */ locationId,
+            /* $3 */ sku,
+            /* $4 */ ledger,
+            /* $5 */ counted,
+            /* $6 */ ts.UtcDateTime,
+            /* $7 */ reason);
         await discrepancy.ExecuteNonQueryAsync(ct);
     }
 

@@ -13,7 +13,7 @@ namespace Inventory.Api.Festivals;
 /// tour stops, placing devices without double-booking, saving the allocation, recording a stop's sales
 /// and reconciling after the event. A refusal is a <see cref="DomainProblem"/> naming the field.
 /// </summary>
-public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festivals, MembershipQueries membership, BeerQueries beers, TimeProvider time, TableCalendar calendar)
+public sealed partial class FestivalCommands(NpgsqlDataSource db, FestivalQueries festivals, MembershipQueries membership, BeerQueries beers, TimeProvider time, TableCalendar calendar)
 {
     /// <summary>A tour stop's sales typed after the evening are dated at 20:00 on the Table's clock of the stop's day.</summary>
     private static readonly TimeOnly StopSalesAt = new(20, 0);
@@ -28,8 +28,16 @@ public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festiv
             await using var insert = connection.Command(tx, """
                 INSERT INTO festivals (code, name, site, region, starts_on, ends_on, expected_attendance, kind, kiosk_fee_bp) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                 ON CONFLICT (code) DO NOTHING RETURNING id
-                """, body.Code, body.Name!.Trim(), body.Site!.Trim(), body.Region!.Trim(), body.StartsOn!.Value, body.EndsOn!.Value, body.ExpectedAttendance!.Value, body.Kind ?? "festival",
-                body.KioskFeeBasisPoints ?? 0);
+                """,
+                /* $1 */ body.Code,
+                /* $2 */ body.Name!.Trim(),
+                /* $3 */ body.Site!.Trim(),
+                /* $4 */ body.Region!.Trim(),
+                /* $5 */ body.StartsOn!.Value,
+                /* $6 */ body.EndsOn!.Value,
+                /* $7 */ body.ExpectedAttendance!.Value,
+                /* $8 */ body.Kind ?? "festival",
+                /* $9 */ body.KioskFeeBasisPoints ?? 0);
             if (await insert.ExecuteScalarAsync(token) is not long id)
                 throw new DomainProblem(Problems.Conflict("Festival exists", $"code '{body.Code}' is taken", new Dictionary<string, object?> { ["field"] = "code" }));
             var histories = await MembershipQueries.HistoriesAsync(connection, token);
@@ -61,8 +69,15 @@ public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festiv
         await using (var update = connection.Command(tx, """
             UPDATE festivals SET name = $2, site = $3, region = $4, starts_on = $5, ends_on = $6, expected_attendance = $7, kiosk_fee_bp = coalesce($8, kiosk_fee_bp)
             WHERE code = $1
-            """, code, body.Name!.Trim(), body.Site!.Trim(), body.Region!.Trim(), body.StartsOn!.Value, body.EndsOn!.Value, body.ExpectedAttendance!.Value,
-            Db.Typed(body.KioskFeeBasisPoints, NpgsqlTypes.NpgsqlDbType.Integer)))
+            """,
+            /* $1 */ code,
+            /* $2 */ body.Name!.Trim(),
+            /* $3 */ body.Site!.Trim(),
+            /* $4 */ body.Region!.Trim(),
+            /* $5 */ body.StartsOn!.Value,
+            /* $6 */ body.EndsOn!.Value,
+            /* $7 */ body.ExpectedAttendance!.Value,
+            /* $8 */ Db.Typed(body.KioskFeeBasisPoints, NpgsqlTypes.NpgsqlDbType.Integer)))
             await update.ExecuteNonQueryAsync(ct);
         // The devices placed on its kiosks stand there for the festival's days: the new ones.
         await using (var devices = connection.Command(tx, """
@@ -139,8 +154,16 @@ public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festiv
                 VALUES ($2, $3, $7, $4, (SELECT address FROM locations WHERE brewery_id = $8 AND kind = 'brewery' LIMIT 1))
                 ON CONFLICT (code) DO NOTHING RETURNING id)
             INSERT INTO kiosks (festival_id, code, name, location_id, host_brewery_id, stop_on) SELECT f.id, $5, $6, place.id, $8, $9 FROM place, festivals f WHERE f.code = $1 RETURNING id
-            """, code, $"{code}-{body.Code}", $"{body.Name!.Trim()} — {festival.Name}", region, body.Code, body.Name.Trim(), kind,
-            Db.Typed(hostId, NpgsqlTypes.NpgsqlDbType.Bigint), Db.Typed(body.On, NpgsqlTypes.NpgsqlDbType.Date));
+            """,
+            /* $1 */ code,
+            /* $2 */ $"{code}-{body.Code}",
+            /* $3 */ $"{body.Name!.Trim()} — {festival.Name}",
+            /* $4 */ region,
+            /* $5 */ body.Code,
+            /* $6 */ body.Name.Trim(),
+            /* $7 */ kind,
+            /* $8 */ Db.Typed(hostId, NpgsqlTypes.NpgsqlDbType.Bigint),
+            /* $9 */ Db.Typed(body.On, NpgsqlTypes.NpgsqlDbType.Date));
         if (await command.ExecuteScalarAsync(ct) is null) throw new DomainProblem(Problems.Conflict("Kiosk exists", $"kiosk '{body.Code}' exists at {code}"));
         return (await festivals.FindAsync(code, ct))!.Kiosks.Single(k => k.Code == body.Code);
     }
@@ -227,73 +250,5 @@ public sealed class FestivalCommands(NpgsqlDataSource db, FestivalQueries festiv
             }
             return (StatusCodes.Status201Created, posted);
         }, ct, caller.IsLead ? null : reported);
-    }
-
-    /// <summary>After the event: returns posted, and what is neither sold nor sent back posted as loss; once per festival.</summary>
-    public async Task<IResult> ReconcileAsync(string code, Reconciliation body, CancellationToken ct)
-    {
-        var festival = await festivals.GetAsync(code, ct);
-        var returns = body.Returns ?? [];
-        return await Idempotency.RunAsync(db, "festival-reconciliation", code, body, async (c, tx, token) =>
-        {
-            // A kiosk's sale and the reconciliation never interleave: the kiosks (and where their beer goes back) are held
-            // before the flows are read, so a sale either is in them or, arriving after, finds the loss to give back.
-            var places = new List<long>();
-            foreach (var code in festival.Kiosks.Select(k => k.Location).Concat(returns.Select(r => r?.To).OfType<string>()))
-                if (await Lookup.LocationIdAsync(c, code, token) is { } id) places.Add(id);
-            await ShelfLedger.LockPlacesAsync(c, tx, places, token);
-            var at = time.GetUtcNow();
-            for (var i = 0; i < returns.Count; i++)
-            {
-                var r = returns[i]!;
-                var kiosk = festival.Kiosks.SingleOrDefault(k => k.Code == r.Kiosk) ?? throw new DomainProblem(Problems.NotFound($"returns[{i}].kiosk", $"kiosk {r.Kiosk}"));
-                var from = await Lookup.LocationIdAsync(c, kiosk.Location, token);
-                var to = await Lookup.LocationIdAsync(c, r.To!, token) ?? throw new DomainProblem(Problems.NotFound($"returns[{i}].to", $"location {r.To}"));
-                await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Return, r.Sku!, null, r.Units!.Value, from, to, at, "festival-reconciliation", $"return after {festival.Name}"), allowShortfall: false, token);
-            }
-            var lines = new List<ReconciledLine>();
-            foreach (var flow in await FestivalQueries.FlowsAsync(c, tx, code, token))
-            {
-                // What is neither sold nor sent back was lost (drunk by volunteers, broken, warm): posted as loss.
-                var loss = flow.Sent - flow.Sold - flow.Returned - flow.CountedOut;
-                if (loss > 0)
-                {
-                    var kioskId = await Lookup.LocationIdAsync(c, festival.Kiosks.Single(k => k.Code == flow.Kiosk).Location, token);
-                    await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Loss, flow.Sku, null, loss, kioskId, null, at, ReconciliationActor,
-                        $"left at {flow.Kiosk} after {festival.Name}"), allowShortfall: true, token);
-                }
-                lines.Add(new ReconciledLine(flow.Kiosk, flow.Sku, flow.Sent, flow.Sold, flow.Returned, Math.Max(0, loss)));
-            }
-            return (StatusCodes.Status201Created, lines);
-        }, ct);
-    }
-
-    private const string ReconciliationActor = "festival-reconciliation";
-
-    /// <summary>
-    /// A sale at a kiosk dated before its festival's reconciliation, learnt of after it (a kiosk's buffered sale, a
-    /// stop's sales typed late): the reconciliation had posted those units as lost. As much of that loss as the sale
-    /// explains is reversed, dated at the loss, so that a unit is never both a loss and a sale (docs/ledger.md).
-    /// </summary>
-    public static async Task GiveBackReconciledLossAsync(NpgsqlConnection c, NpgsqlTransaction tx, long location, string sku, int sold, DateTimeOffset soldAt,
-        CancellationToken ct)
-    {
-        await using var lost = c.Command(tx, $"""
-            SELECT coalesce(sum(CASE kind WHEN '{MovementKinds.Loss}' THEN units ELSE -units END), 0)::int, max(occurred_at)
-            FROM movements
-            WHERE sku = $2 AND actor = '{ReconciliationActor}' AND occurred_at >= $3
-              AND ((kind = '{MovementKinds.Loss}' AND from_location_id = $1) OR (kind = '{MovementKinds.LossReversal}' AND to_location_id = $1))
-            """, location, sku, soldAt.UtcDateTime);
-        var (units, at) = (await lost.ListAsync(r => (r.GetInt32(0), r.IsDBNull(1) ? (DateTimeOffset?)null : r.GetFieldValue<DateTimeOffset>(1)), ct))[0];
-        if (units <= 0 || at is null) return;
-        await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.LossReversal, sku, null, Math.Min(units, sold), null, location, at.Value, ReconciliationActor,
-            "sold after all: a sale learnt of after the reconciliation"), allowShortfall: true, ct);
-    }
-
-    /// <summary>Whether any movement ever brought this SKU to the place (a stop sells only what was sent there).</summary>
-    private static async Task<bool> SentToAsync(NpgsqlConnection c, NpgsqlTransaction tx, string sku, long location, CancellationToken ct)
-    {
-        await using var command = c.Command(tx, "SELECT EXISTS (SELECT 1 FROM movements WHERE sku = $1 AND to_location_id = $2)", sku, location);
-        return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 }

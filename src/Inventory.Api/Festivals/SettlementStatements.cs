@@ -35,8 +35,12 @@ public sealed class SettlementStatements(NpgsqlDataSource db, FestivalQueries fe
             INSERT INTO settlement_statements (festival_id, number, issued_by, settlement, correction)
             SELECT id, $2, $3, $4::jsonb, $5::jsonb FROM festivals WHERE code = $1
             RETURNING issued_at
-            """, code, number, issuedBy, JsonSerializer.Serialize(now, Json.Options),
-            Db.Typed(correction is null ? null : JsonSerializer.Serialize(correction, Json.Options), NpgsqlTypes.NpgsqlDbType.Text));
+            """,
+            /* $1 */ code,
+            /* $2 */ number,
+            /* $3 */ issuedBy,
+            /* $4 */ JsonSerializer.Serialize(now, Json.Options),
+            /* $5 */ Db.Typed(correction is null ? null : JsonSerializer.Serialize(correction, Json.Options), NpgsqlTypes.NpgsqlDbType.Text));
         var at = (DateTime)(await insert.ExecuteScalarAsync(ct))!;
         await tx.CommitAsync(ct);
         return new IssuedStatement(code, number, new DateTimeOffset(at, TimeSpan.Zero), issuedBy, now, correction);

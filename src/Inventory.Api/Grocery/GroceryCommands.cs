@@ -18,7 +18,13 @@ public sealed class GroceryCommands(NpgsqlDataSource db, BeerQueries beers, Tabl
         await using var command = db.Command($"""
             INSERT INTO grocery_placements (sku, location_id, starts_on, ends_on, facings, shelf_price_cents)
             SELECT $1, id, $3, $4, $5, $6 FROM locations WHERE code = $2 AND kind = '{LocationKinds.GroceryStore}' RETURNING id
-            """, body.Sku, body.Store, body.StartsOn!.Value, Db.Typed(body.EndsOn, NpgsqlTypes.NpgsqlDbType.Date), body.Facings!.Value, body.ShelfPriceCents!.Value);
+            """,
+            /* $1 */ body.Sku,
+            /* $2 */ body.Store,
+            /* $3 */ body.StartsOn!.Value,
+            /* $4 */ Db.Typed(body.EndsOn, NpgsqlTypes.NpgsqlDbType.Date),
+            /* $5 */ body.Facings!.Value,
+            /* $6 */ body.ShelfPriceCents!.Value);
         try
         {
             if (await command.ExecuteScalarAsync(ct) is not long id) throw new DomainProblem(Problems.NotFound("store", $"grocery store {body.Store}"));

@@ -58,7 +58,14 @@ public sealed class Outbox(NpgsqlDataSource db, IOptions<NotificationOptions> se
                     await using var insert = c.Command(tx, """
                         INSERT INTO notification_deliveries (event_id, user_id, channel, destination, subject, body, due_at, next_attempt_at)
                         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (event_id, user_id, channel) DO NOTHING
-                        """, facts.Id, person.UserId, channel, destination, subject, body, due.UtcDateTime);
+                        """,
+                        /* $1 */ facts.Id,
+                        /* $2 */ person.UserId,
+                        /* $3 */ channel,
+                        /* $4 */ destination,
+                        /* $5 */ subject,
+                        /* $6 */ body,
+                        /* $7 */ due.UtcDateTime);
                     await insert.ExecuteNonQueryAsync(ct);
                 }
             }
@@ -176,8 +183,12 @@ public sealed class Outbox(NpgsqlDataSource db, IOptions<NotificationOptions> se
             var attempts = d.Attempts + 1;
             await using var command = c.Command(tx, """
                 UPDATE notification_deliveries SET attempts = $2, last_error = $3, next_attempt_at = $4, abandoned_reason = $5 WHERE id = $1
-                """, d.Id, attempts, Clip(error), (now + DeliveryRules.Backoff(attempts)).UtcDateTime,
-                Db.Typed(attempts >= Options.MaxAttempts ? $"given up after {attempts} attempts: {Clip(error)}" : null, NpgsqlTypes.NpgsqlDbType.Text));
+                """,
+                /* $1 */ d.Id,
+                /* $2 */ attempts,
+                /* $3 */ Clip(error),
+                /* $4 */ (now + DeliveryRules.Backoff(attempts)).UtcDateTime,
+                /* $5 */ Db.Typed(attempts >= Options.MaxAttempts ? $"given up after {attempts} attempts: {Clip(error)}" : null, NpgsqlTypes.NpgsqlDbType.Text));
             await command.ExecuteNonQueryAsync(ct);
         }
     }

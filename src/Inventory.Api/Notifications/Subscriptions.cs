@@ -86,9 +86,16 @@ public sealed class Subscriptions(NpgsqlDataSource db, IOptions<NotificationOpti
                 webhook_secret = CASE WHEN EXCLUDED.webhook_url IS NOT DISTINCT FROM s.webhook_url THEN s.webhook_secret ELSE EXCLUDED.webhook_secret END,
                 webhook_failures = CASE WHEN EXCLUDED.webhook_url IS NOT DISTINCT FROM s.webhook_url THEN s.webhook_failures ELSE 0 END,
                 webhook_disabled_reason = CASE WHEN EXCLUDED.webhook_url IS NOT DISTINCT FROM s.webhook_url THEN s.webhook_disabled_reason ELSE NULL END
-            """, userId, Db.Typed(email, NpgsqlTypes.NpgsqlDbType.Text), Db.Typed(change.WebhookUrl, NpgsqlTypes.NpgsqlDbType.Text), Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
-            change.Alerts ?? true, change.LowStock ?? true, Db.Typed(change.QuietFrom, NpgsqlTypes.NpgsqlDbType.Time), Db.Typed(change.QuietTo, NpgsqlTypes.NpgsqlDbType.Time),
-            Db.Typed(token is null ? null : SHA256.HashData(Convert.FromHexString(token)), NpgsqlTypes.NpgsqlDbType.Bytea));
+            """,
+            /* $1 */ userId,
+            /* $2 */ Db.Typed(email, NpgsqlTypes.NpgsqlDbType.Text),
+            /* $3 */ Db.Typed(change.WebhookUrl, NpgsqlTypes.NpgsqlDbType.Text),
+            /* $4 */ Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
+            /* $5 */ change.Alerts ?? true,
+            /* $6 */ change.LowStock ?? true,
+            /* $7 */ Db.Typed(change.QuietFrom, NpgsqlTypes.NpgsqlDbType.Time),
+            /* $8 */ Db.Typed(change.QuietTo, NpgsqlTypes.NpgsqlDbType.Time),
+            /* $9 */ Db.Typed(token is null ? null : SHA256.HashData(Convert.FromHexString(token)), NpgsqlTypes.NpgsqlDbType.Bytea));
         await command.ExecuteNonQueryAsync(ct);
         if (token is not null)
         {

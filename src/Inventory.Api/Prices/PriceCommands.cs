@@ -30,7 +30,13 @@ public sealed class PriceCommands(NpgsqlDataSource db, BeerQueries beers)
             await supersede.ExecuteNonQueryAsync(ct);
             await using var insert = connection.Command(tx, $"""
                 INSERT INTO prices (sku, channel, unit_price_cents, valid_from, valid_to, set_by) VALUES ($1, $2, $3, $4, $5, $6) {Returning}
-                """, body.Sku, body.Channel, body.UnitPriceCents!.Value, body.ValidFrom.Value, Db.Typed(body.ValidTo, NpgsqlTypes.NpgsqlDbType.Date), caller.Name);
+                """,
+                /* $1 */ body.Sku,
+                /* $2 */ body.Channel,
+                /* $3 */ body.UnitPriceCents!.Value,
+                /* $4 */ body.ValidFrom.Value,
+                /* $5 */ Db.Typed(body.ValidTo, NpgsqlTypes.NpgsqlDbType.Date),
+                /* $6 */ caller.Name);
             var price = (await insert.ListAsync(Read, ct))[0];
             await tx.CommitAsync(ct);
             return price;

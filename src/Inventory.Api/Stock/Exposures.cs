@@ -75,13 +75,23 @@ public sealed class Exposures(NpgsqlDataSource db, IOptions<ExposureOptions> opt
                 INSERT INTO stock_exposures AS e (alert_id, location_id, sku, lot_code, units, found_at) VALUES ($1, $2, $3, $4, $5, $6)
                 ON CONFLICT (alert_id, sku, lot_code) DO UPDATE SET units = greatest(e.units, EXCLUDED.units) WHERE e.decision IS NULL
                 RETURNING id, xmax = 0
-                """, alertId, location, sku, lotCode, units, now.UtcDateTime);
+                """,
+                /* $1 */ alertId,
+                /* $2 */ location,
+                /* $3 */ sku,
+                /* $4 */ lotCode,
+                /* $5 */ units,
+                /* $6 */ now.UtcDateTime);
             var rows = await upsert.ListAsync(r => (Id: r.GetInt64(0), Inserted: r.GetBoolean(1)), ct);
             if (rows is [{ Inserted: true } row])
             {
                 found++;
                 await using var note = c.Command(tx, "INSERT INTO notification_events (kind, alert_id, exposure_id, sku, location_id, units) VALUES ('stock_exposed', $1, $2, $3, $4, $5)",
-                    alertId, row.Id, sku, location, units);
+                    /* $1 */ alertId,
+                    /* $2 */ row.Id,
+                    /* $3 */ sku,
+                    /* $4 */ location,
+                    /* $5 */ units);
                 await note.ExecuteNonQueryAsync(ct);
             }
         }
@@ -126,7 +136,12 @@ public sealed class Exposures(NpgsqlDataSource db, IOptions<ExposureOptions> opt
         await using var tx = await c.BeginTransactionAsync(ct);
         await using var claim = c.Command(tx, """
             UPDATE stock_exposures SET decision = $2, decided_by = $3, decided_at = $4, decision_note = $5 WHERE id = $1 AND decision IS NULL RETURNING location_id
-            """, id, body.Decision, caller.Name, now.UtcDateTime, body.Note?.Trim() is { Length: > 0 } note ? note : null);
+            """,
+            /* $1 */ id,
+            /* $2 */ body.Decision,
+            /* $3 */ caller.Name,
+            /* $4 */ now.UtcDateTime,
+            /* $5 */ body.Note?.Trim() is { Length: > 0 } note ? note : null);
         if (await claim.ExecuteScalarAsync(ct) is not long location) return (await FindAsync(id, caller, ct))!; // decided meanwhile
         if (body.Decision == "discard")
         {

@@ -53,8 +53,20 @@ public static class Ledger
                                        unit_price_cents, shelf_count_id)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
                 RETURNING id
-                """, m.Kind, m.Sku, take.LotCode, take.Units, m.FromLocationId, m.ToLocationId, m.OccurredAt.UtcDateTime, m.Actor, m.Reason, m.DeviceId, takeShortfall,
-                m.UnitPriceCents, m.ShelfCountId);
+                """,
+                /* $1 */ m.Kind,
+                /* $2 */ m.Sku,
+                /* $3 */ take.LotCode,
+                /* $4 */ take.Units,
+                /* $5 */ m.FromLocationId,
+                /* $6 */ m.ToLocationId,
+                /* $7 */ m.OccurredAt.UtcDateTime,
+                /* $8 */ m.Actor,
+                /* $9 */ m.Reason,
+                /* $10 */ m.DeviceId,
+                /* $11 */ takeShortfall,
+                /* $12 */ m.UnitPriceCents,
+                /* $13 */ m.ShelfCountId);
             var id = (long)(await insert.ExecuteScalarAsync(ct))!;
 
             if (m.FromLocationId is { } fromId) await AddAsync(c, tx, m.Sku, fromId, take.LotCode, -take.Units, ct);

@@ -26,7 +26,11 @@ public sealed class RestockRounds(NpgsqlDataSource db, StockQueries stock, Resto
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await using var round = connection.Command(tx, "INSERT INTO restock_rounds (brewery_id, source_id, created_by, created_at, route_id) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-            breweryId, source.Id, caller.Name, time.GetUtcNow().UtcDateTime, Db.Typed(route?.Id, NpgsqlTypes.NpgsqlDbType.Bigint));
+            /* $1 */ breweryId,
+            /* $2 */ source.Id,
+            /* $3 */ caller.Name,
+            /* $4 */ time.GetUtcNow().UtcDateTime,
+            /* $5 */ Db.Typed(route?.Id, NpgsqlTypes.NpgsqlDbType.Bigint));
         var id = (long)(await round.ExecuteScalarAsync(ct))!;
         foreach (var line in lines)
         {
@@ -52,7 +56,12 @@ public sealed class RestockRounds(NpgsqlDataSource db, StockQueries stock, Resto
             UPDATE restock_round_lines SET delivered_units = $3, delivered_at = $4, delivered_by = $5
             WHERE id = $2 AND round_id = $1 AND delivered_at IS NULL
             RETURNING location_id, (SELECT source_id FROM restock_rounds WHERE id = $1)
-            """, roundId, lineId, body.Units!.Value, time.GetUtcNow().UtcDateTime, caller.Name);
+            """,
+            /* $1 */ roundId,
+            /* $2 */ lineId,
+            /* $3 */ body.Units!.Value,
+            /* $4 */ time.GetUtcNow().UtcDateTime,
+            /* $5 */ caller.Name);
         long fridge, source;
         await using (var reader = await claim.ExecuteReaderAsync(ct))
         {

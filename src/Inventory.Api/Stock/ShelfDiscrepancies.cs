@@ -34,7 +34,14 @@ public static class ShelfDiscrepancies
         if (Reason(outcome, sellsThrough) is not { } reason) return;
         await using var discrepancy = c.Command(tx, """
             INSERT INTO stock_discrepancies (device_id, location_id, sku, ledger_units, counted_units, occurred_at, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)
-            """, deviceId, locationId, sku, outcome.Expected, outcome.Counted, countedAt.UtcDateTime, reason);
+            """,
+            /* $1 */ deviceId,
+            /* $2 */ locationId,
+            /* $3 */ sku,
+            /* $4 */ outcome.Expected,
+            /* $5 */ outcome.Counted,
+            /* $6 */ countedAt.UtcDateTime,
+            /* $7 */ reason);
         await discrepancy.ExecuteNonQueryAsync(ct);
     }
 }

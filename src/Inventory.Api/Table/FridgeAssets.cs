@@ -16,7 +16,13 @@ public sealed class FridgeAssets(NpgsqlDataSource db, InfluxReader influx, Table
         await using var command = db.Command("""
             INSERT INTO fridge_assets (serial, model, purchased_on, cost_cents, funding, device_id) VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (serial) DO NOTHING RETURNING id
-            """, body.Serial!.Trim(), body.Model!.Trim(), body.PurchasedOn!.Value, body.CostCents!.Value, body.Funding, Db.Typed(body.DeviceId, NpgsqlTypes.NpgsqlDbType.Text));
+            """,
+            /* $1 */ body.Serial!.Trim(),
+            /* $2 */ body.Model!.Trim(),
+            /* $3 */ body.PurchasedOn!.Value,
+            /* $4 */ body.CostCents!.Value,
+            /* $5 */ body.Funding,
+            /* $6 */ Db.Typed(body.DeviceId, NpgsqlTypes.NpgsqlDbType.Text));
         try
         {
             if (await command.ExecuteScalarAsync(ct) is null) throw new DomainProblem(Problems.Conflict("Asset exists", $"serial '{body.Serial}' is registered"));

@@ -12,7 +12,12 @@ public sealed class MembershipCommands(NpgsqlDataSource db, MembershipQueries me
         await using (var insert = db.Command("""
             INSERT INTO membership_events (brewery_id, status, effective_on, decided_on, note) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (brewery_id, effective_on) DO UPDATE SET status = EXCLUDED.status, decided_on = EXCLUDED.decided_on, note = EXCLUDED.note
-            """, id, body.Status, body.EffectiveOn!.Value, Db.Typed(body.DecidedOn, NpgsqlTypes.NpgsqlDbType.Date), Db.Typed(body.Note, NpgsqlTypes.NpgsqlDbType.Text)))
+            """,
+            /* $1 */ id,
+            /* $2 */ body.Status,
+            /* $3 */ body.EffectiveOn!.Value,
+            /* $4 */ Db.Typed(body.DecidedOn, NpgsqlTypes.NpgsqlDbType.Date),
+            /* $5 */ Db.Typed(body.Note, NpgsqlTypes.NpgsqlDbType.Text)))
             await insert.ExecuteNonQueryAsync(ct);
         return (await membership.MembersAsync(ct)).Single(m => m.Brewery == brewery);
     }
