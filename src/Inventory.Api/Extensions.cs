@@ -153,7 +153,8 @@ public static class Extensions
         services.AddOptions<GatewayNetworkOptions>().BindConfiguration(GatewayNetworkOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayNetworkOptions>, GatewayNetworkOptionsValidator>();
         services.AddCallerRateLimits();
-        // The fleet page is 245 KiB for 500 devices on a festival's network. Over HTTPS too (behind the proxy):
+        // The fleet page of a whole fleet is large on a festival's network (docs/benchmarks.md, "Dashboard: the fleet
+        // page for 500 devices"). Over HTTPS too (behind the proxy):
         // the pages that hold a secret or a sign-in token opt out (BREACH), see Dashboard/Compression.cs.
         services.AddResponseCompression(o =>
         {

@@ -6,7 +6,8 @@ namespace Inventory.Api.FunctionalTests;
 /// <summary>What a newcomer with a clone can follow: references the repository itself resolves.</summary>
 public sealed partial class HouseRulesTests
 {
-    [GeneratedRegex(@"\b(?:DESIGN\s+)?[Rr]ules?\s+\d+|\b[Ii]ssues?\s+\d+")]
+    // "rule 8", "issue 20", also across a comment's line break ("issue\n    /// 20").
+    [GeneratedRegex(@"\b(?:DESIGN\s+)?[Rr]ules?\s+(?:(?:///?|--)\s+)?\d+|\b[Ii]ssues?\s+(?:(?:///?|--)\s+)?\d+")]
     private static partial Regex NumberedReference();
 
     [GeneratedRegex(@"(?<![\w.])FridgeGateway\.([A-Z][A-Za-z]*)\b|(?<![\w.])([A-Z][A-Za-z]*)\.[A-Z]")]

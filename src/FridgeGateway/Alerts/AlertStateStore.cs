@@ -24,8 +24,8 @@ public interface IAlertStateKeeper
 /// </summary>
 /// <remarks>
 /// A change of an alert's course is saved before its message is acknowledged, and a fleet's doors open all day:
-/// saving every device for it (4.6 MB of JSON at 10,000 devices, with every batch that holds one) cost more than
-/// the batch. So a batch appends only the devices it moved; the devices whose times alone moved are
+/// saving every device for it (the whole fleet's JSON, with every batch that holds one) cost more than the batch
+/// (docs/benchmarks.md, "The alert state under a fleet whose doors open"). So a batch appends only the devices it moved; the devices whose times alone moved are
 /// saved every <c>Alerts__SaveEvery</c>, as a new snapshot when they are most of the fleet (a steady fleet: every
 /// device reports within the period), which also empties the journal. Every copy is numbered in the order it was
 /// taken; copies may be written out of that order (batches overlap), so what is read back is, per device, the

@@ -146,7 +146,8 @@ public sealed class LineProtocolBuilder
 
     /// <summary>
     /// <paramref name="value"/> as <c>"R"</c> writes it, when it is a number of at most three decimals under 10⁹ (what
-    /// a reading holds), without the general formatter (a reading's line protocol 730 → 568 ns, bench/gateway-hotpath.sh).
+    /// a reading holds), without the general formatter (docs/benchmarks.md, "CPU per message", session 12: the line
+    /// protocol's share of a reading, bench/gateway-hotpath.sh).
     /// With k the fewest decimals for which m = round(value·10ᵏ) gives m/10ᵏ == value, IEEE division and decimal
     /// parsing both round m/10ᵏ to the nearest double, so the text "m with k decimals" reads back as the value; no
     /// shorter text does (a smaller k failed); and under 10⁹ neighbouring doubles are far less than 10⁻³ apart, so

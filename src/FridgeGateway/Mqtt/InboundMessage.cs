@@ -12,8 +12,8 @@ public sealed record InboundMessage(string Topic, ReadOnlyMemory<byte> Payload, 
 {
     /// <summary>
     /// The payload as received, not copied: MQTTnet 5 reads each packet into an array of its own and pools none
-    /// (a copy was one more object per message for the GC to follow while the message waits for its batch, issue
-    /// 20). Should a later MQTTnet reuse its buffers, every integration test that reads back what devices sent
+    /// (a copy was one more object per message for the GC to follow while the message waits for its batch:
+    /// docs/benchmarks.md, "Steady memory"). Should a later MQTTnet reuse its buffers, every integration test that reads back what devices sent
     /// would see other messages' bytes.
     /// </summary>
     public static ReadOnlyMemory<byte> PayloadOf(MqttApplicationMessage message) =>

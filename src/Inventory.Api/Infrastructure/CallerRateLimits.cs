@@ -19,9 +19,9 @@ public sealed class CallerRateLimitOptions
     public int ExpensiveReadsPerMinute { get; set; } = 60;
 
     /// <summary>
-    /// Expensive reads one caller may have running at once: an <c>asOf</c> read sums the ledger up to its instant (5 ms
-    /// for the short season's 4,600 movements, linear in the ledger), so a caller holds at most this many of the pool's
-    /// 8 connections whatever its bucket holds.
+    /// Expensive reads one caller may have running at once: an <c>asOf</c> read sums the ledger up to its instant
+    /// (linear in the ledger: docs/benchmarks.md, "Per-caller limits and the gateway network check"), so a caller
+    /// holds at most this many of the pool's connections whatever its bucket holds.
     /// </summary>
     public int ExpensiveReadsAtOnce { get; set; } = 2;
 
