@@ -20,6 +20,9 @@ public sealed partial class HouseRulesTests
     [GeneratedRegex(@"\)\s*\.(With|Require|Produces|Accepts|Allow|Exclude|Expensive|Disable|Add|Cache)\w*[<(]")]
     private static partial Regex ChainedCall();
 
+    [GeneratedRegex(@"\b[A-Z]\w*Api\.[A-Z]")]
+    private static partial Regex RouteClassCall();
+
     [GeneratedRegex(@"\.Command\(")]
     private static partial Regex SqlCommandCall();
 
@@ -46,6 +49,18 @@ public sealed partial class HouseRulesTests
         var tooLong = files.Select(f => (File: Path.GetRelativePath(Src, f), Lines: File.ReadLines(f).Count())).Where(f => f.Lines > 300)
             .Select(f => $"{f.File}: {f.Lines} lines").ToList();
         Assert.True(tooLong.Count == 0, string.Join("\n", tooLong));
+    }
+
+    [Fact]
+    public void No_page_calls_a_features_route_class()
+    {
+        // A page reads a feature through its queries and commands, as the routes do; an *Api class only maps routes.
+        var dashboard = Path.Combine(Src, "Inventory.Api", "Dashboard");
+        var calls = SourceFiles(dashboard, ".cs", ".cshtml")
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: Path.GetFileName(f), Number: i + 1, Line: line)))
+            .Where(l => RouteClassCall().IsMatch(l.Line))
+            .Select(l => $"{l.File}:{l.Number}: {l.Line.Trim()}").ToList();
+        Assert.True(calls.Count == 0, "pages calling an *Api class:\n" + string.Join("\n", calls));
     }
 
     [Fact]
