@@ -8,7 +8,11 @@ using FridgeGateway.Alerts;
 using FridgeGateway.Contract;
 using FridgeGateway.Influx;
 using FridgeGateway.Ingestion;
+using FridgeGateway.Mqtt;
+using FridgeGateway.Observability;
 using FridgeGateway.Sinks;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 BenchmarkSwitcher.FromAssembly(typeof(PerMessage).Assembly).Run(args);
 
@@ -27,6 +31,9 @@ public class PerMessage
     private static readonly AlertThresholds Thresholds = new();
     private readonly AlertEngine _alerts = new(_ => Thresholds);
     private readonly RecentSequences _recent = new(1024, 100_000);
+    // The alert machines as the batch writer drives them (one gateway: every message it receives).
+    private AlertSession _session = null!;
+    private readonly BatchWork _work = new([]);
     private (string Topic, byte[] Payload)[] _messages = [];
     private Reading[] _parsed = [];
     private SinkItem[] _batch = [];
@@ -40,6 +47,10 @@ public class PerMessage
     {
         _messages = Enumerable.Range(0, Devices).Select(n => ($"coop/v1/fridges/fridge-load-{n:D5}/telemetry", Telemetry(n, 1))).ToArray();
         _parsed = _messages.Select(m => (Reading)_parser.Parse(m.Topic, m.Payload, ReceivedAt).Message!).ToArray();
+        var health = new GatewayHealth(TimeProvider.System, TimeSpan.FromMinutes(2));
+        _session = new AlertSession(_parser, _alerts, new AlertStateStore(Path.Combine(Path.GetTempPath(), $"hotpath-{Environment.ProcessId}.json")),
+            new AlertOwnership(Options.Create(new MqttOptions()), health, NullLogger<AlertOwnership>.Instance),
+            Options.Create(new BatchOptions()), Options.Create(new AlertOptions()), TimeProvider.System);
         _batch = _parsed.Select(r => new SinkItem($"coop/v1/fridges/{r.DeviceId}/telemetry", r.IdempotencyKey, InfluxSchema.ToLines(r, _lines))).ToArray();
     }
 
@@ -78,7 +89,8 @@ public class PerMessage
         // A new seq each round: never taken for a redelivery.
         if (!_recent.Add(parsed.DeviceId, i == 0 ? ++_seq : _seq, parsed.DeviceTime)) return null;
         var item = new SinkItem(topic, parsed.DeviceId, parsed.Seq, InfluxSchema.ToLines(parsed, _lines));
-        _alerts.Observe(parsed);
+        _session.ObserveReceived(parsed, _work);
+        _work.Transitions.Clear();
         return item;
     }
 
