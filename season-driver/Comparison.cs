@@ -49,9 +49,10 @@ public static class Comparison
                 var r = rows.GetValueOrDefault(key);
                 Compare(differences, $"festival {festival.Code} kiosk {key.Item1} {key.Item2}",
                     (t?.Sold ?? 0, t?.RevenueCents ?? 0, 0), (r?.Sold ?? 0, r?.RevenueCents ?? 0, 0));
-                (long Sent, long Returned, long Loss) truthFlow = (t?.Sent ?? 0, t?.Returned ?? 0, t?.Loss ?? 0), platformFlow = (r?.Sent ?? 0, r?.Returned ?? 0, r?.Loss ?? 0);
+                (long Sent, long Returned, long Loss, long Missing) truthFlow = (t?.Sent ?? 0, t?.Returned ?? 0, t?.Loss ?? 0, t?.Missing ?? 0),
+                    platformFlow = (r?.Sent ?? 0, r?.Returned ?? 0, r?.Loss ?? 0, r?.MissingAtCount ?? 0);
                 if (truthFlow != platformFlow)
-                    differences.Add($"festival {festival.Code} kiosk {key.Item1} {key.Item2}: sent/returned/lost truth {truthFlow}, platform {platformFlow}");
+                    differences.Add($"festival {festival.Code} kiosk {key.Item1} {key.Item2}: sent/returned/lost/missing at count truth {truthFlow}, platform {platformFlow}");
             }
         }
         foreach (var festival in plan.Season.Festivals)

@@ -11,10 +11,11 @@ public sealed record FridgeWeekTruth(string Fridge, string Brewery, DateOnly Wee
 public sealed record ChannelTruth(string Brewery, string Channel, long Units, long RevenueCents);
 
 /// <summary>What one festival kiosk sold of one brewery's beers, and what was sent there for it.</summary>
-public sealed record KioskTruth(string Festival, string Kiosk, string Brewery, long Sent, long Sold, long Returned, long RevenueCents)
+/// <param name="Missing">Units stolen at a kiosk whose device counts its shelf: its next count finds them missing.</param>
+public sealed record KioskTruth(string Festival, string Kiosk, string Brewery, long Sent, long Sold, long Returned, long RevenueCents, long Missing = 0)
 {
-    /// <summary>Nothing was lost: every unit sold or sent back.</summary>
-    public long Loss => Sent - Sold - Returned;
+    /// <summary>What the reconciliation finds neither sold, sent back nor found missing by a count: stolen where nothing counts.</summary>
+    public long Loss => Sent - Sold - Returned - Missing;
 }
 
 /// <summary>
@@ -59,7 +60,8 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
                 var mine = plan.Truth.Where(e => e.Place == place && e.Sku is { } sku && breweryOf[sku] == brewery).ToList();
                 var sold = mine.Where(e => e.Type == "kiosk_sale").ToList();
                 return new KioskTruth(x.Festival.Code, x.Kiosk.Code, brewery, mine.Where(e => e.Type == "delivery").Sum(e => e.Units), sold.Sum(e => e.Units),
-                    mine.Where(e => e.Type == "return").Sum(e => e.Units), sold.Sum(e => e.Units * e.UnitPriceCents!.Value));
+                    mine.Where(e => e.Type == "return").Sum(e => e.Units), sold.Sum(e => e.Units * e.UnitPriceCents!.Value),
+                    x.Kiosk.CountsAtClose ? mine.Where(e => e.Type == "theft").Sum(e => e.Units) : 0);
             }))
             .OrderBy(k => k.Festival, StringComparer.Ordinal).ThenBy(k => k.Kiosk, StringComparer.Ordinal).ThenBy(k => k.Brewery, StringComparer.Ordinal).ToList();
         var settlements = new List<SettlementTruth>();

@@ -236,6 +236,10 @@ public sealed record SeasonKiosk
     public DateOnly? On { get; init; }
     public required Dictionary<string, int> Sent { get; init; }
     public double CustomersPerHour { get; init; } = 20;
+    /// <summary>Whether the kiosk's device counts its shelf, five minutes after each day's closing.</summary>
+    public bool CountsAtClose { get; init; }
+    /// <summary>Cans taken without paying, per opening hour on average: not a sale, found missing by the next count.</summary>
+    public double TheftsPerHour { get; init; }
 }
 
 /// <summary>

@@ -89,7 +89,7 @@ public sealed record SeasonPlan(SeasonFile Season, IReadOnlyList<PlannedMessage>
 
     /// <summary>
     /// The morning after a festival the lead brings back what its kiosks did not sell and reconciles it: each leftover
-    /// returned to its brewery (a true return), nothing lost. A kiosk's sales still held by an outage are not known then:
+    /// returned to its brewery (a true return); what was stolen is not there to bring back. A kiosk's sales still held by an outage are not known then:
     /// the platform books them as lost at the reconciliation and must give that loss back when they arrive.
     /// </summary>
     private static PersonAction Reconcile(SeasonFile season, SeasonFestival festival, List<TruthEvent> truth)
@@ -101,7 +101,7 @@ public sealed record SeasonPlan(SeasonFile Season, IReadOnlyList<PlannedMessage>
             var place = festival.Place(kiosk);
             foreach (var (sku, sent) in kiosk.Sent.OrderBy(s => s.Key, StringComparer.Ordinal))
             {
-                var left = sent - truth.Where(e => e.Type == "kiosk_sale" && e.Place == place && e.Sku == sku).Sum(e => e.Units);
+                var left = sent - truth.Where(e => e.Type is "kiosk_sale" or "theft" && e.Place == place && e.Sku == sku).Sum(e => e.Units);
                 if (left <= 0) continue;
                 var brewery = season.Breweries.Single(b => b.Beers.Any(beer => beer.Sku == sku)).Slug;
                 returns.Add(new SeasonReturn(kiosk.Code, sku, left, BreweryPlace(brewery)));
@@ -338,7 +338,8 @@ internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Rando
 internal sealed class KioskSeason(SeasonFile season, string device, Random random, List<PlannedMessage> messages, List<PersonAction> actions, List<TruthEvent> truth)
 {
     private readonly string _topic = $"coop/v1/kiosks/{device}/sales";
-    private DateTimeOffset _lastSale = DateTimeOffset.MinValue;
+    private readonly string _countTopic = $"coop/v1/kiosks/{device}/stock";
+    private DateTimeOffset _lastMessage = DateTimeOffset.MinValue;
     private readonly HashSet<long> _usedMs = [];
     private long _seq;
 
@@ -350,13 +351,35 @@ internal sealed class KioskSeason(SeasonFile season, string device, Random rando
             var place = festival.Place(kiosk);
             var table = Fill(festival, kiosk, season.At(festival.FirstDay.AddDays(-1), new TimeOnly(18, 0)));
             for (var day = festival.FirstDay; day < festival.FirstDay.AddDays(festival.Days); day = day.AddDays(1))
+            {
                 for (var minute = season.At(day, festival.Opens); minute < season.At(day, festival.Closes); minute = minute.AddMinutes(1))
                 {
                     // A device numbers its messages in the order it makes them: a minute's customers in time order.
                     var seconds = Enumerable.Range(0, Poisson(kiosk.CustomersPerHour / 60)).Select(_ => random.Next(60)).Order().ToList();
                     foreach (var second in seconds) Sell(minute.AddSeconds(second), place, table);
+                    if (random.NextDouble() < kiosk.TheftsPerHour / 60) Steal(minute.AddSeconds(random.Next(60)), place, table);
                 }
+                if (kiosk.CountsAtClose) Count(season.At(day, festival.Closes).AddMinutes(5), table);
+            }
         }
+    }
+
+    /// <summary>A can taken from the kiosk without paying: the next count finds it missing.</summary>
+    private void Steal(DateTimeOffset at, string place, Dictionary<string, int> table)
+    {
+        var inStock = table.Where(s => s.Value > 0).Select(s => s.Key).Order(StringComparer.Ordinal).ToList();
+        if (inStock.Count == 0) return;
+        var sku = inStock[random.Next(inStock.Count)];
+        table[sku]--;
+        truth.Add(new TruthEvent(at, "theft", place, sku, 1, null));
+    }
+
+    /// <summary>The device counts what stands in the kiosk (every SKU sent there, 0 when sold out).</summary>
+    private void Count(DateTimeOffset at, Dictionary<string, int> table)
+    {
+        var seq = NextSeq(at = OwnMillisecond(at));
+        var shelf = table.OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
+        messages.Add(new PlannedMessage(device, _countTopic, ContractMessages.Stock(seq, at, shelf), at, ArrivesAt(at)));
     }
 
     /// <summary>
@@ -415,20 +438,37 @@ internal sealed class KioskSeason(SeasonFile season, string device, Random rando
     {
         if (Take(table) is not { } sale) return;
         var (sku, units) = sale;
-        while (!_usedMs.Add(at.ToUnixTimeMilliseconds())) at = at.AddMilliseconds(1); // every message its own millisecond
+        at = OwnMillisecond(at);
         var price = PriceOf(sku);
         truth.Add(new TruthEvent(at, "kiosk_sale", place, sku, units, price));
-        // Reflashed since its last message: its counter starts again (the platform must count these as new messages).
-        if (season.Reflashes.Any(r => r.Device == device && season.At(DateOnly.FromDateTime(r.At), TimeOnly.FromDateTime(r.At)) is var reflashed
-                                      && reflashed <= at && reflashed > _lastSale))
-            _seq = 0;
-        _lastSale = at;
-        var seq = ++_seq;
+        var seq = NextSeq(at);
         var payload = ContractMessages.Sale(seq, at, $"{device}-{seq}", [(sku, units, price)], "card");
+        messages.Add(new PlannedMessage(device, _topic, payload, at, ArrivesAt(at)));
+    }
+
+    /// <summary>Every message its own millisecond.</summary>
+    private DateTimeOffset OwnMillisecond(DateTimeOffset at)
+    {
+        while (!_usedMs.Add(at.ToUnixTimeMilliseconds())) at = at.AddMilliseconds(1);
+        return at;
+    }
+
+    /// <summary>The device's next seq: one counter for all it sends, started again when it was reflashed since its last message.</summary>
+    private long NextSeq(DateTimeOffset at)
+    {
+        if (season.Reflashes.Any(r => r.Device == device && season.At(DateOnly.FromDateTime(r.At), TimeOnly.FromDateTime(r.At)) is var reflashed
+                                      && reflashed <= at && reflashed > _lastMessage))
+            _seq = 0;
+        _lastMessage = at;
+        return ++_seq;
+    }
+
+    /// <summary>When a message made at <paramref name="at"/> reaches the platform: at once, or when an outage holding it ends.</summary>
+    private DateTimeOffset ArrivesAt(DateTimeOffset at)
+    {
         var outage = season.Outages.FirstOrDefault(o => o.Device == device && season.At(DateOnly.FromDateTime(o.From), TimeOnly.FromDateTime(o.From)) is var from
                                                           && at >= from && at < from.AddHours(o.Hours));
-        var arrives = outage is null ? at : season.At(DateOnly.FromDateTime(outage.From), TimeOnly.FromDateTime(outage.From)).AddHours(outage.Hours);
-        messages.Add(new PlannedMessage(device, _topic, payload, at, arrives));
+        return outage is null ? at : season.At(DateOnly.FromDateTime(outage.From), TimeOnly.FromDateTime(outage.From)).AddHours(outage.Hours);
     }
 
     private int Poisson(double mean) => SeasonPlan.Poisson(random, mean);

@@ -92,7 +92,8 @@ public sealed class SeasonPlanTests
         Assert.Equal(4, plan.Actions.Count(a => a.Kind == "sell_through")); // two stores, two weeks
         Assert.Equal(grocery.Sum(e => e.Units * e.UnitPriceCents!.Value), totals.Revenue.Where(r => r.Channel == "grocery").Sum(r => r.RevenueCents));
         Assert.True(totals.UnitsStolen > 0 && totals.UnitsBroken > 0, "the short season has shrinkage");
-        Assert.Equal(totals.UnitsStolen + totals.UnitsBroken, plan.Actions.Where(a => a.Kind == "loss").Sum(a => a.Units));
+        // A venue reports what was stolen from its fridge; nobody reports a kiosk's: its count finds it missing.
+        Assert.Equal(totals.UnitsStolen - totals.Kiosks.Sum(k => k.Missing) + totals.UnitsBroken, plan.Actions.Where(a => a.Kind == "loss").Sum(a => a.Units));
 
         // Each count says what the shelf holds: deliveries minus sales, thefts and breakages before it, never negative.
         foreach (var fridge in Short.Fridges)
@@ -179,6 +180,36 @@ public sealed class SeasonPlanTests
 
         // Buffered through a Wi-Fi outage: the platform must book them where the device stood when they were made.
         Assert.Contains(plan.Messages, m => m.Device == "kiosk-fest-01" && m.Ts < firstEnds && m.ArrivesAt > second.DevicesPlacedAt(Short));
+    }
+
+    [Fact]
+    public void A_counting_kiosk_counts_what_it_holds_and_its_last_count_arrives_after_the_reconciliation()
+    {
+        var plan = SeasonPlan.Generate(Short, 2026);
+        var totals = SeasonTotals.Of(plan);
+        Assert.True(totals.Kiosks.Sum(k => k.Missing) > 0, "cans are stolen at kiosks that count");
+        Assert.All(totals.Kiosks, k => Assert.Equal(0, k.Loss)); // a count finds every stolen can: nothing left for the reconciliation to lose
+
+        // Each count holds what was sent less what was sold and stolen before it, at the festival the device served then.
+        var counts = plan.Messages.Where(m => m.Topic.StartsWith("coop/v1/kiosks/", StringComparison.Ordinal) && m.Topic.EndsWith("/stock", StringComparison.Ordinal)).ToList();
+        Assert.True(counts.Count >= 6, "a count each festival day at each counting kiosk");
+        foreach (var count in counts)
+        {
+            var (festival, kiosk) = Short.HeldFestivals.SelectMany(f => f.Kiosks.Select(k => (Festival: f, Kiosk: k)))
+                .Single(x => x.Kiosk.Device == count.Device && Short.At(x.Festival.FirstDay, TimeOnly.MinValue) <= count.Ts
+                             && count.Ts < Short.At(x.Festival.FirstDay.AddDays(x.Festival.Days), TimeOnly.MinValue));
+            var place = festival.Place(kiosk);
+            var counted = JsonDocument.Parse(count.Payload).RootElement.GetProperty("items").EnumerateArray()
+                .ToDictionary(i => i.GetProperty("sku").GetString()!, i => i.GetProperty("units").GetInt32());
+            foreach (var (sku, sent) in kiosk.Sent)
+                Assert.Equal(sent - plan.Truth.Where(e => e.Place == place && e.Sku == sku && e.At <= count.Ts && e.Type is "kiosk_sale" or "theft").Sum(e => e.Units),
+                    counted.GetValueOrDefault(sku)); // a SKU the shelf no longer holds is left out (0)
+        }
+
+        // The Wi-Fi outage holds the last evening's count past the morning the lead reconciles the festival.
+        var first = Short.Festivals.Single(f => f.Code == "festif-automne");
+        var reconciled = plan.Actions.Single(a => a.Kind == "reconciliation" && a.Festival == first.Code).ArrivesAt;
+        Assert.Contains(counts, c => c.Device == "kiosk-fest-01" && c.Ts < reconciled && c.ArrivesAt > reconciled);
     }
 
     [Fact]

@@ -151,6 +151,55 @@ public sealed class FestivalSettlementTests(InventoryApi api) : IClassFixture<In
         var left = await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/stock?location=late-fest-k1");
         Assert.Equal(0, left!.Sum(r => r.GetProperty("units").GetInt32())); // not −3: nothing sold twice out of the kiosk's books
     }
+
+    private async Task ReportAsync(string device, string path, object body, long seq)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/device-reports/{path}") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", $"{device}:{seq}");
+        await InventoryApi.Created(api.Gateway.SendAsync(request));
+    }
+
+    private async Task<(int Sent, int Sold, int Returned, int Loss, int Missing, int Left)> FlowAsync(string festival)
+    {
+        var r = Assert.Single((await api.Lead.GetFromJsonAsync<JsonElement[]>($"/api/v1/festivals/{festival}/results"))!);
+        var left = (await api.Lead.GetFromJsonAsync<JsonElement[]>($"/api/v1/stock?location={festival}-k1"))!.Sum(s => s.GetProperty("units").GetInt32());
+        return (r.GetProperty("sent").GetInt32(), r.GetProperty("sold").GetInt32(), r.GetProperty("returned").GetInt32(), r.GetProperty("loss").GetInt32(),
+            r.GetProperty("missingAtCount").GetInt32(), left);
+    }
+
+    [Fact]
+    public async Task A_kiosk_count_learnt_of_after_the_reconciliation_finds_missing_what_the_reconciliation_had_lost()
+    {
+        // 10 sent, 3 sold, 2 stolen in the evening, 5 brought back the next morning. The evening's count (5 + 2 missing)
+        // was held by the kiosk's Wi-Fi outage: the reconciliation lost the 2 it could not explain, then the count came.
+        var evening = new DateTimeOffset(2026, 8, 7, 19, 0, 0, TimeSpan.FromHours(-4));
+        await AubeKioskFestival.CreateAsync(api, "held-count-fest", "Festival du compte retenu", "2026-08-07", "kiosk-held-1", 10, evening);
+        await ReportAsync("kiosk-held-1", "sales", new { deviceId = "kiosk-held-1", seq = 1, ts = evening, saleId = "h-1", lines = new[] { new { sku = "AUBE-IPA-473", units = 3, unitPriceCents = 800 } } }, 1);
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/held-count-fest/reconciliation", new
+        {
+            returns = new[] { new { kiosk = "k1", sku = "AUBE-IPA-473", units = 5, to = "aube-brasserie" } },
+        }));
+        Assert.Equal((10, 3, 5, 2, 0, 0), await FlowAsync("held-count-fest"));
+
+        await ReportAsync("kiosk-held-1", "stock-counts", new { deviceId = "kiosk-held-1", seq = 2, ts = evening.AddHours(3), items = new[] { new { sku = "AUBE-IPA-473", units = 5 } } }, 2);
+
+        // Missing at the count, not also lost; the kiosk's books still at 0.
+        Assert.Equal((10, 3, 5, 0, 2, 0), await FlowAsync("held-count-fest"));
+    }
+
+    [Fact]
+    public async Task A_count_that_a_late_sale_re_derives_gives_back_what_it_found_missing_net()
+    {
+        // The count arrived before the sales it came after: it found 8 missing; the 6 sold then arrive and explain 6 of them.
+        var evening = new DateTimeOffset(2026, 8, 14, 19, 0, 0, TimeSpan.FromHours(-4));
+        await AubeKioskFestival.CreateAsync(api, "net-count-fest", "Festival du compte net", "2026-08-14", "kiosk-net-1", 20, evening);
+        await ReportAsync("kiosk-net-1", "stock-counts", new { deviceId = "kiosk-net-1", seq = 3, ts = evening.AddHours(3), items = new[] { new { sku = "AUBE-IPA-473", units = 12 } } }, 3);
+        await ReportAsync("kiosk-net-1", "sales", new { deviceId = "kiosk-net-1", seq = 1, ts = evening, saleId = "n-1", lines = new[] { new { sku = "AUBE-IPA-473", units = 4, unitPriceCents = 800 } } }, 1);
+        await ReportAsync("kiosk-net-1", "sales", new { deviceId = "kiosk-net-1", seq = 2, ts = evening.AddHours(1), saleId = "n-2", lines = new[] { new { sku = "AUBE-IPA-473", units = 2, unitPriceCents = 800 } } }, 2);
+
+        // 20 sent (not 26: the count gave back what it had found missing), 2 missing (not 8), 12 on the shelf.
+        Assert.Equal((20, 6, 0, 0, 2, 12), await FlowAsync("net-count-fest"));
+    }
 }
 
 /// <summary>A kiosk sale and its festival's reconciliation at the same moment (a pool of connections, as in production).</summary>

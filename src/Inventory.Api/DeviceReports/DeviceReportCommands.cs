@@ -46,7 +46,7 @@ public sealed class DeviceReportCommands(NpgsqlDataSource db, BeerQueries beers)
                 movements.AddRange(await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, line.Sku!, null, line.Units!.Value,
                     location.Id, null, body.Ts!.Value, $"device:{device.Id}", $"sale {body.SaleId} ({body.Payment ?? "payment unknown"})",
                     device.Id, line.UnitPriceCents), allowShortfall: true, token));
-                await FestivalCommands.GiveBackReconciledLossAsync(c, tx, location.Id, line.Sku!, line.Units.Value, body.Ts.Value, token);
+                await ReconciledLoss.KeepAsync(c, tx, location.Id, line.Sku!, token);
             }
             return (StatusCodes.Status201Created, new SaleRecorded(device.Id, body.Seq!.Value, location.Code, movements, movements.Sum(m => m.Shortfall)));
         }, ct);
@@ -81,7 +81,12 @@ public sealed class DeviceReportCommands(NpgsqlDataSource db, BeerQueries beers)
                 lines.Add(new CountLine(item.Sku!, 0, item.Units!.Value, 0, 0, "unknown SKU"));
             }
             var countId = await ShelfLedger.RecordCountAsync(c, tx, location.Id, device.Id, body.Seq!.Value, ts, known, token);
-            foreach (var ((id, sku), outcome) in await ShelfLedger.RederiveAfterCountAsync(c, tx, location.Id, countId, ts, token))
+            var outcomes = await ShelfLedger.RederiveAfterCountAsync(c, tx, location.Id, countId, ts, token);
+            // A kiosk's count held past its festival's reconciliation finds missing what the reconciliation had lost.
+            if (location.Kind is LocationKinds.FestivalKiosk or LocationKinds.TourStop)
+                foreach (var sku in outcomes.Keys.Select(k => k.Sku).Distinct().Order(StringComparer.Ordinal))
+                    await ReconciledLoss.KeepAsync(c, tx, location.Id, sku, token);
+            foreach (var ((id, sku), outcome) in outcomes)
             {
                 if (id != countId || (outcome.Expected == 0 && outcome.Counted == 0)) continue;
                 lines.Add(new CountLine(sku, outcome.Expected, outcome.Counted, outcome.Counted - outcome.Expected, sellsThrough ? outcome.Gone : 0,

@@ -33,43 +33,19 @@ public sealed partial class FestivalCommands
                 var to = await Lookup.LocationIdAsync(c, r.To!, token) ?? throw new DomainProblem(Problems.NotFound($"returns[{i}].to", $"location {r.To}"));
                 await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Return, r.Sku!, null, r.Units!.Value, from, to, at, "festival-reconciliation", $"return after {festival.Name}"), allowShortfall: false, token);
             }
+            // From now on a fact learnt of late at one of its kiosks keeps the loss equal to what the facts leave unexplained.
+            await using (var reconciled = c.Command(tx, "UPDATE festivals SET reconciled_at = $2 WHERE code = $1", code, at.UtcDateTime))
+                await reconciled.ExecuteNonQueryAsync(token);
             var lines = new List<ReconciledLine>();
             foreach (var flow in await FestivalQueries.FlowsAsync(c, tx, code, token))
             {
-                // What is neither sold nor sent back was lost (drunk by volunteers, broken, warm): posted as loss.
-                var loss = flow.Sent - flow.Sold - flow.Returned - flow.CountedOut;
-                if (loss > 0)
-                {
-                    var kioskId = await Lookup.LocationIdAsync(c, festival.Kiosks.Single(k => k.Code == flow.Kiosk).Location, token);
-                    await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Loss, flow.Sku, null, loss, kioskId, null, at, ReconciliationActor,
-                        $"left at {flow.Kiosk} after {festival.Name}"), allowShortfall: true, token);
-                }
-                lines.Add(new ReconciledLine(flow.Kiosk, flow.Sku, flow.Sent, flow.Sold, flow.Returned, Math.Max(0, loss)));
+                // What is neither sold, sent back nor found missing by a count was lost (drunk by volunteers, broken, warm).
+                var kioskId = await Lookup.LocationIdAsync(c, festival.Kiosks.Single(k => k.Code == flow.Kiosk).Location, token);
+                var loss = await ReconciledLoss.KeepAsync(c, tx, kioskId!.Value, flow.Sku, token);
+                lines.Add(new ReconciledLine(flow.Kiosk, flow.Sku, flow.Sent, flow.Sold, flow.Returned, loss));
             }
             return (StatusCodes.Status201Created, lines);
         }, ct);
-    }
-
-    private const string ReconciliationActor = "festival-reconciliation";
-
-    /// <summary>
-    /// A sale at a kiosk dated before its festival's reconciliation, learnt of after it (a kiosk's buffered sale, a
-    /// stop's sales typed late): the reconciliation had posted those units as lost. As much of that loss as the sale
-    /// explains is reversed, dated at the loss, so that a unit is never both a loss and a sale (docs/ledger.md).
-    /// </summary>
-    public static async Task GiveBackReconciledLossAsync(NpgsqlConnection c, NpgsqlTransaction tx, long location, string sku, int sold, DateTimeOffset soldAt,
-        CancellationToken ct)
-    {
-        await using var lost = c.Command(tx, $"""
-            SELECT coalesce(sum(CASE kind WHEN '{MovementKinds.Loss}' THEN units ELSE -units END), 0)::int, max(occurred_at)
-            FROM movements
-            WHERE sku = $2 AND actor = '{ReconciliationActor}' AND occurred_at >= $3
-              AND ((kind = '{MovementKinds.Loss}' AND from_location_id = $1) OR (kind = '{MovementKinds.LossReversal}' AND to_location_id = $1))
-            """, location, sku, soldAt.UtcDateTime);
-        var (units, at) = (await lost.ListAsync(r => (r.GetInt32(0), r.IsDBNull(1) ? (DateTimeOffset?)null : r.GetFieldValue<DateTimeOffset>(1)), ct))[0];
-        if (units <= 0 || at is null) return;
-        await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.LossReversal, sku, null, Math.Min(units, sold), null, location, at.Value, ReconciliationActor,
-            "sold after all: a sale learnt of after the reconciliation"), allowShortfall: true, ct);
     }
 
     /// <summary>Whether any movement ever brought this SKU to the place (a stop sells only what was sent there).</summary>

@@ -246,7 +246,7 @@ public sealed partial class FestivalCommands(NpgsqlDataSource db, FestivalQuerie
                 posted.AddRange(await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, line.Sku!, null, line.Units!.Value, location, null, at,
                     caller.Name, $"sold at {stop.Name}", null, line.UnitPriceCents ?? listed),
                     allowShortfall: caller.IsLead, token));
-                await GiveBackReconciledLossAsync(c, tx, location!.Value, line.Sku!, line.Units.Value, at, token);
+                await ReconciledLoss.KeepAsync(c, tx, location!.Value, line.Sku!, token);
             }
             return (StatusCodes.Status201Created, posted);
         }, ct, caller.IsLead ? null : reported);

@@ -142,25 +142,32 @@ public sealed class FestivalQueries(NpgsqlDataSource db, MembershipQueries membe
 
     /// <summary>
     /// Every kiosk × SKU flow of a festival, in kiosk order (stops by day), then SKU: beer sent there
-    /// (transfers, production, counts that found more), and taken out by sale, return, loss or count.
+    /// (transfers, production, counts that found more), and taken out by sale, return, loss or count. What the counts
+    /// found is net: a count re-derived when a late sale arrived gives back the units it had found missing, and those
+    /// units were neither sent nor missing.
     /// </summary>
     public static async Task<List<KioskFlow>> FlowsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string code, CancellationToken ct)
     {
         await using var flows = connection.Command(transaction, $"""
-            SELECT k.code, hb.slug, k.stop_on, m.sku, br.slug,
-                   coalesce(sum(m.units) FILTER (WHERE m.to_location_id = l.id AND m.kind IN ('{MovementKinds.Transfer}', '{MovementKinds.Production}', '{MovementKinds.CountAdjustment}')), 0)::int,
-                   coalesce(sum(m.units) FILTER (WHERE m.from_location_id = l.id AND m.kind = '{MovementKinds.Sale}'), 0)::int,
-                   coalesce(sum(m.units) FILTER (WHERE m.from_location_id = l.id AND m.kind = '{MovementKinds.Return}'), 0)::int,
-                   (coalesce(sum(m.units) FILTER (WHERE m.from_location_id = l.id AND m.kind = '{MovementKinds.Loss}'), 0)
-                    - coalesce(sum(m.units) FILTER (WHERE m.to_location_id = l.id AND m.kind = '{MovementKinds.LossReversal}'), 0))::int,
-                   coalesce(sum(m.units) FILTER (WHERE m.from_location_id = l.id AND m.kind = '{MovementKinds.CountAdjustment}'), 0)::int,
-                   coalesce(sum(m.units * m.unit_price_cents) FILTER (WHERE m.from_location_id = l.id AND m.kind = '{MovementKinds.Sale}'), 0)::bigint
+            WITH flow AS (
+            SELECT k.code, hb.slug AS host, k.stop_on, m.sku, br.slug AS brewery,
+                   coalesce(sum(m.units) FILTER (WHERE m.to_location_id = l.id AND m.kind IN ('{MovementKinds.Transfer}', '{MovementKinds.Production}')), 0) AS sent,
+                   coalesce(sum(m.units) FILTER (WHERE m.to_location_id = l.id AND m.kind = '{MovementKinds.CountAdjustment}'), 0)
+                   - coalesce(sum(m.units) FILTER (WHERE m.from_location_id = l.id AND m.kind = '{MovementKinds.CountAdjustment}'), 0) AS found,
+                   coalesce(sum(m.units) FILTER (WHERE m.from_location_id = l.id AND m.kind = '{MovementKinds.Sale}'), 0) AS sold,
+                   coalesce(sum(m.units) FILTER (WHERE m.from_location_id = l.id AND m.kind = '{MovementKinds.Return}'), 0) AS returned,
+                   coalesce(sum(m.units) FILTER (WHERE m.from_location_id = l.id AND m.kind = '{MovementKinds.Loss}'), 0)
+                   - coalesce(sum(m.units) FILTER (WHERE m.to_location_id = l.id AND m.kind = '{MovementKinds.LossReversal}'), 0) AS lost,
+                   coalesce(sum(m.units * m.unit_price_cents) FILTER (WHERE m.from_location_id = l.id AND m.kind = '{MovementKinds.Sale}'), 0) AS revenue
             FROM kiosks k JOIN festivals f ON f.id = k.festival_id JOIN locations l ON l.id = k.location_id
             LEFT JOIN breweries hb ON hb.id = k.host_brewery_id
             JOIN movements m ON m.to_location_id = l.id OR m.from_location_id = l.id
             JOIN beers b ON b.sku = m.sku LEFT JOIN breweries br ON br.id = b.brewery_id
             WHERE f.code = $1
-            GROUP BY k.code, hb.slug, k.stop_on, m.sku, br.slug ORDER BY k.stop_on NULLS FIRST, k.code, m.sku
+            GROUP BY k.code, hb.slug, k.stop_on, m.sku, br.slug)
+            SELECT code, host, stop_on, sku, brewery, (sent + greatest(found, 0))::int, sold::int, returned::int, lost::int,
+                   greatest(-found, 0)::int, revenue::bigint
+            FROM flow ORDER BY stop_on NULLS FIRST, code, sku
             """, code);
         return await flows.ListAsync(r => new KioskFlow(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetFieldValue<DateOnly>(2),
             r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetInt32(5), r.GetInt32(6), r.GetInt32(7), r.GetInt32(8), r.GetInt32(9), r.GetInt64(10)), ct);
