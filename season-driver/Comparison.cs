@@ -29,6 +29,19 @@ public static class Comparison
                 (expected?.Units ?? 0, expected?.RevenueCents ?? 0, 0), (reported?.Units ?? 0, reported?.RevenueCents ?? 0, reported?.UnpricedUnits ?? 0));
         }
 
+        // Every power cut of a fridge is one power_lost alert, raised when the power went and cleared when it came back
+        // (the device's own times, to the millisecond), whatever order the events reached the gateways in.
+        foreach (var device in plan.Season.Fridges.Select(f => f.Device).Order(StringComparer.Ordinal))
+        {
+            var reported = (await lead.Api.V1.Alerts.GetAsync(q => { q.QueryParameters.Device = device; q.QueryParameters.Limit = 500; }, ct))!
+                .Where(a => a.Type == "power_lost").Select(a => $"{a.RaisedAt!.Value.UtcDateTime:O} → {a.ClearedAt?.UtcDateTime.ToString("O") ?? "open"}")
+                .Order(StringComparer.Ordinal).ToList();
+            var expected = truth.Alerts.Where(a => a.Device == device && a.Type == "power_lost")
+                .Select(a => $"{a.RaisedAt.UtcDateTime:O} → {a.ClearedAt?.UtcDateTime.ToString("O") ?? "open"}").Order(StringComparer.Ordinal).ToList();
+            foreach (var missing in expected.Except(reported)) differences.Add($"alert power_lost {device} {missing}: not raised as such");
+            foreach (var extra in reported.Except(expected)) differences.Add($"alert power_lost {device} {extra}: raised, but no such power cut");
+        }
+
         var revenue = (await lead.Api.V1.Sales.Revenue.GetAsync(q => { q.QueryParameters.From = from; q.QueryParameters.To = to; }, ct))!
             .ToDictionary(r => (r.Brewery!, r.Channel!));
         var expectedRevenue = truth.Revenue.ToDictionary(r => (r.Brewery, r.Channel));

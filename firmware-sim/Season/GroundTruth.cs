@@ -36,9 +36,13 @@ public sealed record FunderSalesTruth(string Channel, string Brewery, string Reg
 public sealed record FunderTruth(DateOnly From, DateOnly To, List<FunderSalesTruth> Sales, List<string> FestivalsServed, List<string> TourStops,
     List<string> Members);
 
+/// <summary>An alert the gateway should raise, and clear, for what really happened to a device.</summary>
+public sealed record AlertTruth(string Device, string Type, DateTimeOffset RaisedAt, DateTimeOffset? ClearedAt);
+
 /// <summary>The figures the Table reads, as they really were: what every report of the season must equal.</summary>
 public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly LastDay, List<FridgeWeekTruth> FridgeWeeks, List<ChannelTruth> Revenue,
-    List<KioskTruth> Kiosks, List<SettlementTruth> Settlements, List<FunderTruth> FunderReports, long UnitsStolen, long UnitsBroken)
+    List<KioskTruth> Kiosks, List<SettlementTruth> Settlements, List<FunderTruth> FunderReports, long UnitsStolen, long UnitsBroken,
+    List<AlertTruth> Alerts)
 {
     public static SeasonTotals Of(SeasonPlan plan)
     {
@@ -93,7 +97,24 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
             .Prepend((From: season.FirstDay, To: lastDay));
         var funder = periods.Select(p => Funder(plan, breweryOf, p.From, p.To)).ToList();
         return new SeasonTotals(season.Name, season.FirstDay, lastDay, weeks, revenue, kiosks, settlements, funder,
-            plan.Truth.Where(e => e.Type == "theft").Sum(e => e.Units), plan.Truth.Where(e => e.Type == "breakage").Sum(e => e.Units));
+            plan.Truth.Where(e => e.Type == "theft").Sum(e => e.Units), plan.Truth.Where(e => e.Type == "breakage").Sum(e => e.Units),
+            PowerAlerts(plan));
+    }
+
+    /// <summary>A fridge's power cut is a <c>power_lost</c> alert from the cut to the power's return.</summary>
+    private static List<AlertTruth> PowerAlerts(SeasonPlan plan)
+    {
+        var deviceAt = plan.Season.Fridges.SelectMany(f => f.Places().Select(p => (p.Place, f.Device))).ToDictionary(x => x.Place, x => x.Device, StringComparer.Ordinal);
+        var alerts = new List<AlertTruth>();
+        foreach (var device in plan.Truth.Where(e => e.Type is "power_lost" or "power_restored").GroupBy(e => deviceAt[e.Place]).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            DateTimeOffset? lostAt = null;
+            foreach (var e in device.OrderBy(e => e.At))
+                if (e.Type == "power_lost") lostAt ??= e.At;
+                else if (lostAt is { } from) { alerts.Add(new AlertTruth(device.Key, "power_lost", from, e.At)); lostAt = null; }
+            if (lostAt is { } open) alerts.Add(new AlertTruth(device.Key, "power_lost", open, null));
+        }
+        return alerts;
     }
 
     private static FunderTruth Funder(SeasonPlan plan, Dictionary<string, string> breweryOf, DateOnly from, DateOnly to)

@@ -29,6 +29,11 @@ public sealed record SeasonFile
     public List<SeasonGroceryStore> GroceryStores { get; init; } = [];
     /// <summary>Kiosk devices reflashed at a Québec time: their <c>seq</c> restarts at 1 (a new message, not a redelivery).</summary>
     public List<SeasonReflash> Reflashes { get; init; } = [];
+    /// <summary>
+    /// A fridge's mains power cut from a Québec time for some hours: its device, on battery, says <c>power_lost</c> then
+    /// <c>power_restored</c> (held like any message by a Wi-Fi outage), and the gateway raises and clears the alert.
+    /// </summary>
+    public List<SeasonPowerCut> PowerCuts { get; init; } = [];
 
     /// <summary>The festivals and tours that take place (not cancelled).</summary>
     public IEnumerable<SeasonFestival> HeldFestivals => Festivals.Where(f => f.CancelledOn is null);
@@ -91,6 +96,8 @@ public sealed record SeasonFile
         var kioskDevices = Festivals.SelectMany(f => f.Kiosks).Select(k => k.Device).OfType<string>().ToHashSet(StringComparer.Ordinal);
         foreach (var outage in Outages.Where(o => Fridges.All(f => f.Device != o.Device) && !kioskDevices.Contains(o.Device)))
             throw new InvalidDataException($"outage: {outage.Device} is no fridge or kiosk of the season");
+        foreach (var cut in PowerCuts.Where(c => Fridges.All(f => f.Device != c.Device) || c.Hours <= 0))
+            throw new InvalidDataException($"power cut: {cut.Device} is no fridge of the season, or the cut has no hours");
         foreach (var sku in GroceryStores.SelectMany(g => g.Delivered.Keys).Where(s => !skus.Contains(s)))
             throw new InvalidDataException($"grocery store: SKU {sku} is no brewery's beer");
         foreach (var festival in Festivals)
@@ -194,6 +201,9 @@ public sealed record SeasonReflash(string Device, DateTime At);
 
 /// <summary>A device's Wi-Fi down from a Québec time for some hours.</summary>
 public sealed record SeasonOutage(string Device, DateTime From, double Hours);
+
+/// <summary>A fridge's power cut from a Québec time for some hours.</summary>
+public sealed record SeasonPowerCut(string Device, DateTime From, double Hours);
 
 /// <summary>
 /// A festival (kiosks the Table runs, each with its device) or a tour (<see cref="Kind"/> "tour": stops, each on one day

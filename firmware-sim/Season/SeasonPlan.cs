@@ -80,7 +80,10 @@ public sealed record SeasonPlan(SeasonFile Season, IReadOnlyList<PlannedMessage>
         }
 
         var byTime = Comparer<DateTimeOffset>.Default;
-        messages.Sort((x, y) => byTime.Compare(x.ArrivesAt, y.ArrivesAt) is var c and not 0 ? c : string.CompareOrdinal(x.Device, y.Device));
+        // List.Sort is not stable: messages an outage held arrive at one instant and must still go in the device's order
+        // (its buffer replays in order), so the time each was made breaks the tie (a device's messages each have their own).
+        messages.Sort((x, y) => byTime.Compare(x.ArrivesAt, y.ArrivesAt) is var c and not 0 ? c
+            : string.CompareOrdinal(x.Device, y.Device) is var d and not 0 ? d : byTime.Compare(x.Ts, y.Ts));
         actions.Sort((x, y) => byTime.Compare(x.ArrivesAt, y.ArrivesAt) is var c and not 0 ? c : string.CompareOrdinal(x.Key, y.Key));
         truth.Sort((x, y) => byTime.Compare(x.At, y.At) is var c and not 0 ? c
             : string.CompareOrdinal(x.Place, y.Place) is var p and not 0 ? p : string.CompareOrdinal(x.Type + x.Sku, y.Type + y.Sku));
@@ -183,6 +186,7 @@ internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Rando
 {
     private readonly Dictionary<string, int> _shelf = fridge.Skus.ToDictionary(s => s, _ => 0, StringComparer.Ordinal);
     private readonly string _topic = $"coop/v1/fridges/{fridge.Device}/stock";
+    private readonly string _eventTopic = $"coop/v1/fridges/{fridge.Device}/events";
     private readonly HashSet<long> _usedMs = [];
     private string _place = fridge.Place;
     private DateTimeOffset _pluggedInAt = DateTimeOffset.MinValue;
@@ -203,6 +207,13 @@ internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Rando
         {
             var local = TimeZoneInfo.ConvertTime(minute, season.Zone);
             if (fridge.Moves.FirstOrDefault(m => m.At == local.DateTime) is { } move) Move(minute, move);
+            // A power cut's events in the minute's first second, before its count (the device runs on battery through it).
+            foreach (var cut in season.PowerCuts.Where(c => c.Device == fridge.Device))
+            {
+                var (from, to) = Span(cut);
+                if (minute == from) PowerEvent(from, "power_lost");
+                if (minute == to) PowerEvent(to, "power_restored");
+            }
             var pluggedIn = minute >= _pluggedInAt;
             // Within a minute, in time order: the count (its first second), a restocking visit (from second 1), then
             // customers and thieves (seconds 3-59); so each count holds exactly what happened before its ts.
@@ -311,6 +322,22 @@ internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Rando
             actions.Add(new PersonAction(ticked, $"season:{season.Name}:delivered:{_place}:{_visit}:{sku}", "transfer", sku, units,
                 SeasonPlan.BreweryPlace(brewery.Slug), _place, ticked, "restocking visit"));
         }
+    }
+
+    private (DateTimeOffset From, DateTimeOffset To) Span(SeasonPowerCut cut)
+    {
+        var from = season.At(DateOnly.FromDateTime(cut.From), TimeOnly.FromDateTime(cut.From));
+        return (from, from.AddMinutes(Math.Round(cut.Hours * 60)));
+    }
+
+    /// <summary>The device says its power went or came back: a true event of the fridge, and its message.</summary>
+    private void PowerEvent(DateTimeOffset at, string type)
+    {
+        while (!_usedMs.Add(at.ToUnixTimeMilliseconds())) at = at.AddMilliseconds(1);
+        truth.Add(new TruthEvent(at, type, _place, null, 0, null));
+        var outage = season.Outages.FirstOrDefault(o => o.Device == fridge.Device && Covers(o, at));
+        var arrives = outage is null ? at : season.At(DateOnly.FromDateTime(outage.From), TimeOnly.FromDateTime(outage.From)).AddHours(outage.Hours);
+        messages.Add(new PlannedMessage(fridge.Device, _eventTopic, ContractMessages.Event(++_seq, at, type), at, arrives));
     }
 
     private void Count(DateTimeOffset at)

@@ -44,8 +44,11 @@ public sealed class SeasonPlanTests
         var delayed = plan.Messages.Where(m => m.Device == outage.Device && m.ArrivesAt > m.Ts).ToList();
         Assert.Equal(outage.Hours * 60 / Short.CountEveryMinutes, delayed.Count, tolerance: 1);
         Assert.All(delayed, m => Assert.Equal(delayed[0].ArrivesAt, m.ArrivesAt));
-        // Messages reach the broker in the order of arrival: a buffered count after counts sent later.
+        // Messages reach the broker in the order of arrival: a buffered count after counts sent later; and a device's
+        // buffer replays in the order it made its messages (the sort that puts them by arrival used to shuffle them).
         Assert.True(plan.Messages.Zip(plan.Messages.Skip(1)).All(p => p.First.ArrivesAt <= p.Second.ArrivesAt));
+        foreach (var device in plan.Messages.GroupBy(m => m.Device))
+            Assert.True(device.Zip(device.Skip(1)).All(p => p.First.Ts < p.Second.Ts), $"{device.Key} replays its buffer out of order");
     }
 
     [Fact]
@@ -101,7 +104,7 @@ public sealed class SeasonPlanTests
             // A moved fridge's beer moves with it: its places' events together (the move itself is out at one, in at the other).
             var places = fridge.Places().Select(p => p.Place).ToHashSet();
             var events = plan.Truth.Where(e => places.Contains(e.Place) && e.Sku is not null && e.Type is not ("moved_out" or "moved_in")).ToList();
-            foreach (var count in plan.Messages.Where(m => m.Device == fridge.Device))
+            foreach (var count in plan.Messages.Where(m => m.Device == fridge.Device && m.Topic.EndsWith("/stock", StringComparison.Ordinal)))
             {
                 var counted = JsonDocument.Parse(count.Payload).RootElement.GetProperty("items").EnumerateArray()
                     .ToDictionary(i => i.GetProperty("sku").GetString()!, i => i.GetProperty("units").GetInt32());
@@ -210,6 +213,28 @@ public sealed class SeasonPlanTests
         var first = Short.Festivals.Single(f => f.Code == "festif-automne");
         var reconciled = plan.Actions.Single(a => a.Kind == "reconciliation" && a.Festival == first.Code).ArrivesAt;
         Assert.Contains(counts, c => c.Device == "kiosk-fest-01" && c.Ts < reconciled && c.ArrivesAt > reconciled);
+    }
+
+    [Fact]
+    public void A_power_cut_is_two_events_of_its_fridge_and_one_alert_of_the_truth_held_events_included()
+    {
+        var plan = SeasonPlan.Generate(Short, 2026);
+        var alerts = SeasonTotals.Of(plan).Alerts;
+        Assert.Equal(Short.PowerCuts.Count, alerts.Count(a => a.Type == "power_lost" && a.ClearedAt is not null));
+        foreach (var cut in Short.PowerCuts)
+        {
+            var events = plan.Messages.Where(m => m.Device == cut.Device && m.Topic.EndsWith("/events", StringComparison.Ordinal))
+                .Select(m => (Type: JsonDocument.Parse(m.Payload).RootElement.GetProperty("type").GetString(), m.Ts)).ToList();
+            var alert = alerts.Single(a => a.Device == cut.Device);
+            Assert.Equal([("power_lost", alert.RaisedAt), ("power_restored", alert.ClearedAt!.Value)], events);
+            Assert.Equal(TimeSpan.FromHours(cut.Hours), alert.ClearedAt - alert.RaisedAt);
+        }
+        // The cut at Saint-Fût's second fridge falls in its day-long Wi-Fi outage: both events reach the platform a day late.
+        Assert.All(plan.Messages.Where(m => m.Device == "fridge-stfut-02" && m.Topic.EndsWith("/events", StringComparison.Ordinal)),
+            m => Assert.True(m.ArrivesAt - m.Ts > TimeSpan.FromHours(20)));
+        // The night the clocks go back, a cut from 01:30 lasts its hour and a half of real time.
+        var night = alerts.Single(a => a.Device == "fridge-epicerie-02");
+        Assert.Equal(new DateOnly(2026, 11, 1), Short.DayOf(night.RaisedAt));
     }
 
     [Fact]
