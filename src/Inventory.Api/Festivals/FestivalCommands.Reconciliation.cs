@@ -1,9 +1,5 @@
-using Inventory.Api.Auth;
-using Inventory.Api.Catalogue;
 using Inventory.Api.Infrastructure;
-using Inventory.Api.Prices;
 using Inventory.Api.Stock;
-using Inventory.Api.Table;
 using Npgsql;
 
 namespace Inventory.Api.Festivals;

@@ -1,6 +1,4 @@
-using Inventory.Api.Catalogue;
 using Inventory.Api.Infrastructure;
-using Inventory.Api.Prices;
 using Npgsql;
 
 namespace Inventory.Api.Stock;
