@@ -46,6 +46,15 @@ public sealed class SalesByDayTests
         await DemoData.LoadAsync(services); // fridge sales from counts, kiosk and grocery sales, at many hours of the day
 
         Assert.True(await ScalarAsync(db, "SELECT count(*) FROM sales_by_day") > 10, "the demo world has sold");
+        // A sale at 22:30 on a Québec summer evening, 02:30 UTC the next day: the demo world's own sales fall in the
+        // hours before now, which are Québec evening hours only when the test runs then.
+        await ScalarAsync(db, """
+            WITH evening AS (
+                INSERT INTO movements (kind, sku, lot_code, units, from_location_id, occurred_at, actor, reason, unit_price_cents)
+                SELECT 'sale', sku, '', 2, from_location_id, '2026-07-15T02:30:00Z', 'test', 'a Québec evening sale', 450
+                FROM movements WHERE kind = 'sale' AND from_location_id IS NOT NULL LIMIT 1 RETURNING 1)
+            SELECT count(*) FROM evening
+            """);
         Assert.Equal(0, await ScalarAsync(db, Differences, "America/Toronto"));
         // A sale in the Québec evening belongs to that Québec day, not to the next UTC one.
         Assert.True(await ScalarAsync(db, Differences, "UTC") > 0, "the demo world sells in the evening: the zone matters");
