@@ -11,6 +11,7 @@ using Inventory.Api.FridgeStatus;
 using Inventory.Api.Grocery;
 using Inventory.Api.Infrastructure;
 using Inventory.Api.Localisation;
+using Inventory.Api.Money;
 using Inventory.Api.Notifications;
 using Inventory.Api.Prices;
 using Inventory.Api.Provisioning;
@@ -78,6 +79,7 @@ public static class Extensions
             .AddStock()
             .AddPrices()
             .AddSales()
+            .AddMoney()
             .AddFestivals()
             .AddGrocery()
             .AddCollab()
@@ -227,6 +229,7 @@ public static class Extensions
         api.MapGroceryApi();
         api.MapPricesApi();
         api.MapSalesApi();
+        api.MapMoneyApi();
         api.MapTableApi();
         app.MapDashboard();
         return app;

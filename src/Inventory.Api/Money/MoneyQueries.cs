@@ -1,0 +1,75 @@
+using Inventory.Api.Auth;
+using Inventory.Api.Catalogue;
+using Inventory.Api.Infrastructure;
+using Inventory.Api.Sales;
+using Npgsql;
+
+namespace Inventory.Api.Money;
+
+/// <summary>The money settings and the months' statements of the places that sell the members' beer.</summary>
+public sealed class MoneyQueries(NpgsqlDataSource db, TableCalendar calendar)
+{
+    /// <summary>Every period of every setting (the lead's and everyone's: taxes and deposits are public).</summary>
+    public async Task<List<MoneySetting>> SettingsAsync(CancellationToken ct)
+    {
+        await using var command = db.Command("SELECT id, name, value, valid_from, valid_to, set_by FROM money_settings ORDER BY name, valid_from");
+        return await command.ListAsync(Read, ct);
+    }
+
+    /// <summary>
+    /// A month's statements as the caller may read them: the lead every place and payee; a brewer only what is owed to
+    /// its own brewery (rule "Each brewery sees its own": no place total over other breweries' lines).
+    /// </summary>
+    public async Task<MonthStatement> StatementAsync(StatementQuery month, Caller caller, CancellationToken ct)
+    {
+        var first = month.FirstDay(calendar.Today);
+        var (start, end) = calendar.Days(first, first.AddMonths(1).AddDays(-1));
+        // Days are the Table's: the session runs in its zone, so ::date is the Québec day of the sale.
+        await using var command = db.Command($"""
+            SELECT l.code, l.name, {SalesQueries.ChannelOfPlace}, coalesce(br.slug, 'table'), s.sku, b.format, s.unit_price_cents,
+                   s.occurred_at::date, sum(s.units)::bigint
+            FROM sale_lines s JOIN locations l ON l.id = s.location_id JOIN beers b ON b.sku = s.sku LEFT JOIN breweries br ON br.id = b.brewery_id
+            WHERE l.kind IN ('{LocationKinds.CoopFridge}', '{LocationKinds.GroceryStore}') AND s.occurred_at >= $1 AND s.occurred_at < $2
+              AND ($3::bigint IS NULL OR b.brewery_id = $3)
+            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+            """, start.UtcDateTime, end.UtcDateTime, Visibility.OnlyBrewery(caller));
+        var sold = await command.ListAsync(r => new SoldOnDay(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
+            r.GetString(5), r.IsDBNull(6) ? null : r.GetInt64(6), r.GetFieldValue<DateOnly>(7), r.GetInt64(8)), ct);
+        return MonthStatement.Of(first, sold, new MoneyRules(await SettingsAsync(ct)));
+    }
+
+    internal static MoneySetting Read(NpgsqlDataReader r) => new(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetFieldValue<DateOnly>(3),
+        r.IsDBNull(4) ? null : r.GetFieldValue<DateOnly>(4), r.GetString(5));
+}
+
+/// <summary>Setting money's rules: the lead only, from a day on.</summary>
+public sealed class MoneyCommands(NpgsqlDataSource db)
+{
+    /// <summary>A setting from a day: the one in force that day, begun before it, ends the day before; a later one is a 409.</summary>
+    public async Task<MoneySetting> SetAsync(NewMoneySetting body, Caller caller, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        try
+        {
+            await using var supersede = connection.Command(tx, """
+                UPDATE money_settings SET valid_to = $2::date - 1
+                WHERE name = $1 AND valid_from < $2 AND daterange(valid_from, valid_to, '[]') @> $2::date
+                """, body.Name, body.ValidFrom!.Value);
+            await supersede.ExecuteNonQueryAsync(ct);
+            await using var insert = connection.Command(tx, """
+                INSERT INTO money_settings (name, value, valid_from, set_by) VALUES ($1, $2, $3, $4)
+                RETURNING id, name, value, valid_from, valid_to, set_by
+                """, body.Name, body.Value!.Value, body.ValidFrom.Value, caller.Name);
+            var setting = (await insert.ListAsync(MoneyQueries.Read, ct))[0];
+            await tx.CommitAsync(ct);
+            return setting;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ExclusionViolation)
+        {
+            throw new DomainProblem(Problems.Conflict("Setting period overlaps",
+                $"{body.Name} already has a value from {body.ValidFrom:yyyy-MM-dd} or later: a setting is changed from its latest day on",
+                new Dictionary<string, object?> { ["field"] = "validFrom" }));
+        }
+    }
+}
