@@ -92,7 +92,40 @@ public static class Comparison
             else CompareSettlement(differences, $"last issued statement {festival.Code} (no. {issued[^1].Number})", expected, issued[^1].Settlement!.Statements!);
         }
         foreach (var period in truth.FunderReports) await CompareFunderReportAsync(differences, lead, period, ct);
+        if (plan.Season.Money.Count > 0) await CompareStatementsAsync(differences, lead, truth, ct);
         return differences;
+    }
+
+    /// <summary>
+    /// The months' statements (docs/ledger.md, "Money"): every line — a place, a brewery, a beer, a price and the day's
+    /// terms — its units, net, GST, QST and deposit, to the cent, and the line's total as their sum.
+    /// </summary>
+    private static async Task CompareStatementsAsync(List<string> differences, FrigoCoopClient lead, SeasonTotals truth, CancellationToken ct)
+    {
+        var months = Enumerable.Range(0, truth.LastDay.DayNumber - truth.FirstDay.DayNumber + 1)
+            .Select(d => truth.FirstDay.AddDays(d).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture)).Distinct();
+        foreach (var month in months)
+        {
+            var statement = (await lead.Api.V1.Money.Statements.GetAsync(q => q.QueryParameters.Month = month, ct))!;
+            static string Key(string place, string payee, string sku, long? price, bool included, long gst, long qst, long deposit) =>
+                $"{place} {payee} {sku} at {price?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no price"} ¢ " +
+                $"({(included ? "taxes included" : "before taxes")}, GST {gst}, QST {qst}, deposit {deposit} ¢)";
+            var reported = statement.Lines!.ToDictionary(l => Key(l.Place!, l.Payee!, l.Sku!, l.UnitPriceCents, l.PriceIncludesTaxes!.Value,
+                l.GstMilliPercent!.Value, l.QstMilliPercent!.Value, l.DepositCentsPerUnit!.Value));
+            var expected = truth.Statements.Where(l => l.Month == month).ToDictionary(l => Key(l.Place, l.Payee, l.Sku, l.UnitPriceCents, l.PriceIncludesTaxes,
+                l.GstMilliPercent, l.QstMilliPercent, l.DepositCentsPerUnit));
+            foreach (var key in expected.Keys.Union(reported.Keys).Order(StringComparer.Ordinal))
+            {
+                var t = expected.GetValueOrDefault(key);
+                var r = reported.GetValueOrDefault(key);
+                (long, long, long, long, long) truthLine = (t?.Units ?? 0, t?.NetCents ?? 0, t?.GstCents ?? 0, t?.QstCents ?? 0, t?.DepositCents ?? 0);
+                (long, long, long, long, long) platformLine = (r?.Units ?? 0, r?.NetCents ?? 0, r?.GstCents ?? 0, r?.QstCents ?? 0, r?.DepositCents ?? 0);
+                if (truthLine != platformLine)
+                    differences.Add($"statement {month} {key} (units, net, GST, QST, deposit in cents): truth {truthLine}, platform {platformLine}");
+                if (r is not null && r.TotalCents != r.NetCents + r.GstCents + r.QstCents + r.DepositCents)
+                    differences.Add($"statement {month} {key}: its total {r.TotalCents} is not the sum of its parts");
+            }
+        }
     }
 
     /// <summary>The funder report of a period: its sales by channel, brewery and region, festivals, tour stops and members.</summary>

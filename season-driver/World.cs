@@ -33,13 +33,16 @@ public static class World
             }, cancellationToken: ct);
             foreach (var beer in brewery.Beers)
             {
-                var can = beer.Sku.EndsWith("-355", StringComparison.Ordinal) ? "can_355" : "can_473";
-                await api.Beers.PostAsync(new NewBeer { Sku = beer.Sku, Brewery = brewery.Slug, Name = beer.Name, Format = can, UnitsPerCase = 24 }, cancellationToken: ct);
+                await api.Beers.PostAsync(new NewBeer { Sku = beer.Sku, Brewery = brewery.Slug, Name = beer.Name, Format = beer.Format, UnitsPerCase = 24 },
+                    cancellationToken: ct);
                 // In force from the eve of the season, when the fridges are filled.
                 await api.Prices.PostAsync(new NewPrice { Sku = beer.Sku, Channel = "fridge", UnitPriceCents = beer.FridgeCents, ValidFrom = Day(season.FirstDay.AddDays(-1)) },
                     cancellationToken: ct);
             }
         }
+        // The Table's money settings, each from its day (superseding what the platform started with).
+        foreach (var setting in season.Money.OrderBy(m => m.From))
+            await api.Money.Settings.PostAsync(new NewMoneySetting { Name = setting.Name, Value = setting.Value, ValidFrom = Day(setting.From) }, cancellationToken: ct);
         foreach (var change in season.PriceChanges.OrderBy(c => c.From))
             await api.Prices.PostAsync(new NewPrice { Sku = change.Sku, Channel = "fridge", UnitPriceCents = change.FridgeCents, ValidFrom = Day(change.From) },
                 cancellationToken: ct);

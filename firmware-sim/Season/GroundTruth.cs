@@ -39,10 +39,17 @@ public sealed record FunderTruth(DateOnly From, DateOnly To, List<FunderSalesTru
 /// <summary>An alert the gateway should raise, and clear, for what really happened to a device.</summary>
 public sealed record AlertTruth(string Device, string Type, DateTimeOffset RaisedAt, DateTimeOffset? ClearedAt);
 
+/// <summary>
+/// One line of a month's statement (docs/ledger.md, "Money"): what a place owes a brewery for one beer sold at one price
+/// under the same terms (the taxes' rates, taxes included or not, the deposit) in one Québec month.
+/// </summary>
+public sealed record StatementLineTruth(string Month, string Place, string Payee, string Sku, long UnitPriceCents, bool PriceIncludesTaxes,
+    long GstMilliPercent, long QstMilliPercent, long DepositCentsPerUnit, long Units, long NetCents, long GstCents, long QstCents, long DepositCents);
+
 /// <summary>The figures the Table reads, as they really were: what every report of the season must equal.</summary>
 public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly LastDay, List<FridgeWeekTruth> FridgeWeeks, List<ChannelTruth> Revenue,
     List<KioskTruth> Kiosks, List<SettlementTruth> Settlements, List<FunderTruth> FunderReports, long UnitsStolen, long UnitsBroken,
-    List<AlertTruth> Alerts)
+    List<AlertTruth> Alerts, List<StatementLineTruth> Statements)
 {
     public static SeasonTotals Of(SeasonPlan plan)
     {
@@ -98,8 +105,55 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
         var funder = periods.Select(p => Funder(plan, breweryOf, p.From, p.To)).ToList();
         return new SeasonTotals(season.Name, season.FirstDay, lastDay, weeks, revenue, kiosks, settlements, funder,
             plan.Truth.Where(e => e.Type == "theft").Sum(e => e.Units), plan.Truth.Where(e => e.Type == "breakage").Sum(e => e.Units),
-            PowerAlerts(plan));
+            PowerAlerts(plan), MonthStatements(plan, breweryOf));
     }
+
+    /// <summary>
+    /// The months' statements of the fridges' venues and the grocery stores. A fridge's sale is billed on its Québec day;
+    /// a store's on the day its week is reported for (the week's Sunday, or the season's last day): the store's weekly
+    /// report is what it is billed by, so a week across the end of a month is the month of its Sunday.
+    /// </summary>
+    private static List<StatementLineTruth> MonthStatements(SeasonPlan plan, Dictionary<string, string> breweryOf)
+    {
+        var season = plan.Season;
+        if (season.Money.Count == 0) return [];
+        var lastDay = season.FirstDay.AddDays(season.Days - 1);
+        var format = season.Breweries.SelectMany(b => b.Beers).ToDictionary(b => b.Sku, b => b.Format, StringComparer.Ordinal);
+        DateOnly BilledOn(TruthEvent sale)
+        {
+            var day = season.DayOf(sale.At);
+            if (sale.Type == "sale") return day;
+            var sunday = day.AddDays((7 - (int)day.DayOfWeek) % 7);
+            return sunday > lastDay ? lastDay : sunday;
+        }
+        return plan.Truth.Where(e => e.Type is "sale" or "grocery_sale")
+            .Select(e =>
+            {
+                var day = BilledOn(e);
+                var channel = e.Type == "sale" ? "fridge" : "grocery";
+                return (Sale: e, Month: day.ToString("yyyy-MM", CultureInfo.InvariantCulture), Gst: season.MoneySettingOn("gst", day) ?? 0,
+                    Qst: season.MoneySettingOn("qst", day) ?? 0, Included: season.MoneySettingOn($"taxes-included:{channel}", day) == 1,
+                    Deposit: season.MoneySettingOn($"deposit:{format[e.Sku!]}", day) ?? 0);
+            })
+            .GroupBy(x => (x.Month, x.Sale.Place, Payee: breweryOf[x.Sale.Sku!], Sku: x.Sale.Sku!, Price: x.Sale.UnitPriceCents!.Value, x.Included, x.Gst, x.Qst, x.Deposit))
+            .Select(g =>
+            {
+                var k = g.Key;
+                long units = g.Sum(x => x.Sale.Units);
+                var amount = units * k.Price;
+                // Taxes rounded once for the line, half up (amounts here are never negative); taxes included: each is its
+                // share of what was paid and the net the rest.
+                var whole = k.Included ? 100_000 + k.Gst + k.Qst : 100_000;
+                long gst = HalfUp(amount * k.Gst, whole), qst = HalfUp(amount * k.Qst, whole);
+                var net = k.Included ? amount - gst - qst : amount;
+                return new StatementLineTruth(k.Month, k.Place, k.Payee, k.Sku, k.Price, k.Included, k.Gst, k.Qst, k.Deposit, units, net, gst, qst, units * k.Deposit);
+            })
+            .OrderBy(l => l.Month, StringComparer.Ordinal).ThenBy(l => l.Place, StringComparer.Ordinal).ThenBy(l => l.Sku, StringComparer.Ordinal)
+            .ThenBy(l => l.UnitPriceCents).ThenBy(l => l.DepositCentsPerUnit).ToList();
+    }
+
+    /// <summary>numerator / denominator rounded half up, in integers (both ≥ 0).</summary>
+    private static long HalfUp(long numerator, long denominator) => (2 * numerator + denominator) / (2 * denominator);
 
     /// <summary>A fridge's power cut is a <c>power_lost</c> alert from the cut to the power's return.</summary>
     private static List<AlertTruth> PowerAlerts(SeasonPlan plan)

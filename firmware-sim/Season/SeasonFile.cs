@@ -34,6 +34,12 @@ public sealed record SeasonFile
     /// <c>power_restored</c> (held like any message by a Wi-Fi outage), and the gateway raises and clears the alert.
     /// </summary>
     public List<SeasonPowerCut> PowerCuts { get; init; } = [];
+    /// <summary>
+    /// The money settings the Table sets from a day (docs/ledger.md, "Money": <c>gst</c>, <c>qst</c>,
+    /// <c>deposit:{format}</c>, <c>taxes-included:{channel}</c>): the world sets each one, and the months' statements are
+    /// compared with what they make of the true sales.
+    /// </summary>
+    public List<SeasonMoneySetting> Money { get; init; } = [];
 
     /// <summary>The festivals and tours that take place (not cancelled).</summary>
     public IEnumerable<SeasonFestival> HeldFestivals => Festivals.Where(f => f.CancelledOn is null);
@@ -49,6 +55,10 @@ public sealed record SeasonFile
 
     /// <summary>The Monday of a Québec day's week (the Table's weeks run Monday to Sunday).</summary>
     public static DateOnly MondayOf(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+
+    /// <summary>A money setting's value on a day: the latest set from that day or before; null when none is.</summary>
+    public long? MoneySettingOn(string name, DateOnly day) =>
+        Money.Where(m => m.Name == name && m.From <= day).OrderBy(m => m.From).LastOrDefault()?.Value;
 
     public DateOnly DayOf(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Zone).DateTime);
 
@@ -150,9 +160,15 @@ public sealed record SeasonBrewery(string Slug, string Name, string Region, List
 /// </summary>
 public sealed record SeasonBeer(string Sku, string Name, long FridgeCents, long? KioskCents = null, long? GroceryCents = null)
 {
+    /// <summary>The package: a 355 ml can when its SKU says so, a 473 ml can otherwise.</summary>
+    public string Format => Sku.EndsWith("-355", StringComparison.Ordinal) ? "can_355" : "can_473";
+
     public long KioskPrice => KioskCents ?? FridgeCents + 100;
     public long GroceryPrice => GroceryCents ?? (long)Math.Round(FridgeCents * 0.6m, MidpointRounding.AwayFromZero);
 }
+
+/// <summary>A money setting (its name as the API knows it) and its value from a Québec day on.</summary>
+public sealed record SeasonMoneySetting(string Name, long Value, DateOnly From);
 
 public sealed record OpeningHours(TimeOnly Opens, TimeOnly Closes);
 
