@@ -139,7 +139,7 @@ public sealed class DashboardTests
         await phone.GetByRole(AriaRole.Combobox, new() { Name = "Trajet", Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Tournée du marché (Félix)" });
         await phone.WaitForURLAsync(url => url.Contains("route=", StringComparison.Ordinal));
         // Every "Imprimer" opens the print dialog (counted here: a headless browser has none to show).
-        foreach (var (path, button) in new[] { ("/festivals/festif-demo/listes", "Imprimer"), ("/festivals/festif-demo/reglement", "Imprimer"), ("/rapport", "Imprimer / PDF") })
+        foreach (var (path, button) in new[] { ("/festivals/festif-demo/listes", "Imprimer"), ("/festivals/festif-demo/reglement", "Imprimer"), ("/rapport", "Imprimer / PDF"), ("/releves", "Imprimer / PDF") })
         {
             await phone.GotoAsync($"{platform.ApiUrl}{path}");
             await phone.EvaluateAsync("() => { window.printed = 0; window.print = () => { window.printed++; }; }");

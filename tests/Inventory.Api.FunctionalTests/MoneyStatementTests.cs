@@ -69,6 +69,13 @@ public sealed class MoneyStatementTests(InventoryApi api) : IClassFixture<Invent
         Assert.All(stFut.GetProperty("lines").EnumerateArray(), l => Assert.Equal("saint-fut", l.GetProperty("payee").GetString()));
         Assert.DoesNotContain(stFut.GetProperty("places").EnumerateArray(), p => p.GetProperty("place").GetString() == "epicerie-releve");
         Assert.Equal(["saint-fut"], stFut.GetProperty("payees").EnumerateArray().Select(p => p.GetProperty("payee").GetString()!));
+        // The same on the page, in French money.
+        var page = await api.StFut.GetStringAsync("/releves?mois=2026-09");
+        Assert.Contains("<td>Bar du Relevé <span class=\"muted\">frigo-bar-releve</span></td><td>saint-fut</td><td>10 </td>", page);
+        Assert.Contains("51,95", page); // 15,27 $ + 36,68 $ owed by the bar
+        Assert.DoesNotContain("epicerie-releve", page);
+        Assert.Contains("86,56", await api.Lead.GetStringAsync("/releves?mois=2026-09"));
+        Assert.Contains("Ce mois n&#x27;existe pas", await api.Lead.GetStringAsync("/releves?mois=2026-13"));
 
         // The journal: one line per statement line, and its total is the statement's.
         var csv = await api.Lead.GetStringAsync("/api/v1/money/statements?month=2026-09&format=csv");

@@ -1,0 +1,33 @@
+using Inventory.Api.Auth;
+using Inventory.Api.Infrastructure;
+using Inventory.Api.Money;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Inventory.Api.Dashboard;
+
+/// <summary>
+/// A month's statements (docs/ledger.md, "Money"): what each fridge venue and grocery store owes each brewery, taxes and
+/// deposits included, and what each brewery is owed; a brewer sees what is owed to its own brewery only.
+/// </summary>
+public sealed class StatementsModel(MoneyQueries money, TableCalendar calendar) : PageModel
+{
+    public MonthStatement Statement { get; private set; } = null!;
+    /// <summary>The month asked for was not one (<c>2026-13</c>): the current month is shown, and the page says so.</summary>
+    public bool MonthRefused { get; private set; }
+
+    public async Task OnGetAsync(string? mois, CancellationToken ct)
+    {
+        var query = new StatementQuery(string.IsNullOrEmpty(mois) ? null : mois, null);
+        var check = new Validator();
+        query.Validate(check);
+        MonthRefused = !check.IsValid;
+        if (MonthRefused) query = new StatementQuery(null, null);
+        Statement = await money.StatementAsync(query, Caller.From(User), ct);
+    }
+
+    /// <summary>The month before and after, for the links beside the picker.</summary>
+    public (string Before, string After) Around => (Statement.From.AddMonths(-1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
+        Statement.From.AddMonths(1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture));
+
+    public DateOnly Today => calendar.Today;
+}
