@@ -51,6 +51,7 @@ public sealed class Player(SeasonPlan plan, BrokerSettings broker, FrigoCoopClie
     /// <summary>A person's movement, with the time the person gives, once (its key is the Idempotency-Key).</summary>
     private async Task ActAsync(PersonAction action, CancellationToken ct)
     {
+        ApiKeyHeader.ActingAt.Value = action.ArrivesAt; // the person acts at this moment of the season
         try
         {
             if (action.Kind == "sell_through")
@@ -105,6 +106,10 @@ public sealed class Player(SeasonPlan plan, BrokerSettings broker, FrigoCoopClie
         catch (ProblemDetails problem)
         {
             Refused.Add($"refused {action.Key} ({action.Kind} of {action.Units} {action.Sku} at {action.OccurredAt:u}): {problem.ResponseStatusCode} {problem.Title} {problem.Detail}");
+        }
+        finally
+        {
+            ApiKeyHeader.ActingAt.Value = null;
         }
     }
 }

@@ -65,9 +65,16 @@ return await root.Parse(args).InvokeAsync();
 /// <summary>The lead's API key on every request (the API is on the loopback here; Kiota's own provider sends keys over HTTPS only).</summary>
 internal sealed class ApiKeyHeader(string key) : IAuthenticationProvider
 {
+    /// <summary>
+    /// The simulated instant of the person's action being played, if any: sent as <c>X-Acting-At</c>, so that what the
+    /// API dates "now" (a reconciliation, a round's tick) is dated in the season (the API's acting clock, docs/season.md).
+    /// </summary>
+    public static readonly AsyncLocal<DateTimeOffset?> ActingAt = new();
+
     public Task AuthenticateRequestAsync(RequestInformation request, Dictionary<string, object>? additionalAuthenticationContext = null, CancellationToken cancellationToken = default)
     {
         request.Headers.Add("X-Api-Key", key);
+        if (ActingAt.Value is { } at) request.Headers.Add("X-Acting-At", at.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         return Task.CompletedTask;
     }
 }

@@ -68,6 +68,11 @@ public static class Extensions
         var secretFiles = builder.Configuration["SecretFiles:Directory"];
         builder.Configuration.AddKeyPerFile(secretFiles ?? "/run/secrets/frigo", optional: secretFiles is null);
         builder.AddInventoryData();
+        // The season replay's acting clock, refused at start outside the Season environment (Infrastructure/ActingClock.cs).
+        builder.Services.AddOptions<SeasonOptions>().BindConfiguration(SeasonOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SeasonOptions>, SeasonOptionsValidator>();
+        if (builder.Configuration.GetValue<bool>($"{SeasonOptions.Section}:{nameof(SeasonOptions.ActingClock)}"))
+            builder.Services.AddSingleton<TimeProvider>(new ActingClock(TimeProvider.System));
         var services = builder.Services;
         services.AddOptions<InfluxOptions>().BindConfiguration("Influx").ValidateOnStart();
         services.AddSingleton<IValidateOptions<InfluxOptions>, InfluxOptionsValidator>();
@@ -176,6 +181,7 @@ public static class Extensions
     public static WebApplication MapInventoryApi(this WebApplication app)
     {
         app.Use(SecurityHeaders.Add);
+        if (app.Services.GetRequiredService<IOptions<SeasonOptions>>().Value.ActingClock) app.Use(ActingClock.Use);
         app.UseResponseCompression();
         app.UseRequestLocalization(); // before the errors, so that a refusal or a 404 page speaks the person's language
         app.UseExceptionHandler();

@@ -159,3 +159,13 @@ public sealed class UncachedInventoryApi : InventoryApi
 {
     protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Stock:CacheReads"] = "false" };
 }
+
+/// <summary>The API as <c>scripts/season</c> runs it: the Season environment and its acting clock (<c>Season__ActingClock=true</c>).</summary>
+public sealed class SeasonInventoryApi : InventoryApi
+{
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        ["environment"] = "Season",
+        ["Season:ActingClock"] = "true",
+    };
+}

@@ -10,6 +10,7 @@ public sealed class StartupSettingsTests
     [InlineData("Notifications__Smtp__From", "Notifications:Smtp:Host", "smtp.example.org", "Notifications:Smtp:From", "pas une adresse")]
     [InlineData("Broker:Timeout", "Broker:ControlHost", "127.0.0.1", "Broker:Timeout", "00:00:00")]
     [InlineData("Exposure:ExposedAfter", "Exposure:ExposedAfter", "00:01:00", "Restock:LongUnderPar", "2.00:00:00")]
+    [InlineData("Season__ActingClock", "Season:ActingClock", "true", "Table:TimeZone", "America/Toronto")]
     [InlineData("Restock:LongUnderPar", "Restock:LongUnderPar", "00:00:10", "Exposure:ExposedAfter", "02:00:00")]
     public async Task A_wrong_setting_stops_the_api_at_start_naming_it(string named, string key1, string value1, string key2, string value2)
     {
