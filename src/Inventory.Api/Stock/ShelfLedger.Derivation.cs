@@ -26,7 +26,7 @@ public static partial class ShelfLedger
         {
             BatchCommands =
             {
-                Query($"SELECT id, counted_at, device_id, seq FROM shelf_counts WHERE location_id = $1 AND counted_at >= {From} ORDER BY {CountOrder}",
+                Query($"SELECT id, counted_at, device_id, seq, counted_by, lists_only FROM shelf_counts WHERE location_id = $1 AND counted_at >= {From} ORDER BY {CountOrder}",
                     countsFrom),
                 // Driven from the window's counts, each one's rows by its own index: a join planned for any window (the
                 // statements are prepared) scanned every count item and sale of the season instead (docs/benchmarks.md, "A summer").
@@ -60,7 +60,8 @@ public static partial class ShelfLedger
         bool sellsThrough, movedAway;
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
-            while (await reader.ReadAsync(ct)) counts.Add(new CountRow(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetInt64(3)));
+            while (await reader.ReadAsync(ct)) counts.Add(new CountRow(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetInt64(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetBoolean(5)));
             await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -88,11 +89,15 @@ public static partial class ShelfLedger
         var changed = false;
         foreach (var sku in skus)
         {
-            var facts = counts.Select(k => new CountFact(k.Id, k.At, items.GetValueOrDefault((k.Id, sku)))).ToList();
+            // The counts that saw this SKU: every count but a brewer's of other beers (the anchor covers every SKU).
+            var covering = Enumerable.Range(0, counts.Count).Where(i => !counts[i].ListsOnly || items.ContainsKey((counts[i].Id, sku))).ToList();
+            var facts = covering.Select(i => new CountFact(counts[i].Id, counts[i].At, items.GetValueOrDefault((counts[i].Id, sku)))).ToList();
             var derived = SellThrough.Derive(facts, movements[sku].ToList());
-            for (var i = firstDerived; i < counts.Count; i++)
+            for (var j = 0; j < covering.Count; j++)
             {
-                var outcome = derived[i];
+                var i = covering[j];
+                if (i < firstDerived) continue;
+                var outcome = derived[j];
                 outcomes[(counts[i].Id, sku)] = outcome;
                 var (sold, adjusted) = posted.GetValueOrDefault((counts[i].Id, sku));
                 var (targetSold, targetAdjusted) = sellsThrough ? (outcome.Gone, outcome.Found) : (0, outcome.Found - outcome.Gone);
@@ -108,15 +113,26 @@ public static partial class ShelfLedger
         return outcomes;
     }
 
-    private sealed record CountRow(long Id, DateTimeOffset At, string DeviceId, long Seq);
+    /// <param name="CountedBy">The person who counted by hand; null for a device's count.</param>
+    /// <param name="ListsOnly">The count covers only the SKUs it lists (a brewer's count of its own beers).</param>
+    private sealed record CountRow(long Id, DateTimeOffset At, string DeviceId, long Seq, string? CountedBy, bool ListsOnly)
+    {
+        /// <summary>Who the movements it derives are by: the device, or the person who counted.</summary>
+        public string Actor => CountedBy ?? $"device:{DeviceId}";
+
+        /// <summary>The device behind its movements; none for a person's count.</summary>
+        public string? Device => CountedBy is null ? DeviceId : null;
+
+        public string Source => CountedBy is null ? $"seq {Seq}" : $"by hand by {CountedBy}";
+    }
 
     private static async Task PostSoldAsync(NpgsqlConnection c, NpgsqlTransaction tx, CountRow count, long locationId, string sku, int more, CancellationToken ct)
     {
-        var actor = $"device:{count.DeviceId}";
+        var actor = count.Actor;
         if (more > 0)
         {
             await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, sku, null, more, locationId, null, count.At, actor,
-                $"sold from the fridge between shelf counts (seq {count.Seq})", count.DeviceId,
+                $"sold from the fridge between shelf counts ({count.Source})", count.Device,
                 await PriceQueries.PriceAsync(c, tx, sku, PriceChannels.Fridge, count.At, ct), count.Id), allowShortfall: true, ct);
             return;
         }
@@ -130,13 +146,13 @@ public static partial class ShelfLedger
         {
             var take = Math.Min(left, units);
             await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.SaleReversal, sku, lot, take, null, locationId, count.At, actor,
-                $"not sold after all: count seq {count.Seq} re-derived from facts known later", count.DeviceId, price, count.Id), allowShortfall: true, ct);
+                $"not sold after all: count {count.Source} re-derived from facts known later", count.Device, price, count.Id), allowShortfall: true, ct);
             if ((left -= take) == 0) break;
         }
     }
 
     private static async Task PostAdjustmentAsync(NpgsqlConnection c, NpgsqlTransaction tx, CountRow count, long locationId, string sku, int delta, CancellationToken ct) =>
         await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.CountAdjustment, sku, null, Math.Abs(delta),
-            delta < 0 ? locationId : null, delta > 0 ? locationId : null, count.At, $"device:{count.DeviceId}", $"shelf count seq {count.Seq}", count.DeviceId,
+            delta < 0 ? locationId : null, delta > 0 ? locationId : null, count.At, count.Actor, $"shelf count {count.Source}", count.Device,
             null, count.Id), allowShortfall: true, ct);
 }

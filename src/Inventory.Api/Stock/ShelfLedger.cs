@@ -35,12 +35,22 @@ public static partial class ShelfLedger
         }
     }
 
-    /// <summary>Keeps a count as a fact (catalogued SKUs only: an unknown one is the caller's discrepancy).</summary>
+    /// <summary>
+    /// Keeps a count as a fact (catalogued SKUs only: an unknown one is the caller's discrepancy). A person's count names
+    /// who counted; <paramref name="listsOnly"/>: it covers only the SKUs it lists (a brewer's, of its own beers).
+    /// </summary>
     public static async Task<long> RecordCountAsync(NpgsqlConnection c, NpgsqlTransaction tx, long locationId, string deviceId, long seq, DateTimeOffset at,
-        IEnumerable<(string Sku, int Units)> items, CancellationToken ct)
+        IEnumerable<(string Sku, int Units)> items, CancellationToken ct, string? countedBy = null, bool listsOnly = false)
     {
-        await using var insert = c.Command(tx, "INSERT INTO shelf_counts (location_id, device_id, seq, counted_at) VALUES ($1, $2, $3, $4) RETURNING id",
-            locationId, deviceId, seq, at.UtcDateTime);
+        await using var insert = c.Command(tx, """
+            INSERT INTO shelf_counts (location_id, device_id, seq, counted_at, counted_by, lists_only) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+            """,
+            /* $1 */ locationId,
+            /* $2 */ deviceId,
+            /* $3 */ seq,
+            /* $4 */ at.UtcDateTime,
+            /* $5 */ Db.Typed(countedBy, NpgsqlTypes.NpgsqlDbType.Text),
+            /* $6 */ listsOnly);
         var id = (long)(await insert.ExecuteScalarAsync(ct))!;
         var list = items.ToList();
         if (list.Count == 0) return id;
@@ -123,7 +133,7 @@ public static partial class ShelfLedger
     {
         await using var window = c.Command(tx, $"""
             SELECT id, counted_at FROM shelf_counts
-            WHERE location_id = $1 AND id <> $2 AND counted_at < $3
+            WHERE location_id = $1 AND id <> $2 AND counted_at < $3 AND NOT lists_only
               AND NOT EXISTS (SELECT 1 FROM shelf_counts WHERE location_id = $1 AND id <> $2 AND counted_at >= $3)
             ORDER BY counted_at DESC, device_id DESC, seq DESC LIMIT 2
             """, locationId, countId, at.UtcDateTime);
@@ -146,9 +156,10 @@ public static partial class ShelfLedger
         NpgsqlTransaction tx, long locationId, DateTimeOffset since, CancellationToken ct)
     {
         // The anchor is the second count before the reach: the count after it is re-derived (a count within the reach may
-        // give back to it), the anchor itself is not, and its units are where the shelf stood.
+        // give back to it), the anchor itself is not, and its units are where the shelf stood — of every SKU, so only a
+        // count that covers every SKU anchors (a brewer's count of its own beers says nothing of the others').
         await using var before = c.Command(tx, $"""
-            SELECT id, counted_at FROM shelf_counts WHERE location_id = $1 AND counted_at < $2
+            SELECT id, counted_at FROM shelf_counts WHERE location_id = $1 AND counted_at < $2 AND NOT lists_only
             ORDER BY counted_at DESC, device_id DESC, seq DESC LIMIT 2
             """, locationId, (since - Reach).UtcDateTime);
         var earlier = await before.ListAsync(r => (Id: r.GetInt64(0), At: r.GetFieldValue<DateTimeOffset>(1)), ct);

@@ -13,6 +13,7 @@ public static class StockApi
     {
         services.AddSingleton<StockQueries>();
         services.AddSingleton<StockCommands>();
+        services.AddSingleton<ManualCounts>();
         services.AddSingleton<RestockRounds>();
         services.AddSingleton<RestockRoutes>();
         services.AddSingleton<Exposures>();
@@ -33,6 +34,13 @@ public static class StockApi
             .WithName("PostMovement")
             .WithSummary("Record production, a transfer, a sale, a loss, a count adjustment or a return (Idempotency-Key header)")
             .Produces<MovementPosted>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        stock.MapPost("stock/counts", CountByHand)
+            .WithName("CountShelfByHand")
+            .WithSummary("A COOP fridge's shelf counted by hand on a round: sales since the count before, broken cans as losses (the lead: every beer; a brewer: its own)")
+            .Produces<ManualCountRecorded>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -96,6 +104,10 @@ public static class StockApi
     private static Task<IResult> PostMovement(NewMovement body, [FromHeader(Name = Idempotency.Header)] string? idempotencyKey, Caller caller,
         StockCommands stock, CancellationToken ct) =>
         stock.PostMovementAsync(body, idempotencyKey, caller, ct);
+
+    private static Task<IResult> CountByHand(ManualCount body, [FromHeader(Name = Idempotency.Header)] string? idempotencyKey, Caller caller,
+        ManualCounts counts, CancellationToken ct) =>
+        counts.CountAsync(body, idempotencyKey, caller, ct);
 
     private static async Task<Ok<MovementPage>> ListMovements([AsParameters] MovementFilter filter, Caller caller, StockQueries stock, CancellationToken ct) =>
         TypedResults.Ok(await stock.MovementsAsync(caller, filter, ct));
