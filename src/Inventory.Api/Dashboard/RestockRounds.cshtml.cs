@@ -22,8 +22,13 @@ public sealed class RestockRoundsModel(StockQueries stock, RestockRounds rounds,
     public RouteView? Route { get; private set; }
     /// <summary>Every COOP fridge, to name a route's.</summary>
     public IReadOnlyList<Location> Fridges { get; private set; } = [];
+    /// <summary>The fridge being counted by hand (?compter=), and the beers the caller counts there: its own (the lead: every one).</summary>
+    public Location? CountFridge { get; private set; }
+    /// <summary>The fridges one may count: the chosen route's, or every one.</summary>
+    public IEnumerable<Location> CountableFridges => Route is null ? Fridges : Fridges.Where(f => Route.Fridges.Any(r => r.Code == f.Code));
+    public IReadOnlyList<(string Sku, string BeerName, int Ledger)> CountBeers { get; private set; } = [];
 
-    public async Task OnGetAsync(long? route, CancellationToken ct)
+    public async Task OnGetAsync(long? route, string? compter, CancellationToken ct)
     {
         var caller = Caller.From(User);
         IsLead = caller.IsLead;
@@ -35,5 +40,11 @@ public sealed class RestockRoundsModel(StockQueries stock, RestockRounds rounds,
         Sources = (await catalogue.LocationsAsync(null, null, ct))
             .Where(l => l.Kind is LocationKinds.Brewery or LocationKinds.Warehouse && (caller.IsLead || l.Brewery == caller.BrewerySlug)).ToList();
         Breweries = caller.IsLead ? await catalogue.BreweriesAsync(ct) : [];
+        CountFridge = Fridges.FirstOrDefault(f => f.Code == compter);
+        if (CountFridge is not null)
+            CountBeers = (await stock.LevelsAsync(caller, null, CountFridge.Code, null, null, ct))
+                .Where(r => caller.IsLead || r.Brewery == caller.BrewerySlug)
+                .GroupBy(r => (r.Sku, r.BeerName)).Select(g => (g.Key.Sku, g.Key.BeerName, g.Sum(r => r.Units)))
+                .OrderBy(b => b.BeerName, StringComparer.Ordinal).ToList();
     }
 }
