@@ -93,8 +93,8 @@ public sealed record MonthStatement(string Month, DateOnly From, DateOnly To, Li
         var csv = new Csv("date", "piece", "tiers_debiteur", "tiers_crediteur", "canal", "sku", "unites", "prix_unitaire", "taxes_incluses",
             "montant_net", "tps", "tvq", "consigne", "total");
         foreach (var l in Lines)
-            csv.Row(To, $"REL-{Month}-{l.Place}", l.Place, l.Payee, l.Channel, l.Sku, l.Units, 
-                l.UnitPriceCents is { } price ? new Dollars(price) : null, l.PriceIncludesTaxes,                 new Dollars(l.NetCents), new Dollars(l.GstCents), new Dollars(l.QstCents), new Dollars(l.DepositCents), new Dollars(l.TotalCents));
+            csv.Row(To, $"REL-{Month}-{l.Place}", l.Place, l.Payee, l.Channel, l.Sku, l.Units,
+                l.UnitPriceCents is { } price ? new Dollars(price) : null, l.PriceIncludesTaxes, new Dollars(l.NetCents), new Dollars(l.GstCents), new Dollars(l.QstCents), new Dollars(l.DepositCents), new Dollars(l.TotalCents));
         return csv;
     }
 }
