@@ -99,6 +99,8 @@ public sealed class MoneyStatementTests(InventoryApi api) : IClassFixture<Invent
         await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/money/settings", new { name = "pst", value = 700, validFrom = "2027-01-01" }), HttpStatusCode.BadRequest, "name");
         await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/money/settings", new { name = "taxes-included:kiosk", value = 2, validFrom = "2027-01-01" }), HttpStatusCode.BadRequest, "value");
         await ProblemAssert.HasStatusAsync(await api.Lead.GetAsync("/api/v1/money/statements?month=2026-13"), HttpStatusCode.BadRequest, "month");
+        await ProblemAssert.HasStatusAsync(await api.Lead.GetAsync("/api/v1/money/statements?month=9999-12"), HttpStatusCode.BadRequest, "month");
+        Assert.Contains("Ce mois n&#x27;existe pas", await api.Lead.GetStringAsync("/releves?mois=9999-12"));
 
         // The GST changes on 1 July 2027: the rate in force ends on 30 June; a change dated before that one is refused.
         await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/money/settings", new { name = "gst", value = 6000, validFrom = "2027-07-01" }));

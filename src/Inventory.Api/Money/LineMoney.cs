@@ -17,9 +17,6 @@ public readonly record struct LineMoney(long NetCents, long GstCents, long QstCe
 {
     public long TotalCents => NetCents + GstCents + QstCents + DepositCents;
 
-    public static LineMoney operator +(LineMoney a, LineMoney b) =>
-        new(a.NetCents + b.NetCents, a.GstCents + b.GstCents, a.QstCents + b.QstCents, a.DepositCents + b.DepositCents);
-
     /// <summary>
     /// A line of <paramref name="units"/> sold at <paramref name="unitPriceCents"/>, rounded once per line to the cent
     /// (half away from zero, so a reversed line is the exact opposite of its sale):

@@ -8,8 +8,9 @@ namespace Inventory.Api.Money;
 public sealed partial record StatementQuery(string? Month, string? Format) : IValidatable
 {
     public void Validate(Validator v) => v
-        .Require(Month is null || (MonthPattern().IsMatch(Month) && int.Parse(Month[..4], CultureInfo.InvariantCulture) >= 2000), "month",
-            "must be a month like 2026-10 (yyyy-MM, from 2000)")
+        // The years are bounded: a month of year 9999 has no next month to end at (a 500, not a statement).
+        .Require(Month is null || (MonthPattern().IsMatch(Month) && int.Parse(Month[..4], CultureInfo.InvariantCulture) is >= 2000 and <= 2999), "month",
+            "must be a month like 2026-10 (yyyy-MM, from 2000 to 2999)")
         .Require(Format is null or "json" or "csv", "format", "must be json or csv");
 
     /// <summary>The month's first day.</summary>
