@@ -63,3 +63,27 @@ flood() {
   local prefix=$1 devices=$2 count=$3; shift 3
   dotnet "$SIM" load --prefix "$prefix" --devices "$devices" --rate 100000 --count "$count" --connections 50 --window 20 --summary "$OUT/load-$prefix.json" "$@" > "$OUT/load-$prefix.log"
 }
+
+# start_node_red DB PORT TAG: Node-RED with node-red-contrib-influxdb (pinned, from npm, into .local/tools), running the
+# flow a user would build (MQTT in at QoS 1 → JSON → InfluxDB out, bench/node-red/flows.json) into DB on a shared
+# subscription of its own; $node_red is its pid, once it is connected to the broker. The peer a user would pick instead
+# of the gateway (bench/gateway-peer.sh, bench/gateway-load.sh).
+NODE_RED_VERSION=4.1.2  # 5.x needs Node.js 22.9; Debian 12 has 20
+INFLUX_NODES_VERSION=0.7.0
+start_node_red() {
+  local db=$1 port=$2 tag=$3 tools="$ROOT/.local/tools/node-red" dir="$OUT/node-red-$3" host
+  if [ "$(cat "$tools/.version" 2>/dev/null)" != "$NODE_RED_VERSION $INFLUX_NODES_VERSION" ]; then
+    command -v npm >/dev/null 2>&1 || { echo "Node-RED: npm is missing: apt-get install npm, then run again" >&2; return 1; }
+    npm install --prefix "$tools" --no-audit --no-fund --loglevel=error "node-red@$NODE_RED_VERSION" "node-red-contrib-influxdb@$INFLUX_NODES_VERSION" >/dev/null
+    echo "$NODE_RED_VERSION $INFLUX_NODES_VERSION" > "$tools/.version"
+  fi
+  host=$(sed -E 's#https?://([^:/]+).*#\1#' <<<"$Influx__Url")
+  mkdir -p "$dir"; cp "$ROOT/bench/node-red/settings.js" "$dir/"
+  sed -e "s#@MQTT_HOST@#$Mqtt__Host#; s#@MQTT_PORT@#$Mqtt__Port#; s#@CLIENT_ID@#nodered-$tag#; s#@GROUP@#$tag#; s#@INFLUX_HOST@#$host#; s#@INFLUX_PORT@#$(sed -E 's#.*:([0-9]+).*#\1#' <<<"$Influx__Url")#; s#@INFLUX_DB@#$db#g" \
+    "$ROOT/bench/node-red/flows.json" > "$dir/flows.json"
+  printf '{"broker":{"user":"%s","password":"%s"},"influx":{"username":"","password":""}}' "$Mqtt__Username" "$Mqtt__Password" > "$dir/flows_cred.json"
+  NODE_RED_PORT=$port "$tools/node_modules/.bin/node-red" --userDir "$dir" --settings "$dir/settings.js" > "$dir/node-red.log" 2>&1 &
+  node_red=$!
+  for _ in $(seq 150); do grep -q "Connected to broker" "$dir/node-red.log" && return 0; sleep 0.2; done
+  echo "Node-RED did not connect (log: $dir/node-red.log)" >&2; return 1
+}

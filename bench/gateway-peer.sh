@@ -14,21 +14,9 @@ RATES=${RATES:-"1000 2000 4000 8000 16000"}
 PEERS=${PEERS:-"gateway node-red"}
 STEP=${STEP:-20}
 DRAIN=${DRAIN:-30}
-NODE_RED_VERSION=4.1.2  # 5.x needs Node.js 22.9; Debian 12 has 20
-INFLUX_NODES_VERSION=0.7.0
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 INFLUX="$Influx__Url"
 DEVICES=1000
-
-# Node-RED and its InfluxDB nodes from npm, pinned, into .local/tools (git-ignored).
-TOOLS="$ROOT/.local/tools/node-red"
-if [ "$(cat "$TOOLS/.version" 2>/dev/null)" != "$NODE_RED_VERSION $INFLUX_NODES_VERSION" ]; then
-  command -v npm >/dev/null 2>&1 || { echo "gateway-peer: npm is missing: apt-get install npm, then run again" >&2; exit 1; }
-  npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error "node-red@$NODE_RED_VERSION" "node-red-contrib-influxdb@$INFLUX_NODES_VERSION" >/dev/null
-  echo "$NODE_RED_VERSION $INFLUX_NODES_VERSION" > "$TOOLS/.version"
-fi
-
-INFLUX_HOST=$(sed -E 's#https?://([^:/]+).*#\1#' <<<"$INFLUX"); INFLUX_PORT=$(sed -E 's#.*:([0-9]+).*#\1#' <<<"$INFLUX")
 
 start_peer() { # start_peer NAME DB: the gateway or Node-RED reading the fridges' telemetry into DB; $peer is its pid
   local name=$1 db=$2 tag; tag="$name-$(date +%s%N | tail -c 8)"
@@ -39,16 +27,8 @@ start_peer() { # start_peer NAME DB: the gateway or Node-RED reading the fridges
     peer=$!; peer_client="gateway:$tag"
     wait_ready "http://127.0.0.1:5094/readyz" "the gateway (log: $OUT/peer-$tag.log)"
   else
-    local dir="$OUT/node-red-$tag"; mkdir -p "$dir"
-    cp "$ROOT/bench/node-red/settings.js" "$dir/"
-    sed -e "s#@MQTT_HOST@#$Mqtt__Host#; s#@MQTT_PORT@#$Mqtt__Port#; s#@CLIENT_ID@#nodered-$tag#; s#@GROUP@#$tag#; s#@INFLUX_HOST@#$INFLUX_HOST#; s#@INFLUX_PORT@#$INFLUX_PORT#; s#@INFLUX_DB@#$db#g" \
-      "$ROOT/bench/node-red/flows.json" > "$dir/flows.json"
-    printf '{"broker":{"user":"%s","password":"%s"},"influx":{"username":"","password":""}}' "$Mqtt__Username" "$Mqtt__Password" > "$dir/flows_cred.json"
-    NODE_RED_PORT=5095 "$TOOLS/node_modules/.bin/node-red" --userDir "$dir" --settings "$dir/settings.js" > "$OUT/peer-$tag.log" 2>&1 &
-    peer=$!; peer_client="nodered-$tag"
-    # Ready when its subscription is in place: a probe reading published now lands in InfluxDB.
-    for _ in $(seq 150); do grep -q "Connected to broker" "$OUT/peer-$tag.log" && break; sleep 0.2; done
-    grep -q "Connected to broker" "$OUT/peer-$tag.log" || { echo "Node-RED did not connect (log: $OUT/peer-$tag.log)" >&2; exit 1; }
+    start_node_red "$db" 5095 "$tag"
+    peer=$node_red; peer_client="nodered-$tag"
   fi
 }
 stop_peer() { kill "$peer" 2>/dev/null; wait "$peer" 2>/dev/null || true; forget_session "$peer_client"; }

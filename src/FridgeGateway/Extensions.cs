@@ -70,13 +70,13 @@ public static class Extensions
         {
             http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<InfluxOptions>>().Value.Url!.TrimEnd('/') + "/");
             http.Timeout = Timeout.InfiniteTimeSpan; // the Polly pipeline owns timeouts
-        });
+        }).RemoveAllLoggers(); // a request a batch: the sink logs failures and times each write itself (gateway.write.duration)
         services.AddHttpClient("inventory", (sp, http) =>
         {
             var url = sp.GetRequiredService<IOptions<InventoryOptions>>().Value.BaseUrl;
             if (url is not null) http.BaseAddress = new Uri(url.TrimEnd('/') + "/");
             http.Timeout = Timeout.InfiniteTimeSpan;
-        });
+        }).RemoveAllLoggers();
         services.AddSingleton(sp =>
         {
             var spool = sp.GetRequiredService<IOptions<SpoolOptions>>().Value;
