@@ -2,6 +2,7 @@ using Inventory.Api.Auth;
 using Inventory.Api.Catalogue;
 using Inventory.Api.DeviceReports;
 using Inventory.Api.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
 namespace Inventory.Api.Stock;
@@ -66,9 +67,21 @@ public sealed class ManualCounts(NpgsqlDataSource db, BeerQueries beers, TimePro
         return await Idempotency.RunAsync(db, caller.Id, idempotencyKey, body, async (c, tx, token) =>
         {
             await ShelfLedger.LockPlacesAsync(c, tx, [place.Id], token);
-            foreach (var line in lines.Where(l => l.Broken > 0))
-                await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Loss, line.Sku!, null, line.Broken!.Value, place.Id, null, at, caller.Name, BrokenReason),
-                    allowShortfall: false, token);
+            for (var i = 0; i < lines.Count; i++)
+            {
+                if (lines[i].Broken is not > 0) continue;
+                try
+                {
+                    await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Loss, lines[i].Sku!, null, lines[i].Broken!.Value, place.Id, null, at, caller.Name, BrokenReason),
+                        allowShortfall: false, token);
+                }
+                catch (DomainProblem refused) when (refused.Result is ProblemHttpResult { ProblemDetails: var problem })
+                {
+                    // More broken cans than stood on the shelf: the field the person typed them in, not the ledger's "units".
+                    problem.Extensions["field"] = $"lines[{i}].broken";
+                    throw;
+                }
+            }
             var countId = await ShelfLedger.RecordCountAsync(c, tx, place.Id, source, at.ToUnixTimeMilliseconds(), at,
                 lines.Select(l => (l.Sku!, l.Units!.Value)), token, countedBy: caller.Name, listsOnly: listsOnly);
             var outcomes = await ShelfLedger.RederiveAfterCountAsync(c, tx, place.Id, countId, at, token);
