@@ -39,7 +39,7 @@ public sealed class IngestionProcessorTests : IDisposable
         return writer;
     }
 
-    private IngestionProcessor Processor(GatewaySinks sinks) => new(
+    private IngestionProcessor Processor(GatewaySinks sinks, BatchOptions? batch = null) => new(
         new MessageParser(TimestampPolicy.Default),
         new AlertSession(
             new MessageParser(TimestampPolicy.Default),
@@ -49,7 +49,7 @@ public sealed class IngestionProcessorTests : IDisposable
             Options.Create(new BatchOptions()),
             Options.Create(new AlertOptions()),
             _time),
-        sinks, _publisher, Metrics(), Options.Create(new BatchOptions()), Options.Create(new AlertOptions()),
+        sinks, _publisher, Metrics(), Options.Create(batch ?? new BatchOptions()), Options.Create(new AlertOptions()),
         _time, new GatewayHealth(_time, TimeSpan.FromMinutes(2)), NullLogger<IngestionProcessor>.Instance);
 
     private InboundMessage Message(string topic, string json, string? label = null) =>
@@ -70,6 +70,33 @@ public sealed class IngestionProcessorTests : IDisposable
         var firstAck = _events.FindIndex(e => e.StartsWith("ack:", StringComparison.Ordinal));
         Assert.Equal(["influx:fridge-t-01:1", "influx:fridge-t-01:2", "influx:kiosk-t-01:5", "inventory:kiosk-t-01:5"], _events.Take(firstAck).Order());
         Assert.Equal(["ack:fridge-t-01:1", "ack:kiosk-t-01:5", "ack:fridge-t-01:2"], _events.Skip(firstAck));
+    }
+
+    [Fact]
+    public async Task A_batch_that_fills_the_receive_window_goes_at_once_instead_of_waiting_out_its_linger()
+    {
+        // An hour's linger: were the batch to wait for more, nothing would be acknowledged within the test. With the
+        // window full the broker sends nothing more until these are acknowledged: waiting would only stall the stream.
+        Directory.CreateDirectory(_dir);
+        var processor = Processor(new GatewaySinks(Sink(RecordingWriter("influx"), Path.Combine(_dir, "i")), null),
+            new BatchOptions { MaxDelay = TimeSpan.FromHours(1) });
+        var acknowledged = new TaskCompletionSource();
+        var channel = System.Threading.Channels.Channel.CreateUnbounded<InboundMessage>();
+        for (var seq = 1; seq <= 3; seq++)
+        {
+            var message = Telemetry(seq);
+            await channel.Writer.WriteAsync(message with
+            {
+                AcknowledgeAsync = async ct => { await message.AcknowledgeAsync(ct); if (_events.Count(e => e.StartsWith("ack:")) == 3) acknowledged.TrySetResult(); },
+            });
+        }
+
+        var running = processor.RunAsync(channel.Reader, receiveWindow: 3, _stop.Token);
+
+        await acknowledged.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(["ack:fridge-t-01:1", "ack:fridge-t-01:2", "ack:fridge-t-01:3"], _events.Where(e => e.StartsWith("ack:")));
+        channel.Writer.Complete();
+        await running;
     }
 
     [Fact]

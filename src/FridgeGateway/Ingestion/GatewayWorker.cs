@@ -34,7 +34,7 @@ public sealed class GatewayWorker(
         var loops = new Dictionary<Task, string>
         {
             [Task.Run(() => mqtt.RunAsync(channel.Writer, stoppingToken), stoppingToken)] = "mqtt",
-            [Task.Run(() => processor.RunAsync(channel.Reader, stoppingToken), stoppingToken)] = "processor",
+            [Task.Run(() => processor.RunAsync(channel.Reader, mqttOptions.Value.ReceiveMaximum, stoppingToken), stoppingToken)] = "processor",
         };
         if (alertOwnership.Enabled) loops[Task.Run(() => alertOwnership.RunAsync(channel.Writer, stoppingToken), stoppingToken)] = "alert session";
         foreach (var sink in sinks.All) loops[Task.Run(() => sink.ReplayAsync(stoppingToken), stoppingToken)] = $"{sink.Name} replay";

@@ -33,8 +33,15 @@ public sealed class IngestionProcessor(
     private readonly BatchOptions batchOptions = batchSettings.Value;
     private readonly AlertOptions alertOptions = alertSettings.Value;
     private readonly RecentSequences _recent = new(batchSettings.Value.RememberedPerDevice, batchSettings.Value.RememberedDevices);
+    /// <summary>Messages of the batches being finished, not yet acknowledged: they hold places of the receive window.</summary>
+    private long _unacknowledged;
 
-    public async Task RunAsync(ChannelReader<InboundMessage> reader, CancellationToken stoppingToken)
+    /// <param name="receiveWindow">
+    /// The broker's receive maximum on the ingestion connection: when the batch and the unacknowledged batches before it
+    /// hold that many, nothing more can arrive until they are acknowledged, and the batch goes at once instead of
+    /// waiting out its linger for messages the broker may not send.
+    /// </param>
+    public async Task RunAsync(ChannelReader<InboundMessage> reader, int receiveWindow, CancellationToken stoppingToken)
     {
         var nextCheck = time.GetUtcNow() + alertOptions.CheckEvery;
         // Batches overlap: while one is being written, the next is parsed and sent. Each acknowledges
@@ -55,7 +62,7 @@ public sealed class IngestionProcessor(
                 // Sized to what is waiting: a flood fills a batch at once, a paced load trickles in a few hundred
                 // messages a batch, and a list made for a full batch each time was garbage for the GC to collect.
                 var batch = new List<InboundMessage>(Math.Min(batchOptions.MaxMessages, Math.Max(16, reader.CanCount ? reader.Count : 0)));
-                await CollectAsync(reader, batch, stoppingToken);
+                await CollectAsync(reader, batch, receiveWindow, stoppingToken);
                 previous = FinishAsync(Prepare(batch), batch, previous, stoppingToken);
                 inFlight.Enqueue(previous);
             }
@@ -71,15 +78,15 @@ public sealed class IngestionProcessor(
         while (inFlight.Count > 0) await inFlight.Dequeue();
     }
 
-    /// <summary>Takes what is ready, and waits a short window for more, up to the batch size.</summary>
-    private async Task CollectAsync(ChannelReader<InboundMessage> reader, List<InboundMessage> batch, CancellationToken ct)
+    /// <summary>Takes what is ready, and waits a short window for more, up to the batch size or until the receive window is full.</summary>
+    private async Task CollectAsync(ChannelReader<InboundMessage> reader, List<InboundMessage> batch, int receiveWindow, CancellationToken ct)
     {
         var deadline = time.GetUtcNow() + batchOptions.MaxDelay;
         while (batch.Count < batchOptions.MaxMessages)
         {
             while (batch.Count < batchOptions.MaxMessages && reader.TryRead(out var message)) batch.Add(message);
             var left = deadline - time.GetUtcNow();
-            if (batch.Count >= batchOptions.MaxMessages || left <= TimeSpan.Zero) return;
+            if (batch.Count >= batchOptions.MaxMessages || left <= TimeSpan.Zero || batch.Count + Interlocked.Read(ref _unacknowledged) >= receiveWindow) return;
             using var window = CancellationTokenSource.CreateLinkedTokenSource(ct);
             window.CancelAfter(left);
             try { if (!await reader.WaitToReadAsync(window.Token)) return; }
@@ -150,6 +157,7 @@ public sealed class IngestionProcessor(
     /// <summary>Phase 2: durable everywhere, then (after the batch before it) acknowledged in receive order.</summary>
     private async Task FinishAsync(BatchWork work, IReadOnlyList<InboundMessage> batch, Task previous, CancellationToken ct)
     {
+        Interlocked.Add(ref _unacknowledged, batch.Count); // before the first await: the next batch's collector counts them
         await CompleteAsync(work, ct);
         var durable = time.GetUtcNow();
         foreach (var ts in work.Timestamps) metrics.Ingested(durable - ts);
@@ -163,6 +171,7 @@ public sealed class IngestionProcessor(
                 logger.LogDebug("PUBACK for {Topic} not sent: {Error}", message.Topic, e.Message);
             }
         }
+        Interlocked.Add(ref _unacknowledged, -batch.Count);
     }
 
     private void AddAlertPoints(BatchWork work)
