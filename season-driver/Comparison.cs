@@ -161,10 +161,14 @@ public static class Comparison
         {
             var t = expected.GetValueOrDefault(party);
             var r = reported.GetValueOrDefault(party);
-            (long, long, long, long, long, long) truthRow = (t?.Units ?? 0, t?.RevenueCents ?? 0, t?.FeeCents ?? 0, t?.OwedCents ?? 0, t?.CollectedCents ?? 0, t?.BalanceCents ?? 0);
-            (long, long, long, long, long, long) platformRow = (r?.Units ?? 0, r?.RevenueCents ?? 0, r?.FeeCents ?? 0, r?.OwedCents ?? 0, r?.CollectedCents ?? 0, r?.BalanceCents ?? 0);
-            if (truthRow != platformRow)
-                differences.Add($"{figure} {party} (units, revenue, fee, owed, collected, balance in cents): truth {truthRow}, platform {platformRow}");
+            long[] truthRow = t is null ? new long[10]
+                : [t.Units, t.RevenueCents, t.NetCents, t.GstCents, t.QstCents, t.DepositCents, t.FeeCents, t.OwedCents, t.CollectedCents, t.BalanceCents];
+            long[] platformRow = r is null ? new long[10]
+                : [r.Units ?? 0, r.RevenueCents ?? 0, r.NetCents ?? 0, r.GstCents ?? 0, r.QstCents ?? 0, r.DepositCents ?? 0, r.FeeCents ?? 0, r.OwedCents ?? 0,
+                    r.CollectedCents ?? 0, r.BalanceCents ?? 0];
+            if (!truthRow.SequenceEqual(platformRow))
+                differences.Add($"{figure} {party} (units, revenue, net, GST, QST, deposit, fee, owed, collected, balance in cents): " +
+                                $"truth ({string.Join(", ", truthRow)}), platform ({string.Join(", ", platformRow)})");
         }
     }
 

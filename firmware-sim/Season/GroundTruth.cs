@@ -19,11 +19,14 @@ public sealed record KioskTruth(string Festival, string Kiosk, string Brewery, l
 }
 
 /// <summary>
-/// One party's account after a festival, by the agreement: each brewery is owed what its beer sold for less the kiosk
-/// fee (basis points of its takings, rounded half away from zero to the cent); the Table collected every kiosk's
-/// takings and is owed the fees. Balance: owed less collected (positive: to receive).
+/// One party's account after a festival, by the agreement (docs/ledger.md, "Money"): each brewery is owed what was
+/// collected for its beer — the price, its taxes and the deposit on top — less the kiosk fee (basis points of its sales
+/// before taxes, rounded half away from zero to the cent); whoever held a kiosk collected its takings, the Table is owed
+/// the fees. A takings' line is a kiosk's beer at one price under one day's terms, its money rounded once. Balance: owed
+/// less collected (positive: to receive).
 /// </summary>
-public sealed record SettlementTruth(string Festival, string Party, long Units, long RevenueCents, long FeeCents, long OwedCents, long CollectedCents, long BalanceCents);
+public sealed record SettlementTruth(string Festival, string Party, long Units, long RevenueCents, long NetCents, long GstCents, long QstCents,
+    long DepositCents, long FeeCents, long OwedCents, long CollectedCents, long BalanceCents);
 
 /// <summary>The funder report's sales of one COOP channel (frigos, kiosques, tournee, epiceries), brewery and region.</summary>
 public sealed record FunderSalesTruth(string Channel, string Brewery, string Region, long Units, long RevenueCents);
@@ -81,21 +84,25 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
             // Who holds the money: the Table at a festival's kiosks, the host brewery at a tour's stop.
             var collectorOf = festival.Kiosks.ToDictionary(festival.Place, k => k.Host ?? "table", StringComparer.Ordinal);
             var places = collectorOf.Keys.ToHashSet(StringComparer.Ordinal);
-            var sold = plan.Truth.Where(e => e.Type == "kiosk_sale" && places.Contains(e.Place)).GroupBy(e => breweryOf[e.Sku!])
-                .Select(g => (Brewery: g.Key, Units: (long)g.Sum(e => e.Units), Revenue: g.Sum(e => e.Units * e.UnitPriceCents!.Value)))
+            var lines = plan.Truth.Where(e => e.Type == "kiosk_sale" && places.Contains(e.Place))
+                .GroupBy(e => (e.Place, e.Sku, Price: e.UnitPriceCents!.Value, Terms: TermsOn(season, "kiosk", FormatOf(season, e.Sku!), season.DayOf(e.At))))
+                .Select(g => (g.Key.Place, Brewery: breweryOf[g.Key.Sku!], Line: Money(g.Sum(e => e.Units), g.Key.Price, g.Key.Terms)))
+                .ToList();
+            var sold = lines.GroupBy(l => l.Brewery)
+                .Select(g => (Brewery: g.Key, Units: g.Sum(l => l.Line.Units), Revenue: g.Sum(l => l.Line.Units * l.Line.Price), Net: g.Sum(l => l.Line.Net),
+                    Gst: g.Sum(l => l.Line.Gst), Qst: g.Sum(l => l.Line.Qst), Deposit: g.Sum(l => l.Line.Deposit)))
                 .OrderBy(b => b.Brewery, StringComparer.Ordinal).ToList();
-            var fees = sold.ToDictionary(b => b.Brewery, b => (long)Math.Round(b.Revenue * (decimal)festival.KioskFeeBasisPoints / 10_000m, MidpointRounding.AwayFromZero));
-            var collected = plan.Truth.Where(e => e.Type == "kiosk_sale" && places.Contains(e.Place)).GroupBy(e => collectorOf[e.Place])
-                .ToDictionary(g => g.Key, g => g.Sum(e => e.Units * e.UnitPriceCents!.Value), StringComparer.Ordinal);
+            var fees = sold.ToDictionary(b => b.Brewery, b => (long)Math.Round(b.Net * (decimal)festival.KioskFeeBasisPoints / 10_000m, MidpointRounding.AwayFromZero));
+            var collected = lines.GroupBy(l => collectorOf[l.Place]).ToDictionary(g => g.Key, g => g.Sum(l => l.Line.Total), StringComparer.Ordinal);
             var parties = sold.Select(b => b.Brewery).Concat(collected.Keys).Append("table").Distinct().Order(StringComparer.Ordinal);
             foreach (var party in parties)
             {
-                var (_, units, takenFor) = sold.FirstOrDefault(b => b.Brewery == party);
+                var (_, units, takenFor, net, gst, qst, deposit) = sold.FirstOrDefault(b => b.Brewery == party);
                 var fee = fees.GetValueOrDefault(party);
-                var owed = takenFor - fee + (party == "table" ? fees.Values.Sum() : 0);
+                var owed = net + gst + qst + deposit - fee + (party == "table" ? fees.Values.Sum() : 0);
                 var held = collected.GetValueOrDefault(party);
                 if (party == "table" && owed == 0 && held == 0) continue; // the Table is a party only when it holds or is owed something
-                settlements.Add(new SettlementTruth(festival.Code, party, units, takenFor, fee, owed, held, owed - held));
+                settlements.Add(new SettlementTruth(festival.Code, party, units, takenFor, net, gst, qst, deposit, fee, owed, held, owed - held));
             }
         }
         var lastDay = season.FirstDay.AddDays(season.Days - 1);
@@ -118,7 +125,6 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
         var season = plan.Season;
         if (season.Money.Count == 0) return [];
         var lastDay = season.FirstDay.AddDays(season.Days - 1);
-        var format = season.Breweries.SelectMany(b => b.Beers).ToDictionary(b => b.Sku, b => b.Format, StringComparer.Ordinal);
         DateOnly BilledOn(TruthEvent sale)
         {
             var day = season.DayOf(sale.At);
@@ -130,26 +136,40 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
             .Select(e =>
             {
                 var day = BilledOn(e);
-                var channel = e.Type == "sale" ? "fridge" : "grocery";
-                return (Sale: e, Month: day.ToString("yyyy-MM", CultureInfo.InvariantCulture), Gst: season.MoneySettingOn("gst", day) ?? 0,
-                    Qst: season.MoneySettingOn("qst", day) ?? 0, Included: season.MoneySettingOn($"taxes-included:{channel}", day) == 1,
-                    Deposit: season.MoneySettingOn($"deposit:{format[e.Sku!]}", day) ?? 0);
+                return (Sale: e, Month: day.ToString("yyyy-MM", CultureInfo.InvariantCulture),
+                    Terms: TermsOn(season, e.Type == "sale" ? "fridge" : "grocery", FormatOf(season, e.Sku!), day));
             })
-            .GroupBy(x => (x.Month, x.Sale.Place, Payee: breweryOf[x.Sale.Sku!], Sku: x.Sale.Sku!, Price: x.Sale.UnitPriceCents!.Value, x.Included, x.Gst, x.Qst, x.Deposit))
+            .GroupBy(x => (x.Month, x.Sale.Place, Payee: breweryOf[x.Sale.Sku!], Sku: x.Sale.Sku!, Price: x.Sale.UnitPriceCents!.Value, x.Terms))
             .Select(g =>
             {
-                var k = g.Key;
-                long units = g.Sum(x => x.Sale.Units);
-                var amount = units * k.Price;
-                // Taxes rounded once for the line, half up (amounts here are never negative); taxes included: each is its
-                // share of what was paid and the net the rest.
-                var whole = k.Included ? 100_000 + k.Gst + k.Qst : 100_000;
-                long gst = HalfUp(amount * k.Gst, whole), qst = HalfUp(amount * k.Qst, whole);
-                var net = k.Included ? amount - gst - qst : amount;
-                return new StatementLineTruth(k.Month, k.Place, k.Payee, k.Sku, k.Price, k.Included, k.Gst, k.Qst, k.Deposit, units, net, gst, qst, units * k.Deposit);
+                var (month, place, payee, sku, price, terms) = g.Key;
+                var line = Money(g.Sum(x => x.Sale.Units), price, terms);
+                return new StatementLineTruth(month, place, payee, sku, price, terms.Included, terms.Gst, terms.Qst, terms.Deposit, line.Units, line.Net,
+                    line.Gst, line.Qst, line.Deposit);
             })
             .OrderBy(l => l.Month, StringComparer.Ordinal).ThenBy(l => l.Place, StringComparer.Ordinal).ThenBy(l => l.Sku, StringComparer.Ordinal)
             .ThenBy(l => l.UnitPriceCents).ThenBy(l => l.DepositCentsPerUnit).ToList();
+    }
+
+    /// <summary>The terms of a sale on a day, from the season's money settings: the rates, taxes included or not, the deposit.</summary>
+    private static (long Gst, long Qst, bool Included, long Deposit) TermsOn(SeasonFile season, string channel, string format, DateOnly day) =>
+        (season.MoneySettingOn("gst", day) ?? 0, season.MoneySettingOn("qst", day) ?? 0, season.MoneySettingOn($"taxes-included:{channel}", day) == 1,
+            season.MoneySettingOn($"deposit:{format}", day) ?? 0);
+
+    private static string FormatOf(SeasonFile season, string sku) => season.Breweries.SelectMany(b => b.Beers).First(b => b.Sku == sku).Format;
+
+    /// <summary>
+    /// A line's money, in the truth's own integer arithmetic: taxes rounded once for the line, half up (amounts here are
+    /// never negative); taxes included, each is its share of what was paid and the net the rest; the deposit on top.
+    /// </summary>
+    private static (long Units, long Price, long Net, long Gst, long Qst, long Deposit, long Total) Money(long units, long price,
+        (long Gst, long Qst, bool Included, long Deposit) terms)
+    {
+        var amount = units * price;
+        var whole = terms.Included ? 100_000 + terms.Gst + terms.Qst : 100_000;
+        long gst = HalfUp(amount * terms.Gst, whole), qst = HalfUp(amount * terms.Qst, whole);
+        var net = terms.Included ? amount - gst - qst : amount;
+        return (units, price, net, gst, qst, units * terms.Deposit, net + gst + qst + units * terms.Deposit);
     }
 
     /// <summary>numerator / denominator rounded half up, in integers (both ≥ 0).</summary>

@@ -87,7 +87,11 @@ public sealed class SeasonPlanTests
         // Each festival's settlement: the parties' balances sum to zero, and someone holds every sale's money (the Table at a
         // festival's kiosks, the host at a tour's stop).
         Assert.All(totals.Settlements.GroupBy(s => s.Festival), festival => Assert.Equal(0, festival.Sum(s => s.BalanceCents)));
-        Assert.Equal(kioskSales.Sum(e => e.Units * e.UnitPriceCents!.Value), totals.Settlements.Sum(s => s.CollectedCents));
+        // What was collected is the price (taxes included at kiosks) and the deposit on top, at the deposit of the sale's day.
+        var beers = plan.Season.Breweries.SelectMany(b => b.Beers).ToDictionary(b => b.Sku);
+        Assert.Equal(kioskSales.Sum(e => e.Units * (e.UnitPriceCents!.Value + plan.Season.MoneySettingOn($"deposit:{beers[e.Sku!].Format}", plan.Season.DayOf(e.At))!.Value)),
+            totals.Settlements.Sum(s => s.CollectedCents));
+        Assert.Equal(kioskSales.Sum(e => e.Units * e.UnitPriceCents!.Value), totals.Settlements.Sum(s => s.NetCents + s.GstCents + s.QstCents));
         Assert.Contains(totals.Settlements, s => s.Festival == "tournee-automne" && s.Party == "saint-fut" && s.CollectedCents > 0);
         // The grocery stores' weekly reports say what they really sold, week by week, at the wholesale price.
         var grocery = plan.Truth.Where(e => e.Type == "grocery_sale").ToList();

@@ -6,7 +6,7 @@ namespace Inventory.Api.FunctionalTests;
 public sealed class FestivalSettlementTests(InventoryApi api) : IClassFixture<InventoryApi>
 {
     [Fact]
-    public async Task The_table_pays_each_brewery_its_kiosk_takings_less_the_fee_and_each_brewer_sees_its_own_statement()
+    public async Task The_table_pays_each_brewery_its_kiosk_takings_with_taxes_and_deposit_less_the_fee_and_each_brewer_sees_its_own_statement()
     {
         await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals", new
         {
@@ -23,10 +23,15 @@ public sealed class FestivalSettlementTests(InventoryApi api) : IClassFixture<In
 
         var settlement = await api.Lead.GetFromJsonAsync<JsonElement>("/api/v1/festivals/settle-fest/settlement");
         var byParty = settlement.GetProperty("statements").EnumerateArray().ToDictionary(s => s.GetProperty("party").GetString()!);
-        Assert.Equal((17_000L, 2_550L, 14_450L), (byParty["saint-fut"].GetProperty("revenueCents").GetInt64(), byParty["saint-fut"].GetProperty("feeCents").GetInt64(), byParty["saint-fut"].GetProperty("balanceCents").GetInt64()));
-        Assert.Equal((12_000L, 1_800L, 10_200L), (byParty["aube"].GetProperty("revenueCents").GetInt64(), byParty["aube"].GetProperty("feeCents").GetInt64(), byParty["aube"].GetProperty("balanceCents").GetInt64()));
-        Assert.Equal((29_000L, -24_650L), (byParty["table"].GetProperty("collectedCents").GetInt64(), byParty["table"].GetProperty("balanceCents").GetInt64()));
-        Assert.Equal(["table→aube 10200", "table→saint-fut 14450"], settlement.GetProperty("transfers").EnumerateArray()
+        // Québec's terms of the day (the migration's): kiosk prices taxes included, GST 5 %, QST 9.975 %, 10 ¢ a can on top;
+        // the fee is 15 % of the sales before taxes. Saint-Fût: 170.00 $ = 147.86 + 7.39 + 14.75, deposit 2.00, fee 22.18.
+        long[] Figures(string party) => new[] { "revenueCents", "netCents", "gstCents", "qstCents", "depositCents", "feeCents", "owedCents", "collectedCents", "balanceCents" }
+            .Select(name => byParty[party].GetProperty(name).GetInt64()).ToArray();
+        Assert.Equal([17_000, 14_786, 739, 1_475, 200, 2_218, 14_982, 0, 14_982], Figures("saint-fut"));
+        Assert.Equal([12_000, 10_437, 522, 1_041, 150, 1_566, 10_584, 0, 10_584], Figures("aube"));
+        Assert.Equal([0, 0, 0, 0, 0, 0, 3_784, 29_350, -25_566], Figures("table"));
+        Assert.Equal(29_350, settlement.GetProperty("takingsCents").GetInt64());
+        Assert.Equal(["table→aube 10584", "table→saint-fut 14982"], settlement.GetProperty("transfers").EnumerateArray()
             .Select(t => $"{t.GetProperty("from").GetString()}→{t.GetProperty("to").GetString()} {t.GetProperty("cents").GetInt64()}").Order());
 
         // Aube's brewer reads Aube's statement and the transfer it receives; Saint-Fût's figures stay Saint-Fût's.
@@ -41,8 +46,8 @@ public sealed class FestivalSettlementTests(InventoryApi api) : IClassFixture<In
         Assert.Contains("data-party=\"table\"", await api.Lead.GetStringAsync("/festivals/settle-fest/reglement"));
 
         var csv = await api.Lead.GetStringAsync("/api/v1/festivals/settle-fest/settlement?format=csv");
-        Assert.StartsWith("festival,partie,unites,ventes_cents,frais_kiosque_cents,du_cents,encaisse_cents,solde_cents\r\n", csv);
-        Assert.Contains("settle-fest,saint-fut,20,17000,2550,14450,0,14450\r\n", csv);
+        Assert.StartsWith("festival,partie,unites,ventes_cents,avant_taxes_cents,tps_cents,tvq_cents,consigne_cents,frais_kiosque_cents,du_cents,encaisse_cents,solde_cents\r\n", csv);
+        Assert.Contains("settle-fest,saint-fut,20,17000,14786,739,1475,200,2218,14982,0,14982\r\n", csv);
     }
 
     [Fact]
@@ -95,9 +100,11 @@ public sealed class FestivalSettlementTests(InventoryApi api) : IClassFixture<In
         Assert.Equal(2, correction.GetProperty("number").GetInt32());
         var changes = correction.GetProperty("correction").GetProperty("changes").EnumerateArray().ToDictionary(c => c.GetProperty("party").GetString()!);
         Assert.Equal(["aube", "table"], changes.Keys.Order());
-        Assert.Equal((2L, 2_000L, 200L, 1_800L), (changes["aube"].GetProperty("units").GetInt64(), changes["aube"].GetProperty("revenueCents").GetInt64(),
+        // Aube's line is 7 cans now, rounded as one line (60.89 $ before taxes, fee 6.09 $), not 5 and 2: the fee grows by 1.74 $.
+        Assert.Equal((2L, 2_000L, 1_740L, 20L, 174L, 1_846L), (changes["aube"].GetProperty("units").GetInt64(), changes["aube"].GetProperty("revenueCents").GetInt64(),
+            changes["aube"].GetProperty("netCents").GetInt64(), changes["aube"].GetProperty("depositCents").GetInt64(),
             changes["aube"].GetProperty("feeCents").GetInt64(), changes["aube"].GetProperty("balanceCents").GetInt64()));
-        Assert.Equal("table→aube 1800", string.Join(";", correction.GetProperty("correction").GetProperty("transfers").EnumerateArray()
+        Assert.Equal("table→aube 1846", string.Join(";", correction.GetProperty("correction").GetProperty("transfers").EnumerateArray()
             .Select(t => $"{t.GetProperty("from").GetString()}→{t.GetProperty("to").GetString()} {t.GetProperty("cents").GetInt64()}")));
 
         // Saint-Fût's brewer sees its own lines of statement 1, and not the correction: it changes Aube's figures only (that

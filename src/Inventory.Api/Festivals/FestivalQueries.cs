@@ -1,9 +1,14 @@
 using Inventory.Api.Infrastructure;
+using Inventory.Api.Money;
+using Inventory.Api.Prices;
 using Inventory.Api.Stock;
 using Inventory.Api.Table;
 using Npgsql;
 
 namespace Inventory.Api.Festivals;
+
+/// <summary>Units of one beer sold at one kiosk at one price on one Québec day (net of reversals): what the takings' lines are made of.</summary>
+public sealed record SoldAtKiosk(string Kiosk, string Collector, string Brewery, string Sku, string Format, long? UnitPriceCents, DateOnly Day, long Units);
 
 /// <summary>What moved through one kiosk (or tour stop) for one SKU: the arithmetic of results and reconciliation alike.</summary>
 public sealed record KioskFlow(string Kiosk, string? HostBrewery, DateOnly? On, string Sku, string? Brewery,
@@ -125,18 +130,50 @@ public sealed class FestivalQueries(NpgsqlDataSource db, MembershipQueries membe
     public static async Task<FestivalSettlement> SettlementAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, FestivalView festival, string? onlyBrewery,
         CancellationToken ct)
     {
-        var takings = (await FlowsAsync(connection, transaction, festival.Code, ct))
-            .Where(f => f.Brewery is not null && (f.Sold > 0 || f.RevenueCents > 0))
-            .Select(f => new KioskTakings(f.Kiosk, f.HostBrewery ?? KioskSettlement.Table, f.Brewery!, f.Sold, f.RevenueCents)).ToList();
+        var takings = KioskTakingsOf(await SoldAtKiosksAsync(connection, transaction, festival.Code, ct),
+            new MoneyRules(await MoneyQueries.SettingsAsync(connection, transaction, ct)));
         return KioskSettlement.SeenBy(KioskSettlement.Compute(festival.Code, festival.KioskFeeBasisPoints, takings), onlyBrewery);
+    }
+
+    /// <summary>
+    /// The takings' lines: a kiosk's units of one beer at one price under the same terms (the taxes and deposit in force
+    /// on each sale's Québec day, the kiosk channel's taxes-included), rounded once a line as a month statement's are.
+    /// Units sold without a price have a line with no money.
+    /// </summary>
+    public static List<KioskTakings> KioskTakingsOf(IEnumerable<SoldAtKiosk> sold, MoneyRules rules) => sold
+        .GroupBy(s => (s.Kiosk, s.Collector, s.Brewery, s.Sku, s.UnitPriceCents, Terms: rules.TermsOn(PriceChannels.Kiosk, s.Format, s.Day)))
+        .Select(g => (g.Key, Units: g.Sum(s => s.Units)))
+        .Where(line => line.Units != 0)
+        .Select(line => new KioskTakings(line.Key.Kiosk, line.Key.Collector, line.Key.Brewery, line.Units, line.Units * (line.Key.UnitPriceCents ?? 0),
+            line.Key.UnitPriceCents is { } price ? line.Key.Terms.Money(line.Units, price) : default))
+        .ToList();
+
+    /// <summary>
+    /// A festival's sales (net of reversals) per kiosk, beer, price and Québec day: the session runs in the Table's zone,
+    /// so <c>::date</c> is the day. Beers of no single brewery are not settled between the breweries.
+    /// </summary>
+    private static async Task<List<SoldAtKiosk>> SoldAtKiosksAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string code, CancellationToken ct)
+    {
+        await using var command = connection.Command(transaction, $"""
+            SELECT k.code, coalesce(hb.slug, '{KioskSettlement.Table}'), br.slug, s.sku, b.format, s.unit_price_cents, s.occurred_at::date, sum(s.units)::bigint
+            FROM sale_lines s JOIN kiosks k ON k.location_id = s.location_id JOIN festivals f ON f.id = k.festival_id
+            LEFT JOIN breweries hb ON hb.id = k.host_brewery_id
+            JOIN beers b ON b.sku = s.sku JOIN breweries br ON br.id = b.brewery_id
+            WHERE f.code = $1
+            GROUP BY 1, 2, 3, 4, 5, 6, 7
+            """, code);
+        return await command.ListAsync(r => new SoldAtKiosk(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
+            r.IsDBNull(5) ? null : r.GetInt64(5), r.GetFieldValue<DateOnly>(6), r.GetInt64(7)), ct);
     }
 
     /// <summary>The statements of a settlement for a spreadsheet, one line per party.</summary>
     public static Csv SettlementCsv(FestivalSettlement settlement)
     {
-        var csv = new Csv("festival", "partie", "unites", "ventes_cents", "frais_kiosque_cents", "du_cents", "encaisse_cents", "solde_cents");
+        var csv = new Csv("festival", "partie", "unites", "ventes_cents", "avant_taxes_cents", "tps_cents", "tvq_cents", "consigne_cents",
+            "frais_kiosque_cents", "du_cents", "encaisse_cents", "solde_cents");
         foreach (var s in settlement.Statements)
-            csv.Row(settlement.Festival, s.Party, s.Units, s.RevenueCents, s.FeeCents, s.OwedCents, s.CollectedCents, s.BalanceCents);
+            csv.Row(settlement.Festival, s.Party, s.Units, s.RevenueCents, s.NetCents, s.GstCents, s.QstCents, s.DepositCents, s.FeeCents, s.OwedCents,
+                s.CollectedCents, s.BalanceCents);
         return csv;
     }
 

@@ -1,15 +1,22 @@
 using Collab.Brew;
+using Inventory.Api.Money;
 
 namespace Inventory.Api.Festivals;
 
-/// <summary>What one kiosk (or tour stop) took for one brewery's beer: who holds the money, whose beer it was.</summary>
-public sealed record KioskTakings(string Kiosk, string Collector, string Brewery, long Units, long RevenueCents);
+/// <summary>
+/// One line of what a kiosk (or tour stop) took for one brewery's beer: who holds the money, whose beer it was, the units
+/// at one price under the same terms, what they sold for at that price, and the line's money (before taxes, each tax,
+/// the deposit: rounded once for the line, docs/ledger.md "Money").
+/// </summary>
+public sealed record KioskTakings(string Kiosk, string Collector, string Brewery, long Units, long RevenueCents, LineMoney Money);
 
 /// <summary>
-/// One party's account after a festival: what its beer sold for, the kiosk fee on it, what it is owed,
-/// what it collected at the kiosks it held, and the balance (positive: to receive; negative: to pay).
+/// One party's account after a festival: what its beer sold for (at the kiosk prices; before taxes, each tax and the
+/// deposit collected on top), the kiosk fee on it, what it is owed, what it collected at the kiosks it held, and the
+/// balance (positive: to receive; negative: to pay).
 /// </summary>
-public sealed record SettlementStatement(string Party, long Units, long RevenueCents, long FeeCents, long OwedCents, long CollectedCents, long BalanceCents);
+public sealed record SettlementStatement(string Party, long Units, long RevenueCents, long NetCents, long GstCents, long QstCents, long DepositCents,
+    long FeeCents, long OwedCents, long CollectedCents, long BalanceCents);
 
 /// <summary>A festival's settlement: each party's statement and the fewest transfers that bring every balance to zero.</summary>
 /// <param name="TakingsCents">Every kiosk's takings together: the lead's only (a brewer would subtract its own and know the others', rule "Each brewery sees its own").</param>
@@ -23,10 +30,11 @@ public sealed record IssuedStatement(string Festival, int Number, DateTimeOffset
 
 /// <summary>
 /// Who owes whom after a festival. At each kiosk someone collects the money: the Table at a
-/// festival's kiosks, the host brewery at a tour stop. Each brewery is owed what its beer sold for, less
-/// the agreed kiosk fee (basis points of its takings), which the Table is owed. A party's balance is what
-/// it is owed less what it holds; the balances sum to zero in integer cents, and Collab.Brew's
-/// <see cref="Settlement.FewestTransfers"/> settles them with the fewest transfers.
+/// festival's kiosks, the host brewery at a tour stop. Each brewery is owed what was collected for its beer — the
+/// price, with the taxes (it is the seller: it remits them) and the deposit (it answers for the containers) — less the
+/// agreed kiosk fee, basis points of its sales before taxes (a fee is not charged on taxes or deposits), which the Table
+/// is owed. A party's balance is what it is owed less what it holds; the balances sum to zero in integer cents, and
+/// Collab.Brew's <see cref="Settlement.FewestTransfers"/> settles them with the fewest transfers.
 /// </summary>
 public static class KioskSettlement
 {
@@ -37,20 +45,21 @@ public static class KioskSettlement
     {
         ArgumentOutOfRangeException.ThrowIfNegative(kioskFeeBasisPoints);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(kioskFeeBasisPoints, 10_000);
-        var breweries = takings.GroupBy(t => t.Brewery).ToDictionary(g => g.Key, g => (Units: g.Sum(t => t.Units), Revenue: g.Sum(t => t.RevenueCents)));
-        // The fee on each brewery's whole takings, rounded half away from zero: integer cents, exact sums.
-        var fees = breweries.ToDictionary(b => b.Key, b => (long)Math.Round(b.Value.Revenue * (decimal)kioskFeeBasisPoints / 10_000m, MidpointRounding.AwayFromZero));
-        var collected = takings.GroupBy(t => t.Collector).ToDictionary(g => g.Key, g => g.Sum(t => t.RevenueCents));
+        var breweries = takings.GroupBy(t => t.Brewery).ToDictionary(g => g.Key, g => (Units: g.Sum(t => t.Units), Revenue: g.Sum(t => t.RevenueCents),
+            Net: g.Sum(t => t.Money.NetCents), Gst: g.Sum(t => t.Money.GstCents), Qst: g.Sum(t => t.Money.QstCents), Deposit: g.Sum(t => t.Money.DepositCents)));
+        // The fee on each brewery's whole sales before taxes, rounded half away from zero: integer cents, exact sums.
+        var fees = breweries.ToDictionary(b => b.Key, b => (long)Math.Round(b.Value.Net * (decimal)kioskFeeBasisPoints / 10_000m, MidpointRounding.AwayFromZero));
+        var collected = takings.GroupBy(t => t.Collector).ToDictionary(g => g.Key, g => g.Sum(t => t.Money.TotalCents));
         var parties = breweries.Keys.Union(collected.Keys).Append(Table).Distinct().Order(StringComparer.Ordinal).ToList();
         var statements = parties.Select(party =>
         {
-            var (units, revenue) = breweries.GetValueOrDefault(party);
+            var (units, revenue, net, gst, qst, deposit) = breweries.GetValueOrDefault(party);
             var fee = fees.GetValueOrDefault(party);
-            var owed = revenue - fee + (party == Table ? fees.Values.Sum() : 0);
+            var owed = net + gst + qst + deposit - fee + (party == Table ? fees.Values.Sum() : 0);
             var held = collected.GetValueOrDefault(party);
-            return new SettlementStatement(party, units, revenue, fee, owed, held, owed - held);
+            return new SettlementStatement(party, units, revenue, net, gst, qst, deposit, fee, owed, held, owed - held);
         }).Where(s => s.Party != Table || s.OwedCents != 0 || s.CollectedCents != 0).ToList();
-        return new FestivalSettlement(festival, kioskFeeBasisPoints, takings.Sum(t => t.RevenueCents), statements,
+        return new FestivalSettlement(festival, kioskFeeBasisPoints, takings.Sum(t => t.Money.TotalCents), statements,
             Settlement.FewestTransfers(statements.Select(s => (s.Party, s.BalanceCents)).ToList()));
     }
 
@@ -63,13 +72,14 @@ public static class KioskSettlement
     {
         var before = issued.Statements.ToDictionary(s => s.Party);
         var after = now.Statements.ToDictionary(s => s.Party);
-        var none = new SettlementStatement("", 0, 0, 0, 0, 0, 0);
+        var none = new SettlementStatement("", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         var changes = before.Keys.Union(after.Keys).Order(StringComparer.Ordinal).Select(party =>
         {
             var (b, a) = (before.GetValueOrDefault(party) ?? none, after.GetValueOrDefault(party) ?? none);
-            return new SettlementStatement(party, a.Units - b.Units, a.RevenueCents - b.RevenueCents, a.FeeCents - b.FeeCents, a.OwedCents - b.OwedCents,
+            return new SettlementStatement(party, a.Units - b.Units, a.RevenueCents - b.RevenueCents, a.NetCents - b.NetCents, a.GstCents - b.GstCents,
+                a.QstCents - b.QstCents, a.DepositCents - b.DepositCents, a.FeeCents - b.FeeCents, a.OwedCents - b.OwedCents,
                 a.CollectedCents - b.CollectedCents, a.BalanceCents - b.BalanceCents);
-        }).Where(c => c is not { Units: 0, RevenueCents: 0, FeeCents: 0, OwedCents: 0, CollectedCents: 0, BalanceCents: 0 }).ToList();
+        }).Where(c => c != none with { Party = c.Party }).ToList();
         return new StatementCorrection(changes, Settlement.FewestTransfers(changes.Select(c => (c.Party, c.BalanceCents)).ToList()));
     }
 

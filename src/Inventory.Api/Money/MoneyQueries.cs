@@ -12,7 +12,14 @@ public sealed class MoneyQueries(NpgsqlDataSource db, TableCalendar calendar)
     /// <summary>Every period of every setting (the lead's and everyone's: taxes and deposits are public).</summary>
     public async Task<List<MoneySetting>> SettingsAsync(CancellationToken ct)
     {
-        await using var command = db.Command("SELECT id, name, value, valid_from, valid_to, set_by FROM money_settings ORDER BY name, valid_from");
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await SettingsAsync(connection, null, ct);
+    }
+
+    /// <summary>The same on the connection of a transaction in progress (a festival's settlement as it is issued).</summary>
+    public static async Task<List<MoneySetting>> SettingsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken ct)
+    {
+        await using var command = connection.Command(transaction, "SELECT id, name, value, valid_from, valid_to, set_by FROM money_settings ORDER BY name, valid_from");
         return await command.ListAsync(Read, ct);
     }
 
