@@ -51,7 +51,8 @@ echo "|---|---:|---:|---:|"
 for path in / /stock /flotte "/frigos/$device" "/frigos/$device?periode=30j" /alertes /appareils /avis /brassins /epicerie /festivals \
   "/festivals/$festival/listes" "/festivals/$festival/reglement" /membres /parc /personnes "/rapport?du=$first&au=$last" /tournees \
   "/api/v1/sales/fridges?from=$first&to=$last" "/api/v1/sales/revenue?from=$first&to=$last" "/api/v1/table/funder-report?from=$first&to=$last" \
-  "/api/v1/festivals/$festival/results" "/api/v1/festivals/$festival/settlement" /api/v1/movements; do
+  "/api/v1/festivals/$festival/results" "/api/v1/festivals/$festival/settlement" /api/v1/movements \
+  "/releves?mois=${first:0:7}" "/api/v1/money/statements?month=${first:0:7}" "/api/v1/money/statements/${first:0:7}/issues"; do
   read -r p50 p99 code < <(measure "$path")
   echo "| \`$path\` | $p50 ms | $p99 ms | $code |"
 done

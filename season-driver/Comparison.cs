@@ -98,33 +98,53 @@ public static class Comparison
 
     /// <summary>
     /// The months' statements (docs/ledger.md, "Money"): every line — a place, a brewery, a beer, a price and the day's
-    /// terms — its units, net, GST, QST and deposit, to the cent, and the line's total as their sum.
+    /// terms — its units, net, GST, QST and deposit, to the cent, and the line's total as their sum; for each month over,
+    /// the same of what was issued (the first statement and its corrections added up).
     /// </summary>
     private static async Task CompareStatementsAsync(List<string> differences, FrigoCoopClient lead, SeasonTotals truth, CancellationToken ct)
     {
-        var months = Enumerable.Range(0, truth.LastDay.DayNumber - truth.FirstDay.DayNumber + 1)
-            .Select(d => truth.FirstDay.AddDays(d).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture)).Distinct();
-        foreach (var month in months)
+        static string Key(string place, string payee, string sku, long? price, bool included, long gst, long qst, long deposit) =>
+            $"{place} {payee} {sku} at {price?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no price"} ¢ " +
+            $"({(included ? "taxes included" : "before taxes")}, GST {gst}, QST {qst}, deposit {deposit} ¢)";
+        static string KeyOf(FrigoCoop.Client.Models.StatementLine l) => Key(l.Place!, l.Payee!, l.Sku!, l.UnitPriceCents, l.PriceIncludesTaxes!.Value,
+            l.GstMilliPercent!.Value, l.QstMilliPercent!.Value, l.DepositCentsPerUnit!.Value);
+        static (long, long, long, long, long) Figures(FrigoCoop.Client.Models.StatementLine l) =>
+            (l.Units ?? 0, l.NetCents ?? 0, l.GstCents ?? 0, l.QstCents ?? 0, l.DepositCents ?? 0);
+        void CompareLines(string figure, Dictionary<string, (long, long, long, long, long)> reported, Dictionary<string, StatementLineTruth> expected)
         {
-            var statement = (await lead.Api.V1.Money.Statements.GetAsync(q => q.QueryParameters.Month = month, ct))!;
-            static string Key(string place, string payee, string sku, long? price, bool included, long gst, long qst, long deposit) =>
-                $"{place} {payee} {sku} at {price?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no price"} ¢ " +
-                $"({(included ? "taxes included" : "before taxes")}, GST {gst}, QST {qst}, deposit {deposit} ¢)";
-            var reported = statement.Lines!.ToDictionary(l => Key(l.Place!, l.Payee!, l.Sku!, l.UnitPriceCents, l.PriceIncludesTaxes!.Value,
-                l.GstMilliPercent!.Value, l.QstMilliPercent!.Value, l.DepositCentsPerUnit!.Value));
-            var expected = truth.Statements.Where(l => l.Month == month).ToDictionary(l => Key(l.Place, l.Payee, l.Sku, l.UnitPriceCents, l.PriceIncludesTaxes,
-                l.GstMilliPercent, l.QstMilliPercent, l.DepositCentsPerUnit));
             foreach (var key in expected.Keys.Union(reported.Keys).Order(StringComparer.Ordinal))
             {
                 var t = expected.GetValueOrDefault(key);
-                var r = reported.GetValueOrDefault(key);
                 (long, long, long, long, long) truthLine = (t?.Units ?? 0, t?.NetCents ?? 0, t?.GstCents ?? 0, t?.QstCents ?? 0, t?.DepositCents ?? 0);
-                (long, long, long, long, long) platformLine = (r?.Units ?? 0, r?.NetCents ?? 0, r?.GstCents ?? 0, r?.QstCents ?? 0, r?.DepositCents ?? 0);
+                var platformLine = reported.GetValueOrDefault(key);
                 if (truthLine != platformLine)
-                    differences.Add($"statement {month} {key} (units, net, GST, QST, deposit in cents): truth {truthLine}, platform {platformLine}");
-                if (r is not null && r.TotalCents != r.NetCents + r.GstCents + r.QstCents + r.DepositCents)
-                    differences.Add($"statement {month} {key}: its total {r.TotalCents} is not the sum of its parts");
+                    differences.Add($"{figure} {key} (units, net, GST, QST, deposit in cents): truth {truthLine}, platform {platformLine}");
             }
+        }
+
+        var months = Enumerable.Range(0, truth.LastDay.DayNumber - truth.FirstDay.DayNumber + 1)
+            .Select(d => truth.FirstDay.AddDays(d)).GroupBy(d => d.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var month in months.Select(m => (Name: m.Key, Over: m.Max() < truth.LastDay)))
+        {
+            var expected = truth.Statements.Where(l => l.Month == month.Name).ToDictionary(l => Key(l.Place, l.Payee, l.Sku, l.UnitPriceCents, l.PriceIncludesTaxes,
+                l.GstMilliPercent, l.QstMilliPercent, l.DepositCentsPerUnit));
+            var statement = (await lead.Api.V1.Money.Statements.GetAsync(q => q.QueryParameters.Month = month.Name, ct))!;
+            CompareLines($"statement {month.Name}", statement.Lines!.ToDictionary(KeyOf, Figures), expected);
+            foreach (var r in statement.Lines!.Where(r => r.TotalCents != r.NetCents + r.GstCents + r.QstCents + r.DepositCents))
+                differences.Add($"statement {month.Name} {KeyOf(r)}: its total {r.TotalCents} is not the sum of its parts");
+            if (!month.Over) continue;
+            // What the venues were billed: the statement issued the month after, then the correction of what arrived late
+            // (issued now, once every fact is in). Together they must be the truth, line by line.
+            try { await lead.Api.V1.Money.Statements[month.Name].Issues.PostAsync(cancellationToken: ct); }
+            catch (FrigoCoop.Client.Models.ProblemDetails problem) when (problem.ResponseStatusCode == 409) { } // nothing changed since the last one
+            var issued = (await lead.Api.V1.Money.Statements[month.Name].Issues.GetAsync(cancellationToken: ct))!;
+            if (issued.Count == 0) { differences.Add($"statement {month.Name}: none issued"); continue; }
+            var billed = issued.SelectMany(i => (i.Correction ?? i.Statement)!.Lines!).GroupBy(KeyOf)
+                .ToDictionary(g => g.Key, g => g.Select(Figures).Aggregate((0L, 0L, 0L, 0L, 0L), (a, b) => (a.Item1 + b.Item1, a.Item2 + b.Item2, a.Item3 + b.Item3,
+                    a.Item4 + b.Item4, a.Item5 + b.Item5)));
+            foreach (var key in billed.Where(b => b.Value == default).Select(b => b.Key).ToList()) billed.Remove(key); // corrected back to nothing
+            CompareLines($"statements {month.Name} issued ({issued.Count}: the first and its corrections)", billed, expected);
+            Console.WriteLine($"month {month.Name}: {issued.Count} statement(s) issued, {issued.Count - 1} a correction of what arrived late");
         }
     }
 

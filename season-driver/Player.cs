@@ -89,6 +89,11 @@ public sealed class Player(SeasonPlan plan, BrokerSettings broker, FrigoCoopClie
                 await lead.Api.V1.Festivals[action.Festival!].Statements.PostAsync(cancellationToken: ct);
                 return;
             }
+            if (action.Kind == "month_statement")
+            {
+                await lead.Api.V1.Money.Statements[action.Month!].Issues.PostAsync(cancellationToken: ct);
+                return;
+            }
             if (action.Kind == "reconciliation")
             {
                 await lead.Api.V1.Festivals[action.Festival!].Reconciliation.PostAsync(new Reconciliation

@@ -23,6 +23,8 @@ public sealed record PersonAction(DateTimeOffset ArrivesAt, string Key, string K
     /// <summary>A fridge's device re-placed (<see cref="Kind"/> "move_device") at <see cref="To"/> from <see cref="OccurredAt"/>, its stock with it.</summary>
     public string? Device { get; init; }
     public IReadOnlyList<(string Sku, int Units)> Lines { get; init; } = [];
+    /// <summary>The month whose statements the lead issues (<see cref="Kind"/> "month_statement"), <c>yyyy-MM</c>.</summary>
+    public string? Month { get; init; }
 }
 
 /// <summary>Units of a SKU a kiosk sent back to a brewery after its festival.</summary>
@@ -78,6 +80,18 @@ public sealed record SeasonPlan(SeasonFile Season, IReadOnlyList<PlannedMessage>
                 Festival = festival.Code,
             });
         }
+        // The morning of each month's first day the lead issues the month's statements the venues pay by (what the facts
+        // known then say: a fridge offline over the month's end tells its last sales later, and a correction follows).
+        if (season.Money.Count > 0)
+            for (var first = new DateOnly(season.FirstDay.Year, season.FirstDay.Month, 1).AddMonths(1); first <= season.FirstDay.AddDays(season.Days - 1); first = first.AddMonths(1))
+            {
+                var issued = season.At(first, new TimeOnly(10, 0));
+                var month = first.AddMonths(-1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+                actions.Add(new PersonAction(issued, $"season:{season.Name}:month-statement:{month}", "month_statement", "", 0, null, null, issued, "month statement")
+                {
+                    Month = month,
+                });
+            }
 
         var byTime = Comparer<DateTimeOffset>.Default;
         // List.Sort is not stable: messages an outage held arrive at one instant and must still go in the device's order

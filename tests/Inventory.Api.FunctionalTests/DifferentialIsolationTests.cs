@@ -129,6 +129,9 @@ public sealed class DifferentialIsolationTests(DifferentialIsolationTests.World 
             ["deviceId"] = [FridgeDevice, KioskDevice],
             ["serial"] = ["FRIGO-COOP-001"],
             ["documentName"] = ["v1"],
+            ["month"] = [world.Start.AddMonths(-1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
+                world.Start.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture)],
+            ["number"] = ["1", "2"],
         };
         var endpoints = world.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>() is not { } methods || methods.HttpMethods.Contains("GET"));

@@ -9,9 +9,12 @@ namespace Inventory.Api.Dashboard;
 /// A month's statements (docs/ledger.md, "Money"): what each fridge venue and grocery store owes each brewery, taxes and
 /// deposits included, and what each brewery is owed; a brewer sees what is owed to its own brewery only.
 /// </summary>
-public sealed class StatementsModel(MoneyQueries money, TableCalendar calendar) : PageModel
+public sealed class StatementsModel(MoneyQueries money, IssuedMonthStatements issued, TableCalendar calendar) : PageModel
 {
     public MonthStatement Statement { get; private set; } = null!;
+    /// <summary>The month's issued statements the caller may read (what the venues paid by, then the corrections).</summary>
+    public List<IssuedMonthStatement> Issued { get; private set; } = [];
+    public bool IsLead { get; private set; }
     /// <summary>The month asked for was not one (<c>2026-13</c>): the current month is shown, and the page says so.</summary>
     public bool MonthRefused { get; private set; }
 
@@ -22,8 +25,14 @@ public sealed class StatementsModel(MoneyQueries money, TableCalendar calendar) 
         query.Validate(check);
         MonthRefused = !check.IsValid;
         if (MonthRefused) query = new StatementQuery(null, null);
-        Statement = await money.StatementAsync(query, Caller.From(User), ct);
+        var caller = Caller.From(User);
+        Statement = await money.StatementAsync(query, caller, ct);
+        Issued = await issued.ListAsync(query with { Month = Statement.Month }, caller, ct);
+        IsLead = caller.IsLead;
     }
+
+    /// <summary>Statements are issued once the month is over in Québec.</summary>
+    public bool MonthOver => calendar.Today > Statement.To;
 
     /// <summary>The month before and after, for the links beside the picker.</summary>
     public (string Before, string After) Around => (Statement.From.AddMonths(-1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),

@@ -12,6 +12,7 @@ public static class MoneyApi
     {
         services.AddSingleton<MoneyQueries>();
         services.AddSingleton<MoneyCommands>();
+        services.AddSingleton<IssuedMonthStatements>();
         return services;
     }
 
@@ -33,6 +34,19 @@ public static class MoneyApi
             .WithSummary("A month's statements: what each fridge venue and grocery store owes each brewery, with taxes and deposits (format=csv: the journal)")
             .Produces<MonthStatement>(StatusCodes.Status200OK, "application/json", "text/csv")
             .ExpensiveRead();
+        money.MapPost("statements/{month}/issues", Issue)
+            .WithName("IssueMonthStatement")
+            .WithSummary("Issue the month's statements once it is over (the lead): number 1, then a correction of what late facts changed")
+            .RequireAuthorization(Policies.Lead)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        money.MapGet("statements/{month}/issues", Issued)
+            .WithName("IssuedMonthStatements")
+            .WithSummary("The month's issued statements, in order, each as it was issued (a brewer: those with its lines, its lines only)");
+        money.MapGet("statements/{month}/issues/{number:int}", IssuedOne)
+            .WithName("IssuedMonthStatement")
+            .WithSummary("One issued statement (format=csv: its journal, or a correction's)")
+            .Produces<IssuedMonthStatement>(StatusCodes.Status200OK, "application/json", "text/csv")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
@@ -47,5 +61,25 @@ public static class MoneyApi
         var statement = await money.StatementAsync(query, caller, ct);
         if (query.Format != "csv") return TypedResults.Ok(statement);
         return TypedResults.File(statement.Journal().ToUtf8(), "text/csv; charset=utf-8", $"releve-{statement.Month}.csv");
+    }
+
+    private static async Task<Created<IssuedMonthStatement>> Issue([AsParameters] StatementQuery month, Caller caller, IssuedMonthStatements issued,
+        CancellationToken ct)
+    {
+        var statement = await issued.IssueAsync(month, caller, ct);
+        return TypedResults.Created($"/api/v1/money/statements/{statement.Month}/issues/{statement.Number}", statement);
+    }
+
+    private static async Task<Ok<List<IssuedMonthStatement>>> Issued([AsParameters] StatementQuery month, Caller caller, IssuedMonthStatements issued,
+        CancellationToken ct) => TypedResults.Ok(await issued.ListAsync(month, caller, ct));
+
+    private static async Task<Results<Ok<IssuedMonthStatement>, FileContentHttpResult, ProblemHttpResult>> IssuedOne([AsParameters] StatementQuery month, int number,
+        Caller caller, IssuedMonthStatements issued, CancellationToken ct)
+    {
+        if ((await issued.ListAsync(month, caller, ct)).FirstOrDefault(s => s.Number == number) is not { } statement)
+            return Problems.NotFound("number", $"statement {number} of {month.Month}");
+        if (month.Format != "csv") return TypedResults.Ok(statement);
+        var journal = (statement.Correction ?? statement.Statement).Journal(statement.Number);
+        return TypedResults.File(journal.ToUtf8(), "text/csv; charset=utf-8", $"releve-{statement.Month}-{statement.Number}.csv");
     }
 }

@@ -65,12 +65,52 @@ public sealed record MonthStatement(string Month, DateOnly From, DateOnly To, Li
                     terms.Rates.QstMilliPercent, terms.DepositCentsPerUnit, units, money.NetCents, money.GstCents, money.QstCents,
                     money.DepositCents, money.TotalCents);
             })
-            .Where(l => l.Units != 0)
+            .Where(l => l.Units != 0);
+        return OfLines(firstDay, lines, sold.GroupBy(s => s.Place).ToDictionary(g => g.Key, g => g.First().PlaceName));
+    }
+
+    /// <summary>
+    /// What changed from an issued statement to what the facts say now: each line's differences (a line of the same
+    /// place, payee, beer, price and terms; one only one side has counts whole), and the places' and payees' sums of
+    /// them. No lines: nothing to correct.
+    /// </summary>
+    public static MonthStatement Difference(MonthStatement issued, MonthStatement now)
+    {
+        static StatementLine Key(StatementLine l) => l with { Units = 0, NetCents = 0, GstCents = 0, QstCents = 0, DepositCents = 0, TotalCents = 0 };
+        var before = issued.Lines.ToDictionary(Key);
+        var after = now.Lines.ToDictionary(Key);
+        var lines = before.Keys.Union(after.Keys).Select(key =>
+        {
+            var (b, a) = (before.GetValueOrDefault(key) ?? key, after.GetValueOrDefault(key) ?? key);
+            return key with
+            {
+                Units = a.Units - b.Units,
+                NetCents = a.NetCents - b.NetCents,
+                GstCents = a.GstCents - b.GstCents,
+                QstCents = a.QstCents - b.QstCents,
+                DepositCents = a.DepositCents - b.DepositCents,
+                TotalCents = a.TotalCents - b.TotalCents,
+            };
+        }).Where(l => l != Key(l));
+        var names = issued.Places.Concat(now.Places).GroupBy(p => p.Place).ToDictionary(g => g.Key, g => g.First().PlaceName);
+        return OfLines(issued.From, lines, names);
+    }
+
+    /// <summary>What a brewer reads of a statement: only what is owed to its own brewery (rule "Each brewery sees its own").</summary>
+    public MonthStatement SeenBy(string? onlyPayee) => onlyPayee is null ? this : this with
+    {
+        Places = Places.Where(p => p.Payee == onlyPayee).ToList(),
+        Payees = Payees.Where(p => p.Payee == onlyPayee).ToList(),
+        Lines = Lines.Where(l => l.Payee == onlyPayee).ToList(),
+    };
+
+    private static MonthStatement OfLines(DateOnly firstDay, IEnumerable<StatementLine> unordered, Dictionary<string, string> names)
+    {
+        var lines = unordered
             .OrderBy(l => l.Place, StringComparer.Ordinal).ThenBy(l => l.Payee, StringComparer.Ordinal).ThenBy(l => l.Sku, StringComparer.Ordinal)
             .ThenBy(l => l.UnitPriceCents).ThenBy(l => l.GstMilliPercent).ThenBy(l => l.QstMilliPercent).ThenBy(l => l.DepositCentsPerUnit)
             .ThenBy(l => l.PriceIncludesTaxes)
             .ToList();
-        var names = sold.GroupBy(s => s.Place).ToDictionary(g => g.Key, g => g.First().PlaceName);
         var places = lines.GroupBy(l => (l.Place, l.Channel, l.Payee))
             .Select(g => new OwedByPlace(g.Key.Place, names[g.Key.Place], g.Key.Channel, g.Key.Payee, g.Sum(l => l.Units), Unpriced(g),
                 g.Sum(l => l.NetCents), g.Sum(l => l.GstCents), g.Sum(l => l.QstCents), g.Sum(l => l.DepositCents), g.Sum(l => l.TotalCents)))
@@ -89,12 +129,13 @@ public sealed record MonthStatement(string Month, DateOnly From, DateOnly To, Li
     /// The statement as an accounting import (docs/money.md, "Journal export"): one journal line per statement line,
     /// amounts in dollars with two decimals, dated the month's last day, the reference naming the place's statement.
     /// </summary>
-    public Csv Journal()
+    /// <param name="issue">The issued statement's number, for the reference of an issued one (<c>REL-2026-09-bar-2</c>).</param>
+    public Csv Journal(int? issue = null)
     {
         var csv = new Csv("date", "piece", "tiers_debiteur", "tiers_crediteur", "canal", "sku", "unites", "prix_unitaire", "taxes_incluses",
             "montant_net", "tps", "tvq", "consigne", "total");
         foreach (var l in Lines)
-            csv.Row(To, $"REL-{Month}-{l.Place}", l.Place, l.Payee, l.Channel, l.Sku, l.Units,
+            csv.Row(To, $"REL-{Month}-{l.Place}{(issue is { } n ? $"-{n}" : "")}", l.Place, l.Payee, l.Channel, l.Sku, l.Units,
                 l.UnitPriceCents is { } price ? new Dollars(price) : null, l.PriceIncludesTaxes, new Dollars(l.NetCents), new Dollars(l.GstCents), new Dollars(l.QstCents), new Dollars(l.DepositCents), new Dollars(l.TotalCents));
         return csv;
     }
