@@ -49,8 +49,13 @@ public static class Comparison
         {
             var expected = expectedRevenue.GetValueOrDefault(key);
             var reported = revenue.GetValueOrDefault(key);
-            Compare(differences, $"revenue {key.Item1} {key.Item2} {truth.FirstDay:yyyy-MM-dd}..{truth.LastDay:yyyy-MM-dd}",
-                (expected?.Units ?? 0, expected?.RevenueCents ?? 0, 0), (reported?.Units ?? 0, reported?.RevenueCents ?? 0, reported?.UnpricedUnits ?? 0));
+            var figure = $"revenue {key.Item1} {key.Item2} {truth.FirstDay:yyyy-MM-dd}..{truth.LastDay:yyyy-MM-dd}";
+            Compare(differences, figure, (expected?.Units ?? 0, expected?.RevenueCents ?? 0, 0), (reported?.Units ?? 0, reported?.RevenueCents ?? 0, reported?.UnpricedUnits ?? 0));
+            // As the brewery books it: before taxes, each tax, the deposit (docs/ledger.md, "Money").
+            (long, long, long, long) truthMoney = (expected?.NetCents ?? 0, expected?.GstCents ?? 0, expected?.QstCents ?? 0, expected?.DepositCents ?? 0);
+            (long, long, long, long) platformMoney = (reported?.NetCents ?? 0, reported?.GstCents ?? 0, reported?.QstCents ?? 0, reported?.DepositCents ?? 0);
+            if (plan.Season.Money.Count > 0 && truthMoney != platformMoney)
+                differences.Add($"{figure} (net, GST, QST, deposit in cents): truth {truthMoney}, platform {platformMoney}");
         }
         foreach (var festival in plan.Season.Festivals)
         {

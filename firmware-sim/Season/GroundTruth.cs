@@ -7,8 +7,12 @@ namespace FirmwareSim.Season;
 /// <summary>Units and revenue of one COOP fridge for one brewery's beers over one Monday-to-Sunday Québec week.</summary>
 public sealed record FridgeWeekTruth(string Fridge, string Brewery, DateOnly WeekOf, long Units, long RevenueCents);
 
-/// <summary>Units and revenue of one brewery in one channel over the whole season.</summary>
-public sealed record ChannelTruth(string Brewery, string Channel, long Units, long RevenueCents);
+/// <summary>
+/// Units and revenue of one brewery in one channel over the whole season, and its money as the brewery books it: each
+/// place's beer at one price under one day's terms over the season a line, rounded once (docs/ledger.md, "Money").
+/// </summary>
+public sealed record ChannelTruth(string Brewery, string Channel, long Units, long RevenueCents, long NetCents = 0, long GstCents = 0, long QstCents = 0,
+    long DepositCents = 0);
 
 /// <summary>What one festival kiosk sold of one brewery's beers, and what was sent there for it.</summary>
 /// <param name="Missing">Units stolen at a kiosk whose device counts its shelf: its next count finds them missing.</param>
@@ -64,8 +68,13 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
             .Select(g => new FridgeWeekTruth(g.Key.Place, g.Key.Brewery, g.Key.Week, g.Sum(e => e.Units), g.Sum(e => e.Units * e.UnitPriceCents!.Value)))
             .OrderBy(w => w.WeekOf).ThenBy(w => w.Fridge, StringComparer.Ordinal).ThenBy(w => w.Brewery, StringComparer.Ordinal).ToList();
         var revenue = plan.Truth.Where(e => e.Type is "sale" or "kiosk_sale" or "grocery_sale")
-            .GroupBy(e => (Brewery: breweryOf[e.Sku!], Channel: e.Type switch { "sale" => "fridge", "kiosk_sale" => "kiosk", _ => "grocery" }))
-            .Select(g => new ChannelTruth(g.Key.Brewery, g.Key.Channel, g.Sum(e => e.Units), g.Sum(e => e.Units * e.UnitPriceCents!.Value)))
+            .Select(e => (Sale: e, Channel: e.Type switch { "sale" => "fridge", "kiosk_sale" => "kiosk", _ => "grocery" }))
+            .GroupBy(x => (x.Sale.Place, x.Sale.Sku, x.Channel, Price: x.Sale.UnitPriceCents!.Value,
+                Terms: TermsOn(season, x.Channel, FormatOf(season, x.Sale.Sku!), BookedOn(season, x.Sale))))
+            .Select(g => (Brewery: breweryOf[g.Key.Sku!], g.Key.Channel, Line: Money(g.Sum(x => x.Sale.Units), g.Key.Price, g.Key.Terms)))
+            .GroupBy(l => (l.Brewery, l.Channel))
+            .Select(g => new ChannelTruth(g.Key.Brewery, g.Key.Channel, g.Sum(l => l.Line.Units), g.Sum(l => l.Line.Units * l.Line.Price), g.Sum(l => l.Line.Net),
+                g.Sum(l => l.Line.Gst), g.Sum(l => l.Line.Qst), g.Sum(l => l.Line.Deposit)))
             .OrderBy(r => r.Brewery, StringComparer.Ordinal).ThenBy(r => r.Channel, StringComparer.Ordinal).ToList();
         var kiosks = season.HeldFestivals.SelectMany(f => f.Kiosks.Select(k => (Festival: f, Kiosk: k)))
             .SelectMany(x => x.Kiosk.Sent.Keys.Select(sku => breweryOf[sku]).Distinct().Select(brewery =>
@@ -124,18 +133,10 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
     {
         var season = plan.Season;
         if (season.Money.Count == 0) return [];
-        var lastDay = season.FirstDay.AddDays(season.Days - 1);
-        DateOnly BilledOn(TruthEvent sale)
-        {
-            var day = season.DayOf(sale.At);
-            if (sale.Type == "sale") return day;
-            var sunday = day.AddDays((7 - (int)day.DayOfWeek) % 7);
-            return sunday > lastDay ? lastDay : sunday;
-        }
         return plan.Truth.Where(e => e.Type is "sale" or "grocery_sale")
             .Select(e =>
             {
-                var day = BilledOn(e);
+                var day = BookedOn(season, e);
                 return (Sale: e, Month: day.ToString("yyyy-MM", CultureInfo.InvariantCulture),
                     Terms: TermsOn(season, e.Type == "sale" ? "fridge" : "grocery", FormatOf(season, e.Sku!), day));
             })
@@ -149,6 +150,19 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
             })
             .OrderBy(l => l.Month, StringComparer.Ordinal).ThenBy(l => l.Place, StringComparer.Ordinal).ThenBy(l => l.Sku, StringComparer.Ordinal)
             .ThenBy(l => l.UnitPriceCents).ThenBy(l => l.DepositCentsPerUnit).ToList();
+    }
+
+    /// <summary>
+    /// The day the platform books a sale on: a fridge's or a kiosk's, its Québec day; a grocery store's, the day its week
+    /// is reported for (the week's Sunday, or the season's last day): the store's weekly report is what it is billed by.
+    /// </summary>
+    private static DateOnly BookedOn(SeasonFile season, TruthEvent sale)
+    {
+        var day = season.DayOf(sale.At);
+        if (sale.Type != "grocery_sale") return day;
+        var sunday = day.AddDays((7 - (int)day.DayOfWeek) % 7);
+        var lastDay = season.FirstDay.AddDays(season.Days - 1);
+        return sunday > lastDay ? lastDay : sunday;
     }
 
     /// <summary>The terms of a sale on a day, from the season's money settings: the rates, taxes included or not, the deposit.</summary>

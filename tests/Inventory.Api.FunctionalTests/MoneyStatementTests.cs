@@ -84,7 +84,17 @@ public sealed class MoneyStatementTests(InventoryApi api) : IClassFixture<Invent
         Assert.Contains("2026-09-30,REL-2026-09-epicerie-releve,epicerie-releve,aube,grocery,AUBE-IPA-473,24,3.05,false,73.20,3.66,7.30,2.40,86.56", rows);
         Assert.Equal(september.GetProperty("payees").EnumerateArray().Sum(p => p.GetProperty("totalCents").GetInt64()) / 100m,
             rows.Sum(r => decimal.Parse(r.Split(',')[^1], CultureInfo.InvariantCulture)));
+
+        // The month's revenue as each brewery books it: at the stated prices, and before taxes, each tax and the deposit —
+        // the statements' own figures (the same lines, rounded once each), so the bar's taxes-included 49.90 $ is 43.40 $ of sales.
+        var revenue = (await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/sales/revenue?from=2026-09-01&to=2026-09-30"))!
+            .ToDictionary(r => (r.GetProperty("brewery").GetString()!, r.GetProperty("channel").GetString()!));
+        Assert.Equal((10L, 4_990L, 1302L + 3038L, 65L + 152L, 130L + 303L, 30L + 175L), Revenue(revenue[("saint-fut", "fridge")]));
+        Assert.Equal((24L, 7_320L, 7_320L, 366L, 730L, 240L), Revenue(revenue[("aube", "grocery")]));
     }
+
+    private static (long, long, long, long, long, long) Revenue(JsonElement row) => (row.GetProperty("units").GetInt64(), row.GetProperty("revenueCents").GetInt64(),
+        row.GetProperty("netCents").GetInt64(), row.GetProperty("gstCents").GetInt64(), row.GetProperty("qstCents").GetInt64(), row.GetProperty("depositCents").GetInt64());
 
     private static (long, long, long, long, long, long) Money(JsonElement line) => (line.GetProperty("units").GetInt64(), line.GetProperty("netCents").GetInt64(),
         line.GetProperty("gstCents").GetInt64(), line.GetProperty("qstCents").GetInt64(), line.GetProperty("depositCents").GetInt64(), line.GetProperty("totalCents").GetInt64());

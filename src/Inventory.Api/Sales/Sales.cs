@@ -6,9 +6,15 @@ namespace Inventory.Api.Sales;
 /// <param name="UnpricedUnits">Units among <c>Units</c> sold without a price (none in the list that day): not in <c>RevenueCents</c>, never counted as $0.</param>
 public sealed record FridgeWeek(string Fridge, string FridgeName, string Brewery, DateOnly WeekOf, long Units, long RevenueCents, long UnpricedUnits);
 
-/// <summary>What one brewery sold through one channel over a period, from the ledger's sales.</summary>
+/// <summary>
+/// What one brewery sold through one channel over a period, from the ledger's sales: at the prices as stated
+/// (<c>RevenueCents</c>: taxes included at fridges and kiosks, before taxes to grocery stores), and as it books them —
+/// before taxes, each tax and the deposit, by the money settings of each sale's day (docs/ledger.md, "Money").
+/// </summary>
 /// <param name="UnpricedUnits">Units among <c>Units</c> sold without a price: not in <c>RevenueCents</c>, never counted as $0.</param>
-public sealed record ChannelRevenue(string Brewery, string Channel, long Units, long RevenueCents, long UnpricedUnits);
+/// <param name="NetCents">The brewery's revenue before taxes: what it books as sales.</param>
+public sealed record ChannelRevenue(string Brewery, string Channel, long Units, long RevenueCents, long UnpricedUnits, long NetCents, long GstCents,
+    long QstCents, long DepositCents);
 
 /// <summary>
 /// Which weeks of fridge sales to show: the last <c>weeks</c> (8 when nothing is given), or the days from <c>from</c> to
