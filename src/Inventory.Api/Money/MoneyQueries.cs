@@ -30,16 +30,16 @@ public sealed class MoneyQueries(NpgsqlDataSource db, TableCalendar calendar)
     public async Task<MonthStatement> StatementAsync(StatementQuery month, Caller caller, CancellationToken ct)
     {
         var first = month.FirstDay(calendar.Today);
-        var (start, end) = calendar.Days(first, first.AddMonths(1).AddDays(-1));
-        // Days are the Table's: the session runs in its zone, so ::date is the Québec day of the sale.
+        // The rollup's days are the Table's, and it keeps each day's units per price (migrations 0024, 0029): a month is
+        // some thirty rows a place and beer, where the lines were every sale (docs/benchmarks.md, "A summer").
         await using var command = db.Command($"""
-            SELECT l.code, l.name, {SalesQueries.ChannelOfPlace}, coalesce(br.slug, 'table'), s.sku, b.format, s.unit_price_cents,
-                   s.occurred_at::date, sum(s.units)::bigint
-            FROM sale_lines s JOIN locations l ON l.id = s.location_id JOIN beers b ON b.sku = s.sku LEFT JOIN breweries br ON br.id = b.brewery_id
-            WHERE l.kind IN ('{LocationKinds.CoopFridge}', '{LocationKinds.GroceryStore}') AND s.occurred_at >= $1 AND s.occurred_at < $2
+            SELECT l.code, l.name, {SalesQueries.ChannelOfPlace}, coalesce(br.slug, 'table'), d.sku, b.format, d.unit_price_cents,
+                   d.day, sum(d.units)::bigint
+            FROM {SalesQueries.SalesByDay} JOIN locations l ON l.id = d.location_id JOIN beers b ON b.sku = d.sku LEFT JOIN breweries br ON br.id = b.brewery_id
+            WHERE l.kind IN ('{LocationKinds.CoopFridge}', '{LocationKinds.GroceryStore}') AND d.day BETWEEN $1 AND $2
               AND ($3::bigint IS NULL OR b.brewery_id = $3)
             GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
-            """, start.UtcDateTime, end.UtcDateTime, Visibility.OnlyBrewery(caller));
+            """, first, first.AddMonths(1).AddDays(-1), Visibility.OnlyBrewery(caller));
         var sold = await command.ListAsync(r => new SoldOnDay(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
             r.GetString(5), r.IsDBNull(6) ? null : r.GetInt64(6), r.GetFieldValue<DateOnly>(7), r.GetInt64(8)), ct);
         return MonthStatement.Of(first, sold, new MoneyRules(await SettingsAsync(ct)));
