@@ -112,7 +112,7 @@ public sealed class DashboardTests
     }
 
     [Fact]
-    public async Task A_brewer_counts_a_fridge_by_hand_on_the_phone_and_what_is_gone_is_sold()
+    public async Task A_brewer_counts_a_fridge_by_hand_on_the_phone_and_what_is_gone_is_sold_then_sets_a_price()
     {
         await using var platform = await Platform.StartAsync();
         using var playwright = await Playwright.CreateAsync();
@@ -137,6 +137,25 @@ public sealed class DashboardTests
         Assert.Contains(mine, m => m.GetProperty("kind").GetString() == "sale" && m.GetProperty("reason").GetString()!.Contains("by hand", StringComparison.Ordinal));
         Assert.Single(mine, m => m.GetProperty("kind").GetString() == "loss" && m.GetProperty("units").GetInt32() == 1);
         Assert.All(mine, m => Assert.StartsWith("STFUT-", m.GetProperty("sku").GetString(), StringComparison.Ordinal)); // its own beers only
+
+        // Then a price for the fridges from tomorrow, typed in dollars, and ended again after a week: clicks and typing only.
+        var tomorrow = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(1));
+        await phone.GetByRole(AriaRole.Link, new() { Name = "Prix", Exact = true }).TapAsync();
+        await phone.GetByLabel("Bière").SelectOptionAsync("STFUT-BLONDE-473");
+        await phone.GetByLabel("Canal").SelectOptionAsync("fridge");
+        await phone.GetByLabel("Prix ($)").FillAsync("5.25");
+        await phone.GetByLabel("À partir du").FillAsync(tomorrow.ToString("yyyy-MM-dd"));
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Fixer le prix" }).TapAsync();
+        await Assertions.Expect(phone.Locator("#flash")).ToContainTextAsync("Prix fixé.");
+        var set = (await platform.Lead.GetFromJsonAsync<System.Text.Json.JsonElement[]>($"/api/v1/prices?sku=STFUT-BLONDE-473&channel=fridge&on={tomorrow:yyyy-MM-dd}"))!;
+        var id = Assert.Single(set).GetProperty("id").GetInt64();
+        Assert.Equal(525, set[0].GetProperty("unitPriceCents").GetInt64());
+        var row = phone.Locator($"tr[data-price=\"{id}\"]");
+        await row.GetByLabel("Dernier jour").FillAsync(tomorrow.AddDays(6).ToString("yyyy-MM-dd"));
+        await row.GetByRole(AriaRole.Button, new() { Name = "Terminer" }).TapAsync();
+        await Assertions.Expect(phone.Locator("#flash")).ToContainTextAsync("Prix terminé.");
+        Assert.DoesNotContain((await platform.Lead.GetFromJsonAsync<System.Text.Json.JsonElement[]>($"/api/v1/prices?sku=STFUT-BLONDE-473&channel=fridge&on={tomorrow.AddDays(7):yyyy-MM-dd}"))!,
+            p => p.GetProperty("id").GetInt64() == id);
     }
 
     [Fact]
