@@ -138,6 +138,15 @@ public sealed class DashboardTests
         Assert.Single(mine, m => m.GetProperty("kind").GetString() == "loss" && m.GetProperty("units").GetInt32() == 1);
         Assert.All(mine, m => Assert.StartsWith("STFUT-", m.GetProperty("sku").GetString(), StringComparison.Ordinal)); // its own beers only
 
+        // A par level for the market's fridge: the rounds bring what is missing to get back to it.
+        await phone.GetByRole(AriaRole.Link, new() { Name = "Niveaux", Exact = true }).TapAsync();
+        await phone.GetByLabel("Frigo").SelectOptionAsync("frigo-stfut-marche");
+        await phone.GetByLabel("Bière").SelectOptionAsync("STFUT-BLONDE-473");
+        await phone.GetByLabel("Unités à tenir").FillAsync("30");
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Fixer le niveau" }).TapAsync();
+        await Assertions.Expect(phone.Locator("#flash")).ToContainTextAsync("Niveau fixé.");
+        await Assertions.Expect(phone.Locator("tr[data-level=\"frigo-stfut-marche/STFUT-BLONDE-473\"]")).ToContainTextAsync("30");
+
         // Then a price for the fridges from tomorrow, typed in dollars, and ended again after a week: clicks and typing only.
         var tomorrow = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(1));
         await phone.GetByRole(AriaRole.Link, new() { Name = "Prix", Exact = true }).TapAsync();

@@ -66,6 +66,9 @@ public sealed record RestockLine(string Brewery, string Fridge, string FridgeNam
 
 public sealed record LowStockRow(string Sku, string Location, int Units, int ParUnits, int Missing);
 
+/// <summary>A par level as set: the units a COOP fridge should hold of a beer after a restocking round.</summary>
+public sealed record ParLevelRow(string Location, string LocationName, string Sku, string BeerName, int ParUnits);
+
 public sealed record ParLevel(string? Sku, string? Location, int? ParUnits) : IValidatable
 {
     public void Validate(Validator v) => v

@@ -53,6 +53,9 @@ public static class StockApi
         stock.MapGet("stock/low", GetLowStock)
             .WithName("GetLowStock")
             .WithSummary("Levels under their par level");
+        stock.MapGet("par-levels", ParLevels)
+            .WithName("ListParLevels")
+            .WithSummary("The par levels set at the COOP fridges, by fridge then beer (a brewer: its own beers)");
         stock.MapPut("par-levels", PutParLevel)
             .WithName("PutParLevel")
             .WithSummary("Set the par level of a beer at a place (a brewer: its own beers)")
@@ -118,6 +121,9 @@ public static class StockApi
 
     private static async Task<Ok<List<LowStockRow>>> GetLowStock(string? location, Caller caller, StockQueries stock, CancellationToken ct) =>
         TypedResults.Ok(await stock.LowAsync(caller, location, ct));
+
+    private static async Task<Ok<List<ParLevelRow>>> ParLevels(Caller caller, StockQueries stock, CancellationToken ct) =>
+        TypedResults.Ok(await stock.ParLevelsAsync(caller, ct));
 
     private static async Task<Ok<ParLevel>> PutParLevel(ParLevel body, Caller caller, StockCommands stock, CancellationToken ct) =>
         TypedResults.Ok(await stock.SetParLevelAsync(body, caller, ct));

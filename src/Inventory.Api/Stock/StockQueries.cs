@@ -114,6 +114,21 @@ public sealed class StockQueries(NpgsqlDataSource db, StockReadCache cache)
     }
 
     /// <summary>
+    /// The par levels at the COOP fridges as a caller may see them: a brewer its own beers' only (another's par level is
+    /// its plan, rule "Each brewery sees its own").
+    /// </summary>
+    public async Task<List<ParLevelRow>> ParLevelsAsync(Caller caller, CancellationToken ct)
+    {
+        await using var command = db.Command($"""
+            SELECT l.code, l.name, p.sku, b.name, p.par_units
+            FROM par_levels p JOIN locations l ON l.id = p.location_id JOIN beers b ON b.sku = p.sku
+            WHERE l.kind = '{LocationKinds.CoopFridge}' AND ($1::bigint IS NULL OR {Visibility.BeerOf("$1")})
+            ORDER BY l.name, l.code, b.name, p.sku
+            """, Visibility.OnlyBrewery(caller));
+        return await command.ListAsync(r => new ParLevelRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4)), ct);
+    }
+
+    /// <summary>
     /// Levels under their par level, as a caller may see them: a brewer its own beers only (another's par level is its
     /// plan, and its shortfall moving between two reads is its sales, rule "Each brewery sees its own").
     /// </summary>
