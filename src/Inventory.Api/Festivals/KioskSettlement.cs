@@ -1,4 +1,5 @@
 using Collab.Brew;
+using Inventory.Api.Infrastructure;
 using Inventory.Api.Money;
 
 namespace Inventory.Api.Festivals;
@@ -91,27 +92,16 @@ public static class KioskSettlement
         Transfers = settlement.Transfers.Where(t => t.From == onlyParty || t.To == onlyParty).ToList(),
     };
 
-    /// <summary>The same for an issued statement and its correction.</summary>
     /// <summary>
     /// The issued statements a brewer sees: those that hold a line of its own — the first that names it, and each
     /// correction that changes it. A correction of others' figures alone is theirs: that one was issued at all (a late
     /// sale of another brewery) is not the brewer's to learn, nor are statements of a festival it is no party to.
     /// </summary>
-    public static List<IssuedStatement> SeenBy(IReadOnlyList<IssuedStatement> statements, string? onlyParty)
-    {
-        if (onlyParty is null) return [.. statements];
-        var seen = new List<IssuedStatement>();
-        var named = false;
-        foreach (var statement in statements)
-        {
-            var mine = statement.Settlement.Statements.Any(s => s.Party == onlyParty);
-            var changed = statement.Correction?.Changes.Any(c => c.Party == onlyParty) == true;
-            if ((mine && !named) || changed) seen.Add(SeenBy(statement, onlyParty));
-            named |= mine;
-        }
-        return seen;
-    }
+    public static List<IssuedStatement> SeenBy(IReadOnlyList<IssuedStatement> statements, string? onlyParty) => onlyParty is null ? [.. statements]
+        : IssuedStatements.SeenBy(statements, s => s.Settlement.Statements.Any(p => p.Party == onlyParty),
+            s => s.Correction?.Changes.Any(c => c.Party == onlyParty) == true, s => SeenBy(s, onlyParty));
 
+    /// <summary>What a brewer sees of an issued statement and its correction: its own lines and transfers.</summary>
     public static IssuedStatement SeenBy(IssuedStatement statement, string? onlyParty) => onlyParty is null ? statement : statement with
     {
         Settlement = SeenBy(statement.Settlement, onlyParty),

@@ -56,27 +56,14 @@ public sealed class IssuedMonthStatements(NpgsqlDataSource db, MoneyQueries mone
         return new IssuedMonthStatement(now.Month, issued.Count + 1, at, caller.Name, now, correction);
     }
 
-    /// <summary>
-    /// The month's issued statements as the caller may read them. A brewer gets those that hold a line owed to it — the
-    /// first that names it, and each correction that changes it — with its own lines only: a correction of other
-    /// breweries' figures alone is theirs (that one was issued at all would say another brewery sold late).
-    /// </summary>
+    /// <summary>The month's issued statements as the caller may read them (a brewer: <see cref="IssuedStatements.SeenBy"/>, its own lines only).</summary>
     public async Task<List<IssuedMonthStatement>> ListAsync(StatementQuery month, Caller caller, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         var all = await ListAsync(connection, null, month.FirstDay(calendar.Today), ct);
         if (caller.OnlyBrewerySlug is not { } payee) return all;
-        var seen = new List<IssuedMonthStatement>();
-        var named = false;
-        foreach (var issue in all)
-        {
-            var mine = issue.Statement.Lines.Any(l => l.Payee == payee);
-            var changed = issue.Correction?.Lines.Any(l => l.Payee == payee) == true;
-            if ((mine && !named) || changed)
-                seen.Add(issue with { Statement = issue.Statement.SeenBy(payee), Correction = issue.Correction?.SeenBy(payee) });
-            named |= mine;
-        }
-        return seen;
+        return IssuedStatements.SeenBy(all, i => i.Statement.Lines.Any(l => l.Payee == payee), i => i.Correction?.Lines.Any(l => l.Payee == payee) == true,
+            i => i with { Statement = i.Statement.SeenBy(payee), Correction = i.Correction?.SeenBy(payee) });
     }
 
     private static async Task<List<IssuedMonthStatement>> ListAsync(NpgsqlConnection c, NpgsqlTransaction? tx, DateOnly first, CancellationToken ct)
