@@ -51,6 +51,44 @@ public sealed class FestivalSettlementTests(InventoryApi api) : IClassFixture<In
     }
 
     [Fact]
+    public async Task A_brewer_reaches_the_pick_lists_and_settlement_of_the_months_festivals_it_takes_part_in_from_the_statements_page()
+    {
+        await AubeKioskFestival.CreateAsync(api, "links-fest", "Festival des liens", "2026-06-05", "kiosk-links-1", 10, new DateTimeOffset(2026, 6, 5, 18, 0, 0, TimeSpan.FromHours(-4)));
+
+        var aube = await api.Aube.GetStringAsync("/releves?mois=2026-06");
+        Assert.Contains("href=\"/festivals/links-fest/listes\"", aube);
+        Assert.Contains("href=\"/festivals/links-fest/reglement\"", aube);
+        Assert.DoesNotContain("links-fest", await api.StFut.GetStringAsync("/releves?mois=2026-06")); // Saint-Fût takes no part in it
+        Assert.DoesNotContain("links-fest", await api.Aube.GetStringAsync("/releves?mois=2026-07")); // another month's
+        Assert.Contains("href=\"/festivals/links-fest/reglement\"", await api.Lead.GetStringAsync("/releves?mois=2026-06"));
+    }
+
+    [Fact]
+    public async Task A_kiosks_sales_typed_by_hand_after_its_device_failed_are_booked_on_the_day_they_were_made()
+    {
+        await AubeKioskFestival.CreateAsync(api, "typed-fest", "Festival tapé", "2026-07-03", "kiosk-typed-1", 20, new DateTimeOffset(2026, 7, 3, 18, 0, 0, TimeSpan.FromHours(-4)));
+
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/typed-fest/kiosks/k1/sales",
+            new { lines = new[] { new { sku = "AUBE-IPA-473", units = 3 } }, day = "2026-07-04" }));
+
+        // Saturday's sales, typed days later, are Saturday's: 20:00 in Québec that day, in that day's revenue.
+        var moves = await api.Lead.GetFromJsonAsync<JsonElement>("/api/v1/movements?location=typed-fest-k1&kind=sale");
+        var sale = Assert.Single(moves.GetProperty("items").EnumerateArray());
+        Assert.Equal(new DateTimeOffset(2026, 7, 4, 20, 0, 0, TimeSpan.FromHours(-4)), sale.GetProperty("occurredAt").GetDateTimeOffset());
+        var saturday = (await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/sales/revenue?from=2026-07-04&to=2026-07-04"))!;
+        Assert.Equal(3, Assert.Single(saturday, r => r.GetProperty("channel").GetString() == "kiosk").GetProperty("units").GetInt64());
+
+        // A day outside the festival is refused by name; nothing is booked.
+        await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/festivals/typed-fest/kiosks/k1/sales",
+            new { lines = new[] { new { sku = "AUBE-IPA-473", units = 1 } }, day = "2026-07-09" }), HttpStatusCode.UnprocessableEntity, "day");
+        Assert.Single((await api.Lead.GetFromJsonAsync<JsonElement>("/api/v1/movements?location=typed-fest-k1&kind=sale")).GetProperty("items").EnumerateArray());
+        // The lead's page has the form, with the festival's days to choose from.
+        var page = await api.Lead.GetStringAsync("/festivals");
+        Assert.Contains("data-url=\"/api/v1/festivals/typed-fest/kiosks/k1/sales\"", page);
+        Assert.Contains("name=\"day\" type=\"date\" required min=\"2026-07-03\" max=\"2026-07-04\"", page);
+    }
+
+    [Fact]
     public async Task A_kiosk_fee_outside_zero_to_ten_thousand_basis_points_is_refused_by_name() =>
         await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/festivals", new
         {

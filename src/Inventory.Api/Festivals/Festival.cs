@@ -63,7 +63,9 @@ public sealed record StopSale(string? Sku, int? Units, long? UnitPriceCents) : I
         .Require(UnitPriceCents is null or (>= 0 and <= PriceLimits.MaxUnitPriceCents), "unitPriceCents", $"must be within 0..{PriceLimits.MaxUnitPriceCents}");
 }
 
-public sealed record StopSales(List<StopSale?>? Lines) : IValidatable
+/// <param name="Day">The day they were sold: a festival kiosk's typed by hand after its device failed (a day of the
+/// festival; today when absent); a tour stop's are on its own day.</param>
+public sealed record StopSales(List<StopSale?>? Lines, DateOnly? Day = null) : IValidatable
 {
     public void Validate(Validator v) => v
         .Require(Lines is { Count: > 0 and <= FestivalLimits.MaxSaleLines }, "lines", $"must have 1 to {FestivalLimits.MaxSaleLines} lines")

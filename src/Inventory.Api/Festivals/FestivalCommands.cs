@@ -15,7 +15,7 @@ namespace Inventory.Api.Festivals;
 /// </summary>
 public sealed partial class FestivalCommands(NpgsqlDataSource db, FestivalQueries festivals, MembershipQueries membership, BeerQueries beers, TimeProvider time, TableCalendar calendar)
 {
-    /// <summary>A tour stop's sales typed after the evening are dated at 20:00 on the Table's clock of the stop's day.</summary>
+    /// <summary>Sales typed after the evening (a tour stop's, a festival kiosk's whose device failed) are dated at 20:00 on the Table's clock of their day.</summary>
     private static readonly TimeOnly StopSalesAt = new(20, 0);
 
     /// <summary>
@@ -220,7 +220,13 @@ public sealed partial class FestivalCommands(NpgsqlDataSource db, FestivalQuerie
         if (!caller.IsLead && stop.HostBrewery != caller.BrewerySlug)
             throw new DomainProblem(Problems.Forbidden("a stop's sales are reported by the lead or by the brewery hosting it"));
         var location = await Lookup.LocationIdAsync(db, stop.Location, ct);
-        var at = stop.On is { } day ? calendar.At(day, StopSalesAt) : time.GetUtcNow();
+        if (body.Day is { } typed && (stop.On is { } on ? typed != on : typed < festival!.StartsOn || typed > festival.EndsOn))
+            throw new DomainProblem(Problems.Unprocessable("day", stop.On is { } stopDay
+                ? $"the sales of {stop.Name} are on its day, {stopDay:yyyy-MM-dd}"
+                : $"must be a day of {festival!.Name}, {festival.StartsOn:yyyy-MM-dd} to {festival.EndsOn:yyyy-MM-dd}"));
+        // Sales typed after the day are booked on the day they were made (rule "Figures come from the facts, in event
+        // time"): its week, its month's statement, the money settings of that day.
+        var at = (body.Day ?? stop.On) is { } day ? calendar.At(day, StopSalesAt) : time.GetUtcNow();
         // A host reports its stop once: the stop is the report's key, whatever key it sends, so that it cannot report
         // the same stock sold twice under two keys (what it would then owe is not the brewers' to find out). The lead's
         // own keys live in the lead's scope: nobody can take the key another's report will use, and the lead corrects.
