@@ -91,6 +91,12 @@ public sealed class MoneyStatementTests(InventoryApi api) : IClassFixture<Invent
             .ToDictionary(r => (r.GetProperty("brewery").GetString()!, r.GetProperty("channel").GetString()!));
         Assert.Equal((10L, 4_990L, 1302L + 3038L, 65L + 152L, 130L + 303L, 30L + 175L), Revenue(revenue[("saint-fut", "fridge")]));
         Assert.Equal((24L, 7_320L, 7_320L, 366L, 730L, 240L), Revenue(revenue[("aube", "grocery")]));
+        // The same on the phone's revenue page: Saint-Fût's own rows only.
+        var sales = await api.StFut.GetStringAsync("/ventes?du=2026-09-01&au=2026-09-30");
+        Assert.Contains("data-revenue=\"saint-fut/fridge\"", sales);
+        Assert.Contains("43,40", sales);
+        Assert.DoesNotContain("data-revenue=\"aube/", sales);
+        Assert.Contains("data-revenue=\"aube/grocery\"", await api.Lead.GetStringAsync("/ventes?du=2026-09-01&au=2026-09-30"));
     }
 
     private static (long, long, long, long, long, long) Revenue(JsonElement row) => (row.GetProperty("units").GetInt64(), row.GetProperty("revenueCents").GetInt64(),

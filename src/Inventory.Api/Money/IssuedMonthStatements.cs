@@ -17,7 +17,7 @@ public sealed record IssuedMonthStatement(string Month, int Number, DateTimeOffs
 /// each read, so a sale that arrives after the venue paid changes it. What was paid by is issued once the month is
 /// over, never changed; a later issue is a correction of what changed since (docs/ledger.md, "Money").
 /// </summary>
-public sealed class IssuedMonthStatements(NpgsqlDataSource db, MoneyQueries money, TableCalendar calendar)
+public sealed class IssuedMonthStatements(NpgsqlDataSource db, TableCalendar calendar)
 {
     /// <summary>Issues the month's next statement: a 409 while the month is not over, or when the facts say what the last one said.</summary>
     public async Task<IssuedMonthStatement> IssueAsync(StatementQuery month, Caller caller, CancellationToken ct)
@@ -27,12 +27,13 @@ public sealed class IssuedMonthStatements(NpgsqlDataSource db, MoneyQueries mone
         if (calendar.Today <= lastDay)
             throw new DomainProblem(Problems.Conflict("Month not over", $"{first:yyyy-MM} ends on {lastDay:yyyy-MM-dd}: its statements are issued once it is over",
                 new Dictionary<string, object?> { ["field"] = "month" }));
-        var now = await money.StatementAsync(month, caller, ct);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        // One issue at a time per month: two at once would both be number N + 1.
+        // One issue at a time per month: two at once would both be number N + 1, and the later one's facts are read
+        // after the earlier one is in, so each correction is against the statement issued just before it.
         await using (var hold = connection.Command(tx, "SELECT pg_advisory_xact_lock(hashtext('issued_month_statements'), $1)", first.Year * 12 + first.Month))
             await hold.ExecuteNonQueryAsync(ct);
+        var now = await MoneyQueries.StatementAsync(connection, tx, first, caller, ct);
         var issued = await ListAsync(connection, tx, first, ct);
         MonthStatement? correction = null;
         if (issued.LastOrDefault() is { } last)

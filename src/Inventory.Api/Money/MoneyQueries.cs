@@ -29,10 +29,17 @@ public sealed class MoneyQueries(NpgsqlDataSource db, TableCalendar calendar)
     /// </summary>
     public async Task<MonthStatement> StatementAsync(StatementQuery month, Caller caller, CancellationToken ct)
     {
-        var first = month.FirstDay(calendar.Today);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await StatementAsync(connection, null, month.FirstDay(calendar.Today), caller, ct);
+    }
+
+    /// <summary>The same on the connection of a transaction in progress (a month's statements as they are issued).</summary>
+    public static async Task<MonthStatement> StatementAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, DateOnly first, Caller caller,
+        CancellationToken ct)
+    {
         // The rollup's days are the Table's, and it keeps each day's units per price (migrations 0024, 0029): a month is
         // some thirty rows a place and beer, where the lines were every sale (docs/benchmarks.md, "A summer").
-        await using var command = db.Command($"""
+        await using var command = connection.Command(transaction, $"""
             SELECT l.code, l.name, {SalesQueries.ChannelOfPlace}, coalesce(br.slug, 'table'), d.sku, b.format, d.unit_price_cents,
                    d.day, sum(d.units)::bigint
             FROM {SalesQueries.SalesByDay} JOIN locations l ON l.id = d.location_id JOIN beers b ON b.sku = d.sku LEFT JOIN breweries br ON br.id = b.brewery_id
@@ -42,7 +49,7 @@ public sealed class MoneyQueries(NpgsqlDataSource db, TableCalendar calendar)
             """, first, first.AddMonths(1).AddDays(-1), Visibility.OnlyBrewery(caller));
         var sold = await command.ListAsync(r => new SoldOnDay(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
             r.GetString(5), r.IsDBNull(6) ? null : r.GetInt64(6), r.GetFieldValue<DateOnly>(7), r.GetInt64(8)), ct);
-        return MonthStatement.Of(first, sold, new MoneyRules(await SettingsAsync(ct)));
+        return MonthStatement.Of(first, sold, new MoneyRules(await SettingsAsync(connection, transaction, ct)));
     }
 
     internal static MoneySetting Read(NpgsqlDataReader r) => new(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetFieldValue<DateOnly>(3),
