@@ -83,6 +83,21 @@ public sealed class FridgeSellThroughTests(ConcurrentInventoryApi api) : IClassF
         // Aube's beer in the fridge is Aube's business; Saint-Fût's brewer sees his own line only.
         var seenBySaintFut = await api.StFut.GetFromJsonAsync<JsonElement[]>("/api/v1/stock/discrepancies");
         Assert.Equal([Sku], seenBySaintFut!.Where(d => d.GetProperty("deviceId").GetString() == device).Select(d => d.GetProperty("sku").GetString()));
+
+        // Saint-Fût's brewer reviews its own with what it found, on the stock page's form; Aube's is not its to review.
+        var own = seenBySaintFut!.Single(d => d.GetProperty("deviceId").GetString() == device).GetProperty("id").GetInt64();
+        var aubes = (await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/stock/discrepancies"))!
+            .Single(d => d.GetProperty("deviceId").GetString() == device && d.GetProperty("sku").GetString() == "AUBE-IPA-473").GetProperty("id").GetInt64();
+        Assert.Contains($"data-api=\"/api/v1/stock/discrepancies/{own}/review\"", await api.StFut.GetStringAsync("/stock"));
+        await ProblemAssert.HasStatusAsync(await api.StFut.PostAsJsonAsync($"/api/v1/stock/discrepancies/{own}/review", new { note = " " }), HttpStatusCode.BadRequest, "note");
+        await ProblemAssert.HasStatusAsync(await api.StFut.PostAsJsonAsync($"/api/v1/stock/discrepancies/{aubes}/review", new { note = "pas à moi" }), HttpStatusCode.NotFound, "id");
+        var reviewed = await (await api.StFut.PostAsJsonAsync($"/api/v1/stock/discrepancies/{own}/review", new { note = "deux canettes d'une caisse de retour" })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((true, "deux canettes d'une caisse de retour"), (reviewed.GetProperty("reviewed").GetBoolean(), reviewed.GetProperty("reviewNote").GetString()));
+        var again = await (await api.StFut.PostAsJsonAsync($"/api/v1/stock/discrepancies/{own}/review", new { note = "autre chose" })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("deux canettes d'une caisse de retour", again.GetProperty("reviewNote").GetString()); // reviewed once
+        Assert.DoesNotContain((await api.StFut.GetFromJsonAsync<JsonElement[]>("/api/v1/stock/discrepancies?unreviewed=true"))!, d => d.GetProperty("id").GetInt64() == own);
+        Assert.DoesNotContain($"/api/v1/stock/discrepancies/{own}/review", await api.StFut.GetStringAsync("/stock"));
+        Assert.Contains((await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/stock/discrepancies?unreviewed=true"))!, d => d.GetProperty("id").GetInt64() == aubes);
     }
 
     [Fact]

@@ -24,6 +24,8 @@ public sealed class StockModel(StockQueries stock, CatalogueQueries catalogue, S
     public IReadOnlyList<FridgeWeek> FridgeSales { get; private set; } = [];
     /// <summary>Lots exposed to heat that nobody decided on yet (a brewer: its own beers').</summary>
     public IReadOnlyList<ExposureView> Exposed { get; private set; } = [];
+    /// <summary>Counts that disagreed with what the shelf should hold, not reviewed yet (a brewer: its own beers').</summary>
+    public IReadOnlyList<Discrepancy> ToReview { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -38,6 +40,7 @@ public sealed class StockModel(StockQueries stock, CatalogueQueries catalogue, S
         Low = await stock.LowAsync(caller, null, ct);
         History = (await stock.MovementsAsync(caller, new MovementFilter(Limit: 20), ct)).Items;
         FridgeSales = await sales.FridgeWeeksAsync(caller, 8, ct);
+        ToReview = await stock.DiscrepanciesAsync(caller, unreviewedOnly: true, ct);
         Exposed = await exposures.ListAsync(caller, undecidedOnly: true, ct);
     }
 }

@@ -77,5 +77,13 @@ public sealed record ParLevel(string? Sku, string? Location, int? ParUnits) : IV
         .Require(ParUnits is >= 0 and <= StockLimits.MaxParUnits, "parUnits", $"must be within 0..{StockLimits.MaxParUnits}");
 }
 
+/// <param name="ReviewedBy">Who reviewed it, or the fact that explained it ("explained by a later-known fact").</param>
 public sealed record Discrepancy(long Id, string DeviceId, string Location, string Sku, int LedgerUnits, int CountedUnits, int Difference, DateTimeOffset OccurredAt, bool Reviewed,
-    string Reason);
+    string Reason, string? ReviewedBy = null, DateTimeOffset? ReviewedAt = null, string? ReviewNote = null);
+
+/// <summary>A person's review of a discrepancy: what they found.</summary>
+public sealed record DiscrepancyReview(string? Note) : IValidatable
+{
+    public void Validate(Validator v) => v
+        .Require(Note?.Trim() is { Length: >= 1 and <= 500 }, "note", "is required: what you found (at most 500 characters)");
+}

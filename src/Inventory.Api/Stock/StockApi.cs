@@ -101,6 +101,10 @@ public static class StockApi
         stock.MapGet("stock/discrepancies", ListDiscrepancies)
             .WithName("ListDiscrepancies")
             .WithSummary("Shelf counts that disagreed with the ledger");
+        stock.MapPost("stock/discrepancies/{id:long}/review", ReviewDiscrepancy)
+            .WithName("ReviewDiscrepancy")
+            .WithSummary("Review a discrepancy with what was found (the lead, or a brewer for its own beers); once")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
@@ -166,6 +170,9 @@ public static class StockApi
 
     private static async Task<Ok<ExposureView>> DecideExposure(long id, ExposureDecision body, Caller caller, Exposures exposures, CancellationToken ct) =>
         TypedResults.Ok(await exposures.DecideAsync(id, body, caller, ct));
+
+    private static async Task<Ok<Discrepancy>> ReviewDiscrepancy(long id, DiscrepancyReview body, Caller caller, StockCommands stock, CancellationToken ct) =>
+        TypedResults.Ok(await stock.ReviewDiscrepancyAsync(id, body, caller, ct));
 
     private static async Task<Ok<List<Discrepancy>>> ListDiscrepancies(bool? unreviewed, Caller caller, StockQueries stock, CancellationToken ct) =>
         TypedResults.Ok(await stock.DiscrepanciesAsync(caller, unreviewed == true, ct));

@@ -9,8 +9,28 @@ namespace Inventory.Api.Stock;
 /// Moving stock by hand and setting par levels, with the rules of who may move what: a brewer moves its
 /// own beers (and its share of a collab brew out of its own places), into shared places or its own.
 /// </summary>
-public sealed class StockCommands(NpgsqlDataSource db, BeerQueries beers, TimeProvider time)
+public sealed class StockCommands(NpgsqlDataSource db, BeerQueries beers, StockQueries stock, TimeProvider time)
 {
+    /// <summary>
+    /// A person reviews a count's discrepancy with what they found: the lead any, a brewer its own beers' (another's is a
+    /// 404). Reviewed once: a second review, or one after a later fact explained it, answers what is recorded.
+    /// </summary>
+    public async Task<Discrepancy> ReviewDiscrepancyAsync(long id, DiscrepancyReview body, Caller caller, CancellationToken ct)
+    {
+        var found = (await stock.DiscrepanciesAsync(caller, unreviewedOnly: false, ct, id)).SingleOrDefault()
+            ?? throw new DomainProblem(Problems.NotFound("id", $"discrepancy {id}"));
+        if (found.Reviewed) return found;
+        await using var review = db.Command("""
+            UPDATE stock_discrepancies SET reviewed_at = $2, reviewed_by = $3, review_note = $4 WHERE id = $1 AND reviewed_at IS NULL
+            """,
+            /* $1 */ id,
+            /* $2 */ time.GetUtcNow().UtcDateTime,
+            /* $3 */ caller.Name,
+            /* $4 */ body.Note!.Trim());
+        await review.ExecuteNonQueryAsync(ct);
+        return (await stock.DiscrepanciesAsync(caller, unreviewedOnly: false, ct, id)).Single();
+    }
+
     /// <summary>Posts a movement once per Idempotency-Key (in the caller's own scope): 201 with the ledger rows, one per lot touched.</summary>
     public async Task<IResult> PostMovementAsync(NewMovement body, string? idempotencyKey, Caller caller, CancellationToken ct)
     {

@@ -184,20 +184,24 @@ public sealed class StockQueries(NpgsqlDataSource db, StockReadCache cache)
     }
 
     /// <summary>Shelf counts that disagreed with the ledger, newest first (the 500 latest), of the beers the caller may see (an unknown SKU: the lead's to see).</summary>
-    public async Task<List<Discrepancy>> DiscrepanciesAsync(Caller caller, bool unreviewedOnly, CancellationToken ct)
+    /// <param name="id">One discrepancy only (a review finds it so: another brewery's is not found).</param>
+    public async Task<List<Discrepancy>> DiscrepanciesAsync(Caller caller, bool unreviewedOnly, CancellationToken ct, long? id = null)
     {
         await using var command = db.CreateCommand();
         var where = new SqlConditions(command)
             .Add(unreviewedOnly ? "d.reviewed_at IS NULL" : "TRUE")
+            .Add("d.id = {0}", id, NpgsqlDbType.Bigint)
             .Add(Visibility.BeerOf("{0}"), caller.OnlyBreweryId, NpgsqlDbType.Bigint);
         command.CommandText = $"""
-            SELECT d.id, d.device_id, l.code, d.sku, d.ledger_units, d.counted_units, d.occurred_at, d.reviewed_at IS NOT NULL, d.reason
+            SELECT d.id, d.device_id, l.code, d.sku, d.ledger_units, d.counted_units, d.occurred_at, d.reviewed_at IS NOT NULL, d.reason,
+                   d.reviewed_by, d.reviewed_at, d.review_note
             FROM stock_discrepancies d JOIN locations l ON l.id = d.location_id LEFT JOIN beers b ON b.sku = d.sku
             WHERE {where}
             ORDER BY d.id DESC LIMIT 500
             """;
         return await command.ListAsync(r => new Discrepancy(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt32(5),
-            r.GetInt32(5) - r.GetInt32(4), r.GetFieldValue<DateTimeOffset>(6), r.GetBoolean(7), r.GetString(8)), ct);
+            r.GetInt32(5) - r.GetInt32(4), r.GetFieldValue<DateTimeOffset>(6), r.GetBoolean(7), r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9),
+            r.IsDBNull(10) ? null : r.GetFieldValue<DateTimeOffset>(10), r.IsDBNull(11) ? null : r.GetString(11)), ct);
     }
 
     /// <summary>A movement row as the history queries select it (id, kind, sku, lot, units, from, to, when, actor, reason, device, shortfall).</summary>
