@@ -230,8 +230,9 @@ public sealed partial class FestivalCommands(NpgsqlDataSource db, FestivalQuerie
         // A host reports its stop once: the stop is the report's key, whatever key it sends, so that it cannot report
         // the same stock sold twice under two keys (what it would then owe is not the brewers' to find out). The lead's
         // own keys live in the lead's scope: nobody can take the key another's report will use, and the lead corrects.
+        // Without a key, a festival kiosk's sales typed for a day are that day's report: each day its own.
         var (scope, key) = !caller.IsLead ? ("stop-sales:host", $"{code}:{kiosk}")
-            : (idempotencyKey is null ? "stop-sales" : $"stop-sales:{caller.Id}", idempotencyKey ?? $"{code}:{kiosk}");
+            : (idempotencyKey is null ? "stop-sales" : $"stop-sales:{caller.Id}", idempotencyKey ?? $"{code}:{kiosk}{(body.Day is { } of ? $":{of:yyyy-MM-dd}" : "")}");
         var reported = Problems.Conflict("lines: reported already", $"the sales of {stop.Name} are reported already: the lead corrects them",
             new Dictionary<string, object?> { ["field"] = "lines" });
         return await Idempotency.RunAsync(db, scope, key, body, async (c, tx, token) =>

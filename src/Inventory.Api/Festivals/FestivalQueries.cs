@@ -140,7 +140,7 @@ public sealed class FestivalQueries(NpgsqlDataSource db, MembershipQueries membe
     /// on each sale's Québec day, the kiosk channel's taxes-included), rounded once a line as a month statement's are.
     /// Units sold without a price have a line with no money.
     /// </summary>
-    public static List<KioskTakings> KioskTakingsOf(IEnumerable<SoldAtKiosk> sold, MoneyRules rules) => sold
+    private static List<KioskTakings> KioskTakingsOf(IEnumerable<SoldAtKiosk> sold, MoneyRules rules) => sold
         .GroupBy(s => (s.Kiosk, s.Collector, s.Brewery, s.Sku, s.UnitPriceCents, Terms: rules.TermsOn(PriceChannels.Kiosk, s.Format, s.Day)))
         .Select(g => (g.Key, Units: g.Sum(s => s.Units)))
         .Where(line => line.Units != 0)
