@@ -61,12 +61,16 @@ public sealed class DashboardTests
         await Assertions.Expect(lead.Locator("tr[data-device='fridge-stfut-02'] .alerts")).ToContainTextAsync("power cut");
         await lead.GetByRole(AriaRole.Link, new() { Name = "Français" }).ClickAsync();
         await Assertions.Expect(lead.Locator("h1")).ToHaveTextAsync("Frigos et kiosques");
-        // Filtered by brewery: the fridges where its beer stands. Which brewery's beer still stands in the market's fridge
-        // depends on the run's hour (the simulated shoppers buy more at five than at one): one the ledger says is there.
-        var levels = await platform.Lead.GetFromJsonAsync<System.Text.Json.JsonElement[]>("/api/v1/stock?location=frigo-stfut-marche");
-        var brewery = levels!.First(l => l.GetProperty("units").GetInt32() > 0).GetProperty("brewery").GetString();
-        await lead.GotoAsync($"{platform.ApiUrl}/flotte?brewery={brewery}");
+        // Filtered by brewery: the fridges where its beer stands. The device's counts cover the whole shelf and list four
+        // beers, so the others' are gone from it, and whether those four are left depends on the run's hour (the simulated
+        // shoppers buy more at five than at one, and a CI run at the peak sold them all): a delivery after the counts puts
+        // one brewery's beer there whatever the hour, and one whose beer is not there does not show the fridge.
+        (await platform.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = "FJORD-IPA-355", units = 6, from = "fjord-brasserie", to = "frigo-stfut-marche" }))
+            .EnsureSuccessStatusCode();
+        await lead.GotoAsync($"{platform.ApiUrl}/flotte?brewery=fjord");
         await Assertions.Expect(lead.Locator("tr[data-device='fridge-stfut-02']")).ToBeVisibleAsync();
+        await lead.GotoAsync($"{platform.ApiUrl}/flotte?brewery=coulee-douce");
+        await Assertions.Expect(lead.Locator("tr[data-device='fridge-stfut-02']")).ToHaveCountAsync(0);
         await lead.GotoAsync($"{platform.ApiUrl}/flotte");
 
         // The fridge page draws its temperature with the 2-4 °C band and the shaded alert.
