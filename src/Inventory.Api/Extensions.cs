@@ -56,6 +56,7 @@ public static class Extensions
         });
         builder.Services.AddSingleton<Migrator>();
         builder.Services.AddSingleton<Accounts>();
+        builder.Services.AddSingleton<PasswordResets>();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
@@ -119,6 +120,8 @@ public static class Extensions
             o.Conventions.AllowAnonymousToPage("/Forbidden");
             o.Conventions.AllowAnonymousToPage("/NotFound");
             o.Conventions.AllowAnonymousToPage("/ConfirmNotifications"); // a confirmation mail's link, opened wherever the mail is read
+            o.Conventions.AllowAnonymousToPage("/ForgottenPassword");
+            o.Conventions.AllowAnonymousToPage("/NewPassword"); // a reset mail's link
         });
         // Every problem in the request's language (Accept-Language for the API, the dashboard's culture for its forms).
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiTranslation.Localise);

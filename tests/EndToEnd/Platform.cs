@@ -61,6 +61,8 @@ public sealed class Platform : IAsyncDisposable
             ["Urls"] = ApiUrl,
             // Mail through the services' smtp4dev (scripts/services env), grouped over 2 s instead of 3 min.
             ["Notifications__DigestWindow"] = "00:00:02",
+            // Mails link to the pages they name (a password reset's, an address's confirmation).
+            ["Notifications__DashboardUrl"] = ApiUrl,
         };
         // Devices provisioned from /appareils: the broker's dynamic security plugin, as scripts/services sets it up.
         foreach (var key in new[] { "ControlHost", "ControlPort", "Username", "Password", "DeviceHost", "DevicePort", "DeviceTls" })

@@ -40,8 +40,9 @@ public sealed class OpenApiDocumentTests(InventoryApi api) : IClassFixture<Inven
                 Assert.True(success.Count > 0, $"{name} declares no 2xx response");
                 Assert.True(success.Any(r => r.Name == "204" || r.Value.TryGetProperty("content", out _)), $"{name} has no schema for its 2xx answer");
                 var security = operation.Value.GetProperty("security");
-                // Signing in, and confirming a mail address with the code mailed to it (the code is the proof), need no credentials.
-                Assert.True(path.Name is "/api/v1/auth/sign-in" or "/api/v1/notifications/email-verification" ? security.GetArrayLength() == 0 : security.GetArrayLength() == 2,
+                // Signing in, asking for a password reset, and using a code mailed to a person (the code is the proof), need no credentials.
+                Assert.True(path.Name is "/api/v1/auth/sign-in" or "/api/v1/notifications/email-verification" or "/api/v1/auth/password-reset" or "/api/v1/auth/password-reset/confirm"
+                        ? security.GetArrayLength() == 0 : security.GetArrayLength() == 2,
                     $"{name} has the wrong security requirements");
             }
     }

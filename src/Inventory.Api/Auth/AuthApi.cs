@@ -52,6 +52,25 @@ public static class AuthApi
             .WithSummary("Change one's own password, giving the current one: one's other sessions end")
             .RequireAuthorization(Policies.People)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        // A forgotten password: anyone may ask (the answer says nothing of the account); the mailed code is the proof.
+        auth.MapPost("password-reset", async (PasswordResetRequest body, PasswordResets resets, CancellationToken ct) =>
+            {
+                await resets.RequestAsync(body.Username!, ct);
+                return TypedResults.NoContent();
+            })
+            .WithName("RequestPasswordReset")
+            .WithSummary("Mail a password reset link to the person's confirmed address (three a day at most); the same answer whether or not the account exists or has one")
+            .AllowAnonymous();
+        auth.MapPost("password-reset/confirm", async Task<Results<NoContent, ProblemHttpResult>> (PasswordReset body, PasswordResets resets, AuthCache cache, CancellationToken ct) =>
+            {
+                if (!await resets.ResetAsync(body.Code!, body.NewPassword!, ct)) return Problems.NotFound("code", "password reset code (used, expired, replaced by a later one, or never sent)");
+                cache.Invalidate(); // the sessions just ended are refused by this replica at once
+                return TypedResults.NoContent();
+            })
+            .WithName("ResetPassword")
+            .WithSummary("Set a new password with a reset mail's code (within the hour, once): every session of the person ends")
+            .AllowAnonymous()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 

@@ -45,6 +45,17 @@ public static class NotificationText
             + (page is null ? $" with this code on the “My notifications” page: {token}" : $" here: {page}") + ". If not, do nothing: nothing else will be sent to you.\n");
     }
 
+    /// <summary>The mail with a password reset's code: the page to choose the new password on (or the code alone), and what to do if nobody asked.</summary>
+    public static (string Subject, string Body) PasswordReset(string code, string? dashboardUrl)
+    {
+        var page = dashboardUrl is null ? null : $"{dashboardUrl.TrimEnd('/')}/mot-de-passe/nouveau?code={code}";
+        return ("Nouveau mot de passe / New password",
+            "Quelqu'un a demandé un nouveau mot de passe pour votre compte Frigo COOP. Si c'est vous, choisissez-le"
+            + (page is null ? $" avec ce code sur la page « Mot de passe oublié » : {code}" : $" ici : {page}") + " (dans l'heure, une fois). Sinon, ne faites rien : votre mot de passe ne change pas.\n"
+            + "Someone asked for a new password for your Frigo COOP account. If it was you, choose it"
+            + (page is null ? $" with this code on the “Forgotten password” page: {code}" : $" here: {page}") + " (within the hour, once). If not, do nothing: your password stays as it is.\n");
+    }
+
     /// <summary>One mail for several notifications: the subject counts them, the body lists them.</summary>
     public static (string Subject, string Body) Digest(IReadOnlyList<(string Subject, string Body)> items) => items.Count == 1
         ? ($"[Frigo COOP] {items[0].Subject}", items[0].Body)
