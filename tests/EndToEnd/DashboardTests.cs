@@ -228,7 +228,7 @@ public sealed class DashboardTests
         await create.GetByLabel("Région").FillAsync("Mauricie");
         await create.GetByLabel("Début").FillAsync("2027-07-15");
         await create.GetByLabel("Fin").FillAsync("2027-07-18");
-        await create.GetByLabel("Festivaliers attendus").FillAsync("3000");
+        await create.GetByLabel("Festivaliers attendus").FillAsync("600");
         await create.GetByLabel("Brasseries").SelectOptionAsync(["saint-fut", "du-quai", "bocal"]);
         await create.GetByRole(AriaRole.Button, new() { Name = "Créer" }).ClickAsync();
         var festival = page.Locator("section[data-festival='festif-trois-rivieres']");
@@ -266,10 +266,24 @@ public sealed class DashboardTests
         await Assertions.Expect(festival.Locator("tr[data-kiosk='k1']")).ToContainTextAsync("STFUT-BLONDE-473 : 48 u");
         Assert.Equal(48, await platform.ScalarAsync(AllocationSql, "k1", "STFUT-BLONDE-473"));
         Assert.Equal(adopted, await platform.ScalarAsync(AllocationSql, "k2", "STFUT-BLONDE-473"));
-        // The beer goes out to the kiosks; after the event two kinds come back, each on its own line.
-        foreach (var (sku, from, kiosk, units) in new[] { ("STFUT-BLONDE-473", "saint-fut-brasserie", "k1", 30), ("QUAI-BLONDE-473", "du-quai-brasserie", "k2", 20) })
-            (await platform.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku, units, from, to = $"festif-trois-rivieres-{kiosk}" })).EnsureSuccessStatusCode();
-        await page.ReloadAsync();
+        // The beer goes out to the kiosks: each brewery's pick list shipped by one press on the printable lists' page
+        // (one transfer per line, once: the button gives way to when and by whom).
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync(); // "ship it? each line goes once" (and later "cancel it?")
+        await festival.GetByRole(AriaRole.Link, new() { Name = "Listes de préparation (imprimables)" }).ClickAsync();
+        await page.WaitForURLAsync("**/festivals/festif-trois-rivieres/listes");
+        await Assertions.Expect(page.Locator("section.pick")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("section[data-brewery='saint-fut'] h2")).ToContainTextAsync("2027-07-14");
+        foreach (var brewery in new[] { "saint-fut", "du-quai", "bocal" })
+        {
+            await page.Locator($"section[data-brewery='{brewery}']").GetByRole(AriaRole.Button, new() { Name = "Expédier cette liste" }).ClickAsync();
+            await Assertions.Expect(page.Locator($"section[data-brewery='{brewery}'] .shipped")).ToContainTextAsync("Expédiée le");
+        }
+        Assert.Equal(48, await platform.ScalarAsync("SELECT sum(units) FROM movements m JOIN locations l ON l.id = m.to_location_id WHERE l.code = 'festif-trois-rivieres-k1' AND m.sku = 'STFUT-BLONDE-473'"));
+        var quaiAtK2 = await platform.ScalarAsync(AllocationSql, "k2", "QUAI-BLONDE-473");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "listes.png"), FullPage = true });
+
+        // After the event two kinds come back, each on its own line: previewed first, then reconciled.
+        await page.GotoAsync($"{platform.ApiUrl}/festivals");
         var reconcile = festival.Locator("form.reconcile");
         await reconcile.GetByRole(AriaRole.Button, new() { Name = "Ajouter une ligne de retour" }).ClickAsync();
         var lines = reconcile.Locator("tr.return-line");
@@ -287,17 +301,19 @@ public sealed class DashboardTests
         await Assertions.Expect(reconcile.Locator("[role=status]")).ToContainTextAsync("returns[1].sku");
         Assert.Equal(0, await platform.ScalarAsync("SELECT count(*) FROM movements WHERE kind = 'return'"));
         await lines.Nth(1).GetByLabel("Bière").SelectOptionAsync("QUAI-BLONDE-473");
-        await reconcile.GetByRole(AriaRole.Button, new() { Name = "Réconcilier" }).ClickAsync();
         var outcome = reconcile.Locator("[role=status]");
-        await Assertions.Expect(outcome).ToContainTextAsync("k1 STFUT-BLONDE-473 : envoyé 30, vendu 0, retourné 10, perte 20");
-        await Assertions.Expect(outcome).ToContainTextAsync("k2 QUAI-BLONDE-473 : envoyé 20, vendu 0, retourné 5, perte 15");
+        await reconcile.GetByRole(AriaRole.Button, new() { Name = "Prévisualiser" }).ClickAsync();
+        await Assertions.Expect(outcome).ToContainTextAsync("Aperçu, rien n'est inscrit");
+        await Assertions.Expect(outcome).ToContainTextAsync("k1 STFUT-BLONDE-473 : envoyé 48, vendu 0, retourné 10, perte 38");
+        Assert.Equal(0, await platform.ScalarAsync("SELECT count(*) FROM movements WHERE kind IN ('return', 'loss')"));
+        await reconcile.GetByRole(AriaRole.Button, new() { Name = "Réconcilier" }).ClickAsync();
+        await Assertions.Expect(outcome).Not.ToContainTextAsync("Aperçu");
+        await Assertions.Expect(outcome).ToContainTextAsync("k1 STFUT-BLONDE-473 : envoyé 48, vendu 0, retourné 10, perte 38");
+        await Assertions.Expect(outcome).ToContainTextAsync($"k2 QUAI-BLONDE-473 : envoyé {quaiAtK2}, vendu 0, retourné 5, perte {quaiAtK2 - 5}");
         Assert.Equal(10, await platform.ScalarAsync("SELECT sum(units) FROM movements WHERE kind = 'return' AND sku = 'STFUT-BLONDE-473'"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "festivals.png"), FullPage = true });
 
         await page.GotoAsync($"{platform.ApiUrl}/festivals/festif-trois-rivieres/listes");
-        await Assertions.Expect(page.Locator("section.pick")).ToHaveCountAsync(3);
-        await Assertions.Expect(page.Locator("section[data-brewery='saint-fut'] h2")).ToContainTextAsync("2027-07-14");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "listes.png"), FullPage = true });
         await page.EmulateMediaAsync(new() { Media = Media.Print });
         await Assertions.Expect(page.Locator("header")).ToBeHiddenAsync();
 
@@ -358,7 +374,6 @@ public sealed class DashboardTests
             breweries = new[] { "saint-fut" },
         })).EnsureSuccessStatusCode();
         await page.ReloadAsync();
-        page.Dialog += async (_, dialog) => await dialog.AcceptAsync(); // "cancel it? its devices will be freed"
         var rainy = page.Locator("section[data-festival='festif-pluie']");
         await rainy.Locator("details.edit > summary").ClickAsync();
         await rainy.Locator("form.cancel input[name=reason]").FillAsync("Orages annoncés");

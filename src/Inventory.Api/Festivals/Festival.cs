@@ -107,7 +107,14 @@ public sealed record FestivalView(string Code, string Name, string Site, string 
 public sealed record FestivalCancellation(DateTimeOffset At, string By, string? Reason);
 public sealed record AllocationLine(string Kiosk, string Sku, string Brewery, int ParUnits, int Cases, int LooseUnits);
 public sealed record PickLine(string Kiosk, string Location, string Sku, string BeerName, int Units, int Cases, int LooseUnits);
-public sealed record PickList(string Brewery, string DeliverBy, IReadOnlyList<PickLine> Lines);
+/// <param name="ShippedAt">When the brewery's pick list was shipped as one action (null: not yet).</param>
+public sealed record PickList(string Brewery, string DeliverBy, IReadOnlyList<PickLine> Lines, DateTimeOffset? ShippedAt = null, string? ShippedBy = null);
+
+/// <summary>A pick list to ship: from the brewery's own place unless another of its places is named.</summary>
+public sealed record Shipment(string? From) : IValidatable
+{
+    public void Validate(Validator v) => v.Require(From is null || Patterns.Slug().IsMatch(From), "from", Patterns.MustBeSlug);
+}
 /// <param name="MissingAtCount">Units a kiosk's shelf counts found missing (fewer on the shelf than sent less sold): neither sold nor returned.</param>
 public sealed record StopResult(string Stop, string? HostBrewery, DateOnly? On, string Brewery, int Sent, int Sold, int Returned, int Loss, long RevenueCents,
     int MissingAtCount);

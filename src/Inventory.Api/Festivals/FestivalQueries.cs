@@ -94,11 +94,16 @@ public sealed class FestivalQueries(NpgsqlDataSource db, MembershipQueries membe
     {
         await using var names = db.CreateCommand("SELECT sku, name FROM beers");
         var beerNames = (await names.ListAsync(r => (Sku: r.GetString(0), Name: r.GetString(1)), ct)).ToDictionary(x => x.Sku, x => x.Name);
+        await using var shipments = db.Command("""
+            SELECT b.slug, s.shipped_at, s.shipped_by FROM festival_shipments s JOIN festivals f ON f.id = s.festival_id JOIN breweries b ON b.id = s.brewery_id WHERE f.code = $1
+            """, festival.Code);
+        var shipped = (await shipments.ListAsync(r => (Brewery: r.GetString(0), At: r.GetFieldValue<DateTimeOffset>(1), By: r.GetString(2)), ct)).ToDictionary(x => x.Brewery);
         return festival.Allocation.Where(a => a.ParUnits > 0 && (onlyBrewery is null || a.Brewery == onlyBrewery))
             .GroupBy(a => a.Brewery)
             .Select(g => new PickList(g.Key, festival.StartsOn.AddDays(-1).ToString("yyyy-MM-dd"), g
                 .Select(a => new PickLine(a.Kiosk, festival.Kiosks.Single(k => k.Code == a.Kiosk).Location, a.Sku, beerNames[a.Sku], a.ParUnits, a.Cases, a.LooseUnits))
-                .OrderBy(l => l.Kiosk).ThenBy(l => l.Sku).ToList()))
+                .OrderBy(l => l.Kiosk).ThenBy(l => l.Sku).ToList(),
+                shipped.TryGetValue(g.Key, out var s) ? s.At : null, shipped.TryGetValue(g.Key, out var by) ? by.By : null))
             .OrderBy(l => l.Brewery).ToList();
     }
 

@@ -40,6 +40,13 @@ public static class FestivalsApi
         festivals.MapGet("{code}/pick-lists", PickLists)
             .WithName("GetPickLists")
             .WithSummary("What each brewery delivers to which kiosk, by when (a brewer sees its own)");
+        festivals.MapPost("{code}/pick-lists/{brewery}/shipment", Ship)
+            .WithName("ShipPickList")
+            .WithSummary("Ship a brewery's pick list as one action: one transfer per line to its kiosk, once (the lead, or the brewery's brewer)")
+            .Produces<List<Stock.PostedMovement>>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         festivals.MapPost("", Create)
             .WithName("CreateFestival")
             .WithSummary("Create a festival or a tour with the member breweries taking part (Idempotency-Key header)")
@@ -96,6 +103,12 @@ public static class FestivalsApi
             .WithName("SettlementStatements")
             .WithSummary("The issued statements, in order, each as it was issued (a brewer: its own lines)")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        festivals.MapPost("{code}/reconciliation/preview", PreviewReconciliation)
+            .WithName("PreviewFestivalReconciliation")
+            .WithSummary("What the reconciliation would post with these returns (sent, sold, returned, lost per kiosk and beer); nothing is posted")
+            .RequireAuthorization(Policies.Lead)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         festivals.MapPost("{code}/reconciliation", Reconcile)
             .WithName("ReconcileFestival")
             .WithSummary("After the event: returns posted, the rest of each kiosk's stock posted as loss; once")
@@ -167,6 +180,13 @@ public static class FestivalsApi
     private static Task<IResult> ReportStopSales(string code, string kiosk, StopSales body, [FromHeader(Name = Idempotency.Header)] string? idempotencyKey,
         Caller caller, FestivalCommands festivals, CancellationToken ct) =>
         festivals.ReportStopSalesAsync(code, kiosk, body, idempotencyKey, caller, ct);
+
+    private static async Task<Ok<List<ReconciledLine>>> PreviewReconciliation(string code, Reconciliation body, FestivalCommands festivals, CancellationToken ct) =>
+        TypedResults.Ok(await festivals.PreviewReconciliationAsync(code, body, ct));
+
+    private static Task<IResult> Ship(string code, string brewery, Shipment? body, [FromHeader(Name = Idempotency.Header)] string? idempotencyKey, Caller caller,
+        FestivalCommands festivals, CancellationToken ct) =>
+        festivals.ShipAsync(code, brewery, body ?? new Shipment(null), idempotencyKey, caller, ct);
 
     private static Task<IResult> Reconcile(string code, Reconciliation body, FestivalCommands festivals, CancellationToken ct) =>
         festivals.ReconcileAsync(code, body, ct);
