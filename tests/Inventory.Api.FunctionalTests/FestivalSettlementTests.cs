@@ -92,6 +92,30 @@ public sealed class FestivalSettlementTests(InventoryApi api) : IClassFixture<In
     }
 
     [Fact]
+    public async Task Sales_typed_for_a_day_to_come_are_refused_and_todays_are_dated_no_later_than_now()
+    {
+        // A festival from today: tomorrow has sold nothing yet (typed, its sales would stand in a week to come's revenue).
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("America/Toronto");
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime);
+        string Day(int days) => today.AddDays(days).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await AubeKioskFestival.CreateAsync(api, "today-fest", "Festival du jour", Day(0), "kiosk-today-1", 20, DateTimeOffset.UtcNow);
+
+        await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/festivals/today-fest/kiosks/k1/sales",
+            new { lines = new[] { new { sku = "AUBE-IPA-473", units = 1 } }, day = Day(1) }), HttpStatusCode.UnprocessableEntity, "day");
+        Assert.Equal(0, (await api.Lead.GetFromJsonAsync<JsonElement>("/api/v1/movements?location=today-fest-k1&kind=sale")).GetProperty("items").GetArrayLength());
+
+        // Today's, typed before 20:00, were made by now: dated now at the latest, never in the future.
+        var before = DateTimeOffset.UtcNow;
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/festivals/today-fest/kiosks/k1/sales",
+            new { lines = new[] { new { sku = "AUBE-IPA-473", units = 2 } }, day = Day(0) }));
+        var sale = Assert.Single((await api.Lead.GetFromJsonAsync<JsonElement>("/api/v1/movements?location=today-fest-k1&kind=sale")).GetProperty("items").EnumerateArray());
+        var at = sale.GetProperty("occurredAt").GetDateTimeOffset();
+        var evening = new DateTimeOffset(today.ToDateTime(new TimeOnly(20, 0)), zone.GetUtcOffset(today.ToDateTime(new TimeOnly(20, 0))));
+        Assert.Equal(before < evening ? before : evening, at, TimeSpan.FromSeconds(30));
+        Assert.True(at <= DateTimeOffset.UtcNow, $"booked at {at:O}, in the future");
+    }
+
+    [Fact]
     public async Task A_kiosk_fee_outside_zero_to_ten_thousand_basis_points_is_refused_by_name() =>
         await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/festivals", new
         {

@@ -122,6 +122,8 @@ public sealed partial class FestivalCommands(NpgsqlDataSource db, FestivalQuerie
         return (await FestivalQueries.FindAsync(connection, code, ct))!;
     }
 
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a <= b ? a : b;
+
     internal static void RefuseIfCancelled(FestivalView festival)
     {
         if (festival.Cancelled is { } cancelled)
@@ -225,8 +227,12 @@ public sealed partial class FestivalCommands(NpgsqlDataSource db, FestivalQuerie
                 ? $"the sales of {stop.Name} are on its day, {stopDay:yyyy-MM-dd}"
                 : $"must be a day of {festival!.Name}, {festival.StartsOn:yyyy-MM-dd} to {festival.EndsOn:yyyy-MM-dd}"));
         // Sales typed after the day are booked on the day they were made (rule "Figures come from the facts, in event
-        // time"): its week, its month's statement, the money settings of that day.
-        var at = (body.Day ?? stop.On) is { } day ? calendar.At(day, StopSalesAt) : time.GetUtcNow();
+        // time"): its week, its month's statement, the money settings of that day. A day to come has made no sales (typed
+        // for it, they would stand in a future week's revenue); today's, typed before 20:00, were made by now.
+        var now = time.GetUtcNow();
+        if ((body.Day ?? stop.On) is { } madeOn && madeOn > calendar.DateOf(now))
+            throw new DomainProblem(Problems.Unprocessable("day", $"{madeOn:yyyy-MM-dd} is to come: sales are typed once they are made"));
+        var at = (body.Day ?? stop.On) is { } day ? Min(calendar.At(day, StopSalesAt), now) : now;
         // A host reports its stop once: the stop is the report's key, whatever key it sends, so that it cannot report
         // the same stock sold twice under two keys (what it would then owe is not the brewers' to find out). The lead's
         // own keys live in the lead's scope: nobody can take the key another's report will use, and the lead corrects.
