@@ -142,6 +142,18 @@ public sealed class DashboardTests
         Assert.Single(mine, m => m.GetProperty("kind").GetString() == "loss" && m.GetProperty("units").GetInt32() == 1);
         Assert.All(mine, m => Assert.StartsWith("STFUT-", m.GetProperty("sku").GetString(), StringComparison.Ordinal)); // its own beers only
 
+        // What the count sold is in this month's revenue, with its taxes and deposit, and in what the market owes Saint-Fût.
+        var soldByHand = mine.Where(m => m.GetProperty("kind").GetString() == "sale").Sum(m => m.GetProperty("units").GetInt32());
+        await phone.GetByRole(AriaRole.Link, new() { Name = "Ventes", Exact = true }).TapAsync();
+        var fridgeRevenue = phone.Locator("tr[data-revenue='saint-fut/fridge']");
+        await Assertions.Expect(fridgeRevenue).ToBeVisibleAsync();
+        var revenueUnits = int.Parse(new string((await fridgeRevenue.Locator("td[data-label='Unités']").InnerTextAsync()).Where(char.IsAsciiDigit).ToArray()), CultureInfo.InvariantCulture);
+        Assert.True(revenueUnits >= soldByHand, $"this month's fridge revenue counts {revenueUnits} units, the count sold {soldByHand}");
+        await Assertions.Expect(fridgeRevenue.Locator("td[data-label='Consigne']")).Not.ToHaveTextAsync("0,00\u00a0$");
+        await phone.GetByRole(AriaRole.Link, new() { Name = "Relevés", Exact = true }).TapAsync();
+        await Assertions.Expect(phone.Locator("#places")).ToContainTextAsync("frigo-stfut-marche");
+        await Assertions.Expect(phone.Locator("#places")).Not.ToContainTextAsync("du-quai"); // its own lines only
+
         // A par level for the market's fridge: the rounds bring what is missing to get back to it.
         await phone.GetByRole(AriaRole.Link, new() { Name = "Niveaux", Exact = true }).TapAsync();
         await phone.GetByLabel("Frigo").SelectOptionAsync("frigo-stfut-marche");
