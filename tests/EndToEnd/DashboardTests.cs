@@ -510,11 +510,25 @@ public sealed class DashboardTests
         await phone.Locator("#make-round select[name=fridges]").SelectOptionAsync("frigo-stfut-degustation");
         await phone.GetByRole(AriaRole.Button, new() { Name = "Préparer", Exact = true }).TapAsync();
 
-        // The page shows the new round; its IPA line is ticked with a double tap of the thumb.
+        // The page shows the new round. Before filling, the tasting room's shelf is counted from the round itself: the
+        // fridge has no sensors, what is gone since the last count is sold (here, the whole shelf).
         var round = phone.Locator("section.round").First;
+        var roundId = long.Parse((await round.GetAttributeAsync("id"))!["round-".Length..], CultureInfo.InvariantCulture);
+        await round.GetByRole(AriaRole.Link, new() { Name = "Compter Frigo COOP — Saint-Fût, salle de dégustation avant de remplir" }).TapAsync();
+        await phone.WaitForURLAsync(url => url.Contains("compter=frigo-stfut-degustation", StringComparison.Ordinal));
+        var shelves = phone.Locator("#count").GetByLabel("Sur la tablette");
+        for (var i = 0; i < await shelves.CountAsync(); i++) await shelves.Nth(i).FillAsync("0");
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Inscrire le comptage" }).TapAsync();
+        await Assertions.Expect(phone.Locator("#flash")).ToContainTextAsync("Comptage inscrit.");
+        Assert.True(await platform.ScalarAsync("""
+            SELECT count(*) FROM movements m JOIN locations l ON l.id = m.from_location_id
+            WHERE l.code = 'frigo-stfut-degustation' AND m.kind = 'sale' AND m.actor = 'felix' AND m.reason LIKE '%by hand%'
+            """) > 0, "the count sold what was gone from the tasting room's shelf");
+
+        // Then its IPA line is ticked with a double tap of the thumb.
+        round = phone.Locator($"#round-{roundId}");
         var line = round.Locator("form.line").Filter(new() { HasText = "STFUT-IPA-355" });
         await Assertions.Expect(line).ToBeVisibleAsync();
-        var roundId = long.Parse((await round.GetAttributeAsync("id"))!["round-".Length..], CultureInfo.InvariantCulture);
         await line.Locator("input[name=units]").FillAsync("10");
         await line.GetByRole(AriaRole.Button, new() { Name = "Mis au frigo" }).ClickAsync(new() { ClickCount = 2 });
         await Assertions.Expect(phone.Locator($"#round-{roundId} .delivered").Filter(new() { HasText = "STFUT-IPA-355" })).ToContainTextAsync("10 mis au frigo");
