@@ -148,6 +148,20 @@ public sealed class Platform : IAsyncDisposable
         return JsonSerializer.Deserialize<JsonElement>(await File.ReadAllTextAsync(summary));
     }
 
+    /// <summary>A query's rows as text, one line each (what a failing test prints to say what the database held).</summary>
+    public async Task<string> RowsAsTextAsync(string sql, params object[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(_postgres.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in parameters) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        await using var reader = await command.ExecuteReaderAsync();
+        var lines = new List<string>();
+        while (await reader.ReadAsync())
+            lines.Add(string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture))));
+        return string.Join("\n", lines);
+    }
+
     public async Task<long> ScalarAsync(string sql, params object[] parameters)
     {
         await using var connection = new NpgsqlConnection(_postgres.ConnectionString);
