@@ -103,7 +103,7 @@ public sealed class DashboardTests
 
         // The movement form shows the API's validation message by field, in the page's language, under the field's own label.
         await brewer.GotoAsync($"{platform.ApiUrl}/stock");
-        await brewer.GetByLabel("Mouvement").SelectOptionAsync("transfer");
+        await brewer.Locator("#movement").GetByLabel("Mouvement").SelectOptionAsync("transfer");
         await brewer.GetByRole(AriaRole.Button, new() { Name = "Inscrire" }).ClickAsync();
         await Assertions.Expect(brewer.Locator("#movement-result")).ToContainTextAsync("Unités");
 
