@@ -336,7 +336,15 @@ public sealed class DashboardTests
         Assert.Equal(10, await platform.ScalarAsync("SELECT sum(units) FROM movements WHERE kind = 'return' AND sku = 'STFUT-BLONDE-473'"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "festivals.png"), FullPage = true });
 
+        // The results, kiosk by kiosk and brewery by brewery.
+        await festival.GetByRole(AriaRole.Link, new() { Name = "Résultats", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync("**/festivals/festif-trois-rivieres/resultats");
+        var stfutAtK1 = page.Locator("tr[data-result='k1/saint-fut']");
+        await Assertions.Expect(stfutAtK1.Locator("td[data-label='Retourné']")).ToHaveTextAsync("10");
+        await Assertions.Expect(page.Locator("tr[data-result='k2/du-quai'] td[data-label='Vendu']")).ToHaveTextAsync("12");
+
         // The settlement: du Quai's twelve cans with their taxes and deposit (10 ¢ a can), the Table's fee; printed.
+        await page.GoBackAsync();
         await festival.GetByRole(AriaRole.Link, new() { Name = "Règlement : qui doit quoi à qui" }).ClickAsync();
         await page.WaitForURLAsync("**/festivals/festif-trois-rivieres/reglement");
         var quai = page.Locator("section.statement[data-party='du-quai']");

@@ -65,6 +65,24 @@ public sealed class FestivalShipmentTests(InventoryApi api) : IClassFixture<Inve
     }
 
     [Fact]
+    public async Task The_results_page_shows_the_lead_every_brewerys_rows_and_a_brewer_its_own_and_their_totals_only()
+    {
+        var code = await FestivalWithAllocationAsync();
+        Assert.Equal(HttpStatusCode.Created, (await api.StFut.SendAsync(Ship(code, "saint-fut", "r1"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await api.Aube.SendAsync(Ship(code, "aube", "r2"))).StatusCode);
+
+        var lead = await api.Lead.GetStringAsync($"/festivals/{code}/resultats");
+        Assert.Contains("data-result=\"k1/saint-fut\"", lead);
+        Assert.Contains("data-result=\"k1/aube\"", lead);
+        Assert.Contains("<tfoot><tr><th scope=\"row\">Total</th><td></td><td>108</td>", lead); // 48 + 24 + 12 + 24 sent
+        var felix = await api.StFut.GetStringAsync($"/festivals/{code}/resultats");
+        Assert.Contains("data-result=\"k2/saint-fut\"", felix);
+        Assert.DoesNotContain("aube", felix, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("<tfoot><tr><th scope=\"row\">Total</th><td></td><td>84</td>", felix); // its own 48 + 24 + 12: never the festival's
+        Assert.Contains("data-print", felix);
+    }
+
+    [Fact]
     public async Task A_pick_list_the_brewery_cannot_fill_ships_nothing_and_a_brewery_not_at_the_festival_has_none()
     {
         var code = await FestivalWithAllocationAsync();
