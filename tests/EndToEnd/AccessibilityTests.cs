@@ -40,7 +40,7 @@ public sealed class AccessibilityTests
         await watcher.GetByRole(AriaRole.Button, new() { Name = "Suspendre" }).ClickAsync();
         await Assertions.Expect(watcher.GetByRole(AriaRole.Button, new() { Name = "Reprendre" })).ToHaveAttributeAsync("aria-pressed", "true");
 
-        string[] pages = ["/flotte", "/frigos/fridge-stfut-02", "/stock", "/tournees", "/tournees?compter=frigo-stfut-marche", "/festivals", "/festivals/festif-demo/listes", "/festivals/festif-demo/reglement", "/festivals/festif-demo/resultats", "/epicerie", "/releves", "/prix", "/ventes", "/niveaux", "/brassins", "/parc", "/appareils", "/rapport", "/alertes", "/avis", "/membres", "/personnes", "/mot-de-passe-oublie", "/mot-de-passe/nouveau"];
+        string[] pages = ["/flotte", "/frigos/fridge-stfut-02", "/stock", "/tournees", "/tournees?compter=frigo-stfut-marche", "/festivals", "/festivals/festif-demo/listes", "/festivals/festif-demo/reglement", "/festivals/festif-demo/resultats", "/epicerie", "/releves", "/prix", "/ventes", "/niveaux", "/brassins", "/catalogue", "/parc", "/appareils", "/rapport", "/alertes", "/avis", "/membres", "/personnes", "/mot-de-passe-oublie", "/mot-de-passe/nouveau"];
         var problems = new List<string>();
         foreach (var (device, viewport) in new[] { ("desktop", new ViewportSize { Width = 1280, Height = 900 }), ("phone", new ViewportSize { Width = 390, Height = 844 }) })
         {

@@ -181,6 +181,17 @@ public sealed class DashboardTests
         await Assertions.Expect(phone.Locator("#flash")).ToContainTextAsync("Prix terminé.");
         Assert.DoesNotContain((await platform.Lead.GetFromJsonAsync<System.Text.Json.JsonElement[]>($"/api/v1/prices?sku=STFUT-BLONDE-473&channel=fridge&on={tomorrow.AddDays(7):yyyy-MM-dd}"))!,
             p => p.GetProperty("id").GetInt64() == id);
+
+        // A new beer of the brewery's, added from the catalogue.
+        await phone.GetByRole(AriaRole.Link, new() { Name = "Catalogue", Exact = true }).TapAsync();
+        await phone.GetByText("Ajouter une bière").TapAsync();
+        var newBeer = phone.Locator("#new-beer");
+        await newBeer.GetByLabel("SKU").FillAsync("STFUT-GOSE-355");
+        await newBeer.GetByLabel("Nom", new() { Exact = true }).FillAsync("Gose du Fût");
+        await newBeer.GetByLabel("Format").SelectOptionAsync("can_355");
+        await newBeer.GetByRole(AriaRole.Button, new() { Name = "Ajouter la bière" }).TapAsync();
+        await Assertions.Expect(phone.Locator("#flash")).ToContainTextAsync("Bière ajoutée.");
+        await Assertions.Expect(phone.Locator("tr[data-sku='STFUT-GOSE-355']")).ToContainTextAsync("saint-fut");
     }
 
     [Fact]
