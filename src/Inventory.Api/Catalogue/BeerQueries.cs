@@ -5,15 +5,16 @@ using Npgsql;
 namespace Inventory.Api.Catalogue;
 
 /// <summary>What the ledger needs to know of a beer: whose it is, its case size, and the breweries of its collab brew if any.</summary>
-public sealed record BeerFacts(long? BreweryId, int UnitsPerCase, IReadOnlyList<long> CollabBreweryIds);
+/// <param name="RetiredOn">The day its brewery stopped making it (null: it is made).</param>
+public sealed record BeerFacts(long? BreweryId, int UnitsPerCase, IReadOnlyList<long> CollabBreweryIds, DateOnly? RetiredOn = null);
 
 /// <summary>The facts of a beer that the stock rules decide on.</summary>
 public sealed class BeerQueries(NpgsqlDataSource db)
 {
     private const string Facts = """
-        SELECT b.brewery_id, b.units_per_case, coalesce(array_agg(p.brewery_id) FILTER (WHERE p.brewery_id IS NOT NULL), '{}')
+        SELECT b.brewery_id, b.units_per_case, coalesce(array_agg(p.brewery_id) FILTER (WHERE p.brewery_id IS NOT NULL), '{}'), b.retired_on
         FROM beers b LEFT JOIN collab_partners p ON p.brew_id = b.collab_brew_id
-        WHERE b.sku = $1 GROUP BY b.brewery_id, b.units_per_case
+        WHERE b.sku = $1 GROUP BY b.brewery_id, b.units_per_case, b.retired_on
         """;
 
     public Task<BeerFacts?> FactsAsync(string sku, CancellationToken ct) => ReadAsync(db.CreateCommand(Facts), sku, ct);
@@ -36,6 +37,7 @@ public sealed class BeerQueries(NpgsqlDataSource db)
         command.Parameters.Add(new NpgsqlParameter { Value = sku });
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
-        return new BeerFacts(reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.GetInt32(1), reader.GetFieldValue<long[]>(2));
+        return new BeerFacts(reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.GetInt32(1), reader.GetFieldValue<long[]>(2),
+            reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3));
     }
 }

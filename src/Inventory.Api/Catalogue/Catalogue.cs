@@ -15,7 +15,14 @@ public sealed record NewBrewery(string? Slug, string? Name, string? Region, stri
         .Require(Status is null or "candidate" or "member", "status", "must be candidate or member");
 }
 
-public sealed record Beer(string Sku, string? Brewery, long? CollabBrewId, string Name, string? Style, decimal? Abv, string Format, int UnitsPerCase);
+/// <param name="RetiredOn">The day its brewery stopped making it (null: it is made).</param>
+public sealed record Beer(string Sku, string? Brewery, long? CollabBrewId, string Name, string? Style, decimal? Abv, string Format, int UnitsPerCase, DateOnly? RetiredOn = null);
+
+/// <summary>A beer retired from a day (today when absent): not brewed any more, no fridge to be stocked with it.</summary>
+public sealed record BeerRetirement(DateOnly? From) : IValidatable
+{
+    public void Validate(Validator v) => v.Require(From is null || From <= v.Today.AddDays(366), "from", "must be within a year from today");
+}
 
 /// <param name="Format">A package format of Québec craft beer (Collab.Brew's <see cref="PackageFormats"/>).</param>
 public sealed record NewBeer(string? Sku, string? Brewery, string? Name, string? Style, decimal? Abv, string? Format, int? UnitsPerCase) : IValidatable

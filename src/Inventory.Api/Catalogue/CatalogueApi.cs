@@ -47,6 +47,12 @@ public static class CatalogueApi
             .WithSummary("Add a beer: the lead, or a brewer for its own brewery")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
+        beers.MapPost("{sku}/retirement", RetireBeer)
+            .WithName("RetireBeer")
+            .WithSummary("Retire a beer from a day (today by default): not brewed any more, its par levels end; what is left still moves and sells")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         var locations = api.MapGroup("locations")
 
@@ -90,6 +96,9 @@ public static class CatalogueApi
 
     private static async Task<Ok<Beer>> GetBeer(string sku, CatalogueQueries catalogue, CancellationToken ct) =>
         TypedResults.Ok(await catalogue.BeerAsync(sku, ct));
+
+    private static async Task<Ok<Beer>> RetireBeer(string sku, BeerRetirement? body, Caller caller, CatalogueCommands catalogue, CancellationToken ct) =>
+        TypedResults.Ok(await catalogue.RetireBeerAsync(sku, body ?? new BeerRetirement(null), caller, ct));
 
     private static async Task<Created<Beer>> CreateBeer(NewBeer body, Caller caller, CatalogueCommands catalogue, CancellationToken ct) =>
         TypedResults.Created($"/api/v1/beers/{body.Sku}", await catalogue.AddBeerAsync(body, caller, ct));

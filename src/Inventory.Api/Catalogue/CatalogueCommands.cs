@@ -6,7 +6,7 @@ using Npgsql;
 namespace Inventory.Api.Catalogue;
 
 /// <summary>Adding to the catalogue: breweries (with their status at the Table), beers, locations, devices.</summary>
-public sealed class CatalogueCommands(NpgsqlDataSource db, TableCalendar calendar)
+public sealed class CatalogueCommands(NpgsqlDataSource db, TableCalendar calendar, BeerQueries beers, CatalogueQueries catalogue)
 {
     public async Task<Brewery> AddBreweryAsync(NewBrewery body, CancellationToken ct)
     {
@@ -42,6 +42,27 @@ public sealed class CatalogueCommands(NpgsqlDataSource db, TableCalendar calenda
             /* $7 */ body.UnitsPerCase!.Value);
         if (await command.ExecuteScalarAsync(ct) is null) throw new DomainProblem(Problems.Conflict("Beer exists", $"sku '{body.Sku}' is taken"));
         return new Beer(body.Sku!, body.Brewery, null, body.Name.Trim(), body.Style, body.Abv, body.Format!, body.UnitsPerCase.Value);
+    }
+
+    /// <summary>
+    /// Retires a beer from a day: the lead any, a brewer its own brewery's. Its par levels end with it (no round brings
+    /// it, no low-stock notice asks for it); once retired, a second retirement is a 409.
+    /// </summary>
+    public async Task<Beer> RetireBeerAsync(string sku, BeerRetirement body, Caller caller, CancellationToken ct)
+    {
+        var beer = await beers.FactsAsync(sku, ct) ?? throw new DomainProblem(Problems.NotFound("sku", $"beer {sku}"));
+        if (!caller.MayMoveBeerOf(beer.BreweryId)) throw new DomainProblem(Problems.Forbidden("a brewer retires beers of its own brewery only"));
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            await using (var retire = connection.Command(tx, "UPDATE beers SET retired_on = $2, retired_by = $3 WHERE sku = $1 AND retired_on IS NULL", sku, body.From ?? calendar.Today, caller.Name))
+                if (await retire.ExecuteNonQueryAsync(ct) == 0)
+                    throw new DomainProblem(Problems.Conflict("Retired already", $"{sku} is retired already", new Dictionary<string, object?> { ["field"] = "sku" }));
+            await using (var pars = connection.Command(tx, "DELETE FROM par_levels WHERE sku = $1", sku))
+                await pars.ExecuteNonQueryAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        return await catalogue.BeerAsync(sku, ct); // once the connection is back in the pool
     }
 
     public async Task<Location> AddLocationAsync(NewLocation body, CancellationToken ct)

@@ -6,7 +6,7 @@ namespace Inventory.Api.Catalogue;
 /// <summary>What the ledger speaks of: breweries, beers (SKUs), locations and devices.</summary>
 public sealed class CatalogueQueries(NpgsqlDataSource db)
 {
-    private const string BeerColumns = "b.sku, br.slug, b.collab_brew_id, b.name, b.style, b.abv, b.format, b.units_per_case";
+    private const string BeerColumns = "b.sku, br.slug, b.collab_brew_id, b.name, b.style, b.abv, b.format, b.units_per_case, b.retired_on";
 
     public async Task<List<Brewery>> BreweriesAsync(CancellationToken ct)
     {
@@ -47,5 +47,6 @@ public sealed class CatalogueQueries(NpgsqlDataSource db)
     }
 
     private static Beer ReadBeer(NpgsqlDataReader r) => new(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2),
-        r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetDecimal(5), r.GetString(6), r.GetInt32(7));
+        r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetDecimal(5), r.GetString(6), r.GetInt32(7),
+        r.IsDBNull(8) ? null : r.GetFieldValue<DateOnly>(8));
 }

@@ -66,7 +66,7 @@ public sealed class FestivalQueries(NpgsqlDataSource db, MembershipQueries membe
     {
         await using var skus = db.Command("""
             SELECT br.slug, b.sku FROM festival_breweries fb JOIN festivals f ON f.id = fb.festival_id JOIN breweries br ON br.id = fb.brewery_id
-            JOIN beers b ON b.brewery_id = br.id WHERE f.code = $1 AND b.collab_brew_id IS NULL
+            JOIN beers b ON b.brewery_id = br.id WHERE f.code = $1 AND b.collab_brew_id IS NULL AND (b.retired_on IS NULL OR b.retired_on > f.starts_on)
             """, festival.Code);
         var members = await membership.MembersOnAsync(festival.StartsOn, ct);
         var byBrewery = (await skus.ListAsync(r => (Brewery: r.GetString(0), Sku: r.GetString(1)), ct))

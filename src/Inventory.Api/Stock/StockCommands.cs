@@ -9,7 +9,7 @@ namespace Inventory.Api.Stock;
 /// Moving stock by hand and setting par levels, with the rules of who may move what: a brewer moves its
 /// own beers (and its share of a collab brew out of its own places), into shared places or its own.
 /// </summary>
-public sealed class StockCommands(NpgsqlDataSource db, BeerQueries beers, StockQueries stock, TimeProvider time)
+public sealed class StockCommands(NpgsqlDataSource db, BeerQueries beers, StockQueries stock, TimeProvider time, TableCalendar calendar)
 {
     /// <summary>
     /// A person reviews a count's discrepancy with what they found: the lead any, a brewer its own beers' (another's is a
@@ -47,6 +47,9 @@ public sealed class StockCommands(NpgsqlDataSource db, BeerQueries beers, StockQ
         if (!caller.IsLead && from is null && to is { } place && LocationKinds.Shared.Contains(place.Kind))
             throw new DomainProblem(Problems.Forbidden($"{body.To} is a shared place: a brewer brings beer there by a transfer from its own places", "to"));
         var units = (body.Cases ?? 0) * beer.UnitsPerCase + (body.Units ?? 0);
+        // A retired beer is not brewed any more: what is left of it still moves, but none is made from that day on.
+        if (body.Kind == MovementKinds.Production && beer.RetiredOn is { } retired && calendar.DateOf(body.OccurredAt ?? time.GetUtcNow()) >= retired)
+            throw new DomainProblem(Problems.Unprocessable("sku", $"{body.Sku} is retired from {retired:yyyy-MM-dd}: it is not brewed any more"));
 
         return await Idempotency.RunAsync(db, caller.Id, idempotencyKey, body, async (c, tx, token) =>
         {
@@ -61,6 +64,8 @@ public sealed class StockCommands(NpgsqlDataSource db, BeerQueries beers, StockQ
     {
         var beer = await beers.FactsAsync(body.Sku!, ct) ?? throw new DomainProblem(Problems.NotFound("sku", $"beer {body.Sku}"));
         if (!caller.MayMoveBeerOf(beer.BreweryId)) throw new DomainProblem(Problems.Forbidden("a brewer sets par levels of its own beers only"));
+        if (beer.RetiredOn is { } retired && body.ParUnits > 0)
+            throw new DomainProblem(Problems.Unprocessable("sku", $"{body.Sku} is retired from {retired:yyyy-MM-dd}: no fridge is to be stocked with it"));
         var location = await Lookup.LocationIdAsync(db, body.Location!, ct) ?? throw new DomainProblem(Problems.NotFound("location", $"location {body.Location}"));
         await using var command = db.Command("""
             INSERT INTO par_levels (sku, location_id, par_units) VALUES ($1, $2, $3)
