@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using MQTTnet;
 
@@ -8,7 +9,7 @@ namespace EndToEnd;
 /// The dashboard in a real browser (Debian's Chromium, driven by Playwright), against the whole
 /// platform fed by the simulator. Each main page's screenshot is saved under .local/screenshots.
 /// </summary>
-public sealed class DashboardTests
+public sealed partial class DashboardTests
 {
     private static readonly string Screenshots = Directory.CreateDirectory(Path.Combine(LocalServices.RepositoryRoot, ".local", "screenshots")).FullName;
 
@@ -115,32 +116,78 @@ public sealed class DashboardTests
         (await platform.Lead.PostAsync("/api/v1/people/felix/enable", null)).EnsureSuccessStatusCode();
     }
 
+    [GeneratedRegex(@"http://127\.0\.0\.1:\d+/mot-de-passe/nouveau\?code=[0-9a-f]{64}")]
+    private static partial Regex ResetLink();
+
+    /// <summary>
+    /// A brewer's day on a 390 px phone, by taps and typing: the stock, a par level, a round made, the fridge counted from
+    /// the round before it is filled (what is gone is sold, a broken can is a loss), the line ticked, a price set and
+    /// ended, the month's revenue and what the venue owes, a new beer; then, signed out, a forgotten password reset
+    /// through the mail in the local SMTP server.
+    /// </summary>
     [Fact]
-    public async Task A_brewer_counts_a_fridge_by_hand_on_the_phone_and_what_is_gone_is_sold_then_sets_a_price()
+    public async Task A_brewers_day_on_the_phone_from_the_stock_to_a_counted_round_prices_revenue_and_a_forgotten_password()
     {
         await using var platform = await Platform.StartAsync();
+        // Félix's notices go to an address he confirmed (the reset link goes there only).
+        var mailbox = $"felix-{Guid.NewGuid():N}"[..18] + "@stfut.test";
+        await using var inbox = MailServer.OfServices();
+        using (var felix = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = new Uri(platform.ApiUrl) })
+        {
+            (await felix.PostAsJsonAsync("/api/v1/auth/sign-in", new { username = "felix", password = platform.BrewerPassword })).EnsureSuccessStatusCode();
+            (await felix.PutAsJsonAsync("/api/v1/notifications/subscription", new { email = mailbox, alerts = false, lowStock = false })).EnsureSuccessStatusCode();
+            await inbox.ConfirmAsync(felix, mailbox);
+        }
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
         var phone = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true })).NewPageAsync();
+        phone.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+
+        // Signed in, he lands on his stock.
         await SignInAsync(phone, platform.ApiUrl, "felix", platform.BrewerPassword);
-        await phone.GotoAsync($"{platform.ApiUrl}/tournees");
-        // Choosing the fridge shows its count form (the select acts without a button).
-        await phone.GetByLabel("Frigo à compter").SelectOptionAsync("frigo-stfut-marche");
+        await phone.WaitForURLAsync("**/stock");
+        await Assertions.Expect(phone.Locator("#levels")).ToContainTextAsync("STFUT-BLONDE-473");
+
+        // A par level for the market's fridge: the rounds bring what is missing to get back to it.
+        await phone.GetByRole(AriaRole.Link, new() { Name = "Niveaux", Exact = true }).TapAsync();
+        await phone.GetByLabel("Frigo").SelectOptionAsync("frigo-stfut-marche");
+        await phone.GetByLabel("Bière").SelectOptionAsync("STFUT-BLONDE-473");
+        await phone.GetByLabel("Unités à tenir").FillAsync("30");
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Fixer le niveau" }).TapAsync();
+        await Assertions.Expect(phone.Locator("#flash")).ToContainTextAsync("Niveau fixé.");
+        await Assertions.Expect(phone.Locator("tr[data-level=\"frigo-stfut-marche/STFUT-BLONDE-473\"]")).ToContainTextAsync("30");
+
+        // A round to the market, made on the phone.
+        await phone.GetByRole(AriaRole.Link, new() { Name = "Tournées", Exact = true }).TapAsync();
+        await phone.Locator("#make-round select[name=from]").SelectOptionAsync("saint-fut-brasserie");
+        await phone.Locator("#make-round select[name=fridges]").SelectOptionAsync("frigo-stfut-marche");
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Préparer", Exact = true }).TapAsync();
+        var round = phone.Locator("section.round").First;
+        var roundId = long.Parse((await round.GetAttributeAsync("id"))!["round-".Length..], CultureInfo.InvariantCulture);
+
+        // Before filling, the shelf is counted from the round: empty but for one broken can of the first beer, so
+        // everything else was sold and the broken can is a loss.
+        await round.GetByRole(AriaRole.Link, new() { Name = "Compter Frigo COOP — Marché public de Saint-Fût avant de remplir" }).TapAsync();
         await phone.WaitForURLAsync(url => url.Contains("compter=frigo-stfut-marche", StringComparison.Ordinal));
-        var shelves = phone.GetByLabel("Sur la tablette");
+        var shelves = phone.Locator("#count").GetByLabel("Sur la tablette");
         var beers = await shelves.CountAsync();
         Assert.True(beers > 0, "Saint-Fût has beer at the market's fridge in the demo world");
-        // The shelf is empty but for one broken can of the first beer: everything else was sold.
         for (var i = 0; i < beers; i++) await shelves.Nth(i).FillAsync("0");
-        await phone.GetByLabel("Cassées retirées").First.FillAsync("1");
+        await phone.Locator("#count").GetByLabel("Cassées retirées").First.FillAsync("1");
         await phone.GetByRole(AriaRole.Button, new() { Name = "Inscrire le comptage" }).TapAsync();
         await Assertions.Expect(phone.Locator("#flash")).ToContainTextAsync("Comptage inscrit.");
-
         var history = await platform.Lead.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/movements?location=frigo-stfut-marche&limit=500");
         var mine = history.GetProperty("items").EnumerateArray().Where(m => m.GetProperty("actor").GetString() == "felix").ToList();
         Assert.Contains(mine, m => m.GetProperty("kind").GetString() == "sale" && m.GetProperty("reason").GetString()!.Contains("by hand", StringComparison.Ordinal));
         Assert.Single(mine, m => m.GetProperty("kind").GetString() == "loss" && m.GetProperty("units").GetInt32() == 1);
         Assert.All(mine, m => Assert.StartsWith("STFUT-", m.GetProperty("sku").GetString(), StringComparison.Ordinal)); // its own beers only
+
+        // Then the Blonde's line is ticked: thirty cans go in.
+        var line = phone.Locator($"#round-{roundId} form.line").Filter(new() { HasText = "STFUT-BLONDE-473" });
+        await line.Locator("input[name=units]").FillAsync("30");
+        await line.GetByRole(AriaRole.Button, new() { Name = "Mis au frigo" }).TapAsync();
+        await Assertions.Expect(phone.Locator($"#round-{roundId} .delivered").Filter(new() { HasText = "STFUT-BLONDE-473" })).ToContainTextAsync("30 mis au frigo");
+        Assert.Equal(1, await platform.ScalarAsync("SELECT count(*) FROM movements WHERE reason = $1", $"restocking round {roundId}"));
 
         // What the count sold is in this month's revenue, with its taxes and deposit, and in what the market owes Saint-Fût.
         var soldByHand = mine.Where(m => m.GetProperty("kind").GetString() == "sale").Sum(m => m.GetProperty("units").GetInt32());
@@ -154,16 +201,7 @@ public sealed class DashboardTests
         await Assertions.Expect(phone.Locator("#places")).ToContainTextAsync("frigo-stfut-marche");
         await Assertions.Expect(phone.Locator("#places")).Not.ToContainTextAsync("du-quai"); // its own lines only
 
-        // A par level for the market's fridge: the rounds bring what is missing to get back to it.
-        await phone.GetByRole(AriaRole.Link, new() { Name = "Niveaux", Exact = true }).TapAsync();
-        await phone.GetByLabel("Frigo").SelectOptionAsync("frigo-stfut-marche");
-        await phone.GetByLabel("Bière").SelectOptionAsync("STFUT-BLONDE-473");
-        await phone.GetByLabel("Unités à tenir").FillAsync("30");
-        await phone.GetByRole(AriaRole.Button, new() { Name = "Fixer le niveau" }).TapAsync();
-        await Assertions.Expect(phone.Locator("#flash")).ToContainTextAsync("Niveau fixé.");
-        await Assertions.Expect(phone.Locator("tr[data-level=\"frigo-stfut-marche/STFUT-BLONDE-473\"]")).ToContainTextAsync("30");
-
-        // Then a price for the fridges from tomorrow, typed in dollars, and ended again after a week: clicks and typing only.
+        // Then a price for the fridges from tomorrow, typed in dollars, and ended again after a week.
         var tomorrow = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(1));
         await phone.GetByRole(AriaRole.Link, new() { Name = "Prix", Exact = true }).TapAsync();
         await phone.GetByLabel("Bière").SelectOptionAsync("STFUT-BLONDE-473");
@@ -192,6 +230,31 @@ public sealed class DashboardTests
         await newBeer.GetByRole(AriaRole.Button, new() { Name = "Ajouter la bière" }).TapAsync();
         await Assertions.Expect(phone.Locator("#flash")).ToContainTextAsync("Bière ajoutée.");
         await Assertions.Expect(phone.Locator("tr[data-sku='STFUT-GOSE-355']")).ToContainTextAsync("saint-fut");
+
+        // Signed out, the next morning he has forgotten his password: a link by mail, a new password, signed in again.
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Se déconnecter" }).TapAsync();
+        await phone.WaitForURLAsync("**/connexion**");
+        await phone.GetByRole(AriaRole.Link, new() { Name = "Mot de passe oublié ?" }).TapAsync();
+        await phone.WaitForURLAsync("**/mot-de-passe-oublie");
+        await phone.GetByLabel("Nom d'utilisateur").FillAsync("felix");
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Envoyer le lien" }).TapAsync();
+        await Assertions.Expect(phone.Locator("#flash")).ToContainTextAsync("le lien y est parti");
+        var mails = await Eventually.Returns(() => inbox.MessagesAsync(mailbox), found => found.Any(m => ResetLink().IsMatch(m.Text)),
+            TimeSpan.FromSeconds(30), $"the password reset mail to {mailbox}");
+        await phone.GotoAsync(ResetLink().Match(mails.Last(m => ResetLink().IsMatch(m.Text)).Text).Value); // the link in the mail, opened on the phone
+        const string NewPassword = "la nouvelle phrase de Félix";
+        await phone.GetByLabel("Nouveau mot de passe (12 caractères ou plus)").FillAsync(NewPassword);
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Changer le mot de passe" }).TapAsync();
+        await Assertions.Expect(phone.Locator("#flash")).ToContainTextAsync("Mot de passe changé");
+        await phone.GetByRole(AriaRole.Link, new() { Name = "Se connecter" }).TapAsync();
+        await phone.GetByLabel("Nom d'utilisateur").FillAsync("felix");
+        await phone.GetByLabel("Mot de passe").FillAsync(platform.BrewerPassword);
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).TapAsync();
+        await Assertions.Expect(phone.Locator(".error[role=alert]")).ToBeVisibleAsync(); // the old one no longer opens the dashboard
+        await phone.GetByLabel("Mot de passe").FillAsync(NewPassword);
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).TapAsync();
+        await phone.WaitForURLAsync("**/stock");
+        Assert.True(await phone.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 391, "the stock page fits a phone");
     }
 
     [Fact]

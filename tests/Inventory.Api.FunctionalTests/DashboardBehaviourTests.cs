@@ -58,6 +58,27 @@ public sealed class DashboardBehaviourTests(ConcurrentInventoryApi api) : IClass
     }
 
     [Fact]
+    public async Task The_sign_out_button_of_every_page_signs_out()
+    {
+        // The layout's form posts to /deconnexion: without the antiforgery token it carried none, and every press was a 400.
+        var browser = api.NewBrowser();
+        var signIn = await browser.GetStringAsync("/connexion");
+        var posted = await browser.PostAsync("/connexion", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["username"] = "felix", ["password"] = InventoryApi.Password, ["__RequestVerificationToken"] = VerificationToken(signIn),
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        var page = await browser.GetStringAsync("/stock");
+        var signOut = System.Text.RegularExpressions.Regex.Match(page, "<form method=\"post\" action=\"/deconnexion\" class=\"signout\">.*?</form>", System.Text.RegularExpressions.RegexOptions.Singleline).Value;
+        var pressed = await browser.PostAsync("/deconnexion", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = VerificationToken(signOut) }));
+        Assert.Equal((HttpStatusCode.Redirect, "/connexion"), (pressed.StatusCode, pressed.Headers.Location?.OriginalString));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/v1/auth/me")).StatusCode);
+    }
+
+    private static string VerificationToken(string html) =>
+        System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+
+    [Fact]
     public async Task A_transfer_from_a_place_to_itself_is_refused_by_field_and_a_movements_reason_shows_in_the_history()
     {
         await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = "STFUT-BLONDE-355", units = 1, from = "stfut-brasserie", to = "stfut-brasserie" }),
