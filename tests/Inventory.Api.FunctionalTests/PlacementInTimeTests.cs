@@ -97,6 +97,25 @@ public sealed class PlacementInTimeTests(ConcurrentInventoryApi api) : IClassFix
     }
 
     [Fact]
+    public async Task A_move_dated_before_reports_already_booked_where_the_fridge_stood_is_refused_by_name()
+    {
+        var (first, second, device, day) = await FridgeCountedAtTheFirstOfTwoPlacesAsync();
+        await InventoryApi.Created(CountAtAsync(device, 2, day.AddHours(14), 6)); // booked at the first place: 2 more sold there
+
+        // The move entered the next day, dated noon: the 14:00 count would be left at the first place after it had gone
+        // (counts of a place that holds nothing): the old code moved the 8 cans of noon and left the count's 6 behind, 16
+        // cans in the ledger for the fridge's 6. Refused by name, nothing moves.
+        await ProblemAssert.HasStatusAsync(await api.Lead.PutAsJsonAsync($"/api/v1/devices/{device}", new { kind = "fridge", location = second, since = day.AddHours(12), stock = "move" }),
+            HttpStatusCode.Conflict, "since");
+        Assert.Equal((6, 0), (await UnitsAsync(first), await UnitsAsync(second)));
+        Assert.Equal(4, await SoldAtAsync(first));
+
+        // Dated after the last report it sent from there, the move goes through.
+        Assert.Equal(HttpStatusCode.OK, (await api.Lead.PutAsJsonAsync($"/api/v1/devices/{device}", new { kind = "fridge", location = second, since = day.AddHours(15), stock = "move" })).StatusCode);
+        Assert.Equal((0, 6), (await UnitsAsync(first), await UnitsAsync(second)));
+    }
+
+    [Fact]
     public async Task A_moved_fridge_takes_what_stood_there_when_it_left_as_its_old_places_late_facts_tell()
     {
         var (first, second, device, day) = await FridgeCountedAtTheFirstOfTwoPlacesAsync();

@@ -108,6 +108,7 @@ public sealed class CatalogueCommands(NpgsqlDataSource db, TableCalendar calenda
             await command.ExecuteNonQueryAsync(ct);
         if (current is null || current.Value.LocationId != locationId)
         {
+            if (current is not null) await RefuseIfReportsAfterAsync(connection, tx, deviceId, since, ct);
             // A device's first placement covers its past: what it buffered before it was registered lands where it stands.
             await DevicePlacements.AddAsync(connection, tx, deviceId, locationId, current is null && body.Since is null ? DateTimeOffset.MinValue : since, actor, ct);
             if (current is { LocationId: { } left } && body.Kind == "fridge")
@@ -115,6 +116,24 @@ public sealed class CatalogueCommands(NpgsqlDataSource db, TableCalendar calenda
         }
         await tx.CommitAsync(ct);
         return new Device(deviceId, body.Kind!, body.Location, body.ReportingIntervalSeconds ?? 60);
+    }
+
+    /// <summary>
+    /// A device is re-placed from a moment after the last report it sent from where it stood: a report dated after the move
+    /// and already booked there (a count the day the move is entered, dated the day before) would stay at a place that
+    /// holds nothing from the move on, and its units be counted at both places (a fridge holding 6 cans stood in the ledger
+    /// for 16). Re-booking such reports to the new place is not done: the lead dates the move after them, or corrects.
+    /// </summary>
+    private async Task RefuseIfReportsAfterAsync(NpgsqlConnection c, NpgsqlTransaction tx, string deviceId, DateTimeOffset since, CancellationToken ct)
+    {
+        await using var latest = c.Command(tx, """
+            SELECT greatest((SELECT max(counted_at) FROM shelf_counts WHERE device_id = $1 AND counted_at >= $2),
+                            (SELECT max(occurred_at) FROM movements WHERE device_id = $1 AND shelf_count_id IS NULL AND occurred_at >= $2))
+            """, deviceId, since.UtcDateTime);
+        if (await latest.ExecuteScalarAsync(ct) is DateTime last)
+            throw new DomainProblem(Problems.Conflict("Reports after the move",
+                $"{deviceId} reported from where it stood until {calendar.Show(new DateTimeOffset(last, TimeSpan.Zero), english: true)}, after {since:O}: date the move after its last report there",
+                new Dictionary<string, object?> { ["field"] = "since", ["lastReportAt"] = new DateTimeOffset(last, TimeSpan.Zero) }));
     }
 
     /// <summary>
