@@ -116,6 +116,16 @@ public sealed partial class DashboardTests
         (await platform.Lead.PostAsync("/api/v1/people/felix/enable", null)).EnsureSuccessStatusCode();
     }
 
+    /// <summary>Saint-Fût's round from its brewery to one fridge, made on the rounds' page: the new round and its id.</summary>
+    private static async Task<(ILocator Round, long Id)> MakeRoundAsync(IPage phone, string fridge)
+    {
+        await phone.Locator("#make-round select[name=from]").SelectOptionAsync("saint-fut-brasserie");
+        await phone.Locator("#make-round select[name=fridges]").SelectOptionAsync(fridge);
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Préparer", Exact = true }).TapAsync();
+        var round = phone.Locator("section.round").First;
+        return (round, long.Parse((await round.GetAttributeAsync("id"))!["round-".Length..], CultureInfo.InvariantCulture));
+    }
+
     [GeneratedRegex(@"http://127\.0\.0\.1:\d+/mot-de-passe/nouveau\?code=[0-9a-f]{64}")]
     private static partial Regex ResetLink();
 
@@ -159,11 +169,7 @@ public sealed partial class DashboardTests
 
         // A round to the market, made on the phone.
         await phone.GetByRole(AriaRole.Link, new() { Name = "Tournées", Exact = true }).TapAsync();
-        await phone.Locator("#make-round select[name=from]").SelectOptionAsync("saint-fut-brasserie");
-        await phone.Locator("#make-round select[name=fridges]").SelectOptionAsync("frigo-stfut-marche");
-        await phone.GetByRole(AriaRole.Button, new() { Name = "Préparer", Exact = true }).TapAsync();
-        var round = phone.Locator("section.round").First;
-        var roundId = long.Parse((await round.GetAttributeAsync("id"))!["round-".Length..], CultureInfo.InvariantCulture);
+        var (round, roundId) = await MakeRoundAsync(phone, "frigo-stfut-marche");
 
         // Before filling, the shelf is counted from the round: empty but for one broken can of the first beer, so
         // everything else was sold and the broken can is a loss.
@@ -588,27 +594,9 @@ public sealed partial class DashboardTests
         await SignInAsync(phone, platform.ApiUrl, "felix", platform.BrewerPassword);
         await phone.WaitForURLAsync("**/stock");
         await phone.GotoAsync($"{platform.ApiUrl}/tournees");
-        await phone.Locator("#make-round select[name=from]").SelectOptionAsync("saint-fut-brasserie");
-        await phone.Locator("#make-round select[name=fridges]").SelectOptionAsync("frigo-stfut-degustation");
-        await phone.GetByRole(AriaRole.Button, new() { Name = "Préparer", Exact = true }).TapAsync();
-
-        // The page shows the new round. Before filling, the tasting room's shelf is counted from the round itself: the
-        // fridge has no sensors, what is gone since the last count is sold (here, the whole shelf).
-        var round = phone.Locator("section.round").First;
-        var roundId = long.Parse((await round.GetAttributeAsync("id"))!["round-".Length..], CultureInfo.InvariantCulture);
-        await round.GetByRole(AriaRole.Link, new() { Name = "Compter Frigo COOP — Saint-Fût, salle de dégustation avant de remplir" }).TapAsync();
-        await phone.WaitForURLAsync(url => url.Contains("compter=frigo-stfut-degustation", StringComparison.Ordinal));
-        var shelves = phone.Locator("#count").GetByLabel("Sur la tablette");
-        for (var i = 0; i < await shelves.CountAsync(); i++) await shelves.Nth(i).FillAsync("0");
-        await phone.GetByRole(AriaRole.Button, new() { Name = "Inscrire le comptage" }).TapAsync();
-        await Assertions.Expect(phone.Locator("#flash")).ToContainTextAsync("Comptage inscrit.");
-        Assert.True(await platform.ScalarAsync("""
-            SELECT count(*) FROM movements m JOIN locations l ON l.id = m.from_location_id
-            WHERE l.code = 'frigo-stfut-degustation' AND m.kind = 'sale' AND m.actor = 'felix' AND m.reason LIKE '%by hand%'
-            """) > 0, "the count sold what was gone from the tasting room's shelf");
-
-        // Then its IPA line is ticked with a double tap of the thumb.
-        round = phone.Locator($"#round-{roundId}");
+        // The page shows the new round; its IPA line is ticked with a double tap of the thumb (the brewer's day walk
+        // counts its fridge from the round first).
+        var (round, roundId) = await MakeRoundAsync(phone, "frigo-stfut-degustation");
         var line = round.Locator("form.line").Filter(new() { HasText = "STFUT-IPA-355" });
         await Assertions.Expect(line).ToBeVisibleAsync();
         await line.Locator("input[name=units]").FillAsync("10");

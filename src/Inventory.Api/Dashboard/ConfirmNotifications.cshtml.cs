@@ -7,10 +7,5 @@ public sealed class ConfirmNotificationsModel : PageModel
 {
     public string? Jeton { get; private set; }
 
-    public void OnGet(string? jeton)
-    {
-        // The code from the address bar is echoed beside the form's antiforgery token: sent uncompressed (BREACH).
-        Compression.Refuse(HttpContext);
-        Jeton = jeton is { Length: 64 } && jeton.All(char.IsAsciiHexDigitLower) ? jeton : null;
-    }
+    public void OnGet(string? jeton) => Jeton = MailedCode.FromLink(HttpContext, jeton);
 }

@@ -7,10 +7,5 @@ public sealed class NewPasswordModel : PageModel
 {
     public string? Code { get; private set; }
 
-    public void OnGet(string? code)
-    {
-        // The code from the address bar is echoed beside the form's antiforgery token: sent uncompressed (BREACH).
-        Compression.Refuse(HttpContext);
-        Code = code is { Length: 64 } && code.All(char.IsAsciiHexDigitLower) ? code : null;
-    }
+    public void OnGet(string? code) => Code = MailedCode.FromLink(HttpContext, code);
 }
