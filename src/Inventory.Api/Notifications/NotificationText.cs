@@ -51,9 +51,9 @@ public static class NotificationText
         var page = dashboardUrl is null ? null : $"{dashboardUrl.TrimEnd('/')}/mot-de-passe/nouveau?code={code}";
         return ("Nouveau mot de passe / New password",
             "Quelqu'un a demandé un nouveau mot de passe pour votre compte Frigo COOP. Si c'est vous, choisissez-le"
-            + (page is null ? $" avec ce code sur la page « Mot de passe oublié » : {code}" : $" ici : {page}") + " (dans l'heure, une fois). Sinon, ne faites rien : votre mot de passe ne change pas.\n"
+            + (page is null ? $" avec ce code sur la page « Nouveau mot de passe » (/mot-de-passe/nouveau) : {code}" : $" ici : {page}") + " (dans l'heure, une fois). Sinon, ne faites rien : votre mot de passe ne change pas.\n"
             + "Someone asked for a new password for your Frigo COOP account. If it was you, choose it"
-            + (page is null ? $" with this code on the “Forgotten password” page: {code}" : $" here: {page}") + " (within the hour, once). If not, do nothing: your password stays as it is.\n");
+            + (page is null ? $" with this code on the “New password” page (/mot-de-passe/nouveau): {code}" : $" here: {page}") + " (within the hour, once). If not, do nothing: your password stays as it is.\n");
     }
 
     /// <summary>One mail for several notifications: the subject counts them, the body lists them.</summary>
