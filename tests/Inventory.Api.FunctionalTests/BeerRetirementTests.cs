@@ -14,7 +14,10 @@ public sealed class BeerRetirementTests(InventoryApi api) : IClassFixture<Invent
         Assert.Equal(HttpStatusCode.OK, (await api.StFut.PutAsJsonAsync("/api/v1/par-levels", new { sku = "STFUT-RETRAITE-473", location = "frigo-coop-01", parUnits = 24 })).StatusCode);
         Assert.Contains((await api.StFut.GetFromJsonAsync<JsonElement[]>("/api/v1/stock/restock"))!, l => l.GetProperty("sku").GetString() == "STFUT-RETRAITE-473");
 
-        // Another brewery may not retire it; its own brewer does, once.
+        // Not from a day to come (its par levels would end while it is still made); another brewery may not retire it;
+        // its own brewer does, once.
+        await ProblemAssert.HasStatusAsync(await api.StFut.PostAsJsonAsync("/api/v1/beers/STFUT-RETRAITE-473/retirement",
+            new { from = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }), HttpStatusCode.BadRequest, "from");
         Assert.Equal(HttpStatusCode.Forbidden, (await api.Aube.PostAsJsonAsync("/api/v1/beers/STFUT-RETRAITE-473/retirement", new { })).StatusCode);
         var retired = await api.StFut.PostAsJsonAsync("/api/v1/beers/STFUT-RETRAITE-473/retirement", new { });
         Assert.Equal(HttpStatusCode.OK, retired.StatusCode);
@@ -44,7 +47,8 @@ public sealed class BeerRetirementTests(InventoryApi api) : IClassFixture<Invent
         Assert.NotEmpty(suggested);
         Assert.DoesNotContain(suggested, s => s.GetProperty("sku").GetString() == "STFUT-RETRAITE-473");
 
-        // The catalogue says so, and offers no second retirement.
+        // The par levels' page no longer offers it; the catalogue says it is retired, and offers no second retirement.
+        Assert.DoesNotContain("value=\"STFUT-RETRAITE-473\"", await api.StFut.GetStringAsync("/niveaux"));
         var page = await api.StFut.GetStringAsync("/catalogue");
         Assert.Contains("retirée le", page);
         Assert.DoesNotContain("/api/v1/beers/STFUT-RETRAITE-473/retirement", page);

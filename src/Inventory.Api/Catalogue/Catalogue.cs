@@ -18,10 +18,13 @@ public sealed record NewBrewery(string? Slug, string? Name, string? Region, stri
 /// <param name="RetiredOn">The day its brewery stopped making it (null: it is made).</param>
 public sealed record Beer(string Sku, string? Brewery, long? CollabBrewId, string Name, string? Style, decimal? Abv, string Format, int UnitsPerCase, DateOnly? RetiredOn = null);
 
-/// <summary>A beer retired from a day (today when absent): not brewed any more, no fridge to be stocked with it.</summary>
+/// <summary>
+/// A beer retired from a day (today when absent): not brewed any more, no fridge to be stocked with it. Not a day to come:
+/// its par levels end when it is retired, and a fridge would stop being filled while the beer is still made.
+/// </summary>
 public sealed record BeerRetirement(DateOnly? From) : IValidatable
 {
-    public void Validate(Validator v) => v.Require(From is null || From <= v.Today.AddDays(366), "from", "must be within a year from today");
+    public void Validate(Validator v) => v.Require(From is null || From <= v.Today, "from", "must not be in the future: a beer is retired once its brewery stops making it");
 }
 
 /// <param name="Format">A package format of Québec craft beer (Collab.Brew's <see cref="PackageFormats"/>).</param>

@@ -20,7 +20,8 @@ public sealed class ParLevelsModel(StockQueries stock, CatalogueQueries catalogu
     {
         var caller = Caller.From(User);
         Levels = await stock.ParLevelsAsync(caller, ct);
-        Beers = (await catalogue.BeersAsync(caller.OnlyBrewerySlug, ct)).Select(b => (b.Sku, b.Name)).OrderBy(b => b.Name, StringComparer.Ordinal).ToList();
+        // A retired beer stocks no fridge any more (its par levels ended with it): not offered.
+        Beers = (await catalogue.BeersAsync(caller.OnlyBrewerySlug, ct)).Where(b => b.RetiredOn is null).Select(b => (b.Sku, b.Name)).OrderBy(b => b.Name, StringComparer.Ordinal).ToList();
         Fridges = (await catalogue.LocationsAsync(LocationKinds.CoopFridge, null, ct)).Select(l => (l.Code, l.Name)).OrderBy(l => l.Name, StringComparer.Ordinal).ToList();
     }
 }

@@ -97,13 +97,14 @@ public sealed class FestivalQueries(NpgsqlDataSource db, MembershipQueries membe
         await using var shipments = db.Command("""
             SELECT b.slug, s.shipped_at, s.shipped_by FROM festival_shipments s JOIN festivals f ON f.id = s.festival_id JOIN breweries b ON b.id = s.brewery_id WHERE f.code = $1
             """, festival.Code);
-        var shipped = (await shipments.ListAsync(r => (Brewery: r.GetString(0), At: r.GetFieldValue<DateTimeOffset>(1), By: r.GetString(2)), ct)).ToDictionary(x => x.Brewery);
+        var shipped = (await shipments.ListAsync(r => (Brewery: r.GetString(0), At: (DateTimeOffset?)r.GetFieldValue<DateTimeOffset>(1), By: (string?)r.GetString(2)), ct))
+            .ToDictionary(x => x.Brewery, x => (x.At, x.By)); // a brewery not shipped yet: (null, null)
         return festival.Allocation.Where(a => a.ParUnits > 0 && (onlyBrewery is null || a.Brewery == onlyBrewery))
             .GroupBy(a => a.Brewery)
             .Select(g => new PickList(g.Key, festival.StartsOn.AddDays(-1).ToString("yyyy-MM-dd"), g
                 .Select(a => new PickLine(a.Kiosk, festival.Kiosks.Single(k => k.Code == a.Kiosk).Location, a.Sku, beerNames[a.Sku], a.ParUnits, a.Cases, a.LooseUnits))
                 .OrderBy(l => l.Kiosk).ThenBy(l => l.Sku).ToList(),
-                shipped.TryGetValue(g.Key, out var s) ? s.At : null, shipped.TryGetValue(g.Key, out var by) ? by.By : null))
+                shipped.GetValueOrDefault(g.Key).At, shipped.GetValueOrDefault(g.Key).By))
             .OrderBy(l => l.Brewery).ToList();
     }
 
