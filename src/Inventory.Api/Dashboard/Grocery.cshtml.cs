@@ -26,10 +26,11 @@ public sealed class GroceryModel(GroceryQueries grocery, Catalogue.CatalogueQuer
 
     public IReadOnlyList<PlacementPerformance> Performance { get; private set; } = [];
     public IReadOnlyList<(string Sku, string Store)> OutOfStock { get; private set; } = [];
-    public IReadOnlyList<WeeklySales> WeeklySales { get; private set; } = [];
+    /// <summary>Each beer's grocery sales (every store the caller may see) per Québec week, the last twelve.</summary>
+    public IReadOnlyList<(string Sku, IReadOnlyList<(string Week, long Units)> Weeks)> WeeklySales { get; private set; } = [];
 
     /// <summary>Weekly sales of a SKU as SVG bars, drawn on the server like the fridge chart.</summary>
-    public static string WeeklyChart(string sku, IReadOnlyList<(string Week, int Units)> weeks, IStringLocalizer<PageText> L)
+    public static string WeeklyChart(string sku, IReadOnlyList<(string Week, long Units)> weeks, IStringLocalizer<PageText> L)
     {
         var max = Math.Max(1, weeks.Max(w => w.Units));
         var svg = new StringBuilder();
@@ -47,13 +48,18 @@ public sealed class GroceryModel(GroceryQueries grocery, Catalogue.CatalogueQuer
     {
         // A brewer sees the grocery figures of his own beers only (rule "Each brewery sees its own").
         var caller = Caller.From(User);
-        Performance = await grocery.PerformanceAsync(caller, 4, ct);
+        Performance = await grocery.PerformanceAsync(caller, 4, null, ct);
         OutOfStock = Performance.Where(p => p.OutOfStock).Select(p => (p.Sku, p.Store)).ToList();
-        WeeklySales = await grocery.WeeklySalesAsync(caller, ct);
+        var today = calendar.Today;
+        WeeklySales = (await grocery.WeeksAsync(caller, TableCalendar.MondayOf(today).AddDays(-7 * 11), today, ct))
+            .GroupBy(w => w.Sku).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, (IReadOnlyList<(string, long)>)g.GroupBy(w => w.WeekOf).OrderBy(w => w.Key)
+                .Select(w => (w.Key.ToString("MM-dd", CultureInfo.InvariantCulture), w.Sum(x => x.Units))).ToList()))
+            .ToList();
         IsLead = caller.IsLead;
         Beers = (await catalogue.BeersAsync(null, ct)).Select(b => (b.Sku, b.Name)).OrderBy(b => b.Name, StringComparer.Ordinal).ToList();
         if (!IsLead) return;
-        Today = calendar.Today;
+        Today = today;
         Stores = (await catalogue.LocationsAsync(Catalogue.LocationKinds.GroceryStore, null, ct)).Select(l => (l.Code, l.Name)).OrderBy(l => l.Name, StringComparer.Ordinal).ToList();
         var placed = (await grocery.PlacementsAsync(caller, null, ct)).Where(p => p.StartsOn <= Today && (p.EndsOn is null || p.EndsOn >= Today.AddDays(-7)));
         Shelves = Stores.Select(s => (s.Code, s.Name, (IReadOnlyList<string>)placed.Where(p => p.Store == s.Code).Select(p => p.Sku).Distinct().Order().ToList()))

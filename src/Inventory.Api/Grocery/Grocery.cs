@@ -41,8 +41,29 @@ public sealed record SellThroughReport(string? Store, DateOnly? WeekEnding, List
         .EachOf(Lines, "lines");
 }
 
-public sealed record PlacementPerformance(string Sku, string Store, int Delivered, int Sold, int OnHand, decimal SellThroughPercent,
-    decimal AverageWeeklySales, decimal? WeeksOfStockLeft, bool OutOfStock);
+/// <summary>Which placements' figures: as of the end of <c>asOf</c> (today when absent), the weekly rate over the <c>weeks</c> (4) Québec weeks ended by then.</summary>
+public sealed record PerformanceQuery(int? Weeks, DateOnly? AsOf) : IValidatable
+{
+    public void Validate(Validator v) => v
+        .Require(Weeks is null or (>= 1 and <= GroceryLimits.MaxWeeks), "weeks", $"must be within 1..{GroceryLimits.MaxWeeks}")
+        .Require(AsOf is null || AsOf <= v.Today, "asOf", "must not be in the future");
+}
 
-/// <summary>A SKU's grocery sales, week by week (week as MM-DD of its Monday).</summary>
-public sealed record WeeklySales(string Sku, IReadOnlyList<(string Week, int Units)> Weeks);
+/// <summary>
+/// A placement's figures as of the end of a day: delivered, taken back (a pick-up, when it ends) and sold since it began,
+/// what the ledger holds there, and its weekly rate over the days it stood on the shelf in the weeks asked.
+/// </summary>
+/// <param name="WeeksOfStockLeft">On hand at the weekly rate; none for a placement that ended or sells nothing.</param>
+/// <param name="OutOfStock">A placement still on the shelf with nothing left (an ended one is not out of stock: it is gone).</param>
+public sealed record PlacementPerformance(string Sku, string Store, int Delivered, int Sold, int OnHand, decimal SellThroughPercent,
+    decimal AverageWeeklySales, decimal? WeeksOfStockLeft, bool OutOfStock)
+{
+    public DateOnly StartsOn { get; init; }
+    public DateOnly? EndsOn { get; init; }
+    public int TakenBack { get; init; }
+    public bool Ended { get; init; }
+    public int DaysOnShelf { get; init; }
+}
+
+/// <summary>A store's sales of a beer in one Québec week (its Monday): units and revenue at the wholesale price, and the units sold without one.</summary>
+public sealed record GroceryWeek(string Store, string Sku, DateOnly WeekOf, long Units, long RevenueCents, long UnpricedUnits);

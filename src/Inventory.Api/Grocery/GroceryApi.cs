@@ -1,5 +1,6 @@
 using Inventory.Api.Auth;
 using Inventory.Api.Infrastructure;
+using Inventory.Api.Sales;
 using Inventory.Api.Stock;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -44,7 +45,12 @@ public static class GroceryApi
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         grocery.MapGet("performance", GetPerformance)
             .WithName("PlacementPerformance")
-            .WithSummary("Per placement: delivered, sold, on hand, sell-through rate, weeks of stock left, out of stock");
+            .WithSummary("Per placement as of a day: delivered, taken back, sold, on hand, sell-through rate, weekly rate, weeks of stock left, out of stock")
+            .ExpensiveRead();
+        grocery.MapGet("weeks", Weeks)
+            .WithName("GroceryWeeks")
+            .WithSummary("Each store's units and revenue per beer and Québec week (Monday to Sunday) over a period of days")
+            .ExpensiveRead();
         return api;
     }
 
@@ -60,6 +66,14 @@ public static class GroceryApi
     private static Task<IResult> ReportSellThrough(SellThroughReport body, [FromHeader(Name = Idempotency.Header)] string? idempotencyKey, GroceryCommands grocery, CancellationToken ct) =>
         grocery.ReportSellThroughAsync(body, idempotencyKey, ct);
 
-    private static async Task<Ok<List<PlacementPerformance>>> GetPerformance(int? weeks, Caller caller, GroceryQueries grocery, CancellationToken ct) =>
-        TypedResults.Ok(await grocery.PerformanceAsync(caller, weeks ?? 4, ct));
+    private static async Task<Ok<List<PlacementPerformance>>> GetPerformance([AsParameters] PerformanceQuery query, Caller caller, GroceryQueries grocery,
+        CancellationToken ct) =>
+        TypedResults.Ok(await grocery.PerformanceAsync(caller, query.Weeks ?? 4, query.AsOf, ct));
+
+    private static async Task<Ok<List<GroceryWeek>>> Weeks([AsParameters] SalesPeriod period, Caller caller, GroceryQueries grocery, TableCalendar calendar,
+        CancellationToken ct)
+    {
+        var (from, to) = period.Resolve(calendar.Today);
+        return TypedResults.Ok(await grocery.WeeksAsync(caller, from, to, ct));
+    }
 }
