@@ -97,6 +97,7 @@ public static class Comparison
             else CompareSettlement(differences, $"last issued statement {festival.Code} (no. {issued[^1].Number})", expected, issued[^1].Settlement!.Statements!);
         }
         foreach (var period in truth.FunderReports) await CompareFunderReportAsync(differences, lead, period, ct);
+        if (plan.Season.GroceryStores.Count > 0) await CompareGroceryAsync(differences, lead, plan, truth, ct);
         if (plan.Season.Money.Count > 0) await CompareStatementsAsync(differences, lead, truth, ct);
         return differences;
     }
@@ -151,6 +152,42 @@ public static class Comparison
             CompareLines($"statements {month.Name} issued ({issued.Count}: the first and its corrections)", billed, expected);
             Console.WriteLine($"month {month.Name}: {issued.Count} statement(s) issued, {issued.Count - 1} a correction of what arrived late");
         }
+    }
+
+    /// <summary>
+    /// The grocery pilot: each store's units and revenue per beer and Québec week, and each placement as of the season's last
+    /// day (delivered, taken back when it ended, sold, on hand, its weekly rate over the days it stood on the shelf).
+    /// </summary>
+    private static async Task CompareGroceryAsync(List<string> differences, FrigoCoopClient lead, SeasonPlan plan, SeasonTotals truth, CancellationToken ct)
+    {
+        var stores = plan.Season.GroceryStores.Select(g => g.Place).ToHashSet(StringComparer.Ordinal);
+        var weeks = (await lead.Api.V1.Grocery.Weeks.GetAsync(q => { q.QueryParameters.From = World.Day(truth.FirstDay); q.QueryParameters.To = World.Day(truth.LastDay); }, ct))!
+            .Where(w => stores.Contains(w.Store!))
+            .ToDictionary(w => (w.Store!, w.Sku!, new DateOnly(w.WeekOf!.Value.Year, w.WeekOf.Value.Month, w.WeekOf.Value.Day)));
+        var expectedWeeks = truth.GroceryWeeks.ToDictionary(w => (w.Store, w.Sku, w.WeekOf));
+        foreach (var key in expectedWeeks.Keys.Union(weeks.Keys).Order())
+        {
+            var t = expectedWeeks.GetValueOrDefault(key);
+            var r = weeks.GetValueOrDefault(key);
+            Compare(differences, $"grocery {key.Item1} {key.Item2} week of {key.Item3:yyyy-MM-dd}", (t?.Units ?? 0, t?.RevenueCents ?? 0, 0),
+                (r?.Units ?? 0, r?.RevenueCents ?? 0, r?.UnpricedUnits ?? 0));
+        }
+        var placements = (await lead.Api.V1.Grocery.Performance.GetAsync(q =>
+            {
+                q.QueryParameters.AsOf = World.Day(truth.LastDay);
+                q.QueryParameters.Weeks = SeasonTotals.GroceryRateWeeks(plan.Season);
+            }, ct))!
+            .Where(p => stores.Contains(p.Store!)).ToDictionary(p => (p.Store!, p.Sku!));
+        foreach (var t in truth.GroceryPlacements)
+        {
+            var figure = $"grocery placement {t.Store} {t.Sku} as of {truth.LastDay:yyyy-MM-dd} (delivered, taken back, sold, on hand, a week, ended)";
+            (long, long, long, long, decimal, bool) expected = (t.Delivered, t.TakenBack, t.Sold, t.OnHand, t.AverageWeeklySales, t.Ended);
+            if (!placements.Remove((t.Store, t.Sku), out var r)) { differences.Add($"{figure}: truth {expected}, platform lists none"); continue; }
+            (long, long, long, long, decimal, bool) reported = (r.Delivered ?? 0, r.TakenBack ?? 0, r.Sold ?? 0, r.OnHand ?? 0, (decimal)(r.AverageWeeklySales ?? 0), r.Ended ?? false);
+            if (expected != reported) differences.Add($"{figure}: truth {expected}, platform {reported}");
+            if (r.OutOfStock == true && (t.Ended || t.OnHand > 0)) differences.Add($"{figure}: listed out of stock with {t.OnHand} on the shelf{(t.Ended ? ", ended" : "")}");
+        }
+        foreach (var extra in placements.Keys) differences.Add($"grocery placement {extra.Item1} {extra.Item2}: listed, but the season placed no such beer");
     }
 
     /// <summary>The funder report of a period: its sales by channel, brewery and region, festivals, tour stops and members.</summary>

@@ -59,7 +59,7 @@ public static class World
 
     /// <summary>
     /// The grocery pilot as the lead sets it up: the stores, the wholesale price list, and each beer placed in its store
-    /// from the first day (facings and the store's shelf price).
+    /// from the first day to its last day on the shelf, if it has one (facings and the store's shelf price).
     /// </summary>
     public static async Task SetUpGroceryAsync(FrigoCoopClient lead, SeasonFile season, CancellationToken ct)
     {
@@ -74,6 +74,7 @@ public static class World
                 await api.Grocery.Placements.PostAsync(new NewPlacement
                 {
                     Sku = sku, Store = store.Place, StartsOn = Day(season.FirstDay), Facings = 2, ShelfPriceCents = beer.FridgeCents + store.ShelfCentsMarkup,
+                    EndsOn = store.LastDays.TryGetValue(sku, out var last) ? Day(last) : null,
                 }, cancellationToken: ct);
             }
         }

@@ -53,11 +53,24 @@ public sealed record AlertTruth(string Device, string Type, DateTimeOffset Raise
 public sealed record StatementLineTruth(string Month, string Place, string Payee, string Sku, long UnitPriceCents, bool PriceIncludesTaxes,
     long GstMilliPercent, long QstMilliPercent, long DepositCentsPerUnit, long Units, long NetCents, long GstCents, long QstCents, long DepositCents);
 
+/// <summary>A grocery store's sales of a beer in the Québec week its report closes (the week's Sunday, or the season's last day).</summary>
+public sealed record GroceryWeekTruth(string Store, string Sku, DateOnly WeekOf, long Units, long RevenueCents);
+
+/// <summary>
+/// A grocery placement at the season's end: delivered, taken back when it ended, sold, left on the shelf, and its weekly
+/// rate over the days it stood there in the Québec weeks ended by the season's last day (units reported in them × 7 / days).
+/// </summary>
+public sealed record GroceryPlacementTruth(string Store, string Sku, long Delivered, long TakenBack, long Sold, long OnHand, decimal AverageWeeklySales,
+    bool Ended);
+
 /// <summary>The figures the Table reads, as they really were: what every report of the season must equal.</summary>
 public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly LastDay, List<FridgeWeekTruth> FridgeWeeks, List<ChannelTruth> Revenue,
     List<KioskTruth> Kiosks, List<SettlementTruth> Settlements, List<FunderTruth> FunderReports, long UnitsStolen, long UnitsBroken,
-    List<AlertTruth> Alerts, List<StatementLineTruth> Statements)
+    List<AlertTruth> Alerts, List<StatementLineTruth> Statements, List<GroceryWeekTruth> GroceryWeeks, List<GroceryPlacementTruth> GroceryPlacements)
 {
+    /// <summary>The Québec weeks a grocery placement's weekly rate is read over: every week of the season that ended by its last day.</summary>
+    public static int GroceryRateWeeks(SeasonFile season) => Math.Clamp((season.Days + 6) / 7 + 1, 1, 52);
+
     public static SeasonTotals Of(SeasonPlan plan)
     {
         var season = plan.Season;
@@ -121,7 +134,36 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
         var funder = periods.Select(p => Funder(plan, breweryOf, p.From, p.To)).ToList();
         return new SeasonTotals(season.Name, season.FirstDay, lastDay, weeks, revenue, kiosks, settlements, funder,
             plan.Truth.Where(e => e.Type == "theft").Sum(e => e.Units), plan.Truth.Where(e => e.Type == "breakage").Sum(e => e.Units),
-            PowerAlerts(plan), MonthStatements(plan, breweryOf));
+            PowerAlerts(plan), MonthStatements(plan, breweryOf), GroceryWeeksOf(plan), GroceryPlacementsOf(plan));
+    }
+
+    private static List<GroceryWeekTruth> GroceryWeeksOf(SeasonPlan plan) =>
+        plan.Truth.Where(e => e.Type == "grocery_sale")
+            .GroupBy(e => (e.Place, e.Sku, Week: SeasonFile.MondayOf(BookedOn(plan.Season, e))))
+            .Select(g => new GroceryWeekTruth(g.Key.Place, g.Key.Sku!, g.Key.Week, g.Sum(e => e.Units), g.Sum(e => e.Units * e.UnitPriceCents!.Value)))
+            .OrderBy(w => w.WeekOf).ThenBy(w => w.Store, StringComparer.Ordinal).ThenBy(w => w.Sku, StringComparer.Ordinal).ToList();
+
+    private static List<GroceryPlacementTruth> GroceryPlacementsOf(SeasonPlan plan)
+    {
+        var season = plan.Season;
+        var lastDay = season.FirstDay.AddDays(season.Days - 1);
+        var windowEnd = lastDay.AddDays(-(int)lastDay.DayOfWeek); // the last Sunday on or before the season's last day
+        var windowStart = windowEnd.AddDays(1 - 7 * GroceryRateWeeks(season));
+        return season.GroceryStores.SelectMany(store => store.Delivered.Keys.Select(sku =>
+            {
+                var mine = plan.Truth.Where(e => e.Place == store.Place && e.Sku == sku).ToList();
+                var sold = mine.Where(e => e.Type == "grocery_sale").ToList();
+                var delivered = mine.Where(e => e.Type == "delivery").Sum(e => (long)e.Units);
+                var takenBack = mine.Where(e => e.Type == "withdrawal").Sum(e => (long)e.Units);
+                var last = store.LastDays.TryGetValue(sku, out var end) ? end : (DateOnly?)null;
+                var shelfTo = last is { } l && l < windowEnd ? l : windowEnd;
+                var from = season.FirstDay > windowStart ? season.FirstDay : windowStart;
+                var days = Math.Max(0, shelfTo.DayNumber - from.DayNumber + 1);
+                var inWindow = sold.Where(e => BookedOn(season, e) is var day && day >= windowStart && day <= windowEnd).Sum(e => (long)e.Units);
+                return new GroceryPlacementTruth(store.Place, sku, delivered, takenBack, sold.Sum(e => (long)e.Units), delivered - takenBack - sold.Sum(e => (long)e.Units),
+                    days == 0 ? 0 : Math.Round(inWindow * 7m / days, 2), last < lastDay);
+            }))
+            .OrderBy(p => p.Store, StringComparer.Ordinal).ThenBy(p => p.Sku, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>

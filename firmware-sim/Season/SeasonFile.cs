@@ -110,6 +110,9 @@ public sealed record SeasonFile
             throw new InvalidDataException($"power cut: {cut.Device} is no fridge of the season, or the cut has no hours");
         foreach (var sku in GroceryStores.SelectMany(g => g.Delivered.Keys).Where(s => !skus.Contains(s)))
             throw new InvalidDataException($"grocery store: SKU {sku} is no brewery's beer");
+        foreach (var store in GroceryStores)
+            foreach (var (sku, last) in store.LastDays.Where(l => !store.Delivered.ContainsKey(l.Key) || l.Value < FirstDay || l.Value >= FirstDay.AddDays(Days - 1)))
+                throw new InvalidDataException($"grocery store {store.Place}: {sku}'s last day {last:yyyy-MM-dd} must be a placed beer's, before the season's last day");
         foreach (var festival in Festivals)
         {
             if (festival.Days < 1 || festival.Days > (festival.Kind == "tour" ? 31 : 7) || festival.Opens >= festival.Closes)
@@ -279,5 +282,7 @@ public sealed record SeasonGroceryStore
     public required string Region { get; init; }
     public required Dictionary<string, int> Delivered { get; init; }
     public double UnitsPerDay { get; init; } = 2;
+    /// <summary>A beer's last day on the store's shelf (its placement ends): that evening at six its brewery takes back what is left.</summary>
+    public Dictionary<string, DateOnly> LastDays { get; init; } = [];
     public long ShelfCentsMarkup { get; init; } = 150;
 }

@@ -159,12 +159,26 @@ public sealed record SeasonPlan(SeasonFile Season, IReadOnlyList<PlannedMessage>
                 truth.Add(new TruthEvent(season.At(day, new TimeOnly(12, 0)), "grocery_sale", store.Place, sku, units, price));
                 week[sku] = week.GetValueOrDefault(sku) + units;
             }
+            foreach (var (sku, _) in store.LastDays.Where(l => l.Value == day).OrderBy(l => l.Key, StringComparer.Ordinal))
+            {
+                // The placement ends: its brewery takes back what is left that evening, and the store sells it no more.
+                var brewery = season.Breweries.Single(b => b.Beers.Any(beer => beer.Sku == sku)).Slug;
+                var pickedUp = season.At(day, new TimeOnly(18, 0));
+                if (shelf[sku] > 0)
+                {
+                    truth.Add(new TruthEvent(pickedUp, "withdrawal", store.Place, sku, shelf[sku], null));
+                    actions.Add(new PersonAction(pickedUp, $"season:{season.Name}:grocery-end:{store.Place}:{sku}", "transfer", sku, shelf[sku], store.Place,
+                        BreweryPlace(brewery), pickedUp, "grocery placement ended"));
+                }
+                shelf.Remove(sku);
+            }
             if (day.DayOfWeek != DayOfWeek.Sunday && day != season.FirstDay.AddDays(season.Days - 1)) continue;
             var reported = season.At(day.AddDays(1), new TimeOnly(9, 0));
             actions.Add(new PersonAction(reported, $"season:{season.Name}:sell-through:{store.Place}:{day:yyyy-MM-dd}", "sell_through", "", 0, null, store.Place, reported,
                 $"week ending {day:yyyy-MM-dd}")
             {
-                WeekEnding = day, Lines = [.. store.Delivered.Keys.Order(StringComparer.Ordinal).Select(sku => (sku, week.GetValueOrDefault(sku)))],
+                WeekEnding = day, Lines = [.. store.Delivered.Keys.Where(sku => !store.LastDays.TryGetValue(sku, out var last) || last >= SeasonFile.MondayOf(day))
+                    .Order(StringComparer.Ordinal).Select(sku => (sku, week.GetValueOrDefault(sku)))],
             });
             week.Clear();
         }

@@ -147,13 +147,35 @@ public sealed class SeasonPlanTests
         Assert.NotEmpty(joinerDeliveries);
         Assert.All(joinerDeliveries, e => Assert.True(Short.DayOf(e.At) >= joiner.JoinsOn));
         Assert.DoesNotContain(plan.Truth, e => e.Type == "delivery" && Of(leaver, e) && Short.DayOf(e.At) >= leaver.LeavesOn);
-        Assert.Contains(plan.Truth, e => e.Type == "withdrawal" && Of(leaver, e));
+        Assert.Contains(plan.Truth, e => e.Type == "withdrawal" && Of(leaver, e) && Short.Fridges.Any(f => f.Place == e.Place));
         // The funder report's members: the joiner not in the first week, the leaver in both (it sold in each while a member).
         var totals = SeasonTotals.Of(plan);
         var firstWeek = totals.FunderReports.Single(f => f.From == Short.FirstDay && f.To == Short.FirstDay.AddDays(6));
         Assert.DoesNotContain(joiner.Slug, firstWeek.Members);
         Assert.All(totals.FunderReports, f => Assert.Contains(leaver.Slug, f.Members));
         Assert.Contains(joiner.Slug, totals.FunderReports[0].Members);
+    }
+
+    [Fact]
+    public void A_grocery_placement_ending_mid_week_is_taken_back_that_evening_and_its_last_week_reported()
+    {
+        var plan = SeasonPlan.Generate(Short, 2026);
+        var store = Short.GroceryStores.Single(g => g.LastDays.Count > 0);
+        var (sku, last) = store.LastDays.Single();
+        Assert.Equal(DayOfWeek.Wednesday, last.DayOfWeek);
+        var mine = plan.Truth.Where(e => e.Place == store.Place && e.Sku == sku).ToList();
+        Assert.DoesNotContain(mine, e => e.Type == "grocery_sale" && Short.DayOf(e.At) > last);
+        var pickUp = Assert.Single(mine, e => e.Type == "withdrawal");
+        Assert.Equal(Short.At(last, new TimeOnly(18, 0)), pickUp.At);
+        Assert.Equal(mine.Where(e => e.Type == "delivery").Sum(e => e.Units) - mine.Where(e => e.Type == "grocery_sale").Sum(e => e.Units), pickUp.Units);
+        // The week it ended is reported with its Monday-to-Wednesday units; the week after does not list it.
+        var reports = plan.Actions.Where(a => a.Kind == "sell_through" && a.To == store.Place).ToDictionary(a => a.WeekEnding!.Value);
+        var lastWeek = last.AddDays(7 - (int)last.DayOfWeek);
+        Assert.Equal(mine.Where(e => e.Type == "grocery_sale" && Short.DayOf(e.At) > lastWeek.AddDays(-7)).Sum(e => e.Units),
+            reports[lastWeek].Lines.Single(l => l.Sku == sku).Units);
+        Assert.All(reports.Where(r => r.Key > lastWeek), r => Assert.DoesNotContain(r.Value.Lines, l => l.Sku == sku));
+        var placement = SeasonTotals.Of(plan).GroceryPlacements.Single(p => p.Store == store.Place && p.Sku == sku);
+        Assert.Equal((true, 0L, pickUp.Units), (placement.Ended, placement.OnHand, placement.TakenBack));
     }
 
     [Fact]
