@@ -29,17 +29,21 @@ public static class Comparison
                 (expected?.Units ?? 0, expected?.RevenueCents ?? 0, 0), (reported?.Units ?? 0, reported?.RevenueCents ?? 0, reported?.UnpricedUnits ?? 0));
         }
 
-        // Every power cut of a fridge is one power_lost alert, raised when the power went and cleared when it came back
-        // (the device's own times, to the millisecond), whatever order the events reached the gateways in.
+        // Every power cut of a fridge is one power_lost alert, raised when the power went and cleared when it came back, and
+        // every spell of its readings above 8 °C for 15 minutes one temperature_high, until a reading under 7 °C (the
+        // device's own times, to the millisecond), whatever order the messages reached the gateways in.
         foreach (var device in plan.Season.Fridges.Select(f => f.Device).Order(StringComparer.Ordinal))
         {
-            var reported = (await lead.Api.V1.Alerts.GetAsync(q => { q.QueryParameters.Device = device; q.QueryParameters.Limit = 500; }, ct))!
-                .Where(a => a.Type == "power_lost").Select(a => $"{a.RaisedAt!.Value.UtcDateTime:O} → {a.ClearedAt?.UtcDateTime.ToString("O") ?? "open"}")
-                .Order(StringComparer.Ordinal).ToList();
-            var expected = truth.Alerts.Where(a => a.Device == device && a.Type == "power_lost")
-                .Select(a => $"{a.RaisedAt.UtcDateTime:O} → {a.ClearedAt?.UtcDateTime.ToString("O") ?? "open"}").Order(StringComparer.Ordinal).ToList();
-            foreach (var missing in expected.Except(reported)) differences.Add($"alert power_lost {device} {missing}: not raised as such");
-            foreach (var extra in reported.Except(expected)) differences.Add($"alert power_lost {device} {extra}: raised, but no such power cut");
+            var alerts = (await lead.Api.V1.Alerts.GetAsync(q => { q.QueryParameters.Device = device; q.QueryParameters.Limit = 500; }, ct))!;
+            foreach (var type in new[] { "power_lost", "temperature_high" })
+            {
+                var reported = alerts.Where(a => a.Type == type).Select(a => $"{a.RaisedAt!.Value.UtcDateTime:O} → {a.ClearedAt?.UtcDateTime.ToString("O") ?? "open"}")
+                    .Order(StringComparer.Ordinal).ToList();
+                var expected = truth.Alerts.Where(a => a.Device == device && a.Type == type)
+                    .Select(a => $"{a.RaisedAt.UtcDateTime:O} → {a.ClearedAt?.UtcDateTime.ToString("O") ?? "open"}").Order(StringComparer.Ordinal).ToList();
+                foreach (var missing in expected.Except(reported)) differences.Add($"alert {type} {device} {missing}: not raised as such");
+                foreach (var extra in reported.Except(expected)) differences.Add($"alert {type} {device} {extra}: raised, but that did not happen");
+            }
         }
 
         var revenue = (await lead.Api.V1.Sales.Revenue.GetAsync(q => { q.QueryParameters.From = from; q.QueryParameters.To = to; }, ct))!
@@ -207,6 +211,8 @@ public static class Comparison
         CompareList(differences, $"{figure} festivals served", expected.FestivalsServed, report.FestivalsServed!);
         CompareList(differences, $"{figure} tour stops", expected.TourStops, report.TourStopsServed!);
         CompareList(differences, $"{figure} members taking part", expected.Members, report.MembersTakingPart!);
+        if ((decimal)(report.FleetInBandPercent ?? -1) != expected.FleetInBandPercent)
+            differences.Add($"{figure} fleet's readings in the keeping band: truth {expected.FleetInBandPercent} %, platform {report.FleetInBandPercent} %");
     }
 
     private static void CompareList(List<string> differences, string figure, List<string> truth, List<string> reported)

@@ -40,8 +40,9 @@ public sealed record FunderSalesTruth(string Channel, string Brewery, string Reg
 /// served (held in the period or selling in it); the tour stops of its days; the members taking part (a brewery with
 /// sales in the period that was a member on at least one of its days).
 /// </summary>
+/// <param name="FleetInBandPercent">The share of the fridges' readings of its days within the keeping band (2-4 °C), to a tenth of a per cent.</param>
 public sealed record FunderTruth(DateOnly From, DateOnly To, List<FunderSalesTruth> Sales, List<string> FestivalsServed, List<string> TourStops,
-    List<string> Members);
+    List<string> Members, decimal FleetInBandPercent);
 
 /// <summary>An alert the gateway should raise, and clear, for what really happened to a device.</summary>
 public sealed record AlertTruth(string Device, string Type, DateTimeOffset RaisedAt, DateTimeOffset? ClearedAt);
@@ -134,7 +135,7 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
         var funder = periods.Select(p => Funder(plan, breweryOf, p.From, p.To)).ToList();
         return new SeasonTotals(season.Name, season.FirstDay, lastDay, weeks, revenue, kiosks, settlements, funder,
             plan.Truth.Where(e => e.Type == "theft").Sum(e => e.Units), plan.Truth.Where(e => e.Type == "breakage").Sum(e => e.Units),
-            PowerAlerts(plan), MonthStatements(plan, breweryOf), GroceryWeeksOf(plan), GroceryPlacementsOf(plan));
+            [.. PowerAlerts(plan), .. TemperatureAlerts(plan)], MonthStatements(plan, breweryOf), GroceryWeeksOf(plan), GroceryPlacementsOf(plan));
     }
 
     private static List<GroceryWeekTruth> GroceryWeeksOf(SeasonPlan plan) =>
@@ -231,6 +232,37 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
     /// <summary>numerator / denominator rounded half up, in integers (both ≥ 0).</summary>
     private static long HalfUp(long numerator, long denominator) => (2 * numerator + denominator) / (2 * denominator);
 
+    /// <summary>Beer keeps at 2-4 °C; above 8 °C for 15 minutes a fridge is too warm until it is back under 7 °C (CONTEXT.md, the gateway's defaults).</summary>
+    private const int KeepsFromCentiC = 200, KeepsToCentiC = 400, TooWarmAboveCentiC = 800, BackUnderCentiC = 700;
+    private static readonly TimeSpan TooWarmFor = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// A fridge's readings above 8 °C from one for 15 minutes are a <c>temperature_high</c> alert, from the first of them to
+    /// the first reading back under 7 °C; a spell above 8 °C shorter than that raises nothing.
+    /// </summary>
+    private static List<AlertTruth> TemperatureAlerts(SeasonPlan plan)
+    {
+        var deviceAt = plan.Season.Fridges.SelectMany(f => f.Places().Select(p => (p.Place, f.Device))).ToDictionary(x => x.Place, x => x.Device, StringComparer.Ordinal);
+        var alerts = new List<AlertTruth>();
+        foreach (var device in plan.Truth.Where(e => e.Type == "reading").GroupBy(e => deviceAt[e.Place]).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            DateTimeOffset? warmSince = null, raisedAt = null;
+            foreach (var reading in device.OrderBy(e => e.At))
+            {
+                if (raisedAt is { } raised)
+                {
+                    if (reading.Units < BackUnderCentiC) { alerts.Add(new AlertTruth(device.Key, "temperature_high", raised, reading.At)); raisedAt = null; warmSince = null; }
+                    continue;
+                }
+                if (reading.Units <= TooWarmAboveCentiC) { warmSince = null; continue; }
+                warmSince ??= reading.At;
+                if (reading.At - warmSince.Value >= TooWarmFor) raisedAt = warmSince;
+            }
+            if (raisedAt is { } open) alerts.Add(new AlertTruth(device.Key, "temperature_high", open, null));
+        }
+        return alerts;
+    }
+
     /// <summary>A fridge's power cut is a <c>power_lost</c> alert from the cut to the power's return.</summary>
     private static List<AlertTruth> PowerAlerts(SeasonPlan plan)
     {
@@ -268,7 +300,11 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
         var days = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(from.AddDays).ToList();
         var members = sold.Select(e => breweryOf[e.Sku!]).Distinct()
             .Where(slug => days.Any(season.Breweries.Single(b => b.Slug == slug).IsMemberOn)).Order(StringComparer.Ordinal).ToList();
-        return new FunderTruth(from, to, sales, festivals, stops, members);
+        var readings = plan.Truth.Where(e => e.Type == "reading" && season.DayOf(e.At) is var day && day >= from && day <= to).ToList();
+        // As the report works it out: the readings' count in the band over their count, a tenth of a per cent.
+        var inBand = readings.Count(e => e.Units is >= KeepsFromCentiC and <= KeepsToCentiC);
+        var percent = readings.Count == 0 ? 0 : Math.Round((decimal)(100.0 * inBand / readings.Count), 1);
+        return new FunderTruth(from, to, sales, festivals, stops, members, percent);
     }
 }
 

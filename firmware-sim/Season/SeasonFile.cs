@@ -35,6 +35,12 @@ public sealed record SeasonFile
     /// </summary>
     public List<SeasonPowerCut> PowerCuts { get; init; } = [];
     /// <summary>
+    /// Hot spells a fridge cannot keep up with, from a Québec time for some hours: its temperature climbs to its peak over
+    /// the first quarter, stays, and falls back over the last; its readings (one with each count) say so, and the gateway
+    /// raises <c>temperature_high</c> when they stay above 8 °C for 15 minutes.
+    /// </summary>
+    public List<SeasonHeatWave> HeatWaves { get; init; } = [];
+    /// <summary>
     /// The money settings the Table sets from a day (docs/ledger.md, "Money": <c>gst</c>, <c>qst</c>,
     /// <c>deposit:{format}</c>, <c>taxes-included:{channel}</c>): the world sets each one, and the months' statements are
     /// compared with what they make of the true sales.
@@ -106,6 +112,8 @@ public sealed record SeasonFile
         var kioskDevices = Festivals.SelectMany(f => f.Kiosks).Select(k => k.Device).OfType<string>().ToHashSet(StringComparer.Ordinal);
         foreach (var outage in Outages.Where(o => Fridges.All(f => f.Device != o.Device) && !kioskDevices.Contains(o.Device)))
             throw new InvalidDataException($"outage: {outage.Device} is no fridge or kiosk of the season");
+        foreach (var wave in HeatWaves.Where(w => Fridges.All(f => f.Device != w.Device) || w.Hours <= 0 || w.PeakC is <= 8 or > 30))
+            throw new InvalidDataException($"heat wave: {wave.Device} is no fridge of the season, or it has no hours, or its peak is not within 8..30 °C");
         foreach (var cut in PowerCuts.Where(c => Fridges.All(f => f.Device != c.Device) || c.Hours <= 0))
             throw new InvalidDataException($"power cut: {cut.Device} is no fridge of the season, or the cut has no hours");
         foreach (var sku in GroceryStores.SelectMany(g => g.Delivered.Keys).Where(s => !skus.Contains(s)))
@@ -220,6 +228,9 @@ public sealed record SeasonReflash(string Device, DateTime At);
 
 /// <summary>A device's Wi-Fi down from a Québec time for some hours.</summary>
 public sealed record SeasonOutage(string Device, DateTime From, double Hours);
+
+/// <summary>A fridge too warm from a Québec time for some hours, up to <see cref="PeakC"/>.</summary>
+public sealed record SeasonHeatWave(string Device, DateTime From, double Hours, double PeakC);
 
 /// <summary>A fridge's power cut from a Québec time for some hours.</summary>
 public sealed record SeasonPowerCut(string Device, DateTime From, double Hours);

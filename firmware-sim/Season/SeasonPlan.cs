@@ -30,7 +30,10 @@ public sealed record PersonAction(DateTimeOffset ArrivesAt, string Key, string K
 /// <summary>Units of a SKU a kiosk sent back to a brewery after its festival.</summary>
 public sealed record SeasonReturn(string Kiosk, string Sku, int Units, string To);
 
-/// <summary>What really happened (ground truth): a sale, a delivery, a breakage, a theft, an outage.</summary>
+/// <summary>
+/// What really happened (ground truth): a sale, a delivery, a breakage, a theft, an outage, a fridge's reading (its
+/// <see cref="Units"/> the temperature in hundredths of a degree Celsius, as the device sent it).
+/// </summary>
 public sealed record TruthEvent(DateTimeOffset At, string Type, string Place, string? Sku, int Units, long? UnitPriceCents);
 
 /// <summary>
@@ -56,7 +59,8 @@ public sealed record SeasonPlan(SeasonFile Season, IReadOnlyList<PlannedMessage>
                 actions.Add(new PersonAction(eve, $"season:{season.Name}:brewed:{beer.Sku}", "production", beer.Sku, Production, null, BreweryPlace(brewery.Slug), eve,
                     "brewed for the season"));
         foreach (var fridge in season.Fridges)
-            new FridgeSeason(season, fridge, new Random(StableSeed(seed, fridge.Device)), messages, actions, truth).Play();
+            new FridgeSeason(season, fridge, new Random(StableSeed(seed, fridge.Device)), new Random(StableSeed(seed, $"{fridge.Device}:readings")), messages,
+                actions, truth).Play();
         foreach (var device in season.HeldFestivals.SelectMany(f => f.Kiosks).Select(k => k.Device).OfType<string>().Distinct().Order(StringComparer.Ordinal))
             new KioskSeason(season, device, new Random(StableSeed(seed, device)), messages, actions, truth).Play();
         foreach (var tour in season.HeldFestivals.Where(f => f.Kind == "tour"))
@@ -209,9 +213,12 @@ public sealed record SeasonPlan(SeasonFile Season, IReadOnlyList<PlannedMessage>
 }
 
 /// <summary>One fridge's season, minute by minute in Québec time.</summary>
-internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Random random, List<PlannedMessage> messages, List<PersonAction> actions,
-    List<TruthEvent> truth)
+internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Random random, Random thermometer, List<PlannedMessage> messages,
+    List<PersonAction> actions, List<TruthEvent> truth)
 {
+    /// <summary>Where a fridge that keeps up holds its beer, and how far its readings wander (°C).</summary>
+    public const double KeepsAtC = 3.3, WandersC = 0.45;
+
     private readonly Dictionary<string, int> _shelf = fridge.Skus.ToDictionary(s => s, _ => 0, StringComparer.Ordinal);
     private readonly string _topic = $"coop/v1/fridges/{fridge.Device}/stock";
     private readonly string _eventTopic = $"coop/v1/fridges/{fridge.Device}/events";
@@ -247,7 +254,11 @@ internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Rando
             // customers and thieves (seconds 3-59); so each count holds exactly what happened before its ts.
             if (minute >= nextCount)
             {
-                if (pluggedIn) Count(minute.AddMilliseconds(random.Next(1000)));
+                if (pluggedIn)
+                {
+                    Count(minute.AddMilliseconds(random.Next(1000)));
+                    Reading(minute.AddMilliseconds(thermometer.Next(1000)));
+                }
                 nextCount = nextCount.AddMinutes(season.CountEveryMinutes);
             }
             var day = DateOnly.FromDateTime(local.DateTime);
@@ -366,6 +377,38 @@ internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Rando
         var outage = season.Outages.FirstOrDefault(o => o.Device == fridge.Device && Covers(o, at));
         var arrives = outage is null ? at : season.At(DateOnly.FromDateTime(outage.From), TimeOnly.FromDateTime(outage.From)).AddHours(outage.Hours);
         messages.Add(new PlannedMessage(fridge.Device, _eventTopic, ContractMessages.Event(++_seq, at, type), at, arrives));
+    }
+
+    /// <summary>
+    /// The fridge's reading with each count: its temperature (where it keeps, wandering a little; a heat wave's curve on
+    /// top) and whether a power cut has it on battery. A true event too: the compliance and the alerts are the readings'.
+    /// </summary>
+    private void Reading(DateTimeOffset at)
+    {
+        while (!_usedMs.Add(at.ToUnixTimeMilliseconds())) at = at.AddMilliseconds(1);
+        // Box-Muller: the wander is normal, from the thermometer's own draws (the sales' randomness stays as it was).
+        var wander = Math.Sqrt(-2 * Math.Log(1 - thermometer.NextDouble())) * Math.Cos(2 * Math.PI * thermometer.NextDouble()) * WandersC;
+        var tempC = Math.Round(KeepsAtC + wander + HeatAt(at), 2);
+        var onBattery = season.PowerCuts.Where(c => c.Device == fridge.Device).Select(Span).Any(s => at >= s.From && at < s.To);
+        truth.Add(new TruthEvent(at, "reading", _place, null, (int)Math.Round(tempC * 100), null));
+        var outage = season.Outages.FirstOrDefault(o => o.Device == fridge.Device && Covers(o, at));
+        var arrives = outage is null ? at : season.At(DateOnly.FromDateTime(outage.From), TimeOnly.FromDateTime(outage.From)).AddHours(outage.Hours);
+        messages.Add(new PlannedMessage(fridge.Device, $"coop/v1/fridges/{fridge.Device}/telemetry", ContractMessages.Reading(++_seq, at, tempC, onBattery), at, arrives));
+    }
+
+    /// <summary>How much warmer than it keeps a heat wave makes the fridge at an instant: up over the first quarter, down over the last.</summary>
+    private double HeatAt(DateTimeOffset at)
+    {
+        foreach (var wave in season.HeatWaves.Where(w => w.Device == fridge.Device))
+        {
+            var from = season.At(DateOnly.FromDateTime(wave.From), TimeOnly.FromDateTime(wave.From));
+            var hours = (at - from).TotalHours;
+            if (hours < 0 || hours >= wave.Hours) continue;
+            var quarter = wave.Hours / 4;
+            var share = hours < quarter ? hours / quarter : hours > wave.Hours - quarter ? (wave.Hours - hours) / quarter : 1;
+            return (wave.PeakC - KeepsAtC) * share;
+        }
+        return 0;
     }
 
     private void Count(DateTimeOffset at)

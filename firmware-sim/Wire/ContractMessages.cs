@@ -26,6 +26,14 @@ public static class ContractMessages
         if (position is { } p) { w.WriteNumber("lat", p.Lat); w.WriteNumber("lon", p.Lon); }
     });
 
+    /// <summary>A fridge's periodic reading with its temperature and whether it runs on battery only (the season's fridges).</summary>
+    public static byte[] Reading(long seq, DateTimeOffset ts, double tempC, bool onBattery) => Write(w =>
+    {
+        Header(w, seq, ts);
+        w.WriteNumber("tempC", Math.Round(tempC, 2));
+        w.WriteBoolean("onBattery", onBattery);
+    });
+
     public static byte[] Event(long seq, DateTimeOffset ts, string type, string? detail = null) => Write(w =>
     {
         Header(w, seq, ts);

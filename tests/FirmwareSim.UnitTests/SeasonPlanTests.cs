@@ -42,7 +42,8 @@ public sealed class SeasonPlanTests
             Assert.Equal(device.Count(), device.Select(m => m.Ts.ToUnixTimeMilliseconds()).Distinct().Count());
         var outage = Short.Outages[0];
         var delayed = plan.Messages.Where(m => m.Device == outage.Device && m.ArrivesAt > m.Ts).ToList();
-        Assert.Equal(outage.Hours * 60 / Short.CountEveryMinutes, delayed.Count, tolerance: 1);
+        // A count and a reading every CountEveryMinutes.
+        Assert.Equal(2 * outage.Hours * 60 / Short.CountEveryMinutes, delayed.Count, tolerance: 2);
         Assert.All(delayed, m => Assert.Equal(delayed[0].ArrivesAt, m.ArrivesAt));
         // Messages reach the broker in the order of arrival: a buffered count after counts sent later; and a device's
         // buffer replays in the order it made its messages (the sort that puts them by arrival used to shuffle them).
@@ -245,7 +246,7 @@ public sealed class SeasonPlanTests
     public void A_power_cut_is_two_events_of_its_fridge_and_one_alert_of_the_truth_held_events_included()
     {
         var plan = SeasonPlan.Generate(Short, 2026);
-        var alerts = SeasonTotals.Of(plan).Alerts;
+        var alerts = SeasonTotals.Of(plan).Alerts.Where(a => a.Type == "power_lost").ToList();
         Assert.Equal(Short.PowerCuts.Count, alerts.Count(a => a.Type == "power_lost" && a.ClearedAt is not null));
         foreach (var cut in Short.PowerCuts)
         {
@@ -261,6 +262,31 @@ public sealed class SeasonPlanTests
         // The night the clocks go back, a cut from 01:30 lasts its hour and a half of real time.
         var night = alerts.Single(a => a.Device == "fridge-epicerie-02");
         Assert.Equal(new DateOnly(2026, 11, 1), Short.DayOf(night.RaisedAt));
+    }
+
+    [Fact]
+    public void A_heat_wave_is_readings_above_eight_degrees_and_one_alert_until_they_are_back_under_seven()
+    {
+        var plan = SeasonPlan.Generate(Short, 2026);
+        var alerts = SeasonTotals.Of(plan).Alerts.Where(a => a.Type == "temperature_high").ToList();
+        Assert.Equal(Short.HeatWaves.Count, alerts.Count);
+        foreach (var wave in Short.HeatWaves)
+        {
+            var from = Short.At(DateOnly.FromDateTime(wave.From), TimeOnly.FromDateTime(wave.From));
+            var alert = Assert.Single(alerts, a => a.Device == wave.Device && a.RaisedAt >= from && a.RaisedAt < from.AddHours(wave.Hours));
+            var readings = plan.Messages.Where(m => m.Device == wave.Device && m.Topic.EndsWith("/telemetry", StringComparison.Ordinal))
+                .Select(m => (m.Ts, TempC: JsonDocument.Parse(m.Payload).RootElement.GetProperty("tempC").GetDouble())).ToList();
+            // Raised from the first reading of the spell above 8 °C, cleared by the first one back under 7 °C.
+            Assert.Equal(readings.First(r => r.Ts >= from && r.TempC > 8).Ts, alert.RaisedAt);
+            Assert.Equal(readings.First(r => r.Ts > alert.RaisedAt && r.TempC < 7).Ts, alert.ClearedAt);
+            Assert.All(readings.Where(r => r.Ts >= alert.RaisedAt && r.Ts < alert.ClearedAt), r => Assert.True(r.TempC >= 7));
+        }
+        // Outside the heat waves a fridge keeps its beer (a reading now and then just outside 2-4 °C, never near 8).
+        var hot = Short.HeatWaves.Select(w => (w.Device, From: Short.At(DateOnly.FromDateTime(w.From), TimeOnly.FromDateTime(w.From)), w.Hours)).ToList();
+        var calm = plan.Messages.Where(m => m.Topic.EndsWith("/telemetry", StringComparison.Ordinal) && !hot.Any(h => h.Device == m.Device && m.Ts >= h.From && m.Ts < h.From.AddHours(h.Hours)))
+            .Select(m => JsonDocument.Parse(m.Payload).RootElement.GetProperty("tempC").GetDouble()).ToList();
+        Assert.All(calm, t => Assert.InRange(t, 0.5, 6));
+        Assert.InRange(calm.Count(t => t is >= 2 and <= 4) / (double)calm.Count, 0.9, 0.999);
     }
 
     [Fact]
