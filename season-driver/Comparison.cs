@@ -46,6 +46,8 @@ public static class Comparison
             }
         }
 
+        await CompareExposuresAsync(differences, lead, truth, ct);
+
         var revenue = (await lead.Api.V1.Sales.Revenue.GetAsync(q => { q.QueryParameters.From = from; q.QueryParameters.To = to; }, ct))!
             .ToDictionary(r => (r.Brewery!, r.Channel!));
         var expectedRevenue = truth.Revenue.ToDictionary(r => (r.Brewery, r.Channel));
@@ -156,6 +158,29 @@ public static class Comparison
             CompareLines($"statements {month.Name} issued ({issued.Count}: the first and its corrections)", billed, expected);
             Console.WriteLine($"month {month.Name}: {issued.Count} statement(s) issued, {issued.Count - 1} a correction of what arrived late");
         }
+    }
+
+    /// <summary>
+    /// The lots each long excursion exposed: units per fridge, excursion and beer. The API works them out in its outbox's
+    /// passes, after the alerts and the facts arrive, so this waits (a minute at most) until they stop changing.
+    /// </summary>
+    private static async Task CompareExposuresAsync(List<string> differences, FrigoCoopClient lead, SeasonTotals truth, CancellationToken ct)
+    {
+        var expected = truth.Exposures.ToDictionary(e => $"{e.Place} from {e.RaisedAt.UtcDateTime:O} {e.Sku}", e => e.Units, StringComparer.Ordinal);
+        Dictionary<string, long> reported = [];
+        var stableSince = DateTime.UtcNow;
+        for (var deadline = DateTime.UtcNow.AddMinutes(1); DateTime.UtcNow < deadline; await Task.Delay(500, ct))
+        {
+            var now = (await lead.Api.V1.Stock.Exposures.GetAsync(cancellationToken: ct))!
+                .GroupBy(e => $"{e.Location} from {e.ExcursionFrom!.Value.UtcDateTime:O} {e.Sku}", StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Sum(e => (long)(e.Units ?? 0)), StringComparer.Ordinal);
+            if (now.Count == expected.Count && now.All(e => expected.TryGetValue(e.Key, out var units) && units == e.Value)) { reported = now; break; }
+            if (now.Count != reported.Count || now.Any(e => !reported.TryGetValue(e.Key, out var units) || units != e.Value)) (reported, stableSince) = (now, DateTime.UtcNow);
+            else if (DateTime.UtcNow - stableSince > TimeSpan.FromSeconds(10)) break; // settled, and not the truth
+        }
+        foreach (var key in expected.Keys.Union(reported.Keys).Order(StringComparer.Ordinal))
+            if (expected.GetValueOrDefault(key) != reported.GetValueOrDefault(key))
+                differences.Add($"exposed {key}: truth {expected.GetValueOrDefault(key)} u., platform {reported.GetValueOrDefault(key)} u.");
     }
 
     /// <summary>

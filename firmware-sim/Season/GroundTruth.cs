@@ -64,11 +64,22 @@ public sealed record GroceryWeekTruth(string Store, string Sku, DateOnly WeekOf,
 public sealed record GroceryPlacementTruth(string Store, string Sku, long Delivered, long TakenBack, long Sold, long OnHand, decimal AverageWeeklySales,
     bool Ended);
 
+/// <summary>
+/// The units of a beer a fridge's long excursion exposed (docs/ledger.md, "Exposed stock"): the most that stood on its shelf
+/// throughout two hours of the <c>temperature_high</c> alert raised at <see cref="RaisedAt"/>, on the ledger's facts in
+/// event time (a sale at the count that saw it, a delivery or a loss when the person says it happened).
+/// </summary>
+public sealed record ExposureTruth(string Device, DateTimeOffset RaisedAt, string Place, string Sku, long Units);
+
 /// <summary>The figures the Table reads, as they really were: what every report of the season must equal.</summary>
 public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly LastDay, List<FridgeWeekTruth> FridgeWeeks, List<ChannelTruth> Revenue,
     List<KioskTruth> Kiosks, List<SettlementTruth> Settlements, List<FunderTruth> FunderReports, long UnitsStolen, long UnitsBroken,
-    List<AlertTruth> Alerts, List<StatementLineTruth> Statements, List<GroceryWeekTruth> GroceryWeeks, List<GroceryPlacementTruth> GroceryPlacements)
+    List<AlertTruth> Alerts, List<StatementLineTruth> Statements, List<GroceryWeekTruth> GroceryWeeks, List<GroceryPlacementTruth> GroceryPlacements,
+    List<ExposureTruth> Exposures)
 {
+    /// <summary>How long beer stands in a too-warm fridge before it is exposed (the API's <c>Exposure:ExposedAfter</c>).</summary>
+    public static readonly TimeSpan ExposedAfter = TimeSpan.FromHours(2);
+
     /// <summary>The Québec weeks a grocery placement's weekly rate is read over: every week of the season that ended by its last day.</summary>
     public static int GroceryRateWeeks(SeasonFile season) => Math.Clamp((season.Days + 6) / 7 + 1, 1, 52);
 
@@ -133,9 +144,62 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
             .Select(monday => (From: monday < season.FirstDay ? season.FirstDay : monday, To: monday.AddDays(6) > lastDay ? lastDay : monday.AddDays(6)))
             .Prepend((From: season.FirstDay, To: lastDay));
         var funder = periods.Select(p => Funder(plan, breweryOf, p.From, p.To)).ToList();
+        var temperatureAlerts = TemperatureAlerts(plan);
         return new SeasonTotals(season.Name, season.FirstDay, lastDay, weeks, revenue, kiosks, settlements, funder,
             plan.Truth.Where(e => e.Type == "theft").Sum(e => e.Units), plan.Truth.Where(e => e.Type == "breakage").Sum(e => e.Units),
-            [.. PowerAlerts(plan), .. TemperatureAlerts(plan)], MonthStatements(plan, breweryOf), GroceryWeeksOf(plan), GroceryPlacementsOf(plan));
+            [.. PowerAlerts(plan), .. temperatureAlerts], MonthStatements(plan, breweryOf), GroceryWeeksOf(plan), GroceryPlacementsOf(plan),
+            ExposuresOf(plan, temperatureAlerts));
+    }
+
+    /// <summary>
+    /// Each long excursion's exposed units per beer, from the ledger's facts at the fridge in event time: the people's
+    /// deliveries, pick-ups and losses at the time they give, the beer moved with the fridge at its move, and the sales
+    /// at the count that saw them (what a count says left the shelf is booked at the count).
+    /// </summary>
+    private static List<ExposureTruth> ExposuresOf(SeasonPlan plan, List<AlertTruth> alerts)
+    {
+        var season = plan.Season;
+        var exposures = new List<ExposureTruth>();
+        foreach (var alert in alerts.Where(a => a.ClearedAt is { } cleared && cleared - a.RaisedAt >= ExposedAfter))
+        {
+            var fridge = season.Fridges.Single(f => f.Device == alert.Device);
+            var place = fridge.PlaceAt(TimeZoneInfo.ConvertTime(alert.RaisedAt, season.Zone).DateTime).Place;
+            var counts = plan.Messages.Where(m => m.Device == alert.Device && m.Topic.EndsWith("/stock", StringComparison.Ordinal)).Select(m => m.Ts).Order().ToList();
+            foreach (var sku in fridge.Skus)
+            {
+                var facts = new List<(DateTimeOffset At, int Delta)>();
+                foreach (var action in plan.Actions.Where(a => a.Sku == sku && a.Kind is "transfer" or "loss" && (a.To == place || a.From == place)))
+                    facts.Add((action.OccurredAt, action.To == place ? action.Units : -action.Units));
+                foreach (var moved in plan.Truth.Where(e => e.Sku == sku && e.Place == place && e.Type is "moved_in" or "moved_out"))
+                    facts.Add((moved.At, moved.Type == "moved_in" ? moved.Units : -moved.Units));
+                foreach (var sale in plan.Truth.Where(e => e.Type == "sale" && e.Sku == sku && e.Place == place))
+                {
+                    var seenAt = counts.FirstOrDefault(c => c > sale.At);
+                    if (seenAt != default) facts.Add((seenAt, -sale.Units));
+                }
+                var atStart = facts.Where(f => f.At <= alert.RaisedAt).Sum(f => f.Delta);
+                var units = StoodThroughout(atStart, facts.Where(f => f.At > alert.RaisedAt && f.At <= alert.ClearedAt), alert.RaisedAt, alert.ClearedAt!.Value);
+                if (units > 0) exposures.Add(new ExposureTruth(alert.Device, alert.RaisedAt, place, sku, units));
+            }
+        }
+        return exposures;
+    }
+
+    /// <summary>The most units that stood throughout some stretch of <see cref="ExposedAfter"/> within [from, to], the level stepping at each fact.</summary>
+    private static int StoodThroughout(int atStart, IEnumerable<(DateTimeOffset At, int Delta)> facts, DateTimeOffset from, DateTimeOffset to)
+    {
+        var steps = new List<(DateTimeOffset From, int Units)> { (from, atStart) };
+        foreach (var (at, delta) in facts.OrderBy(f => f.At))
+            if (steps[^1].From == at) steps[^1] = (at, steps[^1].Units + delta);
+            else steps.Add((at, steps[^1].Units + delta));
+        var best = 0;
+        foreach (var start in steps.Select(s => s.From).Append(to - ExposedAfter).Where(s => s >= from && s + ExposedAfter <= to))
+        {
+            var end = start + ExposedAfter;
+            var held = steps.Where((s, i) => s.From < end && (i + 1 < steps.Count ? steps[i + 1].From : to) > start).Min(s => s.Units);
+            best = Math.Max(best, held);
+        }
+        return best;
     }
 
     private static List<GroceryWeekTruth> GroceryWeeksOf(SeasonPlan plan) =>

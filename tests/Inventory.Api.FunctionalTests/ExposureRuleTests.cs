@@ -62,4 +62,20 @@ public sealed class ExposureRuleTests
         // A shortfall (the ledger below zero) is never negative exposure.
         Assert.Equal(0, ExposedUnits(0, [new(H(0.1), -3)], T0, H(4), TwoHours));
     }
+
+    [Fact]
+    public void A_sale_booked_in_no_lot_before_its_lot_arrived_comes_off_the_oldest_lot_not_on_top_of_the_beer()
+    {
+        // 21 cans of the beer stood through the excursion; the ledger holds them as 22 of lot A and -1 in no lot (a sale
+        // derived before the delivery of lot A was known). Lot A's 22 would expose a can that was sold.
+        var lots = ExposedByLot([new("", -1, []), new("2026-10-A", 22, [])], T0, H(3), TwoHours);
+        Assert.Equal(21, lots.Values.Sum());
+        Assert.Equal(21, lots["2026-10-A"]);
+        // Two real lots and one sale in no lot: the oldest gives the unit back.
+        lots = ExposedByLot([new("", -1, []), new("2026-10-A", 5, []), new("2026-10-B", 10, [new(H(2.5), -3)])], T0, H(3), TwoHours);
+        Assert.Equal((0, 4, 10), (lots[""], lots["2026-10-A"], lots["2026-10-B"]));
+        // Nothing out of order: each lot its own.
+        lots = ExposedByLot([new("2026-10-A", 5, [new(H(0.5), -2)]), new("2026-10-B", 10, [])], T0, H(3), TwoHours);
+        Assert.Equal((3, 10), (lots["2026-10-A"], lots["2026-10-B"]));
+    }
 }

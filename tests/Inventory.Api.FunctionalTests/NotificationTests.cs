@@ -543,6 +543,61 @@ public sealed class ExposedStockTests(NotifyingInventoryApi api)
     }
 }
 
+/// <summary>
+/// Exposed stock follows the facts in event time (docs/ledger.md, "Exposed stock"): an excursion worked out while its
+/// clear and its fridge's facts were still on their way is worked out again when they arrive. The old rule looked at a
+/// cleared excursion again only if it had last looked before the clear's own time, and kept the larger count: here, 24
+/// cans exposed by a 45-minute excursion and 24 by one whose first hour sold 10.
+/// </summary>
+[Collection(nameof(NotificationCollection))]
+public sealed class LateExposureFactsTests(NotifyingInventoryApi api)
+{
+    private async Task<List<(string Lot, int Units)>> ExposedAtAsync(string location) =>
+        [.. (await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/stock/exposures?undecided=true"))!
+            .Where(e => e.GetProperty("location").GetString() == location).Select(e => (e.GetProperty("lotCode").GetString()!, e.GetProperty("units").GetInt32()))];
+
+    [Fact]
+    public async Task An_excursion_whose_clear_comes_late_is_worked_out_again_and_a_short_one_exposes_nothing()
+    {
+        var (device, location) = await api.PlacedFridgeAsync();
+        var now = DateTimeOffset.UtcNow;
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = "STFUT-BLONDE-355", units = 24, lot = "2026-12-A", to = location, occurredAt = now.AddHours(-5) }));
+        var started = now.AddHours(-4);
+        await InventoryApi.Created(api.AlertAsync(device, "temperature_high", "raised", started, started.AddMinutes(15), 9.4));
+        await api.DispatchAsync(); // still going after four hours, as far as anyone knows: the shelf is exposed
+        Assert.Equal([("2026-12-A", 24)], await ExposedAtAsync(location));
+
+        // The fridge's Wi-Fi was down: its clear, 45 minutes in, arrives now.
+        await InventoryApi.Created(api.AlertAsync(device, "temperature_high", "cleared", started, started.AddMinutes(45), 9.4));
+        await api.DispatchAsync();
+        Assert.Empty(await ExposedAtAsync(location));
+    }
+
+    [Fact]
+    public async Task A_sale_learnt_of_after_the_excursion_was_worked_out_takes_its_units_off_the_exposure()
+    {
+        var (device, location) = await api.PlacedFridgeAsync();
+        var now = DateTimeOffset.UtcNow;
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = "STFUT-BLONDE-355", units = 24, lot = "2026-12-B", to = location, occurredAt = now.AddHours(-5) }));
+        var started = now.AddHours(-4);
+        await InventoryApi.Created(api.AlertAsync(device, "temperature_high", "raised", started, started.AddMinutes(15), 10.2));
+        await InventoryApi.Created(api.AlertAsync(device, "temperature_high", "cleared", started, started.AddHours(3), 10.2));
+        await api.DispatchAsync();
+        Assert.Equal([("2026-12-B", 24)], await ExposedAtAsync(location));
+
+        // Ten sold half an hour in, learnt of afterwards (the count that saw them was held): 14 stood there two hours.
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "sale", sku = "STFUT-BLONDE-355", units = 10, lot = "2026-12-B", from = location, occurredAt = started.AddMinutes(30) }));
+        await api.DispatchAsync();
+        Assert.Equal([("2026-12-B", 14)], await ExposedAtAsync(location));
+        // A fact after the excursion changes nothing, and nothing is worked out again for it.
+        var seen = await api.ScalarAsync("SELECT exposure_facts FROM alerts WHERE device_id = $1 AND type = 'temperature_high'", device);
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "sale", sku = "STFUT-BLONDE-355", units = 2, lot = "2026-12-B", from = location, occurredAt = now.AddMinutes(-5) }));
+        Assert.Equal(seen, await api.ScalarAsync("SELECT exposure_facts FROM alerts WHERE device_id = $1 AND type = 'temperature_high'", device));
+        await api.DispatchAsync();
+        Assert.Equal([("2026-12-B", 14)], await ExposedAtAsync(location));
+    }
+}
+
 /// <summary>The pages of the loop: open alerts with the form where the person may act, the device's history, a person's subscription.</summary>
 [Collection(nameof(NotificationCollection))]
 public sealed class AlertPageTests(NotifyingInventoryApi api)

@@ -49,6 +49,30 @@ public static class ExposureRule
         }
         return Math.Max(0, best);
     }
+
+    /// <summary>One lot of a beer at the place: its units when the excursion began and its changes.</summary>
+    public sealed record LotFacts(string LotCode, int UnitsAtStart, IReadOnlyList<Change> Changes);
+
+    /// <summary>
+    /// The exposed units of each lot of one beer, never more in all than the beer's own units that stood there: a sale the
+    /// ledger booked before the lot it came from reached it (facts out of order) sits in no lot (""), below zero, while
+    /// the lot keeps the unit; the beer's count is right, so the excess comes off the oldest lots first, where sales are
+    /// taken from (lot codes are dated, so their order is their age).
+    /// </summary>
+    public static Dictionary<string, int> ExposedByLot(IReadOnlyList<LotFacts> lots, DateTimeOffset start, DateTimeOffset end, TimeSpan exposedAfter)
+    {
+        var byLot = lots.ToDictionary(l => l.LotCode, l => ExposedUnits(l.UnitsAtStart, l.Changes, start, end, exposedAfter), StringComparer.Ordinal);
+        var beer = ExposedUnits(lots.Sum(l => l.UnitsAtStart), lots.SelectMany(l => l.Changes).ToList(), start, end, exposedAfter);
+        var excess = byLot.Values.Sum() - beer;
+        foreach (var lot in byLot.Keys.Order(StringComparer.Ordinal).ToList())
+        {
+            if (excess <= 0) break;
+            var off = Math.Min(excess, byLot[lot]);
+            byLot[lot] -= off;
+            excess -= off;
+        }
+        return byLot;
+    }
 }
 
 /// <summary>Settings of the exposed-stock rule (section <c>Exposure</c>), validated at start.</summary>
