@@ -236,6 +236,10 @@ public static class Comparison
         CompareList(differences, $"{figure} festivals served", expected.FestivalsServed, report.FestivalsServed!);
         CompareList(differences, $"{figure} tour stops", expected.TourStops, report.TourStopsServed!);
         CompareList(differences, $"{figure} members taking part", expected.Members, report.MembersTakingPart!);
+        var fleet = new FleetTruth(report.FridgesBought ?? 0, report.FridgesCostCents ?? 0, report.FridgesOnGrantCents ?? 0, report.FridgesOwned ?? 0, report.FridgesPlaced ?? 0);
+        if (fleet != expected.Fleet) differences.Add($"{figure} fleet (bought, cost, on the grant, owned, placed): truth {expected.Fleet}, platform {fleet}");
+        CompareList(differences, $"{figure} fridges' placements", [.. expected.Placements.Select(p => $"{p.Serial} at {p.Place} {p.From:yyyy-MM-dd}..{p.To:yyyy-MM-dd}")],
+            [.. report.Placements!.Select(p => $"{p.Serial} at {p.Location} {World.Date(p.From)}..{World.Date(p.To)}")]);
         if ((decimal)(report.FleetInBandPercent ?? -1) != expected.FleetInBandPercent)
             differences.Add($"{figure} fleet's readings in the keeping band: truth {expected.FleetInBandPercent} %, platform {report.FleetInBandPercent} %");
     }

@@ -79,6 +79,14 @@ public sealed class Player(SeasonPlan plan, BrokerSettings broker, FrigoCoopClie
                 }, cancellationToken: ct);
                 return;
             }
+            if (action.Kind == "place_asset")
+            {
+                await lead.Api.V1.Table.Assets[action.Device!].Placements.PostAsync(new NewAssetPlacement
+                {
+                    Location = action.To, From = World.Day(plan.Season.DayOf(action.OccurredAt)),
+                }, cancellationToken: ct);
+                return;
+            }
             if (action.Kind == "cancel_festival")
             {
                 await lead.Api.V1.Festivals[action.Festival!].Cancellation.PostAsync(new FestivalCancel { Reason = action.Reason }, cancellationToken: ct);

@@ -54,7 +54,19 @@ public static class World
             {
                 Kind = "fridge", Location = fridge.Place, ReportingIntervalSeconds = 60, Since = season.At(season.FirstDay.AddDays(-2), TimeOnly.MinValue),
             }, cancellationToken: ct);
+            // The fridge as the Table bought it, standing at its first place (its moves are the lead's, as they happen).
+            if (fridge.Asset is { } asset)
+            {
+                await RegisterAsync(asset, fridge.Device);
+                await api.Table.Assets[asset.Serial].Placements.PostAsync(new NewAssetPlacement { Location = fridge.Place, From = Day(asset.PlacedFrom) }, cancellationToken: ct);
+            }
         }
+        foreach (var spare in season.SpareFridges) await RegisterAsync(spare, null);
+
+        Task RegisterAsync(SeasonAsset asset, string? device) => api.Table.Assets.PostAsync(new NewAsset
+        {
+            Serial = asset.Serial, Model = "True GDM-23", PurchasedOn = Day(asset.PurchasedOn), CostCents = asset.CostCents, Funding = asset.Funding, DeviceId = device,
+        }, cancellationToken: ct);
     }
 
     /// <summary>
@@ -125,4 +137,7 @@ public static class World
     }
 
     public static Date Day(DateOnly day) => new(day.Year, day.Month, day.Day);
+
+    /// <summary>A day the API answers, as yyyy-MM-dd (empty when there is none).</summary>
+    public static string Date(Date? day) => day is { } d ? $"{d.Year:0000}-{d.Month:00}-{d.Day:00}" : "";
 }

@@ -41,8 +41,14 @@ public sealed record FunderSalesTruth(string Channel, string Brewery, string Reg
 /// sales in the period that was a member on at least one of its days).
 /// </summary>
 /// <param name="FleetInBandPercent">The share of the fridges' readings of its days within the keeping band (2-4 °C), to a tenth of a per cent.</param>
+/// <param name="Fleet">The fridges bought in the period, at what cost and on the grant; owned at its end; placed somewhere during it.</param>
+/// <param name="Placements">Where bought fridges stood during the period: serial, place, first and last day (none: until further notice).</param>
 public sealed record FunderTruth(DateOnly From, DateOnly To, List<FunderSalesTruth> Sales, List<string> FestivalsServed, List<string> TourStops,
-    List<string> Members, decimal FleetInBandPercent);
+    List<string> Members, decimal FleetInBandPercent, FleetTruth Fleet, List<PlacementTruth> Placements);
+
+public sealed record FleetTruth(int Bought, long CostCents, long OnGrantCents, int Owned, int Placed);
+
+public sealed record PlacementTruth(string Serial, string Place, DateOnly From, DateOnly? To);
 
 /// <summary>An alert the gateway should raise, and clear, for what really happened to a device.</summary>
 public sealed record AlertTruth(string Device, string Type, DateTimeOffset RaisedAt, DateTimeOffset? ClearedAt);
@@ -368,7 +374,29 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
         // As the report works it out: the readings' count in the band over their count, a tenth of a per cent.
         var inBand = readings.Count(e => e.Units is >= KeepsFromCentiC and <= KeepsToCentiC);
         var percent = readings.Count == 0 ? 0 : Math.Round((decimal)(100.0 * inBand / readings.Count), 1);
-        return new FunderTruth(from, to, sales, festivals, stops, members, percent);
+        var assets = season.Fridges.Select(f => f.Asset).OfType<SeasonAsset>().Concat(season.SpareFridges).ToList();
+        var bought = assets.Where(a => a.PurchasedOn >= from && a.PurchasedOn <= to).ToList();
+        var placements = AssetPlacements(season).Where(p => p.From <= to && (p.To is null || p.To >= from))
+            .OrderBy(p => p.Serial, StringComparer.Ordinal).ThenBy(p => p.From).ToList();
+        var fleet = new FleetTruth(bought.Count, bought.Sum(a => a.CostCents), bought.Where(a => a.Funding == "grant").Sum(a => a.CostCents),
+            assets.Count(a => a.PurchasedOn <= to), placements.Select(p => p.Serial).Distinct().Count());
+        return new FunderTruth(from, to, sales, festivals, stops, members, percent, fleet, placements);
+    }
+
+    /// <summary>Where each bought fridge stood: its first place from its placement day, each move's place from the move's Québec day.</summary>
+    private static IEnumerable<PlacementTruth> AssetPlacements(SeasonFile season)
+    {
+        foreach (var fridge in season.Fridges.Where(f => f.Asset is not null))
+        {
+            var (place, from) = (fridge.Place, fridge.Asset!.PlacedFrom);
+            foreach (var move in fridge.Moves.OrderBy(m => m.At))
+            {
+                var day = DateOnly.FromDateTime(move.At);
+                yield return new PlacementTruth(fridge.Asset.Serial, place, from, day.AddDays(-1));
+                (place, from) = (move.Place, day);
+            }
+            yield return new PlacementTruth(fridge.Asset.Serial, place, from, null);
+        }
     }
 }
 

@@ -40,6 +40,8 @@ public sealed record SeasonFile
     /// raises <c>temperature_high</c> when they stay above 8 °C for 15 minutes.
     /// </summary>
     public List<SeasonHeatWave> HeatWaves { get; init; } = [];
+    /// <summary>Fridges the Table buys and keeps in storage (not placed anywhere yet): bought, owned, not placed.</summary>
+    public List<SeasonAsset> SpareFridges { get; init; } = [];
     /// <summary>
     /// The money settings the Table sets from a day (docs/ledger.md, "Money": <c>gst</c>, <c>qst</c>,
     /// <c>deposit:{format}</c>, <c>taxes-included:{channel}</c>): the world sets each one, and the months' statements are
@@ -206,6 +208,8 @@ public sealed record SeasonFridge
     public double BreakageChance { get; init; }
     /// <summary>The fridge moved elsewhere with the beer in it, unplugged for two hours on the way.</summary>
     public List<SeasonFridgeMove> Moves { get; init; } = [];
+    /// <summary>The fridge as the Table's asset (bought, placed where it stands, its placement following its moves); none: not registered.</summary>
+    public SeasonAsset? Asset { get; init; }
 
     /// <summary>Where the fridge stands at a Québec time: its first place, or the last move before.</summary>
     public (string Place, string Region) PlaceAt(DateTime local) =>
@@ -213,6 +217,15 @@ public sealed record SeasonFridge
 
     /// <summary>Every place the fridge stands at during the season.</summary>
     public IEnumerable<(string Place, string PlaceName, string Region)> Places() => Moves.Select(m => (m.Place, m.PlaceName, m.Region)).Prepend((Place, PlaceName, Region));
+}
+
+/// <summary>
+/// A fridge the Table bought: its serial, the day it was bought, what it cost and whether the pooling grant paid for it
+/// (<see cref="Funding"/> grant or other); placed where it stands from <see cref="PlacedOn"/> (its purchase day when absent).
+/// </summary>
+public sealed record SeasonAsset(string Serial, DateOnly PurchasedOn, long CostCents, string Funding = "grant", DateOnly? PlacedOn = null)
+{
+    public DateOnly PlacedFrom => PlacedOn ?? PurchasedOn;
 }
 
 /// <summary>A fridge moved at a Québec time to another place (its contents with it): the lead re-places its device an hour later.</summary>

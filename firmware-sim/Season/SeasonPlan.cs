@@ -288,6 +288,13 @@ internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Rando
         {
             Device = fridge.Device,
         });
+        if (fridge.Asset is { } asset)
+            // The lead records where the bought fridge now stands, from the move's day (it stood at the old place until the day before).
+            actions.Add(new PersonAction(placed.AddMinutes(5), $"season:{season.Name}:asset-moved:{asset.Serial}:{move.Place}", "place_asset", "", 0, _place, move.Place, at,
+                $"{asset.Serial} moved to {move.PlaceName}")
+            {
+                Device = asset.Serial,
+            });
         _place = move.Place;
         _pluggedInAt = at + SeasonFridgeMove.Unplugged;
     }

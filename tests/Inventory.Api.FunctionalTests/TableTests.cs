@@ -49,6 +49,26 @@ public sealed class TableTests(InventoryApi api) : IClassFixture<InventoryApi>
         Assert.Equal((31, 10, 12L), (month.GetProperty("daysOwned").GetInt32(), month.GetProperty("daysPlaced").GetInt32(), month.GetProperty("unitsSold").GetInt64()));
     }
 
+    /// <summary>
+    /// A bought fridge that moves: placed at the new place from the move's day, it stood at the old one until the day
+    /// before. The old rule refused the move (its open placement overlapped), so the funder report could not show it.
+    /// </summary>
+    [Fact]
+    public async Task A_bought_fridge_placed_elsewhere_from_a_day_stood_at_its_old_place_until_the_day_before()
+    {
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/table/assets", new { serial = "FRG-2024-M", model = "M", purchasedOn = "2024-04-02", costCents = 120_000, funding = "grant" }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/table/assets/FRG-2024-M/placements", new { location = "frigo-coop-01", from = "2024-04-05" }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/table/assets/FRG-2024-M/placements", new { location = "frigo-coop-02", from = "2024-04-20", to = "2024-12-31" }));
+        // Not before where it stands now began: that would rewrite its history.
+        await ProblemAssert.HasStatusAsync(await api.Lead.PostAsJsonAsync("/api/v1/table/assets/FRG-2024-M/placements", new { location = "frigo-coop-01", from = "2024-04-20" }), HttpStatusCode.Conflict, "from");
+
+        var report = await api.Lead.GetFromJsonAsync<JsonElement>("/api/v1/table/funder-report?from=2024-04-01&to=2024-04-30");
+        Assert.Equal([("frigo-coop-01", "2024-04-05", "2024-04-19"), ("frigo-coop-02", "2024-04-20", "2024-12-31")],
+            report.GetProperty("placements").EnumerateArray().Where(p => p.GetProperty("serial").GetString() == "FRG-2024-M")
+                .Select(p => (p.GetProperty("location").GetString(), p.GetProperty("from").GetString(), p.GetProperty("to").GetString())));
+        Assert.Equal(1, report.GetProperty("fridgesPlaced").GetInt32());
+    }
+
     [Fact]
     public async Task The_funder_reports_totals_are_the_sums_of_the_ledger_it_comes_from()
     {

@@ -38,15 +38,28 @@ public sealed class FridgeAssets(NpgsqlDataSource db, InfluxReader influx, Table
         return body;
     }
 
+    /// <summary>
+    /// Places a bought fridge somewhere for a period. A fridge that moves: where it stood until further notice, from an
+    /// earlier day, ends the day before (the move's day is the new place's); a placement with its own end is not cut
+    /// short (a conflict names <c>from</c>).
+    /// </summary>
     public async Task<NewAssetPlacement> PlaceAsync(string serial, NewAssetPlacement body, CancellationToken ct)
     {
-        await using var command = db.Command("""
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var moved = c.Command(tx, """
+            UPDATE asset_placements p SET during = daterange(lower(p.during), $2, '[)')
+            FROM fridge_assets a WHERE a.id = p.asset_id AND a.serial = $1 AND upper_inf(p.during) AND lower(p.during) < $2
+            """, serial, body.From!.Value);
+        await moved.ExecuteNonQueryAsync(ct);
+        await using var command = c.Command(tx, """
             INSERT INTO asset_placements (asset_id, location_id, during)
             SELECT a.id, l.id, daterange($3, $4, '[]') FROM fridge_assets a, locations l WHERE a.serial = $1 AND l.code = $2
             """, serial, body.Location, body.From!.Value, Db.Typed(body.To, NpgsqlTypes.NpgsqlDbType.Date));
         try
         {
             if (await command.ExecuteNonQueryAsync(ct) == 0) throw new DomainProblem(Problems.NotFound("serial", $"asset {serial} or location {body.Location}"));
+            await tx.CommitAsync(ct);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ExclusionViolation)
         {
