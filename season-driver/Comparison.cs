@@ -104,6 +104,7 @@ public static class Comparison
         }
         foreach (var period in truth.FunderReports) await CompareFunderReportAsync(differences, lead, period, ct);
         if (plan.Season.GroceryStores.Count > 0) await CompareGroceryAsync(differences, lead, plan, truth, ct);
+        foreach (var brew in plan.Season.CollabBrews) await CompareCollabAsync(differences, lead, brew, truth, ct);
         if (plan.Season.Money.Count > 0) await CompareStatementsAsync(differences, lead, truth, ct);
         return differences;
     }
@@ -181,6 +182,34 @@ public static class Comparison
         foreach (var key in expected.Keys.Union(reported.Keys).Order(StringComparer.Ordinal))
             if (expected.GetValueOrDefault(key) != reported.GetValueOrDefault(key))
                 differences.Add($"exposed {key}: truth {expected.GetValueOrDefault(key)} u., platform {reported.GetValueOrDefault(key)} u.");
+    }
+
+    /// <summary>
+    /// A collab brew after its packaging: each partner's contribution, units taken, their value at cost and its balance
+    /// (the settlement), the output split per SKU, and each beer-taking partner's share standing at its brewery's place.
+    /// </summary>
+    private static async Task CompareCollabAsync(List<string> differences, FrigoCoopClient lead, SeasonCollabBrew brew, SeasonTotals truth, CancellationToken ct)
+    {
+        var settlement = (await lead.Api.V1.CollabBrews[brew.Code].Settlement.GetAsync(cancellationToken: ct))!;
+        var accounts = settlement.Settlement!.Accounts!.ToDictionary(a => a.PartnerKey!, StringComparer.Ordinal);
+        foreach (var t in truth.Collabs.Where(c => c.Brew == brew.Code))
+        {
+            (long, long, long, long) expected = (t.ContributedCents, t.UnitsTaken, t.BeerValueCents, t.BalanceCents);
+            (long, long, long, long) reported = accounts.Remove(t.Partner, out var a)
+                ? (a.ContributedCents ?? 0, a.UnitsTaken ?? 0, a.BeerValueCents ?? 0, a.BalanceCents ?? 0) : default;
+            if (expected != reported)
+                differences.Add($"collab {brew.Code} {t.Partner} (contributed, units taken, beer at cost, balance in cents): truth {expected}, platform {reported}");
+        }
+        foreach (var extra in accounts.Keys) differences.Add($"collab {brew.Code} {extra}: an account, but no such partner");
+        var split = CollabSettlement.Split(brew).Select(s => $"{s.Partner} {s.Sku} {s.Units}").Order(StringComparer.Ordinal).ToList();
+        CompareList(differences, $"collab {brew.Code} split", split,
+            [.. settlement.Split!.Select(s => $"{s.PartnerKey} {s.Sku} {s.Units}").Order(StringComparer.Ordinal)]);
+        foreach (var (partner, sku, units) in CollabSettlement.Split(brew))
+        {
+            var place = SeasonPlan.BreweryPlace(brew.Partners.Single(p => p.Key == partner).Brewery!);
+            var held = (await lead.Api.V1.Stock.GetAsync(q => { q.QueryParameters.Location = place; q.QueryParameters.Sku = sku; }, ct))!.Sum(l => l.Units ?? 0);
+            if (held != units) differences.Add($"collab {brew.Code} {partner}'s share of {sku} at {place}: truth {units}, platform {held}");
+        }
     }
 
     /// <summary>

@@ -79,6 +79,30 @@ public sealed class Player(SeasonPlan plan, BrokerSettings broker, FrigoCoopClie
                 }, cancellationToken: ct);
                 return;
             }
+            if (action.Kind == "collab_contribution")
+            {
+                var c = action.Contribution!;
+                await lead.Api.V1.CollabBrews[action.Brew!.Code].Contributions.PostAsync(new NewContribution
+                {
+                    Partner = c.Partner, Kind = c.Kind, Description = c.Description, Cents = c.Cents, Quantity = (double?)c.Quantity, Unit = c.Unit,
+                    UnitCostCents = c.UnitCostCents, Hours = (double?)c.Hours, RateCents = c.RateCents,
+                }, config => config.Headers.Add("Idempotency-Key", action.Key), ct);
+                return;
+            }
+            if (action.Kind == "collab_status")
+            {
+                await lead.Api.V1.CollabBrews[action.Brew!.Code].Status.PostAsync(new CollabStatusChange { Status = action.Status }, cancellationToken: ct);
+                return;
+            }
+            if (action.Kind == "collab_packaging")
+            {
+                await lead.Api.V1.CollabBrews[action.Brew!.Code].Packaging.PostAsync(new PackagingRequest
+                {
+                    BrewedLitres = (double)action.Brew.BrewedLitres,
+                    Lines = [.. action.Brew.Lines.Select(l => new PackagingLine { Sku = l.Sku, Format = l.Format, Litres = (double)l.Litres })],
+                }, config => config.Headers.Add("Idempotency-Key", action.Key), ct);
+                return;
+            }
             if (action.Kind == "place_asset")
             {
                 await lead.Api.V1.Table.Assets[action.Device!].Placements.PostAsync(new NewAssetPlacement

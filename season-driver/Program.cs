@@ -33,6 +33,7 @@ root.SetAction(async (parse, ct) =>
     await World.SetUpAsync(lead, plan.Season, ct);
     await World.SetUpFestivalsAsync(lead, plan.Season, ct);
     await World.SetUpGroceryAsync(lead, plan.Season, ct);
+    await World.SetUpCollabBrewsAsync(lead, plan.Season, ct);
     Console.WriteLine($"season {plan.Season.Name}: world set up ({plan.Season.Breweries.Count} breweries, {plan.Season.Fridges.Count} fridges, {plan.Season.Festivals.Count} festivals) in {clock.Elapsed.TotalSeconds:0.0} s");
 
     await using var deadLetters = await DeadLetters.ListenAsync(Setting("Mqtt__Host"), int.Parse(Setting("Mqtt__Port"), System.Globalization.CultureInfo.InvariantCulture),

@@ -70,6 +70,25 @@ public static class World
     }
 
     /// <summary>
+    /// The collab brews as the lead plans them before the season: host, brew day, volume, agreement and partners (a
+    /// member brewery takes its share in beer at its brewery's place; another coop in cash). The rest is played on its days.
+    /// </summary>
+    public static async Task SetUpCollabBrewsAsync(FrigoCoopClient lead, SeasonFile season, CancellationToken ct)
+    {
+        foreach (var brew in season.CollabBrews)
+            await lead.Api.V1.CollabBrews.PostAsync(new NewCollabBrew
+            {
+                Code = brew.Code, Name = brew.Name, HostBrewery = brew.Host, HostLocation = SeasonPlan.BreweryPlace(brew.Host), BrewDate = Day(brew.BrewDay),
+                PlannedVolumeLitres = (double)brew.PlannedLitres, Agreement = brew.Agreement,
+                Partners = [.. brew.Partners.Select(p => new NewPartner
+                {
+                    Key = p.Key, Name = p.Name, Role = p.Role, Brewery = p.Brewery, Takes = p.Takes,
+                    Location = p.Takes == "beer" ? SeasonPlan.BreweryPlace(p.Brewery!) : null,
+                })],
+            }, cancellationToken: ct);
+    }
+
+    /// <summary>
     /// The grocery pilot as the lead sets it up: the stores, the wholesale price list, and each beer placed in its store
     /// from the first day to its last day on the shelf, if it has one (facings and the store's shelf price).
     /// </summary>

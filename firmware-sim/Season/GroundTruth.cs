@@ -81,7 +81,7 @@ public sealed record ExposureTruth(string Device, DateTimeOffset RaisedAt, strin
 public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly LastDay, List<FridgeWeekTruth> FridgeWeeks, List<ChannelTruth> Revenue,
     List<KioskTruth> Kiosks, List<SettlementTruth> Settlements, List<FunderTruth> FunderReports, long UnitsStolen, long UnitsBroken,
     List<AlertTruth> Alerts, List<StatementLineTruth> Statements, List<GroceryWeekTruth> GroceryWeeks, List<GroceryPlacementTruth> GroceryPlacements,
-    List<ExposureTruth> Exposures)
+    List<ExposureTruth> Exposures, List<CollabPartnerTruth> Collabs)
 {
     /// <summary>How long beer stands in a too-warm fridge before it is exposed (the API's <c>Exposure:ExposedAfter</c>).</summary>
     public static readonly TimeSpan ExposedAfter = TimeSpan.FromHours(2);
@@ -154,7 +154,7 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
         return new SeasonTotals(season.Name, season.FirstDay, lastDay, weeks, revenue, kiosks, settlements, funder,
             plan.Truth.Where(e => e.Type == "theft").Sum(e => e.Units), plan.Truth.Where(e => e.Type == "breakage").Sum(e => e.Units),
             [.. PowerAlerts(plan), .. temperatureAlerts], MonthStatements(plan, breweryOf), GroceryWeeksOf(plan), GroceryPlacementsOf(plan),
-            ExposuresOf(plan, temperatureAlerts));
+            ExposuresOf(plan, temperatureAlerts), [.. season.CollabBrews.SelectMany(CollabSettlement.Accounts)]);
     }
 
     /// <summary>

@@ -42,6 +42,8 @@ public sealed record SeasonFile
     public List<SeasonHeatWave> HeatWaves { get; init; } = [];
     /// <summary>Fridges the Table buys and keeps in storage (not placed anywhere yet): bought, owned, not placed.</summary>
     public List<SeasonAsset> SpareFridges { get; init; } = [];
+    /// <summary>Collaboration brews: planned, contributed to, brewed, packaged into the ledger and settled through the API.</summary>
+    public List<SeasonCollabBrew> CollabBrews { get; init; } = [];
     /// <summary>
     /// The money settings the Table sets from a day (docs/ledger.md, "Money": <c>gst</c>, <c>qst</c>,
     /// <c>deposit:{format}</c>, <c>taxes-included:{channel}</c>): the world sets each one, and the months' statements are
@@ -114,6 +116,14 @@ public sealed record SeasonFile
         var kioskDevices = Festivals.SelectMany(f => f.Kiosks).Select(k => k.Device).OfType<string>().ToHashSet(StringComparer.Ordinal);
         foreach (var outage in Outages.Where(o => Fridges.All(f => f.Device != o.Device) && !kioskDevices.Contains(o.Device)))
             throw new InvalidDataException($"outage: {outage.Device} is no fridge or kiosk of the season");
+        foreach (var brew in CollabBrews)
+        {
+            if (Breweries.All(b => b.Slug != brew.Host) || brew.Partners.Any(p => p.Brewery is { } slug && Breweries.All(b => b.Slug != slug)))
+                throw new InvalidDataException($"collab brew {brew.Code}: its host and partner breweries must be the season's");
+            if (brew.BrewDay < FirstDay || brew.PackagedOn <= brew.BrewDay || brew.PackagedOn >= FirstDay.AddDays(Days - 1)
+                || brew.Contributions.Any(c => c.On < FirstDay.AddDays(-1) || c.On >= brew.PackagedOn || brew.Partners.All(p => p.Key != c.Partner)))
+                throw new InvalidDataException($"collab brew {brew.Code}: brewed in the season, packaged after and before its last day, contributions by its partners before the packaging");
+        }
         foreach (var wave in HeatWaves.Where(w => Fridges.All(f => f.Device != w.Device) || w.Hours <= 0 || w.PeakC is <= 8 or > 30))
             throw new InvalidDataException($"heat wave: {wave.Device} is no fridge of the season, or it has no hours, or its peak is not within 8..30 °C");
         foreach (var cut in PowerCuts.Where(c => Fridges.All(f => f.Device != c.Device) || c.Hours <= 0))
@@ -241,6 +251,58 @@ public sealed record SeasonReflash(string Device, DateTime At);
 
 /// <summary>A device's Wi-Fi down from a Québec time for some hours.</summary>
 public sealed record SeasonOutage(string Device, DateTime From, double Hours);
+
+/// <summary>
+/// A collaboration brew (docs/collab-brews.md): hosted by a member brewery at its place, brewed on <see cref="BrewDay"/>,
+/// its partners' contributions made on their days, packaged on <see cref="PackagedOn"/> (the output split and each
+/// beer-taking partner's share sent to its brewery's place), released the next day.
+/// </summary>
+public sealed record SeasonCollabBrew
+{
+    public required string Code { get; init; }
+    public required string Name { get; init; }
+    public required string Host { get; init; }
+    public required DateOnly BrewDay { get; init; }
+    public required decimal PlannedLitres { get; init; }
+    /// <summary>proportional (to the value contributed) or equal.</summary>
+    public string Agreement { get; init; } = "proportional";
+    public required List<SeasonCollabPartner> Partners { get; init; }
+    public required List<SeasonCollabContribution> Contributions { get; init; }
+    public required DateOnly PackagedOn { get; init; }
+    public required decimal BrewedLitres { get; init; }
+    public required List<SeasonPackagingLine> Lines { get; init; }
+}
+
+/// <summary>A partner of a collab brew: a member brewery (its beer share goes to its place) or another coop (<see cref="Takes"/> cash).</summary>
+public sealed record SeasonCollabPartner(string Key, string Name, string Role, string? Brewery, string Takes);
+
+/// <summary>
+/// What a partner put in, on a day: <c>cash</c>, <c>host_fee</c> or <c>design</c> in <see cref="Cents"/>; <c>ingredient</c> as
+/// quantity × unit cost; <c>labour</c> as hours × rate (each rounded half away from zero to the cent).
+/// </summary>
+public sealed record SeasonCollabContribution(string Partner, DateOnly On, string Kind, string Description, long? Cents = null, decimal? Quantity = null,
+    string? Unit = null, long? UnitCostCents = null, decimal? Hours = null, long? RateCents = null)
+{
+    public long ValueCents => Kind switch
+    {
+        "ingredient" => (long)Math.Round(Quantity!.Value * UnitCostCents!.Value, MidpointRounding.AwayFromZero),
+        "labour" => (long)Math.Round(Hours!.Value * RateCents!.Value, MidpointRounding.AwayFromZero),
+        _ => Cents!.Value,
+    };
+}
+
+/// <summary>Litres of the brew packaged as one SKU in one format (<c>can_473</c>, <c>keg_30l</c> …).</summary>
+public sealed record SeasonPackagingLine(string Sku, string Format, decimal Litres)
+{
+    public int MillilitresPerUnit => Format switch
+    {
+        "can_473" => 473, "can_355" => 355, "bottle_341" => 341, "bottle_500" => 500, "keg_20l" => 20_000, "keg_30l" => 30_000, "keg_50l" => 50_000,
+        _ => throw new InvalidDataException($"collab packaging: unknown format {Format}"),
+    };
+
+    /// <summary>Whole units: what is left under one unit's volume is lost.</summary>
+    public int Units => (int)Math.Floor(Litres * 1000 / MillilitresPerUnit);
+}
 
 /// <summary>A fridge too warm from a Québec time for some hours, up to <see cref="PeakC"/>.</summary>
 public sealed record SeasonHeatWave(string Device, DateTime From, double Hours, double PeakC);

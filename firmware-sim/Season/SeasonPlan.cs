@@ -25,6 +25,10 @@ public sealed record PersonAction(DateTimeOffset ArrivesAt, string Key, string K
     public IReadOnlyList<(string Sku, int Units)> Lines { get; init; } = [];
     /// <summary>The month whose statements the lead issues (<see cref="Kind"/> "month_statement"), <c>yyyy-MM</c>.</summary>
     public string? Month { get; init; }
+    /// <summary>A collab brew's step (<see cref="Kind"/> "collab_contribution", "collab_status" to <see cref="Status"/>, "collab_packaging").</summary>
+    public SeasonCollabBrew? Brew { get; init; }
+    public SeasonCollabContribution? Contribution { get; init; }
+    public string? Status { get; init; }
 }
 
 /// <summary>Units of a SKU a kiosk sent back to a brewery after its festival.</summary>
@@ -67,6 +71,7 @@ public sealed record SeasonPlan(SeasonFile Season, IReadOnlyList<PlannedMessage>
             foreach (var stop in tour.Kiosks)
                 new KioskSeason(season, $"{tour.Code}-{stop.Code}", new Random(StableSeed(seed, tour.Place(stop))), messages, actions, truth).PlayStop(tour, stop);
         foreach (var store in season.GroceryStores) PlayGrocery(season, store, new Random(StableSeed(seed, store.Place)), actions, truth);
+        foreach (var brew in season.CollabBrews) PlayCollab(season, brew, actions, truth);
         foreach (var festival in season.Festivals.Where(f => f.CancelledOn is { }))
         {
             var cancelled = season.At(festival.CancelledOn!.Value, new TimeOnly(10, 0));
@@ -186,6 +191,33 @@ public sealed record SeasonPlan(SeasonFile Season, IReadOnlyList<PlannedMessage>
             });
             week.Clear();
         }
+    }
+
+    /// <summary>
+    /// A collab brew's life as the lead records it: each contribution on its day (at eleven), brewed that evening,
+    /// fermenting the next morning, packaged on its day at three (the output split, each beer-taking partner's share sent
+    /// to its brewery's place), released the morning after.
+    /// </summary>
+    private static void PlayCollab(SeasonFile season, SeasonCollabBrew brew, List<PersonAction> actions, List<TruthEvent> truth)
+    {
+        var key = $"season:{season.Name}:collab:{brew.Code}";
+        foreach (var (contribution, i) in brew.Contributions.Select((c, i) => (c, i)))
+        {
+            var at = season.At(contribution.On, new TimeOnly(11, 0)).AddMinutes(i);
+            actions.Add(new PersonAction(at, $"{key}:contribution:{i}", "collab_contribution", "", 0, null, null, at, contribution.Description)
+            {
+                Brew = brew, Contribution = contribution,
+            });
+        }
+        void Step(DateTimeOffset at, string status) =>
+            actions.Add(new PersonAction(at, $"{key}:{status}", "collab_status", "", 0, null, null, at, status) { Brew = brew, Status = status });
+        Step(season.At(brew.BrewDay, new TimeOnly(17, 0)), "brewed");
+        Step(season.At(brew.BrewDay.AddDays(1), new TimeOnly(9, 0)), "fermenting");
+        var packaged = season.At(brew.PackagedOn, new TimeOnly(15, 0));
+        actions.Add(new PersonAction(packaged, $"{key}:packaging", "collab_packaging", "", 0, null, null, packaged, "packaging run") { Brew = brew });
+        foreach (var (partner, sku, units) in CollabSettlement.Split(brew))
+            truth.Add(new TruthEvent(packaged, "collab_share", BreweryPlace(brew.Partners.Single(p => p.Key == partner).Brewery!), sku, units, null));
+        Step(season.At(brew.PackagedOn.AddDays(1), new TimeOnly(9, 0)), "released");
     }
 
     /// <summary>How many of something that comes <paramref name="mean"/> times on average in a step come in this one (Knuth's method).</summary>

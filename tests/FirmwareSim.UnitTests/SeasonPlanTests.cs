@@ -289,6 +289,23 @@ public sealed class SeasonPlanTests
         Assert.InRange(calm.Count(t => t is >= 2 and <= 4) / (double)calm.Count, 0.9, 0.999);
     }
 
+    /// <summary>The truth's own collab arithmetic gives docs/collab-brews.md's worked example (where ATAB takes beer), to the cent.</summary>
+    [Fact]
+    public void The_truths_collab_arithmetic_gives_the_worked_example()
+    {
+        var brew = Short.CollabBrews.Single();
+        var example = brew with { Partners = [.. brew.Partners.Select(p => p.Key == "atab" ? p with { Takes = "beer" } : p)] };
+        var accounts = CollabSettlement.Accounts(example).ToDictionary(a => a.Partner, a => (a.UnitsTaken, a.BeerValueCents, a.BalanceCents));
+        Assert.Equal((574 + 5, 234_605L, -36_505L), accounts["saint-fut"]);
+        Assert.Equal((230 + 2, 93_947L, -14_747L), accounts["du-quai"]);
+        Assert.Equal((275 + 2, 105_795L, -10_795L), accounts["bocal"]);
+        Assert.Equal((189 + 2, 83_153L, -17_953L), accounts["atab"]);
+        Assert.Equal((0, 0L, 80_000L), accounts["coup-dgriffe"]);
+        // The season's own: ATAB takes cash, so it is reimbursed and the three breweries share the beer.
+        Assert.Equal(0, CollabSettlement.Accounts(brew).Sum(a => a.BalanceCents));
+        Assert.Equal(1_268 + 11, CollabSettlement.Split(brew).Sum(s => s.Units));
+    }
+
     [Fact]
     public void A_price_change_applies_from_its_quebec_day()
     {

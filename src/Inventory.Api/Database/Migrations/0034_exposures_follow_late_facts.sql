@@ -1,8 +1,9 @@
--- Exposed stock is a function of the facts in event time (DESIGN rule 10): an excursion is worked out again whenever
--- a fact it rests on is learnt after it was last worked out — its clear (held by a Wi-Fi outage, the excursion looked
--- as long as "until now"), or a movement at its fridge dated before its end (a count or a tick arriving late). Before,
--- a cleared excursion was looked at once more only when its real-clock check came before its event-time clear, and the
--- larger count stood: a 45-minute excursion learnt of before its clear exposed a fridge's whole shelf for good.
+-- Exposed stock is a function of the facts in event time (rule "Figures come from the facts, in event time"): an
+-- excursion is worked out again whenever a fact it rests on is learnt after it was last worked out — its clear (held
+-- by a Wi-Fi outage, the excursion looked as long as "until now"), or a movement at its fridge dated before its end (a
+-- count or a tick arriving late). Before, a cleared excursion was looked at once more only when its real-clock check
+-- came before its event-time clear, and the larger count stood: a 45-minute excursion learnt of before its clear
+-- exposed a fridge's whole shelf for good.
 --
 -- exposure_facts counts the changes to those facts; exposure_facts_seen is the count the last working-out read (NULL:
 -- never worked out). Read before the facts, it can only lag them, so a change committing meanwhile is looked at again.
