@@ -296,7 +296,13 @@ public sealed record SeasonPackagingLine(string Sku, string Format, decimal Litr
 {
     public int MillilitresPerUnit => Format switch
     {
-        "can_473" => 473, "can_355" => 355, "bottle_341" => 341, "bottle_500" => 500, "keg_20l" => 20_000, "keg_30l" => 30_000, "keg_50l" => 50_000,
+        "can_473" => 473,
+        "can_355" => 355,
+        "bottle_341" => 341,
+        "bottle_500" => 500,
+        "keg_20l" => 20_000,
+        "keg_30l" => 30_000,
+        "keg_50l" => 50_000,
         _ => throw new InvalidDataException($"collab packaging: unknown format {Format}"),
     };
 
