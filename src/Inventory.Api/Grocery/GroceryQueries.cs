@@ -23,7 +23,7 @@ public sealed class GroceryQueries(NpgsqlDataSource db, TableCalendar calendar)
     /// <summary>
     /// Each placement's figures as of the end of <paramref name="asOf"/> (default today), its weekly rate over the
     /// <paramref name="weeks"/> Québec weeks that ended by then (1 to 52), of the beers the caller may see. Every fact is
-    /// taken at its Table day, whenever it was recorded (docs/ledger.md, "Grocery pilot").
+    /// taken at its Table day, whenever it was recorded (docs/ledger.md, "The grocery pilot: a placement's figures").
     /// </summary>
     public async Task<List<PlacementPerformance>> PerformanceAsync(Caller caller, int weeks, DateOnly? asOf, CancellationToken ct)
     {

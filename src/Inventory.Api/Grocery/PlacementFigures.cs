@@ -5,8 +5,8 @@ namespace Inventory.Api.Grocery;
 public sealed record GroceryFact(string Sku, string Store, DateOnly Day, string Kind, int SignedUnits);
 
 /// <summary>
-/// A placement's figures as of the end of a Table day (docs/ledger.md, "Grocery pilot"). Pure: the facts and the day in,
-/// the same figures out whatever order the facts were recorded in.
+/// A placement's figures as of the end of a Table day (docs/ledger.md, "The grocery pilot: a placement's figures"). Pure:
+/// the facts and the day in, the same figures out whatever order the facts were recorded in.
 /// </summary>
 public static class PlacementFigures
 {
