@@ -561,6 +561,11 @@ public sealed class LateExposureFactsTests(NotifyingInventoryApi api)
     {
         var (device, location) = await api.PlacedFridgeAsync();
         var now = DateTimeOffset.UtcNow;
+        var felix = $"felix-{Guid.NewGuid():N}"[..18] + "@stfut.test";
+        await api.DispatchAsync();
+        Assert.Equal(HttpStatusCode.OK, (await api.StFut.PutAsJsonAsync("/api/v1/notifications/subscription", new { email = felix, alerts = true, lowStock = false })).StatusCode);
+        await api.DispatchAsync();
+        await api.Mail.ConfirmAsync(api.Anonymous, felix);
         await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "count_adjustment", sku = "STFUT-BLONDE-355", units = 24, lot = "2026-12-A", to = location, occurredAt = now.AddHours(-5) }));
         var started = now.AddHours(-4);
         await InventoryApi.Created(api.AlertAsync(device, "temperature_high", "raised", started, started.AddMinutes(15), 9.4));
@@ -571,6 +576,11 @@ public sealed class LateExposureFactsTests(NotifyingInventoryApi api)
         await InventoryApi.Created(api.AlertAsync(device, "temperature_high", "cleared", started, started.AddMinutes(45), 9.4));
         await api.DispatchAsync();
         Assert.Empty(await ExposedAtAsync(location));
+        // Told it was exposed, the brewer is told it no longer is: nothing left to decide.
+        await api.DispatchAsync();
+        var mails = await api.Mail.MessagesAsync(felix);
+        Assert.Contains(mails, m => m.Text.Contains("restées au chaud", StringComparison.Ordinal) && m.Text.Contains(location, StringComparison.Ordinal));
+        Assert.Contains(mails, m => m.Text.Contains("Rien à décider", StringComparison.Ordinal) && m.Text.Contains(location, StringComparison.Ordinal));
     }
 
     [Fact]

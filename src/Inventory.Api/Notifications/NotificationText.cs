@@ -31,6 +31,9 @@ public static class NotificationText
             $"{e.BeerName} ({e.Sku}), lot {Lot(e.LotCode)} : {e.Units} unités sont restées au chaud à {e.Place} (au-dessus de la limite depuis {Time(e.RaisedAt, calendar, english: false)}{Peak(e)}). Garder ou jeter ?\n"
             + $"{e.BeerName} ({e.Sku}), lot {Lot(e.LotCode)}: {e.Units} units stood warm at {e.Place} (above the limit since {Time(e.RaisedAt, calendar, english: true)}). Keep or discard?\n"
             + Link(dashboardUrl, "/stock#exposed", "Décider / Decide")),
+        "stock_exposure_withdrawn" => ($"Plus exposée à la chaleur : {e.BeerName} — {e.Place}",
+            $"{e.BeerName} ({e.Sku}), lot {Lot(e.LotCode)} à {e.Place} : ce qui est arrivé depuis (la fin de l'alerte, des ventes) montre que ces unités ne sont pas restées assez longtemps au chaud. Rien à décider.\n"
+            + $"{e.BeerName} ({e.Sku}), lot {Lot(e.LotCode)} at {e.Place}: what has come in since (the end of the alert, sales) shows these units did not stand warm long enough. Nothing to decide.\n"),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.Kind, "no text for this kind of event"),
     };
 

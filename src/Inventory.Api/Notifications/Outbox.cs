@@ -81,8 +81,8 @@ public sealed class Outbox(NpgsqlDataSource db, IOptions<NotificationOptions> se
     /// <summary>
     /// Who is told: an alert, the leads and the brewers whose beer stands where the device stands (of those
     /// who want alerts); an escalation, every lead; a low stock, the leads and the beer's brewers (of those
-    /// who want low-stock warnings); an exposed lot, the leads and the beer's brewers (of those who want
-    /// alerts). Disabled people are told nothing, and an address nobody confirmed is sent nothing.
+    /// who want low-stock warnings); an exposed lot (and one no longer exposed), the leads and the beer's brewers (of
+    /// those who want alerts). Disabled people are told nothing, and an address nobody confirmed is sent nothing.
     /// </summary>
     private static async Task<List<Recipient>> RecipientsAsync(NpgsqlConnection c, NpgsqlTransaction tx, string kind, long? location, long? brewery, DateTimeOffset? raisedAt,
         CancellationToken ct)
@@ -100,7 +100,7 @@ public sealed class Outbox(NpgsqlDataSource db, IOptions<NotificationOptions> se
                 """,
             "alert_escalated" => "u.role = 'lead'",
             "low_stock" => "s.low_stock AND (u.role = 'lead' OR u.brewery_id = $2)",
-            "stock_exposed" => "s.alerts AND (u.role = 'lead' OR u.brewery_id = $2)",
+            "stock_exposed" or "stock_exposure_withdrawn" => "s.alerts AND (u.role = 'lead' OR u.brewery_id = $2)",
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no recipients for this kind of event"),
         };
         await using var command = c.Command(tx, $"""

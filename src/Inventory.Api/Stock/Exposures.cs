@@ -72,6 +72,9 @@ public sealed class Exposures(NpgsqlDataSource db, IOptions<ExposureOptions> opt
             """, location, from.UtcDateTime, to.UtcDateTime);
         var during = (await moves.ListAsync(r => (Lot: (r.GetString(0), r.GetString(1)), Change: new ExposureRule.Change(r.GetFieldValue<DateTimeOffset>(2), r.GetInt32(3))), ct))
             .ToLookup(m => m.Lot, m => m.Change);
+        // Lots withdrawn before that the facts expose again are told again, as new.
+        await using var withdrawnBefore = c.Command(tx, "SELECT sku, lot_code FROM stock_exposures WHERE alert_id = $1 AND decision IS NULL AND withdrawn_at IS NOT NULL", alertId);
+        var toldWithdrawn = (await withdrawnBefore.ListAsync(r => (r.GetString(0), r.GetString(1)), ct)).ToHashSet();
         var found = 0;
         var exposed = new List<(string Sku, string Lot)>();
         var lots = atStart.Keys.Union(during.Select(g => g.Key)).GroupBy(l => l.Item1)
@@ -95,7 +98,7 @@ public sealed class Exposures(NpgsqlDataSource db, IOptions<ExposureOptions> opt
                 /* $5 */ units,
                 /* $6 */ now.UtcDateTime);
             var rows = await upsert.ListAsync(r => (Id: r.GetInt64(0), Inserted: r.GetBoolean(1)), ct);
-            if (rows is [{ Inserted: true } row])
+            if (rows is [var row] && (row.Inserted || toldWithdrawn.Contains(lot)))
             {
                 found++;
                 await using var note = c.Command(tx, "INSERT INTO notification_events (kind, alert_id, exposure_id, sku, location_id, units) VALUES ('stock_exposed', $1, $2, $3, $4, $5)",
@@ -107,10 +110,15 @@ public sealed class Exposures(NpgsqlDataSource db, IOptions<ExposureOptions> opt
                 await note.ExecuteNonQueryAsync(ct);
             }
         }
-        // A lot exposed before, nobody decided on, that the facts as now known do not expose: withdrawn (its brewers were told).
+        // A lot exposed before, nobody decided on, that the facts as now known do not expose: withdrawn, and those told of
+        // it are told there is nothing left to decide (rule "People are told, once": of each thing that changes for them).
         await using var withdraw = c.Command(tx, """
-            UPDATE stock_exposures SET withdrawn_at = $2
-            WHERE alert_id = $1 AND decision IS NULL AND withdrawn_at IS NULL AND NOT ((sku, lot_code) = ANY (SELECT * FROM unnest($3::text[], $4::text[])))
+            WITH withdrawn AS (
+                UPDATE stock_exposures SET withdrawn_at = $2
+                WHERE alert_id = $1 AND decision IS NULL AND withdrawn_at IS NULL AND NOT ((sku, lot_code) = ANY (SELECT * FROM unnest($3::text[], $4::text[])))
+                RETURNING id, sku, location_id, units)
+            INSERT INTO notification_events (kind, alert_id, exposure_id, sku, location_id, units)
+            SELECT 'stock_exposure_withdrawn', $1, id, sku, location_id, units FROM withdrawn
             """,
             /* $1 */ alertId,
             /* $2 */ now.UtcDateTime,
