@@ -126,4 +126,27 @@ public sealed partial class PasswordResetTests(NotifyingInventoryApi api)
         Assert.Empty(await CodesMailedToAsync(disabledEmail));
         Assert.Equal(1, await api.ScalarAsync("SELECT count(*) FROM password_resets r JOIN users u ON u.id = r.user_id WHERE u.username = $1", known));
     }
+
+    /// <summary>
+    /// The answer does the same work whatever the username: it records the request, and the outbox's worker looks the
+    /// account up and mails after the answer. Before, a real account with an address cost a lookup, a code and a mail in
+    /// the request, and the answer's time said so (docs/security.md).
+    /// </summary>
+    [Fact]
+    public async Task The_answer_records_the_request_only_and_the_mail_is_made_after_it()
+    {
+        var (known, email, _) = await PersonWithConfirmedAddressAsync();
+        const string codes = "SELECT count(*) FROM password_resets r JOIN users u ON u.id = r.user_id WHERE u.username = $1";
+        const string requests = "SELECT count(*) FROM password_reset_requests WHERE username = $1";
+        foreach (var username in new[] { known, "personne-de-connu" })
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await api.Anonymous.PostAsJsonAsync("/api/v1/auth/password-reset", new { username = username.ToUpperInvariant() })).StatusCode);
+            Assert.Equal(1, await api.ScalarAsync(requests, username)); // recorded as asked, whoever it names
+        }
+        Assert.Equal(0, await api.ScalarAsync(codes, known)); // nothing looked up, made or mailed in the answer
+
+        await api.DispatchAsync();
+        Assert.Equal((1L, 0L, 0L), (await api.ScalarAsync(codes, known), await api.ScalarAsync(requests, known), await api.ScalarAsync(requests, "personne-de-connu")));
+        Assert.Single(await CodesMailedToAsync(email));
+    }
 }

@@ -34,18 +34,45 @@ public sealed class PasswordResets(NpgsqlDataSource db, IOptions<NotificationOpt
     public const int MailsPerDay = 3;
     private static readonly PasswordHasher<string> Hasher = new();
 
-    /// <summary>Mails a reset link when the username is a person's with a confirmed address, not disabled, under the day's limit; otherwise nothing.</summary>
+    /// <summary>How many requests one pass of the outbox's worker mails from, at most (a flood waits for the next passes).</summary>
+    public const int RequestsPerPass = 200;
+
+    /// <summary>
+    /// Records the request and nothing else: the same work, and so the same time, whatever the username is (the answer
+    /// must not tell whether an account exists or has an address: docs/security.md). The outbox's worker mails from it
+    /// within its next pass (<see cref="MailRequestedAsync"/>).
+    /// </summary>
     public async Task RequestAsync(string username, CancellationToken ct)
+    {
+        await using var request = db.Command("INSERT INTO password_reset_requests (username) VALUES ($1)", username.Trim().ToLowerInvariant());
+        await request.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Mails from the oldest requests (each request once, whichever replica takes it); how many it took.</summary>
+    public async Task<int> MailRequestedAsync(CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
+        await using var take = c.Command(tx, """
+            DELETE FROM password_reset_requests WHERE id IN (SELECT id FROM password_reset_requests ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+            RETURNING id, username
+            """, RequestsPerPass);
+        var requests = (await take.ListAsync(r => (Id: r.GetInt64(0), Username: r.GetString(1)), ct)).OrderBy(r => r.Id).ToList();
+        foreach (var request in requests) await MailAsync(c, tx, request.Username, ct);
+        await tx.CommitAsync(ct);
+        return requests.Count;
+    }
+
+    /// <summary>Mails a reset link when the username is a person's with a confirmed address, not disabled, under the day's limit; otherwise nothing.</summary>
+    private async Task MailAsync(NpgsqlConnection c, NpgsqlTransaction tx, string username, CancellationToken ct)
+    {
         await using var who = c.Command(tx, """
             SELECT u.id, s.email,
                    (SELECT count(*) FROM password_resets r WHERE r.user_id = u.id AND r.created_at > now() - interval '1 day')::int
             FROM users u JOIN notification_subscriptions s ON s.user_id = u.id
             WHERE u.username = $1 AND u.disabled_at IS NULL AND s.email IS NOT NULL AND s.email_verified_at IS NOT NULL
             FOR UPDATE OF u
-            """, username.Trim().ToLowerInvariant());
+            """, username);
         var found = await who.ListAsync(r => (UserId: r.GetInt64(0), Email: r.GetString(1), SentToday: r.GetInt32(2)), ct);
         if (found is not [var person]) return;
         if (person.SentToday >= MailsPerDay)
@@ -69,7 +96,6 @@ public sealed class PasswordResets(NpgsqlDataSource db, IOptions<NotificationOpt
             /* $4 */ body,
             /* $5 */ notifications.Value.DigestWindow);
         await mail.ExecuteNonQueryAsync(ct);
-        await tx.CommitAsync(ct);
     }
 
     /// <summary>Sets the new password when the code is a live one (unused, under an hour old, the person's latest); ends every session of theirs. False otherwise.</summary>

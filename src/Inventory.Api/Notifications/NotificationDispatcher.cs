@@ -4,15 +4,15 @@ using Npgsql;
 namespace Inventory.Api.Notifications;
 
 /// <summary>
-/// The outbox's worker: escalates what nobody acknowledged, finds the beer a long excursion exposed, fans
-/// events out to the people subscribed, and
+/// The outbox's worker: escalates what nobody acknowledged, finds the beer a long excursion exposed, mails the
+/// password resets asked for, fans events out to the people subscribed, and
 /// sends what is due, one message per person and destination. An SMTP or webhook outage delays messages
 /// and loses none (retried with backoff); a stop lets the message in flight finish and be recorded, so a
 /// restart sends none twice. (A crash between the relay's acceptance and the commit would send that one
 /// message again, with the same Message-Id: at least once, never lost; docs/notifications.md.)
 /// </summary>
-public sealed class NotificationDispatcher(NpgsqlDataSource db, Outbox outbox, Stock.Exposures exposures, IEnumerable<INotificationSender> senders, IOptions<NotificationOptions> options,
-    TimeProvider time, ILogger<NotificationDispatcher> logger) : BackgroundService
+public sealed class NotificationDispatcher(NpgsqlDataSource db, Outbox outbox, Stock.Exposures exposures, Auth.PasswordResets resets,
+    IEnumerable<INotificationSender> senders, IOptions<NotificationOptions> options, TimeProvider time, ILogger<NotificationDispatcher> logger) : BackgroundService
 {
     private readonly Dictionary<string, INotificationSender> _senders = senders.ToDictionary(s => s.Channel);
 
@@ -38,6 +38,7 @@ public sealed class NotificationDispatcher(NpgsqlDataSource db, Outbox outbox, S
     {
         await outbox.EscalateAsync(ct);
         await exposures.FindAsync(ct);
+        await resets.MailRequestedAsync(ct); // the forgotten passwords asked for since the last pass, their mails due at once
         var sent = 0;
         int fannedOut;
         // A batch of events fanned out, then what is ready sent: a flood of events delays what is due by one batch,
