@@ -147,6 +147,12 @@ public sealed partial class PasswordResetTests(NotifyingInventoryApi api)
 
         await api.DispatchAsync();
         Assert.Equal((1L, 0L, 0L), (await api.ScalarAsync(codes, known), await api.ScalarAsync(requests, known), await api.ScalarAsync(requests, "personne-de-connu")));
-        Assert.Single(await CodesMailedToAsync(email));
+        var code = Assert.Single(await CodesMailedToAsync(email));
+        // Sent, the mail keeps no copy of its code in the database (nor does the address confirmation's before it).
+        Assert.Equal(0, await api.ScalarAsync("SELECT count(*) FROM notification_deliveries WHERE destination = $1 AND body LIKE '%' || $2 || '%'", email, code));
+        Assert.Equal(0, await api.ScalarAsync("""
+            SELECT count(*) FROM notification_deliveries d JOIN notification_events e ON e.id = d.event_id
+            WHERE d.destination = $1 AND d.sent_at IS NOT NULL AND e.kind IN ('password_reset', 'email_verification') AND d.body NOT LIKE '(envoyé%'
+            """, email));
     }
 }

@@ -168,12 +168,22 @@ public sealed class Outbox(NpgsqlDataSource db, IOptions<NotificationOptions> se
         return rows.Count == 0 ? null : new DeliveryGroup(group.Channel, group.UserId, group.Destination, rows);
     }
 
+    /// <summary>
+    /// Sent: recorded once. A mail that carried a code (a password reset's, an address confirmation's) keeps no copy of
+    /// it once the relay took it: the code is its owner's alone, and whoever reads the database must not find it there.
+    /// </summary>
     public static async Task SentAsync(NpgsqlConnection c, NpgsqlTransaction tx, DeliveryGroup group, DateTimeOffset now, CancellationToken ct)
     {
-        await using var command = c.Command(tx, "UPDATE notification_deliveries SET sent_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = ANY($1)",
-            group.Deliveries.Select(d => d.Id).ToArray(), now.UtcDateTime);
+        await using var command = c.Command(tx, """
+            UPDATE notification_deliveries d SET sent_at = $2, attempts = attempts + 1, last_error = NULL,
+                body = CASE WHEN e.kind IN ('password_reset', 'email_verification') THEN $3 ELSE d.body END
+            FROM notification_events e WHERE e.id = d.event_id AND d.id = ANY($1)
+            """, group.Deliveries.Select(d => d.Id).ToArray(), now.UtcDateTime, SentCodeRemoved);
         await command.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>What a sent mail that carried a code keeps of its body.</summary>
+    public const string SentCodeRemoved = "(envoyé ; le code n'est gardé que dans le courriel / sent; the code is kept in the mail only)";
 
     /// <summary>A failed attempt: tried again after a backoff, or given up after the last attempt.</summary>
     public async Task FailedAsync(NpgsqlConnection c, NpgsqlTransaction tx, DeliveryGroup group, string error, DateTimeOffset now, CancellationToken ct)
