@@ -20,7 +20,10 @@ public sealed record PersonAction(DateTimeOffset ArrivesAt, string Key, string K
     public DateOnly? WeekEnding { get; init; }
     /// <summary>A tour stop's sales typed by hand (<see cref="Kind"/> "stop_sales"): units per SKU, priced from the list.</summary>
     public string? Kiosk { get; init; }
-    /// <summary>A fridge's device re-placed (<see cref="Kind"/> "move_device") at <see cref="To"/> from <see cref="OccurredAt"/>, its stock with it.</summary>
+    /// <summary>
+    /// A fridge's device re-placed (<see cref="Kind"/> "move_device") at <see cref="To"/> from <see cref="OccurredAt"/>, its stock with it;
+    /// or the bought fridge's serial, placed there from that day (<see cref="Kind"/> "place_asset").
+    /// </summary>
     public string? Device { get; init; }
     public IReadOnlyList<(string Sku, int Units)> Lines { get; init; } = [];
     /// <summary>The month whose statements the lead issues (<see cref="Kind"/> "month_statement"), <c>yyyy-MM</c>.</summary>
