@@ -108,7 +108,7 @@ public sealed class CatalogueCommands(NpgsqlDataSource db, TableCalendar calenda
             await command.ExecuteNonQueryAsync(ct);
         if (current is null || current.Value.LocationId != locationId)
         {
-            if (current is not null) await RefuseIfReportsAfterAsync(connection, tx, deviceId, since, ct);
+            if (current is { LocationId: { } from }) await RefuseIfReportsAfterAsync(connection, tx, deviceId, from, since, ct);
             // A device's first placement covers its past: what it buffered before it was registered lands where it stands.
             await DevicePlacements.AddAsync(connection, tx, deviceId, locationId, current is null && body.Since is null ? DateTimeOffset.MinValue : since, actor, ct);
             if (current is { LocationId: { } left } && body.Kind == "fridge")
@@ -124,12 +124,14 @@ public sealed class CatalogueCommands(NpgsqlDataSource db, TableCalendar calenda
     /// holds nothing from the move on, and its units be counted at both places (a fridge holding 6 cans stood in the ledger
     /// for 16). Re-booking such reports to the new place is not done: the lead dates the move after them, or corrects.
     /// </summary>
-    private async Task RefuseIfReportsAfterAsync(NpgsqlConnection c, NpgsqlTransaction tx, string deviceId, DateTimeOffset since, CancellationToken ct)
+    /// <remarks>Read at the place it leaves (where its reports were booked), by the place's indexes: a re-placement reads
+    /// the place's reports since the move, not every report the table holds.</remarks>
+    private async Task RefuseIfReportsAfterAsync(NpgsqlConnection c, NpgsqlTransaction tx, string deviceId, long from, DateTimeOffset since, CancellationToken ct)
     {
         await using var latest = c.Command(tx, """
-            SELECT greatest((SELECT max(counted_at) FROM shelf_counts WHERE device_id = $1 AND counted_at >= $2),
-                            (SELECT max(occurred_at) FROM movements WHERE device_id = $1 AND shelf_count_id IS NULL AND occurred_at >= $2))
-            """, deviceId, since.UtcDateTime);
+            SELECT greatest((SELECT max(counted_at) FROM shelf_counts WHERE location_id = $3 AND counted_at >= $2 AND device_id = $1),
+                            (SELECT max(occurred_at) FROM movements WHERE from_location_id = $3 AND occurred_at >= $2 AND device_id = $1 AND shelf_count_id IS NULL))
+            """, deviceId, since.UtcDateTime, from);
         if (await latest.ExecuteScalarAsync(ct) is DateTime last)
             throw new DomainProblem(Problems.Conflict("Reports after the move",
                 $"{deviceId} reported from where it stood until {calendar.Show(new DateTimeOffset(last, TimeSpan.Zero), english: true)}, after {since:O}: date the move after its last report there",
