@@ -97,6 +97,11 @@ public sealed class DifferentialIsolationTests(DifferentialIsolationTests.World 
             sku = AubeBeer, store = "epicerie-coop-rimouski", startsOn = DateOnly.FromDateTime(at.UtcDateTime.AddDays(-7)), facings = 2, shelfPriceCents = 449,
         }));
         await InventoryApi.Created(world.Aube.PostAsJsonAsync("/api/v1/prices", new { sku = AubeBeer, channel = "grocery", unitPriceCents = 287, validFrom = DateOnly.FromDateTime(at.UtcDateTime) }));
+        // The store's week: Aube's units in a grocery store's weeks and its placement's figures.
+        await InventoryApi.Created(world.Lead.PostAsJsonAsync("/api/v1/grocery/sell-through", new
+        {
+            store = "epicerie-coop-rimouski", weekEnding = DateOnly.FromDateTime(at.UtcDateTime), lines = new[] { new { sku = AubeBeer, unitsSold = 5 } },
+        }));
         Assert.Equal(HttpStatusCode.OK, (await world.Aube.PutAsJsonAsync("/api/v1/par-levels", new { sku = AubeBeer, location = "frigo-coop-01", parUnits = 60 })).StatusCode);
         // Aube's tour: its stop's sales reported by Aube, the tour reconciled and its settlement issued by the lead.
         await InventoryApi.Created(world.Aube.PostAsJsonAsync($"/api/v1/festivals/{Tour}/kiosks/a1/sales", new { lines = new[] { new { sku = AubeBeer, units = 7 } } }));
@@ -158,6 +163,7 @@ public sealed class DifferentialIsolationTests(DifferentialIsolationTests.World 
             "/api/v1/movements?location=frigo-coop-01", $"/api/v1/movements?sku={AubeBeer}", "/api/v1/movements?kind=loss",
             $"/api/v1/sales/fridges?from={fromDay}&to={toDay}", "/api/v1/sales/fridges?weeks=2", $"/api/v1/sales/revenue?from={fromDay}&to={toDay}",
             "/api/v1/grocery/placements?store=epicerie-coop-rimouski", "/api/v1/grocery/performance?weeks=2",
+            $"/api/v1/grocery/weeks?from={fromDay}&to={toDay}",
             $"/api/v1/prices?sku={AubeBeer}", "/api/v1/prices?channel=grocery", $"/api/v1/prices?on={toDay}",
             $"/api/v1/festivals/{Festival}/settlement?format=csv", "/api/v1/stock/low?location=frigo-coop-01",
             "/api/v1/stock/discrepancies?unreviewed=true", "/api/v1/stock/exposures?undecided=true", "/api/v1/alerts?open=true",
