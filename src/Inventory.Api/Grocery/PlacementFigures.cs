@@ -19,7 +19,8 @@ public static class PlacementFigures
     {
         var windowEnd = asOf.AddDays(-((int)asOf.DayOfWeek % 7)); // the last Sunday on or before the day
         var windowStart = windowEnd.AddDays(1 - 7 * weeks);
-        var owner = facts.ToLookup(f => Owner(placements, f));
+        var shelves = placements.GroupBy(p => (p.Sku, p.Store)).ToDictionary(g => g.Key, g => g.OrderBy(p => p.StartsOn).ToList());
+        var owner = facts.ToLookup(f => Owner(shelves[(f.Sku, f.Store)], f.Day));
         return placements
             .Where(p => p.StartsOn.AddDays(-1) <= asOf && (p.EndsOn is null || p.EndsOn >= windowStart))
             .OrderBy(p => p.Store, StringComparer.Ordinal).ThenBy(p => p.Sku, StringComparer.Ordinal).ThenBy(p => p.StartsOn)
@@ -32,11 +33,8 @@ public static class PlacementFigures
     /// evening before the first day on the shelf), so a pick-up after the last day and the report of the last week belong to
     /// the placement that ended; a fact before every placement, to the first.
     /// </summary>
-    private static long Owner(IReadOnlyList<Placement> placements, GroceryFact fact)
-    {
-        var mine = placements.Where(p => p.Sku == fact.Sku && p.Store == fact.Store).OrderBy(p => p.StartsOn).ToList();
-        return (mine.LastOrDefault(p => p.StartsOn.AddDays(-1) <= fact.Day) ?? mine[0]).Id;
-    }
+    /// <param name="shelf">The placements of the fact's SKU and store, in the order they began.</param>
+    private static long Owner(List<Placement> shelf, DateOnly day) => (shelf.LastOrDefault(p => p.StartsOn.AddDays(-1) <= day) ?? shelf[0]).Id;
 
     private static PlacementPerformance Figures(Placement placement, List<GroceryFact> facts, DateOnly asOf, DateOnly windowStart, DateOnly windowEnd)
     {
