@@ -75,15 +75,31 @@ public sealed class WorkedExampleTests
     public void Packaging_posts_production_at_the_host_and_transfers_to_the_partners_elsewhere()
     {
         var split = OutputSplit.Split(EpauleALaRoue.Partners, new SharingAgreement.ProportionalToContribution(), EpauleALaRoue.Contributions, EpauleALaRoue.Packaging);
-        var plan = LedgerPlan.For("saint-fut-brasserie", "EPAULE-2026-07", EpauleALaRoue.Partners, EpauleALaRoue.Packaging, split);
+        var plan = LedgerPlan.For("saint-fut-brasserie", "saint-fut", "EPAULE-2026-07", EpauleALaRoue.Partners, EpauleALaRoue.Packaging, split);
 
-        Assert.Equal(2, plan.Count(m => m.Kind == "production"));
         Assert.DoesNotContain(plan, m => m.Kind == "transfer" && m.ToLocation == "saint-fut-brasserie");
         foreach (var sku in new[] { "STFUT-EPAULE-473", "STFUT-EPAULE-KEG30" })
         {
-            var produced = plan.Single(m => m.Kind == "production" && m.Sku == sku).Units;
-            var kept = split.Single(a => a.Sku == sku && a.PartnerKey == "saint-fut").Units;
-            Assert.Equal(produced, kept + plan.Where(m => m.Kind == "transfer" && m.Sku == sku).Sum(m => m.Units));
+            // The host's part and ATAB's (not a member brewery) under the packaged SKU; du Quai's and le Bocal's each under its own.
+            Assert.Equal(split.Where(a => a.Sku == sku && a.PartnerKey is "saint-fut" or "atab").Sum(a => a.Units), plan.Single(m => m.Kind == "production" && m.Sku == sku).Units);
+            Assert.Equal(split.Single(a => a.Sku == sku && a.PartnerKey == "atab").Units, plan.Single(m => m.Kind == "transfer" && m.Sku == sku).Units);
+            foreach (var (partner, suffix, place) in new[] { ("du-quai", "DU-QUAI", "du-quai-brasserie"), ("bocal", "BOCAL", "bocal-brasserie") })
+            {
+                var units = split.Single(a => a.Sku == sku && a.PartnerKey == partner).Units;
+                Assert.Equal(units, plan.Single(m => m.Kind == "production" && m.Sku == $"{sku}-{suffix}").Units);
+                Assert.Equal(new PlannedMovement("transfer", $"{sku}-{suffix}", units, "saint-fut-brasserie", place, "EPAULE-2026-07"),
+                    plan.Single(m => m.Kind == "transfer" && m.Sku == $"{sku}-{suffix}"));
+            }
         }
+        Assert.Equal(1268 + 11, plan.Where(m => m.Kind == "production").Sum(m => m.Units));
+    }
+
+    [Fact]
+    public void A_partners_SKU_too_long_for_the_inventory_is_refused_before_anything_is_posted()
+    {
+        var partner = new Partner("brasserie-cooperative-du-vieux-quai", "Vieux-Quai", PartnerRole.CoBrewer, true, new ShareTaking.InBeer("x"));
+        Assert.Equal("STFUT-EPAULE-473", LedgerPlan.ShareSku("STFUT-EPAULE-473", partner, "brasserie-cooperative-du-vieux-quai"));
+        var e = Assert.Throws<CollabRuleException>(() => LedgerPlan.ShareSku("STFUT-EPAULE-473", partner, "saint-fut"));
+        Assert.Contains("longer than 40", e.Message);
     }
 }

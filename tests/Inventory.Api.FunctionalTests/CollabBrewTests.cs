@@ -56,9 +56,11 @@ public sealed class CollabBrewTests(InventoryApi api) : IClassFixture<InventoryA
 
         int Share(string partner, string sku) => split.Where(a => a.GetProperty("partnerKey").GetString() == partner && a.GetProperty("sku").GetString() == sku).Sum(a => a.GetProperty("units").GetInt32());
         Assert.Equal(1268, new[] { "saint-fut", "atab", "aube" }.Sum(p => Share(p, Can("epaule-2026"))));
+        // The host's part under the packaged SKU, ATAB's (not a member brewery) too, at its place; Aube's part is its own beer.
         Assert.Equal(Share("saint-fut", Can("epaule-2026")), await UnitsAsync(Can("epaule-2026"), "stfut-brasserie"));
         Assert.Equal(Share("atab", Can("epaule-2026")), await UnitsAsync(Can("epaule-2026"), "frigo-coop-01"));
-        Assert.Equal(Share("aube", Keg("epaule-2026")), await UnitsAsync(Keg("epaule-2026"), "aube-brasserie"));
+        Assert.Equal(0, await UnitsAsync(Keg("epaule-2026"), "aube-brasserie"));
+        Assert.Equal(Share("aube", Keg("epaule-2026")), await UnitsAsync(Keg("epaule-2026") + "-AUBE", "aube-brasserie"));
 
         // The same run again changes nothing and answers the same; another run is refused.
         var replay = await api.Lead.PostAsJsonAsync("/api/v1/collab-brews/epaule-2026/packaging", Run("epaule-2026"));
@@ -70,12 +72,39 @@ public sealed class CollabBrewTests(InventoryApi api) : IClassFixture<InventoryA
         var brew = await api.Lead.GetFromJsonAsync<JsonElement>("/api/v1/collab-brews/epaule-2026");
         Assert.Equal("packaged", brew.GetProperty("status").GetString());
 
-        // A partner brewery moves its share on (a collab SKU's brewery is the host's), never the host's.
-        var toFridge = new { kind = "transfer", sku = Keg("epaule-2026"), units = 1, from = "aube-brasserie", to = "frigo-coop-01" };
-        await InventoryApi.Created(api.Aube.PostAsJsonAsync("/api/v1/movements", toFridge));
-        Assert.Equal(Share("aube", Keg("epaule-2026")) - 1, await UnitsAsync(Keg("epaule-2026"), "aube-brasserie"));
+    }
+
+    [Fact]
+    public async Task A_partners_part_is_its_own_beer_whose_sales_are_its_own_and_no_other_brewerys_to_see()
+    {
+        await CreateAsync("epaule-owned");
+        await MoveAsync("epaule-owned", "brewed", "fermenting");
+        var split = (await (await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/collab-brews/epaule-owned/packaging", Run("epaule-owned"))))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("split").EnumerateArray().ToList();
+        var aubeCans = split.Single(a => a.GetProperty("partnerKey").GetString() == "aube" && a.GetProperty("sku").GetString() == Can("epaule-owned")).GetProperty("units").GetInt32();
+        var (hosts, aubes) = (Can("epaule-owned"), Can("epaule-owned") + "-AUBE");
+        Assert.Equal("aube", (await api.Lead.GetFromJsonAsync<JsonElement>($"/api/v1/beers/{aubes}")).GetProperty("brewery").GetString());
+        Assert.Equal(aubeCans, await UnitsAsync(aubes, "aube-brasserie"));
+
+        // Aube brings its cans to a COOP fridge and sells three: Aube's sales, as of any beer it brews.
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("America/Toronto")).DateTime).ToString("yyyy-MM-dd");
+        async Task<long> UnitsSoldAsync(string brewery) => (await api.Lead.GetFromJsonAsync<JsonElement[]>($"/api/v1/sales/revenue?from={today}&to={today}"))!
+            .Where(r => r.GetProperty("brewery").GetString() == brewery).Sum(r => r.GetProperty("units").GetInt64());
+        var (aubeBefore, hostBefore) = (await UnitsSoldAsync("aube"), await UnitsSoldAsync("saint-fut"));
+        await InventoryApi.Created(api.Aube.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = aubes, units = 5, from = "aube-brasserie", to = "frigo-coop-01" }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "sale", sku = aubes, units = 3, from = "frigo-coop-01" }));
+        Assert.Equal((aubeBefore + 3, hostBefore), (await UnitsSoldAsync("aube"), await UnitsSoldAsync("saint-fut")));
+
+        // Neither sees the other's part outside the shared places (what stands in a COOP fridge is there for all to see), nor
+        // its sales, nor moves it.
+        Assert.Empty((await api.StFut.GetFromJsonAsync<JsonElement[]>($"/api/v1/stock?sku={aubes}&location=aube-brasserie"))!);
+        Assert.Empty((await api.Aube.GetFromJsonAsync<JsonElement[]>($"/api/v1/stock?sku={hosts}&location=stfut-brasserie"))!);
+        Assert.NotEmpty((await api.Aube.GetFromJsonAsync<JsonElement[]>($"/api/v1/stock?sku={aubes}&location=aube-brasserie"))!);
+        Assert.DoesNotContain((await api.StFut.GetFromJsonAsync<JsonElement[]>($"/api/v1/sales/revenue?from={today}&to={today}"))!, r => r.GetProperty("brewery").GetString() == "aube");
         await ProblemAssert.HasStatusAsync(await api.Aube.PostAsJsonAsync("/api/v1/movements",
-            new { kind = "transfer", sku = Can("epaule-2026"), units = 1, from = "stfut-brasserie", to = "frigo-coop-01" }), HttpStatusCode.Forbidden);
+            new { kind = "transfer", sku = hosts, units = 1, from = "frigo-coop-01", to = "aube-brasserie" }), HttpStatusCode.Forbidden);
+        await ProblemAssert.HasStatusAsync(await api.StFut.PostAsJsonAsync("/api/v1/movements",
+            new { kind = "transfer", sku = aubes, units = 1, from = "frigo-coop-01", to = "stfut-brasserie" }), HttpStatusCode.Forbidden);
     }
 
     [Fact]

@@ -50,18 +50,8 @@ public sealed record Caller(string Id, string Name, string Role, long? BreweryId
 
     public static ValueTask<Caller?> BindAsync(HttpContext context, System.Reflection.ParameterInfo parameter) => ValueTask.FromResult<Caller?>(From(context.User));
 
-    /// <summary>A brewer may move only its own brewery's beers; the lead moves any.</summary>
-    public bool MayMoveBeerOf(long? beerBreweryId) => IsLead || (Role == Roles.Brewer && BreweryId is not null && BreweryId == beerBreweryId);
-
     /// <summary>
-    /// A movement of a beer: the lead moves any; a brewer its own brewery's, and a collab beer its brewery
-    /// brewed with others (host or partner) — its own share, so never out of another brewery's own place.
+    /// A brewer may move only its own brewery's beers (its part of a collab brew is a beer of its own); the lead moves any.
     /// </summary>
-    public bool MayMoveBeer(long? beerBreweryId, IReadOnlyCollection<long> collabBreweryIds, long? sourceBreweryId)
-    {
-        if (IsLead) return true;
-        if (Role != Roles.Brewer || BreweryId is not { } mine) return false;
-        if (collabBreweryIds.Count == 0) return beerBreweryId == mine;
-        return (beerBreweryId == mine || collabBreweryIds.Contains(mine)) && (sourceBreweryId is null || sourceBreweryId == mine);
-    }
+    public bool MayMoveBeerOf(long? beerBreweryId) => IsLead || (Role == Roles.Brewer && BreweryId is not null && BreweryId == beerBreweryId);
 }

@@ -4,17 +4,15 @@ using Npgsql;
 
 namespace Inventory.Api.Catalogue;
 
-/// <summary>What the ledger needs to know of a beer: whose it is, its case size, and the breweries of its collab brew if any.</summary>
+/// <summary>What the ledger needs to know of a beer: whose it is and its case size.</summary>
 /// <param name="RetiredOn">The day its brewery stopped making it (null: it is made).</param>
-public sealed record BeerFacts(long? BreweryId, int UnitsPerCase, IReadOnlyList<long> CollabBreweryIds, DateOnly? RetiredOn = null);
+public sealed record BeerFacts(long? BreweryId, int UnitsPerCase, DateOnly? RetiredOn = null);
 
 /// <summary>The facts of a beer that the stock rules decide on.</summary>
 public sealed class BeerQueries(NpgsqlDataSource db)
 {
     private const string Facts = """
-        SELECT b.brewery_id, b.units_per_case, coalesce(array_agg(p.brewery_id) FILTER (WHERE p.brewery_id IS NOT NULL), '{}'), b.retired_on
-        FROM beers b LEFT JOIN collab_partners p ON p.brew_id = b.collab_brew_id
-        WHERE b.sku = $1 GROUP BY b.brewery_id, b.units_per_case, b.retired_on
+        SELECT b.brewery_id, b.units_per_case, b.retired_on FROM beers b WHERE b.sku = $1
         """;
 
     public Task<BeerFacts?> FactsAsync(string sku, CancellationToken ct) => ReadAsync(db.CreateCommand(Facts), sku, ct);
@@ -22,7 +20,7 @@ public sealed class BeerQueries(NpgsqlDataSource db)
     /// <summary>The same inside a transaction: on its connection, never a second one from the pool while holding the first.</summary>
     public Task<BeerFacts?> FactsAsync(NpgsqlConnection connection, string sku, CancellationToken ct) => ReadAsync(new NpgsqlCommand(Facts, connection), sku, ct);
 
-    /// <summary>The SKUs whose figures a caller may see (rule "Each brewery sees its own"): a brewer its brewery's and its collab beers'; null for the lead (everything).</summary>
+    /// <summary>The SKUs whose figures a caller may see (rule "Each brewery sees its own"): a brewer its brewery's; null for the lead (everything).</summary>
     public async Task<HashSet<string>?> VisibleSkusAsync(Caller caller, CancellationToken ct)
     {
         if (caller.IsLead) return null;
@@ -37,7 +35,6 @@ public sealed class BeerQueries(NpgsqlDataSource db)
         command.Parameters.Add(new NpgsqlParameter { Value = sku });
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
-        return new BeerFacts(reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.GetInt32(1), reader.GetFieldValue<long[]>(2),
-            reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3));
+        return new BeerFacts(reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateOnly>(2));
     }
 }

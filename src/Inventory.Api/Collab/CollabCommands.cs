@@ -117,17 +117,18 @@ public sealed class CollabCommands(NpgsqlDataSource db, TimeProvider time)
                 throw new DomainProblem(Problems.Conflict("Invalid transition", $"{code} is {Lifecycle.Name(brew.Status)}: only a fermenting brew is packaged"));
             PackagingResult packaging;
             IReadOnlyList<Allotment> split;
+            IReadOnlyList<PlannedMovement> plan;
             try
             {
                 packaging = Packaging.Run(brew.PlannedLitres, body.BrewedLitres!.Value, body.Lines!.Select(l => l!).ToList());
                 split = OutputSplit.Split(brew.Partners, brew.Agreement, brew.Contributions, packaging);
+                plan = LedgerPlan.For(brew.HostLocation, brew.HostKey ?? "", brew.LotCode, brew.Partners, packaging, split);
             }
             catch (Exception e) when (e is ArgumentException or CollabRuleException)
             {
                 throw new DomainProblem(Problems.Unprocessable("lines", e.Message));
             }
-            var plan = LedgerPlan.For(brew.HostLocation, brew.LotCode, brew.Partners, packaging, split);
-            await CollabStore.SavePackagingAsync(c, tx, brew, body, packaging, token);
+            await CollabStore.SavePackagingAsync(c, tx, brew, body, packaging, plan, token);
             var at = time.GetUtcNow();
             foreach (var m in plan)
             {

@@ -23,6 +23,12 @@ public sealed record CollabBrew(
 
     public IReadOnlySet<long> PartnerBreweryIds { get; init; } = new HashSet<long>();
 
+    /// <summary>Each member brewery partner's brewery, by partner key.</summary>
+    public IReadOnlyDictionary<string, long> PartnerBreweries { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>The host's key among the partners (null when the host brews for the others without a share).</summary>
+    public string? HostKey => PartnerBreweries.Where(p => p.Value == HostBreweryId).Select(p => p.Key).FirstOrDefault();
+
     public CollabBrewView View() => new(Code, Name, HostBrewery, HostLocation, BrewDate, PlannedLitres, Lifecycle.Name(Status), AgreementKind, FixedShares, LotCode, Recipe,
         PartnerViews.Select(p => p with { ContributedCents = Contributions.Where(c => c.PartnerKey == p.Key).Sum(c => c.ValueCents) }).ToList(),
         StoredContributions.Select(c => new ContributionView(c.Id, c.Contribution.PartnerKey, c.Kind, c.Contribution.Description, c.Contribution.ValueCents)).ToList(),
@@ -95,28 +101,40 @@ public static class CollabStore
             partnerRows.Select(p => new CollabPartnerView(p.Key, p.Name, p.Role, p.Brewery, p.Takes, p.Location, 0)).ToList(), contributions, packaging)
         {
             PartnerBreweryIds = partnerRows.Where(p => p.BreweryId is not null).Select(p => p.BreweryId!.Value).Append(b.HostBreweryId).ToHashSet(),
+            PartnerBreweries = partnerRows.Where(p => p.BreweryId is not null).ToDictionary(p => p.Key, p => p.BreweryId!.Value),
         };
     }
 
-    /// <summary>Registers the brew's SKUs as collab beers (when new), and marks the brew packaged.</summary>
-    public static async Task SavePackagingAsync(NpgsqlConnection c, NpgsqlTransaction tx, CollabBrew brew, PackagingRequest request, PackagingResult packaging, CancellationToken ct)
+    /// <summary>
+    /// Registers the brew's SKUs as collab beers (when new): each packaged SKU as the host's, and each member partner's
+    /// part as that brewery's own beer (<see cref="LedgerPlan.ShareSku"/>); then marks the brew packaged.
+    /// </summary>
+    public static async Task SavePackagingAsync(NpgsqlConnection c, NpgsqlTransaction tx, CollabBrew brew, PackagingRequest request, PackagingResult packaging,
+        IReadOnlyList<PlannedMovement> plan, CancellationToken ct)
     {
+        var owners = packaging.Skus.Select(s => (s.Sku, s.Format, Brewery: brew.HostBreweryId)).ToList();
         foreach (var sku in packaging.Skus)
+            foreach (var partner in brew.Partners)
+                if (brew.PartnerBreweries.TryGetValue(partner.Key, out var partnerBrewery) && LedgerPlan.ShareSku(sku.Sku, partner, brew.HostKey ?? "") is var share
+                    && share != sku.Sku && plan.Any(m => m.Sku == share))
+                    owners.Add((share, sku.Format, partnerBrewery));
+        foreach (var (sku, format, breweryId) in owners)
         {
             await using var beer = c.Command(tx, """
                 INSERT INTO beers (sku, brewery_id, collab_brew_id, name, format, units_per_case) VALUES ($1, $2, $3, $4, $5, $6)
                 ON CONFLICT (sku) DO NOTHING
                 """,
-                /* $1 */ sku.Sku,
-                /* $2 */ brew.HostBreweryId,
+                /* $1 */ sku,
+                /* $2 */ breweryId,
                 /* $3 */ brew.Id,
-                /* $4 */ $"{brew.Name} ({sku.Format})",
-                /* $5 */ sku.Format,
-                /* $6 */ sku.Format.StartsWith("keg", StringComparison.Ordinal) ? 1 : 24);
+                /* $4 */ $"{brew.Name} ({format})",
+                /* $5 */ format,
+                /* $6 */ format.StartsWith("keg", StringComparison.Ordinal) ? 1 : 24);
             await beer.ExecuteNonQueryAsync(ct);
-            await using var check = c.Command(tx, "SELECT format FROM beers WHERE sku = $1", sku.Sku);
-            if ((string)(await check.ExecuteScalarAsync(ct))! != sku.Format)
-                throw new DomainProblem(Problems.Unprocessable("lines", $"{sku.Sku} exists already with another format"));
+            // A SKU registered before (by another brew, or as a beer of the catalogue) must be this brewery's, in this format.
+            await using var check = c.Command(tx, "SELECT format = $2 AND brewery_id = $3 FROM beers WHERE sku = $1", sku, format, breweryId);
+            if (!(bool)(await check.ExecuteScalarAsync(ct))!)
+                throw new DomainProblem(Problems.Unprocessable("lines", $"{sku} exists already as another beer"));
         }
         await using var update = c.Command(tx, "UPDATE collab_brews SET packaging = $2::jsonb, status = 'packaged' WHERE id = $1 AND status = 'fermenting'", brew.Id, JsonSerializer.Serialize(request, Json.Options));
         if (await update.ExecuteNonQueryAsync(ct) == 0) throw new DomainProblem(Problems.Conflict("Changed meanwhile", $"{brew.Code} changed status meanwhile"));

@@ -7,7 +7,7 @@ namespace Inventory.Api.Stock;
 
 /// <summary>
 /// Moving stock by hand and setting par levels, with the rules of who may move what: a brewer moves its
-/// own beers (and its share of a collab brew out of its own places), into shared places or its own.
+/// own beers (its part of a collab brew is one), into shared places or its own.
 /// </summary>
 public sealed class StockCommands(NpgsqlDataSource db, BeerQueries beers, StockQueries stock, TimeProvider time, TableCalendar calendar)
 {
@@ -38,8 +38,8 @@ public sealed class StockCommands(NpgsqlDataSource db, BeerQueries beers, StockQ
         (long Id, long? BreweryId, string Kind)? from = null, to = null;
         if (body.From is not null && (from = await Lookup.LocationAsync(db, body.From, ct)) is null) throw new DomainProblem(Problems.NotFound("from", $"location {body.From}"));
         if (body.To is not null && (to = await Lookup.LocationAsync(db, body.To, ct)) is null) throw new DomainProblem(Problems.NotFound("to", $"location {body.To}"));
-        if (!caller.MayMoveBeer(beer.BreweryId, beer.CollabBreweryIds, from?.BreweryId))
-            throw new DomainProblem(Problems.Forbidden($"a brewer moves its own brewery's beers, and its share of a collab brew out of its own places; {body.Sku} from {body.From ?? "nowhere"} is not one"));
+        if (!caller.MayMoveBeerOf(beer.BreweryId))
+            throw new DomainProblem(Problems.Forbidden($"a brewer moves its own brewery's beers (its part of a collab brew is one, under its own SKU); {body.Sku} is not one"));
         if (!caller.IsLead && to?.BreweryId is { } destination && destination != caller.BreweryId)
             throw new DomainProblem(Problems.Forbidden($"{body.To} belongs to another brewery: a brewer moves beer into shared places or his own"));
         // Units from nothing (a production, a count found more) only in one's own places: in a shared place they would be
