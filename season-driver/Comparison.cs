@@ -104,7 +104,7 @@ public static class Comparison
         }
         foreach (var period in truth.FunderReports) await CompareFunderReportAsync(differences, lead, period, ct);
         if (plan.Season.GroceryStores.Count > 0) await CompareGroceryAsync(differences, lead, plan, truth, ct);
-        foreach (var brew in plan.Season.CollabBrews) await CompareCollabAsync(differences, lead, brew, truth, ct);
+        foreach (var brew in plan.Season.CollabBrews) await CompareCollabAsync(differences, lead, plan, brew, truth, ct);
         if (plan.Season.Money.Count > 0) await CompareStatementsAsync(differences, lead, truth, ct);
         return differences;
     }
@@ -188,7 +188,7 @@ public static class Comparison
     /// A collab brew after its packaging: each partner's contribution, units taken, their value at cost and its balance
     /// (the settlement), the output split per SKU, and each beer-taking partner's share standing at its brewery's place.
     /// </summary>
-    private static async Task CompareCollabAsync(List<string> differences, FrigoCoopClient lead, SeasonCollabBrew brew, SeasonTotals truth, CancellationToken ct)
+    private static async Task CompareCollabAsync(List<string> differences, FrigoCoopClient lead, SeasonPlan plan, SeasonCollabBrew brew, SeasonTotals truth, CancellationToken ct)
     {
         var settlement = (await lead.Api.V1.CollabBrews[brew.Code].Settlement.GetAsync(cancellationToken: ct))!;
         var accounts = settlement.Settlement!.Accounts!.ToDictionary(a => a.PartnerKey!, StringComparer.Ordinal);
@@ -206,9 +206,14 @@ public static class Comparison
             [.. settlement.Split!.Select(s => $"{s.PartnerKey} {s.Sku} {s.Units}").Order(StringComparer.Ordinal)]);
         foreach (var (partner, sku, units) in CollabSettlement.Split(brew))
         {
-            var place = SeasonPlan.BreweryPlace(brew.Partners.Single(p => p.Key == partner).Brewery!);
-            var held = (await lead.Api.V1.Stock.GetAsync(q => { q.QueryParameters.Location = place; q.QueryParameters.Sku = sku; }, ct))!.Sum(l => l.Units ?? 0);
-            if (held != units) differences.Add($"collab {brew.Code} {partner}'s share of {sku} at {place}: truth {units}, platform {held}");
+            // Each partner's part is a beer of its own (a member's under its own SKU), at its brewery's place but for what was brought to a fridge.
+            var (place, part) = (SeasonPlan.BreweryPlace(brew.Partners.Single(p => p.Key == partner).Brewery!), brew.PartSku(partner, sku));
+            var left = units - plan.Actions.Where(a => a.Kind == "transfer" && a.Sku == part && a.From == place).Sum(a => a.Units);
+            var held = (await lead.Api.V1.Stock.GetAsync(q => { q.QueryParameters.Location = place; q.QueryParameters.Sku = part; }, ct))!.Sum(l => l.Units ?? 0);
+            if (held != left) differences.Add($"collab {brew.Code} {partner}'s part of {sku} ({part}) at {place}: truth {left}, platform {held}");
+            var brewery = (await lead.Api.V1.Beers[part].GetAsync(cancellationToken: ct))!.Brewery;
+            if (brewery != brew.Partners.Single(p => p.Key == partner).Brewery && !(part == sku && brewery == brew.Host))
+                differences.Add($"collab {brew.Code} {partner}'s part {part}: truth the brewery of {partner}, platform {brewery}'s");
         }
     }
 

@@ -89,6 +89,14 @@ public sealed class Player(SeasonPlan plan, BrokerSettings broker, FrigoCoopClie
                 }, config => config.Headers.Add("Idempotency-Key", action.Key), ct);
                 return;
             }
+            if (action.Kind == "price")
+            {
+                await lead.Api.V1.Prices.PostAsync(new NewPrice
+                {
+                    Sku = action.Sku, Channel = "fridge", UnitPriceCents = action.PriceCents, ValidFrom = World.Day(plan.Season.DayOf(action.OccurredAt)),
+                }, config => config.Headers.Add("Idempotency-Key", action.Key), ct);
+                return;
+            }
             if (action.Kind == "collab_status")
             {
                 await lead.Api.V1.CollabBrews[action.Brew!.Code].Status.PostAsync(new CollabStatusChange { Status = action.Status }, cancellationToken: ct);

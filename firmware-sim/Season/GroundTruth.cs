@@ -92,7 +92,7 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
     public static SeasonTotals Of(SeasonPlan plan)
     {
         var season = plan.Season;
-        var breweryOf = season.Breweries.SelectMany(b => b.Beers.Select(beer => (beer.Sku, b.Slug))).ToDictionary(x => x.Sku, x => x.Slug, StringComparer.Ordinal);
+        var breweryOf = season.Sellers();
         var sales = plan.Truth.Where(e => e.Type == "sale").ToList();
         var weeks = sales
             .GroupBy(e => (e.Place, Brewery: breweryOf[e.Sku!], Week: SeasonFile.MondayOf(season.DayOf(e.At))))
@@ -101,7 +101,7 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
         var revenue = plan.Truth.Where(e => e.Type is "sale" or "kiosk_sale" or "grocery_sale")
             .Select(e => (Sale: e, Channel: e.Type switch { "sale" => "fridge", "kiosk_sale" => "kiosk", _ => "grocery" }))
             .GroupBy(x => (x.Sale.Place, x.Sale.Sku, x.Channel, Price: x.Sale.UnitPriceCents!.Value,
-                Terms: TermsOn(season, x.Channel, FormatOf(season, x.Sale.Sku!), BookedOn(season, x.Sale))))
+                Terms: TermsOn(season, x.Channel, season.FormatOf(x.Sale.Sku!), BookedOn(season, x.Sale))))
             .Select(g => (Brewery: breweryOf[g.Key.Sku!], g.Key.Channel, Line: Money(g.Sum(x => x.Sale.Units), g.Key.Price, g.Key.Terms)))
             .GroupBy(l => (l.Brewery, l.Channel))
             .Select(g => new ChannelTruth(g.Key.Brewery, g.Key.Channel, g.Sum(l => l.Line.Units), g.Sum(l => l.Line.Units * l.Line.Price), g.Sum(l => l.Line.Net),
@@ -125,7 +125,7 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
             var collectorOf = festival.Kiosks.ToDictionary(festival.Place, k => k.Host ?? "table", StringComparer.Ordinal);
             var places = collectorOf.Keys.ToHashSet(StringComparer.Ordinal);
             var lines = plan.Truth.Where(e => e.Type == "kiosk_sale" && places.Contains(e.Place))
-                .GroupBy(e => (e.Place, e.Sku, Price: e.UnitPriceCents!.Value, Terms: TermsOn(season, "kiosk", FormatOf(season, e.Sku!), season.DayOf(e.At))))
+                .GroupBy(e => (e.Place, e.Sku, Price: e.UnitPriceCents!.Value, Terms: TermsOn(season, "kiosk", season.FormatOf(e.Sku!), season.DayOf(e.At))))
                 .Select(g => (g.Key.Place, Brewery: breweryOf[g.Key.Sku!], Line: Money(g.Sum(e => e.Units), g.Key.Price, g.Key.Terms)))
                 .ToList();
             var sold = lines.GroupBy(l => l.Brewery)
@@ -171,7 +171,7 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
             var fridge = season.Fridges.Single(f => f.Device == alert.Device);
             var place = fridge.PlaceAt(TimeZoneInfo.ConvertTime(alert.RaisedAt, season.Zone).DateTime).Place;
             var counts = plan.Messages.Where(m => m.Device == alert.Device && m.Topic.EndsWith("/stock", StringComparison.Ordinal)).Select(m => m.Ts).Order().ToList();
-            foreach (var sku in fridge.Skus)
+            foreach (var sku in season.FridgeSkus(fridge))
             {
                 var facts = new List<(DateTimeOffset At, int Delta)>();
                 foreach (var action in plan.Actions.Where(a => a.Sku == sku && a.Kind is "transfer" or "loss" && (a.To == place || a.From == place)))
@@ -251,7 +251,7 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
             {
                 var day = BookedOn(season, e);
                 return (Sale: e, Month: day.ToString("yyyy-MM", CultureInfo.InvariantCulture),
-                    Terms: TermsOn(season, e.Type == "sale" ? "fridge" : "grocery", FormatOf(season, e.Sku!), day));
+                    Terms: TermsOn(season, e.Type == "sale" ? "fridge" : "grocery", season.FormatOf(e.Sku!), day));
             })
             .GroupBy(x => (x.Month, x.Sale.Place, Payee: breweryOf[x.Sale.Sku!], Sku: x.Sale.Sku!, Price: x.Sale.UnitPriceCents!.Value, x.Terms))
             .Select(g =>
@@ -282,8 +282,6 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
     private static (long Gst, long Qst, bool Included, long Deposit) TermsOn(SeasonFile season, string channel, string format, DateOnly day) =>
         (season.MoneySettingOn("gst", day) ?? 0, season.MoneySettingOn("qst", day) ?? 0, season.MoneySettingOn($"taxes-included:{channel}", day) == 1,
             season.MoneySettingOn($"deposit:{format}", day) ?? 0);
-
-    private static string FormatOf(SeasonFile season, string sku) => season.Breweries.SelectMany(b => b.Beers).First(b => b.Sku == sku).Format;
 
     /// <summary>
     /// A line's money, in the truth's own integer arithmetic: taxes rounded once for the line, half up (amounts here are

@@ -72,6 +72,28 @@ public sealed record SeasonFile
 
     public DateOnly DayOf(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Zone).DateTime);
 
+    /// <summary>The collab parts a fridge sells: each part's SKU, its brewery, and the brew and sale it comes from.</summary>
+    public IEnumerable<(string Sku, SeasonBrewery Brewery, SeasonCollabBrew Brew, SeasonCollabSale Sale)> CollabPartsIn(string device) =>
+        CollabBrews.SelectMany(brew => brew.Sold.Where(s => s.Fridge == device)
+            .Select(s => (brew.PartSku(s.Partner, s.Sku), Breweries.Single(b => b.Slug == brew.Partners.Single(p => p.Key == s.Partner).Brewery), brew, s)));
+
+    /// <summary>Every SKU a fridge holds at some time: its beers, then the collab parts it sells once released.</summary>
+    public IEnumerable<string> FridgeSkus(SeasonFridge fridge) => fridge.Skus.Concat(CollabPartsIn(fridge.Device).Select(p => p.Sku));
+
+    /// <summary>Whose sale a SKU's is: its brewery's for a beer; a collab part's brewery for a part (docs/collab-brews.md).</summary>
+    public Dictionary<string, string> Sellers()
+    {
+        var sellers = Breweries.SelectMany(b => b.Beers.Select(beer => (beer.Sku, b.Slug))).ToDictionary(x => x.Sku, x => x.Slug, StringComparer.Ordinal);
+        foreach (var fridge in Fridges)
+            foreach (var (sku, brewery, _, _) in CollabPartsIn(fridge.Device)) sellers[sku] = brewery.Slug;
+        return sellers;
+    }
+
+    /// <summary>A SKU's package format: a beer's, or its collab packaging line's.</summary>
+    public string FormatOf(string sku) =>
+        Breweries.SelectMany(b => b.Beers).FirstOrDefault(b => b.Sku == sku)?.Format
+        ?? CollabBrews.SelectMany(brew => brew.Sold.Where(s => brew.PartSku(s.Partner, s.Sku) == sku).Select(s => brew.Lines.Single(l => l.Sku == s.Sku).Format)).First();
+
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         ReadCommentHandling = JsonCommentHandling.Skip,
@@ -120,6 +142,17 @@ public sealed record SeasonFile
         {
             if (Breweries.All(b => b.Slug != brew.Host) || brew.Partners.Any(p => p.Brewery is { } slug && Breweries.All(b => b.Slug != slug)))
                 throw new InvalidDataException($"collab brew {brew.Code}: its host and partner breweries must be the season's");
+            foreach (var sale in brew.Sold)
+            {
+                var partner = brew.Partners.SingleOrDefault(p => p.Key == sale.Partner);
+                if (partner is not { Takes: "beer", Brewery: { } slug } || Breweries.Single(b => b.Slug == slug).LeavesOn is not null || Fridges.All(f => f.Device != sale.Fridge)
+                    || brew.Lines.All(l => l.Sku != sale.Sku) || sale.FridgeCents <= 0 || sale.FirstAt.Date <= brew.PackagedOn.ToDateTime(TimeOnly.MinValue)
+                    || sale.FirstAt >= FirstDay.AddDays(Days).ToDateTime(TimeOnly.MinValue))
+                    throw new InvalidDataException($"collab brew {brew.Code}: {sale.Partner}'s {sale.Sku} is sold by a member brewery taking beer and staying in the Table, of a packaged SKU, in a fridge of the season, at a price, first stocked after the release day begins and within the season");
+            }
+            // A part is stocked in one fridge: it is drawn from its brewery's place by that fridge's visits alone, in their order.
+            if (brew.Sold.GroupBy(s => (s.Partner, s.Sku)).Any(g => g.Count() > 1))
+                throw new InvalidDataException($"collab brew {brew.Code}: each partner's part of a SKU is sold in one fridge");
             if (brew.BrewDay < FirstDay || brew.PackagedOn <= brew.BrewDay || brew.PackagedOn >= FirstDay.AddDays(Days - 1)
                 || brew.Contributions.Any(c => c.On < FirstDay.AddDays(-1) || c.On >= brew.PackagedOn || brew.Partners.All(p => p.Key != c.Partner)))
                 throw new InvalidDataException($"collab brew {brew.Code}: brewed in the season, packaged after and before its last day, contributions by its partners before the packaging");
@@ -271,7 +304,26 @@ public sealed record SeasonCollabBrew
     public required DateOnly PackagedOn { get; init; }
     public required decimal BrewedLitres { get; init; }
     public required List<SeasonPackagingLine> Lines { get; init; }
+    /// <summary>The parts the partners sell in COOP fridges once the brew is released.</summary>
+    public List<SeasonCollabSale> Sold { get; init; } = [];
+
+    /// <summary>The brew is released the morning after its packaging.</summary>
+    public DateTimeOffset ReleasedAt(SeasonFile season) => season.At(PackagedOn.AddDays(1), new TimeOnly(9, 0));
+
+    /// <summary>
+    /// The SKU a partner's part of a packaged SKU is its own beer under (docs/collab-brews.md, rule 6): the packaged SKU for
+    /// the host and for a partner that is no brewery, else the SKU followed by the partner's key in capitals.
+    /// </summary>
+    public string PartSku(string partner, string sku) =>
+        Partners.Single(p => p.Key == partner).Brewery is { } brewery && brewery != Host ? $"{sku}-{partner.ToUpperInvariant()}" : sku;
 }
+
+/// <summary>
+/// A partner's part of a packaged SKU sold in a COOP fridge: its brewer brings a fridge's par of it at <see cref="FirstAt"/>
+/// (a Québec time after the release), and the fridge's restocking visits top it up from then on, from what is left of
+/// the part at the brewery's place; its fridge price is set the morning of the release.
+/// </summary>
+public sealed record SeasonCollabSale(string Partner, string Sku, string Fridge, DateTime FirstAt, long FridgeCents);
 
 /// <summary>A partner of a collab brew: a member brewery (its beer share goes to its place) or another coop (<see cref="Takes"/> cash).</summary>
 public sealed record SeasonCollabPartner(string Key, string Name, string Role, string? Brewery, string Takes);

@@ -32,6 +32,8 @@ public sealed record PersonAction(DateTimeOffset ArrivesAt, string Key, string K
     public SeasonCollabBrew? Brew { get; init; }
     public SeasonCollabContribution? Contribution { get; init; }
     public string? Status { get; init; }
+    /// <summary>A fridge price set for <see cref="Sku"/> from the day of <see cref="OccurredAt"/> (<see cref="Kind"/> "price").</summary>
+    public long? PriceCents { get; init; }
 }
 
 /// <summary>Units of a SKU a kiosk sent back to a brewery after its festival.</summary>
@@ -219,8 +221,15 @@ public sealed record SeasonPlan(SeasonFile Season, IReadOnlyList<PlannedMessage>
         var packaged = season.At(brew.PackagedOn, new TimeOnly(15, 0));
         actions.Add(new PersonAction(packaged, $"{key}:packaging", "collab_packaging", "", 0, null, null, packaged, "packaging run") { Brew = brew });
         foreach (var (partner, sku, units) in CollabSettlement.Split(brew))
-            truth.Add(new TruthEvent(packaged, "collab_share", BreweryPlace(brew.Partners.Single(p => p.Key == partner).Brewery!), sku, units, null));
-        Step(season.At(brew.PackagedOn.AddDays(1), new TimeOnly(9, 0)), "released");
+            truth.Add(new TruthEvent(packaged, "collab_share", BreweryPlace(brew.Partners.Single(p => p.Key == partner).Brewery!), brew.PartSku(partner, sku), units, null));
+        Step(brew.ReleasedAt(season), "released");
+        // The morning of the release each part sold in a fridge gets its fridge price (a part is its brewery's own beer).
+        foreach (var sale in brew.Sold)
+        {
+            var sku = brew.PartSku(sale.Partner, sale.Sku);
+            var at = brew.ReleasedAt(season).AddMinutes(5);
+            actions.Add(new PersonAction(at, $"{key}:price:{sku}", "price", sku, 0, null, null, at, "fridge price of a collab part") { PriceCents = sale.FridgeCents });
+        }
     }
 
     /// <summary>How many of something that comes <paramref name="mean"/> times on average in a step come in this one (Knuth's method).</summary>
@@ -244,7 +253,8 @@ public sealed record SeasonPlan(SeasonFile Season, IReadOnlyList<PlannedMessage>
     /// <summary>The fridge price of a SKU on a Québec day: its beer's, or the latest change in force.</summary>
     public static long FridgeCents(SeasonFile season, string sku, DateOnly day) =>
         season.PriceChanges.Where(c => c.Sku == sku && c.From <= day).OrderBy(c => c.From).LastOrDefault()?.FridgeCents
-        ?? season.Breweries.SelectMany(b => b.Beers).Single(b => b.Sku == sku).FridgeCents;
+        ?? season.Breweries.SelectMany(b => b.Beers).SingleOrDefault(b => b.Sku == sku)?.FridgeCents
+        ?? season.Fridges.SelectMany(f => season.CollabPartsIn(f.Device)).First(p => p.Sku == sku).Sale.FridgeCents;
 }
 
 /// <summary>One fridge's season, minute by minute in Québec time.</summary>
@@ -255,6 +265,10 @@ internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Rando
     public const double KeepsAtC = 3.3, WandersC = 0.45;
 
     private readonly Dictionary<string, int> _shelf = fridge.Skus.ToDictionary(s => s, _ => 0, StringComparer.Ordinal);
+    private readonly List<(string Sku, SeasonBrewery Brewery, SeasonCollabBrew Brew, SeasonCollabSale Sale)> _parts = [.. season.CollabPartsIn(fridge.Device)];
+    // What is left of each collab part at its brewery's place: this fridge is the only one it is brought to.
+    private readonly Dictionary<string, int> _partLeft = season.CollabPartsIn(fridge.Device).ToDictionary(p => p.Sku,
+        p => CollabSettlement.Split(p.Brew).Single(s => s.Partner == p.Sale.Partner && s.Sku == p.Sale.Sku).Units, StringComparer.Ordinal);
     private readonly string _topic = $"coop/v1/fridges/{fridge.Device}/stock";
     private readonly string _eventTopic = $"coop/v1/fridges/{fridge.Device}/events";
     private readonly HashSet<long> _usedMs = [];
@@ -298,6 +312,7 @@ internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Rando
             }
             var day = DateOnly.FromDateTime(local.DateTime);
             if (fridge.RestockDays.Contains(day.DayOfWeek) && TimeOnly.FromDateTime(local.DateTime) == fridge.RestockAt) Visit(minute.AddSeconds(1));
+            foreach (var part in _parts.Where(p => p.Sale.FirstAt == local.DateTime)) BringPart(minute.AddSeconds(1), part.Sku, part.Brewery);
             if (pluggedIn && OpenAt(local))
             {
                 for (var customers = Poisson(fridge.CustomersPerHour / 60); customers > 0; customers--) Buy(minute.AddSeconds(random.Next(3, 60)), day);
@@ -403,6 +418,39 @@ internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Rando
             actions.Add(new PersonAction(ticked, $"season:{season.Name}:delivered:{_place}:{_visit}:{sku}", "transfer", sku, units,
                 SeasonPlan.BreweryPlace(brewery.Slug), _place, ticked, "restocking visit"));
         }
+        // The collab parts brought here already: topped up like the rest, from what is left of each at its brewery.
+        foreach (var (sku, brewery, _, _) in _parts.Where(p => _shelf.ContainsKey(p.Sku)))
+        {
+            if (_shelf[sku] > 0 && random.NextDouble() < fridge.BreakageChance)
+            {
+                _shelf[sku]--;
+                truth.Add(new TruthEvent(onShelf, "breakage", _place, sku, 1, null));
+                actions.Add(new PersonAction(ticked, $"season:{season.Name}:broken:{_place}:{_visit}:{sku}", "loss", sku, 1, _place, null, ticked,
+                    "broken can found at the restocking visit"));
+            }
+            Deliver(onShelf, ticked, sku, brewery, $"delivered:{_place}:{_visit}:{sku}", "restocking visit");
+        }
+    }
+
+    /// <summary>
+    /// A partner's brewer brings its part of a released collab brew to the fridge for the first time: the door opens at
+    /// <paramref name="at"/>, the cans go on the shelf, and the brewer ticks the transfer within the next ten minutes.
+    /// </summary>
+    private void BringPart(DateTimeOffset at, string sku, SeasonBrewery brewery)
+    {
+        _shelf.TryAdd(sku, 0);
+        Deliver(at, at.AddSeconds(random.Next(0, 10 * 60)), sku, brewery, $"collab-part:{_place}:{sku}", "collab part brought to the fridge");
+    }
+
+    /// <summary>A collab part topped up to par, never beyond what is left of it at its brewery's place.</summary>
+    private void Deliver(DateTimeOffset onShelf, DateTimeOffset ticked, string sku, SeasonBrewery brewery, string key, string reason)
+    {
+        var units = Math.Min(fridge.Par - _shelf[sku], _partLeft[sku]);
+        if (units <= 0) return;
+        _shelf[sku] += units;
+        _partLeft[sku] -= units;
+        truth.Add(new TruthEvent(onShelf, "delivery", _place, sku, units, null));
+        actions.Add(new PersonAction(ticked, $"season:{season.Name}:{key}", "transfer", sku, units, SeasonPlan.BreweryPlace(brewery.Slug), _place, ticked, reason));
     }
 
     private (DateTimeOffset From, DateTimeOffset To) Span(SeasonPowerCut cut)

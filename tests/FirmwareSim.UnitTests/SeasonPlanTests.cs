@@ -306,6 +306,31 @@ public sealed class SeasonPlanTests
         Assert.Equal(1_268 + 11, CollabSettlement.Split(brew).Sum(s => s.Units));
     }
 
+    /// <summary>
+    /// A member partner's part of the collab is a beer of its own, sold in its fridge only after the release, at that
+    /// brewery's price, and never more of it brought than the part holds; the host's part stays under the packaged SKU.
+    /// </summary>
+    [Fact]
+    public void A_collab_part_is_its_brewerys_own_sold_after_the_release_from_what_the_part_holds()
+    {
+        var plan = SeasonPlan.Generate(Short, 2026);
+        var brew = Short.CollabBrews.Single();
+        Assert.Equal(("EPAULE-473", "EPAULE-473-DU-QUAI", "EPAULE-473-BOCAL"), (brew.PartSku("saint-fut", "EPAULE-473"), brew.PartSku("du-quai", "EPAULE-473"), brew.PartSku("bocal", "EPAULE-473")));
+        var sellers = Short.Sellers();
+        foreach (var sale in brew.Sold)
+        {
+            var part = brew.PartSku(sale.Partner, sale.Sku);
+            Assert.Equal(brew.Partners.Single(p => p.Key == sale.Partner).Brewery, sellers[part]);
+            var sold = plan.Truth.Where(e => e.Type == "sale" && e.Sku == part).ToList();
+            Assert.NotEmpty(sold);
+            Assert.All(sold, e => Assert.True(e.At > brew.ReleasedAt(Short) && e.UnitPriceCents == sale.FridgeCents));
+            var brought = plan.Actions.Where(a => a.Kind == "transfer" && a.Sku == part).Sum(a => a.Units);
+            Assert.InRange(brought, sold.Sum(e => e.Units), CollabSettlement.Split(brew).Single(s => s.Partner == sale.Partner && s.Sku == sale.Sku).Units);
+            var price = plan.Actions.Single(a => a.Kind == "price" && a.Sku == part);
+            Assert.True(price.ArrivesAt < plan.Actions.Where(a => a.Kind == "transfer" && a.Sku == part).Min(a => a.ArrivesAt));
+        }
+    }
+
     [Fact]
     public void A_price_change_applies_from_its_quebec_day()
     {
