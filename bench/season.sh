@@ -5,6 +5,7 @@
 # (after 3 warm-up loads): p50 and p99 of curl's total time on this machine (docs/benchmarks.md, "A summer").
 #   bench/season.sh                      the summer
 #   SEASON=firmware-sim/seasons/short.json LOADS=20 bench/season.sh
+#   REPLAY=0 bench/season.sh             the pages only, on the season's data of the last replay
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 SEASON=${SEASON:-firmware-sim/seasons/summer.json}
@@ -14,6 +15,7 @@ DB="season_${NAME//[^a-z0-9]/_}"
 
 started=$(date +%s.%N)
 status=0
+if [ "${REPLAY:-1}" != 0 ]; then
 CONFIG=Release scripts/season "$SEASON" > "$OUT/season-$NAME.txt" 2>&1 || status=$?
 wall=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.0f", e - s }')
 grep -v '^played\|^gateways' "$OUT/season-$NAME.txt" | tail -n 25
@@ -25,6 +27,7 @@ echo
 echo "| season | wall time | device messages | people's actions | played and forwarded | movements | shelf counts | sale lines | differences |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 echo "| $NAME | ${wall} s | $messages | $actions | ${play} s | $(rows 'SELECT count(*) FROM movements') | $(rows 'SELECT count(*) FROM shelf_counts') | $(rows 'SELECT count(*) FROM sale_lines') | ${differences:-none printed (exit $status)} |"
+fi
 
 # The pages on the season's data: the API on the season's databases, a lead signed in.
 export ConnectionStrings__Inventory="Host=127.0.0.1;Port=$PG_PORT;Database=$DB;Username=frigo;Password=$PGPASSWORD"

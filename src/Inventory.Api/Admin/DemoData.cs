@@ -5,9 +5,10 @@ using Npgsql;
 namespace Inventory.Api.Admin;
 
 /// <summary>
-/// The Table's world for a demo: nine member breweries (Saint-Fût from CONTEXT.md, the others
-/// fictional), their beers, COOP fridges, festival kiosks and two pilot grocery stores, the devices of
-/// the simulator's demo fleet, opening stock, a planned festival, the grocery pilot and a collab brew.
+/// A small world of the Table, made at once (the browser tests' and a quick look's; <c>scripts/run</c>'s demo world is
+/// a season replayed through the platform instead, docs/season.md): nine member breweries (Saint-Fût from CONTEXT.md,
+/// the others fictional), their beers, COOP fridges, festival kiosks and two pilot grocery stores, the devices of the
+/// simulator's fleet, opening stock, a planned festival, the grocery pilot and a collab brew.
 /// Idempotent: running it again adds nothing.
 /// </summary>
 public static class DemoData
