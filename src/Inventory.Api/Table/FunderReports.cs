@@ -16,6 +16,8 @@ public sealed class FunderReports(NpgsqlDataSource db, InfluxReader influx, Memb
 {
     public async Task<FunderReport> BuildAsync(DateOnly from, DateOnly to, CancellationToken ct)
     {
+        // InfluxDB counts the fleet's readings while PostgreSQL answers the rest (the two are the report's slowest parts).
+        var fleetInBand = FleetInBandAsync(from, to, ct);
         await using var fridges = db.Command("SELECT count(*)::int, coalesce(sum(cost_cents), 0)::bigint, coalesce(sum(cost_cents) FILTER (WHERE funding = 'grant'), 0)::bigint FROM fridge_assets WHERE purchased_on BETWEEN $1 AND $2", from, to);
         var (bought, cost, onGrant) = (await fridges.ListAsync(r => (r.GetInt32(0), r.GetInt64(1), r.GetInt64(2)), ct))[0];
         // The fleet as it stood: owned at the end of the period, and how many of those stood somewhere during it.
@@ -62,19 +64,22 @@ public sealed class FunderReports(NpgsqlDataSource db, InfluxReader influx, Memb
             .Where(slug => histories.TryGetValue(breweryIds[slug], out var h) && Membership.WasMemberDuring(h, from, to))
             .Order().ToList();
 
-        decimal fleetInBand;
+        var fridgeWeeks = await salesQueries.FridgeWeeksAsync(onlyBreweryId: null, from, to, ct);
+        return new FunderReport(from, to, TableLimits.GrantCents, bought, cost, onGrant, owned, placedCount, placed, channelSales, channelSales.Sum(s => s.Units), channelSales.Sum(s => s.RevenueCents), channelSales.Sum(s => s.UnpricedUnits),
+            fridgeWeeks, served, tourStops, members, await fleetInBand);
+    }
+
+    /// <summary>The share of the fleet's readings in the band where beer keeps, in percent; -1 when InfluxDB cannot say (told in the report rather than failing it).</summary>
+    private async Task<decimal> FleetInBandAsync(DateOnly from, DateOnly to, CancellationToken ct)
+    {
         try
         {
             var window = InfluxQl.During(calendar, from, to);
             var answer = await influx.QueryAsync($"SELECT count(temp_c) FROM fridge_reading WHERE {window}; SELECT count(temp_c) FROM fridge_reading WHERE {window} AND {InfluxQl.InKeepingBand}", ct);
             double Count(int i) => answer[i].SelectMany(s => s.Rows).Select(r => r["count"].GetDouble()).FirstOrDefault();
-            fleetInBand = Count(0) == 0 ? 0 : Math.Round((decimal)(100 * Count(1) / Count(0)), 1);
+            return Count(0) == 0 ? 0 : Math.Round((decimal)(100 * Count(1) / Count(0)), 1);
         }
-        catch (TelemetryUnavailableException) { fleetInBand = -1; } // said in the report rather than failing it
-
-        var fridgeWeeks = await salesQueries.FridgeWeeksAsync(onlyBreweryId: null, from, to, ct);
-        return new FunderReport(from, to, TableLimits.GrantCents, bought, cost, onGrant, owned, placedCount, placed, channelSales, channelSales.Sum(s => s.Units), channelSales.Sum(s => s.RevenueCents), channelSales.Sum(s => s.UnpricedUnits),
-            fridgeWeeks, served, tourStops, members, fleetInBand);
+        catch (TelemetryUnavailableException) { return -1; }
     }
 
     /// <summary>The report's sales for a spreadsheet, one line per channel, brewery and region.</summary>
