@@ -38,6 +38,32 @@ public sealed class FridgeSellThroughTests(ConcurrentInventoryApi api) : IClassF
     private async Task<JsonElement[]> SalesAtAsync(string location) =>
         (await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/sales/fridges?weeks=2"))!.Where(r => r.GetProperty("fridge").GetString() == location).ToArray();
 
+    /// <summary>
+    /// The gateways forward counts in parallel, so a later count may be told first and book the lot's last units: the
+    /// earlier count's sale then finds the lot empty. Each sale still ends in the lot it came from, whatever the order.
+    /// </summary>
+    [Fact]
+    public async Task Counts_told_out_of_order_leave_every_sale_in_the_lot_it_came_from()
+    {
+        var (device, location) = await PlacedFridgeAsync();
+        var now = DateTimeOffset.UtcNow;
+        var lot = $"L-{Guid.NewGuid():N}"[..14];
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = Sku, units = 10, lot, to = "stfut-brasserie", occurredAt = now.AddHours(-5) }));
+        await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = Sku, units = 10, lot, from = "stfut-brasserie", to = location, occurredAt = now.AddHours(-4) }));
+        await CountAsync(device, 1, now.AddHours(-3), (Sku, 10));
+        await CountAsync(device, 3, now.AddHours(-1), (Sku, 0)); // told first: all ten sold
+        await CountAsync(device, 2, now.AddHours(-2), (Sku, 5)); // then the one before it: five of them before it
+
+        var levels = (await api.Lead.GetFromJsonAsync<JsonElement[]>($"/api/v1/stock?location={location}"))!.Where(r => r.GetProperty("units").GetInt32() != 0);
+        Assert.Empty(levels); // not −5 in no lot and +5 in the lot
+        Assert.Equal(10L, Assert.Single(await SalesAtAsync(location)).GetProperty("units").GetInt64());
+        var history = (await api.Lead.GetFromJsonAsync<JsonElement>($"/api/v1/movements?location={location}&sku={Sku}")).GetProperty("items").EnumerateArray()
+            .Where(m => m.GetProperty("kind").GetString() is "sale" or "sale_reversal")
+            .GroupBy(m => m.GetProperty("lot").GetString()).ToDictionary(g => g.Key!, g => g.Sum(m => (m.GetProperty("kind").GetString() == "sale" ? 1 : -1) * m.GetProperty("units").GetInt32()));
+        Assert.Equal(10, history[lot]);
+        Assert.Equal(0, history.GetValueOrDefault("", 0));
+    }
+
     [Fact]
     public async Task What_the_counts_say_is_gone_is_sold_at_the_fridge_price_once_per_count()
     {

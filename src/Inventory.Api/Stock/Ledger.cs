@@ -48,34 +48,82 @@ public static class Ledger
         foreach (var take in takes)
         {
             var takeShortfall = take.LotCode == shortfallLot ? shortfall : 0;
-            await using var insert = c.Command(tx, """
-                INSERT INTO movements (kind, sku, lot_code, units, from_location_id, to_location_id, occurred_at, actor, reason, device_id, shortfall,
-                                       unit_price_cents, shelf_count_id)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-                RETURNING id
-                """,
-                /* $1 */ m.Kind,
-                /* $2 */ m.Sku,
-                /* $3 */ take.LotCode,
-                /* $4 */ take.Units,
-                /* $5 */ m.FromLocationId,
-                /* $6 */ m.ToLocationId,
-                /* $7 */ m.OccurredAt.UtcDateTime,
-                /* $8 */ m.Actor,
-                /* $9 */ m.Reason,
-                /* $10 */ m.DeviceId,
-                /* $11 */ takeShortfall,
-                /* $12 */ m.UnitPriceCents,
-                /* $13 */ m.ShelfCountId);
-            var id = (long)(await insert.ExecuteScalarAsync(ct))!;
-
-            if (m.FromLocationId is { } fromId) await AddAsync(c, tx, m.Sku, fromId, take.LotCode, -take.Units, ct);
-            if (m.ToLocationId is { } toId) await AddAsync(c, tx, m.Sku, toId, take.LotCode, take.Units, ct);
+            var id = await InsertAsync(c, tx, m, take, takeShortfall, ct);
             posted.Add(new PostedMovement(id, m.Kind, m.Sku, take.LotCode, take.Units, m.FromLocationId, m.ToLocationId, m.OccurredAt, takeShortfall));
         }
         if (!derived)
+        {
             foreach (var end in ends) await ShelfLedger.AfterMovementAsync(c, tx, end, m.OccurredAt, ticked: m.DeviceId is null, ct);
+            if (m.ToLocationId is { } into) await RelotSalesAsync(c, tx, into, m.Sku, ct);
+        }
         return posted;
+    }
+
+    /// <summary>
+    /// Sales booked in no lot ("") because the ledger held none of the beer there when they were booked — its delivery
+    /// was told after them, or a later count told first had booked the lot's last units — take the lots there now: each
+    /// is put back from "" and booked again from the oldest lot, at its time, price and count (rule "Figures come from
+    /// the facts, in event time": the lots' levels do not depend on the order the facts arrived in; the beer's sales
+    /// and money do not change).
+    /// </summary>
+    internal static async Task RelotSalesAsync(NpgsqlConnection c, NpgsqlTransaction tx, long place, string sku, CancellationToken ct)
+    {
+        var lots = await LockLotsAsync(c, tx, sku, place, null, ct);
+        var missing = -lots.Where(l => l.LotCode == "").Sum(l => l.Units);
+        var held = lots.Where(l => l.LotCode != "" && l.Units > 0).ToList();
+        if (missing <= 0 || held.Count == 0) return;
+        await using var unlotted = c.Command(tx, """
+            SELECT occurred_at, unit_price_cents, shelf_count_id, device_id, sum(units)::int FROM sale_lines
+            WHERE location_id = $1 AND sku = $2 AND lot_code = ''
+            GROUP BY occurred_at, unit_price_cents, shelf_count_id, device_id HAVING sum(units) > 0 ORDER BY occurred_at DESC
+            """, place, sku);
+        var sales = await unlotted.ListAsync(r => (At: r.GetFieldValue<DateTimeOffset>(0), Price: r.IsDBNull(1) ? (long?)null : r.GetInt64(1),
+            Count: r.IsDBNull(2) ? (long?)null : r.GetInt64(2), Device: r.IsDBNull(3) ? null : r.GetString(3), Units: r.GetInt32(4)), ct);
+        var left = Math.Min(missing, held.Sum(l => l.Units));
+        foreach (var sale in sales)
+        {
+            var units = Math.Min(left, sale.Units);
+            if (units == 0) break;
+            var actor = sale.Device is null ? "ledger" : $"device:{sale.Device}";
+            const string Reason = "booked in the lot that was there once its delivery was known";
+            var back = new MovementToPost(MovementKinds.SaleReversal, sku, "", units, null, place, sale.At, actor, Reason, sale.Device, sale.Price, sale.Count);
+            await InsertAsync(c, tx, back, new LotTake("", units), 0, ct);
+            foreach (var take in LotAllocation.Take(held, units).Takes)
+            {
+                await InsertAsync(c, tx, back with { Kind = MovementKinds.Sale, FromLocationId = place, ToLocationId = null }, take, 0, ct);
+                var i = held.FindIndex(l => l.LotCode == take.LotCode);
+                held[i] = (take.LotCode, held[i].Units - take.Units);
+            }
+            left -= units;
+        }
+    }
+
+    /// <summary>One ledger row of one lot, and the levels it changes (in the same transaction).</summary>
+    private static async Task<long> InsertAsync(NpgsqlConnection c, NpgsqlTransaction tx, MovementToPost m, LotTake take, int shortfall, CancellationToken ct)
+    {
+        await using var insert = c.Command(tx, """
+            INSERT INTO movements (kind, sku, lot_code, units, from_location_id, to_location_id, occurred_at, actor, reason, device_id, shortfall,
+                                   unit_price_cents, shelf_count_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+            RETURNING id
+            """,
+            /* $1 */ m.Kind,
+            /* $2 */ m.Sku,
+            /* $3 */ take.LotCode,
+            /* $4 */ take.Units,
+            /* $5 */ m.FromLocationId,
+            /* $6 */ m.ToLocationId,
+            /* $7 */ m.OccurredAt.UtcDateTime,
+            /* $8 */ m.Actor,
+            /* $9 */ m.Reason,
+            /* $10 */ m.DeviceId,
+            /* $11 */ shortfall,
+            /* $12 */ m.UnitPriceCents,
+            /* $13 */ m.ShelfCountId);
+        var id = (long)(await insert.ExecuteScalarAsync(ct))!;
+        if (m.FromLocationId is { } fromId) await AddAsync(c, tx, m.Sku, fromId, take.LotCode, -take.Units, ct);
+        if (m.ToLocationId is { } toId) await AddAsync(c, tx, m.Sku, toId, take.LotCode, take.Units, ct);
+        return id;
     }
 
     /// <summary>The total units of a SKU at a location as the ledger stood at a moment.</summary>

@@ -87,6 +87,7 @@ public static partial class ShelfLedger
         var skus = items.Keys.Select(k => k.Sku).Concat(movements.Select(g => g.Key)).Concat(posted.Keys.Select(k => k.Sku)).Distinct().Order(StringComparer.Ordinal);
         var outcomes = new Dictionary<(long, string), CountOutcome>();
         var changed = false;
+        var relot = new HashSet<string>(StringComparer.Ordinal);
         foreach (var sku in skus)
         {
             // The counts that saw this SKU: every count but a brewer's of other beers (the anchor covers every SKU).
@@ -101,13 +102,15 @@ public static partial class ShelfLedger
                 outcomes[(counts[i].Id, sku)] = outcome;
                 var (sold, adjusted) = posted.GetValueOrDefault((counts[i].Id, sku));
                 var (targetSold, targetAdjusted) = sellsThrough ? (outcome.Gone, outcome.Found) : (0, outcome.Found - outcome.Gone);
-                if (targetSold != sold) await PostSoldAsync(c, tx, counts[i], locationId, sku, targetSold - sold, ct);
+                if (targetSold != sold && await PostSoldAsync(c, tx, counts[i], locationId, sku, targetSold - sold, ct)) relot.Add(sku);
                 if (targetAdjusted != adjusted) await PostAdjustmentAsync(c, tx, counts[i], locationId, sku, targetAdjusted - adjusted, ct);
                 changed |= targetSold != sold || targetAdjusted != adjusted;
                 if (Math.Abs(targetAdjusted) > Math.Abs(adjusted)) await ShelfDiscrepancies.RecordAsync(c, tx, counts[i].DeviceId, counts[i].At, locationId, sku, outcome, sellsThrough, ct);
                 else if (Math.Abs(targetAdjusted) < Math.Abs(adjusted)) await ShelfDiscrepancies.CloseAsync(c, tx, counts[i].DeviceId, counts[i].At, locationId, sku, ct);
             }
         }
+        // Counts told out of order: a sale booked in no lot while a later count held the lot's last units takes its lot.
+        foreach (var sku in relot) await Ledger.RelotSalesAsync(c, tx, locationId, sku, ct);
         // What the shelf held before a fridge moved away changed: what moved with it follows.
         if (changed && movedAway) await FridgeMoves.KeepAsync(c, tx, locationId, counts[firstDerived].At, ct);
         return outcomes;
@@ -126,15 +129,16 @@ public static partial class ShelfLedger
         public string Source => CountedBy is null ? $"seq {Seq}" : $"by hand by {CountedBy}";
     }
 
-    private static async Task PostSoldAsync(NpgsqlConnection c, NpgsqlTransaction tx, CountRow count, long locationId, string sku, int more, CancellationToken ct)
+    /// <returns>Whether a sale may sit in no lot while a lot holds units: a sale beyond what the lots held, or units put back into a lot.</returns>
+    private static async Task<bool> PostSoldAsync(NpgsqlConnection c, NpgsqlTransaction tx, CountRow count, long locationId, string sku, int more, CancellationToken ct)
     {
         var actor = count.Actor;
         if (more > 0)
         {
-            await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, sku, null, more, locationId, null, count.At, actor,
+            var posted = await Ledger.PostAsync(c, tx, new MovementToPost(MovementKinds.Sale, sku, null, more, locationId, null, count.At, actor,
                 $"sold from the fridge between shelf counts ({count.Source})", count.Device,
                 await PriceQueries.PriceAsync(c, tx, sku, PriceChannels.Fridge, count.At, ct), count.Id), allowShortfall: true, ct);
-            return;
+            return posted.Any(p => p.Shortfall > 0);
         }
         // Fewer sold than booked: put back what this count booked, newest first, at the lot and price it was booked at.
         await using var booked = c.Command(tx, """
@@ -149,6 +153,7 @@ public static partial class ShelfLedger
                 $"not sold after all: count {count.Source} re-derived from facts known later", count.Device, price, count.Id), allowShortfall: true, ct);
             if ((left -= take) == 0) break;
         }
+        return true;
     }
 
     private static async Task PostAdjustmentAsync(NpgsqlConnection c, NpgsqlTransaction tx, CountRow count, long locationId, string sku, int delta, CancellationToken ct) =>
