@@ -31,11 +31,13 @@ public static class Comparison
 
         // Every power cut of a fridge is one power_lost alert, raised when the power went and cleared when it came back, and
         // every spell of its readings above 8 °C for 15 minutes one temperature_high, until a reading under 7 °C (the
-        // device's own times, to the millisecond), whatever order the messages reached the gateways in.
-        foreach (var device in plan.Season.Fridges.Select(f => f.Device).Order(StringComparer.Ordinal))
+        // device's own times, to the millisecond), whatever order the messages reached the gateways in; every silence of
+        // a fridge or kiosk longer than five count intervals at an instant of the season's clock one offline alert.
+        var kiosks = plan.Season.Festivals.SelectMany(f => f.Kiosks).Select(k => k.Device).OfType<string>();
+        foreach (var device in plan.Season.Fridges.Select(f => f.Device).Concat(kiosks).Distinct().Order(StringComparer.Ordinal))
         {
             var alerts = (await lead.Api.V1.Alerts.GetAsync(q => { q.QueryParameters.Device = device; q.QueryParameters.Limit = 500; }, ct))!;
-            foreach (var type in new[] { "power_lost", "temperature_high" })
+            foreach (var type in new[] { "power_lost", "temperature_high", "offline" })
             {
                 var reported = alerts.Where(a => a.Type == type).Select(a => $"{a.RaisedAt!.Value.UtcDateTime:O} → {a.ClearedAt?.UtcDateTime.ToString("O") ?? "open"}")
                     .Order(StringComparer.Ordinal).ToList();

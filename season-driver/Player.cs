@@ -13,7 +13,7 @@ namespace SeasonDriver;
 /// the devices' reports to the API in parallel, so the API sees them in yet another order: the figures must not
 /// depend on it (DESIGN rule 10).
 /// </summary>
-public sealed class Player(SeasonPlan plan, BrokerSettings broker, FrigoCoopClient lead, Action<string> progress)
+public sealed class Player(SeasonPlan plan, BrokerSettings broker, SeasonClock clock, FrigoCoopClient lead, Action<string> progress)
 {
     public async Task<int> PlayAsync(CancellationToken ct)
     {
@@ -23,6 +23,8 @@ public sealed class Player(SeasonPlan plan, BrokerSettings broker, FrigoCoopClie
             foreach (var link in links.Values) await link.ConnectAsync(ct);
             var messages = 0;
             var actions = 0;
+            var ticks = plan.ClockTicks;
+            var told = 0;
             while (messages < plan.Messages.Count || actions < plan.Actions.Count)
             {
                 var nextIsMessage = actions == plan.Actions.Count
@@ -30,6 +32,8 @@ public sealed class Player(SeasonPlan plan, BrokerSettings broker, FrigoCoopClie
                 if (nextIsMessage)
                 {
                     var message = plan.Messages[messages++];
+                    // The clock's instants up to this message's arrival first (the gateways check silence at each).
+                    while (told < ticks.Count && ticks[told] <= message.ArrivesAt) await clock.TellAsync(ticks[told++], ct);
                     await links[message.Device].PublishNowAsync(new Outgoing(message.Topic, message.Payload), ct);
                 }
                 else await ActAsync(plan.Actions[actions++], ct);
@@ -41,7 +45,11 @@ public sealed class Player(SeasonPlan plan, BrokerSettings broker, FrigoCoopClie
         }
         finally
         {
-            foreach (var link in links.Values) await link.DisposeAsync();
+            foreach (var link in links.Values)
+            {
+                await link.LeaveQuietlyAsync();
+                await link.DisposeAsync();
+            }
         }
     }
 

@@ -38,7 +38,9 @@ root.SetAction(async (parse, ct) =>
 
     await using var deadLetters = await DeadLetters.ListenAsync(Setting("Mqtt__Host"), int.Parse(Setting("Mqtt__Port"), System.Globalization.CultureInfo.InvariantCulture),
         Setting("Mqtt__Username"), Setting("Mqtt__Password"), ct);
-    var player = new Player(plan, BrokerSettings.FromEnvironment(sharedAccount: false), lead, Console.WriteLine);
+    await using var seasonClock = await SeasonClock.ConnectAsync(Setting("Mqtt__Host"), int.Parse(Setting("Mqtt__Port"), System.Globalization.CultureInfo.InvariantCulture),
+        Setting("Mqtt__Username"), Setting("Mqtt__Password"), ct);
+    var player = new Player(plan, BrokerSettings.FromEnvironment(sharedAccount: false), seasonClock, lead, Console.WriteLine);
     var played = await player.PlayAsync(ct);
     var gateways = Setting("Season__GatewayUrls").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     await Gateways.DrainedAsync(gateways, played, Console.WriteLine, ct);

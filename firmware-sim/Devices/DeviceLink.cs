@@ -76,6 +76,15 @@ public sealed class DeviceLink(DeviceSpec spec, BrokerSettings broker, int buffe
         else Refused++;
     }
 
+    /// <summary>
+    /// Disconnects cleanly without saying offline (no will either): a season replay's end is not the device's, and the
+    /// gateways would stamp that status with the day the replay runs.
+    /// </summary>
+    public async Task LeaveQuietlyAsync()
+    {
+        if (Connected) await _client.DisconnectAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Connected)

@@ -153,7 +153,7 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
         var temperatureAlerts = TemperatureAlerts(plan);
         return new SeasonTotals(season.Name, season.FirstDay, lastDay, weeks, revenue, kiosks, settlements, funder,
             plan.Truth.Where(e => e.Type == "theft").Sum(e => e.Units), plan.Truth.Where(e => e.Type == "breakage").Sum(e => e.Units),
-            [.. PowerAlerts(plan), .. temperatureAlerts], MonthStatements(plan, breweryOf), GroceryWeeksOf(plan), GroceryPlacementsOf(plan),
+            [.. PowerAlerts(plan), .. temperatureAlerts, .. OfflineAlerts(plan)], MonthStatements(plan, breweryOf), GroceryWeeksOf(plan), GroceryPlacementsOf(plan),
             ExposuresOf(plan, temperatureAlerts), [.. season.CollabBrews.SelectMany(CollabSettlement.Accounts)]);
     }
 
@@ -332,6 +332,38 @@ public sealed record SeasonTotals(string Season, DateOnly FirstDay, DateOnly Las
     }
 
     /// <summary>A fridge's power cut is a <c>power_lost</c> alert from the cut to the power's return.</summary>
+    /// <summary>
+    /// The platform's rule for silence (the gateway's <c>offline</c>, DESIGN's alert machines): at each instant of the
+    /// season's arrival clock, a device not heard of for more than five reporting intervals (a count's interval, the
+    /// season's) is offline since the time of its last message; any message of it ends that, at its own time — the first
+    /// that arrives after an outage is the oldest of the device's buffer — never before the silence began. Told in the
+    /// order the messages reach the broker, the clock's instants among them.
+    /// </summary>
+    private static List<AlertTruth> OfflineAlerts(SeasonPlan plan)
+    {
+        var limit = TimeSpan.FromMinutes(plan.Season.CountEveryMinutes * 5);
+        var lastSeen = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var since = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var alerts = new List<AlertTruth>();
+        var ticks = plan.ClockTicks;
+        var next = 0;
+        void TickUntil(DateTimeOffset arrival)
+        {
+            for (; next < ticks.Count && ticks[next] <= arrival; next++)
+                foreach (var (device, seen) in lastSeen)
+                    if (!since.ContainsKey(device) && ticks[next] - seen > limit) since[device] = seen;
+        }
+        foreach (var message in plan.Messages)
+        {
+            TickUntil(message.ArrivesAt);
+            if (!lastSeen.TryGetValue(message.Device, out var seen) || message.Ts > seen) lastSeen[message.Device] = message.Ts;
+            if (since.Remove(message.Device, out var from)) alerts.Add(new AlertTruth(message.Device, "offline", from, message.Ts > from ? message.Ts : from));
+        }
+        TickUntil(DateTimeOffset.MaxValue);
+        alerts.AddRange(since.Select(s => new AlertTruth(s.Key, "offline", s.Value, null)));
+        return alerts;
+    }
+
     private static List<AlertTruth> PowerAlerts(SeasonPlan plan)
     {
         var deviceAt = plan.Season.Fridges.SelectMany(f => f.Places().Select(p => (p.Place, f.Device))).ToDictionary(x => x.Place, x => x.Device, StringComparer.Ordinal);

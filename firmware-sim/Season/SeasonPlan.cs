@@ -57,6 +57,21 @@ public sealed record SeasonPlan(SeasonFile Season, IReadOnlyList<PlannedMessage>
 
     public static string BreweryPlace(string slug) => $"{slug}-brasserie";
 
+    /// <summary>How often the player publishes the season's arrival clock, which the gateways check silence by (docs/season.md).</summary>
+    public static readonly TimeSpan ClockEvery = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// The instants of the season's arrival clock: every <see cref="ClockEvery"/> from the first message's arrival to the
+    /// last's, each published before every message arriving at or after it.
+    /// </summary>
+    public IReadOnlyList<DateTimeOffset> ClockTicks => Messages.Count == 0 ? [] : Ticks(Messages[0].ArrivesAt, Messages[^1].ArrivesAt).ToList();
+
+    private static IEnumerable<DateTimeOffset> Ticks(DateTimeOffset first, DateTimeOffset last)
+    {
+        var every = ClockEvery.Ticks;
+        for (var tick = new DateTimeOffset((first.UtcTicks + every - 1) / every * every, TimeSpan.Zero); tick <= last; tick = tick.Add(ClockEvery)) yield return tick;
+    }
+
     public static SeasonPlan Generate(SeasonFile season, int seed)
     {
         var messages = new List<PlannedMessage>();

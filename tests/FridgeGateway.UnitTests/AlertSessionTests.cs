@@ -24,7 +24,7 @@ public sealed class AlertSessionTests : IDisposable
         if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
     }
 
-    private AlertSession Session(string alertSession)
+    private AlertSession Session(string alertSession, string? seasonClock = null)
     {
         var options = new MqttOptions { AlertSession = alertSession };
         var health = new GatewayHealth(_time, TimeSpan.FromMinutes(2));
@@ -34,7 +34,7 @@ public sealed class AlertSessionTests : IDisposable
             new AlertStateStore(Path.Combine(_dir, "alerts.json")),
             new AlertOwnership(Options.Create(options), health, NullLogger<AlertOwnership>.Instance),
             Options.Create(new BatchOptions()),
-            Options.Create(new AlertOptions()),
+            Options.Create(new AlertOptions { SeasonClockTopic = seasonClock }),
             _time);
     }
 
@@ -58,6 +58,22 @@ public sealed class AlertSessionTests : IDisposable
 
         var raised = Assert.Single(work.Transitions);
         Assert.Equal((AlertType.Offline, true), (raised.Type, raised.Raised));
+    }
+
+    [Fact]
+    public void On_a_season_replays_clock_the_real_clock_checks_no_silence()
+    {
+        var replay = Session(alertSession: "", seasonClock: "coop/v1/gateway/season-clock");
+        var live = Session(alertSession: "");
+        var reading = new Reading(DeviceKind.Fridge, "fridge-t-01", 1, _time.GetUtcNow().AddMinutes(-1), false, 3.5, null, null, null, null, null, null, null, null, null);
+        foreach (var session in new[] { replay, live }) session.ObserveReceived(reading, new BatchWork([]));
+        _time.Advance(TimeSpan.FromDays(120)); // the replay runs months after its messages
+
+        var (replayed, lived) = (new BatchWork([]), new BatchWork([]));
+        replay.CheckSilence(replayed);
+        live.CheckSilence(lived);
+        Assert.DoesNotContain(replayed.Transitions, t => t.Type == AlertType.Offline);
+        Assert.Contains(lived.Transitions, t => t.Type == AlertType.Offline && t.Raised);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class IngestionProcessorTests : IDisposable
         return writer;
     }
 
-    private IngestionProcessor Processor(GatewaySinks sinks, BatchOptions? batch = null) => new(
+    private IngestionProcessor Processor(GatewaySinks sinks, BatchOptions? batch = null, AlertOptions? alerts = null) => new(
         new MessageParser(TimestampPolicy.Default),
         new AlertSession(
             new MessageParser(TimestampPolicy.Default),
@@ -47,9 +47,9 @@ public sealed class IngestionProcessorTests : IDisposable
             new AlertStateStore(Path.Combine(_dir, "alerts.json")),
             new AlertOwnership(Options.Create(new MqttOptions()), new GatewayHealth(_time, TimeSpan.FromMinutes(2)), NullLogger<AlertOwnership>.Instance),
             Options.Create(new BatchOptions()),
-            Options.Create(new AlertOptions()),
+            Options.Create(alerts ?? new AlertOptions()),
             _time),
-        sinks, _publisher, Metrics(), Options.Create(batch ?? new BatchOptions()), Options.Create(new AlertOptions()),
+        sinks, _publisher, Metrics(), Options.Create(batch ?? new BatchOptions()), Options.Create(alerts ?? new AlertOptions()),
         _time, new GatewayHealth(_time, TimeSpan.FromMinutes(2)), NullLogger<IngestionProcessor>.Instance);
 
     private InboundMessage Message(string topic, string json, string? label = null) =>
@@ -70,6 +70,28 @@ public sealed class IngestionProcessorTests : IDisposable
         var firstAck = _events.FindIndex(e => e.StartsWith("ack:", StringComparison.Ordinal));
         Assert.Equal(["influx:fridge-t-01:1", "influx:fridge-t-01:2", "influx:kiosk-t-01:5", "inventory:kiosk-t-01:5"], _events.Take(firstAck).Order());
         Assert.Equal(["ack:fridge-t-01:1", "ack:kiosk-t-01:5", "ack:fridge-t-01:2"], _events.Skip(firstAck));
+    }
+
+    /// <summary>
+    /// A season replay plays months in minutes: silence is checked at the instants its clock publishes, in order with the
+    /// devices' messages; a tick is acknowledged, never written or dead-lettered.
+    /// </summary>
+    [Fact]
+    public async Task A_season_replays_clock_raises_offline_at_its_own_instants()
+    {
+        Directory.CreateDirectory(_dir);
+        const string Clock = "coop/v1/gateway/season-clock";
+        var processor = Processor(new GatewaySinks(Sink(RecordingWriter("influx"), Path.Combine(_dir, "i")), Sink(RecordingWriter("inventory"), Path.Combine(_dir, "v"))),
+            alerts: new AlertOptions { SeasonClockTopic = Clock });
+        InboundMessage Tick(string at) => Message(Clock, at, $"tick {at}");
+
+        // Last heard at 17:59 (a fridge's limit: five reporting intervals of 60 s).
+        await processor.ProcessAsync([Telemetry(1), Tick("2026-07-14T18:03:59.000Z"), Tick("2026-07-14T18:04:00.001Z")], _stop.Token);
+        Assert.Contains("inventory:fridge-t-01:alert:offline:raised:1784051940000", _events);
+        Assert.Contains("ack:tick 2026-07-14T18:04:00.001Z", _events);
+        Assert.DoesNotContain(_events, e => e.Contains("tick", StringComparison.Ordinal) && !e.StartsWith("ack:", StringComparison.Ordinal));
+        Assert.Single(_events, e => e.StartsWith("inventory:", StringComparison.Ordinal) && e.Contains(":alert:", StringComparison.Ordinal));
+
     }
 
     [Fact]

@@ -131,6 +131,28 @@ public sealed class NotificationTests(NotifyingInventoryApi api)
             HttpStatusCode.BadRequest, "type");
     }
 
+    /// <summary>
+    /// The gateway writes batches in parallel, so a device's next alert may reach the API before the clear of the one
+    /// before it: that one ends when it was cleared, not where the next began (the season replay found a kiosk's night
+    /// offline until the next night).
+    /// </summary>
+    [Fact]
+    public async Task A_clear_that_arrives_after_the_next_alert_of_its_type_still_ends_the_alert_when_it_was_cleared()
+    {
+        var (device, _) = await api.PlacedFridgeAsync();
+        var night = DateTimeOffset.UtcNow.AddDays(-2);
+        var nextNight = night.AddDays(1);
+        await InventoryApi.Created(AlertAsync(device, "offline", "raised", night, night.AddMinutes(80)));
+        await InventoryApi.Created(AlertAsync(device, "offline", "raised", nextNight, nextNight.AddMinutes(80)));
+        await InventoryApi.Created(AlertAsync(device, "offline", "cleared", night, night.AddHours(13)));
+
+        static long Ms(JsonElement e) => e.GetDateTimeOffset().ToUnixTimeMilliseconds();
+        var alerts = (await api.Lead.GetFromJsonAsync<JsonElement[]>($"/api/v1/alerts?device={device}"))!
+            .Select(a => (Raised: Ms(a.GetProperty("raisedAt")), Cleared: a.GetProperty("clearedAt").ValueKind == JsonValueKind.Null ? (long?)null : Ms(a.GetProperty("clearedAt"))))
+            .OrderBy(a => a.Raised).ToList();
+        Assert.Equal([(night.ToUnixTimeMilliseconds(), night.AddHours(13).ToUnixTimeMilliseconds()), (nextNight.ToUnixTimeMilliseconds(), (long?)null)], alerts);
+    }
+
     [Fact]
     public async Task A_device_silent_for_weeks_raises_an_offline_alert_whose_peak_is_its_silent_minutes()
     {

@@ -61,10 +61,28 @@ public sealed class AlertSession(
     internal void ObserveSessionMessage(InboundMessage message, BatchWork work)
     {
         if (message.AlertTenure != _tenure || !Evaluates) return;
+        if (IsSeasonClock(message.Topic)) { SeasonTick(message, work); return; }
         var result = parser.Parse(message.Topic, message.Payload.Span, message.ReceivedAt);
         if (result.Status is { } status) work.Transitions.AddRange(alerts.Observe(status));
         else if (result.Message is { } parsed && _sessionRecent.Add(parsed.DeviceId, parsed.Seq, parsed.DeviceTime))
             work.Transitions.AddRange(alerts.Observe(parsed));
+    }
+
+    /// <summary>Whether a message is a tick of the season replay's arrival clock (<see cref="AlertOptions.SeasonClockTopic"/>).</summary>
+    internal bool IsSeasonClock(string topic) => alertOptions.SeasonClockTopic is { } clock && topic == clock;
+
+    /// <summary>A tick of the season's clock received on the shared subscription: the silence check there only when this gateway is alone.</summary>
+    internal void ObserveSeasonClock(InboundMessage message, BatchWork work)
+    {
+        if (!ownership.Enabled) SeasonTick(message, work);
+    }
+
+    /// <summary>The devices silent at the instant the season's clock says (its payload, ISO 8601 with its offset); anything else is ignored.</summary>
+    private void SeasonTick(InboundMessage message, BatchWork work)
+    {
+        if (DateTimeOffset.TryParse(System.Text.Encoding.UTF8.GetString(message.Payload.Span), System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out var now))
+            work.Transitions.AddRange(alerts.Tick(now));
     }
 
     /// <summary>The devices gone silent since the last check, when this gateway evaluates; false when there is nothing to do.</summary>
@@ -72,7 +90,8 @@ public sealed class AlertSession(
     {
         BeginTenureIfAny();
         if (!Evaluates) return false;
-        work.Transitions.AddRange(alerts.Tick(time.GetUtcNow()));
+        // A season replay checks silence at its own clock's ticks only: the real clock is months past its messages.
+        if (alertOptions.SeasonClockTopic is null) work.Transitions.AddRange(alerts.Tick(time.GetUtcNow()));
         SaveIfDue(work);
         return work.Transitions.Count > 0 || work.SaveAlertState is not null;
     }

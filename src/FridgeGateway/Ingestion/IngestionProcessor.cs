@@ -116,6 +116,11 @@ public sealed class IngestionProcessor(
                 alertSession.ObserveSessionMessage(message, work);
                 continue;
             }
+            if (alertSession.IsSeasonClock(message.Topic))
+            {
+                alertSession.ObserveSeasonClock(message, work);
+                continue;
+            }
             received++;
             var result = parser.Parse(message.Topic, message.Payload.Span, message.ReceivedAt);
             if (!result.IsValid)

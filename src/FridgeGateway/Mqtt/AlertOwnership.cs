@@ -29,7 +29,7 @@ namespace FridgeGateway.Mqtt;
 /// and no acknowledgement can come before the states.
 /// </para>
 /// </summary>
-public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth health, ILogger<AlertOwnership> logger) : IDisposable
+public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth health, ILogger<AlertOwnership> logger, IOptions<AlertOptions>? alerts = null) : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new();
     private readonly MqttOptions _options = options.Value;
@@ -190,7 +190,7 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
         _announcement = announcement;
         try
         {
-            await SubscribeAsync(session, stoppingToken); // a present session has it: again is harmless
+            await SubscribeAsync(session, alerts?.Value.SeasonClockTopic, stoppingToken); // a present session has it: again is harmless
             // Through the watch, which says it again if the will of the holder we took the session from clears it.
             await Announce(_watch!, announcement, stoppingToken);
             // The predecessor can no longer save (its session is ours now): what is retained is its last word.
@@ -225,10 +225,11 @@ public sealed class AlertOwnership(IOptions<MqttOptions> options, GatewayHealth 
     /// The session's subscription: all device traffic, without the devices' retained messages (their last statuses,
     /// one per device ever seen): the state handed over stands for them, and the shared ingestion never gets them either.
     /// </summary>
-    private static async Task SubscribeAsync(IMqttClient session, CancellationToken ct)
+    private static async Task SubscribeAsync(IMqttClient session, string? seasonClock, CancellationToken ct)
     {
         var subscribe = new MqttClientSubscribeOptionsBuilder();
-        foreach (var topic in MqttOptions.DeviceTopics)
+        // A season replay's clock comes in order with the devices' messages, on the same session (AlertOptions.SeasonClockTopic).
+        foreach (var topic in seasonClock is null ? MqttOptions.DeviceTopics : [.. MqttOptions.DeviceTopics, seasonClock])
             subscribe.WithTopicFilter(f => f.WithTopic(topic).WithRetainHandling(MqttRetainHandling.DoNotSendOnSubscribe)
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
         await session.SubscribeAsync(subscribe.Build(), ct);

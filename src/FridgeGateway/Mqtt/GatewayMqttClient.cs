@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using FridgeGateway.Alerts;
 using FridgeGateway.Observability;
 using Microsoft.Extensions.Options;
 using MQTTnet;
@@ -14,7 +15,8 @@ namespace FridgeGateway.Mqtt;
 /// own connection so that their PUBACKs never sit behind the PUBLISHes the ingestion's receive window
 /// holds (see <see cref="CoalescingSocketStream"/>): the window is then kept whatever the traffic.
 /// </summary>
-public sealed class GatewayMqttClient(IOptions<MqttOptions> options, GatewayHealth health, ILogger<GatewayMqttClient> logger) : IDisposable
+public sealed class GatewayMqttClient(IOptions<MqttOptions> options, GatewayHealth health, ILogger<GatewayMqttClient> logger, IOptions<AlertOptions>? alerts = null)
+    : IDisposable
 {
     private readonly MqttOptions _options = options.Value;
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
@@ -130,6 +132,9 @@ public sealed class GatewayMqttClient(IOptions<MqttOptions> options, GatewayHeal
         var subscribe = new MqttClientSubscribeOptionsBuilder();
         foreach (var filter in _options.TopicFilters)
             subscribe.WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+        // A season replay's clock, to every replica (not shared): a gateway alone checks silence at its instants.
+        if (alerts?.Value.SeasonClockTopic is { } clock)
+            subscribe.WithTopicFilter(f => f.WithTopic(clock).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
         var result = await _client.SubscribeAsync(subscribe.Build(), cancellationToken);
         foreach (var item in result.Items)
             if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2)

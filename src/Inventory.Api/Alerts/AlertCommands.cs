@@ -53,9 +53,12 @@ public sealed class AlertCommands(NpgsqlDataSource db, TimeProvider time)
             }
             else
             {
+                // The clear is the fact; an end set before it (a newer alert of the type arrived first and closed this one
+                // where it began, the gateway's reports crossing on the way) is an inference, later than the clear: the
+                // earlier stands, whatever order the two arrive in (rule "Figures come from the facts, in event time").
                 await using var clear = c.Command(tx, """
                     INSERT INTO alerts (device_id, location_id, type, raised_at, cleared_at, peak_value, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)
-                    ON CONFLICT (device_id, type, raised_at) DO UPDATE SET cleared_at = coalesce(alerts.cleared_at, EXCLUDED.cleared_at),
+                    ON CONFLICT (device_id, type, raised_at) DO UPDATE SET cleared_at = least(alerts.cleared_at, EXCLUDED.cleared_at),
                         peak_value = coalesce(EXCLUDED.peak_value, alerts.peak_value)
                     RETURNING id
                     """,
