@@ -85,6 +85,8 @@ public sealed class CollabBrewTests(InventoryApi api) : IClassFixture<InventoryA
         var (hosts, aubes) = (Can("epaule-owned"), Can("epaule-owned") + "-AUBE");
         Assert.Equal("aube", (await api.Lead.GetFromJsonAsync<JsonElement>($"/api/v1/beers/{aubes}")).GetProperty("brewery").GetString());
         Assert.Equal(aubeCans, await UnitsAsync(aubes, "aube-brasserie"));
+        // The brew's page tells each partner the SKU its part is its own beer under (what it prices and restocks).
+        Assert.Contains($"{aubes} × {aubeCans}", await api.Aube.GetStringAsync("/brassins"));
 
         // Aube brings its cans to a COOP fridge and sells three: Aube's sales, as of any beer it brews.
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("America/Toronto")).DateTime).ToString("yyyy-MM-dd");

@@ -13,6 +13,12 @@ namespace Inventory.Api.Dashboard;
 public sealed class CollabBrewsModel(CollabQueries collab, CatalogueQueries catalogue) : PageModel
 {
     public IReadOnlyList<(CollabBrewView Brew, SettlementView? Settlement)> Brews { get; private set; } = [];
+
+    /// <summary>
+    /// Each beer-taking partner's part of a packaged brew, by brew and partner: the SKU it is booked under (a member
+    /// brewery's part is a beer of its own, docs/collab-brews.md) and its units — what the partner prices and restocks.
+    /// </summary>
+    public IReadOnlyDictionary<(string Brew, string Partner), string> Parts { get; private set; } = new Dictionary<(string, string), string>();
     public bool IsLead { get; private set; }
     public IReadOnlyList<(string Slug, string Name)> Breweries { get; private set; } = [];
     /// <summary>Where a brew is made or a partner's beer goes: the breweries' own places and the warehouses.</summary>
@@ -30,7 +36,12 @@ public sealed class CollabBrewsModel(CollabQueries collab, CatalogueQueries cata
     {
         var caller = Caller.From(User);
         IsLead = caller.Role == Roles.Lead;
-        Brews = (await collab.VisibleAsync(caller, ct)).Select(brew => (brew.View(), CollabQueries.Settlement(brew))).ToList();
+        var brews = await collab.VisibleAsync(caller, ct);
+        Brews = brews.Select(brew => (brew.View(), CollabQueries.Settlement(brew))).ToList();
+        Parts = brews.SelectMany(brew => (CollabQueries.Settlement(brew)?.Split ?? []).Select(a => (Brew: brew, Allotment: a)))
+            .GroupBy(x => (x.Brew.Code, x.Allotment.PartnerKey))
+            .ToDictionary(g => g.Key, g => string.Join(", ", g.Select(x =>
+                $"{LedgerPlan.ShareSku(x.Allotment.Sku, x.Brew.Partners.Single(p => p.Key == x.Allotment.PartnerKey), x.Brew.HostKey ?? "")} × {x.Allotment.Units}")));
         if (!IsLead) return;
         Breweries = (await catalogue.BreweriesAsync(ct)).Select(b => (b.Slug, b.Name)).ToList();
         Places = (await catalogue.LocationsAsync(null, null, ct)).Where(l => l.Kind is LocationKinds.Brewery or LocationKinds.Warehouse)
