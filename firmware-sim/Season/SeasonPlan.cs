@@ -409,13 +409,7 @@ internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Rando
         foreach (var sku in fridge.Skus)
         {
             var brewery = season.Breweries.Single(b => b.Beers.Any(beer => beer.Sku == sku));
-            if (_shelf[sku] > 0 && random.NextDouble() < fridge.BreakageChance)
-            {
-                _shelf[sku]--;
-                truth.Add(new TruthEvent(onShelf, "breakage", _place, sku, 1, null));
-                actions.Add(new PersonAction(ticked, $"season:{season.Name}:broken:{_place}:{_visit}:{sku}", "loss", sku, 1, _place, null, ticked,
-                    "broken can found at the restocking visit"));
-            }
+            Breakage(onShelf, ticked, sku);
             if (brewery.LeavesOn is { } left && day >= left)
             {
                 if (_shelf[sku] == 0) continue;
@@ -436,15 +430,19 @@ internal sealed class FridgeSeason(SeasonFile season, SeasonFridge fridge, Rando
         // The collab parts brought here already: topped up like the rest, from what is left of each at its brewery.
         foreach (var (sku, brewery, _, _) in _parts.Where(p => _shelf.ContainsKey(p.Sku)))
         {
-            if (_shelf[sku] > 0 && random.NextDouble() < fridge.BreakageChance)
-            {
-                _shelf[sku]--;
-                truth.Add(new TruthEvent(onShelf, "breakage", _place, sku, 1, null));
-                actions.Add(new PersonAction(ticked, $"season:{season.Name}:broken:{_place}:{_visit}:{sku}", "loss", sku, 1, _place, null, ticked,
-                    "broken can found at the restocking visit"));
-            }
+            Breakage(onShelf, ticked, sku);
             Deliver(onShelf, ticked, sku, brewery, $"delivered:{_place}:{_visit}:{sku}", "restocking visit");
         }
+    }
+
+    /// <summary>Now and then a can on the shelf is found broken at a visit: out of the fridge, a loss the driver ticks.</summary>
+    private void Breakage(DateTimeOffset onShelf, DateTimeOffset ticked, string sku)
+    {
+        if (_shelf[sku] == 0 || random.NextDouble() >= fridge.BreakageChance) return;
+        _shelf[sku]--;
+        truth.Add(new TruthEvent(onShelf, "breakage", _place, sku, 1, null));
+        actions.Add(new PersonAction(ticked, $"season:{season.Name}:broken:{_place}:{_visit}:{sku}", "loss", sku, 1, _place, null, ticked,
+            "broken can found at the restocking visit"));
     }
 
     /// <summary>

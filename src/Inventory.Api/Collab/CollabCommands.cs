@@ -128,7 +128,7 @@ public sealed class CollabCommands(NpgsqlDataSource db, TimeProvider time)
             {
                 throw new DomainProblem(Problems.Unprocessable("lines", e.Message));
             }
-            await CollabStore.SavePackagingAsync(c, tx, brew, body, packaging, plan, token);
+            await CollabStore.SavePackagingAsync(c, tx, brew, body, packaging, split, token);
             var at = time.GetUtcNow();
             foreach (var m in plan)
             {

@@ -110,14 +110,13 @@ public static class CollabStore
     /// part as that brewery's own beer (<see cref="LedgerPlan.ShareSku"/>); then marks the brew packaged.
     /// </summary>
     public static async Task SavePackagingAsync(NpgsqlConnection c, NpgsqlTransaction tx, CollabBrew brew, PackagingRequest request, PackagingResult packaging,
-        IReadOnlyList<PlannedMovement> plan, CancellationToken ct)
+        IReadOnlyList<Allotment> split, CancellationToken ct)
     {
-        var owners = packaging.Skus.Select(s => (s.Sku, s.Format, Brewery: brew.HostBreweryId)).ToList();
-        foreach (var sku in packaging.Skus)
-            foreach (var partner in brew.Partners)
-                if (brew.PartnerBreweries.TryGetValue(partner.Key, out var partnerBrewery) && LedgerPlan.ShareSku(sku.Sku, partner, brew.HostKey ?? "") is var share
-                    && share != sku.Sku && plan.Any(m => m.Sku == share))
-                    owners.Add((share, sku.Format, partnerBrewery));
+        var formats = packaging.Skus.ToDictionary(s => s.Sku, s => s.Format, StringComparer.Ordinal);
+        var parts = split.Select(a => (Sku: LedgerPlan.ShareSku(a.Sku, brew.Partners.Single(p => p.Key == a.PartnerKey), brew.HostKey ?? ""), Format: formats[a.Sku],
+                Brewery: brew.PartnerBreweries.GetValueOrDefault(a.PartnerKey)))
+            .Where(p => !formats.ContainsKey(p.Sku)); // a member partner's own SKU (the host's and others' parts are the packaged SKU)
+        var owners = packaging.Skus.Select(s => (s.Sku, s.Format, Brewery: brew.HostBreweryId)).Concat(parts);
         foreach (var (sku, format, breweryId) in owners)
         {
             await using var beer = c.Command(tx, """

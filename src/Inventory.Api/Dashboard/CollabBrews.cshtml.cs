@@ -36,9 +36,9 @@ public sealed class CollabBrewsModel(CollabQueries collab, CatalogueQueries cata
     {
         var caller = Caller.From(User);
         IsLead = caller.Role == Roles.Lead;
-        var brews = await collab.VisibleAsync(caller, ct);
-        Brews = brews.Select(brew => (brew.View(), CollabQueries.Settlement(brew))).ToList();
-        Parts = brews.SelectMany(brew => (CollabQueries.Settlement(brew)?.Split ?? []).Select(a => (Brew: brew, Allotment: a)))
+        var brews = (await collab.VisibleAsync(caller, ct)).Select(brew => (Brew: brew, Settlement: CollabQueries.Settlement(brew))).ToList();
+        Brews = brews.Select(b => (b.Brew.View(), b.Settlement)).ToList();
+        Parts = brews.SelectMany(b => (b.Settlement?.Split ?? []).Select(a => (b.Brew, Allotment: a)))
             .GroupBy(x => (x.Brew.Code, x.Allotment.PartnerKey))
             .ToDictionary(g => g.Key, g => string.Join(", ", g.Select(x =>
                 $"{LedgerPlan.ShareSku(x.Allotment.Sku, x.Brew.Partners.Single(p => p.Key == x.Allotment.PartnerKey), x.Brew.HostKey ?? "")} × {x.Allotment.Units}")));
