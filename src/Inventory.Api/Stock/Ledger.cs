@@ -68,6 +68,10 @@ public static class Ledger
     /// </summary>
     internal static async Task RelotSalesAsync(NpgsqlConnection c, NpgsqlTransaction tx, long place, string sku, CancellationToken ct)
     {
+        // Nearly always nothing sits below zero in no lot: one key lookup says so, before any lot is locked (every
+        // delivery asks).
+        await using (var below = c.Command(tx, "SELECT units < 0 FROM stock_levels WHERE sku = $1 AND location_id = $2 AND lot_code = ''", sku, place))
+            if (await below.ExecuteScalarAsync(ct) is not true) return;
         var lots = await LockLotsAsync(c, tx, sku, place, null, ct);
         var missing = -lots.Where(l => l.LotCode == "").Sum(l => l.Units);
         var held = lots.Where(l => l.LotCode != "" && l.Units > 0).ToList();
