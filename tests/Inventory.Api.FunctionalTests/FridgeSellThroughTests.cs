@@ -35,6 +35,21 @@ public sealed class FridgeSellThroughTests(ConcurrentInventoryApi api) : IClassF
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("lines");
     }
 
+    /// <summary>
+    /// Now, unless the Québec week began less than four hours ago: then its last minute before. These tests' facts are
+    /// hours before "now" and read as one week's sales; early on a Monday they would straddle two weeks (a full run at
+    /// 01:13 on a Monday found two rows).
+    /// </summary>
+    private static DateTimeOffset OneQuebecWeekBack()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("America/Toronto");
+        var local = TimeZoneInfo.ConvertTime(now, zone);
+        var monday = local.Date.AddDays(-(((int)local.DayOfWeek + 6) % 7));
+        var weekBegan = new DateTimeOffset(monday, zone.GetUtcOffset(monday));
+        return now - weekBegan < TimeSpan.FromHours(4) ? weekBegan.AddMinutes(-1) : now;
+    }
+
     private async Task<JsonElement[]> SalesAtAsync(string location) =>
         (await api.Lead.GetFromJsonAsync<JsonElement[]>("/api/v1/sales/fridges?weeks=2"))!.Where(r => r.GetProperty("fridge").GetString() == location).ToArray();
 
@@ -46,7 +61,7 @@ public sealed class FridgeSellThroughTests(ConcurrentInventoryApi api) : IClassF
     public async Task Counts_told_out_of_order_leave_every_sale_in_the_lot_it_came_from()
     {
         var (device, location) = await PlacedFridgeAsync();
-        var now = DateTimeOffset.UtcNow;
+        var now = OneQuebecWeekBack();
         var lot = $"L-{Guid.NewGuid():N}"[..14];
         await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "production", sku = Sku, units = 10, lot, to = "stfut-brasserie", occurredAt = now.AddHours(-5) }));
         await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/movements", new { kind = "transfer", sku = Sku, units = 10, lot, from = "stfut-brasserie", to = location, occurredAt = now.AddHours(-4) }));
@@ -68,7 +83,7 @@ public sealed class FridgeSellThroughTests(ConcurrentInventoryApi api) : IClassF
     public async Task What_the_counts_say_is_gone_is_sold_at_the_fridge_price_once_per_count()
     {
         var (device, location) = await PlacedFridgeAsync();
-        var now = DateTimeOffset.UtcNow;
+        var now = OneQuebecWeekBack();
         await InventoryApi.Created(api.Lead.PostAsJsonAsync("/api/v1/prices", new { sku = Sku, channel = "fridge", unitPriceCents = 425, validFrom = "2020-01-01" }));
 
         await DeliverAsync(location, 24, now.AddHours(-3));
