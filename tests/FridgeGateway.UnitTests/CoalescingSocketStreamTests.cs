@@ -5,8 +5,11 @@ using FridgeGateway.Mqtt;
 namespace FridgeGateway.UnitTests;
 
 /// <summary>The gateway's broker connection stream, against a real loopback socket as its peer.</summary>
-public sealed class CoalescingSocketStreamTests : IAsyncLifetime
+public class CoalescingSocketStreamTests : IAsyncLifetime
 {
+    /// <summary>The ingestion's: a blocking socket, read by a thread of its own.</summary>
+    protected virtual bool Blocking => false;
+
     private const int Window = 3;
     private TcpListener _listener = null!;
     private Socket _peer = null!;
@@ -23,7 +26,7 @@ public sealed class CoalescingSocketStreamTests : IAsyncLifetime
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         var accepted = _listener.AcceptSocketAsync();
-        _stream = (CoalescingSocketStream)await new CoalescingSocketStreamProvider(receiveWindow).ConnectAsync(_listener.LocalEndpoint, CancellationToken.None);
+        _stream = (CoalescingSocketStream)await new CoalescingSocketStreamProvider(receiveWindow, Blocking).ConnectAsync(_listener.LocalEndpoint, CancellationToken.None);
         _peer = await accepted;
     }
 
@@ -111,8 +114,14 @@ public sealed class CoalescingSocketStreamTests : IAsyncLifetime
     private static byte[] QoS0Publish(int id) => [0x30, 0x03, 0x00, 0x01, (byte)id];
     private static byte[] PubAck(int id) => [0x40, 0x02, 0x00, (byte)id];
 
-    /// <summary>Reads as MQTTnet does (the first byte, the length byte by byte, then the body) one whole packet.</summary>
-    private async Task<byte[]> ReadPacketAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Reads as MQTTnet does (the first byte, the length byte by byte, then the body) one whole packet; a blocking
+    /// stream's reads on a thread of their own, as the ingestion's are (a held read then holds that thread, not the test).
+    /// </summary>
+    private Task<byte[]> ReadPacketAsync(CancellationToken cancellationToken = default) =>
+        Blocking ? Task.Run(() => ReadWholePacketAsync(cancellationToken), CancellationToken.None) : ReadWholePacketAsync(cancellationToken);
+
+    private async Task<byte[]> ReadWholePacketAsync(CancellationToken cancellationToken)
     {
         var packet = new List<byte>();
         var one = new byte[1];
@@ -215,4 +224,10 @@ public sealed class CoalescingSocketStreamTests : IAsyncLifetime
         disconnect.CancelAfter(200);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => held.WaitAsync(TimeSpan.FromSeconds(10)));
     }
+}
+
+/// <summary>The same, on the ingestion's blocking socket (<see cref="IngestionConnection"/>).</summary>
+public sealed class BlockingCoalescingSocketStreamTests : CoalescingSocketStreamTests
+{
+    protected override bool Blocking => true;
 }

@@ -103,21 +103,21 @@ public sealed class IngestionProcessorTests : IDisposable
         var processor = Processor(new GatewaySinks(Sink(RecordingWriter("influx"), Path.Combine(_dir, "i")), null),
             new BatchOptions { MaxDelay = TimeSpan.FromHours(1) });
         var acknowledged = new TaskCompletionSource();
-        var channel = System.Threading.Channels.Channel.CreateUnbounded<InboundMessage>();
+        var inbound = new InboundQueue(capacity: 0);
         for (var seq = 1; seq <= 3; seq++)
         {
             var message = Telemetry(seq);
-            await channel.Writer.WriteAsync(message with
+            await inbound.Writer.WriteAsync(message with
             {
                 AcknowledgeAsync = async ct => { await message.AcknowledgeAsync(ct); if (_events.Count(e => e.StartsWith("ack:")) == 3) acknowledged.TrySetResult(); },
             });
         }
 
-        var running = processor.RunAsync(channel.Reader, receiveWindow: 3, _stop.Token);
+        var running = processor.RunAsync(inbound, receiveWindow: 3, _stop.Token);
 
         await acknowledged.Task.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(["ack:fridge-t-01:1", "ack:fridge-t-01:2", "ack:fridge-t-01:3"], _events.Where(e => e.StartsWith("ack:")));
-        channel.Writer.Complete();
+        inbound.Writer.Complete();
         await running;
     }
 

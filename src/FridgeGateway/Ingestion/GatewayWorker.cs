@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using FridgeGateway.Mqtt;
 using FridgeGateway.Observability;
 using FridgeGateway.Sinks;
@@ -22,21 +21,16 @@ public sealed class GatewayWorker(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var channel = Channel.CreateBounded<InboundMessage>(new BoundedChannelOptions(mqttOptions.Value.ReceiveMaximum)
-        {
-            SingleReader = true,
-            SingleWriter = false, // the MQTT connection, and the alert session when there are several replicas
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        var inbound = new InboundQueue(mqttOptions.Value.ReceiveMaximum);
         if (sinks.Inventory is null)
             logger.LogWarning("Inventory__BaseUrl is not set: sales and stock counts go to InfluxDB only, not to the inventory API");
 
         var loops = new Dictionary<Task, string>
         {
-            [Task.Run(() => mqtt.RunAsync(channel.Writer, stoppingToken), stoppingToken)] = "mqtt",
-            [Task.Run(() => processor.RunAsync(channel.Reader, mqttOptions.Value.ReceiveMaximum, stoppingToken), stoppingToken)] = "processor",
+            [Task.Run(() => mqtt.RunAsync(inbound.Writer, stoppingToken), stoppingToken)] = "mqtt",
+            [Task.Run(() => processor.RunAsync(inbound, mqttOptions.Value.ReceiveMaximum, stoppingToken), stoppingToken)] = "processor",
         };
-        if (alertOwnership.Enabled) loops[Task.Run(() => alertOwnership.RunAsync(channel.Writer, stoppingToken), stoppingToken)] = "alert session";
+        if (alertOwnership.Enabled) loops[Task.Run(() => alertOwnership.RunAsync(inbound.Writer, stoppingToken), stoppingToken)] = "alert session";
         foreach (var sink in sinks.All) loops[Task.Run(() => sink.ReplayAsync(stoppingToken), stoppingToken)] = $"{sink.Name} replay";
         // Every loop runs until the gateway stops: one that ends before is a failure, said on /healthz and
         // by stopping the process, so that the supervisor restarts it (nothing unacknowledged is lost).

@@ -41,8 +41,9 @@ public sealed class IngestionProcessor(
     /// hold that many, nothing more can arrive until they are acknowledged, and the batch goes at once instead of
     /// waiting out its linger for messages the broker may not send.
     /// </param>
-    public async Task RunAsync(ChannelReader<InboundMessage> reader, int receiveWindow, CancellationToken stoppingToken)
+    public async Task RunAsync(InboundQueue inbound, int receiveWindow, CancellationToken stoppingToken)
     {
+        var reader = inbound.Reader;
         var nextCheck = time.GetUtcNow() + alertOptions.CheckEvery;
         // Batches overlap: while one is being written, the next is parsed and sent. Each acknowledges
         // only after the one before it has, so PUBACKs still go out in receive order.
@@ -62,7 +63,7 @@ public sealed class IngestionProcessor(
                 // Sized to what is waiting: a flood fills a batch at once, a paced load trickles in a few hundred
                 // messages a batch, and a list made for a full batch each time was garbage for the GC to collect.
                 var batch = new List<InboundMessage>(Math.Min(batchOptions.MaxMessages, Math.Max(16, reader.CanCount ? reader.Count : 0)));
-                await CollectAsync(reader, batch, receiveWindow, stoppingToken);
+                await CollectAsync(inbound, batch, receiveWindow, stoppingToken);
                 previous = FinishAsync(Prepare(batch), batch, previous, stoppingToken);
                 inFlight.Enqueue(previous);
             }
@@ -78,19 +79,21 @@ public sealed class IngestionProcessor(
         while (inFlight.Count > 0) await inFlight.Dequeue();
     }
 
-    /// <summary>Takes what is ready, and waits a short window for more, up to the batch size or until the receive window is full.</summary>
-    private async Task CollectAsync(ChannelReader<InboundMessage> reader, List<InboundMessage> batch, int receiveWindow, CancellationToken ct)
+    /// <summary>
+    /// Takes what is ready, and waits a short window for more, up to the batch size or until the receive window is full:
+    /// woken once by the queue when it holds what completes the batch, or at the deadline, not by every message.
+    /// </summary>
+    private async Task CollectAsync(InboundQueue inbound, List<InboundMessage> batch, int receiveWindow, CancellationToken ct)
     {
         var deadline = time.GetUtcNow() + batchOptions.MaxDelay;
-        while (batch.Count < batchOptions.MaxMessages)
+        while (true)
         {
-            while (batch.Count < batchOptions.MaxMessages && reader.TryRead(out var message)) batch.Add(message);
+            while (batch.Count < batchOptions.MaxMessages && inbound.Reader.TryRead(out var message)) batch.Add(message);
             var left = deadline - time.GetUtcNow();
-            if (batch.Count >= batchOptions.MaxMessages || left <= TimeSpan.Zero || batch.Count + Interlocked.Read(ref _unacknowledged) >= receiveWindow) return;
-            using var window = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            window.CancelAfter(left);
-            try { if (!await reader.WaitToReadAsync(window.Token)) return; }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested) { return; }
+            var windowLeft = receiveWindow - batch.Count - Interlocked.Read(ref _unacknowledged);
+            if (batch.Count >= batchOptions.MaxMessages || left <= TimeSpan.Zero || windowLeft <= 0 || inbound.Reader.Completion.IsCompleted) return;
+            // The receive window frees as earlier batches are acknowledged: looked at again at the deadline or the wake-up.
+            await inbound.WaitUntilHoldsAsync((int)Math.Min(batchOptions.MaxMessages - batch.Count, windowLeft), left, time, ct);
         }
     }
 

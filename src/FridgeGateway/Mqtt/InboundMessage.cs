@@ -16,6 +16,9 @@ public sealed record InboundMessage(string Topic, ReadOnlyMemory<byte> Payload, 
     /// docs/benchmarks.md, "Steady memory"). Should a later MQTTnet reuse its buffers, every integration test that reads back what devices sent
     /// would see other messages' bytes.
     /// </summary>
-    public static ReadOnlyMemory<byte> PayloadOf(MqttApplicationMessage message) =>
-        message.Payload.IsSingleSegment ? message.Payload.First : message.Payload.ToArray();
+    public static ReadOnlyMemory<byte> PayloadOf(MqttApplicationMessage message) => PayloadOf(message.Payload);
+
+    /// <inheritdoc cref="PayloadOf(MqttApplicationMessage)"/>
+    public static ReadOnlyMemory<byte> PayloadOf(ReadOnlySequence<byte> payload) =>
+        payload.IsSingleSegment ? payload.First : payload.ToArray();
 }

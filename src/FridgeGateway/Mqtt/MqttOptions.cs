@@ -50,8 +50,9 @@ public sealed class MqttOptions
     /// away waits in the broker, and the receive window it announces is the one its socket keeps
     /// (<see cref="CoalescingSocketStream"/>), so the two can never differ.
     /// </summary>
-    public MqttClientOptionsBuilder PersistentSession(string clientId) => Connection(clientId, cleanStart: false)
-        .WithStreamProvider(new CoalescingSocketStreamProvider(ReceiveMaximum))
+    /// <param name="blocking">Its socket read by a thread of its own (<see cref="IngestionConnection"/>), not MQTTnet's client.</param>
+    public MqttClientOptionsBuilder PersistentSession(string clientId, bool blocking = false) => Connection(clientId, cleanStart: false)
+        .WithStreamProvider(new CoalescingSocketStreamProvider(ReceiveMaximum, blocking))
         .WithSessionExpiryInterval(SessionExpirySeconds)
         .WithReceiveMaximum(ReceiveMaximum);
 
