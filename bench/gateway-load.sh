@@ -4,7 +4,8 @@
 # both sides run at once, each on a shared subscription of its own, so the broker delivers every message to each and
 # whatever else the machine does hits them alike. Per side and load, over the measured window (after a warm-up): CPU-seconds per hour and per million messages,
 # RSS (mean and max of a sample every 10 s), and for the gateways the p99 time from a reading's ts to durable in every
-# sink (the ingest-delay histogram of /metrics, its upper bucket bound).
+# sink (the ingest-delay histogram of /metrics, its upper bucket bound), and its threads' context switches a second (each
+# a wake-up and a sleep: on a virtual machine the kernel's largest cost; /proc/<pid>/task/*/status).
 #
 #   REF=3847df6 bench/gateway-load.sh                          idle, pilot, busy and flood (10 minutes each)
 #   REF=3847df6 LOADS="busy" MINUTES=3 bench/gateway-load.sh   one load, a shorter window
@@ -46,6 +47,8 @@ start_gateway() {
   wait_ready "http://127.0.0.1:$port/readyz" "the gateway (log: $OUT/gateway-$tag.log)"
 }
 
+# switches PID: the context switches of the process's threads so far (voluntary and not).
+switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^(non)?voluntary_ctxt_switches/ { n += $2 } END { printf "%d\n", n }'; }
 # received PORT: the gateway's messages received so far. delay_buckets PORT: its ingest-delay histogram, "bound count" a line.
 received() { curl -sf "http://127.0.0.1:$1/metrics" | awk '/^gateway_messages_received_total/ { n += $NF } END { printf "%d\n", n }'; }
 delay_buckets() { curl -sf "http://127.0.0.1:$1/metrics" | sed -nE 's/^gateway_ingest_delay_milliseconds_bucket\{.*le="([^"]+)"\} ([0-9]+).*/\1 \2/p'; }
@@ -62,10 +65,10 @@ rows=()
 # measure LOAD SIDES: the load played to the sides running at once (ref: the reference gateway, cur: the current one,
 # nr: Node-RED) over the window after the warm-up; a row a side.
 measure() {
-  local load=$1 sides=$2 devices rate connections run side pid cpu name messages delay mean max seconds t0 t1 sim
+  local load=$1 sides=$2 devices rate connections run side pid cpu name messages delay mean max seconds t0 t1 sim switched
   read -r devices rate connections <<<"$(load_of "$load")"
   run="load-$load-$(date +%s)"
-  declare -A pid cpu0 n0 n1 port=([ref]=5096 [cur]=5097 [nr]=5095)
+  declare -A pid cpu0 sw0 n0 n1 port=([ref]=5096 [cur]=5097 [nr]=5095)
   for side in $sides; do
     case $side in
       ref) start_gateway "$run-ref" "$REF_GW" 5096; pid[ref]=$started ;;
@@ -80,7 +83,7 @@ measure() {
   sleep "$WARMUP"
   t0=$(date +%s.%N)
   for side in $sides; do
-    cpu0[$side]=$(cpu_seconds "${pid[$side]}"); : > "$OUT/$run-rss-$side.txt"
+    cpu0[$side]=$(cpu_seconds "${pid[$side]}"); sw0[$side]=$(switches "${pid[$side]}"); : > "$OUT/$run-rss-$side.txt"
     [ "$side" = nr ] && continue
     n0[$side]=$(received "${port[$side]}"); delay_buckets "${port[$side]}" > "$OUT/$run-delay0-$side.txt"
   done
@@ -97,6 +100,7 @@ measure() {
   seconds=$(echo "$t1 - $t0" | bc -l)
   for side in $sides; do
     cpu=$(echo "$(cpu_seconds "${pid[$side]}") - ${cpu0[$side]}" | bc -l)
+    switched=$(( $(switches "${pid[$side]}") - sw0[$side] ))
     case $side in
       ref) name="gateway, reference ($REF)" ;;
       cur) name="gateway, current${SETTINGS:+ ($SETTINGS)}" ;;
@@ -109,8 +113,9 @@ measure() {
       messages=$((n1[$side] - n0[$side])); delay=$(p99 "$OUT/$run-delay0-$side.txt" "$OUT/$run-delay1-$side.txt")
     fi
     read -r mean max < <(awk '{ v = $1 / 1024; if (v > max) max = v; sum += v; n++ } END { printf "%.0f %.0f\n", sum / n, max }' "$OUT/$run-rss-$side.txt")
-    rows+=("$(printf '| %s | %s | %d at %s/s | %.0f s | %d | %.1f | %.1f | %s | %s | %s |' "$load" "$name" "$devices" "$rate" \
-      "$seconds" "$messages" "$(echo "$cpu * 3600 / $seconds" | bc -l)" "$(echo "$cpu * 1000000 / ($messages + 0.000001)" | bc -l)" "$mean" "$max" "$delay")")
+    rows+=("$(printf '| %s | %s | %d at %s/s | %.0f s | %d | %.1f | %.1f | %.0f | %s | %s | %s |' "$load" "$name" "$devices" "$rate" \
+      "$seconds" "$messages" "$(echo "$cpu * 3600 / $seconds" | bc -l)" "$(echo "$cpu * 1000000 / ($messages + 0.000001)" | bc -l)" \
+      "$(echo "$switched / $seconds" | bc -l)" "$mean" "$max" "$delay")")
     kill "${pid[$side]}"; wait "${pid[$side]}" 2>/dev/null || true
   done
   forget_session "gateway:$run-ref"; forget_session "gateway:$run-cur"; forget_session "nodered-$run"
@@ -123,6 +128,6 @@ for load in $LOADS; do
   if [[ " $PEER_LOADS " == *" $load "* ]]; then measure "$load" "cur nr"; fi
 done
 echo
-echo "| load | side | fleet (readings/s a device) | measured | messages | CPU-s per hour | CPU-s per million | RSS mean (MiB) | RSS max (MiB) | p99 to durable |"
-echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
+echo "| load | side | fleet (readings/s a device) | measured | messages | CPU-s per hour | CPU-s per million | switches a second | RSS mean (MiB) | RSS max (MiB) | p99 to durable |"
+echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
