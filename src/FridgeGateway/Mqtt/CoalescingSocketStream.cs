@@ -38,7 +38,12 @@ namespace FridgeGateway.Mqtt;
 /// </para>
 /// </summary>
 /// <param name="blocking">Reads and writes block their thread (never on the thread pool's threads for reads).</param>
-public sealed class CoalescingSocketStream(Socket socket, int receiveWindow, bool blocking = false) : Stream
+/// <param name="readLinger">
+/// Blocking only: after a read that brought less than a quarter of the buffer, the thread sleeps this long before it
+/// reads again, so that what arrives meanwhile is read in one go (<see cref="MqttOptions.ReadLinger"/>). A full read
+/// (a flood, a backlog) reads on at once.
+/// </param>
+public sealed class CoalescingSocketStream(Socket socket, int receiveWindow, bool blocking = false, TimeSpan readLinger = default) : Stream
 {
     /// <summary>Past this many queued bytes a writer waits for the flusher (backpressure, bounded memory).</summary>
     private const int MaxQueuedBytes = 1 << 20;
@@ -57,6 +62,7 @@ public sealed class CoalescingSocketStream(Socket socket, int receiveWindow, boo
 
     private readonly byte[] _readBuffer = new byte[64 * 1024];
     private int _readStart, _readEnd;
+    private bool _lastReadShort;
     private MqttPacketBoundaries _inbound, _outbound;
     // QoS 1 PUBLISHes handed to MQTTnet and not yet acknowledged, and the answers the client awaits from the broker;
     // guarded by _writeLock, as is the reader's wait.
@@ -76,7 +82,16 @@ public sealed class CoalescingSocketStream(Socket socket, int receiveWindow, boo
         {
             int read;
             // As NetworkStream does: MQTTnet expects a socket's failure wrapped in an IOException.
-            try { read = blocking ? socket.Receive(_readBuffer, SocketFlags.None) : await socket.ReceiveAsync(_readBuffer, SocketFlags.None, cancellationToken); }
+            try
+            {
+                if (!blocking) read = await socket.ReceiveAsync(_readBuffer, SocketFlags.None, cancellationToken);
+                else
+                {
+                    if (_lastReadShort && readLinger > TimeSpan.Zero) Thread.Sleep(readLinger);
+                    read = socket.Receive(_readBuffer, SocketFlags.None);
+                    _lastReadShort = read < _readBuffer.Length / 4;
+                }
+            }
             catch (SocketException e) { throw new IOException(e.Message, e); }
             if (read == 0) return 0;
             (_readStart, _readEnd) = (0, read);

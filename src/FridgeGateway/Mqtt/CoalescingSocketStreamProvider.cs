@@ -11,7 +11,8 @@ namespace FridgeGateway.Mqtt;
 /// </summary>
 /// <param name="receiveWindow">The Receive Maximum the client announces; 0 keeps no window (any bytes, not only MQTT).</param>
 /// <param name="blocking">A blocking socket, read by a thread of its own (see <see cref="CoalescingSocketStream"/>).</param>
-public sealed class CoalescingSocketStreamProvider(int receiveWindow, bool blocking = false) : IMqttClientStreamProvider
+/// <param name="readLinger">Blocking only: the sleep after a short read (<see cref="MqttOptions.ReadLinger"/>).</param>
+public sealed class CoalescingSocketStreamProvider(int receiveWindow, bool blocking = false, TimeSpan readLinger = default) : IMqttClientStreamProvider
 {
     public async Task<Stream> ConnectAsync(EndPoint remoteEndPoint, CancellationToken cancellationToken)
     {
@@ -26,7 +27,7 @@ public sealed class CoalescingSocketStreamProvider(int receiveWindow, bool block
                 catch (Exception) when (cancellationToken.IsCancellationRequested) { throw new OperationCanceledException(cancellationToken); }
             }
             else await socket.ConnectAsync(remoteEndPoint, cancellationToken);
-            return new CoalescingSocketStream(socket, receiveWindow, blocking);
+            return new CoalescingSocketStream(socket, receiveWindow, blocking, readLinger);
         }
         catch
         {

@@ -26,6 +26,12 @@ public sealed class MqttOptions
     /// </summary>
     public string AlertSession { get; set; } = "";
     public int KeepAliveSeconds { get; set; } = 30;
+    /// <summary>
+    /// After a short read of the ingestion's socket (a few messages), how long its thread sleeps before reading again, so
+    /// that a paced load's messages are read a handful at a time rather than each burst waking it: latency traded for
+    /// cost, like <c>Batch:MaxDelay</c> (docs/benchmarks.md, "The gateway's cost at paced loads"). 0 reads at once.
+    /// </summary>
+    public TimeSpan ReadLinger { get; set; } = TimeSpan.FromMilliseconds(10);
     public int MaxReconnectDelaySeconds { get; set; } = 30;
 
     /// <summary>
@@ -52,7 +58,7 @@ public sealed class MqttOptions
     /// </summary>
     /// <param name="blocking">Its socket read by a thread of its own (<see cref="IngestionConnection"/>), not MQTTnet's client.</param>
     public MqttClientOptionsBuilder PersistentSession(string clientId, bool blocking = false) => Connection(clientId, cleanStart: false)
-        .WithStreamProvider(new CoalescingSocketStreamProvider(ReceiveMaximum, blocking))
+        .WithStreamProvider(new CoalescingSocketStreamProvider(ReceiveMaximum, blocking, blocking ? ReadLinger : TimeSpan.Zero))
         .WithSessionExpiryInterval(SessionExpirySeconds)
         .WithReceiveMaximum(ReceiveMaximum);
 
@@ -83,6 +89,7 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
         if (string.IsNullOrEmpty(o.Username) != string.IsNullOrEmpty(o.Password)) errors.Add("Mqtt__Username and Mqtt__Password go together");
         if (o.SessionExpirySeconds == 0) errors.Add("Mqtt__SessionExpirySeconds must be > 0: a persistent session keeps what is not acknowledged");
         if (o.ReceiveMaximum < 1) errors.Add("Mqtt__ReceiveMaximum must be >= 1");
+        if (o.ReadLinger < TimeSpan.Zero || o.ReadLinger > TimeSpan.FromMilliseconds(100)) errors.Add("Mqtt__ReadLinger must be within 0..100 ms");
         if (o.SharedGroup.IndexOfAny(['/', '+', '#']) >= 0) errors.Add("Mqtt__SharedGroup may not contain / + or #");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
