@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using FridgeGateway.Alerts;
 using FridgeGateway.Contract;
 using FridgeGateway.Influx;
